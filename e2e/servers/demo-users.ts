@@ -1,0 +1,50 @@
+/**
+ * The demo company: who can sign in at the bundled identity provider, and which WebEx
+ * accounts exist at the bundled simulator. Used by the demo command and the tests only.
+ *
+ * - alice: an employee whose portal account is linked to WebEx host `alice`
+ * - admin: an admin (group `webex-admins`), linked to WebEx host `ada.admin`
+ * - bob:   an employee with a WebEx account (`bob`) that nobody has linked yet
+ */
+export const DEMO_SITE_NAME = 'acme';
+export const DEMO_ADMIN_GROUP = 'webex-admins';
+
+export interface DemoEmployee {
+  /** portal login at the identity provider (also the e-mail claim) */
+  email: string;
+  /** password at the identity provider */
+  password: string;
+  name: string;
+  groups: string[];
+  /** the employee's WebEx host account at the simulator */
+  webex: { webExID: string; password: string };
+  /** whether the demo seeds a portal → WebEx mapping for this employee */
+  linked: boolean;
+}
+
+export const DEMO_EMPLOYEES: readonly DemoEmployee[] = [
+  {
+    email: 'alice@example.com',
+    password: 'alice-demo',
+    name: 'Alice Anders',
+    groups: ['staff'],
+    webex: { webExID: 'alice', password: 'Alice-WebEx-1' },
+    linked: true,
+  },
+  {
+    email: 'admin@example.com',
+    password: 'admin-demo',
+    name: 'Ada Admin',
+    groups: ['staff', DEMO_ADMIN_GROUP],
+    webex: { webExID: 'ada.admin', password: 'Ada-WebEx-1' },
+    linked: true,
+  },
+  {
+    email: 'bob@example.com',
+    password: 'bob-demo',
+    name: 'Bob Brown',
+    groups: ['staff'],
+    webex: { webExID: 'bob', password: 'Bob-WebEx-1' },
+    linked: false,
+  },
+];
