@@ -1,0 +1,94 @@
+import { getServerSession, type NextAuthOptions } from 'next-auth';
+import { getConfig, type AppConfig } from './config';
+import { normalizeEmail } from './mappings/store';
+
+/** The signed-in portal user, as every server-side check sees it. */
+export interface PortalUser {
+  email: string;
+  name: string;
+  isAdmin: boolean;
+}
+
+type Claims = Record<string, unknown>;
+
+function groupsFrom(claims: Claims, claimName: string): string[] {
+  const value = claims[claimName];
+  if (Array.isArray(value)) return value.filter((g): g is string => typeof g === 'string');
+  return typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : [];
+}
+
+/** Admin = listed in ADMIN_EMAILS, or member of ADMIN_GROUP in the configured group claim. */
+export function isAdminUser(email: string, groups: readonly string[], admin: AppConfig['admin']): boolean {
+  return admin.emails.has(normalizeEmail(email)) || (admin.group !== undefined && groups.includes(admin.group));
+}
+
+function buildAuthOptions(config: AppConfig): NextAuthOptions {
+  return {
+    secret: config.authSecret,
+    // Stateless cookie sessions: any instance behind a load balancer can serve any request.
+    session: { strategy: 'jwt', maxAge: 8 * 60 * 60 },
+    providers: [
+      {
+        id: 'oidc',
+        name: config.oidc.displayName,
+        type: 'oauth',
+        wellKnown: `${config.oidc.issuer}/.well-known/openid-configuration`,
+        clientId: config.oidc.clientId,
+        clientSecret: config.oidc.clientSecret,
+        authorization: { params: { scope: config.oidc.scopes } },
+        idToken: true,
+        checks: ['pkce', 'state', 'nonce'],
+        profile(profile: Claims) {
+          const email = profile[config.oidc.emailClaim];
+          return {
+            id: String(profile.sub),
+            email: typeof email === 'string' ? normalizeEmail(email) : null,
+            name: typeof profile.name === 'string' ? profile.name : null,
+          };
+        },
+      },
+    ],
+    callbacks: {
+      // Sign-in without an e-mail would leave us nothing to map: refuse it at the door.
+      signIn({ user }) {
+        return typeof user.email === 'string' && user.email.length > 0;
+      },
+      jwt({ token, profile }) {
+        if (profile) token.groups = groupsFrom(profile as Claims, config.admin.groupClaim);
+        return token;
+      },
+      session({ session, token }) {
+        const email = typeof token.email === 'string' ? token.email : '';
+        const groups = Array.isArray(token.groups) ? (token.groups as string[]) : [];
+        const user: PortalUser = { email, name: token.name ?? email, isAdmin: isAdminUser(email, groups, config.admin) };
+        return { ...session, user };
+      },
+    },
+  };
+}
+
+let cached: NextAuthOptions | undefined;
+
+/** next-auth's options, built from the validated configuration on first use. */
+export function getAuthOptions(): NextAuthOptions {
+  cached ??= buildAuthOptions(getConfig());
+  return cached;
+}
+
+/** The signed-in user for this request, or undefined. Call it in every page, route and action that needs one. */
+export async function getPortalUser(): Promise<PortalUser | undefined> {
+  const session = await getServerSession(getAuthOptions());
+  const user = session?.user as Partial<PortalUser> | undefined;
+  if (!user?.email) return undefined;
+  return { email: user.email, name: user.name ?? user.email, isAdmin: user.isAdmin === true };
+}
+
+/**
+ * True when a state-changing request comes from our own pages. Browsers send Origin on every
+ * POST; Sec-Fetch-Site is the fallback. A request with neither is refused.
+ */
+export function isSameOriginRequest(headers: Headers, appUrl: URL): boolean {
+  const origin = headers.get('origin');
+  if (origin !== null) return origin === appUrl.origin;
+  return headers.get('sec-fetch-site') === 'same-origin';
+}

@@ -1,0 +1,165 @@
+import { z } from 'zod';
+
+/**
+ * The whole configuration, read from the environment once and validated at start
+ * (instrumentation.ts). A missing or malformed variable stops the server with a message
+ * that names it and says what to set; .env.example documents every variable.
+ */
+export interface AppConfig {
+  /** the portal's public origin, from NEXTAUTH_URL */
+  appUrl: URL;
+  authSecret: string;
+  oidc: {
+    issuer: string;
+    clientId: string;
+    clientSecret: string;
+    scopes: string;
+    displayName: string;
+    emailClaim: string;
+  };
+  webex: {
+    siteName: string;
+    /** origin (and optional path prefix) of the site, without a trailing slash */
+    baseUrl: string;
+    /** MU: where WebEx sends the host after a successful login */
+    landingUrl: string;
+    timeoutMs: number;
+    maxResponseBytes: number;
+    credentialMode: 'password';
+  };
+  /** iron-session password map for secrets at rest; the highest id seals, every id unseals */
+  credentialKeys: Record<string, string>;
+  databaseUrl: string;
+  admin: { emails: ReadonlySet<string>; groupClaim: string; group: string | undefined };
+  supportContact: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`webex-sso: configuration is invalid; fix these environment variables (see .env.example):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+// iron-session refuses shorter passwords, and 32 characters is the floor for a sealing key.
+const MIN_SECRET_LENGTH = 32;
+const SITE_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/i;
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const intInRange = (min: number, max: number, fallback: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const EnvSchema = z.object({
+  NEXTAUTH_URL: z.url({ protocol: /^https?$/, error: 'must be the portal\'s public URL, e.g. https://portal.example.com' }),
+  NEXTAUTH_SECRET: z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} random characters (openssl rand -base64 32)`),
+  OIDC_ISSUER: z.url({ protocol: /^https?$/, error: 'must be your identity provider\'s issuer URL, e.g. https://example.okta.com' }),
+  OIDC_CLIENT_ID: z.string().min(1, 'must be the client id registered at your identity provider'),
+  OIDC_CLIENT_SECRET: z.string().min(1, 'must be the client secret registered at your identity provider'),
+  OIDC_SCOPES: z.string().default('openid email profile'),
+  OIDC_DISPLAY_NAME: z.string().default('your company account'),
+  OIDC_EMAIL_CLAIM: z.string().default('email'),
+  WEBEX_SITE_NAME: z.string().regex(SITE_NAME, 'must be your WebEx site name: acme for acme.webex.com (letters, digits, hyphens)'),
+  WEBEX_BASE_URL: optionalString,
+  WEBEX_LANDING_URL: optionalString,
+  WEBEX_TIMEOUT_MS: intInRange(100, 120_000, 10_000),
+  WEBEX_MAX_RESPONSE_BYTES: intInRange(1024, 10_485_760, 65_536),
+  WEBEX_CREDENTIAL_MODE: z.enum(['password']).default('password'),
+  CREDENTIAL_KEYS: z.string().min(1, `must be a key map "1:<secret>" (add "2:<new secret>" to rotate), each secret at least ${MIN_SECRET_LENGTH} characters`),
+  DATABASE_URL: z.string().default('file:./data/webex-sso.sqlite'),
+  ADMIN_EMAILS: z.string().default(''),
+  ADMIN_GROUP_CLAIM: z.string().default('groups'),
+  ADMIN_GROUP: optionalString,
+  SUPPORT_CONTACT: z.string().default('your IT help desk'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+type Env = Record<string, string | undefined>;
+
+/** Parses "1:secret,2:newer-secret" into an iron-session password map. */
+export function parseKeyMap(value: string): Record<string, string> | string {
+  const keys: Record<string, string> = {};
+  for (const entry of value.split(',').map((e) => e.trim()).filter(Boolean)) {
+    const colon = entry.indexOf(':');
+    const id = entry.slice(0, colon);
+    const secret = entry.slice(colon + 1);
+    if (colon < 1 || !/^\d+$/.test(id)) return `entry "${id || entry.slice(0, 4)}…" must look like <number>:<secret>`;
+    if (secret.length < MIN_SECRET_LENGTH) return `the secret of key ${id} must be at least ${MIN_SECRET_LENGTH} characters`;
+    if (keys[id] !== undefined) return `key ${id} appears twice`;
+    keys[id] = secret;
+  }
+  return Object.keys(keys).length > 0 ? keys : 'must hold at least one key';
+}
+
+function isSecureOrLoopback(url: URL): boolean {
+  return url.protocol === 'https:' || LOOPBACK_HOSTS.has(url.hostname) || LOOPBACK_HOSTS.has(`[${url.hostname}]`);
+}
+
+/** Validates an environment into an AppConfig; throws ConfigError listing every problem. */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.code === 'invalid_type' ? 'is missing' : i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+
+  const site = e.WEBEX_SITE_NAME.toLowerCase();
+  const baseUrl = new URL(e.WEBEX_BASE_URL ?? `https://${site}.webex.com`);
+  if (!isSecureOrLoopback(baseUrl)) problems.push('WEBEX_BASE_URL: must use https:// (plain http is only allowed on localhost)');
+  const base = baseUrl.href.replace(/\/+$/, '');
+
+  const landing = new URL(e.WEBEX_LANDING_URL ?? `${base}/webappng/sites/${site}/dashboard`, `${base}/`);
+  if (landing.origin !== baseUrl.origin) problems.push(`WEBEX_LANDING_URL: must be a page of your WebEx site (${baseUrl.origin}); WebEx refuses other MU targets`);
+
+  const keys = parseKeyMap(e.CREDENTIAL_KEYS);
+  if (typeof keys === 'string') problems.push(`CREDENTIAL_KEYS: ${keys}`);
+
+  const appUrl = new URL(e.NEXTAUTH_URL);
+  if (!isSecureOrLoopback(appUrl)) problems.push('NEXTAUTH_URL: must use https:// outside localhost');
+  if (problems.length > 0 || typeof keys === 'string') throw new ConfigError(problems);
+
+  return {
+    appUrl,
+    authSecret: e.NEXTAUTH_SECRET,
+    oidc: {
+      issuer: e.OIDC_ISSUER.replace(/\/+$/, ''),
+      clientId: e.OIDC_CLIENT_ID,
+      clientSecret: e.OIDC_CLIENT_SECRET,
+      scopes: e.OIDC_SCOPES,
+      displayName: e.OIDC_DISPLAY_NAME,
+      emailClaim: e.OIDC_EMAIL_CLAIM,
+    },
+    webex: {
+      siteName: site,
+      baseUrl: base,
+      landingUrl: landing.href,
+      timeoutMs: e.WEBEX_TIMEOUT_MS,
+      maxResponseBytes: e.WEBEX_MAX_RESPONSE_BYTES,
+      credentialMode: e.WEBEX_CREDENTIAL_MODE,
+    },
+    credentialKeys: keys,
+    databaseUrl: e.DATABASE_URL,
+    admin: {
+      emails: new Set(e.ADMIN_EMAILS.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)),
+      groupClaim: e.ADMIN_GROUP_CLAIM,
+      group: e.ADMIN_GROUP,
+    },
+    supportContact: e.SUPPORT_CONTACT,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+let cached: AppConfig | undefined;
+
+/** The process-wide configuration, validated on first use. */
+export function getConfig(): AppConfig {
+  cached ??= loadConfig();
+  return cached;
+}

@@ -1,0 +1,40 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { migrateToLatest } from './migrations';
+import type { Database } from './schema';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Db {
+  db: Kysely<Database>;
+  dialect: Dialect;
+}
+
+/**
+ * Opens the database named by a DATABASE_URL: `postgres://…` for several instances, otherwise
+ * an SQLite file (`file:./data/x.sqlite`, a plain path, or `:memory:`).
+ */
+export function openDatabase(databaseUrl: string): Db {
+  if (/^postgres(ql)?:\/\//i.test(databaseUrl)) {
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
+  }
+  const path = databaseUrl.replace(/^file:/, '');
+  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  const sqlite = new SqliteDatabase(path);
+  // WAL lets readers run while an import writes; busy_timeout rides out a concurrent writer.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('synchronous = NORMAL');
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: 'sqlite' };
+}
+
+/** Opens the database and applies pending migrations. */
+export async function openMigratedDatabase(databaseUrl: string): Promise<Db> {
+  const opened = openDatabase(databaseUrl);
+  await migrateToLatest(opened.db as Kysely<unknown>, opened.dialect);
+  return opened;
+}

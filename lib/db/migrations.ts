@@ -1,0 +1,54 @@
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { Dialect } from './connection';
+
+// Migrations live in code (not files) so the bundled server and the CLI apply the same list.
+function migrations(dialect: Dialect): Record<string, Migration> {
+  // SQLite and PostgreSQL spell an auto-incrementing key differently.
+  const id = <T extends Parameters<Kysely<unknown>['schema']['createTable']>[0]>(db: Kysely<unknown>, table: T) =>
+    dialect === 'postgres'
+      ? db.schema.createTable(table).addColumn('id', 'serial', (c) => c.primaryKey())
+      : db.schema.createTable(table).addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
+
+  return {
+    '001_mappings_and_audit': {
+      async up(db) {
+        await id(db, 'mappings')
+          .addColumn('email', 'text', (c) => c.notNull())
+          .addColumn('webex_id', 'text', (c) => c.notNull())
+          .addColumn('display_name', 'text')
+          .addColumn('credential', 'text')
+          .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('mappings_email_key').on('mappings').column('email').unique().execute();
+        await db.schema.createIndex('mappings_webex_id').on('mappings').column('webex_id').execute();
+
+        await id(db, 'audit_events')
+          .addColumn('at', 'text', (c) => c.notNull())
+          .addColumn('actor', 'text', (c) => c.notNull())
+          .addColumn('action', 'text', (c) => c.notNull())
+          .addColumn('target', 'text')
+          .addColumn('outcome', 'text', (c) => c.notNull())
+          .addColumn('detail', 'text')
+          .addColumn('duration_ms', 'integer')
+          .addColumn('request_id', 'text')
+          .execute();
+        await db.schema.createIndex('audit_events_at').on('audit_events').column('at').execute();
+        await db.schema.createIndex('audit_events_actor_at').on('audit_events').columns(['actor', 'at']).execute();
+      },
+    },
+  };
+}
+
+/** Applies every pending migration; safe to call on every start and from several processes. */
+export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`webex-sso: database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  // SQLite: let the planner know the new indexes' shape.
+  if (dialect === 'sqlite') await sql`PRAGMA optimize`.execute(db);
+}

@@ -1,0 +1,35 @@
+import type { Generated } from 'kysely';
+
+/** One portal user's link to their WebEx host account. */
+export interface MappingsTable {
+  id: Generated<number>;
+  /** the portal e-mail, stored lower-cased so uniqueness is case-insensitive */
+  email: string;
+  webex_id: string;
+  display_name: string | null;
+  /** the sealed WebEx credential (iron-session seal), never the clear value */
+  credential: string | null;
+  /** bumped on every change: optimistic concurrency for admin edits */
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AuditEventsTable {
+  id: Generated<number>;
+  /** ISO-8601 UTC */
+  at: string;
+  actor: string;
+  action: string;
+  target: string | null;
+  outcome: string;
+  /** JSON, never secrets */
+  detail: string | null;
+  duration_ms: number | null;
+  request_id: string | null;
+}
+
+export interface Database {
+  mappings: MappingsTable;
+  audit_events: AuditEventsTable;
+}

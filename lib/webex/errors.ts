@@ -1,0 +1,105 @@
+/**
+ * Stable codes for everything that can go wrong between us and the WebEx XML API.
+ * Callers branch on `code` only: WebEx's `reason` text is for logs and may change.
+ */
+export const WEBEX_ERROR_CODES = [
+  /** FAILURE 030001 / 060019: WebEx has no such user on this site */
+  'WEBEX_USER_NOT_FOUND',
+  /** FAILURE 030002: wrong WebEx ID or password */
+  'WEBEX_BAD_CREDENTIALS',
+  /** FAILURE 030047 / 030048: the session ticket or access token is not (or no longer) valid */
+  'WEBEX_CREDENTIAL_EXPIRED',
+  /** FAILURE 000001: the account lacks a privilege */
+  'WEBEX_ACCESS_DENIED',
+  /** FAILURE 000035: WebEx's own back end is not responding */
+  'WEBEX_SERVICE_DOWN',
+  /** any other FAILURE; exceptionID and reason are kept on the error */
+  'WEBEX_REFUSED',
+  /** SUCCESS but the ticket is empty */
+  'WEBEX_EMPTY_TICKET',
+  /** the answer is not XML at all (an HTML error page, a proxy's login page, plain text) */
+  'WEBEX_NOT_XML',
+  /** XML that is truncated or is not an XML API answer */
+  'WEBEX_MALFORMED_RESPONSE',
+  /** HTTP 4xx/5xx (WebEx answers FAILURE with 200, so this is a proxy or an outage) */
+  'WEBEX_HTTP_ERROR',
+  /** the answer exceeds the configured size limit */
+  'WEBEX_RESPONSE_TOO_LARGE',
+  /** connection refused, DNS failure, reset, TLS failure */
+  'WEBEX_UNREACHABLE',
+  /** no complete answer within the configured timeout */
+  'WEBEX_TIMEOUT',
+] as const;
+
+export type WebexErrorCode = (typeof WEBEX_ERROR_CODES)[number];
+
+export interface WebexErrorDetails {
+  exceptionID?: string;
+  reason?: string;
+  httpStatus?: number;
+  cause?: unknown;
+}
+
+/** The one error type of lib/webex: a stable `code`, plus what WebEx said when it said something. */
+export class WebexError extends Error {
+  readonly code: WebexErrorCode;
+  readonly exceptionID?: string;
+  readonly reason?: string;
+  readonly httpStatus?: number;
+
+  constructor(code: WebexErrorCode, message: string, details: WebexErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = 'WebexError';
+    this.code = code;
+    this.exceptionID = details.exceptionID;
+    this.reason = details.reason;
+    this.httpStatus = details.httpStatus;
+  }
+}
+
+// exceptionIDs from the reference's catalogue (§4.3); anything else is WEBEX_REFUSED.
+const CODE_BY_EXCEPTION_ID: Readonly<Record<string, WebexErrorCode>> = {
+  '000001': 'WEBEX_ACCESS_DENIED',
+  '000035': 'WEBEX_SERVICE_DOWN',
+  '030001': 'WEBEX_USER_NOT_FOUND',
+  '060019': 'WEBEX_USER_NOT_FOUND',
+  '030002': 'WEBEX_BAD_CREDENTIALS',
+  '030047': 'WEBEX_CREDENTIAL_EXPIRED',
+  '030048': 'WEBEX_CREDENTIAL_EXPIRED',
+};
+
+/** Maps a FAILURE's exceptionID to a stable code. */
+export function codeForExceptionId(exceptionID: string | undefined): WebexErrorCode {
+  return (exceptionID && CODE_BY_EXCEPTION_ID[exceptionID.trim()]) || 'WEBEX_REFUSED';
+}
+
+// undici puts the socket-level reason on `cause.code`.
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE',
+  'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
+
+function errorCodeOf(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const own = (err as { code?: unknown }).code;
+  if (typeof own === 'string') return own;
+  return errorCodeOf((err as { cause?: unknown }).cause);
+}
+
+/**
+ * Translates whatever the transport threw into a WebexError: the one place where low-level
+ * failures (abort, timeout, refused connection) become stable codes.
+ */
+export function toWebexError(err: unknown): WebexError {
+  if (err instanceof WebexError) return err;
+  const name = err instanceof Error ? err.name : '';
+  if (name === 'TimeoutError' || name === 'AbortError') {
+    return new WebexError('WEBEX_TIMEOUT', 'WebEx did not answer in time', { cause: err });
+  }
+  const code = errorCodeOf(err);
+  if (code && TIMEOUT_CODES.has(code)) return new WebexError('WEBEX_TIMEOUT', `WebEx did not answer in time (${code})`, { cause: err });
+  if (code && UNREACHABLE_CODES.has(code)) return new WebexError('WEBEX_UNREACHABLE', `WebEx could not be reached (${code})`, { cause: err });
+  return new WebexError('WEBEX_UNREACHABLE', 'WebEx could not be reached', { cause: err });
+}

@@ -1,0 +1,5 @@
+export * from './client';
+export * from './credentials';
+export * from './errors';
+export * from './url-api';
+export * from './xml-api';

@@ -1,0 +1,70 @@
+/** The WebEx URL API login: p.php?AT=LI with a ticket instead of a password. */
+export interface LoginUrlInput {
+  /** the site's base URL, e.g. https://acme.webex.com */
+  baseUrl: string;
+  siteName: string;
+  webExID: string;
+  ticket: string;
+  /** MU: where WebEx sends the host after login; must be on the WebEx site */
+  landingUrl: string;
+  /** BU: where WebEx reports a failed login with ST=FAIL&RS=… */
+  backUrl: string;
+}
+
+/** True when `candidate` is a page of the WebEx site at `baseUrl` (WebEx only honours such MU targets). */
+export function isWebexSiteUrl(candidate: string, baseUrl: string): boolean {
+  try {
+    return new URL(candidate).origin === new URL(baseUrl).origin;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Builds `{base}/{site}/p.php?AT=LI&WID&TK&MU&BU`. URLSearchParams encodes each value exactly
+ * once, so a ticket's `+`, `/` and `=` and the query strings inside MU and BU survive intact.
+ */
+export function buildLoginUrl(input: LoginUrlInput): string {
+  if (!isWebexSiteUrl(input.landingUrl, input.baseUrl)) {
+    throw new TypeError(`webex-sso: Bad usage. MU must be a page of the WebEx site ${new URL(input.baseUrl).origin}`);
+  }
+  const url = new URL(`${input.baseUrl.replace(/\/+$/, '')}/${encodeURIComponent(input.siteName)}/p.php`);
+  url.search = new URLSearchParams({
+    AT: 'LI',
+    WID: input.webExID,
+    TK: input.ticket,
+    MU: input.landingUrl,
+    BU: input.backUrl,
+  }).toString();
+  return url.href;
+}
+
+/** Stable codes for the RS values WebEx appends to BU after a failed URL API login (§5.3). */
+export const LOGIN_FAILURE_CODES = [
+  'LOGIN_INVALID_TICKET',
+  'LOGIN_AUTO_LOGIN_DISABLED',
+  'LOGIN_ALREADY_LOGGED_ON',
+  'LOGIN_ACCESS_DENIED',
+  'LOGIN_BAD_WEBEX_ID_OR_PASSWORD',
+  'LOGIN_ACCOUNT_LOCKED',
+  'LOGIN_UNKNOWN',
+] as const;
+
+export type LoginFailureCode = (typeof LOGIN_FAILURE_CODES)[number];
+
+// Keys are lower-cased: doc copies spell BadWebIDorPassword three ways.
+const CODE_BY_RS: Readonly<Record<string, LoginFailureCode>> = {
+  invalidticket: 'LOGIN_INVALID_TICKET',
+  invalidsessionticket: 'LOGIN_INVALID_TICKET',
+  autologindisabled: 'LOGIN_AUTO_LOGIN_DISABLED',
+  alreadylogon: 'LOGIN_ALREADY_LOGGED_ON',
+  accessdenied: 'LOGIN_ACCESS_DENIED',
+  badwebidorpassword: 'LOGIN_BAD_WEBEX_ID_OR_PASSWORD',
+  badwebexidorpassword: 'LOGIN_BAD_WEBEX_ID_OR_PASSWORD',
+  accountlocked: 'LOGIN_ACCOUNT_LOCKED',
+};
+
+/** Maps a URL API failure reason (RS) to a stable code; unknown or missing → LOGIN_UNKNOWN. */
+export function codeForLoginFailure(rs: string | undefined): LoginFailureCode {
+  return (rs && CODE_BY_RS[rs.trim().toLowerCase()]) || 'LOGIN_UNKNOWN';
+}
