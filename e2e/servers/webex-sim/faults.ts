@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import type { FaultRule, SimFault } from './types';
+
+const faultSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('latency'), ms: z.number().int().min(0).max(600_000) }),
+  z.strictObject({ kind: z.literal('hang') }),
+  z.strictObject({ kind: z.literal('http-status'), status: z.number().int().min(100).max(599) }),
+  z.strictObject({ kind: z.literal('malformed-xml') }),
+  z.strictObject({ kind: z.literal('html') }),
+  z.strictObject({
+    kind: z.literal('failure'),
+    exceptionID: z.string().min(1).max(32),
+    reason: z.string().max(500).optional(),
+  }),
+  z.strictObject({ kind: z.literal('empty-ticket') }),
+  z.strictObject({ kind: z.literal('backup') }),
+  z.strictObject({ kind: z.literal('auto-login-disabled') }),
+  z.strictObject({ kind: z.literal('url-failure'), rs: z.string().min(1).max(100) }),
+]);
+
+export const faultRuleSchema = z.strictObject({
+  fault: faultSchema,
+  webExID: z.string().min(1).optional(),
+  times: z.number().int().positive().optional(),
+});
+
+// Keeps the zod schema and the public FaultRule type from drifting apart.
+type Parsed = z.infer<typeof faultRuleSchema>;
+const parsedIsRule: (rule: Parsed) => FaultRule = (rule) => rule;
+const ruleIsParsed: (rule: FaultRule) => Parsed = (rule) => rule;
+void parsedIsRule;
+void ruleIsParsed;
+
+/** Which simulated service a request went to; a fault only applies to requests of its own service. */
+export type FaultTarget =
+  | { api: 'xml'; webExID?: string; isGetLoginTicket: boolean }
+  | { api: 'url-login'; webExID?: string };
+
+export interface FaultBoard {
+  inject(rule: FaultRule): void;
+  clear(): void;
+  /** The earliest injected rule that matches the request, counted as used; undefined when none. */
+  take(target: FaultTarget): SimFault | undefined;
+}
+
+export function parseFaultRule(input: unknown): FaultRule {
+  const result = faultRuleSchema.safeParse(input);
+  if (!result.success) {
+    throw new Error(`webex-sim: Bad usage. Invalid fault rule: ${z.prettifyError(result.error)}`);
+  }
+  return result.data;
+}
+
+export function createFaultBoard(): FaultBoard {
+  let rules: { rule: FaultRule; remaining: number }[] = [];
+
+  return {
+    inject(rule) {
+      const valid = parseFaultRule(rule);
+      rules.push({ rule: valid, remaining: valid.times ?? Number.POSITIVE_INFINITY });
+    },
+    clear() {
+      rules = [];
+    },
+    take(target) {
+      const entry = rules.find(({ rule }) => appliesTo(rule, target));
+      if (!entry) return undefined;
+      entry.remaining -= 1;
+      if (entry.remaining <= 0) rules = rules.filter((candidate) => candidate !== entry);
+      return entry.rule.fault;
+    },
+  };
+}
+
+function appliesTo(rule: FaultRule, target: FaultTarget): boolean {
+  if (rule.webExID !== undefined && rule.webExID !== target.webExID) return false;
+  const kind = rule.fault.kind;
+  if (kind === 'auto-login-disabled' || kind === 'url-failure') return target.api === 'url-login';
+  if (target.api !== 'xml') return false;
+  // An empty ticket only makes sense as a GetLoginTicket answer.
+  return kind === 'empty-ticket' ? target.isGetLoginTicket : true;
+}

@@ -1,0 +1,115 @@
+/**
+ * A WebEx Meetings simulator for integration tests, Playwright and the demo: the XML API
+ * (GetLoginTicket, GetSite) and the URL API login (p.php AT=LI / AT=LO) as described in
+ * /work/shared/webex-reference.md, plus a control API for faults and stats. Production code
+ * never imports it.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createBrowserSessions } from './browser-session';
+import { createFaultBoard } from './faults';
+import { createRequestHandler } from './router';
+import { createTicketStore, generateRandomTicket } from './tickets';
+import type { SimOptions, SimStats, WebexSimulator } from './types';
+import { createUserDirectory } from './users';
+
+export type { FaultRule, SimFault, SimOptions, SimStats, SimUser, WebexSimulator } from './types';
+export { SESSION_COOKIE_NAME } from './browser-session';
+
+const DEFAULT_HOST = '127.0.0.1';
+/** No lifetime is published for login tickets [reference §5.6]; five minutes keeps tests honest about "use it now". */
+const DEFAULT_TICKET_TTL_MS = 300_000;
+
+export async function startWebexSimulator(options: SimOptions): Promise<WebexSimulator> {
+  assertValidOptions(options);
+  const now = options.now ?? Date.now;
+  const stats: SimStats = { ticketsIssued: 0, logins: 0, failedLogins: 0, xmlRequests: 0 };
+  const site = { siteName: options.siteName, autoLogin: options.autoLogin ?? true, enableSSO: options.enableSSO ?? false };
+  const faults = createFaultBoard();
+  const timers = new Set<NodeJS.Timeout>();
+  let origin = '';
+
+  const handleRequest = createRequestHandler({
+    site,
+    users: createUserDirectory(options.users),
+    tickets: createTicketStore({
+      ttlMs: options.ticketTtlMs ?? DEFAULT_TICKET_TTL_MS,
+      now,
+      generate: options.generateTicket ?? generateRandomTicket,
+      onIssue: () => {
+        stats.ticketsIssued += 1;
+      },
+    }),
+    faults,
+    sessions: createBrowserSessions(options.sessionPassword ?? randomBytes(32).toString('base64url')),
+    stats,
+    origin: () => origin,
+    sleep: (ms) =>
+      new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          resolve();
+        }, ms);
+        timers.add(timer);
+      }),
+    log: toLogger(options.log),
+  });
+
+  const server = createServer((req, res) => void handleRequest(req, res));
+  const address = await listen(server, options.port ?? 0, options.host ?? DEFAULT_HOST);
+  origin = `http://${hostForUrl(address.address)}:${address.port}`;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: origin,
+    siteName: site.siteName,
+    inject: (rule) => faults.inject(rule),
+    clearFaults: () => faults.clear(),
+    stats: () => ({ ...stats }),
+    close() {
+      closing ??= new Promise((resolve) => {
+        // Delayed answers are dropped and hanging or keep-alive sockets destroyed, so close never waits on a client.
+        for (const timer of timers) clearTimeout(timer);
+        timers.clear();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
+
+function assertValidOptions(options: SimOptions): void {
+  if (!options.siteName || /[/?#\s]/.test(options.siteName)) {
+    throw new Error('webex-sim: Bad usage. siteName must be a site subdomain such as "acme".');
+  }
+  if (options.ticketTtlMs !== undefined && !(Number.isFinite(options.ticketTtlMs) && options.ticketTtlMs > 0)) {
+    throw new Error('webex-sim: Bad usage. ticketTtlMs must be a positive number of milliseconds.');
+  }
+  if (options.port !== undefined && !(Number.isInteger(options.port) && options.port >= 0 && options.port <= 65535)) {
+    throw new Error('webex-sim: Bad usage. port must be an integer from 0 to 65535 (0 = any free port).');
+  }
+}
+
+function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server.address() as AddressInfo); // a TCP listener always has an AddressInfo
+    });
+  });
+}
+
+/** Wildcard listeners are reached through loopback; IPv6 literals need brackets in a URL. */
+function hostForUrl(address: string): string {
+  if (address === '0.0.0.0') return '127.0.0.1';
+  if (address === '::') return '[::1]';
+  return address.includes(':') ? `[${address}]` : address;
+}
+
+function toLogger(log: SimOptions['log']): (line: string) => void {
+  if (typeof log === 'function') return log;
+  return log ? (line) => console.log(line) : () => {};
+}

@@ -1,0 +1,122 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { BrowserSessions } from './browser-session';
+import { answerControlRequest, CONTROL_PREFIX } from './control-api';
+import type { FaultBoard } from './faults';
+import {
+  BodyTooLargeError,
+  methodNotAllowed,
+  readBody,
+  requestOrigin,
+  sendAnswer,
+  textAnswer,
+  type HttpAnswer,
+} from './http';
+import { dashboardPath, myWebexPath, pPhpPath, renderLandingPage } from './landing';
+import type { TicketStore } from './tickets';
+import type { SimStats } from './types';
+import { answerUrlApiRequest } from './url-api';
+import type { UserDirectory } from './users';
+import { answerXmlRequest } from './xml-api';
+
+export const XML_SERVICE_PATH = '/WBXService/XMLService';
+
+export interface RouterDeps {
+  site: { siteName: string; autoLogin: boolean; enableSSO: boolean };
+  users: UserDirectory;
+  tickets: TicketStore;
+  faults: FaultBoard;
+  sessions: BrowserSessions;
+  stats: SimStats;
+  /** the simulator's own origin, known once it listens */
+  origin: () => string;
+  /** a timer the simulator cancels when it closes */
+  sleep: (ms: number) => Promise<void>;
+  log: (line: string) => void;
+}
+
+/** Wires paths to the simulated services; the services themselves decide. */
+export function createRequestHandler(deps: RouterDeps) {
+  const { siteName } = deps.site;
+
+  return async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = Date.now();
+    const method = req.method ?? 'GET';
+    const pathname = new URL(req.url ?? '/', 'http://webex-sim.invalid').pathname;
+    const context = { note: '' };
+    // Logged on close so a hanging request is logged too; the query (WID, TK, BU …) never is.
+    res.once('close', () => {
+      const status = res.headersSent ? String(res.statusCode) : '-';
+      deps.log(`webex-sim ${method} ${pathname} ${status} ${Date.now() - started}ms${context.note ? ` ${context.note}` : ''}`);
+    });
+
+    try {
+      const answer = await route(req, res, method, pathname, context);
+      if (answer) sendAnswer(res, answer);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        sendAnswer(res, textAnswer(413, 'Request body too large'));
+        return;
+      }
+      context.note = `internal error: ${error instanceof Error ? error.message : String(error)}`;
+      console.error(`webex-sim ${method} ${pathname} ${context.note}`);
+      sendAnswer(res, textAnswer(500, 'webex-sim internal error'));
+    }
+  };
+
+  /** The answer to send, or undefined when the request was left hanging on purpose. */
+  async function route(
+    req: IncomingMessage,
+    res: ServerResponse,
+    method: string,
+    pathname: string,
+    context: { note: string },
+  ): Promise<HttpAnswer | undefined> {
+    if (pathname === XML_SERVICE_PATH) {
+      if (method !== 'POST') return methodNotAllowed('POST');
+      deps.stats.xmlRequests += 1;
+      const outcome = answerXmlRequest(await readBody(req), deps);
+      context.note = outcome.note;
+      if (outcome.kind === 'hang') return undefined;
+      if (outcome.delayMs > 0) await deps.sleep(outcome.delayMs);
+      return outcome.answer;
+    }
+
+    if (pathname === pPhpPath(siteName)) {
+      if (method !== 'GET' && method !== 'POST') return methodNotAllowed('GET, POST');
+      const params = new URLSearchParams(new URL(req.url ?? '/', 'http://webex-sim.invalid').search);
+      if (method === 'POST') {
+        for (const [name, value] of new URLSearchParams(await readBody(req))) params.set(name, value);
+      }
+      const origin = requestOrigin(req, deps.origin());
+      const outcome = await answerUrlApiRequest(
+        { params, origin, siteOrigins: [deps.origin(), origin], signedInAs: await deps.sessions.signedInAs(req) },
+        {
+          siteName,
+          autoLogin: deps.site.autoLogin,
+          tickets: deps.tickets,
+          faults: deps.faults,
+          sessions: deps.sessions,
+          onLogin: (succeeded) => {
+            if (succeeded) deps.stats.logins += 1;
+            else deps.stats.failedLogins += 1;
+          },
+        },
+      );
+      context.note = outcome.note;
+      if (outcome.setCookie) res.setHeader('set-cookie', outcome.setCookie);
+      return outcome.answer;
+    }
+
+    if (pathname === dashboardPath(siteName) || pathname === myWebexPath(siteName)) {
+      if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed('GET, HEAD');
+      return renderLandingPage(siteName, await deps.sessions.signedInAs(req));
+    }
+
+    if (pathname.startsWith(CONTROL_PREFIX)) {
+      const body = method === 'POST' ? await readBody(req) : '';
+      return answerControlRequest(method, pathname, body, { faults: deps.faults, stats: () => ({ ...deps.stats }) });
+    }
+
+    return textAnswer(404, 'Not found');
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * The simulator's public surface. `index.ts` re-exports everything here; other code imports
+ * from `e2e/servers/webex-sim` and never from the internal modules.
+ */
+
+export interface SimUser {
+  webExID: string;
+  email?: string;
+  password?: string;
+  /** a static session ticket (as AuthenticateUser would have returned) the host may use instead of a password */
+  sessionTicket?: string;
+  /** a static Webex Meetings OAuth access token the host may use instead of a password */
+  webExAccessToken?: string;
+  /** default true */
+  active?: boolean;
+}
+
+export interface SimOptions {
+  siteName: string;
+  users: SimUser[];
+  /** 0 = any free port */
+  port?: number;
+  /** default 127.0.0.1 */
+  host?: string;
+  /** default 300_000 */
+  ticketTtlMs?: number;
+  /** default true: the site's supportAPI/autoLogin (URL API login and logout) */
+  autoLogin?: boolean;
+  /** default false: the site's samlSSO/enableSSO as GetSite reports it */
+  enableSSO?: boolean;
+  /** iron-session password for the simulator's own cookie, >= 32 characters; default a random one */
+  sessionPassword?: string;
+  /** clock in epoch ms, for ticket-expiry tests; default Date.now */
+  now?: () => number;
+  /** makes login tickets; default 24 random bytes as standard base64. Tests use it to force `+`, `/` or `=`. */
+  generateTicket?: () => string;
+  /** one line per request (never a secret): true → stdout, a function → that function; default quiet */
+  log?: boolean | ((line: string) => void);
+}
+
+export type SimFault =
+  /** XML API answers after ms */
+  | { kind: 'latency'; ms: number }
+  /** XML API never answers (socket kept open until the client gives up or the server closes) */
+  | { kind: 'hang' }
+  /** XML API answers that HTTP status with a short text/plain body */
+  | { kind: 'http-status'; status: number }
+  /** XML API answers 200 text/xml with a truncated document */
+  | { kind: 'malformed-xml' }
+  /** XML API answers 200 text/html with an HTML maintenance page */
+  | { kind: 'html' }
+  /** XML API answers HTTP 200 FAILURE with that exceptionID */
+  | { kind: 'failure'; exceptionID: string; reason?: string }
+  /** GetLoginTicket answers SUCCESS with an empty <use:ticket/> (applies to GetLoginTicket requests only) */
+  | { kind: 'empty-ticket' }
+  /** XML API answers normally but with gsbStatus BACKUP */
+  | { kind: 'backup' }
+  /** URL API p.php?AT=LI fails with RS=AutoLoginDisabled */
+  | { kind: 'auto-login-disabled' }
+  /** URL API p.php?AT=LI fails with that RS */
+  | { kind: 'url-failure'; rs: string };
+
+export interface FaultRule {
+  fault: SimFault;
+  /** only requests for this WebEx ID (the XML securityContext's webExID, or p.php's WID) */
+  webExID?: string;
+  /** apply to the next N matching requests; default: until cleared */
+  times?: number;
+}
+
+export interface SimStats {
+  /** new tickets generated (returning a host's still-current ticket again does not count) */
+  ticketsIssued: number;
+  /** successful p.php?AT=LI */
+  logins: number;
+  /** failed p.php?AT=LI, whatever the RS */
+  failedLogins: number;
+  /** requests that reached POST /WBXService/XMLService, faulted ones included */
+  xmlRequests: number;
+}
+
+export interface WebexSimulator {
+  /** e.g. http://127.0.0.1:4020 (the app's WEBEX_BASE_URL) */
+  url: string;
+  siteName: string;
+  inject(rule: FaultRule): void;
+  clearFaults(): void;
+  stats(): SimStats;
+  /** stops listening and destroys every open socket, hanging ones included */
+  close(): Promise<void>;
+}

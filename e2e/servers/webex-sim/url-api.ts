@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import type { BrowserSessions } from './browser-session';
+import type { FaultBoard } from './faults';
+import { escapeHtml, renderPage, renderRedirectPage } from './html';
+import { htmlAnswer, textAnswer, type HttpAnswer } from './http';
+import { dashboardPath, myWebexPath } from './landing';
+import type { TicketStore } from './tickets';
+
+export interface UrlApiDeps {
+  siteName: string;
+  autoLogin: boolean;
+  tickets: TicketStore;
+  faults: FaultBoard;
+  sessions: BrowserSessions;
+  onLogin(succeeded: boolean): void;
+}
+
+export interface UrlApiRequest {
+  /** GET query, or a POST's form body laid over its query */
+  params: URLSearchParams;
+  /** the origins that count as "this site" for MU: the simulator's own and the one the browser used */
+  siteOrigins: readonly string[];
+  /** where the browser reached us; sim-internal redirects stay on it so the cookie travels */
+  origin: string;
+  signedInAs: string | undefined;
+}
+
+export interface UrlApiOutcome {
+  answer: HttpAnswer;
+  setCookie?: string;
+  /** for the request log: command and result, never WID/TK */
+  note: string;
+}
+
+/** p.php: AT=LI (ticket login) and AT=LO (logout) [reference §5]. */
+export async function answerUrlApiRequest(request: UrlApiRequest, deps: UrlApiDeps): Promise<UrlApiOutcome> {
+  const command = request.params.get('AT');
+  if (command === 'LI') return logIn(request, deps);
+  if (command === 'LO') return logOut(request, deps);
+  return {
+    answer: textAnswer(400, `webex-sim: unsupported command AT=${command ?? ''}; the simulator implements AT=LI and AT=LO`),
+    note: 'unsupported AT',
+  };
+}
+
+async function logIn(request: UrlApiRequest, deps: UrlApiDeps): Promise<UrlApiOutcome> {
+  const webExID = nonEmpty(request.params.get('WID'));
+  const ticket = nonEmpty(request.params.get('TK'));
+  const backUrl = parseBackUrl(request.params.get('BU'));
+  const fail = (rs: string): UrlApiOutcome => {
+    deps.onLogin(false);
+    return { answer: failureAnswer('LI', rs, backUrl), note: `LI FAIL ${rs}` };
+  };
+
+  const fault = deps.faults.take({ api: 'url-login', webExID });
+  if (fault?.kind === 'url-failure') return fail(fault.rs);
+  // Site-level refusals come first and leave the ticket unused.
+  if (!deps.autoLogin || fault?.kind === 'auto-login-disabled') return fail('AutoLoginDisabled');
+  // Simulator assumption: the reference names no RS for a missing WID or TK.
+  if (!webExID || !ticket) return fail('InvalidTicket');
+  if (request.signedInAs !== undefined && request.signedInAs !== webExID) return fail('AlreadyLogon');
+  if (!deps.tickets.redeem(webExID, ticket)) return fail('InvalidTicket');
+
+  deps.onLogin(true);
+  return {
+    answer: htmlAnswer(200, renderRedirectPage(successTarget(request, webExID, backUrl, deps.siteName))),
+    setCookie: await deps.sessions.signInCookie(webExID),
+    note: 'LI SUCCESS',
+  };
+}
+
+function logOut(request: UrlApiRequest, deps: UrlApiDeps): UrlApiOutcome {
+  const backUrl = parseBackUrl(request.params.get('BU'));
+  // AT=SU/LI/LO all need the site's autologin option [reference §5.4].
+  if (!deps.autoLogin) return { answer: failureAnswer('LO', 'AutoLoginDisabled', backUrl), note: 'LO FAIL AutoLoginDisabled' };
+
+  const answer = backUrl
+    ? htmlAnswer(200, renderRedirectPage(withResult(backUrl, { AT: 'LO', ST: 'SUCCESS' }).href))
+    : htmlAnswer(200, renderPage('Signed out of WebEx', '<h1>Signed out of WebEx</h1>'));
+  return { answer, setCookie: deps.sessions.signOutCookie(), note: 'LO SUCCESS' };
+}
+
+/** MU if it points to this site, `GoBack` → BU, else the default landing page [reference §5.2–5.3]. */
+function successTarget(request: UrlApiRequest, webExID: string, backUrl: URL | undefined, siteName: string): string {
+  const mainUrl = request.params.get('MU');
+  if (mainUrl === 'GoBack') {
+    const back = backUrl ?? withResult(new URL(myWebexPath(siteName), request.origin), { siteurl: siteName });
+    return withResult(back, { AT: 'LI', ST: 'SUCCESS', WID: webExID, CSRF: randomUUID() }).href;
+  }
+  const target = mainUrl ? parseUrl(mainUrl, request.origin) : undefined;
+  if (target && request.siteOrigins.includes(target.origin)) return target.href;
+  return new URL(dashboardPath(siteName), request.origin).href;
+}
+
+function failureAnswer(command: 'LI' | 'LO', rs: string, backUrl: URL | undefined): HttpAnswer {
+  if (backUrl) return htmlAnswer(200, renderRedirectPage(withResult(backUrl, { AT: command, ST: 'FAIL', RS: rs }).href));
+  const title = command === 'LI' ? 'WebEx login failed' : 'WebEx logout failed';
+  return htmlAnswer(200, renderPage(title, `<h1>${title}</h1><p>Reason: <code id="rs">${escapeHtml(rs)}</code></p>`));
+}
+
+/** BU may be any Internet URL [reference D8]; the simulator only follows absolute http(s) ones. */
+function parseBackUrl(value: string | null): URL | undefined {
+  const url = value ? parseUrl(value) : undefined;
+  return url && (url.protocol === 'http:' || url.protocol === 'https:') ? url : undefined;
+}
+
+function withResult(url: URL, result: Record<string, string>): URL {
+  const copy = new URL(url);
+  for (const [name, value] of Object.entries(result)) copy.searchParams.set(name, value);
+  return copy;
+}
+
+function parseUrl(value: string, base?: string): URL | undefined {
+  try {
+    return new URL(value, base);
+  } catch {
+    return undefined;
+  }
+}
+
+function nonEmpty(value: string | null): string | undefined {
+  return value ? value : undefined;
+}

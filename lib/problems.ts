@@ -1,0 +1,141 @@
+import type { LaunchFailureCode } from './launch';
+import { codeForLoginFailure, WEBEX_ERROR_CODES, type LoginFailureCode } from './webex';
+
+/** What an employee reads when Join WebEx did not work: what happened, and what to do. */
+export interface Problem {
+  code: LaunchFailureCode | LoginFailureCode;
+  title: string;
+  what: string;
+  next: string;
+  /** a retry can help (the cause may be passing) */
+  retry: boolean;
+}
+
+type Text = Omit<Problem, 'code'>;
+
+const unreachable: Text = {
+  title: 'WebEx is not answering',
+  what: 'We could not reach WebEx, or it answered with an error page.',
+  next: 'This is usually brief. Try again in a minute; if it keeps happening, tell {support}.',
+  retry: true,
+};
+
+const TEXTS: Record<LaunchFailureCode | LoginFailureCode, Text> = {
+  MAPPING_MISSING: {
+    title: 'Your account is not linked to WebEx yet',
+    what: 'Your portal account has no WebEx host account linked to it, so we cannot sign you in.',
+    next: 'Ask {support} to link your portal account to your WebEx host account.',
+    retry: false,
+  },
+  CREDENTIAL_MISSING: {
+    title: 'Your WebEx link is incomplete',
+    what: 'Your account is linked to WebEx, but the credential WebEx needs for it has not been set.',
+    next: 'Ask {support} to complete your WebEx link.',
+    retry: false,
+  },
+  CREDENTIAL_UNREADABLE: {
+    title: 'Your WebEx link needs to be renewed',
+    what: 'The stored WebEx credential for your account can no longer be read (the key that protects it changed).',
+    next: 'Ask {support} to set your WebEx credential again.',
+    retry: false,
+  },
+  WEBEX_USER_NOT_FOUND: {
+    title: 'WebEx does not know your host account',
+    what: 'The WebEx ID linked to your portal account does not exist on our WebEx site.',
+    next: 'Ask {support} to check the WebEx ID linked to your account.',
+    retry: false,
+  },
+  WEBEX_BAD_CREDENTIALS: {
+    title: 'WebEx refused the stored credentials',
+    what: 'WebEx said the WebEx ID or password stored for your account is wrong.',
+    next: 'Ask {support} to update the WebEx credential for your account.',
+    retry: false,
+  },
+  WEBEX_CREDENTIAL_EXPIRED: {
+    title: 'Your WebEx authorisation has expired',
+    what: 'WebEx no longer accepts the session ticket or token stored for your account.',
+    next: 'Ask {support} to renew your WebEx link.',
+    retry: false,
+  },
+  WEBEX_ACCESS_DENIED: {
+    title: 'WebEx denied access',
+    what: 'WebEx says your host account lacks a privilege this sign-in needs.',
+    next: 'Ask {support} to check your WebEx account\'s privileges.',
+    retry: false,
+  },
+  WEBEX_SERVICE_DOWN: { ...unreachable, title: 'WebEx is having trouble', what: 'WebEx answered that one of its own services is not responding.' },
+  WEBEX_REFUSED: {
+    title: 'WebEx refused the sign-in',
+    what: 'WebEx refused to issue a sign-in ticket for your account.',
+    next: 'Tell {support}, mentioning the time; they can see WebEx\'s exact answer in the audit log.',
+    retry: true,
+  },
+  WEBEX_EMPTY_TICKET: { ...unreachable, title: 'WebEx sent an incomplete answer', what: 'WebEx answered without the sign-in ticket we asked for.' },
+  WEBEX_NOT_XML: unreachable,
+  WEBEX_MALFORMED_RESPONSE: { ...unreachable, title: 'WebEx sent an unreadable answer', what: 'WebEx\'s answer was cut off or not in the expected form.' },
+  WEBEX_HTTP_ERROR: unreachable,
+  WEBEX_RESPONSE_TOO_LARGE: { ...unreachable, title: 'WebEx sent an unexpected answer', what: 'WebEx\'s answer was far larger than a sign-in ticket, so we did not read it.' },
+  WEBEX_UNREACHABLE: unreachable,
+  WEBEX_TIMEOUT: { ...unreachable, title: 'WebEx is too slow to answer', what: 'WebEx did not answer in time, so we stopped waiting.' },
+  LOGIN_INVALID_TICKET: {
+    title: 'That WebEx sign-in link was already used',
+    what: 'WebEx sign-in tickets work once and expire quickly; this one was used or had expired (a reloaded or shared link does this).',
+    next: 'Join again: you get a fresh ticket each time.',
+    retry: true,
+  },
+  LOGIN_AUTO_LOGIN_DISABLED: {
+    title: 'Our WebEx site does not allow portal sign-in',
+    what: 'WebEx said automatic login (the URL API) is turned off for our site.',
+    next: 'Tell {support}: a WebEx site administrator must enable it.',
+    retry: false,
+  },
+  LOGIN_ALREADY_LOGGED_ON: {
+    title: 'Someone is already signed in to WebEx in this browser',
+    what: 'WebEx will not start a second sign-in while another WebEx session is open in this browser.',
+    next: 'Sign out of WebEx (or close the WebEx tabs), then join again.',
+    retry: true,
+  },
+  LOGIN_ACCESS_DENIED: {
+    title: 'WebEx denied access',
+    what: 'WebEx refused the sign-in: your WebEx session expired or your account lacks a privilege.',
+    next: 'Join again; if it happens again, ask {support} to check your WebEx account.',
+    retry: true,
+  },
+  LOGIN_BAD_WEBEX_ID_OR_PASSWORD: {
+    title: 'WebEx does not recognise your account',
+    what: 'WebEx said the WebEx ID linked to your account does not match a host account.',
+    next: 'Ask {support} to check the WebEx ID linked to your account.',
+    retry: false,
+  },
+  LOGIN_ACCOUNT_LOCKED: {
+    title: 'Your WebEx account is locked',
+    what: 'WebEx says your host account is locked.',
+    next: 'Ask {support} to unlock your WebEx account.',
+    retry: false,
+  },
+  LOGIN_UNKNOWN: {
+    title: 'WebEx could not sign you in',
+    what: 'WebEx reported a sign-in failure we do not recognise.',
+    next: 'Try again; if it keeps happening, tell {support} the reason shown below.',
+    retry: true,
+  },
+};
+
+function withSupport(text: Text, code: Problem['code'], support: string): Problem {
+  return { ...text, code, next: text.next.replace('{support}', support) };
+}
+
+const LAUNCH_CODES = new Set<string>(['MAPPING_MISSING', 'CREDENTIAL_MISSING', 'CREDENTIAL_UNREADABLE', ...WEBEX_ERROR_CODES]);
+
+/** The page text for a launch failure code from a query string; unknown codes get a generic text. */
+export function describeLaunchFailure(code: string | undefined, support: string): Problem {
+  const known = code !== undefined && LAUNCH_CODES.has(code) ? (code as LaunchFailureCode) : 'WEBEX_REFUSED';
+  return withSupport(TEXTS[known], known, support);
+}
+
+/** The page text for a URL API failure reported on BU (`ST=FAIL&RS=…`). */
+export function describeLoginFailure(rs: string | undefined, support: string): Problem {
+  const code = codeForLoginFailure(rs);
+  return withSupport(TEXTS[code], code, support);
+}
+

@@ -1,0 +1,140 @@
+import { XMLParser } from 'fast-xml-parser';
+import { describe, expect, it } from 'vitest';
+import { WebexError } from './errors';
+import { buildGetLoginTicketRequest, buildGetSiteRequest, parseGetLoginTicketResponse, parseGetSiteResponse } from './xml-api';
+
+const readBack = (xml: string) => new XMLParser({ removeNSPrefix: true, ignoreAttributes: false, parseTagValue: false }).parse(xml);
+
+function success(ticket: string, { prefix = 'serv', gsb = 'PRIMARY', eol = '\n' } = {}): string {
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<${prefix}:message xmlns:${prefix}="http://www.webex.com/schemas/2002/06/service" xmlns:com="http://www.webex.com/schemas/2002/06/common" xmlns:use="http://www.webex.com/schemas/2002/06/service/user">`,
+    `<${prefix}:header><${prefix}:response><${prefix}:result>SUCCESS</${prefix}:result><${prefix}:gsbStatus>${gsb}</${prefix}:gsbStatus></${prefix}:response></${prefix}:header>`,
+    `<${prefix}:body><${prefix}:bodyContent xsi:type="use:getLoginTicketResponse" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">`,
+    `<use:ticket>${ticket}</use:ticket><use:apiVersion>WebEx XML API V8.0.0</use:apiVersion>`,
+    `</${prefix}:bodyContent></${prefix}:body></${prefix}:message>`,
+  ].join(eol);
+}
+
+function failure(exceptionID: string, reason: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<serv:message xmlns:serv="http://www.webex.com/schemas/2002/06/service">
+  <serv:header><serv:response><serv:result>FAILURE</serv:result><serv:reason>${reason}</serv:reason>
+  <serv:gsbStatus>PRIMARY</serv:gsbStatus><serv:exceptionID>${exceptionID}</serv:exceptionID></serv:response></serv:header>
+  <serv:body><serv:bodyContent/></serv:body>
+</serv:message>`;
+}
+
+function caught(fn: () => unknown): WebexError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof WebexError) return err;
+    throw err;
+  }
+  throw new Error('expected a WebexError');
+}
+
+describe('buildGetLoginTicketRequest', () => {
+  it('builds the seed envelope: serv:message, unprefixed header and body, GetLoginTicket type', () => {
+    const xml = buildGetLoginTicketRequest({ siteName: 'acme', webExID: 'hostname@acme.com', password: 'P@ssword123' });
+    expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?><serv:message xmlns:serv="http://www.webex.com/schemas/2002/06/service"')).toBe(true);
+    expect(xml).toContain('<header><securityContext><siteName>acme</siteName><webExID>hostname@acme.com</webExID><password>P@ssword123</password></securityContext></header>');
+    expect(xml).toContain('<body><bodyContent xsi:type="java:com.webex.service.binding.user.GetLoginTicket"></bodyContent></body>');
+  });
+
+  it.each([
+    ['a</webExID><password>x', 'webExID'],
+    ['x]]><injected/>', 'webExID'],
+    ['"quoted" & \'apos\' <tag>', 'webExID'],
+  ])('keeps the hostile value %j a value', (hostile) => {
+    const xml = buildGetLoginTicketRequest({ siteName: 'acme', webExID: hostile, password: 'pw</password><x>' });
+    const ctx = readBack(xml).message.header.securityContext;
+    expect(ctx.webExID).toBe(hostile);
+    expect(ctx.password).toBe('pw</password><x>');
+    expect(Object.keys(ctx)).toEqual(['siteName', 'webExID', 'password']);
+  });
+
+  it('carries a sessionTicket or an access token instead of a password', () => {
+    const viaTicket = readBack(buildGetLoginTicketRequest({ siteName: 'acme', webExID: 'h', sessionTicket: 'st&1' })).message.header.securityContext;
+    expect(viaTicket).toEqual({ siteName: 'acme', webExID: 'h', sessionTicket: 'st&1' });
+    const viaToken = readBack(buildGetLoginTicketRequest({ siteName: 'acme', webExID: 'h', webExAccessToken: 'tok' })).message.header.securityContext;
+    expect(viaToken).toEqual({ siteName: 'acme', webExID: 'h', webExAccessToken: 'tok' });
+  });
+
+  it('refuses control characters XML cannot carry, naming the field', () => {
+    expect(() => buildGetLoginTicketRequest({ siteName: 'acme', webExID: 'a\u0000b', password: 'p' })).toThrow(/securityContext\.webExID/);
+  });
+
+  it('builds GetSite with the site service type', () => {
+    expect(buildGetSiteRequest({ siteName: 'acme', webExID: 'h', password: 'p' })).toContain('xsi:type="java:com.webex.service.binding.site.GetSite"');
+  });
+});
+
+describe('parseGetLoginTicketResponse', () => {
+  it("reads Cisco's sample (BACKUP gsbStatus)", () => {
+    expect(parseGetLoginTicketResponse(success('5e9733eb9efeb02d80aa0551ef7e9ccd', { gsb: 'BACKUP' }))).toEqual({
+      ticket: '5e9733eb9efeb02d80aa0551ef7e9ccd',
+      apiVersion: 'WebEx XML API V8.0.0',
+      gsbStatus: 'BACKUP',
+    });
+  });
+
+  it('reads by local name whatever the prefix, with CRLF, a BOM and whitespace around values', () => {
+    const xml = `\uFEFF${success('  abc+/=  ', { prefix: 'ns9', eol: '\r\n' })}`;
+    expect(parseGetLoginTicketResponse(xml).ticket).toBe('abc+/=');
+  });
+
+  it('keeps a ticket that looks like a number a string', () => {
+    expect(parseGetLoginTicketResponse(success('000123')).ticket).toBe('000123');
+  });
+
+  it.each([
+    ['030002', 'Incorrect user or password', 'WEBEX_BAD_CREDENTIALS'],
+    ['030001', 'No user found', 'WEBEX_USER_NOT_FOUND'],
+    ['000001', 'Access denied, additional privileges are required', 'WEBEX_ACCESS_DENIED'],
+    ['030047', 'Not a valid session ticket', 'WEBEX_CREDENTIAL_EXPIRED'],
+    ['000035', 'ASService not responding', 'WEBEX_SERVICE_DOWN'],
+    ['123456', 'Something new', 'WEBEX_REFUSED'],
+  ])('FAILURE %s → %s with exceptionID and reason kept', (id, reason, code) => {
+    const err = caught(() => parseGetLoginTicketResponse(failure(id, reason)));
+    expect(err.code).toBe(code);
+    expect(err.exceptionID).toBe(id);
+    expect(err.reason).toBe(reason);
+  });
+
+  it('does not branch on reason text', () => {
+    expect(caught(() => parseGetLoginTicketResponse(failure('030002', 'No user found'))).code).toBe('WEBEX_BAD_CREDENTIALS');
+  });
+
+  it('SUCCESS with an empty ticket → WEBEX_EMPTY_TICKET', () => {
+    expect(caught(() => parseGetLoginTicketResponse(success(''))).code).toBe('WEBEX_EMPTY_TICKET');
+  });
+
+  it.each([
+    ['<!DOCTYPE html><html><body><h1>Service Unavailable</h1></body></html>'],
+    ['<html><head><title>Sign in</title></head></html>'],
+    ['Internal error'],
+    [''],
+  ])('%j → WEBEX_NOT_XML', (body) => {
+    expect(caught(() => parseGetLoginTicketResponse(body)).code).toBe('WEBEX_NOT_XML');
+  });
+
+  it('truncated XML → WEBEX_MALFORMED_RESPONSE', () => {
+    const whole = success('abc');
+    expect(caught(() => parseGetLoginTicketResponse(whole.slice(0, whole.length - 40))).code).toBe('WEBEX_MALFORMED_RESPONSE');
+  });
+
+  it('well-formed XML that is not an XML API answer → WEBEX_MALFORMED_RESPONSE', () => {
+    expect(caught(() => parseGetLoginTicketResponse('<?xml version="1.0"?><feed><entry/></feed>')).code).toBe('WEBEX_MALFORMED_RESPONSE');
+  });
+});
+
+describe('parseGetSiteResponse', () => {
+  it('reads autoLogin, SSO and the site name', () => {
+    const xml = `<serv:message xmlns:serv="s" xmlns:ns1="n"><serv:header><serv:response><serv:result>SUCCESS</serv:result><serv:gsbStatus>PRIMARY</serv:gsbStatus></serv:response></serv:header>
+<serv:body><serv:bodyContent><ns1:siteInstance><ns1:metaData><ns1:siteName>acme</ns1:siteName></ns1:metaData>
+<ns1:supportAPI><ns1:autoLogin>false</ns1:autoLogin><ns1:xmlAPI>true</ns1:xmlAPI></ns1:supportAPI><ns1:samlSSO><ns1:enableSSO>true</ns1:enableSSO></ns1:samlSSO></ns1:siteInstance></serv:bodyContent></serv:body></serv:message>`;
+    expect(parseGetSiteResponse(xml)).toMatchObject({ siteName: 'acme', autoLogin: false, ssoEnabled: true, gsbStatus: 'PRIMARY' });
+  });
+});

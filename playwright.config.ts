@@ -1,0 +1,37 @@
+import { defineConfig } from '@playwright/test';
+
+const APP_PORT = 3100;
+
+/** E2E in Debian's Chromium against the full stack (IdP + WebEx simulator + portal on SQLite). */
+export default defineConfig({
+  testDir: 'e2e',
+  testMatch: '*.spec.ts',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://localhost:${APP_PORT}`,
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    },
+  },
+  webServer: {
+    command: 'npx tsx e2e/servers/stack.ts',
+    url: `http://localhost:${APP_PORT}/api/health`,
+    timeout: 120_000,
+    reuseExistingServer: false,
+    stdout: 'pipe',
+    env: {
+      APP_PORT: String(APP_PORT),
+      IDP_PORT: '4110',
+      WEBEX_SIM_PORT: '4120',
+      STACK_DATABASE_FILE: 'data/e2e.sqlite',
+      WEBEX_TIMEOUT_MS: '2000',
+      LOG_LEVEL: 'warn',
+    },
+  },
+});

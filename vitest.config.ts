@@ -1,0 +1,13 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  resolve: { alias: { '@': fileURLToPath(new URL('.', import.meta.url)) } },
+  test: {
+    include: ['lib/**/*.test.ts', 'e2e/servers/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 15_000,
+    // better-sqlite3 is native; forks isolate it cleanly.
+    pool: 'forks',
+  },
+});
