@@ -20,8 +20,6 @@ export interface IdpClient {
   clientSecret: string;
   redirectUris: string[];
   postLogoutRedirectUris?: string[];
-  /** how the client authenticates at the token endpoint; oidc-provider accepts exactly one per client */
-  tokenEndpointAuthMethod?: 'client_secret_basic' | 'client_secret_post';
 }
 
 export interface IdpUser {
@@ -112,7 +110,9 @@ function toClientMetadata(client: IdpClient): ClientMetadata {
     post_logout_redirect_uris: client.postLogoutRedirectUris ?? [],
     grant_types: ['authorization_code'],
     response_types: ['code'],
-    token_endpoint_auth_method: client.tokenEndpointAuthMethod ?? 'client_secret_basic',
+    // oidc-provider 9 accepts the secret by HTTP Basic or in the form body for this method,
+    // so clients configured for client_secret_basic or client_secret_post both work.
+    token_endpoint_auth_method: 'client_secret_basic',
   };
 }
 

@@ -10,11 +10,10 @@
  *   IDP_CLIENT_SECRET             default demo-client-secret-change-me
  *   IDP_REDIRECT_URI              default http://localhost:3000/api/auth/callback/oidc (comma-separated for several)
  *   IDP_POST_LOGOUT_REDIRECT_URI  default the redirect URI's origin + "/" (comma-separated for several)
- *   IDP_TOKEN_ENDPOINT_AUTH_METHOD  client_secret_basic (default) or client_secret_post
  * Users: the demo employees from e2e/servers/demo-users.ts.
  */
 import { DEMO_EMPLOYEES } from '../demo-users';
-import { startIdentityProvider, type IdpClient } from './index';
+import { startIdentityProvider } from './index';
 
 const DEFAULTS = {
   port: 4010,
@@ -38,12 +37,6 @@ function readList(value: string | undefined, fallback: string[]): string[] {
   return items.length ? items : fallback;
 }
 
-function readAuthMethod(value: string | undefined): IdpClient['tokenEndpointAuthMethod'] {
-  if (value === undefined || value === '' || value === 'client_secret_basic') return 'client_secret_basic';
-  if (value === 'client_secret_post') return value;
-  throw new Error(`idp: IDP_TOKEN_ENDPOINT_AUTH_METHOD must be client_secret_basic or client_secret_post, got "${value}".`);
-}
-
 async function main(): Promise<void> {
   const env = process.env;
   const redirectUris = readList(env.IDP_REDIRECT_URI, [DEFAULTS.redirectUri]);
@@ -59,7 +52,6 @@ async function main(): Promise<void> {
         clientSecret: env.IDP_CLIENT_SECRET || DEFAULTS.clientSecret,
         redirectUris,
         postLogoutRedirectUris: readList(env.IDP_POST_LOGOUT_REDIRECT_URI, [new URL('/', firstRedirect).href]),
-        tokenEndpointAuthMethod: readAuthMethod(env.IDP_TOKEN_ENDPOINT_AUTH_METHOD),
       },
     ],
     users: DEMO_EMPLOYEES,

@@ -1,0 +1,126 @@
+import { expect, test, type Page } from '@playwright/test';
+import { DEMO_EMPLOYEES } from './servers/demo-users';
+
+// Must match playwright.config.ts's webServer env.
+const SIM = 'http://127.0.0.1:4120';
+
+function employee(email: string) {
+  const found = DEMO_EMPLOYEES.find((e) => e.email === email);
+  if (!found) throw new Error(`no demo employee ${email}`);
+  return found;
+}
+
+/** The real sign-in: portal → next-auth → the bundled OpenID provider's login form → back. */
+async function signIn(page: Page, email: string): Promise<void> {
+  await page.goto('/');
+  await page.getByRole('link', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: /Sign in with Example Corp/ }).click();
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(employee(email).password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: `Hello, ${employee(email).name}` })).toBeVisible();
+}
+
+async function injectFault(page: Page, rule: Record<string, unknown>): Promise<void> {
+  const res = await page.request.post(`${SIM}/__sim/faults`, { data: rule });
+  expect(res.status()).toBe(204);
+}
+
+test.afterEach(async ({ request }) => {
+  await request.delete(`${SIM}/__sim/faults`);
+});
+
+test('a linked employee joins WebEx and lands signed in as their own host account', async ({ page }) => {
+  await signIn(page, 'alice@example.com');
+  await expect(page.getByTestId('webex-id')).toHaveText('alice');
+
+  const launch = page.waitForResponse((r) => r.url().endsWith('/launch') && r.request().method() === 'POST');
+  await page.getByRole('button', { name: 'Join WebEx' }).click();
+  const response = await launch;
+  expect(response.status()).toBe(302);
+  expect(response.headers()['cache-control']).toBe('no-store');
+  expect(response.headers()['referrer-policy']).toBe('no-referrer');
+  const location = new URL(response.headers()['location'] ?? '');
+  expect(location.origin + location.pathname).toBe(`${SIM}/acme/p.php`);
+  expect(location.searchParams.get('AT')).toBe('LI');
+  expect(location.searchParams.get('WID')).toBe('alice');
+  expect(location.searchParams.get('BU')).toBe('http://localhost:3100/webex/return');
+
+  await expect(page.getByRole('heading', { name: 'Signed in to WebEx as alice' })).toBeVisible();
+  expect(new URL(page.url()).origin).toBe(SIM);
+});
+
+test('an employee with no WebEx link sees whom to ask, and a forced launch explains the same', async ({ page }) => {
+  await signIn(page, 'bob@example.com');
+  await expect(page.getByRole('heading', { name: 'Your account is not linked to WebEx yet' })).toBeVisible();
+  await expect(page.getByText('the IT help desk (help@example.com)')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Join WebEx' })).toHaveCount(0);
+
+  const forced = await page.request.post('/launch', { headers: { Origin: 'http://localhost:3100' }, maxRedirects: 0 });
+  expect(forced.status()).toBe(303);
+  await page.goto(forced.headers()['location'] ?? '/');
+  await expect(page.getByRole('heading', { name: 'Your account is not linked to WebEx yet' })).toBeVisible();
+  await expect(page.getByText('Code: MAPPING_MISSING')).toBeVisible();
+});
+
+test('WebEx FAILURE (HTTP 200, exceptionID 030002) shows the refused page; the next try works', async ({ page }) => {
+  await signIn(page, 'alice@example.com');
+  await injectFault(page, { fault: { kind: 'failure', exceptionID: '030002' }, webExID: 'alice', times: 1 });
+
+  await page.getByRole('button', { name: 'Join WebEx' }).click();
+  await expect(page.getByRole('heading', { name: 'WebEx refused the stored credentials' })).toBeVisible();
+  await expect(page.getByText('Code: WEBEX_BAD_CREDENTIALS')).toBeVisible();
+
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Join WebEx' }).click();
+  await expect(page.getByRole('heading', { name: 'Signed in to WebEx as alice' })).toBeVisible();
+});
+
+test('a WebEx that hangs gives the too-slow page within the timeout, and the app keeps serving', async ({ page }) => {
+  await signIn(page, 'alice@example.com');
+  await injectFault(page, { fault: { kind: 'hang' }, times: 1 });
+
+  const started = Date.now();
+  await page.getByRole('button', { name: 'Join WebEx' }).click();
+  await expect(page.getByRole('heading', { name: 'WebEx is too slow to answer' })).toBeVisible();
+  expect(Date.now() - started).toBeLessThan(10_000);
+
+  expect((await page.request.get('/api/health')).status()).toBe(200);
+  await page.getByRole('button', { name: 'Try again' }).click();
+  await expect(page.getByRole('heading', { name: 'Signed in to WebEx as alice' })).toBeVisible();
+});
+
+test('replaying a used p.php URL is refused by WebEx and the return page explains it', async ({ page }) => {
+  await signIn(page, 'alice@example.com');
+  const launch = page.waitForResponse((r) => r.url().endsWith('/launch') && r.request().method() === 'POST');
+  await page.getByRole('button', { name: 'Join WebEx' }).click();
+  const used = (await launch).headers()['location'] ?? '';
+  await expect(page.getByRole('heading', { name: 'Signed in to WebEx as alice' })).toBeVisible();
+
+  await page.goto(used);
+  await expect(page).toHaveURL(/\/webex\/return\?.*ST=FAIL/);
+  expect(new URL(page.url()).searchParams.get('RS')).toBe('InvalidTicket');
+  await expect(page.getByRole('heading', { name: 'That WebEx sign-in link was already used' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Try again' })).toBeVisible();
+});
+
+test('WebEx login refused on BU (AutoLoginDisabled) is explained', async ({ page }) => {
+  await signIn(page, 'alice@example.com');
+  await injectFault(page, { fault: { kind: 'auto-login-disabled' }, times: 1 });
+  await page.getByRole('button', { name: 'Join WebEx' }).click();
+  await expect(page.getByRole('heading', { name: 'Our WebEx site does not allow portal sign-in' })).toBeVisible();
+  await expect(page.getByText('WebEx said: AutoLoginDisabled')).toBeVisible();
+});
+
+test('launch refuses cross-origin posts and sends anonymous users to sign in', async ({ page, request }) => {
+  await signIn(page, 'alice@example.com');
+  const crossOrigin = await page.request.post('/launch', { headers: { Origin: 'https://evil.example' }, maxRedirects: 0 });
+  expect(crossOrigin.status()).toBe(403);
+
+  const anonymous = await request.post('/launch', { headers: { Origin: 'http://localhost:3100' }, maxRedirects: 0 });
+  expect(anonymous.status()).toBe(303);
+  expect(anonymous.headers()['location']).toBe('http://localhost:3100/api/auth/signin?callbackUrl=%2F');
+
+  const get = await page.request.get('/launch', { maxRedirects: 0 });
+  expect(get.status()).toBe(303);
+});

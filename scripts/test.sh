@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Every test: types, unit + integration (vitest), then Playwright in Debian's Chromium
+# against a production build. Installs Chromium when the machine lacks it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NEXT_TELEMETRY_DISABLED=1
+CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
+
+if [ ! -x "$CHROMIUM" ]; then
+  echo "== Chromium missing at $CHROMIUM: installing Debian's package"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+
+echo "== typecheck"
+npx tsc --noEmit
+echo "== unit and integration tests"
+npx vitest run
+echo "== production build"
+npx next build
+echo "== end-to-end (Playwright, Chromium)"
+npx playwright test
