@@ -1,0 +1,163 @@
+/**
+ * The launch use case against the WebEx simulator over real HTTP, on a real SQLite file:
+ * the happy path, the single-use ticket, and every injected fault.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startWebexSimulator, type SimFault, type WebexSimulator } from '../e2e/servers/webex-sim';
+import { openMigratedDatabase, type Db } from './db/connection';
+import { launchWebex, type LaunchDeps } from './launch';
+import { upsertMapping } from './mappings/store';
+import { createWebexClient, sealCredential } from './webex';
+
+const KEYS = { '1': 'integration-test-key-0123456789abcdef' };
+const BACK_URL = 'http://localhost:3000/webex/return';
+
+let sim: WebexSimulator;
+let store: Db;
+let dir: string;
+let deps: LaunchDeps;
+let ticketsSeen: string[] = [];
+
+async function link(email: string, webexId: string, password?: string, keys = KEYS) {
+  await upsertMapping(store.db, {
+    email,
+    webexId,
+    sealedCredential: password === undefined ? null : await sealCredential({ kind: 'password', password }, keys),
+  });
+}
+
+function depsFor(baseUrl: string, timeoutMs = 500): LaunchDeps {
+  return {
+    db: store.db,
+    webex: createWebexClient({ baseUrl, timeoutMs, maxResponseBytes: 65_536 }),
+    site: { siteName: 'acme', baseUrl, landingUrl: `${baseUrl}/webappng/sites/acme/dashboard` },
+    backUrl: BACK_URL,
+    credentialKeys: KEYS,
+  };
+}
+
+/** Follows the simulator's p.php answer (HTTP 200 + script location.href, as WebEx does). */
+async function openLoginUrl(url: string, cookie = ''): Promise<{ target: string; cookie: string }> {
+  const res = await fetch(url, { redirect: 'manual', headers: cookie ? { cookie } : {} });
+  const html = await res.text();
+  const match = /location\.href=("(?:[^"\\]|\\.)*")/.exec(html);
+  if (!match?.[1]) throw new Error(`no script redirect in p.php answer: ${html.slice(0, 200)}`);
+  return { target: JSON.parse(match[1]) as string, cookie: res.headers.get('set-cookie')?.split(';')[0] ?? cookie };
+}
+
+beforeAll(async () => {
+  sim = await startWebexSimulator({
+    port: 0,
+    siteName: 'acme',
+    users: [
+      { webExID: 'alice', password: 'Alice-WebEx-1' },
+      { webExID: 'bob', password: 'Bob-WebEx-1' },
+    ],
+    // every ticket carries the characters a URL can mangle
+    generateTicket: () => `t+${Math.random().toString(36).slice(2)}/x==`,
+  });
+  dir = mkdtempSync(join(tmpdir(), 'webex-sso-launch-'));
+  store = await openMigratedDatabase(`file:${join(dir, 'launch.sqlite')}`);
+  deps = depsFor(sim.url);
+  await link('alice@example.com', 'alice', 'Alice-WebEx-1');
+  await link('wrong.password@example.com', 'bob', 'not-bobs-password');
+  await link('unknown.at.webex@example.com', 'nobody-at-webex', 'whatever');
+  await link('no.credential@example.com', 'bob');
+  await link('old.key@example.com', 'bob', 'Bob-WebEx-1', { '7': 'a-key-no-longer-configured-0123456789' });
+});
+
+afterEach(() => sim.clearFaults());
+
+afterAll(async () => {
+  await store.db.destroy();
+  await sim.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function launch(email: string, d = deps) {
+  const result = await launchWebex({ email }, d, `req-${Math.random()}`);
+  if (result.ok) ticketsSeen.push(new URL(result.location).searchParams.get('TK') ?? '');
+  return result;
+}
+
+describe('launchWebex against the simulator', () => {
+  it('gets a ticket and builds a p.php URL that signs the host in once', async () => {
+    const result = await launch('Alice@Example.com');
+    expect(result).toMatchObject({ ok: true, webexId: 'alice' });
+    if (!result.ok) return;
+    const url = new URL(result.location);
+    expect(url.searchParams.get('TK')).toMatch(/^t\+.*\/x==$/);
+    expect(url.searchParams.get('BU')).toBe(BACK_URL);
+
+    const first = await openLoginUrl(result.location);
+    expect(first.target).toBe(`${sim.url}/webappng/sites/acme/dashboard`);
+    const landing = await fetch(first.target, { headers: { cookie: first.cookie } });
+    expect(await landing.text()).toContain('Signed in to WebEx as alice');
+
+    const replay = await openLoginUrl(result.location);
+    const back = new URL(replay.target);
+    expect(back.origin + back.pathname).toBe(BACK_URL);
+    expect(back.searchParams.get('ST')).toBe('FAIL');
+    expect(back.searchParams.get('RS')).toBe('InvalidTicket');
+  });
+
+  it.each([
+    ['nobody@example.com', 'MAPPING_MISSING'],
+    ['no.credential@example.com', 'CREDENTIAL_MISSING'],
+    ['old.key@example.com', 'CREDENTIAL_UNREADABLE'],
+    ['wrong.password@example.com', 'WEBEX_BAD_CREDENTIALS'],
+    ['unknown.at.webex@example.com', 'WEBEX_USER_NOT_FOUND'],
+  ])('%s → %s', async (email, code) => {
+    expect(await launch(email)).toMatchObject({ ok: false, code });
+  });
+
+  const faults: [string, SimFault, string][] = [
+    ['latency above the timeout', { kind: 'latency', ms: 1_500 }, 'WEBEX_TIMEOUT'],
+    ['a hang', { kind: 'hang' }, 'WEBEX_TIMEOUT'],
+    ['HTTP 500', { kind: 'http-status', status: 500 }, 'WEBEX_HTTP_ERROR'],
+    ['HTTP 404', { kind: 'http-status', status: 404 }, 'WEBEX_HTTP_ERROR'],
+    ['malformed XML', { kind: 'malformed-xml' }, 'WEBEX_MALFORMED_RESPONSE'],
+    ['an HTML error page', { kind: 'html' }, 'WEBEX_NOT_XML'],
+    ['FAILURE 000001', { kind: 'failure', exceptionID: '000001' }, 'WEBEX_ACCESS_DENIED'],
+    ['FAILURE 030002', { kind: 'failure', exceptionID: '030002' }, 'WEBEX_BAD_CREDENTIALS'],
+    ['FAILURE with an unknown ID', { kind: 'failure', exceptionID: '424242' }, 'WEBEX_REFUSED'],
+    ['an empty ticket', { kind: 'empty-ticket' }, 'WEBEX_EMPTY_TICKET'],
+  ];
+  it.each(faults)('%s → %s, then the next launch works', async (_name, fault, code) => {
+    sim.inject({ fault, times: 1 });
+    expect(await launch('alice@example.com')).toMatchObject({ ok: false, code, webexId: 'alice' });
+    expect(await launch('alice@example.com')).toMatchObject({ ok: true });
+  });
+
+  it('latency below the timeout and gsbStatus BACKUP still succeed', async () => {
+    sim.inject({ fault: { kind: 'latency', ms: 100 }, times: 1 });
+    expect(await launch('alice@example.com')).toMatchObject({ ok: true });
+    sim.inject({ fault: { kind: 'backup' }, times: 1 });
+    expect(await launch('alice@example.com')).toMatchObject({ ok: true });
+  });
+
+  it('a refused connection → WEBEX_UNREACHABLE', async () => {
+    const closedPort = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
+    });
+    expect(await launch('alice@example.com', depsFor(`http://127.0.0.1:${closedPort}`))).toMatchObject({ ok: false, code: 'WEBEX_UNREACHABLE' });
+  });
+
+  it('audits every launch with outcome and duration, and never the ticket', async () => {
+    const rows = await store.db.selectFrom('audit_events').selectAll().where('action', '=', 'launch').execute();
+    expect(rows.length).toBeGreaterThanOrEqual(20);
+    expect(rows.map((r) => r.outcome)).toEqual(expect.arrayContaining(['OK', 'MAPPING_MISSING', 'WEBEX_TIMEOUT', 'WEBEX_NOT_XML']));
+    expect(rows.every((r) => typeof r.duration_ms === 'number' && r.request_id)).toBe(true);
+    const everything = JSON.stringify(rows);
+    expect(ticketsSeen.length).toBeGreaterThan(5);
+    for (const ticket of ticketsSeen) expect(everything).not.toContain(ticket);
+    expect(everything).not.toContain('Alice-WebEx-1');
+  });
+});
