@@ -11,9 +11,15 @@ const nextConfig = {
         headers: [
           { key: 'X-Content-Type-Options', value: 'nosniff' },
           { key: 'X-Frame-Options', value: 'DENY' },
-          { key: 'Referrer-Policy', value: 'no-referrer' },
-          { key: 'Content-Security-Policy', value: "frame-ancestors 'none'; base-uri 'self';" },
+          { key: 'Content-Security-Policy', value: "frame-ancestors 'none'; base-uri 'self'" },
         ],
+      },
+      {
+        // same-origin, not no-referrer: under no-referrer browsers send `Origin: null` even on
+        // our own form posts. /launch sets no-referrer itself (config headers would override it),
+        // so the ticket-bearing WebEx URL is never sent on as a referrer.
+        source: '/:path((?!launch$).*)',
+        headers: [{ key: 'Referrer-Policy', value: 'same-origin' }],
       },
     ];
   },

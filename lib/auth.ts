@@ -85,10 +85,11 @@ export async function getPortalUser(): Promise<PortalUser | undefined> {
 
 /**
  * True when a state-changing request comes from our own pages. Browsers send Origin on every
- * POST; Sec-Fetch-Site is the fallback. A request with neither is refused.
+ * POST (as "null" under a no-referrer policy); Sec-Fetch-Site, which pages cannot forge, is
+ * the fallback. A request with neither is refused.
  */
 export function isSameOriginRequest(headers: Headers, appUrl: URL): boolean {
   const origin = headers.get('origin');
-  if (origin !== null) return origin === appUrl.origin;
+  if (origin !== null && origin !== 'null') return origin === appUrl.origin;
   return headers.get('sec-fetch-site') === 'same-origin';
 }

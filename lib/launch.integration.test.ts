@@ -13,7 +13,7 @@ import { launchWebex, type LaunchDeps } from './launch';
 import { upsertMapping } from './mappings/store';
 import { createWebexClient, sealCredential } from './webex';
 
-const KEYS = { '1': 'integration-test-key-0123456789abcdef' };
+const KEYS: Record<string, string> = { '1': 'integration-test-key-0123456789abcdef' };
 const BACK_URL = 'http://localhost:3000/webex/return';
 
 let sim: WebexSimulator;

@@ -24,12 +24,9 @@ export const faultRuleSchema = z.strictObject({
   times: z.number().int().positive().optional(),
 });
 
-// Keeps the zod schema and the public FaultRule type from drifting apart.
-type Parsed = z.infer<typeof faultRuleSchema>;
-const parsedIsRule: (rule: Parsed) => FaultRule = (rule) => rule;
-const ruleIsParsed: (rule: FaultRule) => Parsed = (rule) => rule;
-void parsedIsRule;
-void ruleIsParsed;
+// Fails to compile when the zod schema and the public FaultRule type drift apart.
+type ParsedRule = z.infer<typeof faultRuleSchema>;
+true satisfies (ParsedRule extends FaultRule ? (FaultRule extends ParsedRule ? true : false) : false);
 
 /** Which simulated service a request went to; a fault only applies to requests of its own service. */
 export type FaultTarget =

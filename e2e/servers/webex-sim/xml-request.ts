@@ -60,7 +60,7 @@ export function parseXmlRequest(xml: string): ParsedXmlRequest {
   if (password === null) return invalid('securityContext/password must appear once as text');
   if (password !== '') context.password = password;
 
-  const bodyContent = message?.['body'] === undefined ? undefined : asNode(message['body'])?.['bodyContent'];
+  const bodyContent = asNode(message?.['body'])?.['bodyContent'];
   if (bodyContent === undefined || Array.isArray(bodyContent)) return invalid('body/bodyContent must appear once');
   const xsiType = asNode(bodyContent)?.['@_type'];
   const type = typeof xsiType === 'string' ? lookUpRequestType(xsiType.trim()) : undefined;
