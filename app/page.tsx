@@ -21,7 +21,7 @@ export default async function HomePage() {
   }
 
   const { db } = await getDb();
-  const account = await resolveWebexAccount(db, user);
+  const account = await resolveWebexAccount(db, user, getConfig().mappingRule);
   return (
     <>
       <section className="card">
@@ -36,7 +36,10 @@ export default async function HomePage() {
           <h2>WebEx</h2>
           <p>
             You join as WebEx host <strong data-testid="webex-id">{account.webexId}</strong>
-            <span className="muted"> (linked by your administrator)</span>.
+            <span className="muted">
+              {account.source === 'mapping' ? ' (linked by your administrator)' : ' (derived by the company rule)'}
+            </span>
+            .
           </p>
           <div className="actions">
             <JoinButton />

@@ -29,6 +29,7 @@ export async function getLaunchDeps(): Promise<LaunchDeps> {
     db,
     webex: getWebexClient(config),
     site: config.webex,
+    rule: config.mappingRule,
     backUrl: returnUrl(config),
     credentialKeys: config.credentialKeys,
   };

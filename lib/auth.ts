@@ -7,6 +7,8 @@ export interface PortalUser {
   email: string;
   name: string;
   isAdmin: boolean;
+  /** the MAPPING_RULE_CLAIM value from the ID token, when the mapping rule uses a claim */
+  mappingClaim?: string;
 }
 
 type Claims = Record<string, unknown>;
@@ -54,13 +56,23 @@ function buildAuthOptions(config: AppConfig): NextAuthOptions {
         return typeof user.email === 'string' && user.email.length > 0;
       },
       jwt({ token, profile }) {
-        if (profile) token.groups = groupsFrom(profile as Claims, config.admin.groupClaim);
+        if (profile) {
+          token.groups = groupsFrom(profile as Claims, config.admin.groupClaim);
+          const rule = config.mappingRule;
+          const claim = rule.kind === 'claim' ? (profile as Claims)[rule.claim] : undefined;
+          if (typeof claim === 'string') token.mappingClaim = claim;
+        }
         return token;
       },
       session({ session, token }) {
         const email = typeof token.email === 'string' ? token.email : '';
         const groups = Array.isArray(token.groups) ? (token.groups as string[]) : [];
-        const user: PortalUser = { email, name: token.name ?? email, isAdmin: isAdminUser(email, groups, config.admin) };
+        const user: PortalUser = {
+          email,
+          name: token.name ?? email,
+          isAdmin: isAdminUser(email, groups, config.admin),
+          ...(typeof token.mappingClaim === 'string' ? { mappingClaim: token.mappingClaim } : {}),
+        };
         return { ...session, user };
       },
     },
@@ -80,7 +92,12 @@ export async function getPortalUser(): Promise<PortalUser | undefined> {
   const session = await getServerSession(getAuthOptions());
   const user = session?.user as Partial<PortalUser> | undefined;
   if (!user?.email) return undefined;
-  return { email: user.email, name: user.name ?? user.email, isAdmin: user.isAdmin === true };
+  return {
+    email: user.email,
+    name: user.name ?? user.email,
+    isAdmin: user.isAdmin === true,
+    ...(typeof user.mappingClaim === 'string' ? { mappingClaim: user.mappingClaim } : {}),
+  };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { MappingRule } from './mappings/rules';
 
 /**
  * The whole configuration, read from the environment once and validated at start
@@ -31,6 +32,10 @@ export interface AppConfig {
   credentialKeys: Record<string, string>;
   databaseUrl: string;
   admin: { emails: ReadonlySet<string>; groupClaim: string; group: string | undefined };
+  /** how to derive a WebEx ID for users without an explicit mapping */
+  mappingRule: MappingRule;
+  auditRetentionDays: number;
+  importMaxBytes: number;
   supportContact: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -76,6 +81,11 @@ const EnvSchema = z.object({
   ADMIN_EMAILS: z.string().default(''),
   ADMIN_GROUP_CLAIM: z.string().default('groups'),
   ADMIN_GROUP: optionalString,
+  MAPPING_RULE: z.enum(['none', 'email', 'email-local-part', 'claim'], { error: 'must be none, email, email-local-part or claim' }).default('none'),
+  MAPPING_RULE_CLAIM: optionalString,
+  MAPPING_RULE_LOWERCASE: z.stringbool({ error: 'must be true or false' }).default(false),
+  AUDIT_RETENTION_DAYS: intInRange(1, 36_500, 365),
+  CSV_IMPORT_MAX_BYTES: intInRange(1024, 1_073_741_824, 33_554_432),
   SUPPORT_CONTACT: z.string().default('your IT help desk'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -121,6 +131,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const keys = parseKeyMap(e.CREDENTIAL_KEYS);
   if (typeof keys === 'string') problems.push(`CREDENTIAL_KEYS: ${keys}`);
 
+  if (e.MAPPING_RULE === 'claim' && !e.MAPPING_RULE_CLAIM) problems.push('MAPPING_RULE_CLAIM: is missing; MAPPING_RULE=claim needs the name of the ID-token claim that holds the WebEx ID');
+  const mappingRule: MappingRule =
+    e.MAPPING_RULE === 'claim'
+      ? { kind: 'claim', claim: e.MAPPING_RULE_CLAIM ?? '', lowercase: e.MAPPING_RULE_LOWERCASE }
+      : e.MAPPING_RULE === 'none'
+        ? { kind: 'none' }
+        : { kind: e.MAPPING_RULE, lowercase: e.MAPPING_RULE_LOWERCASE };
+
   const appUrl = new URL(e.NEXTAUTH_URL);
   if (!isSecureOrLoopback(appUrl)) problems.push('NEXTAUTH_URL: must use https:// outside localhost');
   if (problems.length > 0 || typeof keys === 'string') throw new ConfigError(problems);
@@ -151,6 +169,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
       groupClaim: e.ADMIN_GROUP_CLAIM,
       group: e.ADMIN_GROUP,
     },
+    mappingRule,
+    auditRetentionDays: e.AUDIT_RETENTION_DAYS,
+    importMaxBytes: e.CSV_IMPORT_MAX_BYTES,
     supportContact: e.SUPPORT_CONTACT,
     logLevel: e.LOG_LEVEL,
   };

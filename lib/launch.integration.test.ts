@@ -35,6 +35,7 @@ function depsFor(baseUrl: string, timeoutMs = 500): LaunchDeps {
     db: store.db,
     webex: createWebexClient({ baseUrl, timeoutMs, maxResponseBytes: 65_536 }),
     site: { siteName: 'acme', baseUrl, landingUrl: `${baseUrl}/webappng/sites/acme/dashboard` },
+    rule: { kind: 'none' },
     backUrl: BACK_URL,
     credentialKeys: KEYS,
   };

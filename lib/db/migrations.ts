@@ -38,6 +38,25 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('audit_events_actor_at').on('audit_events').columns(['actor', 'at']).execute();
       },
     },
+    '002_admin_search_and_imports': {
+      async up(db) {
+        // sort columns of the admin list, and the audit page's filters
+        await db.schema.createIndex('mappings_display_name').on('mappings').column('display_name').execute();
+        await db.schema.createIndex('mappings_updated_at').on('mappings').column('updated_at').execute();
+        await db.schema.createIndex('audit_events_action_at').on('audit_events').columns(['action', 'at']).execute();
+        await db.schema.createIndex('audit_events_outcome_at').on('audit_events').columns(['outcome', 'at']).execute();
+        // a validated CSV waiting for the admin's "apply" (previews are short-lived)
+        await db.schema
+          .createTable('pending_imports')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('actor', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('delete_missing', 'integer', (c) => c.notNull())
+          .addColumn('row_count', 'integer', (c) => c.notNull())
+          .addColumn('rows', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

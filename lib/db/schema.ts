@@ -29,7 +29,19 @@ export interface AuditEventsTable {
   request_id: string | null;
 }
 
+export interface PendingImportsTable {
+  id: string;
+  actor: string;
+  created_at: string;
+  /** 1: delete mappings whose e-mail is not in the file */
+  delete_missing: number;
+  row_count: number;
+  /** JSON array of validated rows (no credentials: the CSV format has none) */
+  rows: string;
+}
+
 export interface Database {
   mappings: MappingsTable;
   audit_events: AuditEventsTable;
+  pending_imports: PendingImportsTable;
 }

@@ -1,9 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
+import { deriveWebexId, type MappingRule, type RuleInput } from './rules';
 import { findMappingByEmail } from './store';
 
-/** Where a user's WebEx ID came from: an admin's explicit mapping (rules come later). */
-export type MappingSource = 'mapping';
+/** Where a user's WebEx ID came from: an admin's explicit mapping, or the configured rule. */
+export type MappingSource = 'mapping' | 'rule';
 
 export interface ResolvedAccount {
   source: MappingSource;
@@ -12,9 +13,13 @@ export interface ResolvedAccount {
   sealedCredential: string | null;
 }
 
-/** Resolves a portal user to their WebEx host account, or undefined when they are not linked. */
-export async function resolveWebexAccount(db: Kysely<Database>, user: { email: string }): Promise<ResolvedAccount | undefined> {
+/**
+ * Resolves a portal user to their WebEx host account: the explicit mapping first (one indexed
+ * read), then the rule; undefined when neither applies.
+ */
+export async function resolveWebexAccount(db: Kysely<Database>, user: RuleInput, rule: MappingRule): Promise<ResolvedAccount | undefined> {
   const mapping = await findMappingByEmail(db, user.email);
-  if (!mapping) return undefined;
-  return { source: 'mapping', webexId: mapping.webexId, sealedCredential: mapping.sealedCredential };
+  if (mapping) return { source: 'mapping', webexId: mapping.webexId, sealedCredential: mapping.sealedCredential };
+  const derived = deriveWebexId(rule, user);
+  return derived === undefined ? undefined : { source: 'rule', webexId: derived, sealedCredential: null };
 }

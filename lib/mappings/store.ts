@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database, MappingsTable } from '../db/schema';
 
 /** A mapping as the rest of the app sees it: whether a credential is set, never the credential. */
@@ -79,4 +79,151 @@ export async function upsertMapping(db: Kysely<Database>, input: MappingInput, n
     .returningAll()
     .executeTakeFirstOrThrow();
   return toMapping(row);
+}
+
+/** Why a write was refused; the admin page and the CLI say it in words. */
+export class MappingWriteError extends Error {
+  constructor(
+    readonly reason: 'duplicate-email' | 'stale' | 'not-found',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'MappingWriteError';
+  }
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
+}
+
+export async function getMapping(db: Kysely<Database>, id: number): Promise<Mapping | undefined> {
+  const row = await db.selectFrom('mappings').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toMapping(row);
+}
+
+export interface NewMapping {
+  email: string;
+  webexId: string;
+  displayName: string | null;
+  sealedCredential: string | null;
+}
+
+/** Creates a mapping; an e-mail that already has one is refused (case-insensitively). */
+export async function createMapping(db: Kysely<Database>, input: NewMapping, now = new Date()): Promise<Mapping> {
+  const at = now.toISOString();
+  try {
+    const row = await db
+      .insertInto('mappings')
+      .values({
+        email: normalizeEmail(input.email),
+        webex_id: input.webexId,
+        display_name: input.displayName,
+        credential: input.sealedCredential,
+        version: 1,
+        created_at: at,
+        updated_at: at,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toMapping(row);
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new MappingWriteError('duplicate-email', `${normalizeEmail(input.email)} already has a mapping`);
+    throw err;
+  }
+}
+
+export interface MappingChanges {
+  email: string;
+  webexId: string;
+  displayName: string | null;
+  /** undefined keeps the stored credential, null clears it */
+  sealedCredential?: string | null;
+}
+
+async function refuseStaleOrMissing(db: Kysely<Database>, id: number): Promise<never> {
+  const current = await getMapping(db, id);
+  if (!current) throw new MappingWriteError('not-found', 'This mapping no longer exists (someone deleted it).');
+  throw new MappingWriteError(
+    'stale',
+    `Someone else changed this mapping (now version ${current.version}) after you opened it. Reload to see their change, then edit again.`,
+  );
+}
+
+/** Updates a mapping only if it is still at `expectedVersion` (optimistic concurrency). */
+export async function updateMapping(db: Kysely<Database>, id: number, expectedVersion: number, changes: MappingChanges, now = new Date()): Promise<Mapping> {
+  try {
+    const row = await db
+      .updateTable('mappings')
+      .set({
+        email: normalizeEmail(changes.email),
+        webex_id: changes.webexId,
+        display_name: changes.displayName,
+        ...(changes.sealedCredential === undefined ? {} : { credential: changes.sealedCredential }),
+        version: expectedVersion + 1,
+        updated_at: now.toISOString(),
+      })
+      .where('id', '=', id)
+      .where('version', '=', expectedVersion)
+      .returningAll()
+      .executeTakeFirst();
+    return row ? toMapping(row) : await refuseStaleOrMissing(db, id);
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new MappingWriteError('duplicate-email', `${normalizeEmail(changes.email)} already has a mapping`);
+    throw err;
+  }
+}
+
+/** Deletes a mapping only if it is still at `expectedVersion`; returns what was deleted. */
+export async function deleteMapping(db: Kysely<Database>, id: number, expectedVersion: number): Promise<Mapping> {
+  const row = await db.deleteFrom('mappings').where('id', '=', id).where('version', '=', expectedVersion).returningAll().executeTakeFirst();
+  return row ? toMapping(row) : await refuseStaleOrMissing(db, id);
+}
+
+export const MAPPING_SORTS = ['email', 'webex_id', 'display_name', 'updated_at'] as const;
+export type MappingSort = (typeof MAPPING_SORTS)[number];
+
+export interface MappingQuery {
+  /** matched case-insensitively anywhere in e-mail, WebEx ID or display name; % and _ are literal */
+  q?: string;
+  sort?: MappingSort;
+  dir?: 'asc' | 'desc';
+  /** 1-based */
+  page?: number;
+  pageSize?: number;
+}
+
+/** LIKE pattern for a literal substring: %, _ and the escape character itself are escaped. */
+export function containsPattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** One page of mappings, with the total count for the query. */
+export async function listMappings(db: Kysely<Database>, query: MappingQuery): Promise<{ rows: Mapping[]; total: number }> {
+  const pageSize = Math.min(Math.max(query.pageSize ?? 50, 1), 500);
+  const page = Math.max(query.page ?? 1, 1);
+  const q = query.q?.trim();
+  let base = db.selectFrom('mappings');
+  if (q) {
+    const pattern = containsPattern(q);
+    base = base.where(({ or }) =>
+      or([
+        sql<boolean>`${sql.ref('email')} like ${pattern} escape '\\'`,
+        sql<boolean>`lower(${sql.ref('webex_id')}) like ${pattern} escape '\\'`,
+        sql<boolean>`lower(${sql.ref('display_name')}) like ${pattern} escape '\\'`,
+      ]),
+    );
+  }
+  const sort = query.sort ?? 'email';
+  const [rows, count] = await Promise.all([
+    base
+      .selectAll()
+      .orderBy(sort, query.dir ?? 'asc')
+      .orderBy('id', 'asc')
+      .limit(pageSize)
+      .offset((page - 1) * pageSize)
+      .execute(),
+    base.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows: rows.map(toMapping), total: Number(count.n) };
 }

@@ -1,0 +1,102 @@
+import type { Kysely } from 'kysely';
+import { recordAudit } from '../audit';
+import type { Database } from '../db/schema';
+import { sealCredential, type CredentialKeys } from '../webex';
+import { applyImport, type ImportCounts, type ImportRow } from './import';
+import { createMapping, deleteMapping, getMapping, MappingWriteError, updateMapping, type Mapping } from './store';
+import { MappingFormSchema, parseForm, type FieldErrors } from './validation';
+
+/**
+ * The admin's mapping operations, shared by the settings page and the command line: one
+ * validation, one audit trail. The caller has already checked that `actor` is an admin.
+ */
+export interface AdminContext {
+  db: Kysely<Database>;
+  credentialKeys: CredentialKeys;
+  /** the admin's e-mail, or cli:<user> */
+  actor: string;
+  requestId?: string;
+}
+
+export type AdminResult<T = undefined> =
+  | { ok: true; message: string; value: T }
+  | { ok: false; message: string; fieldErrors?: FieldErrors };
+
+/** What the audit log may say about a mapping: never the credential, only whether one is set. */
+function auditView(m: Mapping | undefined) {
+  return m && { email: m.email, webexId: m.webexId, displayName: m.displayName, credential: m.hasCredential ? 'set' : 'not set', version: m.version };
+}
+
+function refusal(err: unknown): AdminResult<never> {
+  if (!(err instanceof MappingWriteError)) throw err;
+  return err.reason === 'duplicate-email'
+    ? { ok: false, message: 'Not saved.', fieldErrors: { email: [`${err.message}; edit that one instead`] } }
+    : { ok: false, message: err.message };
+}
+
+/** Creates a mapping (no id) or updates one at the version the form was based on. */
+export async function saveMapping(ctx: AdminContext, values: Record<string, unknown>, id?: number): Promise<AdminResult<Mapping>> {
+  const parsed = parseForm(MappingFormSchema, values);
+  if ('fieldErrors' in parsed) return { ok: false, message: 'Not saved: check the highlighted fields.', fieldErrors: parsed.fieldErrors };
+  const form = parsed.data;
+  if (id !== undefined && form.version === undefined) return { ok: false, message: 'Not saved: the form did not say which version it edits. Reload and try again.' };
+
+  const sealedCredential =
+    form.credential === 'replace' ? await sealCredential({ kind: 'password', password: form.password }, ctx.credentialKeys) : form.credential === 'clear' ? null : undefined;
+  const changes = { email: form.email, webexId: form.webexId, displayName: form.displayName };
+
+  try {
+    if (id === undefined) {
+      const created = await createMapping(ctx.db, { ...changes, sealedCredential: sealedCredential ?? null });
+      await recordAudit(ctx.db, { actor: ctx.actor, action: 'mapping.create', target: created.email, outcome: 'OK', detail: { after: auditView(created) }, requestId: ctx.requestId });
+      return { ok: true, message: `Linked ${created.email} to WebEx ${created.webexId}.`, value: created };
+    }
+    const before = await getMapping(ctx.db, id);
+    const updated = await updateMapping(ctx.db, id, form.version ?? 0, { ...changes, sealedCredential });
+    await recordAudit(ctx.db, {
+      actor: ctx.actor,
+      action: 'mapping.update',
+      target: updated.email,
+      outcome: 'OK',
+      detail: { before: auditView(before), after: auditView(updated) },
+      requestId: ctx.requestId,
+    });
+    return { ok: true, message: `Saved ${updated.email}.`, value: updated };
+  } catch (err) {
+    const result = refusal(err);
+    await recordAudit(ctx.db, { actor: ctx.actor, action: id === undefined ? 'mapping.create' : 'mapping.update', target: form.email, outcome: 'REFUSED', detail: { reason: result.message }, requestId: ctx.requestId });
+    return result;
+  }
+}
+
+/** Deletes a mapping at the version the admin confirmed. */
+export async function removeMapping(ctx: AdminContext, id: number, version: number): Promise<AdminResult<Mapping>> {
+  try {
+    const deleted = await deleteMapping(ctx.db, id, version);
+    await recordAudit(ctx.db, { actor: ctx.actor, action: 'mapping.delete', target: deleted.email, outcome: 'OK', detail: { before: auditView(deleted) }, requestId: ctx.requestId });
+    return { ok: true, message: `Removed the mapping of ${deleted.email}.`, value: deleted };
+  } catch (err) {
+    return refusal(err);
+  }
+}
+
+/** Applies an already validated import in one transaction and audits it with its counts. */
+export async function importMappings(ctx: AdminContext, rows: readonly ImportRow[], deleteMissing: boolean, source: string): Promise<AdminResult<ImportCounts>> {
+  const started = performance.now();
+  const counts = await applyImport(ctx.db, rows, deleteMissing);
+  const deleted = deleteMissing ? counts.missing : 0;
+  await recordAudit(ctx.db, {
+    actor: ctx.actor,
+    action: 'mapping.import',
+    target: source,
+    outcome: 'OK',
+    detail: { rows: rows.length, created: counts.creates, updated: counts.updates, unchanged: counts.unchanged, deleted, deleteMissing },
+    durationMs: performance.now() - started,
+    requestId: ctx.requestId,
+  });
+  return {
+    ok: true,
+    message: `Imported ${rows.length} rows: ${counts.creates} created, ${counts.updates} updated, ${counts.unchanged} unchanged, ${deleted} deleted.`,
+    value: counts,
+  };
+}
