@@ -4,6 +4,13 @@ const nextConfig = {
   reactStrictMode: true,
   // Native and server-only modules stay out of the bundle.
   serverExternalPackages: ['better-sqlite3', 'pg', 'pino'],
+  experimental: {
+    // forbidden(): a real 403 page for signed-in non-admins
+    authInterrupts: true,
+    // CSV uploads go through a server action; the import enforces CSV_IMPORT_MAX_BYTES itself,
+    // which must stay below this transport limit.
+    serverActions: { bodySizeLimit: '64mb' },
+  },
   async headers() {
     return [
       {

@@ -28,6 +28,11 @@ export default async function HomePage() {
         <h1>Hello, {user.name}</h1>
         <p className="muted">Signed in as {user.email}</p>
         <div className="actions">
+          {user.isAdmin && (
+            <a className="button secondary" href="/admin">
+              WebEx settings
+            </a>
+          )}
           <a className="button secondary" href="/api/auth/signout">Sign out</a>
         </div>
       </section>

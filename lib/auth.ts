@@ -1,4 +1,6 @@
 import { getServerSession, type NextAuthOptions } from 'next-auth';
+import { headers } from 'next/headers';
+import { forbidden, redirect } from 'next/navigation';
 import { getConfig, type AppConfig } from './config';
 import { normalizeEmail } from './mappings/store';
 
@@ -109,4 +111,17 @@ export function isSameOriginRequest(headers: Headers, appUrl: URL): boolean {
   const origin = headers.get('origin');
   if (origin !== null && origin !== 'null') return origin === appUrl.origin;
   return headers.get('sec-fetch-site') === 'same-origin';
+}
+
+/**
+ * The admin check for every admin page, route handler and server action: a page check alone
+ * protects nothing, so each entry point calls this itself. Anonymous → sign-in; signed in but not
+ * an admin → 403; a `write` from another origin → 403 before anything else is read.
+ */
+export async function requireAdmin(kind: 'read' | 'write'): Promise<PortalUser> {
+  if (kind === 'write' && !isSameOriginRequest(await headers(), getConfig().appUrl)) forbidden();
+  const user = await getPortalUser();
+  if (!user) redirect('/api/auth/signin?callbackUrl=%2Fadmin');
+  if (!user.isAdmin) forbidden();
+  return user;
 }

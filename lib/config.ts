@@ -85,7 +85,8 @@ const EnvSchema = z.object({
   MAPPING_RULE_CLAIM: optionalString,
   MAPPING_RULE_LOWERCASE: z.stringbool({ error: 'must be true or false' }).default(false),
   AUDIT_RETENTION_DAYS: intInRange(1, 36_500, 365),
-  CSV_IMPORT_MAX_BYTES: intInRange(1024, 1_073_741_824, 33_554_432),
+  // below the 64 MiB server-action body limit in next.config.js
+  CSV_IMPORT_MAX_BYTES: intInRange(1024, 62_914_560, 33_554_432),
   SUPPORT_CONTACT: z.string().default('your IT help desk'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

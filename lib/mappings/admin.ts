@@ -81,7 +81,7 @@ export async function removeMapping(ctx: AdminContext, id: number, version: numb
 }
 
 /** Applies an already validated import in one transaction and audits it with its counts. */
-export async function importMappings(ctx: AdminContext, rows: readonly ImportRow[], deleteMissing: boolean, source: string): Promise<AdminResult<ImportCounts>> {
+export async function importMappings(ctx: AdminContext, rows: readonly ImportRow[], deleteMissing: boolean, source: string): Promise<{ message: string; counts: ImportCounts; deleted: number }> {
   const started = performance.now();
   const counts = await applyImport(ctx.db, rows, deleteMissing);
   const deleted = deleteMissing ? counts.missing : 0;
@@ -95,8 +95,8 @@ export async function importMappings(ctx: AdminContext, rows: readonly ImportRow
     requestId: ctx.requestId,
   });
   return {
-    ok: true,
     message: `Imported ${rows.length} rows: ${counts.creates} created, ${counts.updates} updated, ${counts.unchanged} unchanged, ${deleted} deleted.`,
-    value: counts,
+    counts,
+    deleted,
   };
 }

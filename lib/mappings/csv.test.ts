@@ -88,12 +88,15 @@ describe('parseCsv', () => {
   });
 
   it('reads quoted commas, doubled quotes and embedded newlines, counting the lines inside', async () => {
-    const records = await read(['"a,b","""","x""y"\r\n"1\r\n2\n3\r4",next\r\nafter,"",""""""']);
-    expect(records).toEqual([
+    const text = '"a,b","""","x""y"\r\n"1\r\n2\n3\r4\n5",next\r\nafter,"",""""""';
+    const expected = [
       { line: 1, cells: ['a,b', '"', 'x"y'] },
-      { line: 2, cells: ['1\r\n2\n3\r4', 'next'] },
-      { line: 6, cells: ['after', '', '""'] },
-    ]);
+      { line: 2, cells: ['1\r\n2\n3\r4\n5', 'next'] },
+      { line: 7, cells: ['after', '', '""'] },
+    ];
+    expect(await read([text])).toEqual(expected);
+    // One character at a time: a CR and an LF separated by text inside quotes are two line ends.
+    expect(await read(text.split(''))).toEqual(expected);
   });
 
   it('reads a last line without a line end, including a trailing empty cell', async () => {

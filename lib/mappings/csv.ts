@@ -28,8 +28,8 @@ const QUOTED = 2;
 const QUOTE_IN_QUOTED = 3; // saw `"` inside quotes: either the first half of `""` or the closing quote
 
 /**
- * RFC 4180 reader over text or byte chunks (a ReadableStream from a File/Request body works via
- * `for await`, as does a Node Readable or an array of strings). Drops a UTF-8 BOM at the very start,
+ * RFC 4180 reader over text or byte chunks: a ReadableStream (File/Request body), a Node Readable,
+ * an async generator or an array of strings. Drops a UTF-8 BOM at the very start,
  * accepts CRLF, LF and lone CR line ends, quoted fields with commas, `""` and newlines, a chunk
  * boundary anywhere, and a last line without a line end. Skips completely empty lines. Cells are
  * returned as-is. Throws CsvSyntaxError for an unterminated quoted field, a quote inside an
@@ -53,6 +53,13 @@ export async function* parseCsv(
   function* scan(text: string): Generator<CsvRecord> {
     let start = 0; // where the current field's unfinished text begins in `text`
     for (let i = 0; i < text.length; i++) {
+      if (state === UNQUOTED || state === QUOTED) {
+        // Most characters are plain: jump over them without the per-character bookkeeping below.
+        const next = skipPlain(text, i);
+        if (next > i) previous = -1;
+        if (next === text.length) break;
+        i = next;
+      }
       const c = text.charCodeAt(i);
       const isLineEnd = c === CR || c === LF;
       if (c === CR || (c === LF && previous !== CR)) line++;
@@ -138,6 +145,16 @@ export async function* parseCsv(
     endCell(carried);
     yield endRecord();
   }
+}
+
+/** The index of the next comma, quote, CR or LF at or after `from` (text.length if none). */
+function skipPlain(text: string, from: number): number {
+  let i = from;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === COMMA || c === QUOTE || c === CR || c === LF) break;
+  }
+  return i;
 }
 
 // The DOM typings (and older Safari) lack ReadableStream's async iterator, so read it by hand.

@@ -1,0 +1,132 @@
+'use server';
+
+import { randomUUID } from 'node:crypto';
+import { revalidatePath } from 'next/cache';
+import { redirect } from 'next/navigation';
+import { getLaunchDeps } from '@/lib/app-context';
+import { requireAdmin } from '@/lib/auth';
+import { checkConnection, testMapping, type ConnectionCheck, type MappingTestResult } from '@/lib/checks';
+import { getConfig } from '@/lib/config';
+import { getDb } from '@/lib/db';
+import { importMappings, removeMapping, saveMapping, type AdminContext } from '@/lib/mappings/admin';
+import { countImportChanges, formatBytes, ImportTooLargeError, readMappingCsv, type ImportCounts, type ImportProblem } from '@/lib/mappings/import';
+import { savePendingImport, takePendingImport } from '@/lib/mappings/pending-imports';
+import { emailSchema, type FieldErrors } from '@/lib/mappings/validation';
+
+// Every action starts with requireAdmin('write'): same origin, signed in, admin. The
+// authorization test (app/admin/authorization.test.ts) fails for an action that does not.
+
+export interface FormState {
+  ok?: boolean;
+  message?: string;
+  fieldErrors?: FieldErrors;
+}
+
+async function adminContext(actor: string): Promise<AdminContext> {
+  const { db } = await getDb();
+  return { db, credentialKeys: getConfig().credentialKeys, actor, requestId: randomUUID() };
+}
+
+function formValues(form: FormData): Record<string, unknown> {
+  return Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === 'string'));
+}
+
+/** Create (no id field) or update a mapping; inline errors come back, success goes to the mapping. */
+export async function saveMappingAction(_prev: FormState, form: FormData): Promise<FormState> {
+  const admin = await requireAdmin('write');
+  const rawId = form.get('id');
+  const id = typeof rawId === 'string' && rawId !== '' ? Number(rawId) : undefined;
+  if (id !== undefined && !Number.isSafeInteger(id)) return { ok: false, message: 'Not saved: unknown mapping.' };
+  const result = await saveMapping(await adminContext(admin.email), formValues(form), id);
+  if (!result.ok) return { ok: false, message: result.message, fieldErrors: result.fieldErrors };
+  revalidatePath('/admin/mappings');
+  redirect(`/admin/mappings/${result.value.id}?saved=1`);
+}
+
+/** Delete at the version the admin confirmed. */
+export async function deleteMappingAction(_prev: FormState, form: FormData): Promise<FormState> {
+  const admin = await requireAdmin('write');
+  const id = Number(form.get('id'));
+  const version = Number(form.get('version'));
+  if (!Number.isSafeInteger(id) || !Number.isSafeInteger(version)) return { ok: false, message: 'Not deleted: unknown mapping.' };
+  const result = await removeMapping(await adminContext(admin.email), id, version);
+  if (!result.ok) return { ok: false, message: result.message };
+  revalidatePath('/admin/mappings');
+  redirect(`/admin/mappings?deleted=${encodeURIComponent(result.value.email)}`);
+}
+
+export type TestState = { result?: MappingTestResult; fieldErrors?: FieldErrors };
+
+/** Check one user's mapping end to end without logging anyone in. */
+export async function testMappingAction(_prev: TestState, form: FormData): Promise<TestState> {
+  const admin = await requireAdmin('write');
+  const email = emailSchema.safeParse(form.get('email') ?? '');
+  if (!email.success) return { fieldErrors: { email: email.error.issues.map((i) => i.message) } };
+  return { result: await testMapping(await getLaunchDeps(), admin.email, email.data, getConfig().supportContact) };
+}
+
+export type ConnectionState = { check?: ConnectionCheck };
+
+/** GetSite as the admin's own WebEx account. */
+export async function checkConnectionAction(): Promise<ConnectionState> {
+  const admin = await requireAdmin('write');
+  return { check: await checkConnection(await getLaunchDeps(), admin, getConfig().supportContact) };
+}
+
+export interface ImportState {
+  message?: string;
+  problems?: ImportProblem[];
+  problemCount?: number;
+  rowCount?: number;
+  counts?: ImportCounts;
+  deleteMissing?: boolean;
+  /** set when the file is valid and waiting for "apply" */
+  pendingId?: string;
+}
+
+/** Upload → validate every row → preview what applying would do. Nothing is written to mappings. */
+export async function previewImportAction(_prev: ImportState, form: FormData): Promise<ImportState> {
+  const admin = await requireAdmin('write');
+  const file = form.get('file');
+  const deleteMissing = form.get('mode') === 'delete-missing';
+  if (!(file instanceof File) || file.size === 0) return { message: 'Choose a CSV file to upload.' };
+  const { importMaxBytes } = getConfig();
+  if (file.size > importMaxBytes) return { message: new ImportTooLargeError(importMaxBytes).message };
+
+  const { db } = await getDb();
+  let parsed;
+  try {
+    parsed = await readMappingCsv(file.stream() as unknown as AsyncIterable<Uint8Array>, importMaxBytes);
+  } catch (err) {
+    if (err instanceof ImportTooLargeError) return { message: err.message };
+    throw err;
+  }
+  if (parsed.problemCount > 0) {
+    return {
+      message: `Nothing was imported: ${parsed.problemCount} problem${parsed.problemCount === 1 ? '' : 's'} in ${file.name}. Fix the file and upload it again.`,
+      problems: parsed.problems,
+      problemCount: parsed.problemCount,
+      rowCount: parsed.rows.length,
+    };
+  }
+  const counts = await countImportChanges(db, parsed.rows);
+  const pendingId = await savePendingImport(db, admin.email, parsed.rows, deleteMissing);
+  return {
+    message: `${file.name} (${formatBytes(file.size)}) is valid: ${parsed.rows.length} rows.`,
+    rowCount: parsed.rows.length,
+    counts,
+    deleteMissing,
+    pendingId,
+  };
+}
+
+/** Apply a previewed import, all or nothing. */
+export async function applyImportAction(_prev: ImportState, form: FormData): Promise<ImportState> {
+  const admin = await requireAdmin('write');
+  const ctx = await adminContext(admin.email);
+  const pending = await takePendingImport(ctx.db, String(form.get('pendingId') ?? ''), admin.email);
+  if (!pending) return { message: 'This preview has expired or was already applied. Upload the file again.' };
+  const { counts: c, deleted } = await importMappings(ctx, pending.rows, pending.deleteMissing, 'upload');
+  revalidatePath('/admin/mappings');
+  redirect(`/admin/mappings?imported=${[c.creates, c.updates, c.unchanged, deleted].join('-')}`);
+}

@@ -1,0 +1,88 @@
+import { listAuditEvents, listAuditFacets } from '@/lib/audit';
+import { requireAdmin } from '@/lib/auth';
+import { getConfig } from '@/lib/config';
+import { getDb } from '@/lib/db';
+
+export const dynamic = 'force-dynamic';
+
+type Params = Record<string, string | string[] | undefined>;
+const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? '';
+const PAGE_SIZE = 50;
+
+function formatDetail(detail: Record<string, unknown> | null): string {
+  if (!detail) return '';
+  const { before, after, ...rest } = detail;
+  const parts: string[] = [];
+  if (before !== undefined || after !== undefined) parts.push(`${JSON.stringify(before ?? null)} → ${JSON.stringify(after ?? null)}`);
+  const others = Object.entries(rest).filter(([, v]) => v !== undefined && v !== null);
+  if (others.length > 0) parts.push(others.map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', '));
+  return parts.join(' · ');
+}
+
+export default async function AuditPage({ searchParams }: { searchParams: Promise<Params> }) {
+  await requireAdmin('read');
+  const params = await searchParams;
+  const filter = { user: one(params.user).slice(0, 200), action: one(params.action), outcome: one(params.outcome) };
+  const page = Math.max(1, Math.floor(Number(one(params.page)) || 1));
+  const { db } = await getDb();
+  const [{ rows, total }, facets] = await Promise.all([listAuditEvents(db, { ...filter, page, pageSize: PAGE_SIZE }), listAuditFacets(db)]);
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  const link = (p: number) => `/admin/audit?${new URLSearchParams({ ...filter, page: String(p) })}`;
+
+  return (
+    <section className="card">
+      <h1>Audit log</h1>
+      <p className="muted">Newest first. Kept for {getConfig().auditRetentionDays} days (AUDIT_RETENTION_DAYS), then pruned automatically.</p>
+      <form className="search" method="get" action="/admin/audit" role="search">
+        <input name="user" defaultValue={filter.user} placeholder="User or target" aria-label="User" />
+        <select name="action" defaultValue={filter.action} aria-label="Action">
+          <option value="">All actions</option>
+          {facets.actions.map((a) => (
+            <option key={a}>{a}</option>
+          ))}
+        </select>
+        <select name="outcome" defaultValue={filter.outcome} aria-label="Outcome">
+          <option value="">All outcomes</option>
+          {facets.outcomes.map((o) => (
+            <option key={o}>{o}</option>
+          ))}
+        </select>
+        <button type="submit">Filter</button>
+      </form>
+      <p className="muted">{total} events</p>
+      <table>
+        <thead>
+          <tr>
+            <th>When (UTC)</th>
+            <th>Who</th>
+            <th>Action</th>
+            <th>Target</th>
+            <th>Outcome</th>
+            <th>Duration</th>
+            <th>Details</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((e) => (
+            <tr key={e.id}>
+              <td>{e.at.slice(0, 19).replace('T', ' ')}</td>
+              <td>{e.actor}</td>
+              <td>{e.action}</td>
+              <td>{e.target ?? ''}</td>
+              <td className={e.outcome === 'OK' ? 'ok' : 'bad'}>{e.outcome}</td>
+              <td>{e.durationMs === null ? '' : `${e.durationMs} ms`}</td>
+              <td>{formatDetail(e.detail)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <nav className="pager" aria-label="Pages">
+        {page > 1 && <a href={link(page - 1)}>← Newer</a>}
+        <span>
+          Page {Math.min(page, pages)} of {pages}
+        </span>
+        {page < pages && <a href={link(page + 1)}>Older →</a>}
+      </nav>
+    </section>
+  );
+}

@@ -1,0 +1,18 @@
+import type { ReactNode } from 'react';
+import { requireAdmin } from '@/lib/auth';
+
+export default async function AdminLayout({ children }: { children: ReactNode }) {
+  // Navigation only: every admin page, route and action checks the role again itself.
+  await requireAdmin('read');
+  return (
+    <div className="admin">
+      <nav className="admin-nav" aria-label="Administration">
+        <a href="/admin">Settings</a>
+        <a href="/admin/mappings">Mappings</a>
+        <a href="/admin/mappings/import">Import</a>
+        <a href="/admin/audit">Audit log</a>
+      </nav>
+      {children}
+    </div>
+  );
+}

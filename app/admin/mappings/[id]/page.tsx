@@ -1,0 +1,46 @@
+import { notFound } from 'next/navigation';
+import { MappingTestForm } from '../../mapping-test-form';
+import { DeleteMappingForm } from '../delete-mapping-form';
+import { MappingForm } from '../mapping-form';
+import { requireAdmin } from '@/lib/auth';
+import { getDb } from '@/lib/db';
+import { getMapping } from '@/lib/mappings/store';
+
+export const dynamic = 'force-dynamic';
+
+export default async function EditMappingPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ saved?: string }> }) {
+  await requireAdmin('read');
+  const id = Number((await params).id);
+  const { db } = await getDb();
+  const mapping = Number.isSafeInteger(id) ? await getMapping(db, id) : undefined;
+  if (!mapping) notFound();
+  const { saved } = await searchParams;
+  return (
+    <>
+      <section className="card">
+        <h1>{mapping.email}</h1>
+        {saved === '1' && (
+          <p className="notice" role="status">
+            Saved.
+          </p>
+        )}
+        <p className="muted">
+          Version {mapping.version} · created {mapping.createdAt.slice(0, 16).replace('T', ' ')} · updated {mapping.updatedAt.slice(0, 16).replace('T', ' ')}
+        </p>
+        {/* key: a saved version re-mounts the form with the stored values */}
+        <MappingForm
+          key={mapping.version}
+          initial={{ id: mapping.id, version: mapping.version, email: mapping.email, webexId: mapping.webexId, displayName: mapping.displayName ?? '', hasCredential: mapping.hasCredential }}
+        />
+      </section>
+      <section className="card">
+        <h2>Test</h2>
+        <MappingTestForm email={mapping.email} />
+      </section>
+      <section className="card">
+        <h2>Delete</h2>
+        <DeleteMappingForm id={mapping.id} version={mapping.version} email={mapping.email} />
+      </section>
+    </>
+  );
+}

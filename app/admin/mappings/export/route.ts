@@ -1,0 +1,33 @@
+import { recordAudit } from '@/lib/audit';
+import { requireAdmin } from '@/lib/auth';
+import { getDb } from '@/lib/db';
+import { exportMappingCsv } from '@/lib/mappings/import';
+
+export const dynamic = 'force-dynamic';
+
+// Streams every mapping (never credentials) in the import's format.
+export async function GET(): Promise<Response> {
+  const admin = await requireAdmin('read');
+  const { db } = await getDb();
+  await recordAudit(db, { actor: admin.email, action: 'mapping.export', target: null, outcome: 'OK' });
+  const encoder = new TextEncoder();
+  const chunks = exportMappingCsv(db);
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await chunks.next();
+      if (done) controller.close();
+      else controller.enqueue(encoder.encode(value));
+    },
+    async cancel() {
+      await chunks.return(undefined);
+    },
+  });
+  const date = new Date().toISOString().slice(0, 10);
+  return new Response(body, {
+    headers: {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="webex-mappings-${date}.csv"`,
+      'Cache-Control': 'no-store',
+    },
+  });
+}

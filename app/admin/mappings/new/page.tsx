@@ -1,0 +1,15 @@
+import { MappingForm } from '../mapping-form';
+import { requireAdmin } from '@/lib/auth';
+
+export const dynamic = 'force-dynamic';
+
+export default async function NewMappingPage({ searchParams }: { searchParams: Promise<{ email?: string }> }) {
+  await requireAdmin('read');
+  const { email } = await searchParams;
+  return (
+    <section className="card">
+      <h1>New mapping</h1>
+      <MappingForm initial={{ email: typeof email === 'string' ? email : '', webexId: '', displayName: '', hasCredential: false }} />
+    </section>
+  );
+}

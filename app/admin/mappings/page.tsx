@@ -1,0 +1,96 @@
+import { requireAdmin } from '@/lib/auth';
+import { getDb } from '@/lib/db';
+import { listMappings, MAPPING_SORTS, type MappingSort } from '@/lib/mappings/store';
+import { emailSchema } from '@/lib/mappings/validation';
+
+export const dynamic = 'force-dynamic';
+
+type Params = Record<string, string | string[] | undefined>;
+const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? '';
+const PAGE_SIZE = 50;
+
+const COLUMNS: { sort: MappingSort; label: string }[] = [
+  { sort: 'email', label: 'Portal e-mail' },
+  { sort: 'webex_id', label: 'WebEx ID' },
+  { sort: 'display_name', label: 'Name' },
+  { sort: 'updated_at', label: 'Updated' },
+];
+
+function notice(params: Params): string | undefined {
+  const imported = /^(\d+)-(\d+)-(\d+)-(\d+)$/.exec(one(params.imported));
+  if (imported) return `Imported: ${imported[1]} created, ${imported[2]} updated, ${imported[3]} unchanged, ${imported[4]} deleted.`;
+  const deleted = emailSchema.safeParse(one(params.deleted));
+  if (deleted.success) return `Removed the mapping of ${deleted.data}.`;
+  return undefined;
+}
+
+export default async function MappingsPage({ searchParams }: { searchParams: Promise<Params> }) {
+  await requireAdmin('read');
+  const params = await searchParams;
+  const q = one(params.q).slice(0, 200);
+  const sort = (MAPPING_SORTS as readonly string[]).includes(one(params.sort)) ? (one(params.sort) as MappingSort) : 'email';
+  const dir = one(params.dir) === 'desc' ? 'desc' : 'asc';
+  const page = Math.max(1, Math.floor(Number(one(params.page)) || 1));
+
+  const { db } = await getDb();
+  const { rows, total } = await listMappings(db, { q, sort, dir, page, pageSize: PAGE_SIZE });
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  const link = (changes: Record<string, string | number>) => {
+    const next = new URLSearchParams({ q, sort, dir, page: String(page), ...Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, String(v)])) });
+    if (!next.get('q')) next.delete('q');
+    return `/admin/mappings?${next}`;
+  };
+  const message = notice(params);
+
+  return (
+    <section className="card">
+      <h1>Mappings</h1>
+      {message && <p className="notice" role="status">{message}</p>}
+      <form className="search" method="get" action="/admin/mappings" role="search">
+        <input name="q" defaultValue={q} placeholder="E-mail, WebEx ID or name" aria-label="Search mappings" />
+        <input type="hidden" name="sort" value={sort} />
+        <input type="hidden" name="dir" value={dir} />
+        <button type="submit">Search</button>
+        <a className="button secondary" href="/admin/mappings/new">New mapping</a>
+        <a className="button secondary" href="/admin/mappings/import">Import CSV</a>
+        <a className="button secondary" href="/admin/mappings/export">Export CSV</a>
+      </form>
+      <p className="muted" data-testid="mapping-total">
+        {total} mapping{total === 1 ? '' : 's'}
+        {q ? ` matching "${q}"` : ''}
+      </p>
+      <table>
+        <thead>
+          <tr>
+            {COLUMNS.map((c) => (
+              <th key={c.sort} aria-sort={sort === c.sort ? (dir === 'asc' ? 'ascending' : 'descending') : undefined}>
+                <a href={link({ sort: c.sort, dir: sort === c.sort && dir === 'asc' ? 'desc' : 'asc', page: 1 })}>{c.label}</a>
+              </th>
+            ))}
+            <th>Credential</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((m) => (
+            <tr key={m.id}>
+              <td>
+                <a href={`/admin/mappings/${m.id}`}>{m.email}</a>
+              </td>
+              <td>{m.webexId}</td>
+              <td>{m.displayName ?? ''}</td>
+              <td>{m.updatedAt.slice(0, 16).replace('T', ' ')}</td>
+              <td>{m.hasCredential ? 'set' : 'not set'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <nav className="pager" aria-label="Pages">
+        {page > 1 && <a href={link({ page: page - 1 })}>← Previous</a>}
+        <span>
+          Page {Math.min(page, pages)} of {pages}
+        </span>
+        {page < pages && <a href={link({ page: page + 1 })}>Next →</a>}
+      </nav>
+    </section>
+  );
+}

@@ -1,0 +1,42 @@
+import { ConnectionCheckPanel } from './connection-check';
+import { MappingTestForm } from './mapping-test-form';
+import { requireAdmin } from '@/lib/auth';
+import { getConfig } from '@/lib/config';
+import { describeRule } from '@/lib/mappings/rules';
+
+export const dynamic = 'force-dynamic';
+
+export default async function AdminSettingsPage() {
+  await requireAdmin('read');
+  const config = getConfig();
+  return (
+    <>
+      <section className="card">
+        <h1>WebEx connection</h1>
+        <dl className="facts">
+          <dt>Site name</dt>
+          <dd>{config.webex.siteName}</dd>
+          <dt>Base URL</dt>
+          <dd>{config.webex.baseUrl}</dd>
+          <dt>Landing page (MU)</dt>
+          <dd>{config.webex.landingUrl}</dd>
+          <dt>Credential mode</dt>
+          <dd>{config.webex.credentialMode === 'password' ? 'host password, sealed per mapping' : config.webex.credentialMode}</dd>
+          <dt>Timeout</dt>
+          <dd>{config.webex.timeoutMs / 1000} s</dd>
+        </dl>
+        <ConnectionCheckPanel />
+      </section>
+      <section className="card">
+        <h2>Automatic mapping rule</h2>
+        <p>{describeRule(config.mappingRule)}</p>
+        <p className="muted">Explicit mappings always win. Set with MAPPING_RULE, MAPPING_RULE_CLAIM and MAPPING_RULE_LOWERCASE.</p>
+      </section>
+      <section className="card">
+        <h2>Test a mapping</h2>
+        <p className="muted">Checks one user end to end (mapping or rule, then a WebEx ticket) without signing anyone in.</p>
+        <MappingTestForm />
+      </section>
+    </>
+  );
+}
