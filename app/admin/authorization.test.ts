@@ -1,0 +1,161 @@
+/**
+ * Every admin entry point — page, layout, route handler, server action — refuses anonymous
+ * callers (sign-in), signed-in non-admins (403) and, for writes, cross-origin posts (403).
+ * The table must list every entry point under app/admin: a new one without an entry fails here.
+ */
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import type { JWT } from 'next-auth/jwt';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+const APP_URL = 'http://localhost:3000';
+const ADMIN_ROOT = join(import.meta.dirname, '.');
+const REPO_ROOT = join(ADMIN_ROOT, '../..');
+
+type Kind = 'read' | 'write';
+/** file#export → what kind of check it must make */
+const ENTRY_POINTS: Record<string, Kind> = {
+  'app/admin/layout.tsx#default': 'read',
+  'app/admin/page.tsx#default': 'read',
+  'app/admin/audit/page.tsx#default': 'read',
+  'app/admin/mappings/page.tsx#default': 'read',
+  'app/admin/mappings/new/page.tsx#default': 'read',
+  'app/admin/mappings/[id]/page.tsx#default': 'read',
+  'app/admin/mappings/import/page.tsx#default': 'read',
+  'app/admin/mappings/export/route.ts#GET': 'read',
+  'app/admin/actions.ts#saveMappingAction': 'write',
+  'app/admin/actions.ts#deleteMappingAction': 'write',
+  'app/admin/actions.ts#testMappingAction': 'write',
+  'app/admin/actions.ts#checkConnectionAction': 'write',
+  'app/admin/actions.ts#previewImportAction': 'write',
+  'app/admin/actions.ts#applyImportAction': 'write',
+};
+
+// The caller of the moment: the JWT next-auth would have decoded, and the request headers.
+let token: JWT | null = null;
+let requestHeaders: Record<string, string> = {};
+
+vi.mock('next-auth', async (importOriginal) => {
+  const original = await importOriginal<typeof import('next-auth')>();
+  return {
+    ...original,
+    // Runs our real session callback on the token, as next-auth does after decoding the cookie.
+    getServerSession: async (options: import('next-auth').NextAuthOptions) =>
+      token && options.callbacks?.session
+        ? options.callbacks.session({ session: { expires: '2999-01-01T00:00:00Z' }, token, user: undefined as never, newSession: undefined, trigger: 'update' })
+        : null,
+  };
+});
+vi.mock('next/headers', () => ({ headers: async () => new Headers(requestHeaders) }));
+vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
+
+const ANONYMOUS = null;
+const EMPLOYEE: JWT = { email: 'bob@example.com', name: 'Bob', groups: ['staff'] };
+const ADMIN: JWT = { email: 'ada@example.com', name: 'Ada', groups: ['webex-admins'] };
+const SAME_ORIGIN = { origin: APP_URL };
+const CROSS_ORIGIN = { origin: 'https://evil.example' };
+
+function entryFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return entryFiles(path);
+    return /^(page|layout)\.tsx$|^route\.ts$|^actions\.ts$/.test(name) ? [path] : [];
+  });
+}
+
+function exportedEntryPoints(path: string): string[] {
+  const source = readFileSync(path, 'utf8');
+  const file = relative(REPO_ROOT, path);
+  if (/\/(page|layout)\.tsx$/.test(file)) return [`${file}#default`];
+  const names = [...source.matchAll(/^export (?:async )?function (\w+)/gm)].map((m) => m[1]);
+  return names.map((n) => `${file}#${n}`);
+}
+
+async function invoke(entry: string): Promise<unknown> {
+  const [file = '', name = ''] = entry.split('#');
+  const mod = (await import(/* @vite-ignore */ join(REPO_ROOT, file))) as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  const fn = mod[name];
+  if (typeof fn !== 'function') throw new Error(`${entry} is not a function`);
+  if (file.endsWith('layout.tsx')) return fn({ children: null });
+  if (file.endsWith('page.tsx')) return fn({ params: Promise.resolve({ id: '1' }), searchParams: Promise.resolve({}) });
+  if (file.endsWith('route.ts')) return fn(new Request(`${APP_URL}/admin`, { headers: requestHeaders }));
+  return fn({}, new FormData());
+}
+
+/** The Next.js interrupt an entry point threw: a redirect target, 403, or none. */
+async function interruptOf(entry: string): Promise<string> {
+  try {
+    await invoke(entry);
+    return 'none';
+  } catch (err) {
+    const digest = (err as { digest?: unknown }).digest;
+    if (typeof digest !== 'string') throw err;
+    if (digest.endsWith(';403')) return '403';
+    if (digest.startsWith('NEXT_REDIRECT')) return `redirect ${digest.split(';')[2]}`;
+    if (digest.endsWith(';404')) return 'none'; // past the guard: the test mapping does not exist
+    throw err;
+  }
+}
+
+beforeAll(() => {
+  const dir = mkdtempSync(join(tmpdir(), 'webex-sso-authz-'));
+  Object.assign(process.env, {
+    __NEXT_EXPERIMENTAL_AUTH_INTERRUPTS: 'true',
+    NEXTAUTH_URL: APP_URL,
+    NEXTAUTH_SECRET: 'authorization-test-secret-0123456789abcdef',
+    OIDC_ISSUER: 'http://127.0.0.1:1',
+    OIDC_CLIENT_ID: 'portal',
+    OIDC_CLIENT_SECRET: 'secret',
+    WEBEX_SITE_NAME: 'acme',
+    WEBEX_BASE_URL: 'http://127.0.0.1:1',
+    CREDENTIAL_KEYS: '1:authorization-test-key-0123456789abcdef',
+    DATABASE_URL: `file:${join(dir, 'authz.sqlite')}`,
+    ADMIN_GROUP: 'webex-admins',
+    LOG_LEVEL: 'silent',
+  });
+});
+
+afterAll(() => {
+  token = null;
+});
+
+describe('admin authorization', () => {
+  it('the table lists exactly the admin entry points that exist', () => {
+    const found = entryFiles(ADMIN_ROOT).flatMap(exportedEntryPoints).sort();
+    expect(found).toEqual(Object.keys(ENTRY_POINTS).sort());
+  });
+
+  describe.each(Object.entries(ENTRY_POINTS))('%s', (entry, kind) => {
+    it('sends anonymous callers to sign in', async () => {
+      token = ANONYMOUS;
+      requestHeaders = SAME_ORIGIN;
+      expect(await interruptOf(entry)).toBe('redirect /api/auth/signin?callbackUrl=%2Fadmin');
+    });
+
+    it('answers 403 to a signed-in non-admin', async () => {
+      token = EMPLOYEE;
+      requestHeaders = SAME_ORIGIN;
+      expect(await interruptOf(entry)).toBe('403');
+    });
+
+    if (kind === 'write') {
+      it('answers 403 to a cross-origin post, even from an admin', async () => {
+        token = ADMIN;
+        requestHeaders = CROSS_ORIGIN;
+        expect(await interruptOf(entry)).toBe('403');
+      });
+      it('answers 403 to a post with no origin information', async () => {
+        token = ADMIN;
+        requestHeaders = {};
+        expect(await interruptOf(entry)).toBe('403');
+      });
+    }
+
+    it('lets an admin through the guard', async () => {
+      token = ADMIN;
+      requestHeaders = SAME_ORIGIN;
+      expect(await interruptOf(entry)).not.toMatch(/^(403|redirect \/api\/auth)/);
+    });
+  });
+});
