@@ -39,6 +39,7 @@ test('the admin links the unmapped employee, who can then join WebEx; then unlin
   await expect(admin.getByText(/A WebEx ID has 1–64 characters/)).toBeVisible();
   await expect(admin.getByText('Enter the host\'s WebEx password, or choose "keep"')).toBeVisible();
 
+  await expect(admin.getByLabel('Portal e-mail')).toHaveValue('BOB@example.com');
   await admin.getByLabel('WebEx ID').fill('bob');
   await admin.getByLabel('New WebEx password').fill(employee('bob@example.com').webex.password);
   await admin.getByRole('button', { name: 'Save' }).click();
@@ -86,7 +87,8 @@ test('an edit based on a stale version is refused, not silently lost', async ({ 
 
   await admin.getByLabel('Display name').fill('Alice (stale tab)');
   await admin.getByRole('button', { name: 'Save' }).click();
-  await expect(admin.getByRole('alert')).toContainText('Someone else changed this mapping');
+  await expect(admin.getByText(/^Someone else changed this mapping \(now version \d+\)/)).toBeVisible();
+  await expect(admin.getByLabel('Display name')).toHaveValue('Alice (stale tab)');
   await admin.goto(editUrl);
   await expect(admin.getByLabel('Display name')).toHaveValue('Alice (changed in another tab)');
 });
@@ -110,7 +112,7 @@ test('a CSV with an error is refused whole, and the preview names the line', asy
 test('a valid CSV previews its changes and applies them; export gives them back', async ({ browser }) => {
   const admin = await signedIn(browser, 'admin@example.com');
   await admin.goto('/admin/mappings/import');
-  const csv = '\uFEFFemail,webex_id,display_name\r\nfrank@example.com,frank,"Frank, Jr."\r\n\r\ngrace@example.com,grace,=HYPERLINK("x")\r\n';
+  const csv = '\uFEFFemail,webex_id,display_name\r\nfrank@example.com,frank,"Frank, Jr."\r\n\r\ngrace@example.com,grace,"=HYPERLINK(""x"")"\r\n';
   await admin.getByLabel('CSV file').setInputFiles({ name: 'ok.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
   await admin.getByRole('button', { name: 'Upload and preview' }).click();
   await expect(admin.getByText('2 to create')).toBeVisible();

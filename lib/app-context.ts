@@ -4,16 +4,21 @@ import type { LaunchDeps } from './launch';
 import { createWebexClient, type WebexClient } from './webex';
 
 // The composition root: the one place that turns configuration into wired dependencies.
-const holder = globalThis as typeof globalThis & { __webexSsoClient?: WebexClient };
+//
+// The client is per module instance, deliberately not on globalThis: Next bundles lib/ into
+// several server chunks, each with its own WebexError class, and a client created by another
+// chunk throws errors that fail this chunk's `instanceof` checks (a launch after an admin page
+// answered 500). The keep-alive pool is undici's global dispatcher either way.
+let client: WebexClient | undefined;
 
-/** The process-wide WebEx client (one keep-alive pool). */
+/** The WebEx client for this bundle. */
 export function getWebexClient(config: AppConfig = getConfig()): WebexClient {
-  holder.__webexSsoClient ??= createWebexClient({
+  client ??= createWebexClient({
     baseUrl: config.webex.baseUrl,
     timeoutMs: config.webex.timeoutMs,
     maxResponseBytes: config.webex.maxResponseBytes,
   });
-  return holder.__webexSsoClient;
+  return client;
 }
 
 /** Where WebEx reports a failed login (BU). */

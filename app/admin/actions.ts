@@ -20,6 +20,8 @@ export interface FormState {
   ok?: boolean;
   message?: string;
   fieldErrors?: FieldErrors;
+  /** what the admin typed (never the password), so a refused form keeps it */
+  values?: Record<string, string>;
 }
 
 async function adminContext(actor: string): Promise<AdminContext> {
@@ -27,8 +29,8 @@ async function adminContext(actor: string): Promise<AdminContext> {
   return { db, credentialKeys: getConfig().credentialKeys, actor, requestId: randomUUID() };
 }
 
-function formValues(form: FormData): Record<string, unknown> {
-  return Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === 'string'));
+function formValues(form: FormData): Record<string, string> {
+  return Object.fromEntries([...form.entries()].filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
 }
 
 /** Create (no id field) or update a mapping; inline errors come back, success goes to the mapping. */
@@ -37,8 +39,12 @@ export async function saveMappingAction(_prev: FormState, form: FormData): Promi
   const rawId = form.get('id');
   const id = typeof rawId === 'string' && rawId !== '' ? Number(rawId) : undefined;
   if (id !== undefined && !Number.isSafeInteger(id)) return { ok: false, message: 'Not saved: unknown mapping.' };
-  const result = await saveMapping(await adminContext(admin.email), formValues(form), id);
-  if (!result.ok) return { ok: false, message: result.message, fieldErrors: result.fieldErrors };
+  const values = formValues(form);
+  const result = await saveMapping(await adminContext(admin.email), values, id);
+  if (!result.ok) {
+    const { password: _never, ...kept } = values;
+    return { ok: false, message: result.message, fieldErrors: result.fieldErrors, values: kept };
+  }
   revalidatePath('/admin/mappings');
   redirect(`/admin/mappings/${result.value.id}?saved=1`);
 }

@@ -35,6 +35,8 @@ export function MappingForm({ initial }: { initial: MappingFormValues }) {
   const [state, save, pending] = useActionState<FormState, FormData>(saveMappingAction, {});
   const [credential, setCredential] = useState<CredentialChoice>(initial.hasCredential ? 'keep' : 'replace');
   const errors = state.fieldErrors ?? {};
+  // React resets a form after its action: refill it with what the admin typed, not the stored values.
+  const value = (name: 'email' | 'webexId' | 'displayName') => state.values?.[name] ?? initial[name];
   const options: [CredentialChoice, string][] = initial.hasCredential
     ? [['keep', 'Keep'], ['replace', 'Replace'], ['clear', 'Clear']]
     : [['replace', 'Set'], ['keep', 'Leave not set']];
@@ -48,13 +50,13 @@ export function MappingForm({ initial }: { initial: MappingFormValues }) {
       {initial.id !== undefined && <input type="hidden" name="id" value={initial.id} />}
       {initial.version !== undefined && <input type="hidden" name="version" value={initial.version} />}
       <Field name="email" label="Portal e-mail" hint="Unique; compared without regard to case." errors={errors.email}>
-        <input id="email" name="email" type="email" defaultValue={initial.email} required />
+        <input id="email" name="email" type="email" defaultValue={value('email')} required />
       </Field>
       <Field name="webexId" label="WebEx ID" hint={`The host's WebEx user name: ${WEBEX_ID_RULE}.`} errors={errors.webexId}>
-        <input id="webexId" name="webexId" defaultValue={initial.webexId} required maxLength={64} />
+        <input id="webexId" name="webexId" defaultValue={value('webexId')} required maxLength={64} />
       </Field>
       <Field name="displayName" label="Display name" hint="Optional, for finding people." errors={errors.displayName}>
-        <input id="displayName" name="displayName" defaultValue={initial.displayName} maxLength={200} />
+        <input id="displayName" name="displayName" defaultValue={value('displayName')} maxLength={200} />
       </Field>
       <fieldset>
         <legend>
