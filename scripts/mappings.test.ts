@@ -1,0 +1,128 @@
+/** The mappings command line, run as a script would run it: real process, real SQLite file. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openMigratedDatabase } from '../lib/db/connection';
+
+const dir = mkdtempSync(join(tmpdir(), 'webex-sso-cli-'));
+const databaseUrl = `file:${join(dir, 'cli.sqlite')}`;
+const ENV = {
+  NEXTAUTH_URL: 'http://localhost:3000',
+  NEXTAUTH_SECRET: 'cli-test-secret-0123456789abcdef0123',
+  OIDC_ISSUER: 'http://127.0.0.1:1',
+  OIDC_CLIENT_ID: 'portal',
+  OIDC_CLIENT_SECRET: 'secret',
+  WEBEX_SITE_NAME: 'acme',
+  CREDENTIAL_KEYS: '1:cli-test-key-0123456789abcdef0123456',
+  DATABASE_URL: databaseUrl,
+  LOG_LEVEL: 'silent',
+};
+
+function cli(args: string[], { input, env = ENV }: { input?: string; env?: Record<string, string> } = {}) {
+  const result = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'scripts/mappings.ts', ...args], {
+    cwd: join(import.meta.dirname, '..'),
+    env: { PATH: process.env.PATH ?? '', ...env },
+    input,
+    encoding: 'utf8',
+  });
+  return { code: result.status, out: result.stdout, err: result.stderr };
+}
+
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+async function rows() {
+  const { db } = await openMigratedDatabase(databaseUrl);
+  try {
+    return await db.selectFrom('mappings').select(['email', 'webex_id', 'display_name', 'credential', 'version']).orderBy('email').execute();
+  } finally {
+    await db.destroy();
+  }
+}
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+// each case spawns tsx (about a second apiece on a busy machine)
+describe('npm run mappings', { timeout: 60_000 }, () => {
+  it('exits 2 with the usage for a missing or unknown command', () => {
+    expect(cli([])).toMatchObject({ code: 2, err: expect.stringContaining('usage:') });
+    expect(cli(['frobnicate'])).toMatchObject({ code: 2, err: expect.stringContaining('unknown command "frobnicate"') });
+    expect(cli(['set', 'only-one-arg']).code).toBe(2);
+  });
+
+  it('exits 4 naming the variable when the configuration is incomplete', () => {
+    const { CREDENTIAL_KEYS: _dropped, ...withoutKeys } = ENV;
+    expect(cli(['export'], { env: withoutKeys })).toMatchObject({ code: 4, err: expect.stringContaining('CREDENTIAL_KEYS: is missing') });
+  });
+
+  it('set creates a mapping with a sealed password read from stdin, and refuses an invalid WebEx ID', async () => {
+    expect(cli(['set', 'Alice@Example.com', 'alice', '--name', 'Alice', '--password-stdin'], { input: 'S3cret-pw\n' })).toMatchObject({ code: 0 });
+    const [alice] = await rows();
+    expect(alice).toMatchObject({ email: 'alice@example.com', webex_id: 'alice', display_name: 'Alice', version: 1 });
+    expect(alice?.credential).toMatch(/^Fe26\.2\*/);
+    expect(alice?.credential).not.toContain('S3cret');
+
+    const refused = cli(['set', 'bob@example.com', 'bob smith']);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('webexId: A WebEx ID has 1–64 characters');
+  });
+
+  it('set on an existing e-mail updates it and keeps the password', async () => {
+    expect(cli(['set', 'alice@example.com', 'alice.a']).code).toBe(0);
+    const [alice] = await rows();
+    expect(alice).toMatchObject({ webex_id: 'alice.a', display_name: 'Alice', version: 2 });
+    expect(alice?.credential).toMatch(/^Fe26\.2\*/);
+  });
+
+  it('import refuses a file with an error whole, naming file, line and column', async () => {
+    const bad = file('bad.csv', 'email,webex_id\r\ncarol@example.com,carol\r\ndave@example.com,dave smith\r\n');
+    const result = cli(['import', bad]);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain(`${bad}:3: webex_id: A WebEx ID has`);
+    expect((await rows()).map((r) => r.email)).toEqual(['alice@example.com']);
+  });
+
+  it('import --dry-run counts without writing; import applies; export → import changes nothing', async () => {
+    const good = file('good.csv', 'email,webex_id,display_name\ncarol@example.com,carol,Carol\ndave@example.com,dave,"=Dave, Sr."\n');
+    expect(cli(['import', good, '--dry-run'])).toMatchObject({ code: 0, out: expect.stringContaining('would create 2, update 0, leave 0 unchanged, keep 1 not in the file') });
+    expect(await rows()).toHaveLength(1);
+
+    expect(cli(['import', good])).toMatchObject({ code: 0, out: expect.stringContaining('2 created') });
+    const exported = cli(['export']);
+    expect(exported.code).toBe(0);
+    expect(exported.out).toContain('dave@example.com,dave,"\'=Dave, Sr."\r\n');
+    expect(exported.out).not.toContain('Fe26');
+
+    const before = await rows();
+    const roundTrip = file('export.csv', exported.out);
+    expect(cli(['import', roundTrip])).toMatchObject({ code: 0, out: expect.stringContaining('0 created, 0 updated, 3 unchanged, 0 deleted') });
+    expect(await rows()).toEqual(before);
+
+    const toFile = join(dir, 'out.csv');
+    expect(cli(['export', toFile]).code).toBe(0);
+    expect(readFileSync(toFile, 'utf8')).toBe(exported.out);
+  });
+
+  it('remove deletes a mapping, and exits 3 for an e-mail without one or a missing file', async () => {
+    expect(cli(['remove', 'nobody@example.com']).code).toBe(3);
+    expect(cli(['import', join(dir, 'missing.csv')]).code).toBe(3);
+    expect(cli(['remove', 'CAROL@example.com'])).toMatchObject({ code: 0, out: expect.stringContaining('carol@example.com') });
+    expect((await rows()).map((r) => r.email)).toEqual(['alice@example.com', 'dave@example.com']);
+  });
+
+  it('audits what it did as cli:<user>', async () => {
+    const { db } = await openMigratedDatabase(databaseUrl);
+    try {
+      const events = await db.selectFrom('audit_events').select(['actor', 'action', 'outcome']).execute();
+      expect(events.map((e) => e.action)).toEqual(expect.arrayContaining(['mapping.create', 'mapping.update', 'mapping.import', 'mapping.delete']));
+      expect(events.every((e) => e.actor.startsWith('cli:'))).toBe(true);
+    } finally {
+      await db.destroy();
+    }
+  });
+});
