@@ -23,7 +23,7 @@ const ENV = {
 function cli(args: string[], { input, env = ENV }: { input?: string; env?: Record<string, string> } = {}) {
   const result = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'scripts/mappings.ts', ...args], {
     cwd: join(import.meta.dirname, '..'),
-    env: { PATH: process.env.PATH ?? '', ...env },
+    env: { PATH: process.env.PATH ?? '', ...env } as NodeJS.ProcessEnv,
     input,
     encoding: 'utf8',
   });

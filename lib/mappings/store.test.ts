@@ -1,0 +1,289 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openMigratedDatabase, type Db } from '../db/connection';
+import {
+  containsPattern,
+  createMapping,
+  deleteMapping,
+  findMappingByEmail,
+  getMapping,
+  listMappings,
+  MAPPING_SORTS,
+  MappingWriteError,
+  updateMapping,
+  upsertMapping,
+  type Mapping,
+  type MappingSort,
+} from './store';
+
+let store: Db;
+let dir: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'webex-sso-store-'));
+  store = await openMigratedDatabase(`file:${join(dir, 'store.sqlite')}`);
+});
+
+beforeEach(async () => {
+  await store.db.deleteFrom('mappings').execute();
+});
+
+afterAll(async () => {
+  await store.db.destroy();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const T0 = new Date('2025-01-01T00:00:00.000Z');
+const T1 = new Date('2025-01-02T00:00:00.000Z');
+const T2 = new Date('2025-01-03T00:00:00.000Z');
+
+/** Runs a write that must be refused and returns the error. */
+async function refusal(write: Promise<unknown>): Promise<MappingWriteError> {
+  const error = await write.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(MappingWriteError);
+  return error as MappingWriteError;
+}
+
+async function rawRow(id: number) {
+  return store.db.selectFrom('mappings').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+describe('createMapping', () => {
+  it('stores the e-mail lower-cased at version 1, and reports whether a credential is set', async () => {
+    const created = await createMapping(store.db, { email: ' Jane@Example.COM ', webexId: 'jane', displayName: 'Jane', sealedCredential: 'sealed' }, T0);
+    expect(created).toEqual({
+      id: expect.any(Number),
+      email: 'jane@example.com',
+      webexId: 'jane',
+      displayName: 'Jane',
+      hasCredential: true,
+      version: 1,
+      createdAt: T0.toISOString(),
+      updatedAt: T0.toISOString(),
+    });
+    expect(created).not.toHaveProperty('sealedCredential');
+    expect(await findMappingByEmail(store.db, 'JANE@example.com')).toEqual({ ...created, sealedCredential: 'sealed' });
+  });
+
+  it('refuses a second mapping for the same e-mail in another case', async () => {
+    const first = await createMapping(store.db, { email: 'jane@example.com', webexId: 'jane', displayName: null, sealedCredential: null });
+    const error = await refusal(createMapping(store.db, { email: 'JANE@Example.com', webexId: 'other', displayName: 'X', sealedCredential: 'y' }));
+    expect(error.reason).toBe('duplicate-email');
+    expect(error.message).toBe('jane@example.com already has a mapping');
+    expect(await store.db.selectFrom('mappings').selectAll().execute()).toEqual([
+      expect.objectContaining({ id: first.id, email: 'jane@example.com', webex_id: 'jane', credential: null }),
+    ]);
+  });
+});
+
+describe('updateMapping', () => {
+  let original: Mapping;
+
+  beforeEach(async () => {
+    original = await createMapping(store.db, { email: 'jane@example.com', webexId: 'jane', displayName: 'Jane', sealedCredential: 'sealed-1' }, T0);
+  });
+
+  it('bumps the version on every change and keeps createdAt', async () => {
+    const v2 = await updateMapping(store.db, original.id, 1, { email: 'Jane@Example.com', webexId: 'jane2', displayName: 'Jane D' }, T1);
+    expect(v2).toMatchObject({ id: original.id, email: 'jane@example.com', webexId: 'jane2', displayName: 'Jane D', version: 2, createdAt: T0.toISOString(), updatedAt: T1.toISOString() });
+    const v3 = await updateMapping(store.db, original.id, 2, { email: 'jane@example.com', webexId: 'jane3', displayName: null }, T2);
+    expect(v3).toMatchObject({ version: 3, webexId: 'jane3', displayName: null, updatedAt: T2.toISOString() });
+    expect(await getMapping(store.db, original.id)).toEqual(v3);
+  });
+
+  it('refuses a stale version and leaves the row exactly as the other admin saved it (no lost update)', async () => {
+    // Two admins open version 1; the first saves.
+    const first = await updateMapping(store.db, original.id, 1, { email: 'jane@example.com', webexId: 'first-admin', displayName: 'First', sealedCredential: 'sealed-2' }, T1);
+    const before = await rawRow(original.id);
+
+    const error = await refusal(
+      updateMapping(store.db, original.id, 1, { email: 'jane@example.com', webexId: 'second-admin', displayName: 'Second', sealedCredential: null }, T2),
+    );
+    expect(error.reason).toBe('stale');
+    expect(error.message).toContain('now version 2');
+    expect(await rawRow(original.id)).toEqual(before);
+    expect(before).toMatchObject({ webex_id: 'first-admin', credential: 'sealed-2', version: first.version });
+  });
+
+  it('refuses an id that no longer exists', async () => {
+    await deleteMapping(store.db, original.id, 1);
+    const error = await refusal(updateMapping(store.db, original.id, 1, { email: 'jane@example.com', webexId: 'x', displayName: null }));
+    expect(error.reason).toBe('not-found');
+    expect(await store.db.selectFrom('mappings').selectAll().execute()).toEqual([]);
+  });
+
+  it("refuses taking another mapping's e-mail (in any case)", async () => {
+    const other = await createMapping(store.db, { email: 'bob@example.com', webexId: 'bob', displayName: null, sealedCredential: null });
+    const error = await refusal(updateMapping(store.db, other.id, 1, { email: 'JANE@example.com', webexId: 'bob', displayName: null }));
+    expect(error.reason).toBe('duplicate-email');
+    expect(await getMapping(store.db, other.id)).toEqual(other);
+  });
+
+  it.each<[string, string | null | undefined, string | null]>([
+    ['keeps the credential when sealedCredential is undefined', undefined, 'sealed-1'],
+    ['clears the credential with null', null, null],
+    ['replaces the credential with a new seal', 'sealed-new', 'sealed-new'],
+  ])('%s', async (_name, sealedCredential, stored) => {
+    const updated = await updateMapping(store.db, original.id, 1, { email: 'jane@example.com', webexId: 'jane', displayName: 'Jane', sealedCredential });
+    expect(updated.hasCredential).toBe(stored !== null);
+    expect((await rawRow(original.id))?.credential).toBe(stored);
+  });
+});
+
+describe('upsertMapping', () => {
+  it('creates, then replaces by e-mail with a version bump, keeping the credential when undefined', async () => {
+    const created = await upsertMapping(store.db, { email: 'Jane@example.com', webexId: 'jane', sealedCredential: 'sealed' }, T0);
+    const replaced = await upsertMapping(store.db, { email: 'jane@EXAMPLE.com', webexId: 'jane2', displayName: 'Jane' }, T1);
+    expect(replaced).toMatchObject({ id: created.id, webexId: 'jane2', displayName: 'Jane', version: 2, hasCredential: true, createdAt: T0.toISOString(), updatedAt: T1.toISOString() });
+    const cleared = await upsertMapping(store.db, { email: 'jane@example.com', webexId: 'jane2', sealedCredential: null });
+    expect(cleared).toMatchObject({ version: 3, hasCredential: false });
+  });
+});
+
+describe('deleteMapping', () => {
+  it('deletes at the current version and returns what was deleted', async () => {
+    const m = await createMapping(store.db, { email: 'jane@example.com', webexId: 'jane', displayName: null, sealedCredential: null });
+    const v2 = await updateMapping(store.db, m.id, 1, { email: 'jane@example.com', webexId: 'jane2', displayName: null });
+    expect(await deleteMapping(store.db, m.id, 2)).toEqual(v2);
+    expect(await getMapping(store.db, m.id)).toBeUndefined();
+    expect((await refusal(deleteMapping(store.db, m.id, 2))).reason).toBe('not-found');
+  });
+
+  it('refuses a stale version and keeps the row', async () => {
+    const m = await createMapping(store.db, { email: 'jane@example.com', webexId: 'jane', displayName: null, sealedCredential: null });
+    const v2 = await updateMapping(store.db, m.id, 1, { email: 'jane@example.com', webexId: 'changed', displayName: null });
+    const error = await refusal(deleteMapping(store.db, m.id, 1));
+    expect(error.reason).toBe('stale');
+    expect(await getMapping(store.db, m.id)).toEqual(v2);
+  });
+});
+
+describe('containsPattern', () => {
+  it.each([
+    ['Jane', '%jane%'],
+    ['a_b', '%a\\_b%'],
+    ['100%', '%100\\%%'],
+    ['C:\\x', '%c:\\\\x%'],
+  ])('%j → %j', (text, pattern) => {
+    expect(containsPattern(text)).toBe(pattern);
+  });
+});
+
+describe('listMappings', () => {
+  // [email, webexId, displayName]; stored in this order, one day apart, so updated_at differs from every other order.
+  const SEED: [string, string, string | null][] = [
+    ['thousand@example.com', 'h1000', 'Growth 1000'],
+    ['alice@example.com', 'alice', 'Alice Liddell'],
+    ['axb@example.com', 'axb', 'Axb Corp'],
+    ['bob@corp.example', 'BOB.Corp', 'Robert'],
+    ['a_b@example.com', 'ab', null],
+    ['100pct@example.com', 'h100', 'Growth 100%'],
+    ['back@example.com', 'back', 'C:\\Users\\x'],
+  ];
+
+  async function seed(): Promise<Mapping[]> {
+    const out: Mapping[] = [];
+    for (const [i, [email, webexId, displayName]] of SEED.entries()) {
+      out.push(await createMapping(store.db, { email, webexId, displayName, sealedCredential: null }, new Date(T0.getTime() + i * 86_400_000)));
+    }
+    return out;
+  }
+
+  const emails = (rows: Mapping[]) => rows.map((r) => r.email).sort();
+
+  it.each<[string, string, string[]]>([
+    ['an e-mail in another case', 'ALICE@', ['alice@example.com']],
+    ['a display name only', 'liddell', ['alice@example.com']],
+    ['a WebEx ID in another case', 'bob.corp', ['bob@corp.example']],
+    ['the same word in any column', 'corp', ['axb@example.com', 'bob@corp.example']],
+    ['_ as a literal (a_b must not match axb)', 'a_b', ['a_b@example.com']],
+    ['a lone _', '_', ['a_b@example.com']],
+    ['% as a literal (100% must not match 1000)', '100%', ['100pct@example.com']],
+    ['a lone %', '%', ['100pct@example.com']],
+    ['a backslash', '\\', ['back@example.com']],
+    ['a backslash sequence', 'c:\\users\\', ['back@example.com']],
+    ['a query padded with spaces', '  robert ', ['bob@corp.example']],
+    ['nothing that matches', 'zzz', []],
+  ])('searches %s', async (_name, q, expected) => {
+    await seed();
+    const { rows, total } = await listMappings(store.db, { q });
+    expect(emails(rows)).toEqual(expected);
+    expect(total).toBe(expected.length);
+  });
+
+  it('lists everything for an empty or blank query', async () => {
+    await seed();
+    for (const q of [undefined, '', '   ']) expect((await listMappings(store.db, { q })).total).toBe(SEED.length);
+  });
+
+  // BUG: SQLite's lower() and LIKE fold ASCII only, while containsPattern lower-cases with JS; a display
+  // name with a capital non-ASCII letter is not found even when typed exactly as shown.
+  it.fails('searches display names with non-ASCII capitals case-insensitively', async () => {
+    await createMapping(store.db, { email: 'emile@example.com', webexId: 'emile', displayName: 'Émile Zola', sealedCredential: null });
+    expect((await listMappings(store.db, { q: 'Émile' })).total).toBe(1);
+  });
+
+  const sortValue: Record<MappingSort, (m: Mapping) => string | null> = {
+    email: (m) => m.email,
+    webex_id: (m) => m.webexId,
+    display_name: (m) => m.displayName,
+    updated_at: (m) => m.updatedAt,
+  };
+  // SQLite: binary text order, NULL before any text.
+  const compare = (a: string | null, b: string | null) => (a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1);
+
+  it.each(MAPPING_SORTS.flatMap((sort) => (['asc', 'desc'] as const).map((dir) => [sort, dir] as const)))('sorts by %s %s', async (sort, dir) => {
+    const seeded = await seed();
+    const value = sortValue[sort];
+    const expected = [...seeded].sort((a, b) => compare(value(a), value(b)) * (dir === 'asc' ? 1 : -1)).map((m) => m.id);
+    const { rows } = await listMappings(store.db, { sort, dir });
+    expect(rows.map((m) => m.id)).toEqual(expected);
+    // the order really depends on the column: it is not the insertion order for every sort
+    expect(new Set(MAPPING_SORTS.map((s) => [...seeded].sort((a, b) => compare(sortValue[s](a), sortValue[s](b))).map((m) => m.id).join()))).toHaveProperty('size', 4);
+  });
+
+  it('sorts by e-mail ascending by default', async () => {
+    await seed();
+    const { rows } = await listMappings(store.db, {});
+    expect(rows.map((r) => r.email)).toEqual(SEED.map(([email]) => email).sort());
+  });
+
+  it('pages through the list with a consistent total', async () => {
+    await seed();
+    const all = (await listMappings(store.db, { sort: 'webex_id' })).rows;
+    const pages = await Promise.all([1, 2, 3, 4].map((page) => listMappings(store.db, { sort: 'webex_id', page, pageSize: 3 })));
+    expect(pages.map((p) => p.rows.length)).toEqual([3, 3, 1, 0]);
+    expect(pages.every((p) => p.total === SEED.length)).toBe(true);
+    expect(pages.flatMap((p) => p.rows)).toEqual(all);
+    expect(pages[1]?.rows).toEqual(all.slice(3, 6));
+  });
+
+  it('pages a search, counting only its matches', async () => {
+    await seed();
+    const page2 = await listMappings(store.db, { q: 'example.com', page: 2, pageSize: 2 });
+    const matching = SEED.filter(([email]) => email.includes('example.com')).map(([email]) => email).sort();
+    expect(page2.total).toBe(matching.length);
+    expect(page2.rows.map((r) => r.email)).toEqual(matching.slice(2, 4));
+  });
+
+  it('clamps page to at least 1 and pageSize to 1…500', async () => {
+    const at = T0.toISOString();
+    await store.db
+      .insertInto('mappings')
+      .values(Array.from({ length: 502 }, (_, i) => ({ email: `u${String(i).padStart(4, '0')}@example.com`, webex_id: `u${i}`, display_name: null, credential: null, version: 1, created_at: at, updated_at: at })))
+      .execute();
+    expect((await listMappings(store.db, { pageSize: 10_000 })).rows).toHaveLength(500);
+    expect((await listMappings(store.db, {})).rows).toHaveLength(50);
+    expect((await listMappings(store.db, { pageSize: 0 })).rows).toHaveLength(1);
+    expect((await listMappings(store.db, { pageSize: -3 })).rows).toHaveLength(1);
+    const first = await listMappings(store.db, { pageSize: 2 });
+    expect(await listMappings(store.db, { page: 0, pageSize: 2 })).toEqual(first);
+    expect(await listMappings(store.db, { page: -1, pageSize: 2 })).toEqual(first);
+    expect(first.total).toBe(502);
+  });
+});
