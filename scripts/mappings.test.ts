@@ -23,7 +23,7 @@ const ENV = {
 function cli(args: string[], { input, env = ENV }: { input?: string; env?: Record<string, string> } = {}) {
   const result = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'scripts/mappings.ts', ...args], {
     cwd: join(import.meta.dirname, '..'),
-    env: { PATH: process.env.PATH ?? '', ...env } as NodeJS.ProcessEnv,
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', ...env },
     input,
     encoding: 'utf8',
   });
