@@ -102,7 +102,7 @@ export async function previewImportAction(_prev: ImportState, form: FormData): P
   const { db } = await getDb();
   let parsed;
   try {
-    parsed = await readMappingCsv(file.stream() as unknown as AsyncIterable<Uint8Array>, importMaxBytes);
+    parsed = await readMappingCsv(file.stream(), importMaxBytes);
   } catch (err) {
     if (err instanceof ImportTooLargeError) return { message: err.message };
     throw err;

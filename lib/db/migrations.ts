@@ -41,7 +41,8 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '002_admin_search_and_imports': {
       async up(db) {
         // sort columns of the admin list, and the audit page's filters
-        await db.schema.createIndex('mappings_display_name').on('mappings').column('display_name').execute();
+        await db.schema.createIndex('mappings_display_name_ci').on('mappings').expression(sql`lower(display_name)`).execute();
+        await db.schema.createIndex('mappings_webex_id_ci').on('mappings').expression(sql`lower(webex_id)`).execute();
         await db.schema.createIndex('mappings_updated_at').on('mappings').column('updated_at').execute();
         await db.schema.createIndex('audit_events_action_at').on('audit_events').columns(['action', 'at']).execute();
         await db.schema.createIndex('audit_events_outcome_at').on('audit_events').columns(['outcome', 'at']).execute();

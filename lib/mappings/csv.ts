@@ -35,9 +35,7 @@ const QUOTE_IN_QUOTED = 3; // saw `"` inside quotes: either the first half of `"
  * returned as-is. Throws CsvSyntaxError for an unterminated quoted field, a quote inside an
  * unquoted field (`ab"c`) and characters after a closing quote (`"ab"c`).
  */
-export async function* parseCsv(
-  source: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array> | ReadableStream<Uint8Array>,
-): AsyncGenerator<CsvRecord> {
+export async function* parseCsv(source: CsvSource): AsyncGenerator<CsvRecord> {
   // ignoreBOM keeps the BOM in the text so string and byte input drop it in one place.
   const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   let state = FIELD_START;
@@ -128,7 +126,7 @@ export async function* parseCsv(
     return record;
   }
 
-  for await (const chunk of source instanceof ReadableStream ? readStream(source) : source) {
+  for await (const chunk of chunksOf(source)) {
     let text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
     if (atStart && text.length > 0) {
       if (text.charCodeAt(0) === BOM) text = text.slice(1);
@@ -155,6 +153,14 @@ function skipPlain(text: string, from: number): number {
     if (c === COMMA || c === QUOTE || c === CR || c === LF) break;
   }
   return i;
+}
+
+/** Text or byte chunks: a ReadableStream (File/Request body), a Node Readable, a generator, an array. */
+export type CsvSource = AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array> | ReadableStream<Uint8Array>;
+
+/** Any CsvSource as one kind of iterable. */
+export function chunksOf(source: CsvSource): AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array> {
+  return source instanceof ReadableStream ? readStream(source) : source;
 }
 
 // The DOM typings (and older Safari) lack ReadableStream's async iterator, so read it by hand.

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
-import { CsvSyntaxError, formatCsvRow, parseCsv, restoreNeutralised } from './csv';
+import { chunksOf, CsvSyntaxError, formatCsvRow, parseCsv, restoreNeutralised, type CsvSource } from './csv';
 import { displayNameSchema, emailSchema, webexIdSchema } from './validation';
 
 /** The import/export format: a header line, then one mapping per line. Credentials never travel in CSV. */
@@ -42,9 +42,9 @@ export function formatBytes(bytes: number): string {
   return bytes >= 1_048_576 ? `${(bytes / 1_048_576).toFixed(bytes % 1_048_576 ? 1 : 0)} MiB` : `${Math.round(bytes / 1024)} KiB`;
 }
 
-async function* limitBytes(source: AsyncIterable<string | Uint8Array>, limit: number): AsyncGenerator<string | Uint8Array> {
+async function* limitBytes(source: CsvSource, limit: number): AsyncGenerator<string | Uint8Array> {
   let seen = 0;
-  for await (const chunk of source) {
+  for await (const chunk of chunksOf(source)) {
     seen += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
     if (seen > limit) throw new ImportTooLargeError(limit);
     yield chunk;
@@ -73,7 +73,7 @@ function readHeader(cells: string[], line: number, problems: ImportProblem[]): M
  * Reads and validates a mapping CSV as it streams in: every problem with its line and column,
  * duplicate e-mails inside the file included. Nothing is written.
  */
-export async function readMappingCsv(source: AsyncIterable<string | Uint8Array>, maxBytes: number): Promise<ParsedImport> {
+export async function readMappingCsv(source: CsvSource, maxBytes: number): Promise<ParsedImport> {
   const rows: ImportRow[] = [];
   const problems: ImportProblem[] = [];
   let problemCount = 0;

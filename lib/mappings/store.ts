@@ -218,7 +218,8 @@ export async function listMappings(db: Kysely<Database>, query: MappingQuery): P
   const [rows, count] = await Promise.all([
     base
       .selectAll()
-      .orderBy(sort, query.dir ?? 'asc')
+      // people expect "bob" next to "Bob": names and IDs sort case-insensitively (expression indexes)
+      .orderBy(sort === 'webex_id' || sort === 'display_name' ? sql`lower(${sql.ref(sort)})` : sql.ref(sort), query.dir ?? 'asc')
       .orderBy('id', 'asc')
       .limit(pageSize)
       .offset((page - 1) * pageSize)
