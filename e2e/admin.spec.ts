@@ -1,22 +1,10 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { DEMO_EMPLOYEES } from './servers/demo-users';
-
-function employee(email: string) {
-  const found = DEMO_EMPLOYEES.find((e) => e.email === email);
-  if (!found) throw new Error(`no demo employee ${email}`);
-  return found;
-}
+import { employee, signIn } from './sign-in';
 
 /** A fresh browser (own cookies) signed in through the real identity provider. */
 async function signedIn(browser: Browser, email: string): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
-  await page.goto('/');
-  await page.getByRole('link', { name: 'Sign in' }).click();
-  await page.getByRole('button', { name: /Sign in with Example Corp/ }).click();
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(employee(email).password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('heading', { name: `Hello, ${employee(email).name}` })).toBeVisible();
+  await signIn(page, email);
   return page;
 }
 

@@ -1,25 +1,8 @@
 import { expect, test, type Page } from '@playwright/test';
-import { DEMO_EMPLOYEES } from './servers/demo-users';
+import { signIn } from './sign-in';
 
 // Must match playwright.config.ts's webServer env.
 const SIM = 'http://127.0.0.1:4120';
-
-function employee(email: string) {
-  const found = DEMO_EMPLOYEES.find((e) => e.email === email);
-  if (!found) throw new Error(`no demo employee ${email}`);
-  return found;
-}
-
-/** The real sign-in: portal → next-auth → the bundled OpenID provider's login form → back. */
-async function signIn(page: Page, email: string): Promise<void> {
-  await page.goto('/');
-  await page.getByRole('link', { name: 'Sign in' }).click();
-  await page.getByRole('button', { name: /Sign in with Example Corp/ }).click();
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(employee(email).password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('heading', { name: `Hello, ${employee(email).name}` })).toBeVisible();
-}
 
 async function injectFault(page: Page, rule: Record<string, unknown>): Promise<void> {
   const res = await page.request.post(`${SIM}/__sim/faults`, { data: rule });

@@ -1,0 +1,19 @@
+import { expect, type Page } from '@playwright/test';
+import { DEMO_EMPLOYEES, type DemoEmployee } from './servers/demo-users';
+
+export function employee(email: string): DemoEmployee {
+  const found = DEMO_EMPLOYEES.find((e) => e.email === email);
+  if (!found) throw new Error(`no demo employee ${email}`);
+  return found;
+}
+
+/** The real sign-in: portal → next-auth → the bundled OpenID provider's login form → back. */
+export async function signIn(page: Page, email: string): Promise<void> {
+  await page.goto('/');
+  await page.getByRole('link', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: /Sign in with Example Corp/ }).click();
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(employee(email).password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: `Hello, ${employee(email).name}` })).toBeVisible();
+}
