@@ -20,7 +20,7 @@ let sim: WebexSimulator;
 let store: Db;
 let dir: string;
 let deps: LaunchDeps;
-let ticketsSeen: string[] = [];
+const ticketsSeen: string[] = [];
 
 async function link(email: string, webexId: string, password?: string, keys = KEYS) {
   await upsertMapping(store.db, {

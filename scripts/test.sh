@@ -13,8 +13,9 @@ if [ ! -x "$CHROMIUM" ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
 
-echo "== typecheck"
+echo "== typecheck and lint"
 npx tsc --noEmit
+npx eslint .
 echo "== unit and integration tests"
 npx vitest run
 echo "== production build"

@@ -8,6 +8,7 @@ const GET_LOGIN_TICKET_TYPE = 'java:com.webex.service.binding.user.GetLoginTicke
 const GET_SITE_TYPE = 'java:com.webex.service.binding.site.GetSite';
 
 // Characters XML 1.0 cannot carry at all, escaped or not.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 
 // processEntities escapes &, <, >, " and ' in every value and attribute.
