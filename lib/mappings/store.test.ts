@@ -179,7 +179,7 @@ describe('listMappings', () => {
   const SEED: [string, string, string | null][] = [
     ['thousand@example.com', 'h1000', 'Growth 1000'],
     ['alice@example.com', 'alice', 'Alice Liddell'],
-    ['axb@example.com', 'axb', 'Axb Corp'],
+    ['axb@example.com', 'axb', 'axb corp'],
     ['bob@corp.example', 'BOB.Corp', 'Robert'],
     ['a_b@example.com', 'ab', null],
     ['100pct@example.com', 'h100', 'Growth 100%'],
@@ -228,13 +228,14 @@ describe('listMappings', () => {
     expect((await listMappings(store.db, { q: 'Émile' })).total).toBe(1);
   });
 
+  // WebEx IDs and display names sort case-insensitively ("bob" next to "Bob"); e-mails are stored lower-cased.
   const sortValue: Record<MappingSort, (m: Mapping) => string | null> = {
     email: (m) => m.email,
-    webex_id: (m) => m.webexId,
-    display_name: (m) => m.displayName,
+    webex_id: (m) => m.webexId.toLowerCase(),
+    display_name: (m) => m.displayName?.toLowerCase() ?? null,
     updated_at: (m) => m.updatedAt,
   };
-  // SQLite: binary text order, NULL before any text.
+  // SQLite: binary text order, NULL before any text; ties by id.
   const compare = (a: string | null, b: string | null) => (a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1);
 
   it.each(MAPPING_SORTS.flatMap((sort) => (['asc', 'desc'] as const).map((dir) => [sort, dir] as const)))('sorts by %s %s', async (sort, dir) => {
@@ -243,6 +244,13 @@ describe('listMappings', () => {
     const expected = [...seeded].sort((a, b) => compare(value(a), value(b)) * (dir === 'asc' ? 1 : -1)).map((m) => m.id);
     const { rows } = await listMappings(store.db, { sort, dir });
     expect(rows.map((m) => m.id)).toEqual(expected);
+  });
+
+  it('sorts WebEx IDs and display names case-insensitively, not capitals first', async () => {
+    await seed();
+    expect((await listMappings(store.db, { sort: 'webex_id' })).rows.map((m) => m.webexId)).toEqual(['ab', 'alice', 'axb', 'back', 'BOB.Corp', 'h100', 'h1000']);
+    expect((await listMappings(store.db, { sort: 'display_name', dir: 'desc' })).rows.map((m) => m.displayName).slice(0, 3)).toEqual(['Robert', 'Growth 1000', 'Growth 100%']);
+    expect((await listMappings(store.db, { sort: 'display_name' })).rows.map((m) => m.displayName).slice(0, 3)).toEqual([null, 'Alice Liddell', 'axb corp']);
   });
 
   it('has seed data that orders differently by each column (so each sort case can fail)', async () => {

@@ -1,0 +1,250 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openMigratedDatabase, type Db } from '../db/connection';
+import { unsealCredential } from '../webex';
+import { importMappings, removeMapping, saveMapping, type AdminContext } from './admin';
+import { findMappingByEmail, upsertMapping } from './store';
+
+const KEYS: Record<string, string> = { '1': 'admin-test-key-0123456789abcdef012345' };
+const PASSWORD = 'Host-Pa55word!';
+const ACTOR = 'admin@example.com';
+
+let store: Db;
+let dir: string;
+let ctx: AdminContext;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'webex-sso-admin-'));
+  store = await openMigratedDatabase(`file:${join(dir, 'admin.sqlite')}`);
+  ctx = { db: store.db, credentialKeys: KEYS, actor: ACTOR, requestId: 'req-admin-1' };
+});
+
+beforeEach(async () => {
+  await store.db.deleteFrom('mappings').execute();
+  await store.db.deleteFrom('audit_events').execute();
+});
+
+afterAll(async () => {
+  await store.db.destroy();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function auditRows() {
+  const rows = await store.db.selectFrom('audit_events').selectAll().orderBy('id').execute();
+  return rows.map((r) => ({ ...r, detail: r.detail === null ? null : (JSON.parse(r.detail) as Record<string, unknown>) }));
+}
+
+async function rawAudit(): Promise<string> {
+  return JSON.stringify(await store.db.selectFrom('audit_events').selectAll().execute());
+}
+
+async function storedCredential(email: string): Promise<string | null | undefined> {
+  return (await findMappingByEmail(store.db, email))?.sealedCredential;
+}
+
+/** Creates jane@example.com with a password and returns the mapping. */
+async function createJane() {
+  const result = await saveMapping(ctx, { email: 'Jane@Example.com', webexId: 'jane', displayName: 'Jane', credential: 'replace', password: PASSWORD });
+  if (!result.ok) throw new Error(result.message);
+  return result.value;
+}
+
+describe('saveMapping: create', () => {
+  it('creates a mapping with a sealed password and audits whether a credential is set, never the credential', async () => {
+    const result = await saveMapping(ctx, { email: ' Jane@Example.com ', webexId: 'jane', displayName: ' Jane ', credential: 'replace', password: PASSWORD });
+    expect(result).toMatchObject({ ok: true, message: 'Linked jane@example.com to WebEx jane.', value: { email: 'jane@example.com', hasCredential: true, version: 1 } });
+
+    const sealed = await storedCredential('jane@example.com');
+    expect(sealed).toEqual(expect.any(String));
+    expect(sealed).not.toContain(PASSWORD);
+    expect(await unsealCredential(sealed ?? '', KEYS)).toEqual({ kind: 'password', password: PASSWORD });
+
+    expect(await auditRows()).toEqual([
+      expect.objectContaining({
+        actor: ACTOR,
+        action: 'mapping.create',
+        target: 'jane@example.com',
+        outcome: 'OK',
+        request_id: 'req-admin-1',
+        detail: { after: { email: 'jane@example.com', webexId: 'jane', displayName: 'Jane', credential: 'set', version: 1 } },
+      }),
+    ]);
+    const everything = await rawAudit();
+    expect(everything).not.toContain(PASSWORD);
+    expect(everything).not.toContain(sealed);
+  });
+
+  it.each(['keep', 'clear'])('creates a mapping without credential for "%s", audited as not set', async (credential) => {
+    const result = await saveMapping(ctx, { email: 'bob@example.com', webexId: 'bob', displayName: '', credential, password: 'ignored-password' });
+    expect(result).toMatchObject({ ok: true, value: { hasCredential: false, displayName: null } });
+    expect(await storedCredential('bob@example.com')).toBeNull();
+    expect((await auditRows())[0]?.detail).toEqual({ after: { email: 'bob@example.com', webexId: 'bob', displayName: null, credential: 'not set', version: 1 } });
+    expect(await rawAudit()).not.toContain('ignored-password');
+  });
+
+  it('refuses invalid fields with field errors, writing and auditing nothing', async () => {
+    const result = await saveMapping(ctx, { email: 'nope', webexId: '=cmd', credential: 'replace', password: '' });
+    expect(result).toEqual({
+      ok: false,
+      message: 'Not saved: check the highlighted fields.',
+      fieldErrors: {
+        email: ['Enter a valid e-mail address, like name@example.com'],
+        webexId: [expect.stringContaining('starting with a letter or digit')],
+        password: [expect.stringContaining('password')],
+      },
+    });
+    expect(await store.db.selectFrom('mappings').selectAll().execute()).toEqual([]);
+    expect(await auditRows()).toEqual([]);
+  });
+
+  it('refuses a duplicate e-mail (in another case) with a field error on email, and audits the refusal', async () => {
+    await createJane();
+    const result = await saveMapping(ctx, { email: 'JANE@example.COM', webexId: 'other', displayName: 'Other', credential: 'replace', password: 'Other-Pass-9' });
+    expect(result).toEqual({ ok: false, message: 'Not saved.', fieldErrors: { email: ['jane@example.com already has a mapping; edit that one instead'] } });
+    expect(await findMappingByEmail(store.db, 'jane@example.com')).toMatchObject({ webexId: 'jane', version: 1 });
+    const refused = (await auditRows())[1];
+    expect(refused).toMatchObject({ action: 'mapping.create', target: 'jane@example.com', outcome: 'REFUSED', actor: ACTOR });
+    expect(await rawAudit()).not.toContain('Other-Pass-9');
+  });
+});
+
+describe('saveMapping: update', () => {
+  it('updates at the form\'s version, keeps the credential on "keep", and audits before → after', async () => {
+    const jane = await createJane();
+    const sealed = await storedCredential('jane@example.com');
+    const result = await saveMapping(ctx, { email: 'jane@example.com', webexId: 'jane.doe', displayName: 'Jane Doe', credential: 'keep', version: '1' }, jane.id);
+    expect(result).toMatchObject({ ok: true, message: 'Saved jane@example.com.', value: { id: jane.id, webexId: 'jane.doe', version: 2, hasCredential: true } });
+    expect(await storedCredential('jane@example.com')).toBe(sealed);
+
+    const update = (await auditRows())[1];
+    expect(update).toMatchObject({ action: 'mapping.update', target: 'jane@example.com', outcome: 'OK' });
+    expect(update?.detail).toEqual({
+      before: { email: 'jane@example.com', webexId: 'jane', displayName: 'Jane', credential: 'set', version: 1 },
+      after: { email: 'jane@example.com', webexId: 'jane.doe', displayName: 'Jane Doe', credential: 'set', version: 2 },
+    });
+  });
+
+  it.each<[string, Record<string, string>, boolean, string | undefined]>([
+    ['clears the credential', { credential: 'clear' }, false, undefined],
+    ['replaces the credential', { credential: 'replace', password: 'New-Pass-2' }, true, 'New-Pass-2'],
+  ])('%s', async (_name, change, has, password) => {
+    const jane = await createJane();
+    const result = await saveMapping(ctx, { email: 'jane@example.com', webexId: 'jane', version: '1', ...change }, jane.id);
+    expect(result).toMatchObject({ ok: true, value: { hasCredential: has } });
+    const sealed = await storedCredential('jane@example.com');
+    if (password === undefined) expect(sealed).toBeNull();
+    else expect(await unsealCredential(sealed ?? '', KEYS)).toEqual({ kind: 'password', password });
+    expect((await auditRows())[1]?.detail).toMatchObject({ before: { credential: 'set' }, after: { credential: has ? 'set' : 'not set' } });
+    expect(await rawAudit()).not.toContain('New-Pass-2');
+  });
+
+  it('refuses a stale version with a clear message, audits REFUSED and keeps the other admin\'s change', async () => {
+    const jane = await createJane();
+    const first = await saveMapping(ctx, { email: 'jane@example.com', webexId: 'first', version: '1' }, jane.id);
+    expect(first.ok).toBe(true);
+    const second = await saveMapping({ ...ctx, actor: 'other-admin@example.com' }, { email: 'jane@example.com', webexId: 'second', version: '1' }, jane.id);
+    expect(second).toEqual({
+      ok: false,
+      message: 'Someone else changed this mapping (now version 2) after you opened it. Reload to see their change, then edit again.',
+    });
+    expect(await findMappingByEmail(store.db, 'jane@example.com')).toMatchObject({ webexId: 'first', version: 2 });
+    expect((await auditRows()).at(-1)).toMatchObject({
+      actor: 'other-admin@example.com',
+      action: 'mapping.update',
+      target: 'jane@example.com',
+      outcome: 'REFUSED',
+      detail: { reason: second.message },
+    });
+  });
+
+  it('refuses an update of a deleted mapping', async () => {
+    const jane = await createJane();
+    await removeMapping(ctx, jane.id, 1);
+    expect(await saveMapping(ctx, { email: 'jane@example.com', webexId: 'x', version: '1' }, jane.id)).toEqual({
+      ok: false,
+      message: 'This mapping no longer exists (someone deleted it).',
+    });
+    expect(await findMappingByEmail(store.db, 'jane@example.com')).toBeUndefined();
+  });
+
+  it('refuses an update without a version, writing nothing', async () => {
+    const jane = await createJane();
+    const result = await saveMapping(ctx, { email: 'jane@example.com', webexId: 'changed' }, jane.id);
+    expect(result).toMatchObject({ ok: false, message: expect.stringContaining('did not say which version') });
+    expect(await findMappingByEmail(store.db, 'jane@example.com')).toMatchObject({ webexId: 'jane', version: 1 });
+  });
+
+  it("refuses taking another mapping's e-mail with a field error on email", async () => {
+    await createJane();
+    const bob = await saveMapping(ctx, { email: 'bob@example.com', webexId: 'bob' });
+    if (!bob.ok) throw new Error(bob.message);
+    const result = await saveMapping(ctx, { email: 'Jane@example.com', webexId: 'bob', version: '1' }, bob.value.id);
+    expect(result).toMatchObject({ ok: false, fieldErrors: { email: ['jane@example.com already has a mapping; edit that one instead'] } });
+    expect((await auditRows()).at(-1)).toMatchObject({ action: 'mapping.update', outcome: 'REFUSED', target: 'jane@example.com' });
+  });
+});
+
+describe('removeMapping', () => {
+  it('deletes at the confirmed version and audits what was deleted', async () => {
+    const jane = await createJane();
+    expect(await removeMapping(ctx, jane.id, 1)).toMatchObject({ ok: true, message: 'Removed the mapping of jane@example.com.', value: { id: jane.id } });
+    expect(await findMappingByEmail(store.db, 'jane@example.com')).toBeUndefined();
+    expect((await auditRows()).at(-1)).toMatchObject({
+      action: 'mapping.delete',
+      target: 'jane@example.com',
+      outcome: 'OK',
+      detail: { before: { email: 'jane@example.com', webexId: 'jane', displayName: 'Jane', credential: 'set', version: 1 } },
+    });
+  });
+
+  it('refuses a stale version and keeps the mapping', async () => {
+    const jane = await createJane();
+    await saveMapping(ctx, { email: 'jane@example.com', webexId: 'jane2', version: '1' }, jane.id);
+    const result = await removeMapping(ctx, jane.id, 1);
+    expect(result).toMatchObject({ ok: false, message: expect.stringContaining('Someone else changed this mapping (now version 2)') });
+    expect(await findMappingByEmail(store.db, 'jane@example.com')).toMatchObject({ webexId: 'jane2' });
+  });
+});
+
+describe('importMappings', () => {
+  it('applies the rows and audits the counts', async () => {
+    await upsertMapping(store.db, { email: 'same@example.com', webexId: 'same' });
+    await upsertMapping(store.db, { email: 'changed@example.com', webexId: 'old' });
+    await upsertMapping(store.db, { email: 'gone1@example.com', webexId: 'gone1' });
+    await upsertMapping(store.db, { email: 'gone2@example.com', webexId: 'gone2' });
+    const rows = [
+      { email: 'same@example.com', webexId: 'same', displayName: null },
+      { email: 'changed@example.com', webexId: 'new', displayName: null },
+      { email: 'new1@example.com', webexId: 'new1', displayName: 'N1' },
+      { email: 'new2@example.com', webexId: 'new2', displayName: null },
+      { email: 'new3@example.com', webexId: 'new3', displayName: null },
+    ];
+    const result = await importMappings(ctx, rows, true, 'mappings.csv');
+    expect(result).toEqual({
+      message: 'Imported 5 rows: 3 created, 1 updated, 1 unchanged, 2 deleted.',
+      counts: { creates: 3, updates: 1, unchanged: 1, missing: 2 },
+      deleted: 2,
+    });
+    const [event] = await auditRows();
+    expect(event).toMatchObject({
+      actor: ACTOR,
+      action: 'mapping.import',
+      target: 'mappings.csv',
+      outcome: 'OK',
+      request_id: 'req-admin-1',
+      detail: { rows: 5, created: 3, updated: 1, unchanged: 1, deleted: 2, deleteMissing: true },
+    });
+    expect(event?.duration_ms).toEqual(expect.any(Number));
+    expect((await store.db.selectFrom('mappings').select('email').execute()).map((r) => r.email).sort()).toEqual(rows.map((r) => r.email).sort());
+  });
+
+  it('reports 0 deleted and keeps missing mappings without deleteMissing', async () => {
+    await upsertMapping(store.db, { email: 'kept@example.com', webexId: 'kept' });
+    const result = await importMappings(ctx, [{ email: 'new@example.com', webexId: 'new', displayName: null }], false, 'cli:ops');
+    expect(result).toMatchObject({ deleted: 0, counts: { creates: 1, missing: 1 }, message: expect.stringContaining('1 created, 0 updated, 0 unchanged, 0 deleted.') });
+    expect(await findMappingByEmail(store.db, 'kept@example.com')).toBeDefined();
+    expect((await auditRows())[0]?.detail).toMatchObject({ deleted: 0, deleteMissing: false });
+  });
+});

@@ -1,0 +1,387 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openMigratedDatabase, type Db } from '../db/connection';
+import { sealCredential } from '../webex';
+import { parseCsv } from './csv';
+import { applyImport, countImportChanges, exportMappingCsv, ImportTooLargeError, readMappingCsv, type ImportRow } from './import';
+import { findMappingByEmail, upsertMapping } from './store';
+
+const KEYS: Record<string, string> = { '1': 'import-test-key-0123456789abcdef0123' };
+const LIMIT = 1_000_000;
+
+let store: Db;
+let dir: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'webex-sso-import-'));
+  store = await openMigratedDatabase(`file:${join(dir, 'import.sqlite')}`);
+});
+
+beforeEach(async () => {
+  await store.db.deleteFrom('mappings').execute();
+});
+
+afterAll(async () => {
+  await store.db.destroy();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function* chunks(...parts: (string | Uint8Array)[]): AsyncGenerator<string | Uint8Array> {
+  for (const part of parts) yield part;
+}
+
+const read = (text: string, maxBytes = LIMIT) => readMappingCsv(chunks(text), maxBytes);
+
+async function exportText(pageSize?: number): Promise<string> {
+  let text = '';
+  for await (const part of exportMappingCsv(store.db, pageSize)) text += part;
+  return text;
+}
+
+async function snapshot() {
+  return store.db.selectFrom('mappings').selectAll().orderBy('id').execute();
+}
+
+const HEADER = 'email,webex_id,display_name\r\n';
+
+describe('readMappingCsv', () => {
+  it('reads valid rows, normalising e-mails and turning empty display names into null', async () => {
+    const parsed = await read(`${HEADER}Jane@Example.com,jane,Jane Doe\r\n bob@example.com , bob ,\r\n`);
+    expect(parsed).toEqual({
+      rows: [
+        { email: 'jane@example.com', webexId: 'jane', displayName: 'Jane Doe' },
+        { email: 'bob@example.com', webexId: 'bob', displayName: null },
+      ],
+      problems: [],
+      problemCount: 0,
+    });
+  });
+
+  it('accepts a BOM, CRLF, header names in any case and order, and no display_name column', async () => {
+    const parsed = await read('\uFEFF WEBEX_ID ,Email\r\nJane,JANE@example.com\r\n');
+    expect(parsed).toEqual({ rows: [{ email: 'jane@example.com', webexId: 'Jane', displayName: null }], problems: [], problemCount: 0 });
+  });
+
+  it('reads byte chunks split inside a character', async () => {
+    const bytes = new TextEncoder().encode(`${HEADER}emile@example.com,emile,Émile\n`);
+    const cut = bytes.indexOf(0xc3) + 1; // between the two bytes of É
+    const parsed = await readMappingCsv(chunks(bytes.subarray(0, cut), bytes.subarray(cut)), LIMIT);
+    expect(parsed.rows).toEqual([{ email: 'emile@example.com', webexId: 'emile', displayName: 'Émile' }]);
+  });
+
+  it.each([
+    ['an unknown column', 'email,webex_id,phone', [{ line: 1, column: 'phone', message: 'Unknown column "phone": the columns are email, webex_id, display_name' }]],
+    ['no webex_id column', 'email,display_name', [{ line: 1, column: 'webex_id', message: 'The header line must name a "webex_id" column' }]],
+    ['no email column', 'webex_id', [{ line: 1, column: 'email', message: 'The header line must name a "email" column' }]],
+    ['a column twice', 'email,webex_id,EMAIL', [{ line: 1, column: 'email', message: 'Column "email" appears twice' }]],
+  ])('reports a header with %s and reads no rows', async (_name, header, problems) => {
+    const parsed = await read(`${header}\njane@example.com,jane,Jane\n`);
+    expect(parsed).toEqual({ rows: [], problems, problemCount: problems.length });
+  });
+
+  it('reports the header on its own line when empty lines come first', async () => {
+    const parsed = await read('\r\n\r\nemail,nope\r\n');
+    expect(parsed.problems.map((p) => p.line)).toEqual([3, 3]);
+    expect(parsed.problems.map((p) => p.column)).toEqual(['nope', 'webex_id']);
+  });
+
+  it('skips empty lines and still reports physical line numbers', async () => {
+    const parsed = await read(`\n${HEADER}\n\nok@example.com,ok,\n\nnot-an-email,x,\r\n\r\nok2@example.com,-bad,\n`);
+    expect(parsed.rows.map((r) => r.email)).toEqual(['ok@example.com']);
+    expect(parsed.problems).toEqual([
+      { line: 7, column: 'email', message: 'Enter a valid e-mail address, like name@example.com' },
+      { line: 9, column: 'webex_id', message: expect.stringContaining('A WebEx ID has') },
+    ]);
+  });
+
+  it('reads quoted commas and quotes, and counts the lines inside a quoted newline', async () => {
+    const text = `${HEADER}a@example.com,a,"Doe, Jane ""JD"""\n"b@example.com",b,"two\nlines"\nc@example.com,c c,C\n`;
+    const parsed = await read(text);
+    expect(parsed.rows).toEqual([{ email: 'a@example.com', webexId: 'a', displayName: 'Doe, Jane "JD"' }]);
+    expect(parsed.problems).toEqual([
+      { line: 3, column: 'display_name', message: 'A display name cannot contain control characters' },
+      { line: 5, column: 'webex_id', message: expect.stringContaining('starting with a letter or digit') },
+    ]);
+  });
+
+  it('undoes the export\'s formula neutralisation', async () => {
+    const parsed = await read(`${HEADER}a@example.com,a,'=1+1\nb@example.com,b,''@x\n`);
+    expect(parsed.rows.map((r) => r.displayName)).toEqual(['=1+1', "'@x"]);
+  });
+
+  it.each([
+    ['too few', 'jane@example.com,jane', 2],
+    ['too many', 'jane@example.com,jane,Jane,extra', 4],
+  ])('reports a row with %s cells', async (_name, row, found) => {
+    const parsed = await read(`${HEADER}${row}\nok@example.com,ok,\n`);
+    expect(parsed.problems).toEqual([{ line: 2, message: expect.stringMatching(new RegExp(`^Expected 3 cells, found ${found} `)) }]);
+    expect(parsed.rows.map((r) => r.email)).toEqual(['ok@example.com']);
+  });
+
+  it('reports a duplicate e-mail (in another case) at its second line, naming the first', async () => {
+    const parsed = await read(`${HEADER}Jane@Example.com,jane,\nbob@example.com,bob,\n\njane@example.COM,jane2,\n`);
+    expect(parsed.problems).toEqual([{ line: 5, column: 'email', message: 'jane@example.com already appears on line 2; each e-mail may appear once' }]);
+    expect(parsed.rows).toEqual([
+      { email: 'jane@example.com', webexId: 'jane', displayName: null },
+      { email: 'bob@example.com', webexId: 'bob', displayName: null },
+    ]);
+  });
+
+  it('reports every bad cell of a row', async () => {
+    const parsed = await read(`${HEADER}nope,has space,"a\tb"\n`);
+    expect(parsed.problems.map((p) => [p.line, p.column])).toEqual([
+      [2, 'email'],
+      [2, 'webex_id'],
+      [2, 'display_name'],
+    ]);
+    expect(parsed.problemCount).toBe(3);
+  });
+
+  it('reports a CSV syntax error with its line', async () => {
+    const parsed = await read(`${HEADER}a@example.com,a,\nb@example.com,b,"never closed\n\n`);
+    expect(parsed.problems).toEqual([{ line: 3, message: 'CSV line 3: a quoted field is never closed; add the closing quote' }]);
+    expect(parsed.problemCount).toBe(1);
+  });
+
+  it.each([
+    ['nothing', ''],
+    ['only empty lines', '\r\n\n\r\n'],
+    ['only a BOM', '\uFEFF'],
+  ])('reports an empty file (%s)', async (_name, text) => {
+    expect(await read(text)).toEqual({
+      rows: [],
+      problems: [{ line: 1, message: 'The file is empty; it needs a header line (email,webex_id,display_name)' }],
+      problemCount: 1,
+    });
+  });
+
+  it('accepts a header line without rows', async () => {
+    expect(await read(HEADER)).toEqual({ rows: [], problems: [], problemCount: 0 });
+  });
+
+  it('accepts a file of exactly the limit, in UTF-8 bytes', async () => {
+    const row = 'emile@example.com,emile,Émile\n'; // É is 2 bytes
+    const text = HEADER + row;
+    const size = Buffer.byteLength(text);
+    expect(size).toBe(text.length + 1);
+    expect((await read(text, size)).rows).toHaveLength(1);
+    await expect(read(text, size - 1)).rejects.toBeInstanceOf(ImportTooLargeError);
+  });
+
+  it('stops a file over the limit, with the limit in the message', async () => {
+    const rows = Array.from({ length: 200 }, (_, i) => `user${i}@example.com,user${i},User ${i}\n`);
+    const error = await readMappingCsv(chunks(HEADER, ...rows), 2048).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ImportTooLargeError);
+    expect(error).toMatchObject({ limitBytes: 2048, message: expect.stringContaining('import limit of 2 KiB') });
+    expect(new ImportTooLargeError(5 * 1_048_576).message).toContain('import limit of 5 MiB');
+    expect(new ImportTooLargeError(1_572_864).message).toContain('import limit of 1.5 MiB');
+  });
+
+  it('caps the problem list at 200 but keeps counting', async () => {
+    const bad = 250;
+    const lines = Array.from({ length: bad }, (_, i) => `bad${i},ok${i},\n`);
+    const parsed = await read(`${HEADER}${lines.join('')}good@example.com,good,\n`);
+    expect(parsed.problemCount).toBe(bad);
+    expect(parsed.problems).toHaveLength(200);
+    expect(parsed.problems.map((p) => p.line)).toEqual(Array.from({ length: 200 }, (_, i) => i + 2));
+    expect(parsed.rows).toEqual([{ email: 'good@example.com', webexId: 'good', displayName: null }]);
+  });
+});
+
+describe('countImportChanges and applyImport', () => {
+  const T0 = new Date('2025-01-01T00:00:00.000Z');
+  const T1 = new Date('2025-02-01T00:00:00.000Z');
+  let sealed: string;
+
+  beforeAll(async () => {
+    sealed = await sealCredential({ kind: 'password', password: 'Stored-Pass-1' }, KEYS);
+  });
+
+  beforeEach(async () => {
+    await upsertMapping(store.db, { email: 'same@example.com', webexId: 'same', displayName: null, sealedCredential: sealed }, T0);
+    await upsertMapping(store.db, { email: 'changed@example.com', webexId: 'old-id', displayName: 'Old', sealedCredential: sealed }, T0);
+    await upsertMapping(store.db, { email: 'renamed@example.com', webexId: 'renamed', displayName: 'Old Name' }, T0);
+    await upsertMapping(store.db, { email: 'absent@example.com', webexId: 'absent', displayName: 'Absent' }, T0);
+  });
+
+  const FILE: ImportRow[] = [
+    { email: 'same@example.com', webexId: 'same', displayName: null },
+    { email: 'changed@example.com', webexId: 'new-id', displayName: 'Old' },
+    { email: 'renamed@example.com', webexId: 'renamed', displayName: 'New Name' },
+    { email: 'new@example.com', webexId: 'new', displayName: 'New' },
+  ];
+  const COUNTS = { creates: 1, updates: 2, unchanged: 1, missing: 1 };
+
+  it('counts creates, updates, unchanged and missing without writing', async () => {
+    const before = await snapshot();
+    expect(await countImportChanges(store.db, FILE)).toEqual(COUNTS);
+    expect(await countImportChanges(store.db, [])).toEqual({ creates: 0, updates: 0, unchanged: 0, missing: 4 });
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('counts a WebEx ID that differs only in case as an update', async () => {
+    expect(await countImportChanges(store.db, [{ email: 'same@example.com', webexId: 'SAME', displayName: null }])).toMatchObject({ updates: 1, unchanged: 0 });
+  });
+
+  it('upserts by e-mail, keeps stored credentials and leaves missing mappings alone', async () => {
+    const before = new Map((await snapshot()).map((r) => [r.email, r]));
+    expect(await applyImport(store.db, FILE, false, T1)).toEqual(COUNTS);
+    const after = new Map((await snapshot()).map((r) => [r.email, r]));
+
+    expect([...after.keys()].sort()).toEqual(['absent@example.com', 'changed@example.com', 'new@example.com', 'renamed@example.com', 'same@example.com']);
+    // unchanged: nothing moves, not even the version or updated_at
+    expect(after.get('same@example.com')).toEqual(before.get('same@example.com'));
+    expect(after.get('absent@example.com')).toEqual(before.get('absent@example.com'));
+    expect(after.get('changed@example.com')).toEqual({ ...before.get('changed@example.com'), webex_id: 'new-id', version: 2, updated_at: T1.toISOString() });
+    expect(after.get('changed@example.com')?.credential).toBe(sealed);
+    expect(after.get('renamed@example.com')).toEqual({ ...before.get('renamed@example.com'), display_name: 'New Name', version: 2, updated_at: T1.toISOString() });
+    expect(after.get('new@example.com')).toMatchObject({ webex_id: 'new', display_name: 'New', credential: null, version: 1, created_at: T1.toISOString() });
+  });
+
+  it('deletes the mappings missing from the file with deleteMissing', async () => {
+    expect(await applyImport(store.db, FILE, true, T1)).toEqual(COUNTS);
+    expect((await snapshot()).map((r) => r.email).sort()).toEqual(FILE.map((r) => r.email).sort());
+    expect((await findMappingByEmail(store.db, 'same@example.com'))?.sealedCredential).toBe(sealed);
+  });
+
+  it('is a no-op when applied twice', async () => {
+    await applyImport(store.db, FILE, true, T1);
+    const once = await snapshot();
+    expect(await applyImport(store.db, FILE, true, new Date('2025-03-01T00:00:00.000Z'))).toEqual({ creates: 0, updates: 0, unchanged: FILE.length, missing: 0 });
+    expect(await snapshot()).toEqual(once);
+  });
+
+  it('applies more rows than one statement takes', async () => {
+    const many: ImportRow[] = Array.from({ length: 1_203 }, (_, i) => ({ email: `bulk${i}@example.com`, webexId: `bulk${i}`, displayName: null }));
+    expect(await applyImport(store.db, [...FILE, ...many], true, T1)).toEqual({ ...COUNTS, creates: 1 + many.length });
+    const { n } = await store.db.selectFrom('mappings').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(n)).toBe(FILE.length + many.length);
+  });
+
+  describe('all or nothing', () => {
+    // Enough rows that the failing one is in a later statement than the first writes.
+    const bulk = (n: number): ImportRow[] => Array.from({ length: n }, (_, i) => ({ email: `bulk${i}@example.com`, webexId: `bulk${i}`, displayName: null }));
+
+    it('leaves the table exactly as before when an insert fails midway', async () => {
+      await sql`CREATE TRIGGER boom_insert BEFORE INSERT ON mappings WHEN NEW.email = 'boom@example.com' BEGIN SELECT RAISE(ABORT, 'boom'); END`.execute(store.db);
+      try {
+        const before = await snapshot();
+        const rows = [...FILE, ...bulk(700), { email: 'boom@example.com', webexId: 'boom', displayName: null }, ...bulk(1_000).slice(700)];
+        await expect(applyImport(store.db, rows, true, T1)).rejects.toThrow('boom');
+        expect(await snapshot()).toEqual(before);
+      } finally {
+        await sql`DROP TRIGGER boom_insert`.execute(store.db);
+      }
+    });
+
+    it('leaves the table exactly as before when the deletion of missing mappings fails', async () => {
+      await sql`CREATE TRIGGER boom_delete BEFORE DELETE ON mappings WHEN OLD.email = 'absent@example.com' BEGIN SELECT RAISE(ABORT, 'boom'); END`.execute(store.db);
+      try {
+        const before = await snapshot();
+        await expect(applyImport(store.db, [...FILE, ...bulk(600)], true, T1)).rejects.toThrow('boom');
+        expect(await snapshot()).toEqual(before);
+      } finally {
+        await sql`DROP TRIGGER boom_delete`.execute(store.db);
+      }
+    });
+  });
+
+  // BUG: countImportChanges compares display names strictly ('' !== null) while applyImport treats a
+  // stored '' and an imported null as equal (coalesce): the preview and the audit announce an update
+  // that never happens. '' gets stored by upsertMapping({ displayName: '' }) or by saveMapping without a
+  // displayName field (see validation.test.ts).
+  it.fails('counts exactly the updates it writes, for a stored empty display name', async () => {
+    await upsertMapping(store.db, { email: 'blank@example.com', webexId: 'blank', displayName: '' }, T0);
+    const before = await findMappingByEmail(store.db, 'blank@example.com');
+    const counts = await applyImport(store.db, [{ email: 'blank@example.com', webexId: 'blank', displayName: null }], false, T1);
+    const after = await findMappingByEmail(store.db, 'blank@example.com');
+    expect(after?.version).toBe(before?.version);
+    expect(counts).toMatchObject({ updates: 0, unchanged: 1 });
+  });
+});
+
+describe('exportMappingCsv', () => {
+  const HOSTILE: [string, string, string | null][] = [
+    ['formula@example.com', 'formula', `=cmd|' /C calc'!A0`],
+    ['plus@example.com', 'plus', '+1'],
+    ['minus@example.com', 'minus', '-2'],
+    ['at@example.com', 'at', '@x'],
+    ['apostrophe@example.com', 'apostrophe', "'=already quoted"],
+    ['quoted@example.com', 'quoted', '"quoted, with comma"'],
+    ['plain@example.com', 'plain', 'Plain Name'],
+    ['none@example.com', 'none', null],
+    ['+lead@example.com', 'lead', 'E-mail starting with +'],
+  ];
+
+  beforeEach(async () => {
+    for (const [email, webexId, displayName] of HOSTILE) await upsertMapping(store.db, { email, webexId, displayName }, new Date('2025-01-01T00:00:00.000Z'));
+  });
+
+  it('round-trips hostile values: re-importing the export changes nothing', async () => {
+    const before = await snapshot();
+    const text = await exportText(3);
+    const parsed = await read(text);
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.rows).toHaveLength(HOSTILE.length);
+    expect(await countImportChanges(store.db, parsed.rows)).toEqual({ creates: 0, updates: 0, unchanged: HOSTILE.length, missing: 0 });
+    expect(await applyImport(store.db, parsed.rows, true, new Date('2025-06-01T00:00:00.000Z'))).toEqual({ creates: 0, updates: 0, unchanged: HOSTILE.length, missing: 0 });
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('writes no cell a spreadsheet would run as a formula', async () => {
+    const cells: string[] = [];
+    for await (const record of parseCsv([await exportText(3)])) cells.push(...record.cells);
+    expect(cells).toContain(`'=cmd|' /C calc'!A0`);
+    expect(cells).toContain("''=already quoted");
+    expect(cells.filter((c) => /^[=+\-@\t\r]/.test(c))).toEqual([]);
+  });
+
+  it('pages through more rows than one page, each row once, in e-mail order', async () => {
+    const records: string[][] = [];
+    for await (const record of parseCsv([await exportText(3)])) records.push(record.cells);
+    expect(records[0]).toEqual(['email', 'webex_id', 'display_name']);
+    const exported = records.slice(1).map((cells) => cells[0]?.replace(/^'/, ''));
+    const stored = (await snapshot()).map((r) => r.email).sort();
+    expect(exported).toEqual(stored);
+    // the default page size gives the same file
+    expect(await exportText()).toBe(await exportText(3));
+  });
+
+  it('never exports a credential', async () => {
+    const password = 'Export-Must-Not-Leak-42';
+    const sealedValue = await sealCredential({ kind: 'password', password }, KEYS);
+    await upsertMapping(store.db, { email: 'plain@example.com', webexId: 'plain', displayName: 'Plain Name', sealedCredential: sealedValue });
+    expect((await findMappingByEmail(store.db, 'plain@example.com'))?.sealedCredential).toBe(sealedValue);
+    const text = await exportText(3);
+    expect(text).toContain('plain@example.com,plain,Plain Name\r\n');
+    expect(text).not.toContain(sealedValue);
+    expect(text).not.toContain(sealedValue.slice(0, 20));
+    expect(text).not.toContain(password);
+    expect(text.split('\r\n')[0]).toBe('email,webex_id,display_name');
+  });
+
+  it('exports a header only when there are no mappings', async () => {
+    await store.db.deleteFrom('mappings').execute();
+    expect(await exportText()).toBe(HEADER);
+    expect(await read(await exportText())).toEqual({ rows: [], problems: [], problemCount: 0 });
+  });
+
+  // A newline can only get into a display name by bypassing validation (the store's upsert, e.g. a seed):
+  // the export keeps it as one quoted record, and the re-import refuses it at that record's line.
+  it('exports a newline inside a display name as one record, which the import then refuses', async () => {
+    await store.db.deleteFrom('mappings').execute();
+    await upsertMapping(store.db, { email: 'a@example.com', webexId: 'a', displayName: 'two\nlines' });
+    await upsertMapping(store.db, { email: 'b@example.com', webexId: 'b', displayName: 'B' });
+    const text = await exportText(1);
+    expect(text).toBe(`${HEADER}a@example.com,a,"two\nlines"\r\nb@example.com,b,B\r\n`);
+    const parsed = await read(text);
+    expect(parsed.problems).toEqual([{ line: 2, column: 'display_name', message: 'A display name cannot contain control characters' }]);
+    expect(parsed.rows).toEqual([{ email: 'b@example.com', webexId: 'b', displayName: 'B' }]);
+  });
+});
