@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './db/schema';
 import { log } from './log';
-import { containsPattern } from './mappings/store';
+import { clampInt, containsPattern } from './mappings/store';
 
 export interface AuditEvent {
   /** who did it: the portal e-mail, or `cli:<user>` for scripts */
@@ -65,8 +65,8 @@ export interface AuditEntry {
 
 /** One page of the audit log, newest first, with the total for the filter. */
 export async function listAuditEvents(db: Kysely<Database>, query: AuditQuery): Promise<{ rows: AuditEntry[]; total: number }> {
-  const pageSize = Math.min(Math.max(query.pageSize ?? 50, 1), 500);
-  const page = Math.max(query.page ?? 1, 1);
+  const pageSize = clampInt(query.pageSize, 1, 500, 50);
+  const page = clampInt(query.page, 1, Number.MAX_SAFE_INTEGER, 1);
   let base = db.selectFrom('audit_events');
   const user = query.user?.trim();
   if (user) {

@@ -1,5 +1,6 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Dialect } from './connection';
+import { searchTextOf } from './search-text';
 
 // Migrations live in code (not files) so the bundled server and the CLI apply the same list.
 function migrations(dialect: Dialect): Record<string, Migration> {
@@ -56,6 +57,20 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('row_count', 'integer', (c) => c.notNull())
           .addColumn('rows', 'text', (c) => c.notNull())
           .execute();
+      },
+    },
+    '003_mappings_search_text': {
+      async up(db) {
+        await db.schema.alterTable('mappings').addColumn('search_text', 'text', (c) => c.notNull().defaultTo('')).execute();
+        // Backfill with the same function the store writes with, so search folds case the same way.
+        const rows = await db.selectFrom('mappings' as never).select(['id', 'email', 'webex_id', 'display_name'] as never[]).execute();
+        for (const row of rows as { id: number; email: string; webex_id: string; display_name: string | null }[]) {
+          await db
+            .updateTable('mappings' as never)
+            .set({ search_text: searchTextOf(row.email, row.webex_id, row.display_name) } as never)
+            .where('id' as never, '=', row.id as never)
+            .execute();
+        }
       },
     },
   };

@@ -52,7 +52,7 @@ describe.skipIf(!available)('PostgreSQL', () => {
   it('is the postgres dialect, migrated once', async () => {
     expect(store.dialect).toBe('postgres');
     const migrations = await store.db.selectFrom('kysely_migration' as never).selectAll().execute();
-    expect(migrations).toHaveLength(2);
+    expect(migrations).toHaveLength(3);
   });
 
   it('creates, refuses duplicates case-insensitively and stale updates', async () => {

@@ -11,6 +11,8 @@ export interface MappingsTable {
   credential: string | null;
   /** bumped on every change: optimistic concurrency for admin edits */
   version: number;
+  /** e-mail, WebEx ID and display name, lower-cased by JavaScript (SQLite's lower() folds ASCII only) */
+  search_text: string;
   created_at: string;
   updated_at: string;
 }

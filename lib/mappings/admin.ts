@@ -76,7 +76,9 @@ export async function removeMapping(ctx: AdminContext, id: number, version: numb
     await recordAudit(ctx.db, { actor: ctx.actor, action: 'mapping.delete', target: deleted.email, outcome: 'OK', detail: { before: auditView(deleted) }, requestId: ctx.requestId });
     return { ok: true, message: `Removed the mapping of ${deleted.email}.`, value: deleted };
   } catch (err) {
-    return refusal(err);
+    const result = refusal(err);
+    await recordAudit(ctx.db, { actor: ctx.actor, action: 'mapping.delete', target: String(id), outcome: 'REFUSED', detail: { reason: result.message }, requestId: ctx.requestId });
+    return result;
   }
 }
 

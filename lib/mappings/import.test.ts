@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { searchTextOf } from '../db/search-text';
 import { openMigratedDatabase, type Db } from '../db/connection';
 import { sealCredential } from '../webex';
 import { parseCsv } from './csv';
@@ -238,9 +239,16 @@ describe('countImportChanges and applyImport', () => {
     // unchanged: nothing moves, not even the version or updated_at
     expect(after.get('same@example.com')).toEqual(before.get('same@example.com'));
     expect(after.get('absent@example.com')).toEqual(before.get('absent@example.com'));
-    expect(after.get('changed@example.com')).toEqual({ ...before.get('changed@example.com'), webex_id: 'new-id', version: 2, updated_at: T1.toISOString() });
+    const search = (email: string, webexId: string, name: string | null) => ({ search_text: searchTextOf(email, webexId, name) });
+    expect(after.get('changed@example.com')).toEqual({ ...before.get('changed@example.com'), webex_id: 'new-id', version: 2, updated_at: T1.toISOString(), ...search('changed@example.com', 'new-id', 'Old') });
     expect(after.get('changed@example.com')?.credential).toBe(sealed);
-    expect(after.get('renamed@example.com')).toEqual({ ...before.get('renamed@example.com'), display_name: 'New Name', version: 2, updated_at: T1.toISOString() });
+    expect(after.get('renamed@example.com')).toEqual({
+      ...before.get('renamed@example.com'),
+      display_name: 'New Name',
+      version: 2,
+      updated_at: T1.toISOString(),
+      ...search('renamed@example.com', before.get('renamed@example.com')?.webex_id ?? '', 'New Name'),
+    });
     expect(after.get('new@example.com')).toMatchObject({ webex_id: 'new', display_name: 'New', credential: null, version: 1, created_at: T1.toISOString() });
   });
 
@@ -292,11 +300,11 @@ describe('countImportChanges and applyImport', () => {
     });
   });
 
-  // BUG: countImportChanges compares display names strictly ('' !== null) while applyImport treats a
-  // stored '' and an imported null as equal (coalesce): the preview and the audit announce an update
-  // that never happens. '' gets stored by upsertMapping({ displayName: '' }) or by saveMapping without a
+  // Regression: countImportChanges compared display names strictly ('' !== null) while applyImport
+  // treats a stored '' and an imported null as equal: the preview and the audit announced an update
+  // that never happened. '' gets stored by upsertMapping({ displayName: '' }) or by saveMapping without a
   // displayName field (see validation.test.ts).
-  it.fails('counts exactly the updates it writes, for a stored empty display name', async () => {
+  it('counts exactly the updates it writes, for a stored empty display name', async () => {
     await upsertMapping(store.db, { email: 'blank@example.com', webexId: 'blank', displayName: '' }, T0);
     const before = await findMappingByEmail(store.db, 'blank@example.com');
     const counts = await applyImport(store.db, [{ email: 'blank@example.com', webexId: 'blank', displayName: null }], false, T1);

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
+import { newMappingRow } from './store';
 import { chunksOf, CsvSyntaxError, formatCsvRow, parseCsv, restoreNeutralised, type CsvSource } from './csv';
 import { displayNameSchema, emailSchema, webexIdSchema } from './validation';
 
@@ -152,7 +153,8 @@ export async function countImportChanges(db: Kysely<Database>, rows: readonly Im
     for (const row of part) {
       const current = byEmail.get(row.email);
       if (!current) counts.creates += 1;
-      else if (current.webex_id === row.webexId && current.display_name === row.displayName) counts.unchanged += 1;
+      // '' and null are the same "no name" here, exactly as the upsert's change test below.
+      else if (current.webex_id === row.webexId && (current.display_name ?? '') === (row.displayName ?? '')) counts.unchanged += 1;
       else counts.updates += 1;
     }
   }
@@ -173,13 +175,14 @@ export async function applyImport(db: Kysely<Database>, rows: readonly ImportRow
     for (const part of chunks(rows)) {
       await trx
         .insertInto('mappings')
-        .values(part.map((r) => ({ email: r.email, webex_id: r.webexId, display_name: r.displayName, credential: null, version: 1, created_at: at, updated_at: at })))
+        .values(part.map((r) => newMappingRow({ ...r, sealedCredential: null }, at)))
         .onConflict((oc) =>
           oc
             .column('email')
             .doUpdateSet((eb) => ({
               webex_id: eb.ref('excluded.webex_id'),
               display_name: eb.ref('excluded.display_name'),
+              search_text: eb.ref('excluded.search_text'),
               version: eb(eb.ref('mappings.version'), '+', 1),
               updated_at: eb.ref('excluded.updated_at'),
             }))

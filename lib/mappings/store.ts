@@ -1,5 +1,6 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Insertable, type Kysely } from 'kysely';
 import type { Database, MappingsTable } from '../db/schema';
+import { searchTextOf } from '../db/search-text';
 
 /** A mapping as the rest of the app sees it: whether a credential is set, never the credential. */
 export interface Mapping {
@@ -52,25 +53,34 @@ export interface MappingInput {
   sealedCredential?: string | null;
 }
 
-/** Creates or replaces the mapping for an e-mail (used by the demo seed and imports). */
+/** The row of a new mapping (version 1), as every insert writes it. */
+export function newMappingRow(input: MappingInput, at: string): Insertable<MappingsTable> {
+  const email = normalizeEmail(input.email);
+  const displayName = input.displayName ?? null;
+  return {
+    email,
+    webex_id: input.webexId,
+    display_name: displayName,
+    credential: input.sealedCredential ?? null,
+    version: 1,
+    created_at: at,
+    updated_at: at,
+    search_text: searchTextOf(email, input.webexId, displayName),
+  };
+}
+
+/** Creates or replaces the mapping for an e-mail (used by the demo seed and tests). */
 export async function upsertMapping(db: Kysely<Database>, input: MappingInput, now = new Date()): Promise<Mapping> {
   const at = now.toISOString();
-  const email = normalizeEmail(input.email);
+  const values = newMappingRow(input, at);
   const row = await db
     .insertInto('mappings')
-    .values({
-      email,
-      webex_id: input.webexId,
-      display_name: input.displayName ?? null,
-      credential: input.sealedCredential ?? null,
-      version: 1,
-      created_at: at,
-      updated_at: at,
-    })
+    .values(values)
     .onConflict((oc) =>
       oc.column('email').doUpdateSet((eb) => ({
-        webex_id: input.webexId,
-        display_name: input.displayName ?? null,
+        webex_id: values.webex_id,
+        display_name: values.display_name,
+        search_text: values.search_text,
         ...(input.sealedCredential === undefined ? {} : { credential: input.sealedCredential }),
         version: eb(eb.ref('mappings.version'), '+', 1),
         updated_at: at,
@@ -115,15 +125,7 @@ export async function createMapping(db: Kysely<Database>, input: NewMapping, now
   try {
     const row = await db
       .insertInto('mappings')
-      .values({
-        email: normalizeEmail(input.email),
-        webex_id: input.webexId,
-        display_name: input.displayName,
-        credential: input.sealedCredential,
-        version: 1,
-        created_at: at,
-        updated_at: at,
-      })
+      .values(newMappingRow(input, at))
       .returningAll()
       .executeTakeFirstOrThrow();
     return toMapping(row);
@@ -159,6 +161,7 @@ export async function updateMapping(db: Kysely<Database>, id: number, expectedVe
         email: normalizeEmail(changes.email),
         webex_id: changes.webexId,
         display_name: changes.displayName,
+        search_text: searchTextOf(normalizeEmail(changes.email), changes.webexId, changes.displayName),
         ...(changes.sealedCredential === undefined ? {} : { credential: changes.sealedCredential }),
         version: expectedVersion + 1,
         updated_at: now.toISOString(),
@@ -193,6 +196,12 @@ export interface MappingQuery {
   pageSize?: number;
 }
 
+/** A whole number within [min, max]; anything else (NaN, 2.5, undefined) becomes the fallback or is clamped. */
+export function clampInt(value: number | undefined, min: number, max: number, fallback: number): number {
+  if (value === undefined || !Number.isFinite(value)) return fallback;
+  return Math.min(Math.max(Math.floor(value), min), max);
+}
+
 /** LIKE pattern for a literal substring: %, _ and the escape character itself are escaped. */
 export function containsPattern(text: string): string {
   return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -200,20 +209,11 @@ export function containsPattern(text: string): string {
 
 /** One page of mappings, with the total count for the query. */
 export async function listMappings(db: Kysely<Database>, query: MappingQuery): Promise<{ rows: Mapping[]; total: number }> {
-  const pageSize = Math.min(Math.max(query.pageSize ?? 50, 1), 500);
-  const page = Math.max(query.page ?? 1, 1);
+  const pageSize = clampInt(query.pageSize, 1, 500, 50);
+  const page = clampInt(query.page, 1, Number.MAX_SAFE_INTEGER, 1);
   const q = query.q?.trim();
   let base = db.selectFrom('mappings');
-  if (q) {
-    const pattern = containsPattern(q);
-    base = base.where(({ or }) =>
-      or([
-        sql<boolean>`${sql.ref('email')} like ${pattern} escape '\\'`,
-        sql<boolean>`lower(${sql.ref('webex_id')}) like ${pattern} escape '\\'`,
-        sql<boolean>`lower(${sql.ref('display_name')}) like ${pattern} escape '\\'`,
-      ]),
-    );
-  }
+  if (q) base = base.where(sql<boolean>`${sql.ref('search_text')} like ${containsPattern(q)} escape '\\'`);
   const sort = query.sort ?? 'email';
   const [rows, count] = await Promise.all([
     base

@@ -136,9 +136,9 @@ describe('MappingFormSchema and parseForm', () => {
     expect(result).toEqual({ data: { email: 'a@example.com', webexId: 'a', displayName: null, credential: 'keep', password: '' } });
   });
 
-  // BUG: zod 4's .default('') short-circuits the display-name transform, so an omitted
-  // displayName comes out as '' instead of null (saveMapping then stores '' in the database).
-  it.fails('treats an omitted display name like an empty one (null)', () => {
+  // Regression: zod 4's .default('') short-circuited the display-name transform, so an omitted
+  // displayName came out as '' instead of null (saveMapping then stores '' in the database).
+  it('treats an omitted display name like an empty one (null)', () => {
     const result = parseForm(MappingFormSchema, { email: 'a@example.com', webexId: 'a' });
     expect(result).toMatchObject({ data: { displayName: null } });
   });

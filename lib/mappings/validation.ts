@@ -38,7 +38,8 @@ export const MappingFormSchema = z
   .object({
     email: emailSchema,
     webexId: webexIdSchema,
-    displayName: displayNameSchema.optional().default(''),
+    // an omitted name is an empty one (zod's .default would skip the schema's '' → null step)
+    displayName: z.string().optional().transform((v) => v ?? '').pipe(displayNameSchema),
     /** the credential is write-only: keep it, replace it, or clear it */
     credential: z.enum(['keep', 'replace', 'clear']).default('keep'),
     password: z.string().max(256, 'A password has at most 256 characters').optional().default(''),
