@@ -138,7 +138,11 @@ function startPinned(command: string[], env: Record<string, string>): ChildProce
 }
 
 function stop(child: ChildProcess): void {
-  if (child.pid) process.kill(-child.pid, 'SIGTERM');
+  if (child.pid && child.exitCode === null) process.kill(-child.pid, 'SIGTERM');
+}
+
+function exitOf(child: ChildProcess, label: string): Promise<never> {
+  return new Promise((_, reject) => child.once('exit', (code) => reject(new Error(`${label} exited (${code}) before the benchmark ran; is the build current? (npm run build)`))));
 }
 
 interface Load {
@@ -173,7 +177,7 @@ async function launchThroughput(): Promise<void> {
     LOG_LEVEL: 'warn',
   });
   try {
-    await Promise.all([waitFor('http://127.0.0.1:3399/'), waitFor(`${app}/api/health`)]);
+    await Promise.race([Promise.all([waitFor('http://127.0.0.1:3399/'), waitFor(`${app}/api/health`)]), exitOf(stack, 'the stack'), exitOf(bare, 'the bare server')]);
     const token = await encode({ token: { sub: 'bench', email: 'alice@example.com', name: 'Alice', groups: ['staff'] }, secret });
     const loads: Load[] = [
       { label: 'bare node:http answering 302', url: 'http://127.0.0.1:3399/', expect: 302 },

@@ -140,9 +140,10 @@ function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
   return out;
 }
 
-/** What applying these rows would do, compared with the database now. */
-export async function countImportChanges(db: Kysely<Database>, rows: readonly ImportRow[]): Promise<ImportCounts> {
+/** What applying these rows would do, compared with the database now, and the rows that would change. */
+async function diffImport(db: Kysely<Database>, rows: readonly ImportRow[]): Promise<{ counts: ImportCounts; changed: ImportRow[] }> {
   const counts: ImportCounts = { creates: 0, updates: 0, unchanged: 0, missing: 0 };
+  const changed: ImportRow[] = [];
   for (const part of chunks(rows)) {
     const existing = await db
       .selectFrom('mappings')
@@ -152,46 +153,48 @@ export async function countImportChanges(db: Kysely<Database>, rows: readonly Im
     const byEmail = new Map(existing.map((e) => [e.email, e]));
     for (const row of part) {
       const current = byEmail.get(row.email);
-      if (!current) counts.creates += 1;
-      // '' and null are the same "no name" here, exactly as the upsert's change test below.
-      else if (current.webex_id === row.webexId && (current.display_name ?? '') === (row.displayName ?? '')) counts.unchanged += 1;
-      else counts.updates += 1;
+      // '' and null are the same "no name": a stored '' is not rewritten as null.
+      if (current && current.webex_id === row.webexId && (current.display_name ?? '') === (row.displayName ?? '')) {
+        counts.unchanged += 1;
+        continue;
+      }
+      if (current) counts.updates += 1;
+      else counts.creates += 1;
+      changed.push(row);
     }
   }
   const total = await db.selectFrom('mappings').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
   counts.missing = Number(total.n) - counts.updates - counts.unchanged;
-  return counts;
+  return { counts, changed };
+}
+
+/** What applying these rows would do, compared with the database now. */
+export async function countImportChanges(db: Kysely<Database>, rows: readonly ImportRow[]): Promise<ImportCounts> {
+  return (await diffImport(db, rows)).counts;
 }
 
 /**
  * Applies validated rows in one transaction: all of them or none. Upserts by e-mail (a row equal to
- * the stored mapping changes nothing, not even its version); with deleteMissing, mappings whose
+ * the stored mapping is not written, so not even its version moves); with deleteMissing, mappings whose
  * e-mail is not in the file are deleted. Stored credentials are kept for updated mappings.
  */
 export async function applyImport(db: Kysely<Database>, rows: readonly ImportRow[], deleteMissing: boolean, now = new Date()): Promise<ImportCounts> {
   const at = now.toISOString();
   return db.transaction().execute(async (trx) => {
-    const counts = await countImportChanges(trx, rows);
-    for (const part of chunks(rows)) {
+    // Only rows that change are written: re-importing an export touches nothing.
+    const { counts, changed } = await diffImport(trx, rows);
+    for (const part of chunks(changed)) {
       await trx
         .insertInto('mappings')
         .values(part.map((r) => newMappingRow({ ...r, sealedCredential: null }, at)))
         .onConflict((oc) =>
-          oc
-            .column('email')
-            .doUpdateSet((eb) => ({
-              webex_id: eb.ref('excluded.webex_id'),
-              display_name: eb.ref('excluded.display_name'),
-              search_text: eb.ref('excluded.search_text'),
-              version: eb(eb.ref('mappings.version'), '+', 1),
-              updated_at: eb.ref('excluded.updated_at'),
-            }))
-            .where((eb) =>
-              eb.or([
-                eb('mappings.webex_id', '!=', eb.ref('excluded.webex_id')),
-                eb(eb.fn.coalesce('mappings.display_name', eb.val('')), '!=', eb.fn.coalesce('excluded.display_name', eb.val(''))),
-              ]),
-            ),
+          oc.column('email').doUpdateSet((eb) => ({
+            webex_id: eb.ref('excluded.webex_id'),
+            display_name: eb.ref('excluded.display_name'),
+            search_text: eb.ref('excluded.search_text'),
+            version: eb(eb.ref('mappings.version'), '+', 1),
+            updated_at: eb.ref('excluded.updated_at'),
+          })),
         )
         .execute();
     }
