@@ -1,17 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { listAuditEvents, listAuditFacets, pruneAudit, recordAudit, type AuditEvent } from './audit';
-import { openMigratedDatabase, type Db } from './db/connection';
+import { openTempDatabase, type TempDatabase } from './db/temp-database';
 import { log } from './log';
 
-let store: Db;
-let dir: string;
+let store: TempDatabase;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'webex-sso-audit-'));
-  store = await openMigratedDatabase(`file:${join(dir, 'audit.sqlite')}`);
+  store = await openTempDatabase('audit');
 });
 
 beforeEach(async () => {
@@ -19,8 +14,7 @@ beforeEach(async () => {
 });
 
 afterAll(async () => {
-  await store.db.destroy();
-  rmSync(dir, { recursive: true, force: true });
+  await store.remove();
 });
 
 const NOW = new Date('2025-06-30T12:00:00.000Z');

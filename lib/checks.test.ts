@@ -2,13 +2,10 @@
  * The admin's mapping test and connection check against the WebEx simulator over real HTTP,
  * on a real SQLite file.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebexSimulator, type WebexSimulator } from '../e2e/servers/webex-sim';
 import { checkConnection, testMapping } from './checks';
-import { openMigratedDatabase, type Db } from './db/connection';
+import { openTempDatabase, type TempDatabase } from './db/temp-database';
 import type { MappingRule } from './mappings/rules';
 import { upsertMapping } from './mappings/store';
 import { describeLaunchFailure } from './problems';
@@ -21,8 +18,7 @@ const TICKET_PREFIX = 'never-shown-ticket-';
 
 let sim: WebexSimulator;
 let ssoSim: WebexSimulator;
-let store: Db;
-let dir: string;
+let store: TempDatabase;
 
 async function link(email: string, webexId: string, password?: string) {
   await upsertMapping(store.db, {
@@ -57,8 +53,7 @@ beforeAll(async () => {
     startWebexSimulator({ port: 0, siteName: 'acme', users, generateTicket }),
     startWebexSimulator({ port: 0, siteName: 'acme', users, generateTicket, autoLogin: false, enableSSO: true }),
   ]);
-  dir = mkdtempSync(join(tmpdir(), 'webex-sso-checks-'));
-  store = await openMigratedDatabase(`file:${join(dir, 'checks.sqlite')}`);
+  store = await openTempDatabase('checks');
   await link('alice@example.com', 'alice', 'Alice-WebEx-1');
   await link('wrong.password@example.com', 'bob', 'not-bobs-password');
   await link('no.credential@example.com', 'bob');
@@ -66,9 +61,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await store.db.destroy();
+  await store.remove();
   await Promise.all([sim.close(), ssoSim.close()]);
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('testMapping', () => {

@@ -2,13 +2,10 @@
  * The launch use case against the WebEx simulator over real HTTP, on a real SQLite file:
  * the happy path, the single-use ticket, and every injected fault.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startWebexSimulator, type SimFault, type WebexSimulator } from '../e2e/servers/webex-sim';
-import { openMigratedDatabase, type Db } from './db/connection';
+import { openTempDatabase, type TempDatabase } from './db/temp-database';
 import { launchWebex, type LaunchDeps } from './launch';
 import { upsertMapping } from './mappings/store';
 import { createWebexClient, sealCredential } from './webex';
@@ -17,8 +14,7 @@ const KEYS: Record<string, string> = { '1': 'integration-test-key-0123456789abcd
 const BACK_URL = 'http://localhost:3000/webex/return';
 
 let sim: WebexSimulator;
-let store: Db;
-let dir: string;
+let store: TempDatabase;
 let deps: LaunchDeps;
 const ticketsSeen: string[] = [];
 
@@ -61,8 +57,7 @@ beforeAll(async () => {
     // every ticket carries the characters a URL can mangle
     generateTicket: () => `t+${Math.random().toString(36).slice(2)}/x==`,
   });
-  dir = mkdtempSync(join(tmpdir(), 'webex-sso-launch-'));
-  store = await openMigratedDatabase(`file:${join(dir, 'launch.sqlite')}`);
+  store = await openTempDatabase('launch');
   deps = depsFor(sim.url);
   await link('alice@example.com', 'alice', 'Alice-WebEx-1');
   await link('wrong.password@example.com', 'bob', 'not-bobs-password');
@@ -74,9 +69,8 @@ beforeAll(async () => {
 afterEach(() => sim.clearFaults());
 
 afterAll(async () => {
-  await store.db.destroy();
+  await store.remove();
   await sim.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 async function launch(email: string, d = deps) {

@@ -1,8 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openMigratedDatabase, type Db } from '../db/connection';
+import { openTempDatabase, type TempDatabase } from '../db/temp-database';
 import { unsealCredential } from '../webex';
 import { importMappings, removeMapping, saveMapping, type AdminContext } from './admin';
 import { findMappingByEmail, upsertMapping } from './store';
@@ -11,13 +8,11 @@ const KEYS: Record<string, string> = { '1': 'admin-test-key-0123456789abcdef0123
 const PASSWORD = 'Host-Pa55word!';
 const ACTOR = 'admin@example.com';
 
-let store: Db;
-let dir: string;
+let store: TempDatabase;
 let ctx: AdminContext;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'webex-sso-admin-'));
-  store = await openMigratedDatabase(`file:${join(dir, 'admin.sqlite')}`);
+  store = await openTempDatabase('admin');
   ctx = { db: store.db, credentialKeys: KEYS, actor: ACTOR, requestId: 'req-admin-1' };
 });
 
@@ -27,8 +22,7 @@ beforeEach(async () => {
 });
 
 afterAll(async () => {
-  await store.db.destroy();
-  rmSync(dir, { recursive: true, force: true });
+  await store.remove();
 });
 
 async function auditRows() {

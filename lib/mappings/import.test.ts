@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { searchTextOf } from '../db/search-text';
-import { openMigratedDatabase, type Db } from '../db/connection';
+import { openTempDatabase, type TempDatabase } from '../db/temp-database';
 import { sealCredential } from '../webex';
 import { parseCsv } from './csv';
 import { applyImport, countImportChanges, exportMappingCsv, ImportTooLargeError, readMappingCsv, type ImportRow } from './import';
@@ -13,12 +10,10 @@ import { findMappingByEmail, upsertMapping } from './store';
 const KEYS: Record<string, string> = { '1': 'import-test-key-0123456789abcdef0123' };
 const LIMIT = 1_000_000;
 
-let store: Db;
-let dir: string;
+let store: TempDatabase;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'webex-sso-import-'));
-  store = await openMigratedDatabase(`file:${join(dir, 'import.sqlite')}`);
+  store = await openTempDatabase('import');
 });
 
 beforeEach(async () => {
@@ -26,8 +21,7 @@ beforeEach(async () => {
 });
 
 afterAll(async () => {
-  await store.db.destroy();
-  rmSync(dir, { recursive: true, force: true });
+  await store.remove();
 });
 
 async function* chunks(...parts: (string | Uint8Array)[]): AsyncGenerator<string | Uint8Array> {

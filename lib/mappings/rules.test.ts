@@ -1,8 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openMigratedDatabase, type Db } from '../db/connection';
+import { openTempDatabase, type TempDatabase } from '../db/temp-database';
 import { resolveWebexAccount } from './resolve';
 import { deriveWebexId, describeRule, type MappingRule } from './rules';
 import { upsertMapping } from './store';
@@ -68,20 +65,17 @@ describe('describeRule', () => {
 });
 
 describe('resolveWebexAccount', () => {
-  let store: Db;
-  let dir: string;
+  let store: TempDatabase;
   const localPart: MappingRule = { kind: 'email-local-part', lowercase: true };
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'webex-sso-rules-'));
-    store = await openMigratedDatabase(`file:${join(dir, 'rules.sqlite')}`);
+    store = await openTempDatabase('rules');
     await upsertMapping(store.db, { email: 'mapped@example.com', webexId: 'explicit-host', sealedCredential: 'sealed-value' });
     await upsertMapping(store.db, { email: 'nocred@example.com', webexId: 'other-host' });
   });
 
   afterAll(async () => {
-    await store.db.destroy();
-    rmSync(dir, { recursive: true, force: true });
+    await store.remove();
   });
 
   it('prefers the explicit mapping over the rule, whatever the e-mail case', async () => {

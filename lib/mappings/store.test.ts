@@ -1,8 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openMigratedDatabase, type Db } from '../db/connection';
+import { openTempDatabase, type TempDatabase } from '../db/temp-database';
 import {
   containsPattern,
   createMapping,
@@ -19,12 +16,10 @@ import {
   type MappingSort,
 } from './store';
 
-let store: Db;
-let dir: string;
+let store: TempDatabase;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'webex-sso-store-'));
-  store = await openMigratedDatabase(`file:${join(dir, 'store.sqlite')}`);
+  store = await openTempDatabase('store');
 });
 
 beforeEach(async () => {
@@ -32,8 +27,7 @@ beforeEach(async () => {
 });
 
 afterAll(async () => {
-  await store.db.destroy();
-  rmSync(dir, { recursive: true, force: true });
+  await store.remove();
 });
 
 const T0 = new Date('2025-01-01T00:00:00.000Z');
