@@ -1,3 +1,5 @@
+import { Pager } from '../pager';
+import { firstParam, pageParam, type SearchParams } from '../../search-params';
 import { listAuditEvents, listAuditFacets } from '@/lib/audit';
 import { requireAdmin } from '@/lib/auth';
 import { getConfig } from '@/lib/config';
@@ -5,8 +7,6 @@ import { getDb } from '@/lib/db';
 
 export const dynamic = 'force-dynamic';
 
-type Params = Record<string, string | string[] | undefined>;
-const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? '';
 const PAGE_SIZE = 50;
 
 function formatDetail(detail: Record<string, unknown> | null): string {
@@ -19,11 +19,11 @@ function formatDetail(detail: Record<string, unknown> | null): string {
   return parts.join(' · ');
 }
 
-export default async function AuditPage({ searchParams }: { searchParams: Promise<Params> }) {
+export default async function AuditPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   await requireAdmin('read');
   const params = await searchParams;
-  const filter = { user: one(params.user).slice(0, 200), action: one(params.action), outcome: one(params.outcome) };
-  const page = Math.max(1, Math.floor(Number(one(params.page)) || 1));
+  const filter = { user: firstParam(params.user).slice(0, 200), action: firstParam(params.action), outcome: firstParam(params.outcome) };
+  const page = pageParam(params.page);
   const { db } = await getDb();
   const [{ rows, total }, facets] = await Promise.all([listAuditEvents(db, { ...filter, page, pageSize: PAGE_SIZE }), listAuditFacets(db)]);
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
@@ -76,13 +76,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           ))}
         </tbody>
       </table>
-      <nav className="pager" aria-label="Pages">
-        {page > 1 && <a href={link(page - 1)}>← Newer</a>}
-        <span>
-          Page {Math.min(page, pages)} of {pages}
-        </span>
-        {page < pages && <a href={link(page + 1)}>Older →</a>}
-      </nav>
+      <Pager page={page} pages={pages} href={link} previous="← Newer" next="Older →" />
     </section>
   );
 }

@@ -1,3 +1,5 @@
+import { Pager } from '../pager';
+import { firstParam, pageParam, type SearchParams } from '../../search-params';
 import { requireAdmin } from '@/lib/auth';
 import { getDb } from '@/lib/db';
 import { listMappings, MAPPING_SORTS, type MappingSort } from '@/lib/mappings/store';
@@ -5,8 +7,6 @@ import { emailSchema } from '@/lib/mappings/validation';
 
 export const dynamic = 'force-dynamic';
 
-type Params = Record<string, string | string[] | undefined>;
-const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? '';
 const PAGE_SIZE = 50;
 
 const COLUMNS: { sort: MappingSort; label: string }[] = [
@@ -16,21 +16,21 @@ const COLUMNS: { sort: MappingSort; label: string }[] = [
   { sort: 'updated_at', label: 'Updated' },
 ];
 
-function notice(params: Params): string | undefined {
-  const imported = /^(\d+)-(\d+)-(\d+)-(\d+)$/.exec(one(params.imported));
+function notice(params: SearchParams): string | undefined {
+  const imported = /^(\d+)-(\d+)-(\d+)-(\d+)$/.exec(firstParam(params.imported));
   if (imported) return `Imported: ${imported[1]} created, ${imported[2]} updated, ${imported[3]} unchanged, ${imported[4]} deleted.`;
-  const deleted = emailSchema.safeParse(one(params.deleted));
+  const deleted = emailSchema.safeParse(firstParam(params.deleted));
   if (deleted.success) return `Removed the mapping of ${deleted.data}.`;
   return undefined;
 }
 
-export default async function MappingsPage({ searchParams }: { searchParams: Promise<Params> }) {
+export default async function MappingsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   await requireAdmin('read');
   const params = await searchParams;
-  const q = one(params.q).slice(0, 200);
-  const sort = (MAPPING_SORTS as readonly string[]).includes(one(params.sort)) ? (one(params.sort) as MappingSort) : 'email';
-  const dir = one(params.dir) === 'desc' ? 'desc' : 'asc';
-  const page = Math.max(1, Math.floor(Number(one(params.page)) || 1));
+  const q = firstParam(params.q).slice(0, 200);
+  const sort = (MAPPING_SORTS as readonly string[]).includes(firstParam(params.sort)) ? (firstParam(params.sort) as MappingSort) : 'email';
+  const dir = firstParam(params.dir) === 'desc' ? 'desc' : 'asc';
+  const page = pageParam(params.page);
 
   const { db } = await getDb();
   const { rows, total } = await listMappings(db, { q, sort, dir, page, pageSize: PAGE_SIZE });
@@ -84,13 +84,7 @@ export default async function MappingsPage({ searchParams }: { searchParams: Pro
           ))}
         </tbody>
       </table>
-      <nav className="pager" aria-label="Pages">
-        {page > 1 && <a href={link({ page: page - 1 })}>← Previous</a>}
-        <span>
-          Page {Math.min(page, pages)} of {pages}
-        </span>
-        {page < pages && <a href={link({ page: page + 1 })}>Next →</a>}
-      </nav>
+      <Pager page={page} pages={pages} href={(p) => link({ page: p })} />
     </section>
   );
 }

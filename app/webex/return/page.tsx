@@ -1,17 +1,15 @@
 import { ProblemCard } from '../../problem-card';
+import { firstParam, type SearchParams } from '../../search-params';
 import { getConfig } from '@/lib/config';
 import { describeLoginFailure } from '@/lib/problems';
 
 export const dynamic = 'force-dynamic';
 
-type Params = Promise<Record<string, string | string[] | undefined>>;
-
-const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
 /** BU: WebEx comes back here with AT=…&ST=FAIL&RS=… when a login did not work. */
-export default async function WebexReturnPage({ searchParams }: { searchParams: Params }) {
+export default async function WebexReturnPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = await searchParams;
-  const status = first(params.ST)?.toUpperCase();
+  const status = firstParam(params.ST).toUpperCase();
   if (status === 'SUCCESS') {
     return (
       <section className="card">
@@ -21,7 +19,7 @@ export default async function WebexReturnPage({ searchParams }: { searchParams: 
       </section>
     );
   }
-  const rs = first(params.RS);
+  const rs = firstParam(params.RS) || undefined;
   const problem = describeLoginFailure(rs, getConfig().supportContact);
   // RS is shown as text (React escapes it); a long or odd value is cut, not trusted.
   return <ProblemCard problem={problem} detail={rs ? `WebEx said: ${rs.slice(0, 64)}` : 'WebEx gave no reason'} />;

@@ -1,0 +1,12 @@
+/** A page's searchParams as Next hands them over. */
+export type SearchParams = Record<string, string | string[] | undefined>;
+
+/** The first value of a query parameter, or '' when absent. */
+export function firstParam(value: string | string[] | undefined): string {
+  return (Array.isArray(value) ? value[0] : value) ?? '';
+}
+
+/** A 1-based page number from the query string; anything else is page 1. */
+export function pageParam(value: string | string[] | undefined): number {
+  return Math.max(1, Math.floor(Number(firstParam(value)) || 1));
+}
