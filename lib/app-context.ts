@@ -1,22 +1,25 @@
 import { getConfig, type AppConfig } from './config';
 import { getDb } from './db';
 import type { LaunchDeps } from './launch';
-import { createWebexClient, type WebexClient } from './webex';
+import { createHttpTransport, createWebexClient, type Transport, type WebexClient } from './webex';
 
 // The composition root: the one place that turns configuration into wired dependencies.
 //
 // The client is per module instance, deliberately not on globalThis: Next bundles lib/ into
 // several server chunks, each with its own WebexError class, and a client created by another
 // chunk throws errors that fail this chunk's `instanceof` checks (a launch after an admin page
-// answered 500). The keep-alive pool is undici's global dispatcher either way.
+// answered 500). The transport holds no classes of ours, so the process shares one pool.
+const holder = globalThis as typeof globalThis & { __webexSsoTransport?: Transport };
 let client: WebexClient | undefined;
 
-/** The WebEx client for this bundle. */
+/** The WebEx client for this bundle, on the process's one keep-alive pool. */
 export function getWebexClient(config: AppConfig = getConfig()): WebexClient {
+  holder.__webexSsoTransport ??= createHttpTransport();
   client ??= createWebexClient({
     baseUrl: config.webex.baseUrl,
     timeoutMs: config.webex.timeoutMs,
     maxResponseBytes: config.webex.maxResponseBytes,
+    transport: holder.__webexSsoTransport,
   });
   return client;
 }

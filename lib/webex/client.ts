@@ -1,5 +1,6 @@
 import type { SecurityContext } from './credentials';
 import { WebexError, toWebexError } from './errors';
+import { createHttpTransport, type Transport, type TransportResponse } from './transport';
 import {
   buildGetLoginTicketRequest,
   buildGetSiteRequest,
@@ -16,11 +17,8 @@ export interface WebexClientOptions {
   timeoutMs: number;
   /** answers beyond this are refused unread */
   maxResponseBytes: number;
-  /**
-   * Transport; defaults to the global fetch, whose undici dispatcher keeps a keep-alive
-   * connection pool per origin. Injected in unit tests so they never touch the network.
-   */
-  fetch?: typeof fetch;
+  /** defaults to node:http(s) with a keep-alive pool; unit tests inject one so they never touch the network */
+  transport?: Transport;
 }
 
 /** The XML API calls webex-sso makes. */
@@ -31,25 +29,20 @@ export interface WebexClient {
   getSite(context: SecurityContext): Promise<SiteInfo>;
 }
 
-async function readLimited(response: Response, limit: number): Promise<string> {
-  const declared = Number(response.headers.get('content-length'));
-  if (declared > limit) {
-    await response.body?.cancel();
-    throw new WebexError('WEBEX_RESPONSE_TOO_LARGE', `WebEx answered ${declared} bytes, more than the ${limit}-byte limit`);
+async function readLimited(response: TransportResponse, limit: number): Promise<string> {
+  if (response.contentLength !== undefined && response.contentLength > limit) {
+    response.discard();
+    throw new WebexError('WEBEX_RESPONSE_TOO_LARGE', `WebEx answered ${response.contentLength} bytes, more than the ${limit}-byte limit`);
   }
-  if (!response.body) return '';
-  const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
+  for await (const chunk of response.body) {
+    size += chunk.byteLength;
     if (size > limit) {
-      await reader.cancel();
+      response.discard();
       throw new WebexError('WEBEX_RESPONSE_TOO_LARGE', `WebEx answered more than the ${limit}-byte limit`);
     }
-    chunks.push(value);
+    chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
 }
@@ -57,26 +50,22 @@ async function readLimited(response: Response, limit: number): Promise<string> {
 /** Creates a client for one WebEx site's XML API. */
 export function createWebexClient(options: WebexClientOptions): WebexClient {
   const endpoint = `${options.baseUrl.replace(/\/+$/, '')}/WBXService/XMLService`;
-  const send = options.fetch ?? fetch;
+  const send = options.transport ?? createHttpTransport();
 
   async function post(body: string): Promise<string> {
+    // One deadline for connect, headers and body: a server that stalls mid-answer is cut off too.
+    const deadline = AbortSignal.timeout(options.timeoutMs);
     try {
-      const response = await send(endpoint, {
-        method: 'POST',
-        headers: { 'content-type': 'application/xml; charset=UTF-8', accept: 'text/xml, application/xml' },
-        body,
-        // A redirect here means a proxy or a wrong base URL, never a WebEx answer.
-        redirect: 'manual',
-        cache: 'no-store',
-        // Aborts the body read too, so a server that stalls mid-answer is also cut off.
-        signal: AbortSignal.timeout(options.timeoutMs),
-      });
+      const response = await send(endpoint, body, deadline);
+      // WebEx answers FAILURE with 200; anything else (a redirect included) is a proxy or an outage.
       if (response.status < 200 || response.status > 299) {
-        await response.body?.cancel();
+        response.discard();
         throw new WebexError('WEBEX_HTTP_ERROR', `WebEx answered HTTP ${response.status}`, { httpStatus: response.status });
       }
       return await readLimited(response, options.maxResponseBytes);
     } catch (err) {
+      // Once our deadline fired, whatever the socket reports (reset, "aborted") is a timeout.
+      if (deadline.aborted && !(err instanceof WebexError)) throw new WebexError('WEBEX_TIMEOUT', 'WebEx did not answer in time', { cause: err });
       throw toWebexError(err);
     }
   }

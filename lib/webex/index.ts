@@ -3,3 +3,4 @@ export * from './credentials';
 export * from './errors';
 export * from './url-api';
 export * from './xml-api';
+export * from './transport';

@@ -1,0 +1,66 @@
+/** The node:http transport over real loopback HTTP: keep-alive, no redirects, one deadline for everything. */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWebexClient } from './client';
+import { WebexError } from './errors';
+import { createHttpTransport } from './transport';
+
+const OK = '<serv:message xmlns:serv="s"><serv:header><serv:response><serv:result>SUCCESS</serv:result></serv:response></serv:header><serv:body><serv:bodyContent><ticket>T</ticket></serv:bodyContent></serv:body></serv:message>';
+
+let server: Server;
+let base: string;
+const connections = new Set<string>();
+const bodies: string[] = [];
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    connections.add(`${req.socket.remotePort}`);
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      bodies.push(body);
+      if (req.url === '/redirect/WBXService/XMLService') {
+        res.writeHead(302, { location: '/ok/WBXService/XMLService' }).end();
+      } else if (req.url === '/stall/WBXService/XMLService') {
+        res.writeHead(200, { 'content-type': 'text/xml' });
+        res.write('<serv:message xmlns:serv="s">'); // …and never finishes
+      } else {
+        res.writeHead(200, { 'content-type': 'text/xml;charset=UTF-8' }).end(OK);
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+const context = { siteName: 'acme', webExID: 'alice', password: 'pw' };
+
+describe('createHttpTransport', () => {
+  it('reuses one kept-alive connection for sequential calls', async () => {
+    const client = createWebexClient({ baseUrl: `${base}/ok`, timeoutMs: 2_000, maxResponseBytes: 65_536, transport: createHttpTransport() });
+    connections.clear();
+    for (let i = 0; i < 5; i += 1) expect((await client.getLoginTicket(context)).ticket).toBe('T');
+    expect(connections.size).toBe(1);
+    expect(bodies.at(-1)).toContain('<webExID>alice</webExID>');
+  });
+
+  it('does not follow a redirect', async () => {
+    const client = createWebexClient({ baseUrl: `${base}/redirect`, timeoutMs: 2_000, maxResponseBytes: 65_536 });
+    await expect(client.getLoginTicket(context)).rejects.toMatchObject({ code: 'WEBEX_HTTP_ERROR', httpStatus: 302 });
+  });
+
+  it('cuts off a server that stalls in the middle of its answer', async () => {
+    const client = createWebexClient({ baseUrl: `${base}/stall`, timeoutMs: 300, maxResponseBytes: 65_536 });
+    const started = Date.now();
+    const err = await client.getLoginTicket(context).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WebexError);
+    expect((err as WebexError).code).toBe('WEBEX_TIMEOUT');
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+});
