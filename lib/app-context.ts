@@ -13,7 +13,7 @@ const holder = globalThis as typeof globalThis & { __webexSsoTransport?: Transpo
 let client: WebexClient | undefined;
 
 /** The WebEx client for this bundle, on the process's one keep-alive pool. */
-export function getWebexClient(config: AppConfig = getConfig()): WebexClient {
+function getWebexClient(config: AppConfig = getConfig()): WebexClient {
   holder.__webexSsoTransport ??= createHttpTransport();
   client ??= createWebexClient({
     baseUrl: config.webex.baseUrl,
@@ -25,7 +25,7 @@ export function getWebexClient(config: AppConfig = getConfig()): WebexClient {
 }
 
 /** Where WebEx reports a failed login (BU). */
-export function returnUrl(config: AppConfig): string {
+function returnUrl(config: AppConfig): string {
   return new URL('/webex/return', config.appUrl).href;
 }
 

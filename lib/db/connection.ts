@@ -17,7 +17,7 @@ export interface Db {
  * Opens the database named by a DATABASE_URL: `postgres://…` for several instances, otherwise
  * an SQLite file (`file:./data/x.sqlite`, a plain path, or `:memory:`).
  */
-export function openDatabase(databaseUrl: string): Db {
+function openDatabase(databaseUrl: string): Db {
   if (/^postgres(ql)?:\/\//i.test(databaseUrl)) {
     const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
     return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
