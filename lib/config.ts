@@ -37,7 +37,6 @@ export interface AppConfig {
   auditRetentionDays: number;
   importMaxBytes: number;
   supportContact: string;
-  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
 export class ConfigError extends Error {
@@ -88,6 +87,7 @@ const EnvSchema = z.object({
   // below the 64 MiB server-action body limit in next.config.js
   CSV_IMPORT_MAX_BYTES: intInRange(1024, 62_914_560, 33_554_432),
   SUPPORT_CONTACT: z.string().default('your IT help desk'),
+  // validated here so a typo stops the server; lib/log.ts reads it itself (it must work before config)
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -174,7 +174,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     importMaxBytes: e.CSV_IMPORT_MAX_BYTES,
     supportContact: e.SUPPORT_CONTACT,
-    logLevel: e.LOG_LEVEL,
   };
 }
 
