@@ -76,10 +76,15 @@ function migrations(dialect: Dialect): Record<string, Migration> {
   };
 }
 
+/** The migrator over this app's migrations (tests use it to stop at an older version). */
+export function createMigrator(db: Kysely<unknown>, dialect: Dialect): Migrator {
+  const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
+  return new Migrator({ db, provider });
+}
+
 /** Applies every pending migration; safe to call on every start and from several processes. */
 export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
-  const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
-  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  const { error, results } = await createMigrator(db, dialect).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`webex-sso: database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });

@@ -1,0 +1,41 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import SqliteDatabase from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { listMappings } from '../mappings/store';
+import { createMigrator, migrateToLatest } from './migrations';
+import type { Database } from './schema';
+
+const dir = mkdtempSync(join(tmpdir(), 'webex-sso-migrations-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function open(name: string): Kysely<Database> {
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: new SqliteDatabase(join(dir, name)) }) });
+}
+
+describe('migrations', () => {
+  it('are idempotent: a second run changes nothing', async () => {
+    const db = open('twice.sqlite');
+    await migrateToLatest(db as Kysely<unknown>, 'sqlite');
+    await migrateToLatest(db as Kysely<unknown>, 'sqlite');
+    const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db);
+    expect(applied.rows.map((r) => r.name)).toEqual(['001_mappings_and_audit', '002_admin_search_and_imports', '003_mappings_search_text']);
+    await db.destroy();
+  });
+
+  it('003 backfills search_text for mappings written before it, so old rows are found', async () => {
+    const db = open('upgrade.sqlite');
+    const migrator = createMigrator(db as Kysely<unknown>, 'sqlite');
+    expect((await migrator.migrateTo('002_admin_search_and_imports')).error).toBeUndefined();
+    await sql`insert into mappings (email, webex_id, display_name, credential, version, created_at, updated_at)
+              values ('emile@example.com', 'Emile.Z', 'Émile Zola', null, 1, '2025-01-01', '2025-01-01')`.execute(db);
+
+    await migrateToLatest(db as Kysely<unknown>, 'sqlite');
+    const { rows } = await listMappings(db, { q: 'ÉMILE' });
+    expect(rows.map((r) => r.email)).toEqual(['emile@example.com']);
+    expect((await listMappings(db, { q: 'emile.z' })).total).toBe(1);
+    await db.destroy();
+  });
+});
