@@ -1,8 +1,9 @@
+import type { ReactNode } from 'react';
 import { JoinButton } from './join-button';
 import type { Problem } from '@/lib/problems';
 
 /** One failure, told to an employee: what happened, what to do, and a retry when it can help. */
-export function ProblemCard({ problem, detail }: { problem: Problem; detail?: string }) {
+export function ProblemCard({ problem, detail, action }: { problem: Problem; detail?: string; action?: ReactNode }) {
   return (
     <section className="card problem" role="alert">
       <h1>{problem.title}</h1>
@@ -15,7 +16,8 @@ export function ProblemCard({ problem, detail }: { problem: Problem; detail?: st
         {detail ? ` · ${detail}` : ''}
       </p>
       <div className="actions">
-        {problem.retry && <JoinButton label="Try again" />}
+        {action}
+        {problem.retry && !action && <JoinButton label="Try again" />}
         <a className="button secondary" href="/">
           Back to the portal
         </a>

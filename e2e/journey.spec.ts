@@ -107,3 +107,23 @@ test('launch refuses cross-origin posts and sends anonymous users to sign in', a
   const get = await page.request.get('/launch', { maxRedirects: 0 });
   expect(get.status()).toBe(303);
 });
+
+test('another host still signed in to WebEx in this browser: AlreadyLogon, sign out of WebEx, join again', async ({ page }) => {
+  await signIn(page, 'alice@example.com');
+  await page.getByRole('button', { name: 'Join WebEx' }).click();
+  await expect(page.getByRole('heading', { name: 'Signed in to WebEx as alice' })).toBeVisible();
+
+  // the same browser, another employee at the portal (and at the IdP); WebEx still has alice
+  await page.goto('/api/auth/signout');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.context().clearCookies({ name: /^idp_/ });
+  await signIn(page, 'admin@example.com');
+  await page.getByRole('button', { name: 'Join WebEx' }).click();
+  await expect(page.getByRole('heading', { name: 'Someone is already signed in to WebEx in this browser' })).toBeVisible();
+  expect(new URL(page.url()).searchParams.get('RS')).toBe('AlreadyLogon');
+
+  await page.getByRole('link', { name: 'Sign out of WebEx' }).click();
+  await expect(page.getByRole('heading', { name: 'You are signed out of WebEx' })).toBeVisible();
+  await page.getByRole('button', { name: 'Join WebEx' }).click();
+  await expect(page.getByRole('heading', { name: 'Signed in to WebEx as ada.admin' })).toBeVisible();
+});

@@ -24,8 +24,8 @@ function getWebexClient(config: AppConfig = getConfig()): WebexClient {
   return client;
 }
 
-/** Where WebEx reports a failed login (BU). */
-function returnUrl(config: AppConfig): string {
+/** Where WebEx reports a failed login or a logout (BU). */
+export function returnUrl(config: AppConfig = getConfig()): string {
   return new URL('/webex/return', config.appUrl).href;
 }
 

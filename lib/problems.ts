@@ -92,7 +92,7 @@ const TEXTS: Record<LaunchFailureCode | LoginFailureCode, Text> = {
   LOGIN_ALREADY_LOGGED_ON: {
     title: 'Someone is already signed in to WebEx in this browser',
     what: 'WebEx will not start a second sign-in while another WebEx session is open in this browser.',
-    next: 'Sign out of WebEx (or close the WebEx tabs), then join again.',
+    next: 'Sign out of WebEx with the button below, then join again.',
     retry: true,
   },
   LOGIN_ACCESS_DENIED: {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildLoginUrl, codeForLoginFailure, isWebexSiteUrl } from './url-api';
+import { buildLoginUrl, buildLogoutUrl, codeForLoginFailure, isWebexSiteUrl } from './url-api';
 
 const base = {
   baseUrl: 'https://acme.webex.com',
@@ -45,6 +45,18 @@ describe('buildLoginUrl', () => {
 
   it('works under a simulator base URL with a port', () => {
     expect(buildLoginUrl({ ...base, baseUrl: 'http://127.0.0.1:4020/', landingUrl: 'http://127.0.0.1:4020/x' })).toMatch(/^http:\/\/127\.0\.0\.1:4020\/acme\/p\.php\?AT=LI&/);
+  });
+});
+
+describe('buildLogoutUrl', () => {
+  it('targets p.php with AT=LO and an encoded BU', () => {
+    const href = buildLogoutUrl({ baseUrl: 'https://acme.webex.com/', siteName: 'acme', backUrl: 'https://portal.example.com/webex/return?x=1&y=2' });
+    const url = new URL(href);
+    expect(url.origin + url.pathname).toBe('https://acme.webex.com/acme/p.php');
+    expect([...url.searchParams]).toEqual([
+      ['AT', 'LO'],
+      ['BU', 'https://portal.example.com/webex/return?x=1&y=2'],
+    ]);
   });
 });
 

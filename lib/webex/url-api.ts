@@ -39,6 +39,16 @@ export function buildLoginUrl(input: LoginUrlInput): string {
   return url.href;
 }
 
+/**
+ * Builds `{base}/{site}/p.php?AT=LO&BU=…`: signs the browser out of WebEx, then WebEx sends it to
+ * BU with `AT=LO&ST=SUCCESS`. The way out of AlreadyLogon (reference §5.7, §8).
+ */
+export function buildLogoutUrl(input: Pick<LoginUrlInput, 'baseUrl' | 'siteName' | 'backUrl'>): string {
+  const url = new URL(`${input.baseUrl.replace(/\/+$/, '')}/${encodeURIComponent(input.siteName)}/p.php`);
+  url.search = new URLSearchParams({ AT: 'LO', BU: input.backUrl }).toString();
+  return url.href;
+}
+
 /** Stable codes for the RS values WebEx appends to BU after a failed URL API login (§5.3). */
 export const LOGIN_FAILURE_CODES = [
   'LOGIN_INVALID_TICKET',
