@@ -3,10 +3,11 @@
  * the happy path, the single-use ticket, and every injected fault.
  */
 import { createServer } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startWebexSimulator, type SimFault, type WebexSimulator } from '../e2e/servers/webex-sim';
 import { openTempDatabase, type TempDatabase } from './db/temp-database';
 import { launchWebex, type LaunchDeps } from './launch';
+import { log } from './log';
 import { upsertMapping } from './mappings/store';
 import { createWebexClient, sealCredential } from './webex';
 
@@ -143,6 +144,21 @@ describe('launchWebex against the simulator', () => {
       });
     });
     expect(await launch('alice@example.com', depsFor(`http://127.0.0.1:${closedPort}`))).toMatchObject({ ok: false, code: 'WEBEX_UNREACHABLE' });
+  });
+
+  it('logs each launch by code, never the ticket, the login URL or the password', async () => {
+    const logged = vi.spyOn(log, 'info');
+    try {
+      const result = await launch('alice@example.com');
+      if (!result.ok) throw new Error('expected a login URL');
+      const lines = JSON.stringify(logged.mock.calls);
+      expect(lines).toContain('"outcome":"OK"');
+      expect(lines).not.toContain(new URL(result.location).searchParams.get('TK'));
+      expect(lines).not.toContain('p.php');
+      expect(lines).not.toContain('Alice-WebEx-1');
+    } finally {
+      logged.mockRestore();
+    }
   });
 
   it('audits every launch with outcome and duration, and never the ticket', async () => {
