@@ -127,3 +127,12 @@ test('another host still signed in to WebEx in this browser: AlreadyLogon, sign 
   await page.getByRole('button', { name: 'Join WebEx' }).click();
   await expect(page.getByRole('heading', { name: 'Signed in to WebEx as ada.admin' })).toBeVisible();
 });
+
+test('sign-in errors get a page that says what happened', async ({ page }) => {
+  await page.goto('/api/auth/error?error=AccessDenied');
+  await expect(page).toHaveURL(/\/auth\/error\?error=AccessDenied/);
+  await expect(page.getByRole('heading', { name: 'Your account did not give us an e-mail address' })).toBeVisible();
+  await page.goto('/api/auth/error?error=Configuration');
+  await expect(page.getByRole('heading', { name: 'Sign-in is not working right now' })).toBeVisible();
+  await expect(page.getByText('the IT help desk (help@example.com)')).toBeVisible();
+});

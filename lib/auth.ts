@@ -31,6 +31,7 @@ function buildAuthOptions(config: AppConfig): NextAuthOptions {
     secret: config.authSecret,
     // Stateless cookie sessions: any instance behind a load balancer can serve any request.
     session: { strategy: 'jwt', maxAge: 8 * 60 * 60 },
+    pages: { error: '/auth/error' },
     providers: [
       {
         id: 'oidc',

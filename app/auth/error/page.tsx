@@ -1,0 +1,38 @@
+import { firstParam, type SearchParams } from '../../search-params';
+import { getConfig } from '@/lib/config';
+
+export const dynamic = 'force-dynamic';
+
+// next-auth sends AccessDenied (our signIn callback refusing an account without an e-mail),
+// Configuration (the identity provider unreachable or misconfigured), Verification and Default here;
+// OAuth-flow errors go back to its sign-in page, which explains them itself.
+
+/** next-auth's error page (pages.error): what went wrong at sign-in, and what to do. */
+export default async function SignInErrorPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const error = firstParam((await searchParams).error);
+  const { oidc, supportContact } = getConfig();
+  const [title, what] =
+    error === 'AccessDenied'
+      ? ['Your account did not give us an e-mail address', `${oidc.displayName} signed you in but did not share your e-mail address, which links you to WebEx.`]
+      : error === 'Configuration'
+        ? ['Sign-in is not working right now', `We could not complete the sign-in with ${oidc.displayName}.`]
+        : ['Sign-in did not work', 'The sign-in was interrupted or could not be completed.'];
+  return (
+    <section className="card problem" role="alert">
+      <h1>{title}</h1>
+      <p>{what}</p>
+      <p>
+        <strong>What to do:</strong> try again; if it keeps happening, tell {supportContact}
+        {error ? ` (code ${error.slice(0, 40)})` : ''}.
+      </p>
+      <div className="actions">
+        <a className="button" href="/api/auth/signin?callbackUrl=%2F">
+          Sign in again
+        </a>
+        <a className="button secondary" href="/">
+          Back to the portal
+        </a>
+      </div>
+    </section>
+  );
+}
