@@ -93,14 +93,9 @@ export function getAuthOptions(): NextAuthOptions {
 /** The signed-in user for this request, or undefined. Call it in every page, route and action that needs one. */
 export async function getPortalUser(): Promise<PortalUser | undefined> {
   const session = await getServerSession(getAuthOptions());
-  const user = session?.user as Partial<PortalUser> | undefined;
-  if (!user?.email) return undefined;
-  return {
-    email: user.email,
-    name: user.name ?? user.email,
-    isAdmin: user.isAdmin === true,
-    ...(typeof user.mappingClaim === 'string' ? { mappingClaim: user.mappingClaim } : {}),
-  };
+  // The session callback above built this PortalUser; only an empty e-mail means "nobody".
+  const user = session?.user as PortalUser | undefined;
+  return user?.email ? user : undefined;
 }
 
 /**
