@@ -1,6 +1,5 @@
 import { defineConfig } from '@playwright/test';
-
-const APP_PORT = 3100;
+import { APP_ORIGIN, E2E_PORTS } from './e2e/ports';
 
 /** E2E in Debian's Chromium against the full stack (IdP + WebEx simulator + portal on SQLite). */
 export default defineConfig({
@@ -12,7 +11,7 @@ export default defineConfig({
   timeout: 60_000,
   reporter: [['list']],
   use: {
-    baseURL: `http://localhost:${APP_PORT}`,
+    baseURL: APP_ORIGIN,
     trace: 'retain-on-failure',
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -21,14 +20,14 @@ export default defineConfig({
   },
   webServer: {
     command: 'npx tsx e2e/servers/stack.ts',
-    url: `http://localhost:${APP_PORT}/api/health`,
+    url: `${APP_ORIGIN}/api/health`,
     timeout: 120_000,
     reuseExistingServer: false,
     stdout: 'pipe',
     env: {
-      APP_PORT: String(APP_PORT),
-      IDP_PORT: '4110',
-      WEBEX_SIM_PORT: '4120',
+      APP_PORT: String(E2E_PORTS.app),
+      IDP_PORT: String(E2E_PORTS.idp),
+      WEBEX_SIM_PORT: String(E2E_PORTS.sim),
       STACK_DATABASE_FILE: 'data/e2e.sqlite',
       WEBEX_TIMEOUT_MS: '2000',
       LOG_LEVEL: 'warn',

@@ -1,8 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
+import { APP_ORIGIN, SIM_ORIGIN as SIM } from './ports';
 import { signIn } from './sign-in';
-
-// Must match playwright.config.ts's webServer env.
-const SIM = 'http://127.0.0.1:4120';
 
 async function injectFault(page: Page, rule: Record<string, unknown>): Promise<void> {
   const res = await page.request.post(`${SIM}/__sim/faults`, { data: rule });
@@ -27,7 +25,7 @@ test('a linked employee joins WebEx and lands signed in as their own host accoun
   expect(location.origin + location.pathname).toBe(`${SIM}/acme/p.php`);
   expect(location.searchParams.get('AT')).toBe('LI');
   expect(location.searchParams.get('WID')).toBe('alice');
-  expect(location.searchParams.get('BU')).toBe('http://localhost:3100/webex/return');
+  expect(location.searchParams.get('BU')).toBe(`${APP_ORIGIN}/webex/return`);
 
   await expect(page.getByRole('heading', { name: 'Signed in to WebEx as alice' })).toBeVisible();
   expect(new URL(page.url()).origin).toBe(SIM);
@@ -39,7 +37,7 @@ test('an employee with no WebEx link sees whom to ask, and a forced launch expla
   await expect(page.getByText('the IT help desk (help@example.com)')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Join WebEx' })).toHaveCount(0);
 
-  const forced = await page.request.post('/launch', { headers: { Origin: 'http://localhost:3100' }, maxRedirects: 0 });
+  const forced = await page.request.post('/launch', { headers: { Origin: APP_ORIGIN }, maxRedirects: 0 });
   expect(forced.status()).toBe(303);
   await page.goto(forced.headers()['location'] ?? '/');
   await expect(page.getByRole('heading', { name: 'Your account is not linked to WebEx yet' })).toBeVisible();
@@ -100,9 +98,9 @@ test('launch refuses cross-origin posts and sends anonymous users to sign in', a
   const crossOrigin = await page.request.post('/launch', { headers: { Origin: 'https://evil.example' }, maxRedirects: 0 });
   expect(crossOrigin.status()).toBe(403);
 
-  const anonymous = await request.post('/launch', { headers: { Origin: 'http://localhost:3100' }, maxRedirects: 0 });
+  const anonymous = await request.post('/launch', { headers: { Origin: APP_ORIGIN }, maxRedirects: 0 });
   expect(anonymous.status()).toBe(303);
-  expect(anonymous.headers()['location']).toBe('http://localhost:3100/api/auth/signin?callbackUrl=%2F');
+  expect(anonymous.headers()['location']).toBe(`${APP_ORIGIN}/api/auth/signin?callbackUrl=%2F`);
 
   const get = await page.request.get('/launch', { maxRedirects: 0 });
   expect(get.status()).toBe(303);
