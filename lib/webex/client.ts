@@ -2,12 +2,19 @@ import type { SecurityContext } from './credentials';
 import { WebexError, toWebexError } from './errors';
 import { createHttpTransport, type Transport, type TransportResponse } from './transport';
 import {
+  buildAuthenticateUserRequest,
   buildGetLoginTicketRequest,
   buildGetSiteRequest,
+  buildGetUserRequest,
+  parseAuthenticateUserResponse,
   parseGetLoginTicketResponse,
   parseGetSiteResponse,
+  parseGetUserResponse,
+  type AuthenticateUserBody,
   type LoginTicket,
+  type SessionTicket,
   type SiteInfo,
+  type WebexUser,
 } from './xml-api';
 
 export interface WebexClientOptions {
@@ -27,6 +34,10 @@ export interface WebexClient {
   getLoginTicket(context: SecurityContext): Promise<LoginTicket>;
   /** GetSite, for the admin's connection check. */
   getSite(context: SecurityContext): Promise<SiteInfo>;
+  /** AuthenticateUser: a session ticket for the host named in the securityContext, proven by the body or a password. */
+  authenticateUser(context: SecurityContext, body: AuthenticateUserBody): Promise<SessionTicket>;
+  /** GetUser for the caller itself: proves a host's credential without asking for a login ticket. */
+  getUser(context: SecurityContext): Promise<WebexUser>;
 }
 
 async function readLimited(response: TransportResponse, limit: number): Promise<string> {
@@ -76,6 +87,12 @@ export function createWebexClient(options: WebexClientOptions): WebexClient {
     },
     async getSite(context) {
       return parseGetSiteResponse(await post(buildGetSiteRequest(context)));
+    },
+    async authenticateUser(context, body) {
+      return parseAuthenticateUserResponse(await post(buildAuthenticateUserRequest(context, body)));
+    },
+    async getUser(context) {
+      return parseGetUserResponse(await post(buildGetUserRequest(context, context.webExID)));
     },
   };
 }

@@ -68,9 +68,19 @@ const CODE_BY_EXCEPTION_ID: Readonly<Record<string, WebexErrorCode>> = {
   '030048': 'WEBEX_CREDENTIAL_EXPIRED',
 };
 
-/** Maps a FAILURE's exceptionID to a stable code. */
-export function codeForExceptionId(exceptionID: string | undefined): WebexErrorCode {
-  return (exceptionID && CODE_BY_EXCEPTION_ID[exceptionID.trim()]) || 'WEBEX_REFUSED';
+// The one FAILURE known only by its words: no source shows the exceptionID of an invalid Meetings
+// OAuth access token, and Splunk's add-on refreshes on this reason text (reference §4.3, [C10]).
+const INVALID_ACCESS_TOKEN_REASON = /\baccess token is invalid\b/i;
+
+/**
+ * Maps a FAILURE to a stable code: by exceptionID, with the reason text consulted only for the
+ * invalid-access-token answer, whose ID is undocumented.
+ */
+export function codeForExceptionId(exceptionID: string | undefined, reason?: string): WebexErrorCode {
+  const id = exceptionID?.trim();
+  if (id && Object.hasOwn(CODE_BY_EXCEPTION_ID, id)) return CODE_BY_EXCEPTION_ID[id] as WebexErrorCode;
+  if (reason !== undefined && INVALID_ACCESS_TOKEN_REASON.test(reason)) return 'WEBEX_CREDENTIAL_EXPIRED';
+  return 'WEBEX_REFUSED';
 }
 
 // undici puts the socket-level reason on `cause.code`.

@@ -1,7 +1,16 @@
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { WebexError } from './errors';
-import { buildGetLoginTicketRequest, buildGetSiteRequest, parseGetLoginTicketResponse, parseGetSiteResponse } from './xml-api';
+import {
+  buildAuthenticateUserRequest,
+  buildGetLoginTicketRequest,
+  buildGetSiteRequest,
+  buildGetUserRequest,
+  parseAuthenticateUserResponse,
+  parseGetLoginTicketResponse,
+  parseGetSiteResponse,
+  parseGetUserResponse,
+} from './xml-api';
 
 const readBack = (xml: string) => new XMLParser({ removeNSPrefix: true, ignoreAttributes: false, parseTagValue: false }).parse(xml);
 
@@ -136,5 +145,75 @@ describe('parseGetSiteResponse', () => {
 <serv:body><serv:bodyContent><ns1:siteInstance><ns1:metaData><ns1:siteName>acme</ns1:siteName></ns1:metaData>
 <ns1:supportAPI><ns1:autoLogin>false</ns1:autoLogin><ns1:xmlAPI>true</ns1:xmlAPI></ns1:supportAPI><ns1:samlSSO><ns1:enableSSO>true</ns1:enableSSO></ns1:samlSSO></ns1:siteInstance></serv:bodyContent></serv:body></serv:message>`;
     expect(parseGetSiteResponse(xml)).toMatchObject({ siteName: 'acme', autoLogin: false, ssoEnabled: true, gsbStatus: 'PRIMARY' });
+  });
+});
+
+function answer(body: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?><serv:message xmlns:serv="http://www.webex.com/schemas/2002/06/service" xmlns:use="http://www.webex.com/schemas/2002/06/service/user">
+<serv:header><serv:response><serv:result>SUCCESS</serv:result><serv:gsbStatus>PRIMARY</serv:gsbStatus></serv:response></serv:header>
+<serv:body><serv:bodyContent xsi:type="use:authenticateUserResponse" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">${body}</serv:bodyContent></serv:body></serv:message>`;
+}
+
+describe('buildAuthenticateUserRequest', () => {
+  it('puts no credential in the securityContext and the SAML Response in the body (reference §3.2, §6)', () => {
+    const xml = buildAuthenticateUserRequest({ siteName: 'acme', webExID: 'h' }, { protocol: 'SAML2.0', samlResponse: 'PHNhbWw+' });
+    const message = readBack(xml).message;
+    expect(message.header.securityContext).toEqual({ siteName: 'acme', webExID: 'h' });
+    expect(message.body.bodyContent).toEqual({ '@_type': 'java:com.webex.service.binding.user.AuthenticateUser', protocol: 'SAML2.0', samlResponse: 'PHNhbWw+' });
+  });
+
+  it('carries an access token in the body, or nothing when the password is in the header', () => {
+    const viaToken = readBack(buildAuthenticateUserRequest({ siteName: 'acme', webExID: 'h' }, { accessToken: 'a<b' })).message;
+    expect(viaToken.body.bodyContent.accessToken).toBe('a<b');
+    const viaPassword = readBack(buildAuthenticateUserRequest({ siteName: 'acme', webExID: 'h', password: 'pw' }, {})).message;
+    expect(viaPassword.header.securityContext.password).toBe('pw');
+    expect(Object.keys(viaPassword.body.bodyContent)).toEqual(['@_type']);
+  });
+
+  it('refuses control characters in the body, naming the field', () => {
+    expect(() => buildAuthenticateUserRequest({ siteName: 'acme', webExID: 'h' }, { accessToken: 'a\u0001' })).toThrow(/bodyContent\.accessToken/);
+  });
+});
+
+describe('buildGetUserRequest', () => {
+  it('asks for the given webExId in the body, as Cisco\'s OAuth sample does', () => {
+    const message = readBack(buildGetUserRequest({ siteName: 'acme', webExID: 'h', webExAccessToken: 't' }, 'h')).message;
+    expect(message.body.bodyContent).toEqual({ '@_type': 'java:com.webex.service.binding.user.GetUser', webExId: 'h' });
+  });
+});
+
+describe('parseAuthenticateUserResponse', () => {
+  it('reads sessionTicket, createTime (epoch ms) and timeToLive (seconds)', () => {
+    const xml = answer('<use:sessionTicket>AAABBB+/=</use:sessionTicket><use:createTime>1700000000000</use:createTime><use:timeToLive>5400</use:timeToLive>');
+    expect(parseAuthenticateUserResponse(xml)).toEqual({ sessionTicket: 'AAABBB+/=', createTime: 1700000000000, timeToLive: 5400 });
+  });
+
+  it('a missing or nonsensical lifetime is unknown, not zero or NaN', () => {
+    for (const ttl of ['', '<use:timeToLive>-5</use:timeToLive>', '<use:timeToLive>soon</use:timeToLive>', '<use:timeToLive>0</use:timeToLive>']) {
+      expect(parseAuthenticateUserResponse(answer(`<use:sessionTicket>s</use:sessionTicket>${ttl}`)).timeToLive).toBeUndefined();
+    }
+  });
+
+  it('SUCCESS without a session ticket → WEBEX_EMPTY_TICKET', () => {
+    expect(caught(() => parseAuthenticateUserResponse(answer('<use:timeToLive>5400</use:timeToLive>'))).code).toBe('WEBEX_EMPTY_TICKET');
+  });
+
+  it('030048 (the AS cannot make a session ticket) keeps its exceptionID', () => {
+    const err = caught(() => parseAuthenticateUserResponse(failure('030048', "Authentication Server can't generate a valid session ticket")));
+    expect(err).toMatchObject({ code: 'WEBEX_CREDENTIAL_EXPIRED', exceptionID: '030048' });
+  });
+});
+
+describe('parseGetUserResponse', () => {
+  it('reads the profile facts', () => {
+    const xml = answer('<use:firstName>Alice</use:firstName><use:lastName>Anders</use:lastName><use:webExId>alice</use:webExId><use:email>alice@example.com</use:email><use:active>ACTIVATED</use:active>');
+    expect(parseGetUserResponse(xml)).toEqual({ webExId: 'alice', email: 'alice@example.com', firstName: 'Alice', lastName: 'Anders', active: 'ACTIVATED' });
+  });
+});
+
+describe('the invalid access token answer', () => {
+  it('is known by its reason text only, because its exceptionID is undocumented', () => {
+    expect(caught(() => parseGetLoginTicketResponse(failure('999993', 'WebEx access token is invalid'))).code).toBe('WEBEX_CREDENTIAL_EXPIRED');
+    expect(caught(() => parseGetLoginTicketResponse(failure('999993', 'Something else'))).code).toBe('WEBEX_REFUSED');
   });
 });

@@ -6,6 +6,8 @@ const SERVICE_NS = 'http://www.webex.com/schemas/2002/06/service';
 const XSI_NS = 'http://www.w3.org/2001/XMLSchema-instance';
 const GET_LOGIN_TICKET_TYPE = 'java:com.webex.service.binding.user.GetLoginTicket';
 const GET_SITE_TYPE = 'java:com.webex.service.binding.site.GetSite';
+const AUTHENTICATE_USER_TYPE = 'java:com.webex.service.binding.user.AuthenticateUser';
+const GET_USER_TYPE = 'java:com.webex.service.binding.user.GetUser';
 
 // Characters XML 1.0 cannot carry at all, escaped or not.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
@@ -27,19 +29,24 @@ const parser = new XMLParser({
   htmlEntities: false,
 });
 
-function buildRequest(context: SecurityContext, bodyType: string): string {
-  for (const [field, value] of Object.entries(context)) {
+function assertXmlChars(scope: string, fields: Readonly<Record<string, string | undefined>>): void {
+  for (const [field, value] of Object.entries(fields)) {
     if (typeof value === 'string' && NOT_XML_CHAR.test(value)) {
-      throw new TypeError(`webex-sso: Bad usage. securityContext.${field} contains a control character that XML cannot carry`);
+      throw new TypeError(`webex-sso: Bad usage. ${scope}.${field} contains a control character that XML cannot carry`);
     }
   }
+}
+
+function buildRequest(context: SecurityContext, bodyType: string, body: Readonly<Record<string, string>> = {}): string {
+  assertXmlChars('securityContext', { ...context });
+  assertXmlChars('bodyContent', body);
   return builder.build({
     '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
     'serv:message': {
       '@_xmlns:serv': SERVICE_NS,
       '@_xmlns:xsi': XSI_NS,
       header: { securityContext: context },
-      body: { bodyContent: { '@_xsi:type': bodyType } },
+      body: { bodyContent: { '@_xsi:type': bodyType, ...body } },
     },
   }) as string;
 }
@@ -52,6 +59,22 @@ export function buildGetLoginTicketRequest(context: SecurityContext): string {
 /** Builds the GetSite request envelope (empty body). */
 export function buildGetSiteRequest(context: SecurityContext): string {
   return buildRequest(context, GET_SITE_TYPE);
+}
+
+/**
+ * What AuthenticateUser proves the host with (reference §3.2, §6): nothing in the body when the
+ * password rides in the securityContext, a Webex access token, or a Base64 SAML Response.
+ */
+export type AuthenticateUserBody = Record<string, never> | { accessToken: string } | { protocol: 'SAML2.0'; samlResponse: string };
+
+/** Builds AuthenticateUser: securityContext siteName + webExID (+ password when converting one), the proof in the body. */
+export function buildAuthenticateUserRequest(context: SecurityContext, body: AuthenticateUserBody): string {
+  return buildRequest(context, AUTHENTICATE_USER_TYPE, body);
+}
+
+/** Builds GetUser for one WebEx ID (Cisco's OAuth sample asks for the caller's own). */
+export function buildGetUserRequest(context: SecurityContext, webExId: string): string {
+  return buildRequest(context, GET_USER_TYPE, { webExId });
 }
 
 type XmlNode = Record<string, unknown>;
@@ -99,7 +122,7 @@ export function parseServiceResponse(raw: string): ServiceResult {
   if (result === 'FAILURE') {
     const exceptionID = text(child(response, 'exceptionID'));
     const reason = text(child(response, 'reason'));
-    throw new WebexError(codeForExceptionId(exceptionID), `WebEx refused the request: ${exceptionID ?? 'no exceptionID'} ${reason ?? ''}`.trim(), {
+    throw new WebexError(codeForExceptionId(exceptionID, reason), `WebEx refused the request: ${exceptionID ?? 'no exceptionID'} ${reason ?? ''}`.trim(), {
       exceptionID,
       reason,
     });
@@ -152,5 +175,51 @@ export function parseGetSiteResponse(raw: string): SiteInfo {
     ssoEnabled: flag(child(child(site, 'samlSSO'), 'enableSSO')),
     apiVersion: text(child(bodyContent, 'apiVersion')) ?? text(child(child(site, 'metaData'), 'apiVersion')),
     gsbStatus,
+  };
+}
+
+/** A session ticket from AuthenticateUser: it replaces the host's credential until it runs out. */
+export interface SessionTicket {
+  sessionTicket: string;
+  /** when WebEx made it, epoch ms on WebEx's clock */
+  createTime: number | undefined;
+  /** seconds from createTime; undefined when WebEx did not say (then it is used once, never cached) */
+  timeToLive: number | undefined;
+}
+
+function positiveInteger(node: unknown): number | undefined {
+  const value = text(node);
+  if (value === undefined || !/^\d{1,15}$/.test(value)) return undefined;
+  const n = Number(value);
+  return n > 0 ? n : undefined;
+}
+
+/** Parses an AuthenticateUser answer. */
+export function parseAuthenticateUserResponse(raw: string): SessionTicket {
+  const { bodyContent } = parseServiceResponse(raw);
+  const sessionTicket = text(child(bodyContent, 'sessionTicket'));
+  if (!sessionTicket) throw new WebexError('WEBEX_EMPTY_TICKET', 'WebEx reported SUCCESS but sent no session ticket');
+  return { sessionTicket, createTime: positiveInteger(child(bodyContent, 'createTime')), timeToLive: positiveInteger(child(bodyContent, 'timeToLive')) };
+}
+
+/** The few facts of a GetUser answer the admin's mapping test shows. */
+export interface WebexUser {
+  webExId: string | undefined;
+  email: string | undefined;
+  firstName: string | undefined;
+  lastName: string | undefined;
+  /** ACTIVATED / DEACTIVATED as WebEx spells it, when present */
+  active: string | undefined;
+}
+
+/** Parses a GetUser answer. */
+export function parseGetUserResponse(raw: string): WebexUser {
+  const { bodyContent } = parseServiceResponse(raw);
+  return {
+    webExId: text(child(bodyContent, 'webExId')),
+    email: text(child(bodyContent, 'email')),
+    firstName: text(child(bodyContent, 'firstName')),
+    lastName: text(child(bodyContent, 'lastName')),
+    active: text(child(bodyContent, 'active')),
   };
 }
