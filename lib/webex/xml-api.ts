@@ -29,7 +29,8 @@ const parser = new XMLParser({
   htmlEntities: false,
 });
 
-function assertXmlChars(scope: string, fields: Readonly<Record<string, string | undefined>>): void {
+/** Refuses values XML 1.0 cannot carry (control characters), naming the field: they would make the document invalid. */
+export function assertXmlChars(scope: string, fields: Readonly<Record<string, string | undefined>>): void {
   for (const [field, value] of Object.entries(fields)) {
     if (typeof value === 'string' && NOT_XML_CHAR.test(value)) {
       throw new TypeError(`webex-sso: Bad usage. ${scope}.${field} contains a control character that XML cannot carry`);

@@ -1,0 +1,3 @@
+export * from './assertion';
+export * from './keys';
+export * from './metadata';
