@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { faultRuleSchema, type FaultBoard } from './faults';
 import { methodNotAllowed, textAnswer, type HttpAnswer } from './http';
-import type { SimStats } from './types';
+import type { SimSecrets, SimStats } from './types';
 
 export const CONTROL_PREFIX = '/__sim/';
 
@@ -10,7 +10,7 @@ export function answerControlRequest(
   method: string,
   pathname: string,
   body: string,
-  deps: { faults: FaultBoard; stats: () => SimStats },
+  deps: { faults: FaultBoard; stats: () => SimStats; secrets: () => SimSecrets },
 ): HttpAnswer {
   if (pathname === '/__sim/faults') {
     if (method === 'POST') return injectFault(body, deps.faults);
@@ -23,6 +23,11 @@ export function answerControlRequest(
   if (pathname === '/__sim/stats') {
     if (method !== 'GET') return methodNotAllowed('GET');
     return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(deps.stats()) };
+  }
+  // Every ticket, token and code handed out, so tests can prove none leaked into the portal's logs, pages or database.
+  if (pathname === '/__sim/secrets') {
+    if (method !== 'GET') return methodNotAllowed('GET');
+    return { status: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body: JSON.stringify(deps.secrets()) };
   }
   return textAnswer(404, 'Not found');
 }

@@ -4,10 +4,15 @@ import type { XmlFailure } from './xml-answers';
 export const EXCEPTIONS = {
   /** Reference: a read-only admin got it; the simulator also answers it for an inactive user (assumption). */
   accessDenied: { exceptionID: '000001', reason: 'Access denied, additional privileges are required' },
-  /** Reference: Moodle's comment "No user found"; the real reason text was not seen. */
-  noUser: { exceptionID: '030001', reason: 'No user found' },
+  /** Unknown IDs get this too: BadWebIDorPassword covers "no account" [reference §4.3, §5.3]. */
   incorrectPassword: { exceptionID: '030002', reason: 'Incorrect user or password' },
   invalidSessionTicket: { exceptionID: '030047', reason: 'Not a valid session ticket' },
+  /** AuthenticateUser refused the proof; subError AS0001 as in the recorded answer [reference §4.3, C4, D14]. */
+  noSessionTicket: {
+    exceptionID: '030048',
+    reason: "Authentication Server can't generate a valid session ticket",
+    subErrors: [{ exceptionID: 'AS0001', reason: 'authentication service error' }],
+  },
 
   // The reference has no exceptionID for these; the 99999x IDs are the simulator's own choice,
   // picked so they cannot be mistaken for a documented WebEx code.
@@ -18,15 +23,16 @@ export const EXCEPTIONS = {
   unknownSite: { exceptionID: '999992', reason: 'Site name is not valid' },
 } as const satisfies Record<string, XmlFailure>;
 
-const REASONS_BY_ID: Record<string, string> = {
-  ...Object.fromEntries(Object.values(EXCEPTIONS).map(({ exceptionID, reason }) => [exceptionID, reason])),
-  '000015': 'Sorry, no record found',
-  '000035': 'ASService not responding',
-  '030048': "Authentication Server can't generate a valid session ticket",
-  '060001': 'Corresponding Meeting not found',
-};
+const KNOWN_FAILURES: ReadonlyMap<string, XmlFailure> = new Map([
+  ...Object.values(EXCEPTIONS).map((failure): [string, XmlFailure] => [failure.exceptionID, failure]),
+  ['000015', { exceptionID: '000015', reason: 'Sorry, no record found' }],
+  ['000035', { exceptionID: '000035', reason: 'ASService not responding' }],
+  ['030001', { exceptionID: '030001', reason: 'No user found' }],
+  ['060001', { exceptionID: '060001', reason: 'Corresponding Meeting not found' }],
+]);
 
-/** The reason WebEx gives for a known exceptionID, for `failure` faults injected without one. */
-export function reasonFor(exceptionID: string): string {
-  return REASONS_BY_ID[exceptionID] ?? 'Simulated failure';
+/** The FAILURE WebEx gives for an exceptionID (its reason and subErrors), for `failure` faults. */
+export function failureFor(exceptionID: string, reason?: string): XmlFailure {
+  const known = KNOWN_FAILURES.get(exceptionID);
+  return { ...known, exceptionID, reason: reason ?? known?.reason ?? 'Simulated failure' };
 }

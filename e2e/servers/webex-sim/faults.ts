@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FaultRule, SimFault } from './types';
+import type { FaultRule, SimFault, XmlCall } from './types';
 
 const faultSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('latency'), ms: z.number().int().min(0).max(600_000) }),
@@ -16,11 +16,16 @@ const faultSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('backup') }),
   z.strictObject({ kind: z.literal('auto-login-disabled') }),
   z.strictObject({ kind: z.literal('url-failure'), rs: z.string().min(1).max(100) }),
+  z.strictObject({ kind: z.literal('session-ticket-expired') }),
+  z.strictObject({ kind: z.literal('access-token-expired') }),
+  z.strictObject({ kind: z.literal('refresh-revoked') }),
+  z.strictObject({ kind: z.literal('token-endpoint-down') }),
 ]);
 
 export const faultRuleSchema = z.strictObject({
   fault: faultSchema,
   webExID: z.string().min(1).optional(),
+  call: z.enum(['GetLoginTicket', 'GetSite', 'AuthenticateUser', 'GetUser']).optional(),
   times: z.number().int().positive().optional(),
 });
 
@@ -30,14 +35,17 @@ true satisfies (ParsedRule extends FaultRule ? (FaultRule extends ParsedRule ? t
 
 /** Which simulated service a request went to; a fault only applies to requests of its own service. */
 export type FaultTarget =
-  | { api: 'xml'; webExID?: string; isGetLoginTicket: boolean }
-  | { api: 'url-login'; webExID?: string };
+  | { api: 'xml'; webExID?: string; call?: XmlCall; credential?: 'password' | 'sessionTicket' | 'webExAccessToken' }
+  | { api: 'url-login'; webExID?: string }
+  | { api: 'oauth-token'; grantType: string; webExID?: string };
 
 export interface FaultBoard {
   inject(rule: FaultRule): void;
   clear(): void;
   /** The earliest injected rule that matches the request, counted as used; undefined when none. */
   take(target: FaultTarget): SimFault | undefined;
+  /** Whether a rule of this kind is waiting, without using it (GetSite reports site switches this way). */
+  has(kind: SimFault['kind']): boolean;
 }
 
 export function parseFaultRule(input: unknown): FaultRule {
@@ -59,6 +67,9 @@ export function createFaultBoard(): FaultBoard {
     clear() {
       rules = [];
     },
+    has(kind) {
+      return rules.some(({ rule }) => rule.fault.kind === kind);
+    },
     take(target) {
       const entry = rules.find(({ rule }) => appliesTo(rule, target));
       if (!entry) return undefined;
@@ -70,10 +81,28 @@ export function createFaultBoard(): FaultBoard {
 }
 
 function appliesTo(rule: FaultRule, target: FaultTarget): boolean {
-  if (rule.webExID !== undefined && rule.webExID !== target.webExID) return false;
+  if (rule.webExID !== undefined && rule.webExID.toLowerCase() !== target.webExID?.toLowerCase()) return false;
   const kind = rule.fault.kind;
-  if (kind === 'auto-login-disabled' || kind === 'url-failure') return target.api === 'url-login';
-  if (target.api !== 'xml') return false;
-  // An empty ticket only makes sense as a GetLoginTicket answer.
-  return kind === 'empty-ticket' ? target.isGetLoginTicket : true;
+  switch (kind) {
+    case 'auto-login-disabled':
+    case 'url-failure':
+      return target.api === 'url-login';
+    case 'token-endpoint-down':
+      return target.api === 'oauth-token';
+    case 'refresh-revoked':
+      return target.api === 'oauth-token' && target.grantType === 'refresh_token';
+    case 'session-ticket-expired':
+      return target.api === 'xml' && target.credential === 'sessionTicket' && callMatches(rule, target.call);
+    case 'access-token-expired':
+      return target.api === 'xml' && target.credential === 'webExAccessToken' && callMatches(rule, target.call);
+    case 'empty-ticket':
+      // An empty ticket only makes sense as a GetLoginTicket answer.
+      return target.api === 'xml' && target.call === 'GetLoginTicket';
+    default:
+      return target.api === 'xml' && callMatches(rule, target.call);
+  }
+}
+
+function callMatches(rule: FaultRule, call: XmlCall | undefined): boolean {
+  return rule.call === undefined || rule.call === call;
 }

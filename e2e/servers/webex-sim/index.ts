@@ -9,38 +9,93 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createBrowserSessions } from './browser-session';
 import { createFaultBoard } from './faults';
+import { createOAuthServer } from './oauth';
 import { createRequestHandler } from './router';
+import { createSamlVerifier } from './saml';
+import { createSessionTicketStore } from './session-tickets';
 import { createTicketStore, generateRandomTicket } from './tickets';
 import type { SimOptions, SimStats, WebexSimulator } from './types';
 import { createUserDirectory } from './users';
 
-export type { FaultRule, SimFault, SimOptions, SimStats, SimUser, WebexSimulator } from './types';
+export type { FaultRule, SimFault, SimOAuthClient, SimOptions, SimSecrets, SimStats, SimUser, WebexSimulator, XmlCall } from './types';
+export type { SamlTrust } from './saml';
 export { SESSION_COOKIE_NAME } from './browser-session';
+export { OAUTH_PATHS } from './oauth';
 
 const DEFAULT_HOST = '127.0.0.1';
 /** No lifetime is published for login tickets [reference §5.6]; five minutes keeps tests honest about "use it now". */
 const DEFAULT_TICKET_TTL_MS = 300_000;
+/** The reference's AuthenticateUser sample says timeToLive 5400 [§6]. */
+const DEFAULT_SESSION_TICKET_TTL_SECONDS = 5400;
+/** Simulator's choice (unverified): an hour for access tokens, 60 days for refresh tokens. */
+const DEFAULT_ACCESS_TOKEN_TTL_SECONDS = 3600;
+const DEFAULT_REFRESH_TOKEN_TTL_SECONDS = 60 * 24 * 60 * 60;
 
 export async function startWebexSimulator(options: SimOptions): Promise<WebexSimulator> {
   assertValidOptions(options);
   const now = options.now ?? Date.now;
-  const stats: SimStats = { ticketsIssued: 0, logins: 0, failedLogins: 0, xmlRequests: 0 };
-  const site = { siteName: options.siteName, autoLogin: options.autoLogin ?? true, enableSSO: options.enableSSO ?? false };
+  const stats: SimStats = {
+    ticketsIssued: 0,
+    logins: 0,
+    failedLogins: 0,
+    xmlRequests: 0,
+    sessionTicketsIssued: 0,
+    authorizationCodeGrants: 0,
+    refreshTokenGrants: 0,
+    refreshTokenReuses: 0,
+  };
+  const site = { siteName: options.siteName, autoLogin: options.autoLogin ?? true, enableSSO: options.enableSSO ?? options.saml !== undefined };
   const faults = createFaultBoard();
+  const users = createUserDirectory(options.users);
   const timers = new Set<NodeJS.Timeout>();
   let origin = '';
 
+  const issuedLoginTickets: string[] = [];
+  const generateTicket = options.generateTicket ?? generateRandomTicket;
+  const tickets = createTicketStore({
+    ttlMs: options.ticketTtlMs ?? DEFAULT_TICKET_TTL_MS,
+    now,
+    generate: () => {
+      const ticket = generateTicket();
+      issuedLoginTickets.push(ticket);
+      return ticket;
+    },
+    onIssue: () => {
+      stats.ticketsIssued += 1;
+    },
+  });
+  const sessionTickets = createSessionTicketStore({
+    ttlSeconds: options.sessionTicketTtlSeconds ?? DEFAULT_SESSION_TICKET_TTL_SECONDS,
+    now,
+    onIssue: () => {
+      stats.sessionTicketsIssued += 1;
+    },
+  });
+  const oauth =
+    options.oauth &&
+    createOAuthServer({
+      clients: options.oauth.clients,
+      accessTokenTtlSeconds: options.oauth.accessTokenTtlSeconds ?? DEFAULT_ACCESS_TOKEN_TTL_SECONDS,
+      refreshTokenTtlSeconds: options.oauth.refreshTokenTtlSeconds ?? DEFAULT_REFRESH_TOKEN_TTL_SECONDS,
+      users,
+      faults,
+      stats,
+      now,
+    });
+  const secrets = () => ({
+    loginTickets: [...issuedLoginTickets],
+    sessionTickets: sessionTickets.issued(),
+    ...(oauth?.secrets() ?? { accessTokens: [], refreshTokens: [], authorizationCodes: [] }),
+  });
+
   const handleRequest = createRequestHandler({
     site,
-    users: createUserDirectory(options.users),
-    tickets: createTicketStore({
-      ttlMs: options.ticketTtlMs ?? DEFAULT_TICKET_TTL_MS,
-      now,
-      generate: options.generateTicket ?? generateRandomTicket,
-      onIssue: () => {
-        stats.ticketsIssued += 1;
-      },
-    }),
+    users,
+    tickets,
+    sessionTickets,
+    saml: options.saml && createSamlVerifier(options.saml, now),
+    oauth,
+    secrets,
     faults,
     sessions: createBrowserSessions(options.sessionPassword ?? randomBytes(32).toString('base64url')),
     stats,
@@ -67,6 +122,7 @@ export async function startWebexSimulator(options: SimOptions): Promise<WebexSim
     inject: (rule) => faults.inject(rule),
     clearFaults: () => faults.clear(),
     stats: () => ({ ...stats }),
+    secrets,
     close() {
       closing ??= new Promise((resolve) => {
         // Delayed answers are dropped and hanging or keep-alive sockets destroyed, so close never waits on a client.
@@ -86,6 +142,12 @@ function assertValidOptions(options: SimOptions): void {
   }
   if (options.ticketTtlMs !== undefined && !(Number.isFinite(options.ticketTtlMs) && options.ticketTtlMs > 0)) {
     throw new Error('webex-sim: Bad usage. ticketTtlMs must be a positive number of milliseconds.');
+  }
+  if (options.sessionTicketTtlSeconds !== undefined && !(Number.isInteger(options.sessionTicketTtlSeconds) && options.sessionTicketTtlSeconds > 0)) {
+    throw new Error('webex-sim: Bad usage. sessionTicketTtlSeconds must be a positive integer.');
+  }
+  if (options.saml && options.saml.certificates.length === 0) {
+    throw new Error('webex-sim: Bad usage. saml.certificates must hold at least one PEM certificate.');
   }
   if (options.port !== undefined && !(Number.isInteger(options.port) && options.port >= 0 && options.port <= 65535)) {
     throw new Error('webex-sim: Bad usage. port must be an integer from 0 to 65535 (0 = any free port).');

@@ -12,8 +12,11 @@ import {
   type HttpAnswer,
 } from './http';
 import { dashboardPath, myWebexPath, pPhpPath, renderLandingPage } from './landing';
+import { OAUTH_PATHS, type OAuthServer } from './oauth';
+import type { SamlVerifier } from './saml';
+import type { SessionTicketStore } from './session-tickets';
 import type { TicketStore } from './tickets';
-import type { SimStats } from './types';
+import type { SimSecrets, SimStats } from './types';
 import { answerUrlApiRequest } from './url-api';
 import type { UserDirectory } from './users';
 import { answerXmlRequest } from './xml-api';
@@ -24,9 +27,13 @@ export interface RouterDeps {
   site: { siteName: string; autoLogin: boolean; enableSSO: boolean };
   users: UserDirectory;
   tickets: TicketStore;
+  sessionTickets: SessionTicketStore;
+  saml: SamlVerifier | undefined;
+  oauth: OAuthServer | undefined;
   faults: FaultBoard;
   sessions: BrowserSessions;
   stats: SimStats;
+  secrets: () => SimSecrets;
   /** the simulator's own origin, known once it listens */
   origin: () => string;
   /** a timer the simulator cancels when it closes */
@@ -81,19 +88,31 @@ export function createRequestHandler(deps: RouterDeps) {
       return outcome.answer;
     }
 
+    if (deps.oauth && (pathname === OAUTH_PATHS.authorize || pathname === OAUTH_PATHS.token || pathname === OAUTH_PATHS.revoke)) {
+      const query = new URL(req.url ?? '/', 'http://webex-sim.invalid').searchParams;
+      const body = method === 'POST' ? await readBody(req) : '';
+      context.note = `oauth ${pathname.split('/').at(-1) ?? ''}`;
+      return deps.oauth.answer(method, pathname, query, body, req.headers.authorization);
+    }
+
     if (pathname === pPhpPath(siteName)) {
       if (method !== 'GET' && method !== 'POST') return methodNotAllowed('GET, POST');
       const params = new URLSearchParams(new URL(req.url ?? '/', 'http://webex-sim.invalid').search);
+      const passwordInQuery = params.has('PW');
+      let passwordPosted = false;
       if (method === 'POST') {
-        for (const [name, value] of new URLSearchParams(await readBody(req))) params.set(name, value);
+        const form = new URLSearchParams(await readBody(req));
+        passwordPosted = form.has('PW') && !passwordInQuery;
+        for (const [name, value] of form) params.set(name, value);
       }
       const origin = requestOrigin(req, deps.origin());
       const outcome = await answerUrlApiRequest(
-        { params, origin, siteOrigins: [deps.origin(), origin], signedInAs: await deps.sessions.signedInAs(req) },
+        { params, passwordPosted, origin, siteOrigins: [deps.origin(), origin], signedInAs: await deps.sessions.signedInAs(req) },
         {
           siteName,
           autoLogin: deps.site.autoLogin,
           tickets: deps.tickets,
+          users: deps.users,
           faults: deps.faults,
           sessions: deps.sessions,
           onLogin: (succeeded) => {
@@ -114,7 +133,7 @@ export function createRequestHandler(deps: RouterDeps) {
 
     if (pathname.startsWith(CONTROL_PREFIX)) {
       const body = method === 'POST' ? await readBody(req) : '';
-      return answerControlRequest(method, pathname, body, { faults: deps.faults, stats: () => ({ ...deps.stats }) });
+      return answerControlRequest(method, pathname, body, { faults: deps.faults, stats: () => ({ ...deps.stats }), secrets: deps.secrets });
     }
 
     return textAnswer(404, 'Not found');

@@ -1,18 +1,28 @@
+import type { SamlTrust } from './saml';
+
 /**
  * The simulator's public surface. `index.ts` re-exports everything here; other code imports
  * from `e2e/servers/webex-sim` and never from the internal modules.
  */
 
 export interface SimUser {
+  /** matched without regard to case, as WebEx IDs are */
   webExID: string;
   email?: string;
+  /** none for a host of an SSO site, who signs in only through SAML or OAuth */
   password?: string;
-  /** a static session ticket (as AuthenticateUser would have returned) the host may use instead of a password */
-  sessionTicket?: string;
-  /** a static Webex Meetings OAuth access token the host may use instead of a password */
-  webExAccessToken?: string;
+  firstName?: string;
+  lastName?: string;
   /** default true */
   active?: boolean;
+}
+
+/** An OAuth integration registered at the simulated site (a Webex Meetings OAuth client). */
+export interface SimOAuthClient {
+  clientId: string;
+  clientSecret: string;
+  /** exact match, as an authorization server must */
+  redirectUris: string[];
 }
 
 export interface SimOptions {
@@ -26,8 +36,20 @@ export interface SimOptions {
   ticketTtlMs?: number;
   /** default true: the site's supportAPI/autoLogin (URL API login and logout) */
   autoLogin?: boolean;
-  /** default false: the site's samlSSO/enableSSO as GetSite reports it */
+  /** default false, or true when `saml` is given: the site's samlSSO/enableSSO as GetSite reports it */
   enableSSO?: boolean;
+  /** the site's SSO configuration: whom AuthenticateUser trusts for SAML assertions */
+  saml?: SamlTrust;
+  /** the Meetings OAuth authorization server (/v1/oauth2/*) and its clients */
+  oauth?: {
+    clients: SimOAuthClient[];
+    /** default 3600 */
+    accessTokenTtlSeconds?: number;
+    /** default 60 days */
+    refreshTokenTtlSeconds?: number;
+  };
+  /** AuthenticateUser's timeToLive; default 5400, the reference's sample */
+  sessionTicketTtlSeconds?: number;
   /** iron-session password for the simulator's own cookie, >= 32 characters; default a random one */
   sessionPassword?: string;
   /** clock in epoch ms, for ticket-expiry tests; default Date.now */
@@ -58,15 +80,27 @@ export type SimFault =
   /** URL API p.php?AT=LI fails with RS=AutoLoginDisabled */
   | { kind: 'auto-login-disabled' }
   /** URL API p.php?AT=LI fails with that RS */
-  | { kind: 'url-failure'; rs: string };
+  | { kind: 'url-failure'; rs: string }
+  /** the next XML request carrying one of the host's session tickets finds them all expired (030047) */
+  | { kind: 'session-ticket-expired' }
+  /** the next XML request carrying one of the host's access tokens finds them all expired */
+  | { kind: 'access-token-expired' }
+  /** the next refresh of one of the host's OAuth grants finds the grant revoked (invalid_grant) */
+  | { kind: 'refresh-revoked' }
+  /** the OAuth token endpoint answers 503 */
+  | { kind: 'token-endpoint-down' };
 
 export interface FaultRule {
   fault: SimFault;
-  /** only requests for this WebEx ID (the XML securityContext's webExID, or p.php's WID) */
+  /** only requests for this WebEx ID (the XML securityContext's webExID, or p.php's WID), any case */
   webExID?: string;
+  /** only XML API requests of this call */
+  call?: XmlCall;
   /** apply to the next N matching requests; default: until cleared */
   times?: number;
 }
+
+export type XmlCall = 'GetLoginTicket' | 'GetSite' | 'AuthenticateUser' | 'GetUser';
 
 export interface SimStats {
   /** new tickets generated (returning a host's still-current ticket again does not count) */
@@ -77,6 +111,22 @@ export interface SimStats {
   failedLogins: number;
   /** requests that reached POST /WBXService/XMLService, faulted ones included */
   xmlRequests: number;
+  /** session tickets AuthenticateUser issued */
+  sessionTicketsIssued: number;
+  /** token endpoint grants that issued tokens, by grant type */
+  authorizationCodeGrants: number;
+  refreshTokenGrants: number;
+  /** refresh tokens presented again after rotation (each revokes its grant) */
+  refreshTokenReuses: number;
+}
+
+/** Every secret the simulator handed out, for tests that prove none of them leaked on the portal's side. */
+export interface SimSecrets {
+  loginTickets: string[];
+  sessionTickets: string[];
+  accessTokens: string[];
+  refreshTokens: string[];
+  authorizationCodes: string[];
 }
 
 export interface WebexSimulator {
@@ -86,6 +136,7 @@ export interface WebexSimulator {
   inject(rule: FaultRule): void;
   clearFaults(): void;
   stats(): SimStats;
+  secrets(): SimSecrets;
   /** stops listening and destroys every open socket, hanging ones included */
   close(): Promise<void>;
 }

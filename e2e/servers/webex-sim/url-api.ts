@@ -5,11 +5,13 @@ import { escapeHtml, renderPage, renderRedirectPage } from './html';
 import { htmlAnswer, textAnswer, type HttpAnswer } from './http';
 import { dashboardPath, myWebexPath } from './landing';
 import type { TicketStore } from './tickets';
+import { checkPassword, type UserDirectory } from './users';
 
 export interface UrlApiDeps {
   siteName: string;
   autoLogin: boolean;
   tickets: TicketStore;
+  users: UserDirectory;
   faults: FaultBoard;
   sessions: BrowserSessions;
   onLogin(succeeded: boolean): void;
@@ -18,6 +20,8 @@ export interface UrlApiDeps {
 export interface UrlApiRequest {
   /** GET query, or a POST's form body laid over its query */
   params: URLSearchParams;
+  /** whether a password came in a POST body, the only way WebEx takes one since 2016 [reference §5.1, D13] */
+  passwordPosted: boolean;
   /** the origins that count as "this site" for MU: the simulator's own and the one the browser used */
   siteOrigins: readonly string[];
   /** where the browser reached us; sim-internal redirects stay on it so the cookie travels */
@@ -44,27 +48,36 @@ export async function answerUrlApiRequest(request: UrlApiRequest, deps: UrlApiDe
 }
 
 async function logIn(request: UrlApiRequest, deps: UrlApiDeps): Promise<UrlApiOutcome> {
-  const webExID = nonEmpty(request.params.get('WID'));
+  const wid = nonEmpty(request.params.get('WID'));
   const ticket = nonEmpty(request.params.get('TK'));
+  const password = nonEmpty(request.params.get('PW'));
   const backUrl = parseBackUrl(request.params.get('BU'));
   const fail = (rs: string): UrlApiOutcome => {
     deps.onLogin(false);
     return { answer: failureAnswer('LI', rs, backUrl), note: `LI FAIL ${rs}` };
   };
 
-  const fault = deps.faults.take({ api: 'url-login', webExID });
+  const fault = deps.faults.take({ api: 'url-login', webExID: wid });
   if (fault?.kind === 'url-failure') return fail(fault.rs);
   // Site-level refusals come first and leave the ticket unused.
   if (!deps.autoLogin || fault?.kind === 'auto-login-disabled') return fail('AutoLoginDisabled');
-  // Simulator assumption: the reference names no RS for a missing WID or TK.
-  if (!webExID || !ticket) return fail('InvalidTicket');
-  if (request.signedInAs !== undefined && request.signedInAs !== webExID) return fail('AlreadyLogon');
-  if (!deps.tickets.redeem(webExID, ticket)) return fail('InvalidTicket');
+  // Any open WebEx session in this browser, whoever holds it, stops a login [reference §5.3, D7];
+  // the ticket stays unused (and usable) — the portal must not leave it lying in a URL.
+  if (request.signedInAs !== undefined) return fail('AlreadyLogon');
+  // Simulator assumption: the reference names no RS for a missing WID or TK/PW.
+  const user = wid ? deps.users.find({ webExID: wid }) : undefined;
+  if (password !== undefined) {
+    // Simulator's choice (unverified RS): a password in a query string is refused, as WebEx has since 2016.
+    if (!request.passwordPosted) return fail('AccessDenied');
+    if (ticket !== undefined || checkPassword(user, password) || !user) return fail('BadWebIDorPassword');
+  } else if (!user || !ticket || !deps.tickets.redeem(user.webExID, ticket)) {
+    return fail('InvalidTicket');
+  }
 
   deps.onLogin(true);
   return {
-    answer: htmlAnswer(200, renderRedirectPage(successTarget(request, webExID, backUrl, deps.siteName))),
-    setCookie: await deps.sessions.signInCookie(webExID),
+    answer: htmlAnswer(200, renderRedirectPage(successTarget(request, user.webExID, backUrl, deps.siteName))),
+    setCookie: await deps.sessions.signInCookie(user.webExID),
     note: 'LI SUCCESS',
   };
 }

@@ -1,25 +1,27 @@
-import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLValidator } from 'fast-xml-parser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWebexSimulator, type SimOptions, type SimUser, type WebexSimulator } from './index';
+import {
+  aliceByPassword,
+  answerParser,
+  BACK_URL,
+  buildRequest,
+  callXml,
+  createBrowser,
+  expectFailure,
+  GET_SITE,
+  heading,
+  loginUrl,
+  NS,
+  postXml,
+  scriptRedirectTarget,
+  sessionTicketFor,
+  SITE,
+  ticketFor,
+  type Tree,
+} from './test-client';
 
-const SITE = 'acme';
-const NS = {
-  serv: 'http://www.webex.com/schemas/2002/06/service',
-  com: 'http://www.webex.com/schemas/2002/06/common',
-  use: 'http://www.webex.com/schemas/2002/06/service/user',
-  site: 'http://www.webex.com/schemas/2002/06/service/site',
-  xsi: 'http://www.w3.org/2001/XMLSchema-instance',
-};
-const GET_LOGIN_TICKET = 'java:com.webex.service.binding.user.GetLoginTicket';
-const GET_SITE = 'java:com.webex.service.binding.site.GetSite';
-
-const ALICE: SimUser = {
-  webExID: 'alice',
-  email: 'alice@example.com',
-  password: 'Alice-WebEx-1',
-  sessionTicket: 'alice-session-ticket',
-  webExAccessToken: 'alice-access-token',
-};
+const ALICE: SimUser = { webExID: 'alice', email: 'alice@example.com', password: 'Alice-WebEx-1', firstName: 'Alice', lastName: 'Anders' };
 const BOB: SimUser = { webExID: 'bob', email: 'bob@example.com', password: '007' };
 const CAROL: SimUser = { webExID: 'carol', password: 'Carol-WebEx-1', active: false };
 const SPACEY: SimUser = { webExID: 'spacey', password: ' padded secret ' };
@@ -34,114 +36,6 @@ async function startSim(overrides: Partial<SimOptions> = {}): Promise<WebexSimul
   running.push(sim);
   return sim;
 }
-
-// ---------- XML API helpers ----------
-
-interface ContextFields {
-  siteName?: string;
-  webExID?: string;
-  email?: string;
-  password?: string;
-  sessionTicket?: string;
-  webExAccessToken?: string;
-}
-
-const requestBuilder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_' });
-
-/** A request the way Cisco's samples write it: prefixed root, unprefixed header/body. */
-function buildRequest(context: ContextFields, type = GET_LOGIN_TICKET): string {
-  return requestBuilder.build({
-    '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
-    'serv:message': {
-      '@_xmlns:serv': NS.serv,
-      '@_xmlns:xsi': NS.xsi,
-      header: { securityContext: { siteName: SITE, ...context } },
-      body: { bodyContent: { '@_xsi:type': type } },
-    },
-  });
-}
-
-const aliceByPassword = { webExID: 'alice', password: 'Alice-WebEx-1' };
-
-/** Parses answers keeping prefixes, so the tests check WebEx's exact `serv:`/`use:` spelling. */
-const answerParser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', parseTagValue: false });
-
-type Tree = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- parsed XML is untyped; tests index it freely
-
-async function postXml(sim: WebexSimulator, body: string, contentType = 'application/xml', signal?: AbortSignal) {
-  const response = await fetch(`${sim.url}/WBXService/XMLService`, {
-    method: 'POST',
-    headers: { 'content-type': contentType },
-    body,
-    signal,
-  });
-  const text = await response.text();
-  return { status: response.status, contentType: response.headers.get('content-type'), text };
-}
-
-async function callXml(sim: WebexSimulator, context: ContextFields, type = GET_LOGIN_TICKET) {
-  const answer = await postXml(sim, buildRequest(context, type));
-  const tree: Tree = answerParser.parse(answer.text);
-  const message: Tree = tree['serv:message'];
-  const response: Tree = message['serv:header']['serv:response'];
-  return { ...answer, message, response, bodyContent: message['serv:body']['serv:bodyContent'] as Tree | string };
-}
-
-async function ticketFor(sim: WebexSimulator, context: ContextFields = aliceByPassword): Promise<string> {
-  const answer = await callXml(sim, context);
-  expect(answer.response['serv:result']).toBe('SUCCESS');
-  return (answer.bodyContent as Tree)['use:ticket'];
-}
-
-function expectFailure(answer: Awaited<ReturnType<typeof callXml>>, exceptionID: string, reason?: string) {
-  expect(answer.status).toBe(200);
-  expect(answer.response['serv:result']).toBe('FAILURE');
-  expect(answer.response['serv:exceptionID']).toBe(exceptionID);
-  expect(answer.response['serv:gsbStatus']).toBe('PRIMARY');
-  if (reason) expect(answer.response['serv:reason']).toBe(reason);
-  expect(answer.bodyContent).toBe('');
-  expect(answer.text).toContain('<serv:bodyContent/>');
-}
-
-// ---------- Browser helpers (cookie jar + p.php's script redirect) ----------
-
-function createBrowser() {
-  const jar = new Map<string, string>();
-  return {
-    cookies: jar,
-    async open(url: string, init: RequestInit = {}) {
-      const cookie = [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
-      const response = await fetch(url, { ...init, headers: { ...init.headers, ...(cookie ? { cookie } : {}) } });
-      const setCookies = response.headers.getSetCookie();
-      for (const header of setCookies) {
-        const [pair = ''] = header.split(';');
-        const name = pair.slice(0, pair.indexOf('='));
-        if (/;\s*Max-Age=0/i.test(header)) jar.delete(name);
-        else jar.set(name, pair.slice(pair.indexOf('=') + 1));
-      }
-      return { response, html: await response.text(), setCookies };
-    },
-  };
-}
-
-/** Where p.php's page sends the browser: the target of `location.href="…"`. */
-function scriptRedirectTarget(html: string): string {
-  const match = /location\.href=("(?:[^"\\]|\\.)*")/.exec(html);
-  if (!match?.[1]) throw new Error(`no location.href in page: ${html}`);
-  return JSON.parse(match[1]) as string;
-}
-
-function heading(html: string): string | undefined {
-  return /<h1>(.*?)<\/h1>/.exec(html)?.[1];
-}
-
-function loginUrl(sim: WebexSimulator, params: Record<string, string>): string {
-  const url = new URL(`/${SITE}/p.php`, sim.url);
-  url.search = new URLSearchParams({ AT: 'LI', ...params }).toString();
-  return url.href;
-}
-
-const BACK_URL = 'http://portal.example/webex/back?flow=42';
 
 // ---------- Tests ----------
 
@@ -164,10 +58,16 @@ describe('XML API: GetLoginTicket', () => {
     expect(body['use:apiVersion']).toBe('WebEx XML API V10.0.0');
   });
 
-  it('accepts a sessionTicket or a webExAccessToken instead of the password', async () => {
+  it('accepts a session ticket from AuthenticateUser instead of the password, for its own host only', async () => {
     const sim = await startSim();
-    await ticketFor(sim, { webExID: 'alice', sessionTicket: 'alice-session-ticket' });
-    await ticketFor(sim, { webExID: 'alice', webExAccessToken: 'alice-access-token' });
+    const sessionTicket = await sessionTicketFor(sim);
+    await ticketFor(sim, { webExID: 'alice', sessionTicket });
+    expectFailure(await callXml(sim, { webExID: 'bob', sessionTicket }), '030047');
+  });
+
+  it('matches WebEx IDs without regard to case', async () => {
+    const sim = await startSim();
+    expect(await ticketFor(sim, { webExID: 'ALICE', password: 'Alice-WebEx-1' })).toBe(await ticketFor(sim));
   });
 
   it('identifies the host by email when no webExID is given', async () => {
@@ -184,9 +84,12 @@ describe('XML API: GetLoginTicket', () => {
     expectFailure(await callXml(sim, { webExID: 'spacey', password: 'padded secret' }), '030002');
   });
 
-  it('answers FAILURE 030001 with HTTP 200 for an unknown user', async () => {
+  it('answers an unknown user exactly as a wrong password: FAILURE 030002 with HTTP 200', async () => {
     const sim = await startSim();
-    expectFailure(await callXml(sim, { webExID: 'mallory', password: 'x' }), '030001', 'No user found');
+    const unknown = await callXml(sim, { webExID: 'mallory', password: 'x' });
+    const wrong = await callXml(sim, { webExID: 'alice', password: 'x' });
+    expectFailure(unknown, '030002', 'Incorrect user or password');
+    expect(unknown.text).toBe(wrong.text);
   });
 
   it('answers FAILURE 030002 with HTTP 200 for a wrong or missing password', async () => {
@@ -207,7 +110,7 @@ describe('XML API: GetLoginTicket', () => {
 
   it('refuses a context carrying two credentials', async () => {
     const sim = await startSim();
-    expectFailure(await callXml(sim, { ...aliceByPassword, sessionTicket: 'alice-session-ticket' }), '999990');
+    expectFailure(await callXml(sim, { ...aliceByPassword, sessionTicket: await sessionTicketFor(sim) }), '999990');
   });
 
   it('answers 000001 for an inactive user with the right password', async () => {
@@ -222,7 +125,7 @@ describe('XML API: GetLoginTicket', () => {
 
   it('answers FAILURE for an unsupported xsi:type', async () => {
     const sim = await startSim();
-    expectFailure(await callXml(sim, aliceByPassword, 'java:com.webex.service.binding.user.GetUser'), '999991');
+    expectFailure(await callXml(sim, aliceByPassword, 'java:com.webex.service.binding.meeting.CreateMeeting'), '999991');
   });
 
   it.each([
@@ -231,6 +134,11 @@ describe('XML API: GetLoginTicket', () => {
     ['another root element', '<envelope><header/></envelope>'],
     ['no securityContext', `<serv:message xmlns:serv="${NS.serv}"><body><bodyContent/></body></serv:message>`],
     ['a repeated webExID', buildRequest(aliceByPassword).replace('<webExID>alice</webExID>', '<webExID>a</webExID><webExID>b</webExID>')],
+    ['the envelope in another namespace', buildRequest(aliceByPassword).replace(NS.serv, 'http://example.com/not-webex')],
+    ['an unprefixed root without the service namespace', buildRequest(aliceByPassword).replaceAll('serv:message', 'message').replace(` xmlns:serv="${NS.serv}"`, '')],
+    ['a header in a foreign namespace', buildRequest(aliceByPassword).replace('<header>', '<x:header xmlns:x="urn:x">').replace('</header>', '</x:header>')],
+    ['a DTD with an entity', `<?xml version="1.0"?><!DOCTYPE m [<!ENTITY x "alice">]>${buildRequest(aliceByPassword).replace(/^<\?xml[^>]*>/, '')}`],
+    ['two roots', `${buildRequest(aliceByPassword)}<serv:message xmlns:serv="${NS.serv}"/>`],
   ])('answers FAILURE 999990 with HTTP 200 for %s', async (_name, body) => {
     const sim = await startSim();
     const answer = await postXml(sim, body);
@@ -241,7 +149,16 @@ describe('XML API: GetLoginTicket', () => {
     expect(response['serv:exceptionID']).toBe('999990');
   });
 
-  it('is lenient about content-type and element prefixes', async () => {
+  it('wants xsi:type in the XML Schema instance namespace, not a plain type attribute', async () => {
+    const sim = await startSim();
+    const plain = buildRequest(aliceByPassword).replace('xsi:type=', 'type=');
+    const answer = answerParser.parse((await postXml(sim, plain)).text)['serv:message']['serv:header']['serv:response'];
+    expect(answer['serv:exceptionID']).toBe('999991');
+    const otherNs = buildRequest(aliceByPassword).replace('xsi:type=', 'x:type=').replace('<bodyContent', '<bodyContent xmlns:x="urn:x"');
+    expect(answerParser.parse((await postXml(sim, otherNs)).text)['serv:message']['serv:header']['serv:response']['serv:exceptionID']).toBe('999991');
+  });
+
+  it('is lenient about content-type, and about header and body with or without the serv: prefix', async () => {
     const sim = await startSim();
     const prefixed = buildRequest(aliceByPassword)
       .replaceAll('<header>', '<serv:header>')
@@ -271,7 +188,7 @@ describe('login tickets', () => {
   it('returns the current ticket until it is used, then a new one [D1]', async () => {
     const sim = await startSim();
     const first = await ticketFor(sim);
-    expect(await ticketFor(sim, { webExID: 'alice', sessionTicket: 'alice-session-ticket' })).toBe(first);
+    expect(await ticketFor(sim, { webExID: 'alice', sessionTicket: await sessionTicketFor(sim) })).toBe(first);
     expect(sim.stats().ticketsIssued).toBe(1);
 
     const { html } = await createBrowser().open(loginUrl(sim, { WID: 'alice', TK: first }));
@@ -384,7 +301,7 @@ describe('URL API: p.php?AT=LI', () => {
     expect(html).toContain('<code id="rs">InvalidTicket</code>');
   });
 
-  it('answers AlreadyLogon when the browser is signed in as someone else, without using the ticket', async () => {
+  it('answers AlreadyLogon when the browser is signed in as anyone, without using the ticket', async () => {
     const sim = await startSim();
     const browser = createBrowser();
     await browser.open(loginUrl(sim, { WID: 'alice', TK: await ticketFor(sim) }));
@@ -399,12 +316,38 @@ describe('URL API: p.php?AT=LI', () => {
     expect(heading(landing.html)).toBe('Signed in to WebEx as bob');
   });
 
-  it('lets the same host sign in again over its own session', async () => {
+  it('answers AlreadyLogon to the same host too, and the unused ticket then still works elsewhere', async () => {
     const sim = await startSim();
     const browser = createBrowser();
     await browser.open(loginUrl(sim, { WID: 'alice', TK: await ticketFor(sim) }));
-    const again = await browser.open(loginUrl(sim, { WID: 'alice', TK: await ticketFor(sim) }));
-    expect(again.setCookies).toHaveLength(1);
+    const ticket = await ticketFor(sim);
+    const again = await browser.open(loginUrl(sim, { WID: 'alice', TK: ticket, BU: BACK_URL }));
+    expect(again.setCookies).toHaveLength(0);
+    expect(new URL(scriptRedirectTarget(again.html)).searchParams.get('RS')).toBe('AlreadyLogon');
+    // WebEx hands out the same unused ticket until it is used [reference §4.1]: that is why a URL left in history matters.
+    expect(await ticketFor(sim)).toBe(ticket);
+    const elsewhere = await createBrowser().open(loginUrl(sim, { WID: 'alice', TK: ticket }));
+    expect(elsewhere.setCookies).toHaveLength(1);
+  });
+
+  it('accepts a WebEx ID in any case on p.php', async () => {
+    const sim = await startSim();
+    const login = await createBrowser().open(loginUrl(sim, { WID: 'Alice', TK: await ticketFor(sim) }));
+    expect(login.setCookies).toHaveLength(1);
+  });
+
+  it('signs in with a POSTed password, and refuses a password in the query string [reference §5.1]', async () => {
+    const sim = await startSim();
+    const browser = createBrowser();
+    const post = (form: Record<string, string>) =>
+      browser.open(`${sim.url}/${SITE}/p.php`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
+    const wrong = await post({ AT: 'LI', WID: 'alice', PW: 'nope', BU: BACK_URL });
+    expect(new URL(scriptRedirectTarget(wrong.html)).searchParams.get('RS')).toBe('BadWebIDorPassword');
+    const inQuery = await browser.open(loginUrl(sim, { WID: 'alice', PW: 'Alice-WebEx-1', BU: BACK_URL }));
+    expect(inQuery.setCookies).toHaveLength(0);
+    expect(new URL(scriptRedirectTarget(inQuery.html)).searchParams.get('RS')).toBe('AccessDenied');
+    const login = await post({ AT: 'LI', WID: 'alice', PW: 'Alice-WebEx-1' });
+    expect(heading((await browser.open(scriptRedirectTarget(login.html))).html)).toBe('Signed in to WebEx as alice');
   });
 
   it('answers AutoLoginDisabled when the site has autoLogin off', async () => {
@@ -547,7 +490,21 @@ describe('XML API: GetSite', () => {
     expect(instance['ns1:supportAPI']['ns1:autoLogin']).toBe('true');
     expect(instance['ns1:supportAPI']['ns1:xmlAPI']).toBe('true');
     expect(instance['ns1:samlSSO']['ns1:enableSSO']).toBe('true');
-    expect(body['ns1:apiVersion']).toBe('WebEx XML API V10.0.0');
+    expect(instance['ns1:metaData']['ns1:parterID']).toBeDefined();
+    expect(instance['ns1:securityOptions']).toBeDefined();
+    // recorded GetSite answers carry no apiVersion (GetAPIVersion does)
+    expect(body['ns1:apiVersion']).toBeUndefined();
+  });
+
+  it('reports autoLogin false while an auto-login-disabled fault is waiting, without using it', async () => {
+    const sim = await startSim();
+    sim.inject({ fault: { kind: 'auto-login-disabled' }, times: 1 });
+    const autoLogin = async () => ((await callXml(sim, aliceByPassword, GET_SITE)).bodyContent as Tree)['ns1:siteInstance']['ns1:supportAPI']['ns1:autoLogin'];
+    expect(await autoLogin()).toBe('false');
+    expect(await autoLogin()).toBe('false');
+    const { html } = await createBrowser().open(loginUrl(sim, { WID: 'alice', TK: await ticketFor(sim), BU: BACK_URL }));
+    expect(new URL(scriptRedirectTarget(html)).searchParams.get('RS')).toBe('AutoLoginDisabled');
+    expect(await autoLogin()).toBe('true');
   });
 
   it('applies the same security-context checks', async () => {
@@ -719,7 +676,7 @@ describe('control API over HTTP', () => {
 
     const stats = await fetch(`${sim.url}/__sim/stats`);
     expect(stats.headers.get('content-type')).toBe('application/json');
-    expect(await stats.json()).toEqual({ ticketsIssued: 1, logins: 0, failedLogins: 0, xmlRequests: 2 });
+    expect(await stats.json()).toMatchObject({ ticketsIssued: 1, logins: 0, failedLogins: 0, xmlRequests: 2, sessionTicketsIssued: 0 });
   });
 
   it.each([

@@ -18,6 +18,8 @@ export type GsbStatus = 'PRIMARY' | 'BACKUP';
 export interface XmlFailure {
   exceptionID: string;
   reason: string;
+  /** serv:subErrors/serv:subError [reference §4.2]; 030048 carries AS0001 */
+  subErrors?: readonly { exceptionID: string; reason: string; value?: string }[];
 }
 
 const builder = new XMLBuilder({
@@ -36,6 +38,10 @@ export function buildLoginTicketAnswer(ticket: string, gsbStatus: GsbStatus): st
   });
 }
 
+/**
+ * GetSite in the shape of recorded answers [reference §6, S-atlas]: metaData (with WebEx's own
+ * spelling parterID), supportAPI, securityOptions, samlSSO. No apiVersion: GetAPIVersion has it.
+ */
 export function buildSiteAnswer(
   site: { siteName: string; autoLogin: boolean; enableSSO: boolean },
   gsbStatus: GsbStatus,
@@ -48,6 +54,7 @@ export function buildSiteAnswer(
         'ns1:isEnterprise': 'true',
         'ns1:siteName': site.siteName,
         'ns1:brandName': site.siteName,
+        'ns1:parterID': `${site.siteName}-partner`,
         'ns1:activateStatus': 'true',
       },
       'ns1:supportAPI': {
@@ -58,11 +65,37 @@ export function buildSiteAnswer(
         'ns1:cAPI': 'false',
         'ns1:scorm': 'false',
       },
+      'ns1:securityOptions': {
+        'ns1:passwordExpires': 'false',
+        'ns1:allMeetingsUnlisted': 'false',
+        'ns1:requireStrongPassword': 'true',
+      },
       'ns1:samlSSO': { 'ns1:enableSSO': String(site.enableSSO), 'ns1:autoAccountCreation': 'false' },
     },
-    // Simulator addition: recorded getSiteResponse documents carry no apiVersion (GetAPIVersion
-    // answers it), so the app must not rely on this element.
-    'ns1:apiVersion': API_VERSION,
+  });
+}
+
+/** AuthenticateUser's answer [reference §6]: sessionTicket, createTime (epoch ms), timeToLive (seconds). */
+export function buildSessionTicketAnswer(ticket: { sessionTicket: string; createTime: number; timeToLive: number }, gsbStatus: GsbStatus): string {
+  return buildMessage({ '@_xmlns:use': NS.use }, successHeader(gsbStatus), {
+    '@_xsi:type': 'use:authenticateUserResponse',
+    '@_xmlns:xsi': NS.xsi,
+    'use:sessionTicket': ticket.sessionTicket,
+    'use:createTime': String(ticket.createTime),
+    'use:timeToLive': String(ticket.timeToLive),
+  });
+}
+
+/** GetUser's answer, the few profile fields the simulator keeps. */
+export function buildUserAnswer(user: { webExID: string; email?: string; firstName?: string; lastName?: string; active?: boolean }, gsbStatus: GsbStatus): string {
+  return buildMessage({ '@_xmlns:use': NS.use }, successHeader(gsbStatus), {
+    '@_xsi:type': 'use:getUserResponse',
+    '@_xmlns:xsi': NS.xsi,
+    'use:firstName': user.firstName ?? '',
+    'use:lastName': user.lastName ?? '',
+    'use:webExId': user.webExID,
+    'use:email': user.email ?? '',
+    'use:active': user.active === false ? 'DEACTIVATED' : 'ACTIVATED',
   });
 }
 
@@ -75,6 +108,17 @@ export function buildFailureAnswer(failure: XmlFailure, gsbStatus: GsbStatus): s
       'serv:reason': failure.reason,
       'serv:gsbStatus': gsbStatus,
       'serv:exceptionID': failure.exceptionID,
+      ...(failure.subErrors?.length
+        ? {
+            'serv:subErrors': {
+              'serv:subError': failure.subErrors.map((sub) => ({
+                'serv:exceptionID': sub.exceptionID,
+                'serv:reason': sub.reason,
+                ...(sub.value === undefined ? {} : { 'serv:value': sub.value }),
+              })),
+            },
+          }
+        : {}),
     },
     '',
   );

@@ -1,11 +1,15 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { DOMParser, type Element } from '@xmldom/xmldom';
+import type { XmlCall } from './types';
 
-export const REQUEST_TYPES = {
-  'java:com.webex.service.binding.user.GetLoginTicket': 'GetLoginTicket',
-  'java:com.webex.service.binding.site.GetSite': 'GetSite',
-} as const;
+const SERVICE_NS = 'http://www.webex.com/schemas/2002/06/service';
+const XSI_NS = 'http://www.w3.org/2001/XMLSchema-instance';
 
-export type XmlRequestType = (typeof REQUEST_TYPES)[keyof typeof REQUEST_TYPES];
+export const REQUEST_TYPES: ReadonlyMap<string, XmlCall> = new Map([
+  ['java:com.webex.service.binding.user.GetLoginTicket', 'GetLoginTicket'],
+  ['java:com.webex.service.binding.site.GetSite', 'GetSite'],
+  ['java:com.webex.service.binding.user.AuthenticateUser', 'AuthenticateUser'],
+  ['java:com.webex.service.binding.user.GetUser', 'GetUser'],
+]);
 
 export interface SecurityContext {
   siteName?: string;
@@ -16,78 +20,99 @@ export interface SecurityContext {
   webExAccessToken?: string;
 }
 
+/** The bodyContent fields of the calls the simulator knows (reference §6). */
+export interface RequestBody {
+  /** AuthenticateUser: a Webex access token */
+  accessToken?: string;
+  /** AuthenticateUser: SAML2.0 */
+  protocol?: string;
+  /** AuthenticateUser: the Base64 SAML Response */
+  samlResponse?: string;
+  /** GetUser: whose profile */
+  webExId?: string;
+}
+
 export type ParsedXmlRequest =
-  | { ok: true; type: XmlRequestType; context: SecurityContext }
+  | { ok: true; type: XmlCall; context: SecurityContext; body: RequestBody }
   /** `context` holds whatever could be read, so faults can still be matched by webExID */
   | { ok: false; problem: 'invalid-document' | 'unsupported-type'; detail: string; context: SecurityContext };
 
-// Elements are read by local name whatever their prefix (Cisco's samples leave header/body
-// unprefixed, some clients prefix them). Tag values stay strings so IDs like 030002 and
-// passwords survive, and values are not trimmed so a password keeps its spaces; identifiers
-// are trimmed one by one below. removeNSPrefix also drops xmlns:* attributes and turns
-// xsi:type into `type`.
-const parser = new XMLParser({
-  removeNSPrefix: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: false,
-  htmlEntities: false,
-});
+const CONTEXT_FIELDS = ['siteName', 'webExID', 'email', 'sessionTicket', 'webExAccessToken'] as const;
+const BODY_FIELDS = ['accessToken', 'protocol', 'samlResponse', 'webExId'] as const;
 
-type Node = Record<string, unknown>;
-
+/**
+ * Reads a request the way a strict XML API would: the root must be `message` in the service
+ * namespace (any prefix); header, securityContext, body and bodyContent unprefixed as in Cisco's
+ * samples, or in the service namespace; bodyContent's type is `xsi:type` in the XML Schema
+ * instance namespace, not a plain `type`. No DTD, one root. Values stay strings; identifiers are
+ * trimmed, passwords are not.
+ */
 export function parseXmlRequest(xml: string): ParsedXmlRequest {
   const context: SecurityContext = {};
   const invalid = (detail: string): ParsedXmlRequest => ({ ok: false, problem: 'invalid-document', detail, context });
 
-  // XMLParser is lenient (it accepts `<a><b></a>`), so well-formedness is checked first.
-  if (XMLValidator.validate(xml) !== true) return invalid('not well-formed XML');
-  const document = asNode(parser.parse(xml));
-  const rootNames = document ? elementNames(document) : [];
-  if (rootNames.length !== 1 || rootNames[0] !== 'message') return invalid('root element must be message');
+  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) return invalid('DTDs are not accepted');
+  let root: Element | null;
+  try {
+    root = new DOMParser({ onError: (level, message) => { if (level !== 'warning') throw new Error(message); } }).parseFromString(xml, 'text/xml').documentElement;
+  } catch {
+    return invalid('not well-formed XML');
+  }
+  if (!root || root.localName !== 'message') return invalid('root element must be message');
+  if (root.namespaceURI !== SERVICE_NS) return invalid(`message must be in the namespace ${SERVICE_NS}`);
 
-  const message = asNode(document?.['message']);
-  const securityContext = asNode(asNode(message?.['header'])?.['securityContext']);
+  const securityContext = envelopeChild(envelopeChild(root, 'header'), 'securityContext');
   if (!securityContext) return invalid('header/securityContext is missing');
-  for (const name of ['siteName', 'webExID', 'email', 'sessionTicket', 'webExAccessToken'] as const) {
-    const value = textOf(securityContext[name]);
+  for (const name of CONTEXT_FIELDS) {
+    const value = singleText(securityContext, name);
     if (value === null) return invalid(`securityContext/${name} must appear once as text`);
     if (value.trim() !== '') context[name] = value.trim();
   }
-  const password = textOf(securityContext['password']);
+  const password = singleText(securityContext, 'password');
   if (password === null) return invalid('securityContext/password must appear once as text');
   if (password !== '') context.password = password;
 
-  const bodyContent = asNode(message?.['body'])?.['bodyContent'];
-  if (bodyContent === undefined || Array.isArray(bodyContent)) return invalid('body/bodyContent must appear once');
-  const xsiType = asNode(bodyContent)?.['@_type'];
-  const type = typeof xsiType === 'string' ? lookUpRequestType(xsiType.trim()) : undefined;
+  const body = envelopeChild(root, 'body');
+  const contents = body ? childElements(body).filter((e) => e.localName === 'bodyContent') : [];
+  if (contents.length !== 1) return invalid('body/bodyContent must appear once');
+  const bodyContent = contents[0] as Element;
+  if (!isEnvelopeNamespace(bodyContent)) return invalid('bodyContent is in a foreign namespace');
+  const xsiType = bodyContent.getAttributeNS(XSI_NS, 'type');
+  const type = xsiType ? REQUEST_TYPES.get(xsiType.trim()) : undefined;
   if (!type) {
-    return { ok: false, problem: 'unsupported-type', detail: `unsupported xsi:type ${String(xsiType)}`, context };
+    return { ok: false, problem: 'unsupported-type', detail: xsiType ? `unsupported xsi:type ${xsiType}` : 'bodyContent has no xsi:type', context };
   }
-  return { ok: true, type, context };
+  const fields: RequestBody = {};
+  for (const name of BODY_FIELDS) {
+    const value = singleText(bodyContent, name);
+    if (value === null) return invalid(`bodyContent/${name} must appear once as text`);
+    if (value.trim() !== '') fields[name] = value.trim();
+  }
+  return { ok: true, type, context, body: fields };
 }
 
-function lookUpRequestType(xsiType: string): XmlRequestType | undefined {
-  return Object.hasOwn(REQUEST_TYPES, xsiType) ? REQUEST_TYPES[xsiType as keyof typeof REQUEST_TYPES] : undefined;
+/** Cisco's samples leave the envelope's inner elements unprefixed (no namespace); some clients use serv:. */
+function isEnvelopeNamespace(element: Element): boolean {
+  return element.namespaceURI === null || element.namespaceURI === SERVICE_NS;
 }
 
-function asNode(value: unknown): Node | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Node) : undefined;
+function childElements(parent: Element): Element[] {
+  const out: Element[] = [];
+  for (let node = parent.firstChild; node; node = node.nextSibling) if (node.nodeType === 1) out.push(node as Element);
+  return out;
 }
 
-function elementNames(node: Node): string[] {
-  return Object.keys(node).filter((key) => key !== '?xml' && key !== '#text' && !key.startsWith('@_'));
+function envelopeChild(parent: Element | undefined, localName: string): Element | undefined {
+  if (!parent) return undefined;
+  const matches = childElements(parent).filter((e) => e.localName === localName && isEnvelopeNamespace(e));
+  return matches.length === 1 ? matches[0] : undefined;
 }
 
 /** An element's text: '' when absent or empty, null when repeated or when it has child elements. */
-function textOf(value: unknown): string | null {
-  if (value === undefined) return '';
-  if (typeof value === 'string') return value;
-  const node = asNode(value);
-  if (!node || elementNames(node).length > 0) return null;
-  const text = node['#text'];
-  return typeof text === 'string' ? text : '';
+function singleText(parent: Element, localName: string): string | null {
+  const matches = childElements(parent).filter((e) => e.localName === localName);
+  if (matches.length === 0) return '';
+  const element = matches[0] as Element;
+  if (matches.length > 1 || childElements(element).length > 0) return null;
+  return element.textContent ?? '';
 }
