@@ -9,6 +9,7 @@ import { openTempDatabase, type TempDatabase } from './db/temp-database';
 import type { MappingRule } from './mappings/rules';
 import { upsertMapping } from './mappings/store';
 import { describeLaunchFailure } from './problems';
+import { createHostCredentials } from './credentials';
 import { createWebexClient, sealCredential } from './webex';
 
 const KEYS: Record<string, string> = { '1': 'checks-test-key-0123456789abcdef0123' };
@@ -29,12 +30,13 @@ async function link(email: string, webexId: string, password?: string) {
 }
 
 function depsFor(target: WebexSimulator, rule: MappingRule = { kind: 'none' }) {
+  const webex = createWebexClient({ baseUrl: target.url, timeoutMs: 2_000, maxResponseBytes: 65_536 });
   return {
     db: store.db,
-    webex: createWebexClient({ baseUrl: target.url, timeoutMs: 2_000, maxResponseBytes: 65_536 }),
+    webex,
+    credentials: createHostCredentials({ config: { mode: 'password', toSessionTicket: false }, siteName: target.siteName, webex, keys: KEYS, db: store.db }),
     site: { siteName: target.siteName, baseUrl: target.url, landingUrl: `${target.url}/webappng/sites/${target.siteName}/dashboard` },
     rule,
-    credentialKeys: KEYS,
   };
 }
 
@@ -66,17 +68,21 @@ afterAll(async () => {
 });
 
 describe('testMapping', () => {
-  it('is OK for a linked user with the right password, and shows no ticket', async () => {
-    const before = sim.stats().xmlRequests;
+  it('is OK for a linked user with the right password, and never asks for a login ticket', async () => {
+    const before = sim.stats();
     const result = await testMapping(depsFor(sim), ADMIN, 'Alice@Example.com', SUPPORT);
     expect(result).toEqual({
       email: 'Alice@Example.com',
       source: 'mapping',
       webexId: 'alice',
       outcome: 'OK',
-      meaning: 'WebEx issued a login ticket: this user can join.',
+      credential: 'password',
+      webexUser: { webExId: 'alice', email: undefined, firstName: undefined, lastName: undefined, active: 'ACTIVATED' },
+      meaning: 'WebEx accepted the credential for this host: this user can join.',
     });
-    expect(sim.stats().xmlRequests).toBe(before + 1);
+    expect(sim.stats().xmlRequests).toBe(before.xmlRequests + 1);
+    // the host's current ticket is not handed out (and so not shared with the host's next Join)
+    expect(sim.stats().ticketsIssued).toBe(before.ticketsIssued);
     expect(JSON.stringify(result)).not.toContain(TICKET_PREFIX);
     const audit = await lastAudit('mapping.test');
     expect(audit).toMatchObject({ actor: ADMIN, target: 'Alice@Example.com', outcome: 'OK', detail: { source: 'mapping', webexId: 'alice' } });

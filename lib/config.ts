@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { MappingRule } from './mappings/rules';
+import { loadSigningKeys, SamlKeyError, type SamlSigningKeys } from './saml/keys';
 
 /**
  * The whole configuration, read from the environment once and validated at start
@@ -26,8 +27,9 @@ export interface AppConfig {
     landingUrl: string;
     timeoutMs: number;
     maxResponseBytes: number;
-    credentialMode: 'password';
   };
+  /** how the portal proves to WebEx that it may act as a host (WEBEX_CREDENTIAL_MODE) */
+  credentials: CredentialConfig;
   /** iron-session password map for secrets at rest; the highest id seals, every id unseals */
   credentialKeys: Record<string, string>;
   databaseUrl: string;
@@ -38,6 +40,36 @@ export interface AppConfig {
   importMaxBytes: number;
   supportContact: string;
 }
+
+export type CredentialMode = 'password' | 'saml' | 'oauth';
+
+export type CredentialConfig =
+  | {
+      mode: 'password';
+      /** WEBEX_PASSWORD_TO_SESSION_TICKET: trade the password for a cached session ticket (reference §3.3) */
+      toSessionTicket: boolean;
+    }
+  | {
+      mode: 'saml';
+      issuer: string;
+      audience: string;
+      recipient: string;
+      nameIdSource: 'webex-id' | 'email';
+      keys: SamlSigningKeys;
+    }
+  | {
+      mode: 'oauth';
+      authorizeUrl: string;
+      tokenUrl: string;
+      revokeUrl: string | undefined;
+      clientId: string;
+      clientSecret: string;
+      scopes: string;
+      /** the access token goes into the securityContext, or is exchanged for a session ticket */
+      tokenUse: 'access-token' | 'session-ticket';
+      /** the portal's callback, to register with the integration */
+      redirectUri: string;
+    };
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -74,7 +106,23 @@ const EnvSchema = z.object({
   WEBEX_LANDING_URL: optionalString,
   WEBEX_TIMEOUT_MS: intInRange(100, 120_000, 10_000),
   WEBEX_MAX_RESPONSE_BYTES: intInRange(1024, 10_485_760, 65_536),
-  WEBEX_CREDENTIAL_MODE: z.enum(['password']).default('password'),
+  WEBEX_CREDENTIAL_MODE: z.enum(['password', 'saml', 'oauth'], { error: 'must be password, saml or oauth' }).default('password'),
+  WEBEX_PASSWORD_TO_SESSION_TICKET: z.stringbool({ error: 'must be true or false' }).default(false),
+  SAML_ISSUER: optionalString,
+  SAML_AUDIENCE: optionalString,
+  SAML_RECIPIENT: optionalString,
+  SAML_NAMEID_SOURCE: z.enum(['webex-id', 'email'], { error: 'must be webex-id or email' }).default('webex-id'),
+  SAML_SIGNING_KEY: optionalString,
+  SAML_SIGNING_CERT: optionalString,
+  SAML_SIGNING_CERT_NEXT: optionalString,
+  // Cisco's Meetings OAuth sample (reference §3.3 item 1, [C7] oauth2.py)
+  WEBEX_OAUTH_AUTHORIZE_URL: z.string().default('https://api.webex.com/v1/oauth2/authorize'),
+  WEBEX_OAUTH_TOKEN_URL: z.string().default('https://api.webex.com/v1/oauth2/token'),
+  WEBEX_OAUTH_REVOKE_URL: optionalString,
+  WEBEX_OAUTH_CLIENT_ID: optionalString,
+  WEBEX_OAUTH_CLIENT_SECRET: optionalString,
+  WEBEX_OAUTH_SCOPES: z.string().default('all_read meeting_modify'),
+  WEBEX_OAUTH_TOKEN_USE: z.enum(['access-token', 'session-ticket'], { error: 'must be access-token or session-ticket' }).default('access-token'),
   CREDENTIAL_KEYS: z.string().min(1, `must be a key map "1:<secret>" (add "2:<new secret>" to rotate), each secret at least ${MIN_SECRET_LENGTH} characters`),
   DATABASE_URL: z.string().default('file:./data/webex-sso.sqlite'),
   ADMIN_EMAILS: z.string().default(''),
@@ -112,6 +160,68 @@ function isSecureOrLoopback(url: URL): boolean {
   return url.protocol === 'https:' || LOOPBACK_HOSTS.has(url.hostname) || LOOPBACK_HOSTS.has(`[${url.hostname}]`);
 }
 
+type ParsedEnv = z.infer<typeof EnvSchema>;
+
+function requireIn(mode: string, e: ParsedEnv, names: readonly (keyof ParsedEnv)[], problems: string[]): void {
+  for (const name of names) if (e[name] === undefined) problems.push(`${name}: is missing; WEBEX_CREDENTIAL_MODE=${mode} needs it`);
+}
+
+/** An absolute URL that is https, or http on this machine only. */
+function secureUrl(value: string, name: string, problems: string[]): string {
+  try {
+    const url = new URL(value);
+    if (isSecureOrLoopback(url) && (url.protocol === 'https:' || url.protocol === 'http:')) return url.href;
+  } catch {
+    // reported below
+  }
+  problems.push(`${name}: must be an https:// URL (plain http only on localhost)`);
+  return value;
+}
+
+/** The credential mode's settings; adds to problems and returns undefined when they are incomplete. */
+function credentialConfig(e: ParsedEnv, appUrl: URL, problems: string[]): CredentialConfig | undefined {
+  const before = problems.length;
+  switch (e.WEBEX_CREDENTIAL_MODE) {
+    case 'password':
+      return { mode: 'password', toSessionTicket: e.WEBEX_PASSWORD_TO_SESSION_TICKET };
+    case 'saml': {
+      requireIn('saml', e, ['SAML_AUDIENCE', 'SAML_RECIPIENT', 'SAML_SIGNING_KEY', 'SAML_SIGNING_CERT'], problems);
+      if (problems.length > before) return undefined;
+      let keys: SamlSigningKeys;
+      try {
+        keys = loadSigningKeys({ key: e.SAML_SIGNING_KEY ?? '', cert: e.SAML_SIGNING_CERT ?? '', nextCert: e.SAML_SIGNING_CERT_NEXT });
+      } catch (err) {
+        if (!(err instanceof SamlKeyError)) throw err;
+        problems.push(err.message);
+        return undefined;
+      }
+      return {
+        mode: 'saml',
+        issuer: e.SAML_ISSUER ?? appUrl.origin,
+        audience: e.SAML_AUDIENCE ?? '',
+        recipient: secureUrl(e.SAML_RECIPIENT ?? '', 'SAML_RECIPIENT', problems),
+        nameIdSource: e.SAML_NAMEID_SOURCE,
+        keys,
+      };
+    }
+    case 'oauth': {
+      requireIn('oauth', e, ['WEBEX_OAUTH_CLIENT_ID', 'WEBEX_OAUTH_CLIENT_SECRET'], problems);
+      const config: CredentialConfig = {
+        mode: 'oauth',
+        authorizeUrl: secureUrl(e.WEBEX_OAUTH_AUTHORIZE_URL, 'WEBEX_OAUTH_AUTHORIZE_URL', problems),
+        tokenUrl: secureUrl(e.WEBEX_OAUTH_TOKEN_URL, 'WEBEX_OAUTH_TOKEN_URL', problems),
+        revokeUrl: e.WEBEX_OAUTH_REVOKE_URL && secureUrl(e.WEBEX_OAUTH_REVOKE_URL, 'WEBEX_OAUTH_REVOKE_URL', problems),
+        clientId: e.WEBEX_OAUTH_CLIENT_ID ?? '',
+        clientSecret: e.WEBEX_OAUTH_CLIENT_SECRET ?? '',
+        scopes: e.WEBEX_OAUTH_SCOPES,
+        tokenUse: e.WEBEX_OAUTH_TOKEN_USE,
+        redirectUri: new URL('/webex/connect/callback', appUrl).href,
+      };
+      return problems.length > before ? undefined : config;
+    }
+  }
+}
+
 /** Validates an environment into an AppConfig; throws ConfigError listing every problem. */
 export function loadConfig(env: Env = process.env): AppConfig {
   const parsed = EnvSchema.safeParse(env);
@@ -142,7 +252,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
 
   const appUrl = new URL(e.NEXTAUTH_URL);
   if (!isSecureOrLoopback(appUrl)) problems.push('NEXTAUTH_URL: must use https:// outside localhost');
-  if (problems.length > 0 || typeof keys === 'string') throw new ConfigError(problems);
+  const credentials = credentialConfig(e, appUrl, problems);
+  if (problems.length > 0 || typeof keys === 'string' || !credentials) throw new ConfigError(problems);
 
   return {
     appUrl,
@@ -161,8 +272,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       landingUrl: landing.href,
       timeoutMs: e.WEBEX_TIMEOUT_MS,
       maxResponseBytes: e.WEBEX_MAX_RESPONSE_BYTES,
-      credentialMode: e.WEBEX_CREDENTIAL_MODE,
     },
+    credentials,
     credentialKeys: keys,
     databaseUrl: e.DATABASE_URL,
     admin: {

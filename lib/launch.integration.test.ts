@@ -9,6 +9,7 @@ import { openTempDatabase, type TempDatabase } from './db/temp-database';
 import { launchWebex, type LaunchDeps } from './launch';
 import { log } from './log';
 import { upsertMapping } from './mappings/store';
+import { createHostCredentials } from './credentials';
 import { createWebexClient, sealCredential } from './webex';
 
 const KEYS: Record<string, string> = { '1': 'integration-test-key-0123456789abcdef' };
@@ -28,13 +29,14 @@ async function link(email: string, webexId: string, password?: string, keys = KE
 }
 
 function depsFor(baseUrl: string, timeoutMs = 500): LaunchDeps {
+  const webex = createWebexClient({ baseUrl, timeoutMs, maxResponseBytes: 65_536 });
   return {
     db: store.db,
-    webex: createWebexClient({ baseUrl, timeoutMs, maxResponseBytes: 65_536 }),
+    webex,
+    credentials: createHostCredentials({ config: { mode: 'password', toSessionTicket: false }, siteName: 'acme', webex, keys: KEYS, db: store.db }),
     site: { siteName: 'acme', baseUrl, landingUrl: `${baseUrl}/webappng/sites/acme/dashboard` },
     rule: { kind: 'none' },
     backUrl: BACK_URL,
-    credentialKeys: KEYS,
   };
 }
 
@@ -106,7 +108,8 @@ describe('launchWebex against the simulator', () => {
     ['no.credential@example.com', 'CREDENTIAL_MISSING'],
     ['old.key@example.com', 'CREDENTIAL_UNREADABLE'],
     ['wrong.password@example.com', 'WEBEX_BAD_CREDENTIALS'],
-    ['unknown.at.webex@example.com', 'WEBEX_USER_NOT_FOUND'],
+    // WebEx answers an unknown ID as a wrong password (030002, BadWebIDorPassword: reference §4.3, §5.3)
+    ['unknown.at.webex@example.com', 'WEBEX_BAD_CREDENTIALS'],
   ])('%s → %s', async (email, code) => {
     expect(await launch(email)).toMatchObject({ ok: false, code });
   });

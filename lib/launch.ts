@@ -1,23 +1,14 @@
 import type { Kysely } from 'kysely';
 import { recordAudit } from './audit';
+import { HostCredentialError, type CredentialUse, type HostCredentialCode, type HostCredentials, type HostIdentity } from './credentials';
 import type { Database } from './db/schema';
 import { log } from './log';
 import { resolveWebexAccount, type ResolvedAccount } from './mappings/resolve';
 import type { MappingRule, RuleInput } from './mappings/rules';
-import {
-  CredentialError,
-  WebexError,
-  buildLoginUrl,
-  buildSecurityContext,
-  unsealCredential,
-  type CredentialKeys,
-  type SecurityContext,
-  type WebexClient,
-  type WebexErrorCode,
-} from './webex';
+import { WebexError, buildLoginUrl, type SecurityContext, type WebexClient, type WebexErrorCode } from './webex';
 
 /** Why a launch did not produce a login URL; each has an employee-facing page. */
-export type LaunchFailureCode = 'MAPPING_MISSING' | 'CREDENTIAL_MISSING' | 'CREDENTIAL_UNREADABLE' | WebexErrorCode;
+export type LaunchFailureCode = 'MAPPING_MISSING' | HostCredentialCode | WebexErrorCode;
 
 export type LaunchResult =
   | { ok: true; location: string; webexId: string }
@@ -26,32 +17,33 @@ export type LaunchResult =
 export interface LaunchDeps {
   db: Kysely<Database>;
   webex: WebexClient;
+  /** how the portal acts as a host in the configured credential mode */
+  credentials: HostCredentials;
   site: { siteName: string; baseUrl: string; landingUrl: string };
   rule: MappingRule;
   /** BU: this app's /webex/return */
   backUrl: string;
-  credentialKeys: CredentialKeys;
 }
 
 export type HostCallOutcome<T> =
-  | { ok: true; value: T }
+  | { ok: true; value: T; credential: CredentialUse }
   | { ok: false; code: Exclude<LaunchFailureCode, 'MAPPING_MISSING'>; exceptionID?: string; reason?: string; httpStatus?: number };
 
+/** The host behind a resolved account, as the credential seam needs it. */
+export function hostOf(email: string, account: ResolvedAccount): HostIdentity {
+  return { email, webexId: account.webexId, sealedCredential: account.sealedCredential };
+}
+
 /**
- * Opens the account's sealed credential and makes one XML API call as that host, turning every
- * expected failure into a code. Shared by launch, the admin's mapping test and the connection check.
+ * Makes one XML API call as the host, with the credential the configured mode provides, turning
+ * every expected failure into a code. Shared by launch, the admin's mapping test and the connection check.
  */
-export async function callAsHost<T>(
-  account: ResolvedAccount,
-  deps: Pick<LaunchDeps, 'site' | 'credentialKeys'>,
-  call: (context: SecurityContext) => Promise<T>,
-): Promise<HostCallOutcome<T>> {
-  if (!account.sealedCredential) return { ok: false, code: 'CREDENTIAL_MISSING' };
+export async function callAsHost<T>(host: HostIdentity, deps: Pick<LaunchDeps, 'credentials'>, call: (context: SecurityContext) => Promise<T>): Promise<HostCallOutcome<T>> {
   try {
-    const credential = await unsealCredential(account.sealedCredential, deps.credentialKeys);
-    return { ok: true, value: await call(buildSecurityContext(deps.site.siteName, account.webexId, credential)) };
+    const { value, credential } = await deps.credentials.asHost(host, call);
+    return { ok: true, value, credential };
   } catch (err) {
-    if (err instanceof CredentialError) return { ok: false, code: 'CREDENTIAL_UNREADABLE' };
+    if (err instanceof HostCredentialError) return { ok: false, code: err.code, exceptionID: err.exceptionID };
     if (err instanceof WebexError) return { ok: false, code: err.code, exceptionID: err.exceptionID, reason: err.reason, httpStatus: err.httpStatus };
     throw err;
   }
@@ -66,7 +58,7 @@ async function attempt(user: RuleInput, deps: LaunchDeps): Promise<Attempt> {
   const account = await resolveWebexAccount(deps.db, user, deps.rule);
   if (!account) return { result: { ok: false, code: 'MAPPING_MISSING' } };
   const { webexId, source } = account;
-  const outcome = await callAsHost(account, deps, (context) => deps.webex.getLoginTicket(context));
+  const outcome = await callAsHost(hostOf(user.email, account), deps, (context) => deps.webex.getLoginTicket(context));
   if (!outcome.ok) {
     return { result: { ok: false, code: outcome.code, webexId }, detail: { source, exceptionID: outcome.exceptionID, httpStatus: outcome.httpStatus } };
   }
@@ -78,7 +70,7 @@ async function attempt(user: RuleInput, deps: LaunchDeps): Promise<Attempt> {
     landingUrl: deps.site.landingUrl,
     backUrl: deps.backUrl,
   });
-  return { result: { ok: true, location, webexId }, detail: { source, gsbStatus: outcome.value.gsbStatus } };
+  return { result: { ok: true, location, webexId }, detail: { source, credential: outcome.credential, gsbStatus: outcome.value.gsbStatus } };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { HOST_CREDENTIAL_CODES } from './credentials/errors';
 import type { LaunchFailureCode } from './launch';
 import { codeForLoginFailure, WEBEX_ERROR_CODES, type LoginFailureCode } from './webex';
 
@@ -37,6 +38,29 @@ const TEXTS: Record<LaunchFailureCode | LoginFailureCode, Text> = {
     title: 'Your WebEx link needs to be renewed',
     what: 'The stored WebEx credential for your account can no longer be read (the key that protects it changed).',
     next: 'Ask {support} to set your WebEx credential again.',
+    retry: false,
+  },
+  WEBEX_NOT_CONNECTED: {
+    title: 'Connect your WebEx account first',
+    what: 'Our WebEx site signs you in through your own WebEx authorisation, which you have not given the portal yet.',
+    next: 'Choose Connect WebEx, sign in to WebEx once and allow the portal; after that, Join works with one click.',
+    retry: false,
+  },
+  WEBEX_RECONNECT_NEEDED: {
+    title: 'Reconnect your WebEx account',
+    what: 'Your WebEx authorisation for the portal ended (it was revoked, it expired, or your WebEx link changed).',
+    next: 'Choose Reconnect WebEx and allow the portal again.',
+    retry: false,
+  },
+  WEBEX_OAUTH_UNAVAILABLE: {
+    ...unreachable,
+    title: 'WebEx sign-in is not answering',
+    what: 'We could not renew your WebEx authorisation: WebEx\'s sign-in service did not answer properly.',
+  },
+  WEBEX_SSO_REFUSED: {
+    title: 'WebEx refused the company sign-in',
+    what: 'WebEx did not accept the portal\'s single sign-on assertion for your account.',
+    next: 'Tell {support}: the WebEx site\'s SSO settings (certificate, NameID, your account) need checking. The audit log has WebEx\'s answer.',
     retry: false,
   },
   WEBEX_USER_NOT_FOUND: {
@@ -125,7 +149,7 @@ function withSupport(text: Text, code: Problem['code'], support: string): Proble
   return { ...text, code, next: text.next.replace('{support}', support) };
 }
 
-const LAUNCH_CODES = new Set<string>(['MAPPING_MISSING', 'CREDENTIAL_MISSING', 'CREDENTIAL_UNREADABLE', ...WEBEX_ERROR_CODES]);
+const LAUNCH_CODES = new Set<string>(['MAPPING_MISSING', ...HOST_CREDENTIAL_CODES, ...WEBEX_ERROR_CODES]);
 
 /** The page text for a launch failure code from a query string; unknown codes get a generic text. */
 export function describeLaunchFailure(code: string | undefined, support: string): Problem {

@@ -21,7 +21,7 @@ export default async function AdminSettingsPage() {
           <dt>Landing page (MU)</dt>
           <dd>{config.webex.landingUrl}</dd>
           <dt>Credential mode</dt>
-          <dd>{config.webex.credentialMode === 'password' ? 'host password, sealed per mapping' : config.webex.credentialMode}</dd>
+          <dd>{config.credentials.mode}</dd>
           <dt>Timeout</dt>
           <dd>{config.webex.timeoutMs / 1000} s</dd>
         </dl>

@@ -21,7 +21,7 @@ describe('migrations', () => {
     await migrateToLatest(db as Kysely<unknown>, 'sqlite');
     await migrateToLatest(db as Kysely<unknown>, 'sqlite');
     const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db);
-    expect(applied.rows.map((r) => r.name)).toEqual(['001_mappings_and_audit', '002_admin_search_and_imports', '003_mappings_search_text']);
+    expect(applied.rows.map((r) => r.name)).toEqual(['001_mappings_and_audit', '002_admin_search_and_imports', '003_mappings_search_text', '004_passwordless_credentials']);
     await db.destroy();
   });
 

@@ -73,6 +73,31 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         }
       },
     },
+    '004_passwordless_credentials': {
+      async up(db) {
+        await db.schema
+          .createTable('webex_session_tickets')
+          .addColumn('webex_id', 'text', (c) => c.primaryKey())
+          .addColumn('sealed', 'text', (c) => c.notNull())
+          .addColumn('use_until', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('webex_oauth_tokens')
+          .addColumn('email', 'text', (c) => c.primaryKey())
+          .addColumn('webex_id', 'text', (c) => c.notNull())
+          .addColumn('sealed', 'text')
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('access_expires_at', 'text')
+          .addColumn('refresh_expires_at', 'text')
+          .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+          .addColumn('lock_owner', 'text')
+          .addColumn('lock_until', 'text')
+          .addColumn('connected_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

@@ -3,39 +3,23 @@
  * several instances). Uses POSTGRES_TEST_URL (default postgres://postgres@127.0.0.1:5432/test)
  * in a throwaway schema; says clearly that it skipped when no server answers.
  */
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAuditEvents, recordAudit } from '../audit';
 import { applyImport, exportMappingCsv, readMappingCsv } from '../mappings/import';
 import { createMapping, listMappings, MappingWriteError, updateMapping } from '../mappings/store';
+import type { Kysely } from 'kysely';
 import { openMigratedDatabase, type Db } from './connection';
+import { createMigrator } from './migrations';
+import { openTempPostgresSchema } from './temp-database';
 
-const SERVER = process.env.POSTGRES_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const schema = `webex_sso_test_${randomBytes(4).toString('hex')}`;
-const url = `${SERVER}${SERVER.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+const pgSchema = await openTempPostgresSchema('store');
 
-async function reachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: SERVER, connectionTimeoutMillis: 2_000 });
-  try {
-    await client.connect();
-    await client.query(`create schema ${schema}`);
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-const available = await reachable();
-if (!available) console.warn(`SKIPPED: PostgreSQL tests — no server answered at ${SERVER} (set POSTGRES_TEST_URL to run them)`);
-
-describe.skipIf(!available)('PostgreSQL', () => {
+describe.skipIf(!pgSchema)('PostgreSQL', () => {
   let store: Db;
 
   beforeAll(async () => {
     // two instances starting at once must both end up migrated, once
+    const url = pgSchema?.url ?? '';
     const [a, b] = await Promise.all([openMigratedDatabase(url), openMigratedDatabase(url)]);
     await b.db.destroy();
     store = a;
@@ -43,16 +27,15 @@ describe.skipIf(!available)('PostgreSQL', () => {
 
   afterAll(async () => {
     await store?.db.destroy();
-    const client = new pg.Client({ connectionString: SERVER });
-    await client.connect();
-    await client.query(`drop schema ${schema} cascade`);
-    await client.end();
+    await pgSchema?.drop();
   });
 
   it('is the postgres dialect, migrated once', async () => {
     expect(store.dialect).toBe('postgres');
     const migrations = await store.db.selectFrom('kysely_migration' as never).selectAll().execute();
-    expect(migrations).toHaveLength(3);
+    const defined = await createMigrator(store.db as Kysely<unknown>, 'postgres').getMigrations();
+    expect(migrations).toHaveLength(defined.length);
+    expect(defined.every((m) => m.executedAt !== undefined)).toBe(true);
   });
 
   it('creates, refuses duplicates case-insensitively and stale updates', async () => {

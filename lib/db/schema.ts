@@ -42,8 +42,42 @@ export interface PendingImportsTable {
   rows: string;
 }
 
+/** A host's WebEx session ticket from AuthenticateUser, shared by every instance until shortly before it runs out. */
+export interface WebexSessionTicketsTable {
+  /** the WebEx ID, lower-cased (WebEx IDs are case-insensitive) */
+  webex_id: string;
+  /** the sealed ticket (iron-session seal under CREDENTIAL_KEYS), never the clear value */
+  sealed: string;
+  /** ISO-8601 UTC: stop using it from then on */
+  use_until: string;
+  created_at: string;
+}
+
+/** A portal user's "Connect WebEx" grant: sealed access and refresh tokens, refreshed under a row lease. */
+export interface WebexOAuthTokensTable {
+  /** the portal e-mail that connected, lower-cased */
+  email: string;
+  /** the WebEx ID the tokens were proven to belong to at connect time */
+  webex_id: string;
+  /** sealed { accessToken, refreshToken }; null once the grant is known to be dead */
+  sealed: string | null;
+  /** connected | reconnect (the refresh token was refused: the employee must connect again) */
+  status: string;
+  access_expires_at: string | null;
+  refresh_expires_at: string | null;
+  /** bumped on every change: refreshers compare it to know someone else already refreshed */
+  version: number;
+  /** the refresh lease: only its holder may spend the refresh token */
+  lock_owner: string | null;
+  lock_until: string | null;
+  connected_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   mappings: MappingsTable;
   audit_events: AuditEventsTable;
   pending_imports: PendingImportsTable;
+  webex_session_tickets: WebexSessionTicketsTable;
+  webex_oauth_tokens: WebexOAuthTokensTable;
 }

@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { openMigratedDatabase, type Db } from './connection';
 
 export interface TempDatabase extends Db {
@@ -17,6 +19,43 @@ export async function openTempDatabase(label: string): Promise<TempDatabase> {
     async remove() {
       await opened.db.destroy();
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const POSTGRES_TEST_SERVER = process.env.POSTGRES_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export interface TempPostgresSchema {
+  /** a DATABASE_URL whose search_path is the throwaway schema */
+  url: string;
+  /** drops the schema and everything in it */
+  drop(): Promise<void>;
+}
+
+/**
+ * For tests: a throwaway schema on POSTGRES_TEST_URL (default the machine's server), or undefined
+ * after printing a SKIPPED line when no server answers, so a machine without PostgreSQL says so.
+ */
+export async function openTempPostgresSchema(label: string): Promise<TempPostgresSchema | undefined> {
+  const schema = `webex_sso_${label}_${randomBytes(4).toString('hex')}`;
+  const admin = () => new pg.Client({ connectionString: POSTGRES_TEST_SERVER, connectionTimeoutMillis: 2_000 });
+  const client = admin();
+  try {
+    await client.connect();
+    await client.query(`create schema ${schema}`);
+  } catch {
+    console.warn(`SKIPPED: PostgreSQL tests (${label}) — no server answered at ${POSTGRES_TEST_SERVER} (set POSTGRES_TEST_URL to run them)`);
+    return undefined;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+  return {
+    url: `${POSTGRES_TEST_SERVER}${POSTGRES_TEST_SERVER.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+    async drop() {
+      const cleanup = admin();
+      await cleanup.connect();
+      await cleanup.query(`drop schema ${schema} cascade`);
+      await cleanup.end();
     },
   };
 }

@@ -45,18 +45,42 @@ export class CredentialError extends Error {
   }
 }
 
-/** Seals a credential for storage. */
-export async function sealCredential(credential: WebexCredential, keys: CredentialKeys): Promise<string> {
-  return sealData({ credential }, { password: keys, ttl: NO_EXPIRY });
+/** Seals any secret for storage (a credential, a session ticket, OAuth tokens). */
+export async function sealSecret(data: object, keys: CredentialKeys): Promise<string> {
+  return sealData(data, { password: keys, ttl: NO_EXPIRY });
 }
 
-function isCredential(value: unknown): value is WebexCredential {
+/**
+ * Opens a sealed secret and checks its shape. Throws CredentialError when no configured key opens
+ * it (a key was removed from CREDENTIAL_KEYS) or it was altered: iron-session answers {} then.
+ */
+export async function unsealSecret<T>(sealed: string, keys: CredentialKeys, isValid: (value: unknown) => value is T): Promise<T> {
+  let data: unknown;
+  try {
+    data = await unsealData(sealed, { password: keys, ttl: NO_EXPIRY });
+  } catch {
+    data = undefined;
+  }
+  if (!isValid(data)) {
+    throw new CredentialError('webex-sso: a stored WebEx secret cannot be opened with CREDENTIAL_KEYS (key removed or data altered); set it again');
+  }
+  return data;
+}
+
+/** Seals a credential for storage. */
+export async function sealCredential(credential: WebexCredential, keys: CredentialKeys): Promise<string> {
+  return sealSecret({ credential }, keys);
+}
+
+function isSealedCredential(value: unknown): value is { credential: WebexCredential } {
   if (typeof value !== 'object' || value === null) return false;
-  const c = value as Record<string, unknown>;
+  const c = (value as { credential?: unknown }).credential;
+  if (typeof c !== 'object' || c === null) return false;
+  const fields = c as Record<string, unknown>;
   return (
-    (c.kind === 'password' && typeof c.password === 'string') ||
-    (c.kind === 'sessionTicket' && typeof c.sessionTicket === 'string') ||
-    (c.kind === 'accessToken' && typeof c.webExAccessToken === 'string')
+    (fields.kind === 'password' && typeof fields.password === 'string') ||
+    (fields.kind === 'sessionTicket' && typeof fields.sessionTicket === 'string') ||
+    (fields.kind === 'accessToken' && typeof fields.webExAccessToken === 'string')
   );
 }
 
@@ -65,10 +89,5 @@ function isCredential(value: unknown): value is WebexCredential {
  * (a key was removed from CREDENTIAL_KEYS before the credential was re-sealed).
  */
 export async function unsealCredential(sealed: string, keys: CredentialKeys): Promise<WebexCredential> {
-  // iron-session answers {} instead of throwing for a wrong key or a tampered seal.
-  const data = await unsealData<{ credential?: unknown }>(sealed, { password: keys, ttl: NO_EXPIRY });
-  if (!isCredential(data.credential)) {
-    throw new CredentialError('webex-sso: the stored WebEx credential cannot be opened with CREDENTIAL_KEYS (key removed or data altered); set the credential again');
-  }
-  return data.credential;
+  return (await unsealSecret(sealed, keys, isSealedCredential)).credential;
 }

@@ -216,11 +216,6 @@ export interface WebexUser {
 /** Parses a GetUser answer. */
 export function parseGetUserResponse(raw: string): WebexUser {
   const { bodyContent } = parseServiceResponse(raw);
-  return {
-    webExId: text(child(bodyContent, 'webExId')),
-    email: text(child(bodyContent, 'email')),
-    firstName: text(child(bodyContent, 'firstName')),
-    lastName: text(child(bodyContent, 'lastName')),
-    active: text(child(bodyContent, 'active')),
-  };
+  const field = (name: string) => text(child(bodyContent, name)) || undefined;
+  return { webExId: field('webExId'), email: field('email'), firstName: field('firstName'), lastName: field('lastName'), active: field('active') };
 }
