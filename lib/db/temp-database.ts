@@ -6,6 +6,8 @@ import pg from 'pg';
 import { openMigratedDatabase, type Db } from './connection';
 
 export interface TempDatabase extends Db {
+  /** the DATABASE_URL it was opened with, for a second connection to the same file */
+  url: string;
   /** closes the connection and deletes the file */
   remove(): Promise<void>;
 }
@@ -13,9 +15,11 @@ export interface TempDatabase extends Db {
 /** For tests: a migrated SQLite file of its own in a fresh temporary folder. */
 export async function openTempDatabase(label: string): Promise<TempDatabase> {
   const dir = mkdtempSync(join(tmpdir(), `webex-sso-${label}-`));
-  const opened = await openMigratedDatabase(`file:${join(dir, `${label}.sqlite`)}`);
+  const url = `file:${join(dir, `${label}.sqlite`)}`;
+  const opened = await openMigratedDatabase(url);
   return {
     ...opened,
+    url,
     async remove() {
       await opened.db.destroy();
       rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,174 @@
+/**
+ * The OAuth token store: sealed grants, refresh before expiry, and the refresh race that a
+ * rotating refresh token does not survive twice — on SQLite and on PostgreSQL, with two store
+ * instances on two connections, as two portal instances would be.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openMigratedDatabase, type Db } from '../db/connection';
+import { openTempDatabase, openTempPostgresSchema } from '../db/temp-database';
+import { HostCredentialError } from './errors';
+import type { TokenSet } from './oauth-client';
+import { createOAuthTokenStore, type OAuthTokenStore } from './oauth-tokens';
+
+const KEYS = { '1': 'oauth-store-test-key-0123456789abcdef' };
+
+/** A token endpoint with rotation: a refresh token works once; presenting a spent one revokes the grant. */
+function rotatingServer(latencyMs = 30) {
+  let generation = 0;
+  let current = 'rt-0';
+  let revoked = false;
+  const spent = new Set<string>();
+  let refreshes = 0;
+  const client = {
+    async refresh(refreshToken: string): Promise<TokenSet> {
+      refreshes += 1;
+      await new Promise((resolve) => setTimeout(resolve, latencyMs));
+      if (spent.has(refreshToken)) revoked = true;
+      if (revoked || refreshToken !== current) throw new HostCredentialError('WEBEX_RECONNECT_NEEDED', 'invalid_grant');
+      spent.add(refreshToken);
+      generation += 1;
+      current = `rt-${generation}`;
+      return { accessToken: `at-${generation}`, refreshToken: current, expiresIn: 3600, refreshExpiresIn: undefined };
+    },
+    revoke: async (_token: string) => true,
+  };
+  return { client, refreshes: () => refreshes, revoked: () => revoked, initial: { accessToken: 'at-0', refreshToken: 'rt-0', expiresIn: 3600, refreshExpiresIn: 86_400 } satisfies TokenSet };
+}
+
+type TwoConnections = { a: Db; b: Db; close(): Promise<void> };
+
+function contract(name: string, open: (() => Promise<TwoConnections>) | undefined) {
+  let dbs: TwoConnections | undefined;
+  beforeAll(async () => {
+    dbs = await open?.();
+  });
+  afterAll(async () => {
+    await dbs?.close();
+  });
+
+  const stores = (server: ReturnType<typeof rotatingServer>, now: () => number = Date.now, failures: string[] = []): [OAuthTokenStore, OAuthTokenStore] => {
+    const make = (db: Db) => createOAuthTokenStore({ db: db.db, keys: KEYS, client: server.client, leaseMs: 2_000, now, onRefreshFailure: async (_e, code) => void failures.push(code) });
+    if (!dbs) throw new Error('no database');
+    return [make(dbs.a), make(dbs.b)];
+  };
+
+  describe.skipIf(!open)(name, () => {
+    it('stores the grant sealed and answers the access token while it is fresh', async () => {
+      const server = rotatingServer();
+      const [a] = stores(server);
+      await a.save('Fresh@Example.com', 'fresh', server.initial);
+      expect(await a.accessToken({ email: 'fresh@example.com', webexId: 'FRESH' })).toMatchObject({ token: 'at-0', refreshed: false });
+      const row = await dbs?.a.db.selectFrom('webex_oauth_tokens').selectAll().where('email', '=', 'fresh@example.com').executeTakeFirstOrThrow();
+      expect(JSON.stringify(row)).not.toMatch(/at-0|rt-0/);
+      expect(server.refreshes()).toBe(0);
+    });
+
+    it('refreshes shortly before expiry', async () => {
+      const server = rotatingServer(0);
+      let clock = Date.now();
+      const [a] = stores(server, () => clock);
+      await a.save('soon@example.com', 'soon', server.initial);
+      clock += 3600_000 - 59_000;
+      expect(await a.accessToken({ email: 'soon@example.com', webexId: 'soon' })).toMatchObject({ token: 'at-1', refreshed: true });
+      expect((await a.status('soon@example.com'))?.state).toBe('connected');
+    });
+
+    it('two instances refreshing one user at once spend the rotating refresh token once; both get the new token', async () => {
+      const server = rotatingServer(50);
+      const [a, b] = stores(server);
+      await a.save('race@example.com', 'race', server.initial);
+      const host = { email: 'race@example.com', webexId: 'race' };
+      const version = (await a.accessToken(host)).version;
+      const results = await Promise.all([a.renewAfterRejection(host, version), b.renewAfterRejection(host, version), a.renewAfterRejection(host, version), b.renewAfterRejection(host, version)]);
+      expect(server.refreshes()).toBe(1);
+      expect(server.revoked()).toBe(false);
+      expect(new Set(results.map((r) => r.token))).toEqual(new Set(['at-1']));
+      // and the grant still refreshes afterwards
+      expect((await b.renewAfterRejection(host, version + 1)).token).toBe('at-2');
+    });
+
+    it('a refused refresh token marks the connection for reconnect, audits it, and never loops', async () => {
+      const server = rotatingServer(0);
+      const failures: string[] = [];
+      const [a, b] = stores(server, Date.now, failures);
+      await a.save('gone@example.com', 'gone', { ...server.initial, refreshToken: 'rt-not-current' });
+      const host = { email: 'gone@example.com', webexId: 'gone' };
+      await expect(a.renewAfterRejection(host, 1)).rejects.toMatchObject({ code: 'WEBEX_RECONNECT_NEEDED' });
+      await expect(b.accessToken(host)).rejects.toMatchObject({ code: 'WEBEX_RECONNECT_NEEDED' });
+      expect(server.refreshes()).toBe(1);
+      expect(failures).toEqual(['WEBEX_RECONNECT_NEEDED']);
+      expect(await a.status(host.email)).toMatchObject({ state: 'reconnect' });
+      const row = await dbs?.a.db.selectFrom('webex_oauth_tokens').select(['sealed', 'lock_owner']).where('email', '=', host.email).executeTakeFirstOrThrow();
+      expect(row).toEqual({ sealed: null, lock_owner: null });
+    });
+
+    it('a token endpoint that fails releases the lease, so the next try can refresh', async () => {
+      const server = rotatingServer(0);
+      let down = true;
+      const refresh = server.client.refresh;
+      server.client.refresh = async (token) => {
+        if (down) throw new HostCredentialError('WEBEX_OAUTH_UNAVAILABLE', '503');
+        return refresh(token);
+      };
+      const [a] = stores(server);
+      await a.save('flaky@example.com', 'flaky', server.initial);
+      const host = { email: 'flaky@example.com', webexId: 'flaky' };
+      await expect(a.renewAfterRejection(host, 1)).rejects.toMatchObject({ code: 'WEBEX_OAUTH_UNAVAILABLE' });
+      down = false;
+      expect((await a.renewAfterRejection(host, 1)).token).toBe('at-1');
+    });
+
+    it('not connected, or connected as another WebEx ID, asks the employee to (re)connect', async () => {
+      const server = rotatingServer();
+      const [a] = stores(server);
+      await expect(a.accessToken({ email: 'never@example.com', webexId: 'never' })).rejects.toMatchObject({ code: 'WEBEX_NOT_CONNECTED' });
+      await a.save('moved@example.com', 'old-id', server.initial);
+      await expect(a.accessToken({ email: 'moved@example.com', webexId: 'new-id' })).rejects.toMatchObject({ code: 'WEBEX_RECONNECT_NEEDED' });
+    });
+
+    it('disconnect forgets the grant and asks WebEx to revoke it', async () => {
+      const server = rotatingServer();
+      const revoked: string[] = [];
+      server.client.revoke = async (token: string) => {
+        revoked.push(token);
+        return true;
+      };
+      const [a] = stores(server);
+      await a.save('bye@example.com', 'bye', server.initial);
+      expect(await a.disconnect('BYE@example.com')).toEqual({ existed: true, revokedAtWebex: true });
+      expect(revoked).toEqual(['rt-0']);
+      expect(await a.status('bye@example.com')).toBeUndefined();
+      expect(await a.disconnect('bye@example.com')).toEqual({ existed: false, revokedAtWebex: false });
+    });
+  });
+}
+
+contract('SQLite', async () => {
+  const first = await openTempDatabase('oauth-tokens');
+  const second = await openMigratedDatabase(first.url);
+  return {
+    a: first,
+    b: second,
+    close: async () => {
+      await second.db.destroy();
+      await first.remove();
+    },
+  };
+});
+
+const pgSchema = await openTempPostgresSchema('oauth');
+contract(
+  'PostgreSQL',
+  pgSchema &&
+    (async () => {
+      const [a, b] = await Promise.all([openMigratedDatabase(pgSchema.url), openMigratedDatabase(pgSchema.url)]);
+      return {
+        a,
+        b,
+        close: async () => {
+          await Promise.all([a.db.destroy(), b.db.destroy()]);
+          await pgSchema.drop();
+        },
+      };
+    }),
+);

@@ -1,0 +1,167 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openTempDatabase, type TempDatabase } from '../db/temp-database';
+import { WebexError } from '../webex/errors';
+import type { SessionTicket } from '../webex/xml-api';
+import { createHostCredentials } from './index';
+import { createSessionTicketCache } from './session-tickets';
+
+const KEYS = { '1': 'session-ticket-test-key-0123456789abcdef' };
+let store: TempDatabase;
+let clock: number;
+
+beforeAll(async () => {
+  store = await openTempDatabase('session-tickets');
+});
+afterAll(async () => {
+  await store.remove();
+});
+beforeEach(async () => {
+  clock = Date.parse('2026-11-29T10:00:00Z');
+  await store.db.deleteFrom('webex_session_tickets').execute();
+});
+
+/** `null`: WebEx states no lifetime. */
+function authenticator(ttl: number | null = 5400) {
+  let n = 0;
+  const calls = () => n;
+  const authenticate = async (): Promise<SessionTicket> => {
+    n += 1;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    return { sessionTicket: `ticket-${n}`, createTime: clock, timeToLive: ttl ?? undefined };
+  };
+  return { authenticate, calls };
+}
+
+describe('session-ticket cache', () => {
+  const cache = () => createSessionTicketCache({ db: store.db, keys: KEYS, now: () => clock });
+
+  it('reuses a ticket until shortly before timeToLive runs out, then authenticates again', async () => {
+    const { authenticate, calls } = authenticator(5400);
+    expect(await cache().get('Alice', authenticate)).toMatchObject({ sessionTicket: 'ticket-1', cached: false });
+    clock += 5400_000 - 60_001;
+    expect(await cache().get('alice', authenticate)).toMatchObject({ sessionTicket: 'ticket-1', cached: true });
+    clock += 2;
+    expect(await cache().get('alice', authenticate)).toMatchObject({ sessionTicket: 'ticket-2', cached: false });
+    expect(calls()).toBe(2);
+  });
+
+  it('keeps a short-lived ticket for nine tenths of its life', async () => {
+    const { authenticate } = authenticator(100);
+    await cache().get('alice', authenticate);
+    clock += 89_999;
+    expect((await cache().get('alice', authenticate)).cached).toBe(true);
+    clock += 1;
+    expect((await cache().get('alice', authenticate)).cached).toBe(false);
+  });
+
+  it('stores the ticket sealed, never in the clear', async () => {
+    await cache().get('alice', authenticator().authenticate);
+    const rows = await store.db.selectFrom('webex_session_tickets').selectAll().execute();
+    expect(rows).toHaveLength(1);
+    expect(JSON.stringify(rows)).not.toContain('ticket-1');
+    expect(rows[0]?.webex_id).toBe('alice');
+  });
+
+  it('does not cache a ticket whose lifetime WebEx did not state', async () => {
+    const { authenticate, calls } = authenticator(null);
+    await cache().get('alice', authenticate);
+    expect((await cache().get('alice', authenticate)).sessionTicket).toBe('ticket-2');
+    expect(calls()).toBe(2);
+  });
+
+  it('authenticates once for concurrent requests of one host in this process', async () => {
+    const { authenticate, calls } = authenticator();
+    const shared = cache();
+    const results = await Promise.all(Array.from({ length: 10 }, () => shared.get('alice', authenticate)));
+    expect(calls()).toBe(1);
+    expect(new Set(results.map((r) => r.sessionTicket))).toEqual(new Set(['ticket-1']));
+  });
+
+  it('across instances a lost race costs one extra AuthenticateUser at most, and both tickets work', async () => {
+    const { authenticate, calls } = authenticator();
+    const [a, b] = await Promise.all([cache().get('alice', authenticate), cache().get('alice', authenticate)]);
+    expect(calls()).toBe(2);
+    expect([a.cached, b.cached]).toEqual([false, false]);
+    expect((await cache().get('alice', authenticate)).cached).toBe(true);
+  });
+
+  it('drop removes only the ticket that was refused, never a newer one', async () => {
+    const { authenticate } = authenticator();
+    const first = await cache().get('alice', authenticate);
+    clock += 6000_000;
+    const second = await cache().get('alice', authenticate);
+    await cache().drop('alice', first.sealed);
+    clock -= 6000_000 - 1;
+    expect((await cache().get('alice', authenticate)).sessionTicket).toBe(second.sessionTicket);
+    await cache().drop('ALICE', second.sealed);
+    expect(await store.db.selectFrom('webex_session_tickets').selectAll().execute()).toHaveLength(0);
+  });
+
+  it('a ticket sealed under a key no longer configured is made again, not an error', async () => {
+    const { authenticate } = authenticator();
+    await createSessionTicketCache({ db: store.db, keys: { '9': 'an-old-key-no-longer-listed-0123456789' }, now: () => clock }).get('alice', authenticate);
+    expect(await cache().get('alice', authenticate)).toMatchObject({ sessionTicket: 'ticket-2', cached: false });
+  });
+});
+
+describe('asHost with session tickets: renewed once, never in a loop', () => {
+  const expired = () => new WebexError('WEBEX_CREDENTIAL_EXPIRED', 'Not a valid session ticket', { exceptionID: '030047' });
+
+  function setup() {
+    let issued = 0;
+    const seen: string[] = [];
+    const webex = {
+      async authenticateUser() {
+        issued += 1;
+        return { sessionTicket: `st-${issued}`, createTime: Date.now(), timeToLive: 5400 };
+      },
+    };
+    const credentials = createHostCredentials({ config: { mode: 'password', toSessionTicket: true }, siteName: 'acme', webex, keys: KEYS, db: store.db });
+    return { credentials, seen, issued: () => issued };
+  }
+
+  it('uses the cached ticket; when WebEx refuses it, authenticates once and retries once', async () => {
+    const { credentials, seen, issued } = setup();
+    const { sealCredential } = await import('../webex/credentials');
+    const host = { email: 'alice@example.com', webexId: 'alice', sealedCredential: await sealCredential({ kind: 'password', password: 'pw' }, KEYS) };
+    const call = async (context: { sessionTicket?: string }) => {
+      seen.push(context.sessionTicket ?? '');
+      if (context.sessionTicket === 'st-1' && seen.length > 1) throw expired();
+      return 'ok';
+    };
+    expect(await credentials.asHost(host, call)).toEqual({ value: 'ok', credential: 'new-session-ticket' });
+    expect(await credentials.asHost(host, call)).toEqual({ value: 'ok', credential: 'renewed-session-ticket' });
+    expect(seen).toEqual(['st-1', 'st-1', 'st-2']);
+    expect(issued()).toBe(2);
+    expect(await credentials.asHost(host, call)).toEqual({ value: 'ok', credential: 'cached-session-ticket' });
+  });
+
+  it('a renewed ticket refused again is the answer: no third try', async () => {
+    const { credentials, seen, issued } = setup();
+    const { sealCredential } = await import('../webex/credentials');
+    const host = { email: 'bob@example.com', webexId: 'bob', sealedCredential: await sealCredential({ kind: 'password', password: 'pw' }, KEYS) };
+    await credentials.asHost(host, async () => 'warm');
+    const always = async (context: { sessionTicket?: string }) => {
+      seen.push(context.sessionTicket ?? '');
+      throw expired();
+    };
+    await expect(credentials.asHost(host, always)).rejects.toMatchObject({ code: 'WEBEX_CREDENTIAL_EXPIRED' });
+    expect(seen).toHaveLength(2);
+    expect(issued()).toBe(2);
+  });
+
+  it('a fresh ticket refused is not retried, and other failures are never retried', async () => {
+    const { credentials, seen } = setup();
+    const { sealCredential } = await import('../webex/credentials');
+    const host = { email: 'carol@example.com', webexId: 'carol', sealedCredential: await sealCredential({ kind: 'password', password: 'pw' }, KEYS) };
+    await expect(credentials.asHost(host, async (c) => { seen.push(c.sessionTicket ?? ''); throw expired(); })).rejects.toMatchObject({ code: 'WEBEX_CREDENTIAL_EXPIRED' });
+    await expect(credentials.asHost(host, async (c) => { seen.push(c.sessionTicket ?? ''); throw new WebexError('WEBEX_TIMEOUT', 'slow'); })).rejects.toMatchObject({ code: 'WEBEX_TIMEOUT' });
+    expect(seen).toHaveLength(2);
+  });
+
+  it('no stored password in password→ticket mode is CREDENTIAL_MISSING, before any call', async () => {
+    const { credentials, issued } = setup();
+    await expect(credentials.asHost({ email: 'x@example.com', webexId: 'x', sealedCredential: null }, async () => 'never')).rejects.toMatchObject({ code: 'CREDENTIAL_MISSING' });
+    expect(issued()).toBe(0);
+  });
+});
