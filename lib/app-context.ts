@@ -1,5 +1,4 @@
 import type { Kysely } from 'kysely';
-import { recordAudit } from './audit';
 import { getConfig, type AppConfig } from './config';
 import {
   createHostCredentials,
@@ -52,7 +51,6 @@ export async function getOAuth(): Promise<{ client: WebexOAuthClient; tokens: OA
       client: oauthClient,
       // longer than one token request may take, so a live refresher never loses its lease
       leaseMs: config.webex.timeoutMs + 5_000,
-      onRefreshFailure: (email, code) => recordAudit(db, { actor: email, action: 'oauth.refresh', target: email, outcome: code }),
     }),
   };
   return oauth;

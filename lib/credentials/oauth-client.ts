@@ -52,7 +52,7 @@ function isLoopback(url: string): boolean {
   return ['localhost', '127.0.0.1', '[::1]'].includes(new URL(url).hostname);
 }
 
-async function readLimited(response: Response, limit: number): Promise<ArrayBuffer> {
+async function readLimited(response: Response, limit: number): Promise<Uint8Array<ArrayBuffer>> {
   const reader = response.body?.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -66,7 +66,8 @@ async function readLimited(response: Response, limit: number): Promise<ArrayBuff
     }
     chunks.push(next.value);
   }
-  return Buffer.concat(chunks).buffer as ArrayBuffer;
+  // a copy of its own: Buffer.concat may answer a view into Node's shared pool
+  return new Uint8Array(Buffer.concat(chunks));
 }
 
 function toTokenSet(result: oauth.TokenEndpointResponse): TokenSet {

@@ -46,8 +46,8 @@ function contract(name: string, open: (() => Promise<TwoConnections>) | undefine
     await dbs?.close();
   });
 
-  const stores = (server: ReturnType<typeof rotatingServer>, now: () => number = Date.now, failures: string[] = []): [OAuthTokenStore, OAuthTokenStore] => {
-    const make = (db: Db) => createOAuthTokenStore({ db: db.db, keys: KEYS, client: server.client, leaseMs: 2_000, now, onRefreshFailure: async (_e, code) => void failures.push(code) });
+  const stores = (server: ReturnType<typeof rotatingServer>, now: () => number = Date.now): [OAuthTokenStore, OAuthTokenStore] => {
+    const make = (db: Db) => createOAuthTokenStore({ db: db.db, keys: KEYS, client: server.client, leaseMs: 2_000, now });
     if (!dbs) throw new Error('no database');
     return [make(dbs.a), make(dbs.b)];
   };
@@ -89,14 +89,14 @@ function contract(name: string, open: (() => Promise<TwoConnections>) | undefine
 
     it('a refused refresh token marks the connection for reconnect, audits it, and never loops', async () => {
       const server = rotatingServer(0);
-      const failures: string[] = [];
-      const [a, b] = stores(server, Date.now, failures);
+      const [a, b] = stores(server);
       await a.save('gone@example.com', 'gone', { ...server.initial, refreshToken: 'rt-not-current' });
       const host = { email: 'gone@example.com', webexId: 'gone' };
       await expect(a.renewAfterRejection(host, 1)).rejects.toMatchObject({ code: 'WEBEX_RECONNECT_NEEDED' });
       await expect(b.accessToken(host)).rejects.toMatchObject({ code: 'WEBEX_RECONNECT_NEEDED' });
       expect(server.refreshes()).toBe(1);
-      expect(failures).toEqual(['WEBEX_RECONNECT_NEEDED']);
+      const audited = await dbs?.a.db.selectFrom('audit_events').select(['action', 'outcome']).where('actor', '=', host.email).execute();
+      expect(audited).toEqual([{ action: 'oauth.refresh', outcome: 'WEBEX_RECONNECT_NEEDED' }]);
       expect(await a.status(host.email)).toMatchObject({ state: 'reconnect' });
       const row = await dbs?.a.db.selectFrom('webex_oauth_tokens').select(['sealed', 'lock_owner']).where('email', '=', host.email).executeTakeFirstOrThrow();
       expect(row).toEqual({ sealed: null, lock_owner: null });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { recordAudit } from '../audit';
 import type { Database } from '../db/schema';
 import { normalizeEmail } from '../mappings/store';
 import { CredentialError, sealSecret, unsealSecret, type CredentialKeys } from '../webex/credentials';
@@ -66,8 +67,6 @@ export interface OAuthTokenStoreOptions {
   /** longer than one token request can take (its timeout), so a lease never expires under a live refresher */
   leaseMs: number;
   now?: () => number;
-  /** told about every refresh that failed, to audit it */
-  onRefreshFailure?: (email: string, code: string) => Promise<void>;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -161,7 +160,7 @@ export function createOAuthTokenStore(options: OAuthTokenStoreOptions): OAuthTok
       } else {
         await mine.set({ lock_owner: null, lock_until: null }).execute();
       }
-      await options.onRefreshFailure?.(email, code);
+      await recordAudit(db, { actor: email, action: 'oauth.refresh', target: email, outcome: code });
       throw err;
     }
     const at = now();

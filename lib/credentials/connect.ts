@@ -1,0 +1,119 @@
+/**
+ * "Connect WebEx": the employee authorizes the portal once at WebEx (authorization code + PKCE +
+ * state), tied to their portal session by a sealed, short-lived cookie; the tokens are proven to
+ * belong to the employee's WebEx ID before they are kept.
+ */
+import type { Kysely } from 'kysely';
+import { recordAudit } from '../audit';
+import type { Database } from '../db/schema';
+import { normalizeEmail } from '../mappings/store';
+import { CredentialError, sealSecret, unsealSecret, type CredentialKeys, type WebexClient } from '../webex';
+import { WebexError } from '../webex/errors';
+import { HostCredentialError, type HostCredentialCode } from './errors';
+import type { TokenSet, WebexOAuthClient } from './oauth-client';
+import type { OAuthTokenStore } from './oauth-tokens';
+
+export const CONNECT_COOKIE = 'webex_connect';
+/** Long enough to sign in at WebEx, short enough that a forgotten tab's state is useless. */
+export const CONNECT_TTL_SECONDS = 10 * 60;
+
+interface PendingConnect {
+  email: string;
+  state: string;
+  codeVerifier: string;
+  expiresAt: number;
+}
+
+function isPendingConnect(value: unknown): value is PendingConnect {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.email === 'string' && typeof v.state === 'string' && typeof v.codeVerifier === 'string' && typeof v.expiresAt === 'number';
+}
+
+export interface ConnectDeps {
+  db: Kysely<Database>;
+  keys: CredentialKeys;
+  oauth: WebexOAuthClient;
+  tokens: OAuthTokenStore;
+  webex: Pick<WebexClient, 'getUser' | 'authenticateUser'>;
+  siteName: string;
+  tokenUse: 'access-token' | 'session-ticket';
+}
+
+/** Where to send the browser, and the sealed cookie that remembers what the callback must prove. */
+export async function startConnect(deps: Pick<ConnectDeps, 'oauth' | 'keys'>, email: string): Promise<{ location: string; cookie: string }> {
+  const start = await deps.oauth.startAuthorization();
+  const pending: PendingConnect = { email: normalizeEmail(email), state: start.state, codeVerifier: start.codeVerifier, expiresAt: Date.now() + CONNECT_TTL_SECONDS * 1000 };
+  return { location: start.url, cookie: await sealSecret(pending, deps.keys) };
+}
+
+export type ConnectResult = { ok: true; webexId: string } | { ok: false; code: HostCredentialCode | 'CONNECT_EXPIRED' | 'CONNECT_WRONG_ACCOUNT'; message: string };
+
+/** Proves the new tokens act as `webexId` at WebEx, as the launch will use them. */
+async function proveOwnership(deps: ConnectDeps, webexId: string, tokens: TokenSet): Promise<boolean> {
+  const context = { siteName: deps.siteName, webExID: webexId };
+  try {
+    if (deps.tokenUse === 'access-token') await deps.webex.getUser({ ...context, webExAccessToken: tokens.accessToken });
+    else await deps.webex.authenticateUser(context, { accessToken: tokens.accessToken });
+    return true;
+  } catch (err) {
+    if (err instanceof WebexError && ['WEBEX_CREDENTIAL_EXPIRED', 'WEBEX_BAD_CREDENTIALS', 'WEBEX_ACCESS_DENIED', 'WEBEX_REFUSED'].includes(err.code)) return false;
+    throw err;
+  }
+}
+
+/**
+ * Completes the connection for the signed-in employee: the callback must carry the state of a
+ * request this same employee started, recently. Audited whatever the outcome.
+ */
+export async function finishConnect(deps: ConnectDeps, user: { email: string; webexId: string }, callback: URL, sealedPending: string | undefined): Promise<ConnectResult> {
+  const email = normalizeEmail(user.email);
+  const result = await exchange();
+  await recordAudit(deps.db, {
+    actor: email,
+    action: 'oauth.connect',
+    target: user.webexId,
+    outcome: result.ok ? 'OK' : result.code,
+  });
+  return result;
+
+  async function exchange(): Promise<ConnectResult> {
+    let pending: PendingConnect | undefined;
+    try {
+      pending = sealedPending ? await unsealSecret(sealedPending, deps.keys, isPendingConnect) : undefined;
+    } catch (err) {
+      if (!(err instanceof CredentialError)) throw err;
+    }
+    if (!pending || pending.email !== email || pending.expiresAt < Date.now()) {
+      return { ok: false, code: 'CONNECT_EXPIRED', message: 'This connection attempt expired or was started in another session. Start again from the portal.' };
+    }
+    let tokens: TokenSet;
+    try {
+      tokens = await deps.oauth.finishAuthorization(callback, pending);
+    } catch (err) {
+      if (err instanceof HostCredentialError) return { ok: false, code: err.code, message: err.message };
+      throw err;
+    }
+    if (!(await proveOwnership(deps, user.webexId, tokens))) {
+      await deps.oauth.revoke(tokens.refreshToken ?? tokens.accessToken).catch(() => false);
+      return { ok: false, code: 'CONNECT_WRONG_ACCOUNT', message: `The WebEx account you signed in with is not ${user.webexId}, the one linked to your portal account.` };
+    }
+    await deps.tokens.save(email, user.webexId, tokens);
+    return { ok: true, webexId: user.webexId };
+  }
+}
+
+/** Ends a connection (the employee's "Disconnect", or an admin's "Revoke"), audited. */
+export async function disconnect(deps: Pick<ConnectDeps, 'db' | 'tokens'>, email: string, actor: string): Promise<boolean> {
+  const outcome = await deps.tokens.disconnect(email);
+  if (outcome.existed) {
+    await recordAudit(deps.db, {
+      actor,
+      action: actor === normalizeEmail(email) ? 'oauth.disconnect' : 'oauth.revoke',
+      target: normalizeEmail(email),
+      outcome: 'OK',
+      detail: { revokedAtWebex: outcome.revokedAtWebex },
+    });
+  }
+  return outcome.existed;
+}

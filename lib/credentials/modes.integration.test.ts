@@ -1,0 +1,233 @@
+/**
+ * Every credential mode, end to end through the launch use case, against the WebEx simulator over
+ * real HTTP on a real SQLite file: no host password anywhere in saml and oauth modes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSelfSignedCertificate } from '../../e2e/servers/certificates';
+import { startWebexSimulator, type WebexSimulator } from '../../e2e/servers/webex-sim';
+import type { CredentialConfig } from '../config';
+import { openTempDatabase, type TempDatabase } from '../db/temp-database';
+import { launchWebex, type LaunchDeps } from '../launch';
+import { upsertMapping } from '../mappings/store';
+import { loadSigningKeys, type SamlSigningKeys } from '../saml';
+import { createWebexClient, sealCredential } from '../webex';
+import { disconnect, finishConnect, startConnect, type ConnectDeps } from './connect';
+import { createHostCredentials, createOAuthTokenStore, createWebexOAuthClient } from './index';
+
+const KEYS = { '1': 'modes-test-key-0123456789abcdef01234' };
+const SAML = { issuer: 'http://portal.example', audience: 'https://acme.webex.com', recipient: 'https://acme.webex.com/dispatcher/SAML2AuthService?siteurl=acme' };
+const REDIRECT_URI = 'http://portal.example/webex/connect/callback';
+const CLIENT = { clientId: 'portal', clientSecret: 'portal-client-secret-0123456789' };
+
+let sim: WebexSimulator;
+let store: TempDatabase;
+let keys: SamlSigningKeys;
+
+beforeAll(async () => {
+  const pair = createSelfSignedCertificate('portal');
+  keys = loadSigningKeys({ key: pair.privateKeyPem, cert: pair.certificatePem });
+  sim = await startWebexSimulator({
+    port: 0,
+    siteName: 'acme',
+    users: [
+      { webExID: 'alice', email: 'alice@example.com', password: 'Alice-WebEx-1' },
+      { webExID: 'carol@example.com', email: 'carol@example.com' },
+      { webExID: 'dave@example.com', email: 'dave@example.com', password: 'Dave-WebEx-1' },
+    ],
+    saml: { certificates: [keys.certificatePem], ...SAML },
+    oauth: { clients: [{ ...CLIENT, redirectUris: [REDIRECT_URI] }] },
+  });
+  store = await openTempDatabase('modes');
+});
+
+afterAll(async () => {
+  await store.remove();
+  await sim.close();
+});
+
+function depsFor(config: CredentialConfig, rule: LaunchDeps['rule'] = { kind: 'email', lowercase: true }) {
+  const webex = createWebexClient({ baseUrl: sim.url, timeoutMs: 2_000, maxResponseBytes: 65_536 });
+  const oauth =
+    config.mode === 'oauth'
+      ? createWebexOAuthClient({ ...config, timeoutMs: 2_000, maxResponseBytes: 65_536 })
+      : undefined;
+  const tokens = oauth && createOAuthTokenStore({ db: store.db, keys: KEYS, client: oauth, leaseMs: 5_000 });
+  const launch: LaunchDeps = {
+    db: store.db,
+    webex,
+    credentials: createHostCredentials({ config, siteName: 'acme', webex, keys: KEYS, db: store.db, oauthTokens: tokens }),
+    site: { siteName: 'acme', baseUrl: sim.url, landingUrl: `${sim.url}/webappng/sites/acme/dashboard` },
+    rule,
+    backUrl: 'http://portal.example/webex/return',
+  };
+  const connect: ConnectDeps | undefined =
+    oauth && tokens && config.mode === 'oauth' ? { db: store.db, keys: KEYS, oauth, tokens, webex, siteName: 'acme', tokenUse: config.tokenUse } : undefined;
+  return { launch, connect, tokens };
+}
+
+const samlConfig = (nameIdSource: 'webex-id' | 'email' = 'email'): CredentialConfig => ({ mode: 'saml', ...SAML, nameIdSource, keys });
+const oauthConfig = (tokenUse: 'access-token' | 'session-ticket'): CredentialConfig => ({
+  mode: 'oauth',
+  authorizeUrl: `${sim.url}/v1/oauth2/authorize`,
+  tokenUrl: `${sim.url}/v1/oauth2/token`,
+  revokeUrl: `${sim.url}/v1/oauth2/revoke`,
+  ...CLIENT,
+  scopes: 'all_read meeting_modify',
+  tokenUse,
+  redirectUri: REDIRECT_URI,
+});
+
+/** The employee's part at WebEx: sign in and allow, as the browser would. */
+async function authorizeAtWebex(location: string, login: string, password: string): Promise<URL> {
+  const page = await fetch(location);
+  const request = /name="request" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+  const done = await fetch(new URL('/v1/oauth2/authorize', sim.url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ request, login, password, decision: 'allow' }),
+    redirect: 'manual',
+  });
+  return new URL(done.headers.get('location') ?? '');
+}
+
+async function connectAs(connect: ConnectDeps, email: string, webexId: string, login: string, password: string) {
+  const started = await startConnect(connect, email);
+  return finishConnect(connect, { email, webexId }, await authorizeAtWebex(started.location, login, password), started.cookie);
+}
+
+async function auditOf(email: string) {
+  return store.db.selectFrom('audit_events').selectAll().where('actor', '=', email).orderBy('id').execute();
+}
+
+describe('saml mode', () => {
+  it('an employee linked only by the e-mail rule, with no WebEx password, joins; the session ticket is reused', async () => {
+    const { launch } = depsFor(samlConfig());
+    const before = sim.stats();
+    const first = await launchWebex({ email: 'carol@example.com' }, launch, 'r1');
+    expect(first).toMatchObject({ ok: true, webexId: 'carol@example.com' });
+    const second = await launchWebex({ email: 'carol@example.com' }, launch, 'r2');
+    expect(second.ok).toBe(true);
+    expect(sim.stats().sessionTicketsIssued - before.sessionTicketsIssued).toBe(1);
+    expect((await auditOf('carol@example.com')).map((a) => JSON.parse(a.detail ?? '{}').credential)).toEqual(['new-session-ticket', 'cached-session-ticket']);
+  });
+
+  it('an expired session ticket is renewed transparently, once', async () => {
+    const { launch } = depsFor(samlConfig());
+    await launchWebex({ email: 'carol@example.com' }, launch, 'warm');
+    const before = sim.stats().sessionTicketsIssued;
+    sim.inject({ fault: { kind: 'session-ticket-expired' }, webExID: 'carol@example.com', times: 1 });
+    expect(await launchWebex({ email: 'carol@example.com' }, launch, 'r3')).toMatchObject({ ok: true });
+    expect(sim.stats().sessionTicketsIssued - before).toBe(1);
+    expect(JSON.parse((await auditOf('carol@example.com')).at(-1)?.detail ?? '{}').credential).toBe('renewed-session-ticket');
+  });
+
+  it('concurrent launches of one host authenticate once', async () => {
+    await store.db.deleteFrom('webex_session_tickets').execute();
+    const { launch } = depsFor(samlConfig());
+    const before = sim.stats().sessionTicketsIssued;
+    const results = await Promise.all(Array.from({ length: 5 }, (_, i) => launchWebex({ email: 'carol@example.com' }, launch, `c${i}`)));
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(sim.stats().sessionTicketsIssued - before).toBe(1);
+  });
+
+  it('NameID from the WebEx ID works for an explicit mapping', async () => {
+    await upsertMapping(store.db, { email: 'alice@example.com', webexId: 'alice', sealedCredential: null });
+    expect(await launchWebex({ email: 'alice@example.com' }, depsFor(samlConfig('webex-id')).launch, 'r4')).toMatchObject({ ok: true, webexId: 'alice' });
+  });
+
+  it('an assertion WebEx does not trust is WEBEX_SSO_REFUSED with its exceptionID audited', async () => {
+    const other = createSelfSignedCertificate('not trusted');
+    const untrusted: CredentialConfig = { mode: 'saml', ...SAML, nameIdSource: 'email', keys: loadSigningKeys({ key: other.privateKeyPem, cert: other.certificatePem }) };
+    await store.db.deleteFrom('webex_session_tickets').execute();
+    expect(await launchWebex({ email: 'carol@example.com' }, depsFor(untrusted).launch, 'r5')).toMatchObject({ ok: false, code: 'WEBEX_SSO_REFUSED' });
+    const row = (await auditOf('carol@example.com')).at(-1);
+    expect(row?.outcome).toBe('WEBEX_SSO_REFUSED');
+    expect(JSON.parse(row?.detail ?? '{}').exceptionID).toBe('030048');
+  });
+});
+
+describe('password mode with WEBEX_PASSWORD_TO_SESSION_TICKET', () => {
+  it('converts the password once, then launches on the cached session ticket', async () => {
+    await upsertMapping(store.db, { email: 'dave@example.com', webexId: 'dave@example.com', sealedCredential: await sealCredential({ kind: 'password', password: 'Dave-WebEx-1' }, KEYS) });
+    const { launch } = depsFor({ mode: 'password', toSessionTicket: true });
+    const before = sim.stats().sessionTicketsIssued;
+    expect((await launchWebex({ email: 'dave@example.com' }, launch, 'p1')).ok).toBe(true);
+    expect((await launchWebex({ email: 'dave@example.com' }, launch, 'p2')).ok).toBe(true);
+    expect(sim.stats().sessionTicketsIssued - before).toBe(1);
+  });
+});
+
+describe('oauth mode', () => {
+  it('not connected → WEBEX_NOT_CONNECTED; connect; join; an expired access token is refreshed; a revoked grant asks to reconnect; reconnect works', async () => {
+    await upsertMapping(store.db, { email: 'alice@example.com', webexId: 'alice', sealedCredential: null });
+    const { launch, connect } = depsFor(oauthConfig('access-token'), { kind: 'none' });
+    if (!connect) throw new Error('oauth deps');
+    expect(await launchWebex({ email: 'alice@example.com' }, launch, 'o1')).toMatchObject({ ok: false, code: 'WEBEX_NOT_CONNECTED' });
+
+    const connected = await connectAs(connect, 'alice@example.com', 'alice', 'alice', 'Alice-WebEx-1');
+    expect(connected).toEqual({ ok: true, webexId: 'alice' });
+    expect(await launchWebex({ email: 'alice@example.com' }, launch, 'o2')).toMatchObject({ ok: true });
+
+    const refreshes = sim.stats().refreshTokenGrants;
+    sim.inject({ fault: { kind: 'access-token-expired' }, webExID: 'alice', times: 1 });
+    expect(await launchWebex({ email: 'alice@example.com' }, launch, 'o3')).toMatchObject({ ok: true });
+    expect(sim.stats().refreshTokenGrants - refreshes).toBe(1);
+
+    sim.inject({ fault: { kind: 'access-token-expired' }, webExID: 'alice', times: 1 });
+    sim.inject({ fault: { kind: 'refresh-revoked' }, webExID: 'alice', times: 1 });
+    expect(await launchWebex({ email: 'alice@example.com' }, launch, 'o4')).toMatchObject({ ok: false, code: 'WEBEX_RECONNECT_NEEDED' });
+    expect((await auditOf('alice@example.com')).map((a) => `${a.action}:${a.outcome}`)).toContain('oauth.refresh:WEBEX_RECONNECT_NEEDED');
+
+    expect((await connectAs(connect, 'alice@example.com', 'alice', 'alice', 'Alice-WebEx-1')).ok).toBe(true);
+    expect(await launchWebex({ email: 'alice@example.com' }, launch, 'o5')).toMatchObject({ ok: true });
+  });
+
+  it('refuses to keep tokens of another WebEx account than the one linked', async () => {
+    const { connect, tokens } = depsFor(oauthConfig('access-token'));
+    if (!connect || !tokens) throw new Error('oauth deps');
+    const result = await connectAs(connect, 'dave@example.com', 'dave@example.com', 'alice', 'Alice-WebEx-1');
+    expect(result).toMatchObject({ ok: false, code: 'CONNECT_WRONG_ACCOUNT' });
+    expect(await tokens.status('dave@example.com')).toBeUndefined();
+  });
+
+  it('refuses a callback whose state belongs to another session or user', async () => {
+    const { connect } = depsFor(oauthConfig('access-token'));
+    if (!connect) throw new Error('oauth deps');
+    const started = await startConnect(connect, 'alice@example.com');
+    const callback = await authorizeAtWebex(started.location, 'alice', 'Alice-WebEx-1');
+    expect(await finishConnect(connect, { email: 'mallory@example.com', webexId: 'alice' }, callback, started.cookie)).toMatchObject({ ok: false, code: 'CONNECT_EXPIRED' });
+    const other = await startConnect(connect, 'alice@example.com');
+    expect(await finishConnect(connect, { email: 'alice@example.com', webexId: 'alice' }, callback, other.cookie)).toMatchObject({ ok: false, code: 'WEBEX_NOT_CONNECTED' });
+  });
+
+  it('session-ticket token use: the access token is exchanged through AuthenticateUser', async () => {
+    const { launch, connect } = depsFor(oauthConfig('session-ticket'), { kind: 'email', lowercase: true });
+    if (!connect) throw new Error('oauth deps');
+    expect((await connectAs(connect, 'dave@example.com', 'dave@example.com', 'dave@example.com', 'Dave-WebEx-1')).ok).toBe(true);
+    await store.db.deleteFrom('webex_session_tickets').execute();
+    const before = sim.stats().sessionTicketsIssued;
+    expect(await launchWebex({ email: 'dave@example.com' }, launch, 's1')).toMatchObject({ ok: true });
+    expect(sim.stats().sessionTicketsIssued - before).toBe(1);
+  });
+
+  it('disconnect revokes at WebEx and is audited', async () => {
+    const { launch, connect } = depsFor(oauthConfig('access-token'), { kind: 'none' });
+    if (!connect) throw new Error('oauth deps');
+    expect(await disconnect(connect, 'alice@example.com', 'alice@example.com')).toBe(true);
+    expect(await launchWebex({ email: 'alice@example.com' }, launch, 'd1')).toMatchObject({ ok: false, code: 'WEBEX_NOT_CONNECTED' });
+    expect((await auditOf('alice@example.com')).at(-2)).toMatchObject({ action: 'oauth.disconnect', outcome: 'OK' });
+  });
+});
+
+describe('no host secret in the clear', () => {
+  it('the database holds none of the tickets, tokens or codes WebEx handed out, and no password of these modes', async () => {
+    const secrets = sim.secrets();
+    const everything = [...secrets.sessionTickets, ...secrets.accessTokens, ...secrets.refreshTokens, ...secrets.authorizationCodes, ...secrets.loginTickets];
+    expect(everything.length).toBeGreaterThan(10);
+    const dump = JSON.stringify(
+      await Promise.all(['mappings', 'audit_events', 'webex_session_tickets', 'webex_oauth_tokens'].map((t) => store.db.selectFrom(t as 'mappings').selectAll().execute())),
+    );
+    for (const secret of everything) expect(dump).not.toContain(secret);
+    expect(dump).not.toContain('Alice-WebEx-1');
+  });
+});
