@@ -71,7 +71,12 @@ export function add(parent: Element | Document, ns: string, qualifiedName: strin
  * by DOM calls so no input can become markup. Unsigned: see signSamlResponse.
  */
 export function buildSamlResponse(input: AssertionInput): { xml: string; assertionId: string } {
-  assertXmlChars('SAML', { issuer: input.issuer, audience: input.audience, recipient: input.recipient, nameId: input.nameId });
+  const fields = { issuer: input.issuer, audience: input.audience, recipient: input.recipient, nameId: input.nameId };
+  assertXmlChars('SAML', fields);
+  // XML parsers turn a CR into LF, so the verifier would read another NameID than we signed.
+  for (const [field, value] of Object.entries(fields)) {
+    if (/[\r\n]/.test(value)) throw new TypeError(`webex-sso: Bad usage. SAML ${field} must be one line`);
+  }
   const now = input.now ?? new Date();
   const notBefore = instant(new Date(now.getTime() - CLOCK_SKEW_MS));
   const notOnOrAfter = instant(new Date(now.getTime() + VALIDITY_MS));
