@@ -1,18 +1,72 @@
+import { ConnectButton } from './connect-button';
 import { JoinButton } from './join-button';
+import { firstParam, type SearchParams } from './search-params';
+import { getOAuth } from '@/lib/app-context';
 import { getPortalUser } from '@/lib/auth';
 import { getConfig } from '@/lib/config';
 import { getDb } from '@/lib/db';
-import { resolveWebexAccount } from '@/lib/mappings/resolve';
+import { resolveWebexAccount, type ResolvedAccount } from '@/lib/mappings/resolve';
 
 export const dynamic = 'force-dynamic';
 
-export default async function HomePage() {
+function SourceNote({ account }: { account: ResolvedAccount }) {
+  return <span className="muted">{account.source === 'mapping' ? ' (linked by your administrator)' : ' (derived by the company rule)'}</span>;
+}
+
+/** The WebEx card in oauth mode: Join once connected, else Connect (or Reconnect). */
+async function OAuthWebexCard({ email, account, notice }: { email: string; account: ResolvedAccount; notice: string }) {
+  const connection = await (await getOAuth())?.tokens.status(email);
+  const usable = connection?.state === 'connected' && connection.webexId.toLowerCase() === account.webexId.toLowerCase();
+  if (!usable) {
+    const again = connection !== undefined;
+    return (
+      <section className="card" aria-label="WebEx">
+        <h2>{again ? 'Reconnect your WebEx account' : 'Connect your WebEx account'}</h2>
+        <p>
+          You join as WebEx host <strong data-testid="webex-id">{account.webexId}</strong>
+          <SourceNote account={account} />.{' '}
+          {again
+            ? 'Your WebEx authorisation for the portal ended (revoked, expired, or your WebEx link changed). Allow the portal again to join with one click.'
+            : 'Once, sign in to WebEx and allow the portal; after that, Join WebEx signs you in with one click.'}
+        </p>
+        <div className="actions">
+          <ConnectButton label={again ? 'Reconnect WebEx' : 'Connect WebEx'} />
+        </div>
+      </section>
+    );
+  }
+  return (
+    <section className="card" aria-label="WebEx">
+      <h2>WebEx</h2>
+      {notice === 'connected' && (
+        <p className="notice" role="status">
+          Your WebEx account is connected.
+        </p>
+      )}
+      <p>
+        You join as WebEx host <strong data-testid="webex-id">{account.webexId}</strong>
+        <SourceNote account={account} />.
+      </p>
+      <div className="actions">
+        <JoinButton />
+        <form method="post" action="/webex/disconnect">
+          <button type="submit" className="secondary">
+            Disconnect WebEx
+          </button>
+        </form>
+      </div>
+    </section>
+  );
+}
+
+export default async function HomePage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await getPortalUser();
+  const config = getConfig();
   if (!user) {
     return (
       <section className="card">
         <h1>Welcome</h1>
-        <p>Sign in with {getConfig().oidc.displayName} to join WebEx as your own host account.</p>
+        <p>Sign in with {config.oidc.displayName} to join WebEx as your own host account.</p>
         <div className="actions">
           <a className="button" href="/api/auth/signin?callbackUrl=%2F">Sign in</a>
         </div>
@@ -20,8 +74,10 @@ export default async function HomePage() {
     );
   }
 
+  const params = await searchParams;
+  const notice = firstParam(params.connected) === '1' ? 'connected' : firstParam(params.disconnected) === '1' ? 'disconnected' : '';
   const { db } = await getDb();
-  const account = await resolveWebexAccount(db, user, getConfig().mappingRule);
+  const account = await resolveWebexAccount(db, user, config.mappingRule);
   return (
     <>
       <section className="card">
@@ -36,24 +92,28 @@ export default async function HomePage() {
           <a className="button secondary" href="/api/auth/signout">Sign out</a>
         </div>
       </section>
-      {account ? (
+      {notice === 'disconnected' && (
+        <p className="card notice" role="status">
+          Your WebEx account is disconnected from the portal.
+        </p>
+      )}
+      {!account ? (
+        <section className="card problem" aria-label="WebEx">
+          <h2>Your account is not linked to WebEx yet</h2>
+          <p>Ask {config.supportContact} to link your portal account to your WebEx host account.</p>
+        </section>
+      ) : config.credentials.mode === 'oauth' ? (
+        <OAuthWebexCard email={user.email} account={account} notice={notice} />
+      ) : (
         <section className="card" aria-label="WebEx">
           <h2>WebEx</h2>
           <p>
             You join as WebEx host <strong data-testid="webex-id">{account.webexId}</strong>
-            <span className="muted">
-              {account.source === 'mapping' ? ' (linked by your administrator)' : ' (derived by the company rule)'}
-            </span>
-            .
+            <SourceNote account={account} />.
           </p>
           <div className="actions">
             <JoinButton />
           </div>
-        </section>
-      ) : (
-        <section className="card problem" aria-label="WebEx">
-          <h2>Your account is not linked to WebEx yet</h2>
-          <p>Ask {getConfig().supportContact} to link your portal account to your WebEx host account.</p>
         </section>
       )}
     </>

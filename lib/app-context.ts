@@ -10,6 +10,7 @@ import {
 } from './credentials';
 import { getDb } from './db';
 import type { Database } from './db/schema';
+import type { ConnectDeps } from './credentials/connect';
 import type { LaunchDeps } from './launch';
 import { createHttpTransport, createWebexClient, type Transport, type WebexClient } from './webex';
 
@@ -85,5 +86,22 @@ export async function getLaunchDeps(): Promise<LaunchDeps> {
     site: config.webex,
     rule: config.mappingRule,
     backUrl: returnUrl(config),
+  };
+}
+
+/** What "Connect WebEx" needs, in oauth mode; undefined in the other modes. */
+export async function getConnectDeps(): Promise<ConnectDeps | undefined> {
+  const config = getConfig();
+  const oauthParts = await getOAuth();
+  if (!oauthParts || config.credentials.mode !== 'oauth') return undefined;
+  const { db } = await getDb();
+  return {
+    db,
+    keys: config.credentialKeys,
+    oauth: oauthParts.client,
+    tokens: oauthParts.tokens,
+    webex: getWebexClient(config),
+    siteName: config.webex.siteName,
+    tokenUse: config.credentials.tokenUse,
   };
 }

@@ -2,9 +2,12 @@ import { HOST_CREDENTIAL_CODES } from './credentials/errors';
 import type { LaunchFailureCode } from './launch';
 import { codeForLoginFailure, WEBEX_ERROR_CODES, type LoginFailureCode } from './webex';
 
+/** Why "Connect WebEx" did not complete, beyond the launch's own codes. */
+export type ConnectFailureCode = 'CONNECT_EXPIRED' | 'CONNECT_WRONG_ACCOUNT';
+
 /** What an employee reads when Join WebEx did not work: what happened, and what to do. */
 export interface Problem {
-  code: LaunchFailureCode | LoginFailureCode;
+  code: LaunchFailureCode | LoginFailureCode | ConnectFailureCode;
   title: string;
   what: string;
   next: string;
@@ -21,7 +24,19 @@ const unreachable: Text = {
   retry: true,
 };
 
-const TEXTS: Record<LaunchFailureCode | LoginFailureCode, Text> = {
+const TEXTS: Record<Problem['code'], Text> = {
+  CONNECT_EXPIRED: {
+    title: 'The WebEx connection was not completed',
+    what: 'The answer from WebEx did not match a connection you started from the portal in this session, or it came too late.',
+    next: 'Start again with Connect WebEx on the portal.',
+    retry: false,
+  },
+  CONNECT_WRONG_ACCOUNT: {
+    title: 'That is not your linked WebEx account',
+    what: 'You signed in to WebEx with an account other than the one linked to your portal account, so the portal did not keep the authorisation.',
+    next: 'Connect again and sign in to WebEx with your own host account; if the linked account is wrong, ask {support}.',
+    retry: false,
+  },
   MAPPING_MISSING: {
     title: 'Your account is not linked to WebEx yet',
     what: 'Your portal account has no WebEx host account linked to it, so we cannot sign you in.',
@@ -149,11 +164,14 @@ function withSupport(text: Text, code: Problem['code'], support: string): Proble
   return { ...text, code, next: text.next.replace('{support}', support) };
 }
 
-const LAUNCH_CODES = new Set<string>(['MAPPING_MISSING', ...HOST_CREDENTIAL_CODES, ...WEBEX_ERROR_CODES]);
+const LAUNCH_CODES = new Set<string>(['MAPPING_MISSING', 'CONNECT_EXPIRED', 'CONNECT_WRONG_ACCOUNT', ...HOST_CREDENTIAL_CODES, ...WEBEX_ERROR_CODES]);
+
+/** Codes whose way out is (re)connecting the employee's WebEx account. */
+export const CONNECT_CODES: ReadonlySet<string> = new Set(['WEBEX_NOT_CONNECTED', 'WEBEX_RECONNECT_NEEDED', 'CONNECT_EXPIRED', 'CONNECT_WRONG_ACCOUNT']);
 
 /** The page text for a launch failure code from a query string; unknown codes get a generic text. */
 export function describeLaunchFailure(code: string | undefined, support: string): Problem {
-  const known = code !== undefined && LAUNCH_CODES.has(code) ? (code as LaunchFailureCode) : 'WEBEX_REFUSED';
+  const known = code !== undefined && LAUNCH_CODES.has(code) ? (code as Problem['code']) : 'WEBEX_REFUSED';
   return withSupport(TEXTS[known], known, support);
 }
 

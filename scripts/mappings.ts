@@ -135,7 +135,7 @@ async function main(): Promise<number> {
     return EXIT.config;
   }
   const { db } = await openMigratedDatabase(config.databaseUrl);
-  const ctx: AdminContext = { db, credentialKeys: config.credentialKeys, actor: `cli:${userInfo().username}` };
+  const ctx: AdminContext = { db, credentialKeys: config.credentialKeys, actor: `cli:${userInfo().username}`, acceptsPasswords: config.credentials.mode === 'password' };
   try {
     return await run(process.argv.slice(2), ctx, config.importMaxBytes);
   } catch (err) {

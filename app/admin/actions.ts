@@ -3,10 +3,11 @@
 import { randomUUID } from 'node:crypto';
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
-import { getLaunchDeps } from '@/lib/app-context';
+import { getConnectDeps, getLaunchDeps } from '@/lib/app-context';
 import { requireAdmin } from '@/lib/auth';
 import { checkConnection, testMapping, type ConnectionCheck, type MappingTestResult } from '@/lib/checks';
 import { getConfig } from '@/lib/config';
+import { disconnect } from '@/lib/credentials/connect';
 import { getDb } from '@/lib/db';
 import { importMappings, removeMapping, saveMapping, type AdminContext } from '@/lib/mappings/admin';
 import { countImportChanges, formatBytes, ImportTooLargeError, readMappingCsv, type ImportCounts, type ImportProblem } from '@/lib/mappings/import';
@@ -26,7 +27,8 @@ export interface FormState {
 
 async function adminContext(actor: string): Promise<AdminContext> {
   const { db } = await getDb();
-  return { db, credentialKeys: getConfig().credentialKeys, actor, requestId: randomUUID() };
+  const config = getConfig();
+  return { db, credentialKeys: config.credentialKeys, actor, requestId: randomUUID(), acceptsPasswords: config.credentials.mode === 'password' };
 }
 
 function formValues(form: FormData): Record<string, string> {
@@ -135,4 +137,17 @@ export async function applyImportAction(_prev: ImportState, form: FormData): Pro
   const { counts: c, deleted } = await importMappings(ctx, pending.rows, pending.deleteMissing, 'upload');
   revalidatePath('/admin/mappings');
   redirect(`/admin/mappings?imported=${[c.creates, c.updates, c.unchanged, deleted].join('-')}`);
+}
+
+export type RevokeState = { message?: string };
+
+/** Ends an employee's WebEx connection (revoked at WebEx when a revocation endpoint is configured). */
+export async function revokeConnectionAction(_prev: RevokeState, form: FormData): Promise<RevokeState> {
+  const admin = await requireAdmin('write');
+  const email = emailSchema.safeParse(form.get('email') ?? '');
+  const deps = await getConnectDeps();
+  if (!email.success || !deps) return { message: 'Nothing revoked: unknown connection.' };
+  const existed = await disconnect(deps, email.data, admin.email);
+  revalidatePath('/admin/connections');
+  return { message: existed ? `Revoked the WebEx connection of ${email.data}.` : `${email.data} had no WebEx connection.` };
 }

@@ -24,12 +24,16 @@ const ENTRY_POINTS: Record<string, Kind> = {
   'app/admin/mappings/[id]/page.tsx#default': 'read',
   'app/admin/mappings/import/page.tsx#default': 'read',
   'app/admin/mappings/export/route.ts#GET': 'read',
+  'app/admin/connections/page.tsx#default': 'read',
+  'app/admin/saml/metadata/route.ts#GET': 'read',
+  'app/admin/saml/certificate/route.ts#GET': 'read',
   'app/admin/actions.ts#saveMappingAction': 'write',
   'app/admin/actions.ts#deleteMappingAction': 'write',
   'app/admin/actions.ts#testMappingAction': 'write',
   'app/admin/actions.ts#checkConnectionAction': 'write',
   'app/admin/actions.ts#previewImportAction': 'write',
   'app/admin/actions.ts#applyImportAction': 'write',
+  'app/admin/actions.ts#revokeConnectionAction': 'write',
 };
 
 // The caller of the moment: the JWT next-auth would have decoded, and the request headers.

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { requireAdmin } from '@/lib/auth';
+import { getConfig } from '@/lib/config';
 
 export default async function AdminLayout({ children }: { children: ReactNode }) {
   // Navigation only: every admin page, route and action checks the role again itself.
@@ -10,6 +11,7 @@ export default async function AdminLayout({ children }: { children: ReactNode })
         <a href="/admin">Settings</a>
         <a href="/admin/mappings">Mappings</a>
         <a href="/admin/mappings/import">Import</a>
+        {getConfig().credentials.mode === 'oauth' && <a href="/admin/connections">Connections</a>}
         <a href="/admin/audit">Audit log</a>
       </nav>
       {children}

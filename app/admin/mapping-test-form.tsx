@@ -2,6 +2,16 @@
 
 import { useActionState } from 'react';
 import { testMappingAction, type TestState } from './actions';
+import type { CredentialUse } from '@/lib/credentials';
+
+const CREDENTIAL_WORDS: Record<CredentialUse, string> = {
+  password: 'the stored WebEx password',
+  'new-session-ticket': 'a new session ticket (AuthenticateUser)',
+  'cached-session-ticket': 'a cached session ticket',
+  'renewed-session-ticket': 'a session ticket renewed after WebEx refused the cached one',
+  'access-token': "the employee's WebEx access token",
+  'refreshed-access-token': "the employee's WebEx access token, just refreshed",
+};
 
 export function MappingTestForm({ email = '' }: { email?: string }) {
   const [state, test, pending] = useActionState<TestState, FormData>(testMappingAction, {});
@@ -26,6 +36,22 @@ export function MappingTestForm({ email = '' }: { email?: string }) {
             <code>{result.outcome}</code>
             {result.exceptionID ? ` (exceptionID ${result.exceptionID})` : ''}: {result.meaning}
           </dd>
+          {result.credential && (
+            <>
+              <dt>Credential</dt>
+              <dd>{CREDENTIAL_WORDS[result.credential]}</dd>
+            </>
+          )}
+          {result.webexUser && (
+            <>
+              <dt>WebEx says</dt>
+              <dd>
+                {[result.webexUser.firstName, result.webexUser.lastName].filter(Boolean).join(' ') || result.webexUser.webExId}
+                {result.webexUser.email ? ` <${result.webexUser.email}>` : ''}
+                {result.webexUser.active ? ` · ${result.webexUser.active.toLowerCase()}` : ''}
+              </dd>
+            </>
+          )}
         </dl>
       )}
     </form>

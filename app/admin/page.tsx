@@ -1,4 +1,5 @@
 import { ConnectionCheckPanel } from './connection-check';
+import { CredentialModeFacts } from './credential-mode';
 import { MappingTestForm } from './mapping-test-form';
 import { requireAdmin } from '@/lib/auth';
 import { getConfig } from '@/lib/config';
@@ -20,11 +21,10 @@ export default async function AdminSettingsPage() {
           <dd>{config.webex.baseUrl}</dd>
           <dt>Landing page (MU)</dt>
           <dd>{config.webex.landingUrl}</dd>
-          <dt>Credential mode</dt>
-          <dd>{config.credentials.mode}</dd>
           <dt>Timeout</dt>
           <dd>{config.webex.timeoutMs / 1000} s</dd>
         </dl>
+        <CredentialModeFacts credentials={config.credentials} />
         <ConnectionCheckPanel />
       </section>
       <section className="card">
@@ -34,7 +34,7 @@ export default async function AdminSettingsPage() {
       </section>
       <section className="card">
         <h2>Test a mapping</h2>
-        <p className="muted">Checks one user end to end (mapping or rule, then a WebEx ticket) without signing anyone in.</p>
+        <p className="muted">Checks one user end to end (mapping or rule, then the host&apos;s credential at WebEx, with GetUser) without signing anyone in and without fetching a login ticket.</p>
         <MappingTestForm />
       </section>
     </>

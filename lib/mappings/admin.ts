@@ -16,6 +16,8 @@ export interface AdminContext {
   /** the admin's e-mail, or cli:<user> */
   actor: string;
   requestId?: string;
+  /** false outside password mode: the portal then stores no WebEx password at all */
+  acceptsPasswords?: boolean;
 }
 
 export type AdminResult<T = undefined> =
@@ -39,6 +41,9 @@ export async function saveMapping(ctx: AdminContext, values: Record<string, unkn
   const parsed = parseForm(MappingFormSchema, values);
   if ('fieldErrors' in parsed) return { ok: false, message: 'Not saved: check the highlighted fields.', fieldErrors: parsed.fieldErrors };
   const form = parsed.data;
+  if (form.credential === 'replace' && ctx.acceptsPasswords === false) {
+    return { ok: false, message: 'Not saved: check the highlighted fields.', fieldErrors: { password: ['This portal signs hosts in without WebEx passwords (WEBEX_CREDENTIAL_MODE): none is stored.'] } };
+  }
   if (id !== undefined && form.version === undefined) return { ok: false, message: 'Not saved: the form did not say which version it edits. Reload and try again.' };
 
   const sealedCredential =

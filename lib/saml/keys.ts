@@ -19,6 +19,8 @@ export interface CertificateFacts {
   fingerprint256: string;
   validFrom: Date;
   validTo: Date;
+  /** past validTo: WebEx may refuse assertions it signs */
+  expired: boolean;
 }
 
 export class SamlKeyError extends Error {
@@ -80,14 +82,16 @@ export function loadSigningKeys(env: { key: string; cert: string; nextCert?: str
 }
 
 /** Subject, fingerprint and validity of a PEM certificate. */
-export function describeCertificate(pem: string): CertificateFacts {
+export function describeCertificate(pem: string, now = new Date()): CertificateFacts {
   const certificate = new X509Certificate(pem);
+  const validTo = new Date(certificate.validTo);
   return {
+    expired: validTo.getTime() < now.getTime(),
     pem,
     subject: certificate.subject.replace(/\n/g, ', '),
     fingerprint256: certificate.fingerprint256,
     validFrom: new Date(certificate.validFrom),
-    validTo: new Date(certificate.validTo),
+    validTo,
   };
 }
 

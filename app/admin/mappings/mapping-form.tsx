@@ -31,15 +31,17 @@ function Field({ name, label, hint, errors, children }: { name: string; label: s
 }
 
 /** Create or edit one mapping. The server validates with the same schema and answers inline. */
-export function MappingForm({ initial }: { initial: MappingFormValues }) {
+export function MappingForm({ initial, passwords = true }: { initial: MappingFormValues; /** false outside password mode */ passwords?: boolean }) {
   const [state, save, pending] = useActionState<FormState, FormData>(saveMappingAction, {});
-  const [credential, setCredential] = useState<CredentialChoice>(initial.hasCredential ? 'keep' : 'replace');
+  const [credential, setCredential] = useState<CredentialChoice>(initial.hasCredential || !passwords ? 'keep' : 'replace');
   const errors = state.fieldErrors ?? {};
   // React resets a form after its action: refill it with what the admin typed, not the stored values.
   const value = (name: 'email' | 'webexId' | 'displayName') => state.values?.[name] ?? initial[name];
-  const options: [CredentialChoice, string][] = initial.hasCredential
-    ? [['keep', 'Keep'], ['replace', 'Replace'], ['clear', 'Clear']]
-    : [['replace', 'Set'], ['keep', 'Leave not set']];
+  const options: [CredentialChoice, string][] = !passwords
+    ? [['keep', 'Keep'], ['clear', 'Clear (not used in this credential mode)']]
+    : initial.hasCredential
+      ? [['keep', 'Keep'], ['replace', 'Replace'], ['clear', 'Clear']]
+      : [['replace', 'Set'], ['keep', 'Leave not set']];
   return (
     <form action={save} noValidate>
       {state.message && (
@@ -58,21 +60,27 @@ export function MappingForm({ initial }: { initial: MappingFormValues }) {
       <Field name="displayName" label="Display name" hint="Optional, for finding people." errors={errors.displayName}>
         <input id="displayName" name="displayName" defaultValue={value('displayName')} maxLength={200} />
       </Field>
-      <fieldset>
-        <legend>
-          WebEx password: <strong data-testid="credential-status">{initial.hasCredential ? 'set' : 'not set'}</strong>
-        </legend>
-        {options.map(([value, label]) => (
-          <label key={value} style={{ marginRight: '1rem' }}>
-            <input type="radio" name="credential" value={value} checked={credential === value} onChange={() => setCredential(value)} /> {label}
-          </label>
-        ))}
-        {credential === 'replace' && (
-          <Field name="password" label="New WebEx password" hint="Write-only: stored sealed, never shown again." errors={errors.password}>
-            <input id="password" name="password" type="password" autoComplete="new-password" />
-          </Field>
-        )}
-      </fieldset>
+      {!passwords && !initial.hasCredential ? (
+        <p className="muted" data-testid="credential-status">
+          No WebEx password: this portal signs hosts in through SSO or their own WebEx authorisation.
+        </p>
+      ) : (
+        <fieldset>
+          <legend>
+            WebEx password: <strong data-testid="credential-status">{initial.hasCredential ? 'set' : 'not set'}</strong>
+          </legend>
+          {options.map(([value, label]) => (
+            <label key={value} style={{ marginRight: '1rem' }}>
+              <input type="radio" name="credential" value={value} checked={credential === value} onChange={() => setCredential(value)} /> {label}
+            </label>
+          ))}
+          {credential === 'replace' && (
+            <Field name="password" label="New WebEx password" hint="Write-only: stored sealed, never shown again." errors={errors.password}>
+              <input id="password" name="password" type="password" autoComplete="new-password" />
+            </Field>
+          )}
+        </fieldset>
+      )}
       <button type="submit" disabled={pending}>{pending ? 'Saving…' : 'Save'}</button>
     </form>
   );

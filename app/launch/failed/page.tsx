@@ -1,11 +1,13 @@
+import { ConnectButton } from '../../connect-button';
 import { ProblemCard } from '../../problem-card';
 import { getConfig } from '@/lib/config';
-import { describeLaunchFailure } from '@/lib/problems';
+import { CONNECT_CODES, describeLaunchFailure } from '@/lib/problems';
 
 export const dynamic = 'force-dynamic';
 
 export default async function LaunchFailedPage({ searchParams }: { searchParams: Promise<{ code?: string | string[] }> }) {
   const { code } = await searchParams;
   const problem = describeLaunchFailure(typeof code === 'string' ? code : undefined, getConfig().supportContact);
-  return <ProblemCard problem={problem} />;
+  const action = CONNECT_CODES.has(problem.code) ? <ConnectButton label={problem.code === 'WEBEX_NOT_CONNECTED' ? 'Connect WebEx' : 'Reconnect WebEx'} /> : undefined;
+  return <ProblemCard problem={problem} action={action} />;
 }

@@ -1,8 +1,11 @@
 import { notFound } from 'next/navigation';
+import { RevokeConnectionForm } from '../../connections/revoke-form';
 import { MappingTestForm } from '../../mapping-test-form';
 import { DeleteMappingForm } from '../delete-mapping-form';
 import { MappingForm } from '../mapping-form';
+import { getOAuth } from '@/lib/app-context';
 import { requireAdmin } from '@/lib/auth';
+import { getConfig } from '@/lib/config';
 import { getDb } from '@/lib/db';
 import { getMapping } from '@/lib/mappings/store';
 
@@ -15,6 +18,8 @@ export default async function EditMappingPage({ params, searchParams }: { params
   const mapping = Number.isSafeInteger(id) ? await getMapping(db, id) : undefined;
   if (!mapping) notFound();
   const { saved } = await searchParams;
+  const connection = await (await getOAuth())?.tokens.status(mapping.email);
+  const oauthMode = getConfig().credentials.mode === 'oauth';
   return (
     <>
       <section className="card">
@@ -31,8 +36,22 @@ export default async function EditMappingPage({ params, searchParams }: { params
         <MappingForm
           key={mapping.version}
           initial={{ id: mapping.id, version: mapping.version, email: mapping.email, webexId: mapping.webexId, displayName: mapping.displayName ?? '', hasCredential: mapping.hasCredential }}
+          passwords={getConfig().credentials.mode === 'password'}
         />
       </section>
+      {oauthMode && (
+        <section className="card">
+          <h2>WebEx connection</h2>
+          <p data-testid="connection-state">
+            {!connection
+              ? 'Not connected: the employee has not allowed the portal yet.'
+              : connection.state === 'connected'
+                ? `Connected as ${connection.webexId}; the access token expires ${connection.accessExpiresAt?.slice(0, 16).replace('T', ' ') ?? 'when WebEx decides'} (refreshed automatically).`
+                : 'Must reconnect: the authorisation was revoked or expired.'}
+          </p>
+          {connection && <RevokeConnectionForm email={mapping.email} />}
+        </section>
+      )}
       <section className="card">
         <h2>Test</h2>
         <MappingTestForm email={mapping.email} />

@@ -1,0 +1,60 @@
+import { RevokeConnectionForm } from './revoke-form';
+import { getOAuth } from '@/lib/app-context';
+import { requireAdmin } from '@/lib/auth';
+
+export const dynamic = 'force-dynamic';
+
+const when = (iso: string | null) => (iso ? iso.slice(0, 16).replace('T', ' ') : '—');
+
+/** Who has connected their WebEx account (oauth mode), with a revoke for each. Never a token. */
+export default async function ConnectionsPage() {
+  await requireAdmin('read');
+  const oauth = await getOAuth();
+  if (!oauth) {
+    return (
+      <section className="card">
+        <h1>Connections</h1>
+        <p>Employees connect their WebEx accounts only in oauth mode (WEBEX_CREDENTIAL_MODE=oauth).</p>
+      </section>
+    );
+  }
+  const connections = await oauth.tokens.list();
+  return (
+    <section className="card">
+      <h1>Connections</h1>
+      <p className="muted">Employees who allowed the portal to act as their WebEx host. Revoking asks them to connect again.</p>
+      {connections.length === 0 ? (
+        <p>Nobody has connected a WebEx account yet.</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Portal e-mail</th>
+              <th scope="col">WebEx ID</th>
+              <th scope="col">State</th>
+              <th scope="col">Access token expires</th>
+              <th scope="col">Connected</th>
+              <th scope="col">
+                <span className="visually-hidden">Action</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {connections.map((c) => (
+              <tr key={c.email} data-testid={`connection-${c.email}`}>
+                <td>{c.email}</td>
+                <td>{c.webexId}</td>
+                <td>{c.state === 'connected' ? 'connected' : 'must reconnect'}</td>
+                <td>{when(c.accessExpiresAt)}</td>
+                <td>{when(c.connectedAt)}</td>
+                <td>
+                  <RevokeConnectionForm email={c.email} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,28 @@
+import { cookies } from 'next/headers';
+import { getConnectDeps } from '@/lib/app-context';
+import { getPortalUser } from '@/lib/auth';
+import { getConfig } from '@/lib/config';
+import { getDb } from '@/lib/db';
+import { CONNECT_COOKIE, finishConnect } from '@/lib/credentials/connect';
+import { resolveWebexAccount } from '@/lib/mappings/resolve';
+import { redirectTo } from '../../../responses';
+
+export const dynamic = 'force-dynamic';
+
+/** WebEx sends the employee back here with ?code&state (or ?error): finish, then home or an explanation. */
+export async function GET(request: Request): Promise<Response> {
+  const config = getConfig();
+  const failed = (code: string) => redirectTo(new URL(`/launch/failed?code=${encodeURIComponent(code)}`, config.appUrl), 303, { 'Set-Cookie': `${CONNECT_COOKIE}=; Path=/webex/connect; Max-Age=0` });
+  const deps = await getConnectDeps();
+  const user = await getPortalUser();
+  // the portal session ended meanwhile: the state cookie alone proves nothing
+  if (!deps || !user) return failed('CONNECT_EXPIRED');
+  const { db } = await getDb();
+  const account = await resolveWebexAccount(db, user, config.mappingRule);
+  if (!account) return failed('MAPPING_MISSING');
+  // the query (code, state) is read from the request as WebEx sent it; the origin is ours
+  const callback = new URL(`${new URL(request.url).search}`, config.credentials.mode === 'oauth' ? config.credentials.redirectUri : config.appUrl);
+  const result = await finishConnect(deps, { email: user.email, webexId: account.webexId }, callback, (await cookies()).get(CONNECT_COOKIE)?.value);
+  if (!result.ok) return failed(result.code);
+  return redirectTo(new URL('/?connected=1', config.appUrl), 303, { 'Set-Cookie': `${CONNECT_COOKIE}=; Path=/webex/connect; Max-Age=0` });
+}

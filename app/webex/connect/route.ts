@@ -1,0 +1,30 @@
+import { getConnectDeps } from '@/lib/app-context';
+import { getPortalUser, isSameOriginRequest } from '@/lib/auth';
+import { getConfig } from '@/lib/config';
+import { CONNECT_COOKIE, CONNECT_TTL_SECONDS, startConnect } from '@/lib/credentials/connect';
+import { crossOriginRefused, redirectTo } from '../../responses';
+
+export const dynamic = 'force-dynamic';
+
+// A GET (a typed URL, a prefetch) only shows the home page with the Connect button.
+export function GET(): Response {
+  return redirectTo(new URL('/', getConfig().appUrl));
+}
+
+/** "Connect WebEx": off to WebEx's authorization page, with the request's state sealed in a cookie. */
+export async function POST(request: Request): Promise<Response> {
+  const config = getConfig();
+  // 1. only our own pages start a connection
+  if (!isSameOriginRequest(request.headers, config.appUrl)) return crossOriginRefused();
+  // 2. for the signed-in employee
+  const user = await getPortalUser();
+  if (!user) return redirectTo(new URL('/api/auth/signin?callbackUrl=%2F', config.appUrl));
+  // 3. only in oauth mode
+  const deps = await getConnectDeps();
+  if (!deps) return redirectTo(new URL('/', config.appUrl));
+  const { location, cookie } = await startConnect(deps, user.email);
+  const secure = config.appUrl.protocol === 'https:' ? '; Secure' : '';
+  return redirectTo(location, 303, {
+    'Set-Cookie': `${CONNECT_COOKIE}=${cookie}; Path=/webex/connect; Max-Age=${CONNECT_TTL_SECONDS}; HttpOnly; SameSite=Lax${secure}`,
+  });
+}
