@@ -1,36 +1,46 @@
 import { defineConfig } from '@playwright/test';
-import { APP_ORIGIN, E2E_PORTS } from './e2e/ports';
+import { appOrigin, E2E_MODES, E2E_PORTS } from './e2e/ports';
 
-/** E2E in Debian's Chromium against the full stack (IdP + WebEx simulator + portal on SQLite). */
+/**
+ * E2E in Debian's Chromium against the full stack: the IdP, the WebEx simulator and one portal
+ * per credential mode (password, saml, oauth), each on SQLite. A project per portal; the secrets
+ * sweep runs last, over everything the others left behind.
+ */
 export default defineConfig({
   testDir: 'e2e',
-  testMatch: '*.spec.ts',
   fullyParallel: false,
   workers: 1,
   retries: 0,
   timeout: 60_000,
   reporter: [['list']],
   use: {
-    baseURL: APP_ORIGIN,
     trace: 'retain-on-failure',
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
     },
   },
+  projects: [
+    { name: 'password', testMatch: ['journey.spec.ts', 'admin.spec.ts'], use: { baseURL: appOrigin('password') } },
+    { name: 'saml', testMatch: 'saml.spec.ts', use: { baseURL: appOrigin('saml') } },
+    { name: 'oauth', testMatch: 'oauth.spec.ts', use: { baseURL: appOrigin('oauth') } },
+    { name: 'secrets-sweep', testMatch: 'secrets-sweep.spec.ts', dependencies: ['password', 'saml', 'oauth'] },
+  ],
   webServer: {
     command: 'npx tsx e2e/servers/stack.ts',
-    url: `${APP_ORIGIN}/api/health`,
+    wait: { stdout: /webex-sso demo is running/ },
     timeout: 120_000,
     reuseExistingServer: false,
     stdout: 'pipe',
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 },
     env: {
+      STACK_MODES: E2E_MODES.join(','),
       APP_PORT: String(E2E_PORTS.app),
       IDP_PORT: String(E2E_PORTS.idp),
       WEBEX_SIM_PORT: String(E2E_PORTS.sim),
       STACK_DATABASE_FILE: 'data/e2e.sqlite',
       WEBEX_TIMEOUT_MS: '2000',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'info',
     },
   },
 });

@@ -1,14 +1,10 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { APP_ORIGIN, SIM_ORIGIN as SIM } from './ports';
 import { signIn } from './sign-in';
-
-async function injectFault(page: Page, rule: Record<string, unknown>): Promise<void> {
-  const res = await page.request.post(`${SIM}/__sim/faults`, { data: rule });
-  expect(res.status()).toBe(204);
-}
+import { clearFaults, injectFault } from './sim-control';
 
 test.afterEach(async ({ request }) => {
-  await request.delete(`${SIM}/__sim/faults`);
+  await clearFaults(request);
 });
 
 test('a linked employee joins WebEx and lands signed in as their own host account', async ({ page }) => {
@@ -71,18 +67,20 @@ test('a WebEx that hangs gives the too-slow page within the timeout, and the app
   await expect(page.getByRole('heading', { name: 'Signed in to WebEx as alice' })).toBeVisible();
 });
 
-test('replaying a used p.php URL is refused by WebEx and the return page explains it', async ({ page }) => {
+test('replaying a used p.php URL from another browser is refused by WebEx and the return page explains it', async ({ page, browser }) => {
   await signIn(page, 'alice@example.com');
   const launch = page.waitForResponse((r) => r.url().endsWith('/launch') && r.request().method() === 'POST');
   await page.getByRole('button', { name: 'Join WebEx' }).click();
   const used = (await launch).headers()['location'] ?? '';
   await expect(page.getByRole('heading', { name: 'Signed in to WebEx as alice' })).toBeVisible();
 
-  await page.goto(used);
-  await expect(page).toHaveURL(/\/webex\/return\?.*ST=FAIL/);
-  expect(new URL(page.url()).searchParams.get('RS')).toBe('InvalidTicket');
-  await expect(page.getByRole('heading', { name: 'That WebEx sign-in link was already used' })).toBeVisible();
-  await expect(page.getByRole('button', { name: 'Try again' })).toBeVisible();
+  // another client, with no WebEx session of its own (this browser's would answer AlreadyLogon first)
+  const other = await (await browser.newContext()).newPage();
+  await other.goto(used);
+  await expect(other).toHaveURL(/\/webex\/return\?.*ST=FAIL/);
+  expect(new URL(other.url()).searchParams.get('RS')).toBe('InvalidTicket');
+  await expect(other.getByRole('heading', { name: 'That WebEx sign-in link was already used' })).toBeVisible();
+  await expect(other.getByRole('button', { name: 'Try again' })).toBeVisible();
 });
 
 test('WebEx login refused on BU (AutoLoginDisabled) is explained', async ({ page }) => {

@@ -1,9 +1,17 @@
 /**
- * Where the e2e stack listens. E2E_PORT_BASE (default 3100) moves all three together, so two
- * checkouts can run their suites side by side: app = base, IdP = base + 1010, simulator = base + 1020.
+ * Where the e2e stack listens. E2E_PORT_BASE (default 3100) moves everything together, so two
+ * checkouts can run their suites side by side: one portal per credential mode from the base
+ * up (password, saml, oauth), the IdP at base + 1010, the simulator at base + 1020.
  */
 const base = Number(process.env.E2E_PORT_BASE ?? 3100);
 
+export const E2E_MODES = ['password', 'saml', 'oauth'] as const;
+export type E2EMode = (typeof E2E_MODES)[number];
+
 export const E2E_PORTS = { app: base, idp: base + 1010, sim: base + 1020 } as const;
-export const APP_ORIGIN = `http://localhost:${E2E_PORTS.app}`;
+/** the portal of a credential mode */
+export function appOrigin(mode: E2EMode): string {
+  return `http://localhost:${base + E2E_MODES.indexOf(mode)}`;
+}
+export const APP_ORIGIN = appOrigin('password');
 export const SIM_ORIGIN = `http://127.0.0.1:${E2E_PORTS.sim}`;

@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type Browser, type Page } from '@playwright/test';
 import { DEMO_EMPLOYEES, type DemoEmployee } from './servers/demo-users';
 
 export function employee(email: string): DemoEmployee {
@@ -8,12 +8,19 @@ export function employee(email: string): DemoEmployee {
 }
 
 /** The real sign-in: portal → next-auth → the bundled OpenID provider's login form → back. */
-export async function signIn(page: Page, email: string): Promise<void> {
-  await page.goto('/');
+export async function signIn(page: Page, email: string, origin = ''): Promise<void> {
+  await page.goto(`${origin}/`);
   await page.getByRole('link', { name: 'Sign in' }).click();
   await page.getByRole('button', { name: /Sign in with Example Corp/ }).click();
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(employee(email).password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('heading', { name: `Hello, ${employee(email).name}` })).toBeVisible();
+}
+
+/** A fresh browser (own cookies) signed in through the real identity provider. */
+export async function signedIn(browser: Browser, email: string, origin = ''): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await signIn(page, email, origin);
+  return page;
 }

@@ -147,7 +147,7 @@ export async function revokeConnectionAction(_prev: RevokeState, form: FormData)
   const email = emailSchema.safeParse(form.get('email') ?? '');
   const deps = await getConnectDeps();
   if (!email.success || !deps) return { message: 'Nothing revoked: unknown connection.' };
-  const existed = await disconnect(deps, email.data, admin.email);
+  if (!(await disconnect(deps, email.data, admin.email))) return { message: `${email.data} had no WebEx connection.` };
   revalidatePath('/admin/connections');
-  return { message: existed ? `Revoked the WebEx connection of ${email.data}.` : `${email.data} had no WebEx connection.` };
+  redirect(`/admin/connections?revoked=${encodeURIComponent(email.data)}`);
 }

@@ -5,6 +5,8 @@
  * - alice: an employee whose portal account is linked to WebEx host `alice`
  * - admin: an admin (group `webex-admins`), linked to WebEx host `ada.admin`
  * - bob:   an employee with a WebEx account (`bob`) that nobody has linked yet
+ * - carol: an employee of the SSO world: WebEx ID = her e-mail, no WebEx password at all; she
+ *          joins in saml and oauth modes through the e-mail rule, with no mapping
  */
 export const DEMO_SITE_NAME = 'acme';
 export const DEMO_ADMIN_GROUP = 'webex-admins';
@@ -16,8 +18,8 @@ export interface DemoEmployee {
   password: string;
   name: string;
   groups: string[];
-  /** the employee's WebEx host account at the simulator */
-  webex: { webExID: string; password: string };
+  /** the employee's WebEx host account at the simulator; no password for an SSO-only host */
+  webex: { webExID: string; password?: string };
   /** whether the demo seeds a portal → WebEx mapping for this employee */
   linked: boolean;
 }
@@ -47,4 +49,20 @@ export const DEMO_EMPLOYEES: readonly DemoEmployee[] = [
     webex: { webExID: 'bob', password: 'Bob-WebEx-1' },
     linked: false,
   },
+  {
+    email: 'carol@example.com',
+    password: 'carol-demo',
+    name: 'Carol Chen',
+    groups: ['staff'],
+    webex: { webExID: 'carol@example.com' },
+    linked: false,
+  },
 ];
+
+/** The simulator's users: the demo employees' WebEx accounts. */
+export function demoWebexUsers(): { webExID: string; email: string; password?: string; firstName: string; lastName: string }[] {
+  return DEMO_EMPLOYEES.map((e) => {
+    const [firstName = '', lastName = ''] = e.name.split(' ');
+    return { webExID: e.webex.webExID, email: e.email, firstName, lastName, ...(e.webex.password ? { password: e.webex.password } : {}) };
+  });
+}

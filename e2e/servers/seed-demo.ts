@@ -3,16 +3,20 @@ import { upsertMapping } from '../../lib/mappings/store';
 import { sealCredential, type CredentialKeys } from '../../lib/webex';
 import { DEMO_EMPLOYEES } from './demo-users';
 
-/** Links the demo employees marked `linked` to their WebEx accounts, with sealed passwords. */
-export async function seedDemoMappings(databaseUrl: string, keys: CredentialKeys): Promise<void> {
+/**
+ * Links the demo employees marked `linked` to their WebEx accounts; with their sealed WebEx
+ * passwords only when `withPasswords` (password mode): the passwordless modes store none.
+ */
+export async function seedDemoMappings(databaseUrl: string, keys: CredentialKeys, withPasswords: boolean): Promise<void> {
   const { db } = await openMigratedDatabase(databaseUrl);
   try {
     for (const employee of DEMO_EMPLOYEES.filter((e) => e.linked)) {
+      const password = withPasswords ? employee.webex.password : undefined;
       await upsertMapping(db, {
         email: employee.email,
         webexId: employee.webex.webExID,
         displayName: employee.name,
-        sealedCredential: await sealCredential({ kind: 'password', password: employee.webex.password }, keys),
+        sealedCredential: password === undefined ? null : await sealCredential({ kind: 'password', password }, keys),
       });
     }
   } finally {

@@ -1,40 +1,77 @@
 /**
  * The whole product on the embedded defaults: the bundled identity provider, the WebEx
- * simulator, an SQLite file seeded with the demo company, and the portal (`next start`).
- * The demo command and Playwright both run this; production never does.
+ * simulator, and one portal (`next start`) per credential mode, each on an SQLite file seeded with
+ * the demo company. The demo command and Playwright both run this; production never does.
  *
- *   tsx e2e/servers/stack.ts            # after `next build`
+ *   tsx e2e/servers/stack.ts                    # after `next build`: password mode
+ *   tsx e2e/servers/stack.ts --mode saml        # or oauth; STACK_MODES=password,saml,oauth runs several
  *
- * Ports: APP_PORT (3000), IDP_PORT (4010), WEBEX_SIM_PORT (4020). The portal runs on
- * `localhost` and the servers on `127.0.0.1`, so their cookies never mix (STACK-NOTES).
+ * Ports: APP_PORT (3000) for the first mode, the next ports for the others; IDP_PORT (4010),
+ * WEBEX_SIM_PORT (4020). The portals run on `localhost` and the servers on `127.0.0.1`, so their
+ * cookies never mix (STACK-NOTES). App logs go to the terminal and to data/logs/app-<mode>.log.
  */
-import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { DEMO_ADMIN_GROUP, DEMO_EMPLOYEES, DEMO_SITE_NAME } from './demo-users';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { createSelfSignedCertificate } from './certificates';
+import { DEMO_ADMIN_GROUP, DEMO_EMPLOYEES, DEMO_SITE_NAME, demoWebexUsers } from './demo-users';
 import { startIdentityProvider } from './idp';
 import { seedDemoMappings } from './seed-demo';
 import { startWebexSimulator } from './webex-sim';
 
-const appPort = Number(process.env.APP_PORT ?? 3000);
+const MODES = ['password', 'saml', 'oauth'] as const;
+type Mode = (typeof MODES)[number];
+
+const { values: args } = parseArgs({ options: { mode: { type: 'string' } }, allowPositionals: false });
+const modes = parseModes(args.mode ?? process.env.STACK_MODES ?? 'password');
+const basePort = Number(process.env.APP_PORT ?? 3000);
 const idpPort = Number(process.env.IDP_PORT ?? 4010);
 const simPort = Number(process.env.WEBEX_SIM_PORT ?? 4020);
-const databaseFile = process.env.STACK_DATABASE_FILE ?? 'data/demo.sqlite';
-const appUrl = `http://localhost:${appPort}`;
+const databasePrefix = process.env.STACK_DATABASE_FILE ?? 'data/demo.sqlite';
+const LOG_DIR = 'data/logs';
 
-// Demo-only values: the demo database is re-created on every start.
+// Demo-only values: the demo databases are re-created on every start.
 const CLIENT_ID = 'webex-sso-portal';
 const CLIENT_SECRET = 'demo-client-secret-not-for-production';
+const OAUTH_CLIENT = { clientId: 'webex-sso-portal-oauth', clientSecret: 'demo-webex-oauth-secret-not-for-production' };
 const CREDENTIAL_KEYS = { '1': 'demo-credential-key-not-for-production-0001' };
+/** What the simulated site's SSO configuration expects (WebEx's values are the site's own; these are the demo's). */
+const SAML_SITE = { audience: 'https://acme.webex.com', recipient: 'https://acme.webex.com/dispatcher/SAML2AuthService?siteurl=acme' };
+
+function parseModes(value: string): Mode[] {
+  const list = value.split(',').map((m) => m.trim());
+  const unknown = list.filter((m) => !(MODES as readonly string[]).includes(m));
+  if (unknown.length > 0 || list.length === 0) {
+    console.error(`stack: unknown mode "${unknown.join(', ')}"; use --mode ${MODES.join('|')} or STACK_MODES=password,saml,oauth`);
+    process.exit(2);
+  }
+  return list as Mode[];
+}
+
+interface Portal {
+  mode: Mode;
+  url: string;
+  port: number;
+  databaseFile: string;
+}
 
 async function main(): Promise<void> {
+  const portals: Portal[] = modes.map((mode, i) => ({
+    mode,
+    port: basePort + i,
+    url: `http://localhost:${basePort + i}`,
+    databaseFile: modes.length === 1 ? databasePrefix : databasePrefix.replace(/\.sqlite$/, `-${mode}.sqlite`),
+  }));
+  const saml = createSelfSignedCertificate('webex-sso demo portal');
+
   const idp = await startIdentityProvider({
     port: idpPort,
     clients: [
       {
         clientId: CLIENT_ID,
         clientSecret: CLIENT_SECRET,
-        redirectUris: [`${appUrl}/api/auth/callback/oidc`],
-        postLogoutRedirectUris: [`${appUrl}/`],
+        redirectUris: portals.map((p) => `${p.url}/api/auth/callback/oidc`),
+        postLogoutRedirectUris: portals.map((p) => `${p.url}/`),
       },
     ],
     users: DEMO_EMPLOYEES,
@@ -42,64 +79,112 @@ async function main(): Promise<void> {
   const sim = await startWebexSimulator({
     port: simPort,
     siteName: DEMO_SITE_NAME,
-    users: DEMO_EMPLOYEES.map((e) => ({ webExID: e.webex.webExID, password: e.webex.password, email: e.email })),
+    users: demoWebexUsers(),
     ticketTtlMs: Number(process.env.WEBEX_SIM_TICKET_TTL_MS ?? 300_000),
+    saml: { certificates: [saml.certificatePem], issuer: portals.find((p) => p.mode === 'saml')?.url ?? 'http://localhost', ...SAML_SITE },
+    oauth: { clients: [{ ...OAUTH_CLIENT, redirectUris: portals.map((p) => `${p.url}/webex/connect/callback`) }] },
   });
 
-  for (const suffix of ['', '-wal', '-shm']) rmSync(`${databaseFile}${suffix}`, { force: true });
-  await seedDemoMappings(`file:${databaseFile}`, CREDENTIAL_KEYS);
-
-  const app = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', String(appPort)], {
-    stdio: ['ignore', 'inherit', 'inherit'],
-    env: {
-      ...process.env,
-      NEXT_TELEMETRY_DISABLED: '1',
-      NEXTAUTH_URL: appUrl,
-      NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? 'demo-nextauth-secret-not-for-production-0001',
-      OIDC_ISSUER: idp.issuer,
-      OIDC_CLIENT_ID: CLIENT_ID,
-      OIDC_CLIENT_SECRET: CLIENT_SECRET,
-      OIDC_SCOPES: 'openid email profile groups',
-      OIDC_DISPLAY_NAME: 'Example Corp',
-      WEBEX_SITE_NAME: sim.siteName,
-      WEBEX_BASE_URL: sim.url,
-      WEBEX_TIMEOUT_MS: process.env.WEBEX_TIMEOUT_MS ?? '10000',
-      CREDENTIAL_KEYS: Object.entries(CREDENTIAL_KEYS).map(([id, key]) => `${id}:${key}`).join(','),
-      DATABASE_URL: `file:${databaseFile}`,
-      ADMIN_GROUP: DEMO_ADMIN_GROUP,
-      SUPPORT_CONTACT: 'the IT help desk (help@example.com)',
-      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-    },
-  });
+  mkdirSync(LOG_DIR, { recursive: true });
+  const apps: ChildProcess[] = [];
+  for (const portal of portals) {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${portal.databaseFile}${suffix}`, { force: true });
+    await seedDemoMappings(`file:${portal.databaseFile}`, CREDENTIAL_KEYS, portal.mode === 'password');
+    apps.push(startPortal(portal, { idpIssuer: idp.issuer, simUrl: sim.url, samlKey: saml.privateKeyPem, samlCert: saml.certificatePem }));
+  }
 
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    app.kill('SIGTERM');
+    for (const app of apps) app.kill('SIGTERM');
     await Promise.allSettled([idp.close(), sim.close()]);
     process.exit(code);
   };
-  app.on('exit', (code) => void stop(code ?? 1));
+  for (const app of apps) app.on('exit', (code) => void stop(code ?? 1));
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
 
-  await waitForHealth(`${appUrl}/api/health`);
+  await Promise.all(portals.map((p) => waitForHealth(`${p.url}/api/health`)));
   console.log(
     [
       '',
-      `webex-sso demo is running: open ${appUrl}`,
+      `webex-sso demo is running: open ${portals.map((p) => `${p.url} (${p.mode} mode)`).join(', ')}`,
       `  identity provider  ${idp.issuer}`,
       `  WebEx simulator    ${sim.url} (site ${sim.siteName})`,
       '  demo logins (email / password):',
-      ...DEMO_EMPLOYEES.map(
-        (e) =>
-          `    ${e.email.padEnd(20)} ${e.password.padEnd(12)} ${e.groups.includes(DEMO_ADMIN_GROUP) ? 'admin, ' : ''}${e.linked ? `linked to WebEx ${e.webex.webExID}` : 'not linked to WebEx'}`,
-      ),
+      ...DEMO_EMPLOYEES.map((e) => `    ${e.email.padEnd(20)} ${e.password.padEnd(12)} ${e.groups.includes(DEMO_ADMIN_GROUP) ? 'admin, ' : ''}${describeLink(e, modes)}`),
+      ...(modes.includes('oauth') ? ['  Connect WebEx (oauth mode) at the simulator with the WebEx ID and password, e.g. alice / Alice-WebEx-1'] : []),
       'Stop with Ctrl+C.',
       '',
     ].join('\n'),
   );
+}
+
+function describeLink(e: (typeof DEMO_EMPLOYEES)[number], running: readonly Mode[]): string {
+  if (e.linked) return `linked to WebEx ${e.webex.webExID}`;
+  if (running.some((m) => m !== 'password')) return `WebEx ${e.webex.webExID} by the e-mail rule in saml/oauth mode${e.webex.password ? '' : ' (no WebEx password)'}`;
+  return 'not linked to WebEx';
+}
+
+function startPortal(portal: Portal, peers: { idpIssuer: string; simUrl: string; samlKey: string; samlCert: string }): ChildProcess {
+  const pem = (value: string) => value.trim().replace(/\n/g, '\\n');
+  const byMode: Record<Mode, Record<string, string>> = {
+    password: { WEBEX_CREDENTIAL_MODE: 'password' },
+    saml: {
+      WEBEX_CREDENTIAL_MODE: 'saml',
+      MAPPING_RULE: 'email',
+      SAML_ISSUER: portal.url,
+      SAML_AUDIENCE: SAML_SITE.audience,
+      SAML_RECIPIENT: SAML_SITE.recipient,
+      SAML_NAMEID_SOURCE: 'email',
+      SAML_SIGNING_KEY: pem(peers.samlKey),
+      SAML_SIGNING_CERT: pem(peers.samlCert),
+    },
+    oauth: {
+      WEBEX_CREDENTIAL_MODE: 'oauth',
+      MAPPING_RULE: 'email',
+      WEBEX_OAUTH_AUTHORIZE_URL: `${peers.simUrl}/v1/oauth2/authorize`,
+      WEBEX_OAUTH_TOKEN_URL: `${peers.simUrl}/v1/oauth2/token`,
+      WEBEX_OAUTH_REVOKE_URL: `${peers.simUrl}/v1/oauth2/revoke`,
+      WEBEX_OAUTH_CLIENT_ID: OAUTH_CLIENT.clientId,
+      WEBEX_OAUTH_CLIENT_SECRET: OAUTH_CLIENT.clientSecret,
+    },
+  };
+  const app = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', String(portal.port)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      NEXT_TELEMETRY_DISABLED: '1',
+      NEXTAUTH_URL: portal.url,
+      NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? 'demo-nextauth-secret-not-for-production-0001',
+      OIDC_ISSUER: peers.idpIssuer,
+      OIDC_CLIENT_ID: CLIENT_ID,
+      OIDC_CLIENT_SECRET: CLIENT_SECRET,
+      OIDC_SCOPES: 'openid email profile groups',
+      OIDC_DISPLAY_NAME: 'Example Corp',
+      WEBEX_SITE_NAME: DEMO_SITE_NAME,
+      WEBEX_BASE_URL: peers.simUrl,
+      WEBEX_TIMEOUT_MS: process.env.WEBEX_TIMEOUT_MS ?? '10000',
+      CREDENTIAL_KEYS: Object.entries(CREDENTIAL_KEYS).map(([id, key]) => `${id}:${key}`).join(','),
+      DATABASE_URL: `file:${portal.databaseFile}`,
+      ADMIN_GROUP: DEMO_ADMIN_GROUP,
+      SUPPORT_CONTACT: 'the IT help desk (help@example.com)',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      ...byMode[portal.mode],
+    },
+  });
+  // Everything the portal prints goes to the terminal and to a file (the secrets sweep reads it).
+  const log = createWriteStream(`${LOG_DIR}/app-${portal.mode}.log`);
+  app.stdout?.on('data', (chunk: Buffer) => {
+    process.stdout.write(chunk);
+    log.write(chunk);
+  });
+  app.stderr?.on('data', (chunk: Buffer) => {
+    process.stderr.write(chunk);
+    log.write(chunk);
+  });
+  return app;
 }
 
 async function waitForHealth(url: string, timeoutMs = 60_000): Promise<void> {

@@ -1,5 +1,6 @@
 import { RevokeConnectionForm } from './revoke-form';
 import { getOAuth } from '@/lib/app-context';
+import { firstParam, type SearchParams } from '../../search-params';
 import { requireAdmin } from '@/lib/auth';
 
 export const dynamic = 'force-dynamic';
@@ -7,8 +8,9 @@ export const dynamic = 'force-dynamic';
 const when = (iso: string | null) => (iso ? iso.slice(0, 16).replace('T', ' ') : '—');
 
 /** Who has connected their WebEx account (oauth mode), with a revoke for each. Never a token. */
-export default async function ConnectionsPage() {
+export default async function ConnectionsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   await requireAdmin('read');
+  const revoked = firstParam((await searchParams).revoked);
   const oauth = await getOAuth();
   if (!oauth) {
     return (
@@ -23,6 +25,11 @@ export default async function ConnectionsPage() {
     <section className="card">
       <h1>Connections</h1>
       <p className="muted">Employees who allowed the portal to act as their WebEx host. Revoking asks them to connect again.</p>
+      {revoked && (
+        <p className="notice" role="status">
+          Revoked the WebEx connection of {revoked}.
+        </p>
+      )}
       {connections.length === 0 ? (
         <p>Nobody has connected a WebEx account yet.</p>
       ) : (

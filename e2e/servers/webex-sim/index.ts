@@ -82,10 +82,12 @@ export async function startWebexSimulator(options: SimOptions): Promise<WebexSim
       stats,
       now,
     });
+  const saml = options.saml && createSamlVerifier(options.saml, now);
   const secrets = () => ({
     loginTickets: [...issuedLoginTickets],
     sessionTickets: sessionTickets.issued(),
     ...(oauth?.secrets() ?? { accessTokens: [], refreshTokens: [], authorizationCodes: [] }),
+    samlResponses: saml?.received() ?? [],
   });
 
   const handleRequest = createRequestHandler({
@@ -93,7 +95,7 @@ export async function startWebexSimulator(options: SimOptions): Promise<WebexSim
     users,
     tickets,
     sessionTickets,
-    saml: options.saml && createSamlVerifier(options.saml, now),
+    saml,
     oauth,
     secrets,
     faults,

@@ -36,13 +36,18 @@ export type SamlVerdict = { ok: true; nameId: string } | { ok: false; problem: s
 
 export interface SamlVerifier {
   verify(samlResponseBase64: string): SamlVerdict;
+  /** every SAML Response presented, for leak sweeps */
+  received(): string[];
 }
 
 export function createSamlVerifier(trust: SamlTrust, now: () => number): SamlVerifier {
   const usedAssertionIds = new Map<string, number>();
+  const presented: string[] = [];
 
   return {
+    received: () => [...presented],
     verify(base64) {
+      presented.push(base64);
       try {
         const verdict = verify(base64, trust, now());
         if (!verdict.ok) return verdict;

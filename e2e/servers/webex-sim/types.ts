@@ -127,6 +127,8 @@ export interface SimSecrets {
   accessTokens: string[];
   refreshTokens: string[];
   authorizationCodes: string[];
+  /** the Base64 SAML Responses AuthenticateUser received */
+  samlResponses: string[];
 }
 
 export interface WebexSimulator {
