@@ -134,3 +134,15 @@ test('sign-in errors get a page that says what happened', async ({ page }) => {
   await expect(page.getByRole('heading', { name: 'Sign-in is not working right now' })).toBeVisible();
   await expect(page.getByText('the IT help desk (help@example.com)')).toBeVisible();
 });
+
+test('a return URL naming an Object.prototype member gets the generic page, not a 500', async ({ page }) => {
+  for (const rs of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+    const response = await page.goto(`/webex/return?AT=LI&ST=FAIL&RS=${rs}`);
+    expect(response?.status()).toBe(200);
+    await expect(page.getByRole('heading', { name: 'WebEx could not sign you in' })).toBeVisible();
+    await expect(page.getByText(`Code: LOGIN_UNKNOWN · WebEx said: ${rs}`)).toBeVisible();
+  }
+  const failed = await page.goto('/launch/failed?code=__proto__');
+  expect(failed?.status()).toBe(200);
+  await expect(page.getByText('Code: WEBEX_REFUSED')).toBeVisible();
+});

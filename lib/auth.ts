@@ -15,8 +15,13 @@ export interface PortalUser {
 
 type Claims = Record<string, unknown>;
 
+/** A claim the token itself carries: a claim named `constructor` or `__proto__` is not inherited. */
+export function claimOf(claims: Claims, name: string): unknown {
+  return Object.hasOwn(claims, name) ? claims[name] : undefined;
+}
+
 function groupsFrom(claims: Claims, claimName: string): string[] {
-  const value = claims[claimName];
+  const value = claimOf(claims, claimName);
   if (Array.isArray(value)) return value.filter((g): g is string => typeof g === 'string');
   return typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : [];
 }
@@ -44,7 +49,7 @@ function buildAuthOptions(config: AppConfig): NextAuthOptions {
         idToken: true,
         checks: ['pkce', 'state', 'nonce'],
         profile(profile: Claims) {
-          const email = profile[config.oidc.emailClaim];
+          const email = claimOf(profile, config.oidc.emailClaim);
           return {
             id: String(profile.sub),
             email: typeof email === 'string' ? normalizeEmail(email) : null,
@@ -62,7 +67,7 @@ function buildAuthOptions(config: AppConfig): NextAuthOptions {
         if (profile) {
           token.groups = groupsFrom(profile as Claims, config.admin.groupClaim);
           const rule = config.mappingRule;
-          const claim = rule.kind === 'claim' ? (profile as Claims)[rule.claim] : undefined;
+          const claim = rule.kind === 'claim' ? claimOf(profile as Claims, rule.claim) : undefined;
           if (typeof claim === 'string') token.mappingClaim = claim;
         }
         return token;

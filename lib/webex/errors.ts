@@ -57,20 +57,21 @@ export class WebexError extends Error {
   }
 }
 
-// exceptionIDs from the reference's catalogue (§4.3); anything else is WEBEX_REFUSED.
-const CODE_BY_EXCEPTION_ID: Readonly<Record<string, WebexErrorCode>> = {
-  '000001': 'WEBEX_ACCESS_DENIED',
-  '000035': 'WEBEX_SERVICE_DOWN',
-  '030001': 'WEBEX_USER_NOT_FOUND',
-  '060019': 'WEBEX_USER_NOT_FOUND',
-  '030002': 'WEBEX_BAD_CREDENTIALS',
-  '030047': 'WEBEX_CREDENTIAL_EXPIRED',
-  '030048': 'WEBEX_CREDENTIAL_EXPIRED',
-};
+// exceptionIDs from the reference's catalogue (§4.3); anything else is WEBEX_REFUSED. A Map:
+// the ID is whatever the answer says, `__proto__` included.
+const CODE_BY_EXCEPTION_ID: ReadonlyMap<string, WebexErrorCode> = new Map([
+  ['000001', 'WEBEX_ACCESS_DENIED'],
+  ['000035', 'WEBEX_SERVICE_DOWN'],
+  ['030001', 'WEBEX_USER_NOT_FOUND'],
+  ['060019', 'WEBEX_USER_NOT_FOUND'],
+  ['030002', 'WEBEX_BAD_CREDENTIALS'],
+  ['030047', 'WEBEX_CREDENTIAL_EXPIRED'],
+  ['030048', 'WEBEX_CREDENTIAL_EXPIRED'],
+]);
 
 /** Maps a FAILURE's exceptionID to a stable code. */
 export function codeForExceptionId(exceptionID: string | undefined): WebexErrorCode {
-  return (exceptionID && CODE_BY_EXCEPTION_ID[exceptionID.trim()]) || 'WEBEX_REFUSED';
+  return (exceptionID && CODE_BY_EXCEPTION_ID.get(exceptionID.trim())) || 'WEBEX_REFUSED';
 }
 
 // undici puts the socket-level reason on `cause.code`.

@@ -1,5 +1,5 @@
 import { Pager } from '../pager';
-import { firstParam, pageParam, type SearchParams } from '../../search-params';
+import { firstOf, firstParam, pageParam, type SearchParams } from '../../search-params';
 import { requireAdmin } from '@/lib/auth';
 import { getDb } from '@/lib/db';
 import { listMappings, MAPPING_SORTS, type MappingSort } from '@/lib/mappings/store';
@@ -28,8 +28,8 @@ export default async function MappingsPage({ searchParams }: { searchParams: Pro
   await requireAdmin('read');
   const params = await searchParams;
   const q = firstParam(params.q).slice(0, 200);
-  const sort = (MAPPING_SORTS as readonly string[]).includes(firstParam(params.sort)) ? (firstParam(params.sort) as MappingSort) : 'email';
-  const dir = firstParam(params.dir) === 'desc' ? 'desc' : 'asc';
+  const sort = firstOf(params.sort, MAPPING_SORTS, 'email');
+  const dir = firstOf(params.dir, ['asc', 'desc'], 'asc');
   const page = pageParam(params.page);
 
   const { db } = await getDb();
