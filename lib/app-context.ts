@@ -1,44 +1,48 @@
+import type { Kysely } from 'kysely';
 import { getConfig, type AppConfig } from './config';
 import { getDb } from './db';
+import type { Database } from './db/schema';
 import type { LaunchDeps } from './launch';
-import { createHttpTransport, createWebexClient, type Transport, type WebexClient } from './webex';
+import { createHttpTransport, createWebexClient, type Transport } from './webex';
 
 // The composition root: the one place that turns configuration into wired dependencies.
 //
-// The client is per module instance, deliberately not on globalThis: Next bundles lib/ into
+// The deps are per module instance, deliberately not on globalThis: Next bundles lib/ into
 // several server chunks, each with its own WebexError class, and a client created by another
 // chunk throws errors that fail this chunk's `instanceof` checks (a launch after an admin page
 // answered 500). The transport holds no classes of ours, so the process shares one pool.
 const holder = globalThis as typeof globalThis & { __webexSsoTransport?: Transport };
-let client: WebexClient | undefined;
-
-/** The WebEx client for this bundle, on the process's one keep-alive pool. */
-function getWebexClient(config: AppConfig = getConfig()): WebexClient {
-  holder.__webexSsoTransport ??= createHttpTransport();
-  client ??= createWebexClient({
-    baseUrl: config.webex.baseUrl,
-    timeoutMs: config.webex.timeoutMs,
-    maxResponseBytes: config.webex.maxResponseBytes,
-    transport: holder.__webexSsoTransport,
-  });
-  return client;
-}
+let deps: LaunchDeps | undefined;
 
 /** Where WebEx reports a failed login or a logout (BU). */
 export function returnUrl(config: AppConfig = getConfig()): string {
   return new URL('/webex/return', config.appUrl).href;
 }
 
-/** Everything launchWebex needs, from the configuration. */
-export async function getLaunchDeps(): Promise<LaunchDeps> {
-  const config = getConfig();
-  const { db } = await getDb();
+/**
+ * Everything launchWebex needs, wired from the configuration: the XML API client gets the
+ * configured timeout and size limit. Pure, so a test can wire it against its own server.
+ */
+export function createLaunchDeps(config: AppConfig, db: Kysely<Database>, transport: Transport): LaunchDeps {
   return {
     db,
-    webex: getWebexClient(config),
+    webex: createWebexClient({
+      baseUrl: config.webex.baseUrl,
+      timeoutMs: config.webex.timeoutMs,
+      maxResponseBytes: config.webex.maxResponseBytes,
+      transport,
+    }),
     site: config.webex,
     rule: config.mappingRule,
     backUrl: returnUrl(config),
     credentialKeys: config.credentialKeys,
   };
+}
+
+/** The launch's dependencies for this bundle, on the process's one keep-alive pool. */
+export async function getLaunchDeps(): Promise<LaunchDeps> {
+  const { db } = await getDb();
+  holder.__webexSsoTransport ??= createHttpTransport();
+  deps ??= createLaunchDeps(getConfig(), db, holder.__webexSsoTransport);
+  return deps;
 }

@@ -3,7 +3,7 @@
  * callers (sign-in), signed-in non-admins (403) and, for writes, cross-origin posts (403).
  * The table must list every entry point under app/admin: a new one without an entry fails here.
  */
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { JWT } from 'next-auth/jwt';
@@ -64,12 +64,21 @@ function entryFiles(dir: string): string[] {
   });
 }
 
+/** `export [async] function x`, `export const x = [async] (…) =>` / `= [async] function`, `export { x, y as z }`. */
+function exportedFunctionNames(source: string): string[] {
+  const declared = [...source.matchAll(/^export\s+(?:async\s+)?function\s*\*?\s*(\w+)/gm)].map((m) => m[1] ?? '');
+  const bound = [...source.matchAll(/^export\s+(?:const|let|var)\s+(\w+)\s*(?::[^=]+)?=\s*(?:async\b|function\b|\(|\w+\s*=>)/gm)].map((m) => m[1] ?? '');
+  const listed = [...source.matchAll(/^export\s*\{([^}]*)\}/gm)].flatMap((m) =>
+    (m[1] ?? '').split(',').map((part) => part.trim().split(/\s+as\s+/).pop() ?? '').filter((name) => name && !name.startsWith('type ')),
+  );
+  return [...declared, ...bound, ...listed];
+}
+
 function exportedEntryPoints(path: string): string[] {
   const source = readFileSync(path, 'utf8');
   const file = relative(REPO_ROOT, path);
   if (/\/(page|layout)\.tsx$/.test(file)) return [`${file}#default`];
-  const names = [...source.matchAll(/^export (?:async )?function (\w+)/gm)].map((m) => m[1]);
-  return names.map((n) => `${file}#${n}`);
+  return exportedFunctionNames(source).map((n) => `${file}#${n}`);
 }
 
 async function invoke(entry: string): Promise<unknown> {
@@ -98,8 +107,10 @@ async function interruptOf(entry: string): Promise<string> {
   }
 }
 
+let dir = '';
+
 beforeAll(() => {
-  const dir = mkdtempSync(join(tmpdir(), 'webex-sso-authz-'));
+  dir = mkdtempSync(join(tmpdir(), 'webex-sso-authz-'));
   Object.assign(process.env, {
     __NEXT_EXPERIMENTAL_AUTH_INTERRUPTS: 'true',
     NEXTAUTH_URL: APP_URL,
@@ -116,11 +127,30 @@ beforeAll(() => {
   });
 });
 
-afterAll(() => {
+afterAll(async () => {
   token = null;
+  const { getDb } = await import('@/lib/db');
+  await (await getDb()).db.destroy();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('admin authorization', () => {
+  it('finds every way a module can export an action', () => {
+    const source = [
+      'export async function a() {}',
+      'export function b() {}',
+      'export const c = async (_prev, form) => {};',
+      'export const d = async function () {};',
+      'export const e: Action = async () => {};',
+      'export let f = (x) => x;',
+      'export { g, h as i };',
+      'export const LIMIT = 5;',
+      'export type J = string;',
+      'export interface K {}',
+    ].join('\n');
+    expect(exportedFunctionNames(source)).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'i']);
+  });
+
   it('the table lists exactly the admin entry points that exist', () => {
     const found = entryFiles(ADMIN_ROOT).flatMap(exportedEntryPoints).sort();
     expect(found).toEqual(Object.keys(ENTRY_POINTS).sort());
