@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 import { APP_ORIGIN, SIM_ORIGIN as SIM } from './ports';
 import { signIn } from './sign-in';
 
@@ -106,7 +106,34 @@ test('launch refuses cross-origin posts and sends anonymous users to sign in', a
   expect(get.status()).toBe(303);
 });
 
-test('another host still signed in to WebEx in this browser: AlreadyLogon, sign out of WebEx, join again', async ({ page }) => {
+/** Every p.php URL this page navigates to, as it would stay in the browser's history. */
+function recordWebexVisits(page: Page): { logins: string[]; logouts: string[] } {
+  const visits = { logins: [] as string[], logouts: [] as string[] };
+  page.on('request', (request) => {
+    if (!request.isNavigationRequest()) return;
+    const url = new URL(request.url());
+    if (url.origin !== SIM || !url.pathname.endsWith('/p.php')) return;
+    if (url.searchParams.get('AT') === 'LI') visits.logins.push(url.href);
+    if (url.searchParams.get('AT') === 'LO') visits.logouts.push(url.href);
+  });
+  return visits;
+}
+
+/** Replays each login URL in a browser context of its own (another person, another computer): none may sign in. */
+async function expectNoneSignsIn(browser: Browser, urls: string[]): Promise<void> {
+  expect(urls.length).toBeGreaterThan(0);
+  for (const url of urls) {
+    const context = await browser.newContext();
+    const stranger = await context.newPage();
+    await stranger.goto(url);
+    await expect(stranger).toHaveURL(/\/webex\/return\?.*ST=FAIL/);
+    expect(new URL(stranger.url()).searchParams.get('RS')).toBe('InvalidTicket');
+    await expect(stranger.getByRole('heading', { name: /Signed in to WebEx/ })).toHaveCount(0);
+    await context.close();
+  }
+}
+
+test('another host still signed in to WebEx: AlreadyLogon signs it out and joins again, once; no ticket URL in history still works', async ({ page, browser }) => {
   await signIn(page, 'alice@example.com');
   await page.getByRole('button', { name: 'Join WebEx' }).click();
   await expect(page.getByRole('heading', { name: 'Signed in to WebEx as alice' })).toBeVisible();
@@ -116,14 +143,50 @@ test('another host still signed in to WebEx in this browser: AlreadyLogon, sign 
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.context().clearCookies({ name: /^idp_/ });
   await signIn(page, 'admin@example.com');
+  const visits = recordWebexVisits(page);
+  await page.getByRole('button', { name: 'Join WebEx' }).click();
+  await expect(page.getByRole('heading', { name: 'Signed in to WebEx as ada.admin' })).toBeVisible();
+
+  // the refused login, WebEx's sign-out, the one relaunch with the same (now used) ticket
+  expect(visits.logins).toHaveLength(2);
+  expect(visits.logouts).toHaveLength(1);
+  expect(new URL(visits.logins[1] ?? '').searchParams.get('TK')).toBe(new URL(visits.logins[0] ?? '').searchParams.get('TK'));
+  await expectNoneSignsIn(browser, visits.logins);
+});
+
+test('AlreadyLogon for the host already signed in recovers the same way', async ({ page, browser }) => {
+  await signIn(page, 'alice@example.com');
+  await injectFault(page, { fault: { kind: 'url-failure', rs: 'AlreadyLogon' }, webExID: 'alice', times: 1 });
+  const visits = recordWebexVisits(page);
+  await page.getByRole('button', { name: 'Join WebEx' }).click();
+  await expect(page.getByRole('heading', { name: 'Signed in to WebEx as alice' })).toBeVisible();
+  expect(visits.logins).toHaveLength(2);
+  expect(visits.logouts).toHaveLength(1);
+  await expectNoneSignsIn(browser, visits.logins);
+});
+
+test('AlreadyLogon again after the relaunch: no second bounce, the employee gets the sign-out button', async ({ page }) => {
+  await signIn(page, 'alice@example.com');
+  await injectFault(page, { fault: { kind: 'url-failure', rs: 'AlreadyLogon' }, webExID: 'alice', times: 2 });
+  const visits = recordWebexVisits(page);
   await page.getByRole('button', { name: 'Join WebEx' }).click();
   await expect(page.getByRole('heading', { name: 'Someone is already signed in to WebEx in this browser' })).toBeVisible();
-  expect(new URL(page.url()).searchParams.get('RS')).toBe('AlreadyLogon');
+  await page.waitForTimeout(1_000); // would a third bounce start, it would have by now
+  expect(visits.logins).toHaveLength(2);
+  expect(visits.logouts).toHaveLength(1);
+  await expect(page.getByRole('link', { name: 'Sign out of WebEx' })).toBeVisible();
 
+  // the employee's own sign-out and Join still work
   await page.getByRole('link', { name: 'Sign out of WebEx' }).click();
   await expect(page.getByRole('heading', { name: 'You are signed out of WebEx' })).toBeVisible();
   await page.getByRole('button', { name: 'Join WebEx' }).click();
-  await expect(page.getByRole('heading', { name: 'Signed in to WebEx as ada.admin' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Signed in to WebEx as alice' })).toBeVisible();
+});
+
+test('ST=SUCCESS on the return page claims nothing: anyone can type it', async ({ page }) => {
+  await page.goto('/webex/return?AT=LI&ST=SUCCESS');
+  await expect(page.getByRole('heading', { name: 'Back from WebEx' })).toBeVisible();
+  await expect(page.getByText(/signed in to WebEx/i)).toHaveCount(0);
 });
 
 test('sign-in errors get a page that says what happened', async ({ page }) => {

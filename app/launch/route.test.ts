@@ -58,7 +58,7 @@ beforeEach(() => {
 
 async function post(headers: Record<string, string>, form?: Record<string, string>): Promise<Response> {
   const { POST } = await import('./route');
-  return POST(new Request(`${APP_URL}/launch`, { method: 'POST', headers, body: form ? new URLSearchParams(form) : undefined }));
+  return POST(new Request(`${APP_URL}/launch`, { method: 'POST', headers, body: new URLSearchParams(form) }));
 }
 
 function expectPrivate(response: Response): void {
@@ -107,6 +107,46 @@ describe('POST /launch', () => {
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe(`${APP_URL}/launch/failed?code=WEBEX_TIMEOUT`);
     expectPrivate(response);
+  });
+});
+
+describe('POST /launch: the AlreadyLogon recovery (sign out of WebEx, then one relaunch)', () => {
+  const LOGOUT_URL = `https://acme.webex.com/acme/p.php?AT=LO&BU=${encodeURIComponent(`${APP_URL}/webex/return`)}`;
+
+  it('sign-out: sends the browser to WebEx AT=LO and starts the recovery, without launching', async () => {
+    const response = await post({ origin: APP_URL }, { recovery: 'sign-out' });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe(LOGOUT_URL);
+    expect(response.headers.get('set-cookie')).toMatch(/^webex-sso\.recovery=signing-out; Max-Age=120; Path=\/; HttpOnly; SameSite=Lax$/);
+    expectPrivate(response);
+    expect(launched).toEqual([]);
+  });
+
+  it('relaunch after that sign-out: launches and records that the one relaunch was made', async () => {
+    const response = await post({ origin: APP_URL, cookie: 'webex-sso.recovery=signing-out' }, { recovery: 'relaunch' });
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe(LOGIN_URL);
+    expect(response.headers.get('set-cookie')).toMatch(/^webex-sso\.recovery=relaunched; Max-Age=120;/);
+    expect(launched).toEqual(['alice@example.com']);
+  });
+
+  it('loop guard: a sign-out during a recovery keeps the recovery where it is', async () => {
+    const response = await post({ origin: APP_URL, cookie: 'webex-sso.recovery=relaunched' }, { recovery: 'sign-out' });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe(LOGOUT_URL);
+    expect(response.headers.get('set-cookie')).toBeNull();
+  });
+
+  it("an employee's own Join ends a recovery, so a later AlreadyLogon recovers again", async () => {
+    const response = await post({ origin: APP_URL, cookie: 'webex-sso.recovery=relaunched' });
+    expect(response.status).toBe(302);
+    expect(response.headers.get('set-cookie')).toMatch(/^webex-sso\.recovery=; Max-Age=0;/);
+  });
+
+  it('refuses a cross-origin recovery step like any other launch', async () => {
+    const response = await post({ origin: 'https://evil.example' }, { recovery: 'sign-out' });
+    expect(response.status).toBe(403);
+    expect(response.headers.get('set-cookie')).toBeNull();
   });
 });
 
