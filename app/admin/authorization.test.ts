@@ -23,7 +23,7 @@ const ENTRY_POINTS: Record<string, Kind> = {
   'app/admin/mappings/new/page.tsx#default': 'read',
   'app/admin/mappings/[id]/page.tsx#default': 'read',
   'app/admin/mappings/import/page.tsx#default': 'read',
-  'app/admin/mappings/export/route.ts#GET': 'read',
+  'app/admin/mappings/export/route.ts#POST': 'write',
   'app/admin/actions.ts#saveMappingAction': 'write',
   'app/admin/actions.ts#deleteMappingAction': 'write',
   'app/admin/actions.ts#testMappingAction': 'write',

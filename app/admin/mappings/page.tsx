@@ -53,7 +53,9 @@ export default async function MappingsPage({ searchParams }: { searchParams: Pro
         <button type="submit">Search</button>
         <a className="button secondary" href="/admin/mappings/new">New mapping</a>
         <a className="button secondary" href="/admin/mappings/import">Import CSV</a>
-        <a className="button secondary" href="/admin/mappings/export">Export CSV</a>
+      </form>
+      <form method="post" action="/admin/mappings/export" className="search">
+        <button type="submit" className="secondary">Export CSV</button>
       </form>
       <p className="muted" data-testid="mapping-total">
         {total} mapping{total === 1 ? '' : 's'}
