@@ -13,6 +13,7 @@
  * BENCH_ROWS overrides the row count (default 100,000).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -165,7 +166,8 @@ async function launchThroughput(): Promise<void> {
     console.log('\nLaunch throughput: SKIPPED, no production build (run `npm run build`, then `npm run bench`)');
     return;
   }
-  const secret = 'bench-nextauth-secret-0123456789abcdef0123';
+  // handed to the stack, which then signs its session cookies with it, so ours decode there
+  const secret = randomBytes(32).toString('base64url');
   const app = 'http://localhost:3300';
   const bare = startPinned([process.execPath, '-e', "require('http').createServer((q,s)=>{s.writeHead(302,{location:'/x'});s.end()}).listen(3399)"], {});
   const stack = startPinned([process.execPath, 'node_modules/tsx/dist/cli.mjs', 'e2e/servers/stack.ts'], {

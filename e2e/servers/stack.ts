@@ -7,9 +7,12 @@
  *
  * Ports: APP_PORT (3000), IDP_PORT (4010), WEBEX_SIM_PORT (4020). The portal runs on
  * `localhost` and the servers on `127.0.0.1`, so their cookies never mix (STACK-NOTES).
+ * Private by default: every server listens on loopback only, and the secrets are new on every
+ * start and printed nowhere (demo-secrets.ts).
  */
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { generateDemoSecrets } from './demo-secrets';
 import { DEMO_ADMIN_GROUP, DEMO_EMPLOYEES, DEMO_SITE_NAME } from './demo-users';
 import { startIdentityProvider } from './idp';
 import { seedDemoMappings } from './seed-demo';
@@ -20,15 +23,17 @@ const idpPort = Number(process.env.IDP_PORT ?? 4010);
 const simPort = Number(process.env.WEBEX_SIM_PORT ?? 4020);
 const databaseFile = process.env.STACK_DATABASE_FILE ?? 'data/demo.sqlite';
 const appUrl = `http://localhost:${appPort}`;
+// Loopback only: the demo has demo logins, and anyone who reaches it could use them.
+const LOOPBACK = '127.0.0.1';
 
-// Demo-only values: the demo database is re-created on every start.
 const CLIENT_ID = 'webex-sso-portal';
-const CLIENT_SECRET = 'demo-client-secret-not-for-production';
-const CREDENTIAL_KEYS = { '1': 'demo-credential-key-not-for-production-0001' };
+// The demo database is re-created on every start, so new keys every start lose nothing.
+const { nextAuthSecret, clientSecret: CLIENT_SECRET, credentialKeys: CREDENTIAL_KEYS } = generateDemoSecrets();
 
 async function main(): Promise<void> {
   const idp = await startIdentityProvider({
     port: idpPort,
+    host: LOOPBACK,
     clients: [
       {
         clientId: CLIENT_ID,
@@ -41,6 +46,7 @@ async function main(): Promise<void> {
   });
   const sim = await startWebexSimulator({
     port: simPort,
+    host: LOOPBACK,
     siteName: DEMO_SITE_NAME,
     users: DEMO_EMPLOYEES.map((e) => ({ webExID: e.webex.webExID, password: e.webex.password, email: e.email })),
     ticketTtlMs: Number(process.env.WEBEX_SIM_TICKET_TTL_MS ?? 300_000),
@@ -49,13 +55,13 @@ async function main(): Promise<void> {
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${databaseFile}${suffix}`, { force: true });
   await seedDemoMappings(`file:${databaseFile}`, CREDENTIAL_KEYS);
 
-  const app = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', String(appPort)], {
+  const app = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-H', 'localhost', '-p', String(appPort)], {
     stdio: ['ignore', 'inherit', 'inherit'],
     env: {
       ...process.env,
       NEXT_TELEMETRY_DISABLED: '1',
       NEXTAUTH_URL: appUrl,
-      NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? 'demo-nextauth-secret-not-for-production-0001',
+      NEXTAUTH_SECRET: nextAuthSecret,
       OIDC_ISSUER: idp.issuer,
       OIDC_CLIENT_ID: CLIENT_ID,
       OIDC_CLIENT_SECRET: CLIENT_SECRET,

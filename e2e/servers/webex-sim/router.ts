@@ -114,7 +114,12 @@ export function createRequestHandler(deps: RouterDeps) {
 
     if (pathname.startsWith(CONTROL_PREFIX)) {
       const body = method === 'POST' ? await readBody(req) : '';
-      return answerControlRequest(method, pathname, body, { faults: deps.faults, stats: () => ({ ...deps.stats }) });
+      return answerControlRequest(method, pathname, body, {
+        faults: deps.faults,
+        stats: () => ({ ...deps.stats }),
+        origin: req.headers.origin,
+        ownOrigin: deps.origin(),
+      });
     }
 
     return textAnswer(404, 'Not found');
