@@ -51,8 +51,15 @@ vi.mock('next/headers', () => ({ headers: async () => new Headers(requestHeaders
 vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
 
 const ANONYMOUS = null;
-const EMPLOYEE: JWT = { email: 'bob@example.com', name: 'Bob', groups: ['staff'] };
-const ADMIN: JWT = { email: 'ada@example.com', name: 'Ada', groups: ['webex-admins'] };
+const NOW = Math.floor(Date.now() / 1000);
+// a session as the proxy leaves it: signed in a while ago, admin rights re-checked for this request
+const SESSION = { signedInAt: NOW - 600, lastSeenAt: NOW, adminCheckedAt: NOW, adminVerified: true };
+const EMPLOYEE: JWT = { email: 'bob@example.com', name: 'Bob', groups: ['staff'], ...SESSION };
+const ADMIN: JWT = { email: 'ada@example.com', name: 'Ada', groups: ['webex-admins'], ...SESSION };
+// an admin whose rights were last confirmed by the identity provider a minute ago (a read is fine)
+const ADMIN_CHECKED_A_MINUTE_AGO: JWT = { ...ADMIN, adminCheckedAt: NOW - 60 };
+// …or ten minutes ago, past ADMIN_RECHECK_MINUTES (5) and its grace
+const ADMIN_UNCHECKED: JWT = { ...ADMIN, adminCheckedAt: NOW - 600 };
 const SAME_ORIGIN = { origin: APP_URL };
 const CROSS_ORIGIN = { origin: 'https://evil.example' };
 
@@ -169,7 +176,19 @@ describe('admin authorization', () => {
       expect(await interruptOf(entry)).toBe('403');
     });
 
+    it('answers 403 to an admin whose rights the identity provider has not confirmed lately', async () => {
+      token = ADMIN_UNCHECKED;
+      requestHeaders = SAME_ORIGIN;
+      expect(await interruptOf(entry)).toBe('403');
+    });
+
     if (kind === 'write') {
+      it('answers 403 to an admin write whose rights were not re-checked for it', async () => {
+        token = ADMIN_CHECKED_A_MINUTE_AGO;
+        requestHeaders = SAME_ORIGIN;
+        expect(await interruptOf(entry)).toBe('403');
+      });
+
       it('answers 403 to a cross-origin post, even from an admin', async () => {
         token = ADMIN;
         requestHeaders = CROSS_ORIGIN;
@@ -179,6 +198,14 @@ describe('admin authorization', () => {
         token = ADMIN;
         requestHeaders = {};
         expect(await interruptOf(entry)).toBe('403');
+      });
+    }
+
+    if (kind === 'read') {
+      it('lets an admin checked within the interval read', async () => {
+        token = ADMIN_CHECKED_A_MINUTE_AGO;
+        requestHeaders = SAME_ORIGIN;
+        expect(await interruptOf(entry)).not.toMatch(/^(403|redirect \/api\/auth)/);
       });
     }
 
