@@ -30,6 +30,8 @@ export default defineConfig({
       WEBEX_SIM_PORT: String(E2E_PORTS.sim),
       STACK_DATABASE_FILE: 'data/e2e.sqlite',
       WEBEX_TIMEOUT_MS: '2000',
+      // admin rights re-checked at the IdP every 3 s, so a demotion shows within a test
+      ADMIN_RECHECK_MINUTES: '0.05',
       LOG_LEVEL: 'warn',
     },
   },

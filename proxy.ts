@@ -30,7 +30,11 @@ export async function proxy(request: NextRequest): Promise<Response> {
   const value = await encode({ token: renewal.token, secret: config.authSecret, maxAge: renewal.maxAgeSeconds });
   request.cookies.set(cookieName, value);
   const response = NextResponse.next({ request: { headers: request.headers } });
-  response.cookies.set(cookieName, value, { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: renewal.maxAgeSeconds });
+  // A cookie set on a server action's answer makes Next re-render the page, and a form loses its
+  // errors: there only a material change is written back (bookkeeping waits for the next page).
+  if (!request.headers.has('next-action') || renewal.material) {
+    response.cookies.set(cookieName, value, { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: renewal.maxAgeSeconds });
+  }
   return response;
 }
 

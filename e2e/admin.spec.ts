@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { APP_ORIGIN } from './ports';
+import { APP_ORIGIN, E2E_PORTS } from './ports';
 import { employee, signIn } from './sign-in';
 
 /** A fresh browser (own cookies) signed in through the real identity provider. */
@@ -187,4 +187,49 @@ test('export is a POST from the page: another site can neither trigger it nor le
   expect(own.headers()['cache-control']).toBe('no-store');
   expect(await own.text()).toContain('alice@example.com,alice,');
   expect(await auditCount(admin, 'mapping.export')).toBe(exports + 1);
+});
+
+/** The test runner changes a user's groups at the bundled identity provider (its loopback control endpoint). */
+async function setGroupsAtIdp(email: string, groups: string[]): Promise<void> {
+  const response = await fetch(`http://127.0.0.1:${E2E_PORTS.idp}/__idp/groups`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, groups }),
+  });
+  expect(response.status).toBe(204);
+}
+
+test('an admin removed from the admin group at the IdP loses the rights at the next write, without signing out', async ({ browser }) => {
+  const admin = await signedIn(browser, 'admin@example.com');
+  const checks = await auditCount(admin, 'webex.check');
+  await admin.goto('/admin');
+  await expect(admin.getByRole('button', { name: 'Check connection' })).toBeVisible();
+  try {
+    await setGroupsAtIdp('admin@example.com', ['staff']);
+    // a settings write re-checks the claims at the IdP before it runs
+    await admin.getByRole('button', { name: 'Check connection' }).click();
+    await expect(admin.getByRole('heading', { name: 'Not allowed' })).toBeVisible();
+    await expect(admin.getByText(/^Connected:/)).toHaveCount(0);
+    expect((await admin.goto('/admin'))?.status()).toBe(403);
+    await admin.goto('/');
+    await expect(admin.getByRole('heading', { name: 'Hello, Ada Admin' })).toBeVisible();
+    await expect(admin.getByRole('link', { name: 'WebEx settings' })).toHaveCount(0);
+  } finally {
+    await setGroupsAtIdp('admin@example.com', ['staff', 'webex-admins']);
+  }
+  // put back at the IdP: the periodic re-check (ADMIN_RECHECK_MINUTES, 3 s here) restores the rights
+  await expect(async () => expect((await admin.goto('/admin'))?.status()).toBe(200)).toPass({ timeout: 15_000 });
+  expect(await auditCount(admin, 'webex.check')).toBe(checks);
+});
+
+test('an admin removed from the admin group loses the rights within ADMIN_RECHECK_MINUTES, by reading alone', async ({ browser }) => {
+  const admin = await signedIn(browser, 'admin@example.com');
+  expect((await admin.goto('/admin/mappings'))?.status()).toBe(200);
+  try {
+    await setGroupsAtIdp('admin@example.com', ['staff']);
+    await expect(async () => expect((await admin.goto('/admin/mappings'))?.status()).toBe(403)).toPass({ timeout: 15_000 });
+    await expect(admin.getByRole('heading', { name: 'Not allowed' })).toBeVisible();
+  } finally {
+    await setGroupsAtIdp('admin@example.com', ['staff', 'webex-admins']);
+  }
 });

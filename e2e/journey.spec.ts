@@ -1,6 +1,6 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { APP_ORIGIN, SIM_ORIGIN as SIM } from './ports';
-import { signIn } from './sign-in';
+import { employee, signIn } from './sign-in';
 
 async function injectFault(page: Page, rule: Record<string, unknown>): Promise<void> {
   const res = await page.request.post(`${SIM}/__sim/faults`, { data: rule });
@@ -208,4 +208,18 @@ test('a return URL naming an Object.prototype member gets the generic page, not 
   const failed = await page.goto('/launch/failed?code=__proto__');
   expect(failed?.status()).toBe(200);
   await expect(page.getByText('Code: WEBEX_REFUSED')).toBeVisible();
+});
+
+test('an e-mail the identity provider did not verify is refused at sign-in', async ({ page }) => {
+  await page.goto('/');
+  await page.getByRole('link', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: /Sign in with Example Corp/ }).click();
+  await page.getByLabel('Email').fill('eve@example.com');
+  await page.getByLabel('Password').fill(employee('eve@example.com').password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Your e-mail address is not verified' })).toBeVisible();
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'Welcome' })).toBeVisible();
+  const launch = await page.request.post('/launch', { headers: { Origin: APP_ORIGIN }, maxRedirects: 0 });
+  expect(launch.headers()['location']).toContain('/api/auth/signin');
 });

@@ -111,7 +111,7 @@ export function buildAuthOptions(config: AppConfig): NextAuthOptions {
         if (typeof user.email !== 'string' || user.email.length === 0) return false;
         return emailVerified((profile ?? {}) as Claims, config) || '/auth/error?error=EmailUnverified';
       },
-      jwt({ token, account, profile }) {
+      async jwt({ token, account, profile }) {
         const now = nowSeconds();
         if (profile) {
           // sign-in: the absolute lifetime, the idle clock and the admin check all start now

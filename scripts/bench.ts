@@ -182,7 +182,9 @@ async function launchThroughput(): Promise<void> {
     const died = [exitOf(stack, 'the stack'), exitOf(bare, 'the bare server')];
     died.forEach((p) => p.catch(() => undefined)); // stopping them at the end is not a failure
     await Promise.race([Promise.all([waitFor('http://127.0.0.1:3399/'), waitFor(`${app}/api/health`)]), ...died]);
-    const token = await encode({ token: { sub: 'bench', email: 'alice@example.com', name: 'Alice', groups: ['staff'] }, secret });
+    const now = Math.floor(Date.now() / 1000);
+    const session = { signedInAt: now, lastSeenAt: now, adminCheckedAt: now, adminVerified: true };
+    const token = await encode({ token: { sub: 'bench', email: 'alice@example.com', name: 'Alice', groups: ['staff'], ...session }, secret });
     const loads: Load[] = [
       { label: 'bare node:http answering 302', url: 'http://127.0.0.1:3399/', expect: 302 },
       { label: 'Next route redirecting (GET /launch)', url: `${app}/launch`, expect: 303 },

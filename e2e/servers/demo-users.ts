@@ -5,6 +5,7 @@
  * - alice: an employee whose portal account is linked to WebEx host `alice`
  * - admin: an admin (group `webex-admins`), linked to WebEx host `ada.admin`
  * - bob:   an employee with a WebEx account (`bob`) that nobody has linked yet
+ * - eve:   an account whose e-mail the identity provider never verified: the portal refuses it
  */
 export const DEMO_SITE_NAME = 'acme';
 export const DEMO_ADMIN_GROUP = 'webex-admins';
@@ -20,6 +21,8 @@ export interface DemoEmployee {
   webex: { webExID: string; password: string };
   /** whether the demo seeds a portal → WebEx mapping for this employee */
   linked: boolean;
+  /** the identity provider's `email_verified` (default true) */
+  emailVerified?: boolean;
 }
 
 export const DEMO_EMPLOYEES: readonly DemoEmployee[] = [
@@ -46,5 +49,14 @@ export const DEMO_EMPLOYEES: readonly DemoEmployee[] = [
     groups: ['staff'],
     webex: { webExID: 'bob', password: 'Bob-WebEx-1' },
     linked: false,
+  },
+  {
+    email: 'eve@example.com',
+    password: 'eve-demo',
+    name: 'Eve Evans',
+    groups: ['staff'],
+    webex: { webExID: 'eve', password: 'Eve-WebEx-1' },
+    linked: false,
+    emailVerified: false,
   },
 ];

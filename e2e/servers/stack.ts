@@ -100,7 +100,7 @@ async function main(): Promise<void> {
       '  demo logins (email / password):',
       ...DEMO_EMPLOYEES.map(
         (e) =>
-          `    ${e.email.padEnd(20)} ${e.password.padEnd(12)} ${e.groups.includes(DEMO_ADMIN_GROUP) ? 'admin, ' : ''}${e.linked ? `linked to WebEx ${e.webex.webExID}` : 'not linked to WebEx'}`,
+          `    ${e.email.padEnd(20)} ${e.password.padEnd(12)} ${e.groups.includes(DEMO_ADMIN_GROUP) ? 'admin, ' : ''}${e.emailVerified === false ? 'e-mail not verified (refused), ' : ''}${e.linked ? `linked to WebEx ${e.webex.webExID}` : 'not linked to WebEx'}`,
       ),
       'Stop with Ctrl+C.',
       '',

@@ -17,8 +17,12 @@ export { nowSeconds } from './policy';
 
 export type Renewal =
   | { kind: 'ended'; reason: SessionEnd }
-  /** the session goes on; `token` is set when it changed and must be written back, for `maxAgeSeconds` */
-  | { kind: 'active'; token?: JWT; maxAgeSeconds: number };
+  /**
+   * The session goes on; `token` is set when it changed, to be written back for `maxAgeSeconds`.
+   * `material`: the change is more than bookkeeping (claims, admin verification, a rotated refresh
+   * token) and must reach the browser even where writing a cookie has a cost.
+   */
+  | { kind: 'active'; token?: JWT; material?: boolean; maxAgeSeconds: number };
 
 export interface RenewOptions {
   now: number;
@@ -41,9 +45,14 @@ export async function renewSession(token: JWT, config: AppConfig, options: Renew
     if (checked === 'revoked') return { kind: 'ended', reason: 'revoked' };
     next = checked;
   }
-  if (next || touchDue(times, now, config.session)) return { kind: 'active', token: { ...(next ?? token), lastSeenAt: now }, maxAgeSeconds };
+  if (next || touchDue(times, now, config.session)) {
+    const material = next !== undefined && MATERIAL_FIELDS.some((field) => JSON.stringify(next[field]) !== JSON.stringify(token[field]));
+    return { kind: 'active', token: { ...(next ?? token), lastSeenAt: now }, material, maxAgeSeconds };
+  }
   return { kind: 'active', maxAgeSeconds };
 }
+
+const MATERIAL_FIELDS = ['groups', 'mappingClaim', 'adminVerified', 'refreshToken'] as const;
 
 async function recheckClaims(token: JWT, config: AppConfig, options: RenewOptions): Promise<JWT | 'revoked'> {
   const checked = { ...token, adminCheckedAt: options.now };
