@@ -36,17 +36,7 @@ const ENTRY_POINTS: Record<string, Kind> = {
 let token: JWT | null = null;
 let requestHeaders: Record<string, string> = {};
 
-vi.mock('next-auth', async (importOriginal) => {
-  const original = await importOriginal<typeof import('next-auth')>();
-  return {
-    ...original,
-    // Runs our real session callback on the token, as next-auth does after decoding the cookie.
-    getServerSession: async (options: import('next-auth').NextAuthOptions) =>
-      token && options.callbacks?.session
-        ? options.callbacks.session({ session: { expires: '2999-01-01T00:00:00Z' }, token, user: undefined as never, newSession: undefined, trigger: 'update' })
-        : null,
-  };
-});
+vi.mock('next-auth', async (importOriginal) => (await import('@/lib/session/session-double')).nextAuthReadingToken(importOriginal, () => token));
 vi.mock('next/headers', () => ({ headers: async () => new Headers(requestHeaders) }));
 vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
 
@@ -161,6 +151,14 @@ describe('admin authorization', () => {
   it('the table lists exactly the admin entry points that exist', () => {
     const found = entryFiles(ADMIN_ROOT).flatMap(exportedEntryPoints).sort();
     expect(found).toEqual(Object.keys(ENTRY_POINTS).sort());
+  });
+
+  it('treats a session past SESSION_MAX_AGE or idle too long as nobody, even an admin', async () => {
+    requestHeaders = SAME_ORIGIN;
+    token = { ...ADMIN, signedInAt: NOW - 8 * 3600, lastSeenAt: NOW };
+    expect(await interruptOf('app/admin/page.tsx#default')).toBe('redirect /api/auth/signin?callbackUrl=%2Fadmin');
+    token = { ...ADMIN, lastSeenAt: NOW - 30 * 60 };
+    expect(await interruptOf('app/admin/actions.ts#saveMappingAction')).toBe('redirect /api/auth/signin?callbackUrl=%2Fadmin');
   });
 
   describe.each(Object.entries(ENTRY_POINTS))('%s', (entry, kind) => {

@@ -13,17 +13,8 @@ let token: JWT | null = null;
 let nextResult: LaunchResult = { ok: true, location: LOGIN_URL, webexId: 'alice' };
 const launched: string[] = [];
 
-vi.mock('next-auth', async (importOriginal) => {
-  const original = await importOriginal<typeof import('next-auth')>();
-  return {
-    ...original,
-    // next-auth's cookie decoding is not under test: our session callback runs on the token as it would.
-    getServerSession: async (options: import('next-auth').NextAuthOptions) =>
-      token && options.callbacks?.session
-        ? options.callbacks.session({ session: { expires: '2999-01-01T00:00:00Z' }, token, user: undefined as never, newSession: undefined, trigger: 'update' })
-        : null,
-  };
-});
+// next-auth's cookie decoding is not under test: our callbacks run on the token as they would.
+vi.mock('next-auth', async (importOriginal) => (await import('@/lib/session/session-double')).nextAuthReadingToken(importOriginal, () => token));
 vi.mock('@/lib/app-context', async (importOriginal) => ({
   ...(await importOriginal<typeof import('@/lib/app-context')>()),
   getLaunchDeps: async () => ({}),
@@ -35,7 +26,8 @@ vi.mock('@/lib/launch', () => ({
   },
 }));
 
-const ALICE: JWT = { email: 'alice@example.com', name: 'Alice', groups: [], signedInAt: Date.now(), lastSeenAt: Date.now() };
+const NOW = Math.floor(Date.now() / 1000);
+const ALICE: JWT = { email: 'alice@example.com', name: 'Alice', groups: [], signedInAt: NOW, lastSeenAt: NOW, adminCheckedAt: NOW };
 
 beforeAll(() => {
   Object.assign(process.env, {

@@ -645,10 +645,10 @@ describe('startIdentityProvider', () => {
 
 describe('refresh tokens, group changes and unverified e-mail (for the portal session tests)', () => {
   let idp: IdentityProvider;
-  const eve = { email: 'eve@example.com', password: 'eve-demo', name: 'Eve', groups: ['staff'], emailVerified: false };
+  const eve = employee('eve@example.com');
 
   beforeAll(async () => {
-    idp = await startIdentityProvider({ port: 0, clients: [PORTAL], users: [...DEMO_EMPLOYEES.map((e) => ({ ...e, groups: [...e.groups] })), eve] });
+    idp = await startIdentityProvider({ port: 0, clients: [PORTAL], users: DEMO_EMPLOYEES });
   });
   afterAll(() => idp.close());
 
