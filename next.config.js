@@ -10,6 +10,8 @@ const nextConfig = {
     // CSV uploads go through a server action; the import enforces CSV_IMPORT_MAX_BYTES itself,
     // which must stay below this transport limit.
     serverActions: { bodySizeLimit: '64mb' },
+    // proxy.ts makes Next buffer request bodies, by default only up to 10 MB: the CSV upload needs the same 64 MB.
+    proxyClientMaxBodySize: '64mb',
   },
   async headers() {
     return [

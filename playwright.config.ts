@@ -21,7 +21,8 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: 'password', testMatch: ['journey.spec.ts', 'admin.spec.ts'], use: { baseURL: appOrigin('password') } },
+    // every spec not written for another mode runs against the password-mode portal
+    { name: 'password', testMatch: '*.spec.ts', testIgnore: ['saml.spec.ts', 'oauth.spec.ts', 'secrets-sweep.spec.ts'], use: { baseURL: appOrigin('password') } },
     { name: 'saml', testMatch: 'saml.spec.ts', use: { baseURL: appOrigin('saml') } },
     { name: 'oauth', testMatch: 'oauth.spec.ts', use: { baseURL: appOrigin('oauth') } },
     { name: 'secrets-sweep', testMatch: 'secrets-sweep.spec.ts', dependencies: ['password', 'saml', 'oauth'] },
@@ -40,6 +41,9 @@ export default defineConfig({
       WEBEX_SIM_PORT: String(E2E_PORTS.sim),
       STACK_DATABASE_FILE: 'data/e2e.sqlite',
       WEBEX_TIMEOUT_MS: '2000',
+      // admin rights re-checked at the IdP every 3 s, so a demotion shows within a test
+      ADMIN_RECHECK_MINUTES: '0.05',
+      // info: the secrets sweep reads every launch line too
       LOG_LEVEL: 'info',
     },
   },

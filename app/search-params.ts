@@ -10,3 +10,9 @@ export function firstParam(value: string | string[] | undefined): string {
 export function pageParam(value: string | string[] | undefined): number {
   return Math.max(1, Math.floor(Number(firstParam(value)) || 1));
 }
+
+/** The query value when it is one of `allowed`, otherwise `fallback`: outside input never picks anything else. */
+export function firstOf<T extends string>(value: string | string[] | undefined, allowed: readonly T[], fallback: T): T {
+  const first = firstParam(value);
+  return (allowed as readonly string[]).includes(first) ? (first as T) : fallback;
+}

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
+import { APP_ORIGIN, E2E_PORTS } from './ports';
 import { employee, signedIn } from './sign-in';
 
 async function searchMappings(page: Page, q: string): Promise<void> {
@@ -101,10 +103,10 @@ test('a valid CSV previews its changes and applies them; export gives them back'
   await admin.getByRole('button', { name: 'Apply import' }).click();
   await expect(admin.getByText('Imported: 2 created, 0 updated, 0 unchanged, 0 deleted.')).toBeVisible();
 
-  const exported = await admin.request.get('/admin/mappings/export');
-  expect(exported.status()).toBe(200);
-  expect(exported.headers()['content-type']).toContain('text/csv');
-  const text = await exported.text();
+  await admin.goto('/admin/mappings');
+  const download = admin.waitForEvent('download');
+  await admin.getByRole('button', { name: 'Export CSV' }).click();
+  const text = readFileSync(await (await download).path(), 'utf8');
   expect(text).toContain('frank@example.com,frank,"Frank, Jr."\r\n');
   expect(text).toContain('grace@example.com,grace,"\'=HYPERLINK(""x"")"\r\n');
 });
@@ -117,7 +119,7 @@ test('a non-admin reaches no admin page, route or export', async ({ browser }) =
     expect(response?.status(), path).toBe(403);
     await expect(alice.getByRole('heading', { name: 'Not allowed' })).toBeVisible();
   }
-  const exported = await alice.request.get('/admin/mappings/export');
+  const exported = await alice.request.post('/admin/mappings/export', { headers: { origin: APP_ORIGIN } });
   expect(exported.status()).toBe(403);
   expect(await exported.text()).not.toContain('@example.com,');
 
@@ -132,4 +134,96 @@ test('the settings page checks the WebEx connection', async ({ browser }) => {
   await admin.getByRole('button', { name: 'Check connection' }).click();
   await expect(admin.getByText('Connected: the XML API answered GetSite as ada.admin.')).toBeVisible();
   await expect(admin.getByText('enabled', { exact: true })).toBeVisible();
+});
+
+/** How many audit events of one action the audit page lists. */
+async function auditCount(page: Page, action: string): Promise<number> {
+  await page.goto(`/admin/audit?action=${action}`);
+  const text = (await page.getByText(/^\d+ events$/).textContent()) ?? '';
+  return Number.parseInt(text, 10);
+}
+
+test('a server action posted from another site answers 403 with the portal page, and does nothing', async ({ browser }) => {
+  const admin = await signedIn(browser, 'admin@example.com');
+  await admin.goto('/admin');
+  const posted = admin.waitForRequest((r) => r.method() === 'POST' && r.headers()['next-action'] !== undefined);
+  await admin.getByRole('button', { name: 'Check connection' }).click();
+  const action = await posted;
+  await expect(admin.getByText('Connected: the XML API answered GetSite as ada.admin.')).toBeVisible();
+  const checks = await auditCount(admin, 'webex.check');
+
+  for (const origin of ['https://evil.example', 'null']) {
+    const forged = await admin.request.post('/admin', {
+      headers: { 'next-action': action.headers()['next-action'] ?? '', 'content-type': action.headers()['content-type'] ?? 'text/plain', origin },
+      data: action.postData() ?? '',
+    });
+    expect(forged.status(), origin).toBe(403);
+    expect(forged.headers()['content-type']).toContain('text/html');
+    expect(await forged.text()).toContain('Refused: this request came from another site');
+  }
+  expect(await auditCount(admin, 'webex.check')).toBe(checks);
+});
+
+test('export is a POST from the page: another site can neither trigger it nor leave an audit row', async ({ browser }) => {
+  const admin = await signedIn(browser, 'admin@example.com');
+  const exports = await auditCount(admin, 'mapping.export');
+
+  const navigated = await admin.request.get('/admin/mappings/export');
+  expect(navigated.status()).toBe(405);
+  const forged = await admin.request.post('/admin/mappings/export', { headers: { origin: 'https://evil.example' } });
+  expect(forged.status()).toBe(403);
+  expect(await forged.text()).not.toContain('@example.com,');
+  expect(await auditCount(admin, 'mapping.export')).toBe(exports);
+
+  const own = await admin.request.post('/admin/mappings/export', { headers: { origin: APP_ORIGIN } });
+  expect(own.status()).toBe(200);
+  expect(own.headers()['content-type']).toContain('text/csv');
+  expect(own.headers()['cache-control']).toBe('no-store');
+  expect(await own.text()).toContain('alice@example.com,alice,');
+  expect(await auditCount(admin, 'mapping.export')).toBe(exports + 1);
+});
+
+/** The test runner changes a user's groups at the bundled identity provider (its loopback control endpoint). */
+async function setGroupsAtIdp(email: string, groups: string[]): Promise<void> {
+  const response = await fetch(`http://127.0.0.1:${E2E_PORTS.idp}/__idp/groups`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, groups }),
+  });
+  expect(response.status).toBe(204);
+}
+
+test('an admin removed from the admin group at the IdP loses the rights at the next write, without signing out', async ({ browser }) => {
+  const admin = await signedIn(browser, 'admin@example.com');
+  const checks = await auditCount(admin, 'webex.check');
+  await admin.goto('/admin');
+  await expect(admin.getByRole('button', { name: 'Check connection' })).toBeVisible();
+  try {
+    await setGroupsAtIdp('admin@example.com', ['staff']);
+    // a settings write re-checks the claims at the IdP before it runs
+    await admin.getByRole('button', { name: 'Check connection' }).click();
+    await expect(admin.getByRole('heading', { name: 'Not allowed' })).toBeVisible();
+    await expect(admin.getByText(/^Connected:/)).toHaveCount(0);
+    expect((await admin.goto('/admin'))?.status()).toBe(403);
+    await admin.goto('/');
+    await expect(admin.getByRole('heading', { name: 'Hello, Ada Admin' })).toBeVisible();
+    await expect(admin.getByRole('link', { name: 'WebEx settings' })).toHaveCount(0);
+  } finally {
+    await setGroupsAtIdp('admin@example.com', ['staff', 'webex-admins']);
+  }
+  // put back at the IdP: the periodic re-check (ADMIN_RECHECK_MINUTES, 3 s here) restores the rights
+  await expect(async () => expect((await admin.goto('/admin'))?.status()).toBe(200)).toPass({ timeout: 15_000 });
+  expect(await auditCount(admin, 'webex.check')).toBe(checks);
+});
+
+test('an admin removed from the admin group loses the rights within ADMIN_RECHECK_MINUTES, by reading alone', async ({ browser }) => {
+  const admin = await signedIn(browser, 'admin@example.com');
+  expect((await admin.goto('/admin/mappings'))?.status()).toBe(200);
+  try {
+    await setGroupsAtIdp('admin@example.com', ['staff']);
+    await expect(async () => expect((await admin.goto('/admin/mappings'))?.status()).toBe(403)).toPass({ timeout: 15_000 });
+    await expect(admin.getByRole('heading', { name: 'Not allowed' })).toBeVisible();
+  } finally {
+    await setGroupsAtIdp('admin@example.com', ['staff', 'webex-admins']);
+  }
 });

@@ -1,6 +1,6 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 import { APP_ORIGIN, SIM_ORIGIN as SIM } from './ports';
-import { signIn } from './sign-in';
+import { employee, signIn } from './sign-in';
 import { clearFaults, injectFault } from './sim-control';
 
 test.afterEach(async ({ request }) => {
@@ -104,7 +104,34 @@ test('launch refuses cross-origin posts and sends anonymous users to sign in', a
   expect(get.status()).toBe(303);
 });
 
-test('another host still signed in to WebEx in this browser: AlreadyLogon, sign out of WebEx, join again', async ({ page }) => {
+/** Every p.php URL this page navigates to, as it would stay in the browser's history. */
+function recordWebexVisits(page: Page): { logins: string[]; logouts: string[] } {
+  const visits = { logins: [] as string[], logouts: [] as string[] };
+  page.on('request', (request) => {
+    if (!request.isNavigationRequest()) return;
+    const url = new URL(request.url());
+    if (url.origin !== SIM || !url.pathname.endsWith('/p.php')) return;
+    if (url.searchParams.get('AT') === 'LI') visits.logins.push(url.href);
+    if (url.searchParams.get('AT') === 'LO') visits.logouts.push(url.href);
+  });
+  return visits;
+}
+
+/** Replays each login URL in a browser context of its own (another person, another computer): none may sign in. */
+async function expectNoneSignsIn(browser: Browser, urls: string[]): Promise<void> {
+  expect(urls.length).toBeGreaterThan(0);
+  for (const url of urls) {
+    const context = await browser.newContext();
+    const stranger = await context.newPage();
+    await stranger.goto(url);
+    await expect(stranger).toHaveURL(/\/webex\/return\?.*ST=FAIL/);
+    expect(new URL(stranger.url()).searchParams.get('RS')).toBe('InvalidTicket');
+    await expect(stranger.getByRole('heading', { name: /Signed in to WebEx/ })).toHaveCount(0);
+    await context.close();
+  }
+}
+
+test('another host still signed in to WebEx: AlreadyLogon signs it out and joins again, once; no ticket URL in history still works', async ({ page, browser }) => {
   await signIn(page, 'alice@example.com');
   await page.getByRole('button', { name: 'Join WebEx' }).click();
   await expect(page.getByRole('heading', { name: 'Signed in to WebEx as alice' })).toBeVisible();
@@ -114,14 +141,50 @@ test('another host still signed in to WebEx in this browser: AlreadyLogon, sign 
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.context().clearCookies({ name: /^idp_/ });
   await signIn(page, 'admin@example.com');
+  const visits = recordWebexVisits(page);
+  await page.getByRole('button', { name: 'Join WebEx' }).click();
+  await expect(page.getByRole('heading', { name: 'Signed in to WebEx as ada.admin' })).toBeVisible();
+
+  // the refused login, WebEx's sign-out, the one relaunch with the same (now used) ticket
+  expect(visits.logins).toHaveLength(2);
+  expect(visits.logouts).toHaveLength(1);
+  expect(new URL(visits.logins[1] ?? '').searchParams.get('TK')).toBe(new URL(visits.logins[0] ?? '').searchParams.get('TK'));
+  await expectNoneSignsIn(browser, visits.logins);
+});
+
+test('AlreadyLogon for the host already signed in recovers the same way', async ({ page, browser }) => {
+  await signIn(page, 'alice@example.com');
+  await injectFault(page, { fault: { kind: 'url-failure', rs: 'AlreadyLogon' }, webExID: 'alice', times: 1 });
+  const visits = recordWebexVisits(page);
+  await page.getByRole('button', { name: 'Join WebEx' }).click();
+  await expect(page.getByRole('heading', { name: 'Signed in to WebEx as alice' })).toBeVisible();
+  expect(visits.logins).toHaveLength(2);
+  expect(visits.logouts).toHaveLength(1);
+  await expectNoneSignsIn(browser, visits.logins);
+});
+
+test('AlreadyLogon again after the relaunch: no second bounce, the employee gets the sign-out button', async ({ page }) => {
+  await signIn(page, 'alice@example.com');
+  await injectFault(page, { fault: { kind: 'url-failure', rs: 'AlreadyLogon' }, webExID: 'alice', times: 2 });
+  const visits = recordWebexVisits(page);
   await page.getByRole('button', { name: 'Join WebEx' }).click();
   await expect(page.getByRole('heading', { name: 'Someone is already signed in to WebEx in this browser' })).toBeVisible();
-  expect(new URL(page.url()).searchParams.get('RS')).toBe('AlreadyLogon');
+  await page.waitForTimeout(1_000); // would a third bounce start, it would have by now
+  expect(visits.logins).toHaveLength(2);
+  expect(visits.logouts).toHaveLength(1);
+  await expect(page.getByRole('link', { name: 'Sign out of WebEx' })).toBeVisible();
 
+  // the employee's own sign-out and Join still work
   await page.getByRole('link', { name: 'Sign out of WebEx' }).click();
   await expect(page.getByRole('heading', { name: 'You are signed out of WebEx' })).toBeVisible();
   await page.getByRole('button', { name: 'Join WebEx' }).click();
-  await expect(page.getByRole('heading', { name: 'Signed in to WebEx as ada.admin' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Signed in to WebEx as alice' })).toBeVisible();
+});
+
+test('ST=SUCCESS on the return page claims nothing: anyone can type it', async ({ page }) => {
+  await page.goto('/webex/return?AT=LI&ST=SUCCESS');
+  await expect(page.getByRole('heading', { name: 'Back from WebEx' })).toBeVisible();
+  await expect(page.getByText(/signed in to WebEx/i)).toHaveCount(0);
 });
 
 test('sign-in errors get a page that says what happened', async ({ page }) => {
@@ -131,4 +194,30 @@ test('sign-in errors get a page that says what happened', async ({ page }) => {
   await page.goto('/api/auth/error?error=Configuration');
   await expect(page.getByRole('heading', { name: 'Sign-in is not working right now' })).toBeVisible();
   await expect(page.getByText('the IT help desk (help@example.com)')).toBeVisible();
+});
+
+test('a return URL naming an Object.prototype member gets the generic page, not a 500', async ({ page }) => {
+  for (const rs of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+    const response = await page.goto(`/webex/return?AT=LI&ST=FAIL&RS=${rs}`);
+    expect(response?.status()).toBe(200);
+    await expect(page.getByRole('heading', { name: 'WebEx could not sign you in' })).toBeVisible();
+    await expect(page.getByText(`Code: LOGIN_UNKNOWN · WebEx said: ${rs}`)).toBeVisible();
+  }
+  const failed = await page.goto('/launch/failed?code=__proto__');
+  expect(failed?.status()).toBe(200);
+  await expect(page.getByText('Code: WEBEX_REFUSED')).toBeVisible();
+});
+
+test('an e-mail the identity provider did not verify is refused at sign-in', async ({ page }) => {
+  await page.goto('/');
+  await page.getByRole('link', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: /Sign in with Example Corp/ }).click();
+  await page.getByLabel('Email').fill('eve@example.com');
+  await page.getByLabel('Password').fill(employee('eve@example.com').password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Your e-mail address is not verified' })).toBeVisible();
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'Welcome' })).toBeVisible();
+  const launch = await page.request.post('/launch', { headers: { Origin: APP_ORIGIN }, maxRedirects: 0 });
+  expect(launch.headers()['location']).toContain('/api/auth/signin');
 });

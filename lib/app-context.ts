@@ -4,69 +4,65 @@ import {
   createHostCredentials,
   createOAuthTokenStore,
   createWebexOAuthClient,
-  type HostCredentials,
   type OAuthTokenStore,
   type WebexOAuthClient,
 } from './credentials';
+import type { ConnectDeps } from './credentials/connect';
 import { getDb } from './db';
 import type { Database } from './db/schema';
-import type { ConnectDeps } from './credentials/connect';
 import type { LaunchDeps } from './launch';
-import { createHttpTransport, createWebexClient, type Transport, type WebexClient } from './webex';
+import { createHttpTransport, createWebexClient, type Transport } from './webex';
 
 // The composition root: the one place that turns configuration into wired dependencies.
 //
-// Clients are per module instance, deliberately not on globalThis: Next bundles lib/ into
+// The deps are per module instance, deliberately not on globalThis: Next bundles lib/ into
 // several server chunks, each with its own error classes, and an object created by another
 // chunk throws errors that fail this chunk's `instanceof` checks (a launch after an admin page
 // answered 500). The transport holds no classes of ours, so the process shares one pool.
 const holder = globalThis as typeof globalThis & { __webexSsoTransport?: Transport };
-let client: WebexClient | undefined;
-let credentials: HostCredentials | undefined;
-let oauth: { client: WebexOAuthClient; tokens: OAuthTokenStore } | undefined;
 
-/** The WebEx client for this bundle, on the process's one keep-alive pool. */
-function getWebexClient(config: AppConfig = getConfig()): WebexClient {
-  holder.__webexSsoTransport ??= createHttpTransport();
-  client ??= createWebexClient({
+/** Everything the app's use cases need, wired once per bundle. */
+export interface AppDeps {
+  launch: LaunchDeps;
+  /** oauth mode only: the "Connect WebEx" client and the token store the launch uses too */
+  oauth?: { client: WebexOAuthClient; tokens: OAuthTokenStore };
+  /** oauth mode only */
+  connect?: ConnectDeps;
+}
+
+/**
+ * Wires everything from the configuration: the XML API client gets the configured timeout and
+ * size limit, the credential seam the configured mode. Pure, so a test can wire it against its own server.
+ */
+export function createAppDeps(config: AppConfig, db: Kysely<Database>, transport: Transport): AppDeps {
+  const webex = createWebexClient({
     baseUrl: config.webex.baseUrl,
     timeoutMs: config.webex.timeoutMs,
     maxResponseBytes: config.webex.maxResponseBytes,
-    transport: holder.__webexSsoTransport,
+    transport,
   });
-  return client;
-}
-
-/** The "Connect WebEx" client and token store, in oauth mode; undefined in the other modes. */
-export async function getOAuth(): Promise<{ client: WebexOAuthClient; tokens: OAuthTokenStore } | undefined> {
-  const config = getConfig();
-  if (config.credentials.mode !== 'oauth') return undefined;
-  if (oauth) return oauth;
-  const { db } = await getDb();
-  const oauthClient = createWebexOAuthClient({ ...config.credentials, timeoutMs: config.webex.timeoutMs, maxResponseBytes: config.webex.maxResponseBytes });
-  oauth = {
-    client: oauthClient,
-    tokens: createOAuthTokenStore({
+  const credentials = config.credentials;
+  let oauth: AppDeps['oauth'];
+  let connect: ConnectDeps | undefined;
+  if (credentials.mode === 'oauth') {
+    const client = createWebexOAuthClient({ ...credentials, timeoutMs: config.webex.timeoutMs, maxResponseBytes: config.webex.maxResponseBytes });
+    // the lease outlasts one token request (its timeout), so a live refresher never loses it
+    const tokens = createOAuthTokenStore({ db, keys: config.credentialKeys, client, leaseMs: config.webex.timeoutMs + 5_000 });
+    oauth = { client, tokens };
+    connect = { db, keys: config.credentialKeys, oauth: client, tokens, webex, siteName: config.webex.siteName, tokenUse: credentials.tokenUse };
+  }
+  return {
+    launch: {
       db,
-      keys: config.credentialKeys,
-      client: oauthClient,
-      // longer than one token request may take, so a live refresher never loses its lease
-      leaseMs: config.webex.timeoutMs + 5_000,
-    }),
+      webex,
+      credentials: createHostCredentials({ config: credentials, siteName: config.webex.siteName, webex, keys: config.credentialKeys, db, oauthTokens: oauth?.tokens }),
+      site: config.webex,
+      rule: config.mappingRule,
+      backUrl: returnUrl(config),
+    },
+    oauth,
+    connect,
   };
-  return oauth;
-}
-
-async function getCredentials(config: AppConfig, db: Kysely<Database>, webex: WebexClient): Promise<HostCredentials> {
-  credentials ??= createHostCredentials({
-    config: config.credentials,
-    siteName: config.webex.siteName,
-    webex,
-    keys: config.credentialKeys,
-    db,
-    oauthTokens: (await getOAuth())?.tokens,
-  });
-  return credentials;
 }
 
 /** Where WebEx reports a failed login or a logout (BU). */
@@ -74,34 +70,27 @@ export function returnUrl(config: AppConfig = getConfig()): string {
   return new URL('/webex/return', config.appUrl).href;
 }
 
-/** Everything launchWebex needs, from the configuration. */
-export async function getLaunchDeps(): Promise<LaunchDeps> {
-  const config = getConfig();
+let deps: AppDeps | undefined;
+
+/** This bundle's dependencies, on the process's one keep-alive pool. */
+async function getAppDeps(): Promise<AppDeps> {
   const { db } = await getDb();
-  const webex = getWebexClient(config);
-  return {
-    db,
-    webex,
-    credentials: await getCredentials(config, db, webex),
-    site: config.webex,
-    rule: config.mappingRule,
-    backUrl: returnUrl(config),
-  };
+  holder.__webexSsoTransport ??= createHttpTransport();
+  deps ??= createAppDeps(getConfig(), db, holder.__webexSsoTransport);
+  return deps;
+}
+
+/** Everything launchWebex (and the admin's checks) need. */
+export async function getLaunchDeps(): Promise<LaunchDeps> {
+  return (await getAppDeps()).launch;
+}
+
+/** The "Connect WebEx" client and token store, in oauth mode; undefined in the other modes. */
+export async function getOAuth(): Promise<AppDeps['oauth']> {
+  return (await getAppDeps()).oauth;
 }
 
 /** What "Connect WebEx" needs, in oauth mode; undefined in the other modes. */
 export async function getConnectDeps(): Promise<ConnectDeps | undefined> {
-  const config = getConfig();
-  const oauthParts = await getOAuth();
-  if (!oauthParts || config.credentials.mode !== 'oauth') return undefined;
-  const { db } = await getDb();
-  return {
-    db,
-    keys: config.credentialKeys,
-    oauth: oauthParts.client,
-    tokens: oauthParts.tokens,
-    webex: getWebexClient(config),
-    siteName: config.webex.siteName,
-    tokenUse: config.credentials.tokenUse,
-  };
+  return (await getAppDeps()).connect;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isAdminUser, isSameOriginRequest } from './auth';
+import { buildAuthOptions, isAdminUser, isSameOriginRequest } from './auth';
+import { loadConfig } from './config';
 
 const APP = new URL('https://portal.example.com');
 
@@ -27,5 +28,47 @@ describe('isAdminUser', () => {
     expect(isAdminUser('bob@example.com', ['webex-admins'], admin)).toBe(true);
     expect(isAdminUser('bob@example.com', ['webex-admins-not'], admin)).toBe(false);
     expect(isAdminUser('bob@example.com', ['webex-admins'], { ...admin, group: undefined })).toBe(false);
+  });
+});
+
+describe('sign-in: the e-mail must be one the identity provider verified', () => {
+  const env = {
+    NEXTAUTH_URL: 'https://portal.example.com',
+    NEXTAUTH_SECRET: 's'.repeat(32),
+    OIDC_ISSUER: 'https://idp.example.com',
+    OIDC_CLIENT_ID: 'portal',
+    OIDC_CLIENT_SECRET: 'secret',
+    WEBEX_SITE_NAME: 'acme',
+    CREDENTIAL_KEYS: `1:${'k'.repeat(32)}`,
+  };
+  const signIn = (extra: Record<string, string>, profile: Record<string, unknown>) => {
+    const options = buildAuthOptions(loadConfig({ ...env, ...extra }));
+    const user = { id: 'sub-1', email: 'alice@example.com' };
+    return options.callbacks?.signIn?.({ user, account: null, profile: profile as never });
+  };
+
+  it.each([
+    [{ email_verified: true }, true],
+    [{ email_verified: 'true' }, true],
+    [{ email_verified: false }, '/auth/error?error=EmailUnverified'],
+    [{ email_verified: 'false' }, '/auth/error?error=EmailUnverified'],
+    [{}, '/auth/error?error=EmailUnverified'],
+    [Object.create({ email_verified: true }) as Record<string, unknown>, '/auth/error?error=EmailUnverified'],
+  ])('%j → %s', async (profile, expected) => {
+    expect(await signIn({}, { sub: 'sub-1', email: 'alice@example.com', ...profile })).toBe(expected);
+  });
+
+  it('email_verified speaks for the email claim only: another claim (preferred_username) is unverified', async () => {
+    expect(await signIn({ OIDC_EMAIL_CLAIM: 'preferred_username' }, { sub: 'sub-1', preferred_username: 'alice@example.com', email_verified: true })).toBe('/auth/error?error=EmailUnverified');
+  });
+
+  it('OIDC_TRUST_UNVERIFIED_EMAIL=true accepts what the identity provider says (Entra ID preferred_username)', async () => {
+    expect(await signIn({ OIDC_TRUST_UNVERIFIED_EMAIL: 'true', OIDC_EMAIL_CLAIM: 'preferred_username' }, { sub: 'sub-1', preferred_username: 'alice@example.com' })).toBe(true);
+    expect(await signIn({ OIDC_TRUST_UNVERIFIED_EMAIL: 'true' }, { sub: 'sub-1', email: 'alice@example.com', email_verified: false })).toBe(true);
+  });
+
+  it('still refuses an account without an e-mail', async () => {
+    const options = buildAuthOptions(loadConfig({ ...env, OIDC_TRUST_UNVERIFIED_EMAIL: 'true' }));
+    expect(await options.callbacks?.signIn?.({ user: { id: 'x', email: null }, account: null, profile: { sub: 'x' } as never })).toBe(false);
   });
 });

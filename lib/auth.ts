@@ -2,7 +2,9 @@ import { getServerSession, type NextAuthOptions } from 'next-auth';
 import { headers } from 'next/headers';
 import { forbidden, redirect } from 'next/navigation';
 import { getConfig, type AppConfig } from './config';
+import { log } from './log';
 import { normalizeEmail } from './mappings/store';
+import { adminCheckFresh, nowSeconds, sessionEnd, timesOf, type SessionEnd } from './session/policy';
 
 /** The signed-in portal user, as every server-side check sees it. */
 export interface PortalUser {
@@ -11,14 +13,39 @@ export interface PortalUser {
   isAdmin: boolean;
   /** the MAPPING_RULE_CLAIM value from the ID token, when the mapping rule uses a claim */
   mappingClaim?: string;
+  /** when admin rights were last checked against the identity provider (seconds since the epoch) */
+  adminCheckedAt: number;
 }
 
 type Claims = Record<string, unknown>;
 
+/** A claim the token itself carries: a claim named `constructor` or `__proto__` is not inherited. */
+export function claimOf(claims: Claims, name: string): unknown {
+  return Object.hasOwn(claims, name) ? claims[name] : undefined;
+}
+
 function groupsFrom(claims: Claims, claimName: string): string[] {
-  const value = claims[claimName];
+  const value = claimOf(claims, claimName);
   if (Array.isArray(value)) return value.filter((g): g is string => typeof g === 'string');
   return typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : [];
+}
+
+/** What the portal keeps of the identity provider's claims, at sign-in and at every re-check. */
+export function identityFromClaims(claims: Claims, config: AppConfig): { groups: string[]; mappingClaim?: string } {
+  const rule = config.mappingRule;
+  const claim = rule.kind === 'claim' ? claimOf(claims, rule.claim) : undefined;
+  return { groups: groupsFrom(claims, config.admin.groupClaim), ...(typeof claim === 'string' ? { mappingClaim: claim } : {}) };
+}
+
+/**
+ * The e-mail links a portal user to a WebEx host, so it must be one the identity provider verified:
+ * `email_verified` speaks for the `email` claim only. OIDC_TRUST_UNVERIFIED_EMAIL=true says this
+ * provider's e-mail claim is authoritative anyway (Entra ID's preferred_username, set by the tenant).
+ */
+function emailVerified(claims: Claims, config: AppConfig): boolean {
+  if (config.oidc.trustUnverifiedEmail) return true;
+  const verified = claimOf(claims, 'email_verified');
+  return config.oidc.emailClaim === 'email' && (verified === true || verified === 'true');
 }
 
 /** Admin = listed in ADMIN_EMAILS, or member of ADMIN_GROUP in the configured group claim. */
@@ -26,12 +53,35 @@ export function isAdminUser(email: string, groups: readonly string[], admin: App
   return admin.emails.has(normalizeEmail(email)) || (admin.group !== undefined && groups.includes(admin.group));
 }
 
-function buildAuthOptions(config: AppConfig): NextAuthOptions {
+/** Thrown from the jwt callback: next-auth then treats the session as gone (and clears its cookie where it can). */
+export class SessionEndedError extends Error {
+  constructor(readonly reason: SessionEnd) {
+    super(`webex-sso: session ended (${reason})`);
+    this.name = 'SessionEndedError';
+  }
+}
+
+/** next-auth's options for a configuration (exported for tests; the app uses getAuthOptions). */
+export function buildAuthOptions(config: AppConfig): NextAuthOptions {
   return {
     secret: config.authSecret,
-    // Stateless cookie sessions: any instance behind a load balancer can serve any request.
-    session: { strategy: 'jwt', maxAge: 8 * 60 * 60 },
+    // Stateless cookie sessions: any instance behind a load balancer can serve any request. The
+    // jwt callback refuses a session past SESSION_MAX_AGE from sign-in or idle too long; the
+    // proxy (lib/session) records activity and re-checks admin rights against the identity provider.
+    session: { strategy: 'jwt', maxAge: config.session.maxAgeSeconds },
     pages: { error: '/auth/error' },
+    logger: {
+      error(code, metadata) {
+        // an ended session is routine; anything else is logged by code and message, never the token
+        const error = metadata instanceof Error ? metadata : (metadata as { error?: unknown } | undefined)?.error;
+        if (error instanceof SessionEndedError) return;
+        log.error({ code, message: error instanceof Error ? error.message : undefined }, 'next-auth error');
+      },
+      warn(code) {
+        log.warn({ code }, 'next-auth warning');
+      },
+      debug() {},
+    },
     providers: [
       {
         id: 'oidc',
@@ -44,36 +94,51 @@ function buildAuthOptions(config: AppConfig): NextAuthOptions {
         idToken: true,
         checks: ['pkce', 'state', 'nonce'],
         profile(profile: Claims) {
-          const email = profile[config.oidc.emailClaim];
+          const email = claimOf(profile, config.oidc.emailClaim);
+          const name = claimOf(profile, 'name');
           return {
-            id: String(profile.sub),
+            id: String(claimOf(profile, 'sub')),
             email: typeof email === 'string' ? normalizeEmail(email) : null,
-            name: typeof profile.name === 'string' ? profile.name : null,
+            name: typeof name === 'string' ? name : null,
           };
         },
       },
     ],
     callbacks: {
-      // Sign-in without an e-mail would leave us nothing to map: refuse it at the door.
-      signIn({ user }) {
-        return typeof user.email === 'string' && user.email.length > 0;
+      // Sign-in without an e-mail would leave us nothing to map, and an unverified one could be
+      // anybody's (mappings and rules are keyed on it): refuse both at the door.
+      signIn({ user, profile }) {
+        if (typeof user.email !== 'string' || user.email.length === 0) return false;
+        return emailVerified((profile ?? {}) as Claims, config) || '/auth/error?error=EmailUnverified';
       },
-      jwt({ token, profile }) {
+      async jwt({ token, account, profile }) {
+        const now = nowSeconds();
         if (profile) {
-          token.groups = groupsFrom(profile as Claims, config.admin.groupClaim);
-          const rule = config.mappingRule;
-          const claim = rule.kind === 'claim' ? (profile as Claims)[rule.claim] : undefined;
-          if (typeof claim === 'string') token.mappingClaim = claim;
+          // sign-in: the absolute lifetime, the idle clock and the admin check all start now
+          return Object.assign(token, identityFromClaims(profile as Claims, config), {
+            signedInAt: now,
+            lastSeenAt: now,
+            adminCheckedAt: now,
+            adminVerified: true,
+            refreshToken: account?.refresh_token,
+          });
         }
+        // every read: a session past SESSION_MAX_AGE or idle too long is over, wherever it is read
+        const end = sessionEnd(timesOf(token), now, config.session);
+        if (end) throw new SessionEndedError(end);
         return token;
       },
       session({ session, token }) {
         const email = typeof token.email === 'string' ? token.email : '';
         const groups = Array.isArray(token.groups) ? (token.groups as string[]) : [];
+        const times = timesOf(token);
+        // admin rights count only while recently verified against the identity provider
+        const verified = token.adminVerified === true && times !== undefined && adminCheckFresh(times, nowSeconds(), config.session);
         const user: PortalUser = {
           email,
           name: token.name ?? email,
-          isAdmin: isAdminUser(email, groups, config.admin),
+          isAdmin: verified && isAdminUser(email, groups, config.admin),
+          adminCheckedAt: times?.adminCheckedAt ?? 0,
           ...(typeof token.mappingClaim === 'string' ? { mappingClaim: token.mappingClaim } : {}),
         };
         return { ...session, user };
@@ -109,15 +174,21 @@ export function isSameOriginRequest(headers: Headers, appUrl: URL): boolean {
   return headers.get('sec-fetch-site') === 'same-origin';
 }
 
+// The proxy re-checks an admin's rights against the identity provider on every admin write; a
+// write whose check is older than this did not pass through it, and is refused (fail closed).
+const WRITE_RECHECK_SECONDS = 30;
+
 /**
  * The admin check for every admin page, route handler and server action: a page check alone
  * protects nothing, so each entry point calls this itself. Anonymous → sign-in; signed in but not
- * an admin → 403; a `write` from another origin → 403 before anything else is read.
+ * an admin → 403; a `write` from another origin, or without a fresh check of the rights at the
+ * identity provider, → 403.
  */
 export async function requireAdmin(kind: 'read' | 'write'): Promise<PortalUser> {
   if (kind === 'write' && !isSameOriginRequest(await headers(), getConfig().appUrl)) forbidden();
   const user = await getPortalUser();
   if (!user) redirect('/api/auth/signin?callbackUrl=%2Fadmin');
   if (!user.isAdmin) forbidden();
+  if (kind === 'write' && nowSeconds() - user.adminCheckedAt > WRITE_RECHECK_SECONDS) forbidden();
   return user;
 }

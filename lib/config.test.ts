@@ -49,6 +49,10 @@ describe('loadConfig', () => {
     ['CREDENTIAL_KEYS', '1:short', /at least 32 characters/],
     ['CREDENTIAL_KEYS', `a:${KEY}`, /<number>:<secret>/],
     ['NEXTAUTH_URL', 'http://portal.example.com', /https/],
+    ['OIDC_TRUST_UNVERIFIED_EMAIL', 'yes please', /true or false/],
+    ['SESSION_MAX_AGE', '8h', /SESSION_MAX_AGE/],
+    ['SESSION_IDLE_MINUTES', '0', /more than 0 minutes/],
+    ['ADMIN_RECHECK_MINUTES', 'often', /number of minutes/],
   ])('%s=%j is refused with a message that says what to set', (name, value, message) => {
     const problems = problemsOf({ ...valid, [name]: value });
     expect(problems.join('\n')).toMatch(new RegExp(name));
@@ -59,6 +63,15 @@ describe('loadConfig', () => {
     const config = loadConfig({ ...valid, NEXTAUTH_URL: 'http://localhost:3000', WEBEX_BASE_URL: 'http://127.0.0.1:4020/' });
     expect(config.webex.baseUrl).toBe('http://127.0.0.1:4020');
     expect(config.webex.landingUrl).toBe('http://127.0.0.1:4020/webappng/sites/acme/dashboard');
+  });
+
+  it('sessions: 8 h from sign-in, 30 min idle, admins re-checked every 5 min, unverified e-mail refused, unless set', () => {
+    const defaults = loadConfig(valid);
+    expect(defaults.session).toEqual({ maxAgeSeconds: 8 * 3600, idleSeconds: 30 * 60, adminRecheckSeconds: 5 * 60 });
+    expect(defaults.oidc.trustUnverifiedEmail).toBe(false);
+    const set = loadConfig({ ...valid, SESSION_MAX_AGE: '3600', SESSION_IDLE_MINUTES: '15', ADMIN_RECHECK_MINUTES: '0.05', OIDC_TRUST_UNVERIFIED_EMAIL: 'true' });
+    expect(set.session).toEqual({ maxAgeSeconds: 3600, idleSeconds: 900, adminRecheckSeconds: 3 });
+    expect(set.oidc.trustUnverifiedEmail).toBe(true);
   });
 
   it('reads admin e-mails case-insensitively', () => {

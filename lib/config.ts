@@ -18,7 +18,11 @@ export interface AppConfig {
     scopes: string;
     displayName: string;
     emailClaim: string;
+    /** accept an e-mail the IdP does not mark email_verified (OIDC_TRUST_UNVERIFIED_EMAIL) */
+    trustUnverifiedEmail: boolean;
   };
+  /** portal sessions, in seconds: absolute lifetime from sign-in, idle timeout, admin re-check interval */
+  session: { maxAgeSeconds: number; idleSeconds: number; adminRecheckSeconds: number };
   webex: {
     siteName: string;
     /** origin (and optional path prefix) of the site, without a trailing slash */
@@ -92,6 +96,9 @@ const optionalString = z
 const intInRange = (min: number, max: number, fallback: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 
+const minutesInRange = (max: number, fallback: number) =>
+  z.coerce.number({ error: 'must be a number of minutes' }).positive('must be more than 0 minutes').max(max).default(fallback);
+
 const EnvSchema = z.object({
   NEXTAUTH_URL: z.url({ protocol: /^https?$/, error: 'must be the portal\'s public URL, e.g. https://portal.example.com' }),
   NEXTAUTH_SECRET: z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} random characters (openssl rand -base64 32)`),
@@ -101,6 +108,11 @@ const EnvSchema = z.object({
   OIDC_SCOPES: z.string().default('openid email profile'),
   OIDC_DISPLAY_NAME: z.string().default('your company account'),
   OIDC_EMAIL_CLAIM: z.string().default('email'),
+  OIDC_TRUST_UNVERIFIED_EMAIL: z.stringbool({ error: 'must be true or false' }).default(false),
+  SESSION_MAX_AGE: intInRange(60, 30 * 24 * 60 * 60, 8 * 60 * 60),
+  // minutes, fractions allowed (the e2e suite re-checks admins every few seconds)
+  SESSION_IDLE_MINUTES: minutesInRange(24 * 60, 30),
+  ADMIN_RECHECK_MINUTES: minutesInRange(24 * 60, 5),
   WEBEX_SITE_NAME: z.string().regex(SITE_NAME, 'must be your WebEx site name: acme for acme.webex.com (letters, digits, hyphens)'),
   WEBEX_BASE_URL: optionalString,
   WEBEX_LANDING_URL: optionalString,
@@ -226,7 +238,8 @@ function credentialConfig(e: ParsedEnv, appUrl: URL, problems: string[]): Creden
 export function loadConfig(env: Env = process.env): AppConfig {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.code === 'invalid_type' ? 'is missing' : i.message}`));
+    const missing = (name: string) => env[name] === undefined || env[name] === '';
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.code === 'invalid_type' && missing(i.path.join('.')) ? 'is missing' : i.message}`));
   }
   const e = parsed.data;
   const problems: string[] = [];
@@ -265,6 +278,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
       scopes: e.OIDC_SCOPES,
       displayName: e.OIDC_DISPLAY_NAME,
       emailClaim: e.OIDC_EMAIL_CLAIM,
+      trustUnverifiedEmail: e.OIDC_TRUST_UNVERIFIED_EMAIL,
+    },
+    session: {
+      maxAgeSeconds: e.SESSION_MAX_AGE,
+      idleSeconds: Math.round(e.SESSION_IDLE_MINUTES * 60),
+      adminRecheckSeconds: Math.round(e.ADMIN_RECHECK_MINUTES * 60),
     },
     webex: {
       siteName: site,

@@ -2,7 +2,9 @@
  * The launch use case against the WebEx simulator over real HTTP, on a real SQLite file:
  * the happy path, the single-use ticket, and every injected fault.
  */
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
+import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startWebexSimulator, type SimFault, type WebexSimulator } from '../e2e/servers/webex-sim';
 import { openTempDatabase, type TempDatabase } from './db/temp-database';
@@ -18,7 +20,6 @@ const BACK_URL = 'http://localhost:3000/webex/return';
 let sim: WebexSimulator;
 let store: TempDatabase;
 let deps: LaunchDeps;
-const ticketsSeen: string[] = [];
 
 async function link(email: string, webexId: string, password?: string, keys = KEYS) {
   await upsertMapping(store.db, {
@@ -76,10 +77,8 @@ afterAll(async () => {
   await sim.close();
 });
 
-async function launch(email: string, d = deps) {
-  const result = await launchWebex({ email }, d, `req-${Math.random()}`);
-  if (result.ok) ticketsSeen.push(new URL(result.location).searchParams.get('TK') ?? '');
-  return result;
+function launch(email: string, d = deps) {
+  return launchWebex({ email }, d, `req-${randomUUID()}`);
 }
 
 describe('launchWebex against the simulator', () => {
@@ -149,29 +148,64 @@ describe('launchWebex against the simulator', () => {
     expect(await launch('alice@example.com', depsFor(`http://127.0.0.1:${closedPort}`))).toMatchObject({ ok: false, code: 'WEBEX_UNREACHABLE' });
   });
 
-  it('logs each launch by code, never the ticket, the login URL or the password', async () => {
-    const logged = vi.spyOn(log, 'info');
+  it('logs each launch by code, never the ticket, the login URL or the password, at any level', async () => {
+    // Everything pino writes, whatever the level or the child logger: its one destination stream.
+    const stream = (log as unknown as Record<symbol, { write(line: string): unknown }>)[pino.symbols.streamSym];
+    if (!stream) throw new Error('pino exposes no stream to watch');
+    const written = vi.spyOn(stream, 'write').mockImplementation(() => true);
+    const level = log.level;
+    log.level = 'trace';
     try {
       const result = await launch('alice@example.com');
       if (!result.ok) throw new Error('expected a login URL');
-      const lines = JSON.stringify(logged.mock.calls);
+      sim.inject({ fault: { kind: 'failure', exceptionID: '030002' }, times: 1 });
+      expect(await launch('alice@example.com')).toMatchObject({ ok: false });
+      const lines = written.mock.calls.map(([line]) => String(line)).join('');
       expect(lines).toContain('"outcome":"OK"');
+      expect(lines).toContain('"outcome":"WEBEX_BAD_CREDENTIALS"');
       expect(lines).not.toContain(new URL(result.location).searchParams.get('TK'));
+      expect(lines).not.toContain(encodeURIComponent(new URL(result.location).searchParams.get('TK') ?? ''));
       expect(lines).not.toContain('p.php');
       expect(lines).not.toContain('Alice-WebEx-1');
     } finally {
-      logged.mockRestore();
+      log.level = level;
+      written.mockRestore();
     }
   });
 
-  it('audits every launch with outcome and duration, and never the ticket', async () => {
-    const rows = await store.db.selectFrom('audit_events').selectAll().where('action', '=', 'launch').execute();
-    expect(rows.length).toBeGreaterThanOrEqual(20);
-    expect(rows.map((r) => r.outcome)).toEqual(expect.arrayContaining(['OK', 'MAPPING_MISSING', 'WEBEX_TIMEOUT', 'WEBEX_NOT_XML']));
-    expect(rows.every((r) => typeof r.duration_ms === 'number' && r.request_id)).toBe(true);
+  it('audits each launch once, with its own outcome and duration, and never the ticket', async () => {
+    // Its own launches, found by request id: the count per outcome does not depend on other tests.
+    const cases: [email: string, fault: SimFault | undefined, outcome: string][] = [
+      ['alice@example.com', undefined, 'OK'],
+      ['nobody@example.com', undefined, 'MAPPING_MISSING'],
+      ['alice@example.com', { kind: 'html' }, 'WEBEX_NOT_XML'],
+      ['alice@example.com', { kind: 'hang' }, 'WEBEX_TIMEOUT'],
+      ['wrong.password@example.com', undefined, 'WEBEX_BAD_CREDENTIALS'],
+      ['alice@example.com', undefined, 'OK'],
+    ];
+    const requestIds: string[] = [];
+    const tickets: string[] = [];
+    for (const [email, fault, outcome] of cases) {
+      if (fault) sim.inject({ fault, times: 1 });
+      const requestId = `audit-${randomUUID()}`;
+      requestIds.push(requestId);
+      const result = await launchWebex({ email }, deps, requestId);
+      expect(result.ok ? 'OK' : result.code).toBe(outcome);
+      if (result.ok) tickets.push(new URL(result.location).searchParams.get('TK') ?? '');
+    }
+
+    const rows = await store.db.selectFrom('audit_events').selectAll().where('request_id', 'in', requestIds).execute();
+    const byRequest = new Map(rows.map((r) => [r.request_id, r]));
+    expect(rows).toHaveLength(cases.length);
+    cases.forEach(([email, , outcome], i) => {
+      const row = byRequest.get(requestIds[i] ?? '');
+      expect(row).toMatchObject({ action: 'launch', actor: email, outcome });
+      expect(typeof row?.duration_ms).toBe('number');
+    });
     const everything = JSON.stringify(rows);
-    expect(ticketsSeen.length).toBeGreaterThan(5);
-    for (const ticket of ticketsSeen) expect(everything).not.toContain(ticket);
+    expect(tickets).toHaveLength(2);
+    for (const ticket of tickets) expect(everything).not.toContain(ticket);
     expect(everything).not.toContain('Alice-WebEx-1');
+    expect(everything).not.toContain('not-bobs-password');
   });
 });

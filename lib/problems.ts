@@ -160,8 +160,11 @@ const TEXTS: Record<Problem['code'], Text> = {
   },
 };
 
-function withSupport(text: Text, code: Problem['code'], support: string): Problem {
-  return { ...text, code, next: text.next.replace('{support}', support) };
+// Codes reach here from query strings: only TEXTS' own keys count, anything else is the fallback.
+function withSupport(code: Problem['code'], fallback: Problem['code'], support: string): Problem {
+  const known = Object.hasOwn(TEXTS, code) ? code : fallback;
+  const text = TEXTS[known];
+  return { ...text, code: known, next: text.next.replace('{support}', support) };
 }
 
 const LAUNCH_CODES = new Set<string>(['MAPPING_MISSING', 'CONNECT_EXPIRED', 'CONNECT_WRONG_ACCOUNT', ...HOST_CREDENTIAL_CODES, ...WEBEX_ERROR_CODES]);
@@ -172,12 +175,11 @@ export const CONNECT_CODES: ReadonlySet<string> = new Set(['WEBEX_NOT_CONNECTED'
 /** The page text for a launch failure code from a query string; unknown codes get a generic text. */
 export function describeLaunchFailure(code: string | undefined, support: string): Problem {
   const known = code !== undefined && LAUNCH_CODES.has(code) ? (code as Problem['code']) : 'WEBEX_REFUSED';
-  return withSupport(TEXTS[known], known, support);
+  return withSupport(known, 'WEBEX_REFUSED', support);
 }
 
 /** The page text for a URL API failure reported on BU (`ST=FAIL&RS=…`). */
 export function describeLoginFailure(rs: string | undefined, support: string): Problem {
-  const code = codeForLoginFailure(rs);
-  return withSupport(TEXTS[code], code, support);
+  return withSupport(codeForLoginFailure(rs), 'LOGIN_UNKNOWN', support);
 }
 

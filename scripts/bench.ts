@@ -13,6 +13,7 @@
  * BENCH_ROWS overrides the row count (default 100,000).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -165,7 +166,8 @@ async function launchThroughput(): Promise<void> {
     console.log('\nLaunch throughput: SKIPPED, no production build (run `npm run build`, then `npm run bench`)');
     return;
   }
-  const secret = 'bench-nextauth-secret-0123456789abcdef0123';
+  // handed to the stack, which then signs its session cookies with it, so ours decode there
+  const secret = randomBytes(32).toString('base64url');
   const app = 'http://localhost:3300';
   const bare = startPinned([process.execPath, '-e', "require('http').createServer((q,s)=>{s.writeHead(302,{location:'/x'});s.end()}).listen(3399)"], {});
   const stack = startPinned([process.execPath, 'node_modules/tsx/dist/cli.mjs', 'e2e/servers/stack.ts'], {
@@ -180,7 +182,9 @@ async function launchThroughput(): Promise<void> {
     const died = [exitOf(stack, 'the stack'), exitOf(bare, 'the bare server')];
     died.forEach((p) => p.catch(() => undefined)); // stopping them at the end is not a failure
     await Promise.race([Promise.all([waitFor('http://127.0.0.1:3399/'), waitFor(`${app}/api/health`)]), ...died]);
-    const token = await encode({ token: { sub: 'bench', email: 'alice@example.com', name: 'Alice', groups: ['staff'] }, secret });
+    const now = Math.floor(Date.now() / 1000);
+    const session = { signedInAt: now, lastSeenAt: now, adminCheckedAt: now, adminVerified: true };
+    const token = await encode({ token: { sub: 'bench', email: 'alice@example.com', name: 'Alice', groups: ['staff'], ...session }, secret });
     const loads: Load[] = [
       { label: 'bare node:http answering 302', url: 'http://127.0.0.1:3399/', expect: 302 },
       { label: 'Next route redirecting (GET /launch)', url: `${app}/launch`, expect: 303 },

@@ -3,7 +3,7 @@
  * callers (sign-in), signed-in non-admins (403) and, for writes, cross-origin posts (403).
  * The table must list every entry point under app/admin: a new one without an entry fails here.
  */
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { JWT } from 'next-auth/jwt';
@@ -23,7 +23,7 @@ const ENTRY_POINTS: Record<string, Kind> = {
   'app/admin/mappings/new/page.tsx#default': 'read',
   'app/admin/mappings/[id]/page.tsx#default': 'read',
   'app/admin/mappings/import/page.tsx#default': 'read',
-  'app/admin/mappings/export/route.ts#GET': 'read',
+  'app/admin/mappings/export/route.ts#POST': 'write',
   'app/admin/connections/page.tsx#default': 'read',
   'app/admin/saml/metadata/route.ts#GET': 'read',
   'app/admin/saml/certificate/route.ts#GET': 'read',
@@ -40,23 +40,20 @@ const ENTRY_POINTS: Record<string, Kind> = {
 let token: JWT | null = null;
 let requestHeaders: Record<string, string> = {};
 
-vi.mock('next-auth', async (importOriginal) => {
-  const original = await importOriginal<typeof import('next-auth')>();
-  return {
-    ...original,
-    // Runs our real session callback on the token, as next-auth does after decoding the cookie.
-    getServerSession: async (options: import('next-auth').NextAuthOptions) =>
-      token && options.callbacks?.session
-        ? options.callbacks.session({ session: { expires: '2999-01-01T00:00:00Z' }, token, user: undefined as never, newSession: undefined, trigger: 'update' })
-        : null,
-  };
-});
+vi.mock('next-auth', async (importOriginal) => (await import('@/lib/session/session-double')).nextAuthReadingToken(importOriginal, () => token));
 vi.mock('next/headers', () => ({ headers: async () => new Headers(requestHeaders) }));
 vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
 
 const ANONYMOUS = null;
-const EMPLOYEE: JWT = { email: 'bob@example.com', name: 'Bob', groups: ['staff'] };
-const ADMIN: JWT = { email: 'ada@example.com', name: 'Ada', groups: ['webex-admins'] };
+const NOW = Math.floor(Date.now() / 1000);
+// a session as the proxy leaves it: signed in a while ago, admin rights re-checked for this request
+const SESSION = { signedInAt: NOW - 600, lastSeenAt: NOW, adminCheckedAt: NOW, adminVerified: true };
+const EMPLOYEE: JWT = { email: 'bob@example.com', name: 'Bob', groups: ['staff'], ...SESSION };
+const ADMIN: JWT = { email: 'ada@example.com', name: 'Ada', groups: ['webex-admins'], ...SESSION };
+// an admin whose rights were last confirmed by the identity provider a minute ago (a read is fine)
+const ADMIN_CHECKED_A_MINUTE_AGO: JWT = { ...ADMIN, adminCheckedAt: NOW - 60 };
+// …or ten minutes ago, past ADMIN_RECHECK_MINUTES (5) and its grace
+const ADMIN_UNCHECKED: JWT = { ...ADMIN, adminCheckedAt: NOW - 600 };
 const SAME_ORIGIN = { origin: APP_URL };
 const CROSS_ORIGIN = { origin: 'https://evil.example' };
 
@@ -68,12 +65,21 @@ function entryFiles(dir: string): string[] {
   });
 }
 
+/** `export [async] function x`, `export const x = [async] (…) =>` / `= [async] function`, `export { x, y as z }`. */
+function exportedFunctionNames(source: string): string[] {
+  const declared = [...source.matchAll(/^export\s+(?:async\s+)?function\s*\*?\s*(\w+)/gm)].map((m) => m[1] ?? '');
+  const bound = [...source.matchAll(/^export\s+(?:const|let|var)\s+(\w+)\s*(?::[^=]+)?=\s*(?:async\b|function\b|\(|\w+\s*=>)/gm)].map((m) => m[1] ?? '');
+  const listed = [...source.matchAll(/^export\s*\{([^}]*)\}/gm)].flatMap((m) =>
+    (m[1] ?? '').split(',').map((part) => part.trim().split(/\s+as\s+/).pop() ?? '').filter((name) => name && !name.startsWith('type ')),
+  );
+  return [...declared, ...bound, ...listed];
+}
+
 function exportedEntryPoints(path: string): string[] {
   const source = readFileSync(path, 'utf8');
   const file = relative(REPO_ROOT, path);
   if (/\/(page|layout)\.tsx$/.test(file)) return [`${file}#default`];
-  const names = [...source.matchAll(/^export (?:async )?function (\w+)/gm)].map((m) => m[1]);
-  return names.map((n) => `${file}#${n}`);
+  return exportedFunctionNames(source).map((n) => `${file}#${n}`);
 }
 
 async function invoke(entry: string): Promise<unknown> {
@@ -102,8 +108,10 @@ async function interruptOf(entry: string): Promise<string> {
   }
 }
 
+let dir = '';
+
 beforeAll(() => {
-  const dir = mkdtempSync(join(tmpdir(), 'webex-sso-authz-'));
+  dir = mkdtempSync(join(tmpdir(), 'webex-sso-authz-'));
   Object.assign(process.env, {
     __NEXT_EXPERIMENTAL_AUTH_INTERRUPTS: 'true',
     NEXTAUTH_URL: APP_URL,
@@ -120,14 +128,41 @@ beforeAll(() => {
   });
 });
 
-afterAll(() => {
+afterAll(async () => {
   token = null;
+  const { getDb } = await import('@/lib/db');
+  await (await getDb()).db.destroy();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('admin authorization', () => {
+  it('finds every way a module can export an action', () => {
+    const source = [
+      'export async function a() {}',
+      'export function b() {}',
+      'export const c = async (_prev, form) => {};',
+      'export const d = async function () {};',
+      'export const e: Action = async () => {};',
+      'export let f = (x) => x;',
+      'export { g, h as i };',
+      'export const LIMIT = 5;',
+      'export type J = string;',
+      'export interface K {}',
+    ].join('\n');
+    expect(exportedFunctionNames(source)).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'i']);
+  });
+
   it('the table lists exactly the admin entry points that exist', () => {
     const found = entryFiles(ADMIN_ROOT).flatMap(exportedEntryPoints).sort();
     expect(found).toEqual(Object.keys(ENTRY_POINTS).sort());
+  });
+
+  it('treats a session past SESSION_MAX_AGE or idle too long as nobody, even an admin', async () => {
+    requestHeaders = SAME_ORIGIN;
+    token = { ...ADMIN, signedInAt: NOW - 8 * 3600, lastSeenAt: NOW };
+    expect(await interruptOf('app/admin/page.tsx#default')).toBe('redirect /api/auth/signin?callbackUrl=%2Fadmin');
+    token = { ...ADMIN, lastSeenAt: NOW - 30 * 60 };
+    expect(await interruptOf('app/admin/actions.ts#saveMappingAction')).toBe('redirect /api/auth/signin?callbackUrl=%2Fadmin');
   });
 
   describe.each(Object.entries(ENTRY_POINTS))('%s', (entry, kind) => {
@@ -143,7 +178,19 @@ describe('admin authorization', () => {
       expect(await interruptOf(entry)).toBe('403');
     });
 
+    it('answers 403 to an admin whose rights the identity provider has not confirmed lately', async () => {
+      token = ADMIN_UNCHECKED;
+      requestHeaders = SAME_ORIGIN;
+      expect(await interruptOf(entry)).toBe('403');
+    });
+
     if (kind === 'write') {
+      it('answers 403 to an admin write whose rights were not re-checked for it', async () => {
+        token = ADMIN_CHECKED_A_MINUTE_AGO;
+        requestHeaders = SAME_ORIGIN;
+        expect(await interruptOf(entry)).toBe('403');
+      });
+
       it('answers 403 to a cross-origin post, even from an admin', async () => {
         token = ADMIN;
         requestHeaders = CROSS_ORIGIN;
@@ -153,6 +200,14 @@ describe('admin authorization', () => {
         token = ADMIN;
         requestHeaders = {};
         expect(await interruptOf(entry)).toBe('403');
+      });
+    }
+
+    if (kind === 'read') {
+      it('lets an admin checked within the interval read', async () => {
+        token = ADMIN_CHECKED_A_MINUTE_AGO;
+        requestHeaders = SAME_ORIGIN;
+        expect(await interruptOf(entry)).not.toMatch(/^(403|redirect \/api\/auth)/);
       });
     }
 

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { getLaunchDeps } from '@/lib/app-context';
+import { planLaunch, parseRecoveryStep, readRecoveryState, recoveryCookie, RECOVERY_FIELD } from '@/lib/already-logon';
+import { getLaunchDeps, returnUrl } from '@/lib/app-context';
 import { getPortalUser, isSameOriginRequest } from '@/lib/auth';
 import { getConfig } from '@/lib/config';
 import { launchWebex } from '@/lib/launch';
+import { buildLogoutUrl } from '@/lib/webex';
 import { crossOriginRefused, redirectTo } from '../responses';
 
 // Every answer here is per-user and one-time: never pre-rendered, never cached.
@@ -15,7 +17,7 @@ export function GET(): Response {
 
 export async function POST(request: Request): Promise<Response> {
   const config = getConfig();
-  // 1. only our own pages may start a launch
+  // 1. only our own pages may start a launch (or a step of the AlreadyLogon recovery)
   if (!isSameOriginRequest(request.headers, config.appUrl)) {
     return crossOriginRefused();
   }
@@ -23,8 +25,16 @@ export async function POST(request: Request): Promise<Response> {
   const user = await getPortalUser();
   if (!user) return redirectTo(new URL('/api/auth/signin?callbackUrl=%2F', config.appUrl));
 
-  // 3. mapping → ticket → login URL, audited inside
+  // 3. a step of the AlreadyLogon recovery, or a Join (lib/already-logon.ts)
+  const form = await request.formData().catch(() => undefined);
+  const plan = planLaunch(parseRecoveryStep(form?.get(RECOVERY_FIELD)), readRecoveryState(request.headers.get('cookie')));
+  const cookie: Record<string, string> = plan.cookie === undefined ? {} : { 'Set-Cookie': recoveryCookie(plan.cookie, config.appUrl) };
+  if (plan.action === 'sign-out') {
+    return redirectTo(buildLogoutUrl({ baseUrl: config.webex.baseUrl, siteName: config.webex.siteName, backUrl: returnUrl(config) }), 303, cookie);
+  }
+
+  // 4. mapping → ticket → login URL, audited inside
   const result = await launchWebex(user, await getLaunchDeps(), randomUUID());
-  if (result.ok) return redirectTo(result.location, 302);
-  return redirectTo(new URL(`/launch/failed?code=${encodeURIComponent(result.code)}`, config.appUrl));
+  if (result.ok) return redirectTo(result.location, 302, cookie);
+  return redirectTo(new URL(`/launch/failed?code=${encodeURIComponent(result.code)}`, config.appUrl), 303, cookie);
 }

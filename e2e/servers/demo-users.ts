@@ -7,6 +7,7 @@
  * - bob:   an employee with a WebEx account (`bob`) that nobody has linked yet
  * - carol: an employee of the SSO world: WebEx ID = her e-mail, no WebEx password at all; she
  *          joins in saml and oauth modes through the e-mail rule, with no mapping
+ * - eve:   an account whose e-mail the identity provider never verified: the portal refuses it
  */
 export const DEMO_SITE_NAME = 'acme';
 export const DEMO_ADMIN_GROUP = 'webex-admins';
@@ -22,6 +23,8 @@ export interface DemoEmployee {
   webex: { webExID: string; password?: string };
   /** whether the demo seeds a portal → WebEx mapping for this employee */
   linked: boolean;
+  /** the identity provider's `email_verified` (default true) */
+  emailVerified?: boolean;
 }
 
 export const DEMO_EMPLOYEES: readonly DemoEmployee[] = [
@@ -56,6 +59,15 @@ export const DEMO_EMPLOYEES: readonly DemoEmployee[] = [
     groups: ['staff'],
     webex: { webExID: 'carol@example.com' },
     linked: false,
+  },
+  {
+    email: 'eve@example.com',
+    password: 'eve-demo',
+    name: 'Eve Evans',
+    groups: ['staff'],
+    webex: { webExID: 'eve', password: 'Eve-WebEx-1' },
+    linked: false,
+    emailVerified: false,
   },
 ];
 

@@ -9,11 +9,14 @@
  * Ports: APP_PORT (3000) for the first mode, the next ports for the others; IDP_PORT (4010),
  * WEBEX_SIM_PORT (4020). The portals run on `localhost` and the servers on `127.0.0.1`, so their
  * cookies never mix (STACK-NOTES). App logs go to the terminal and to data/logs/app-<mode>.log.
+ * Private by default: every server listens on loopback only, and the secrets are new on every
+ * start and printed nowhere (demo-secrets.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createSelfSignedCertificate } from './certificates';
+import { generateDemoSecrets } from './demo-secrets';
 import { DEMO_ADMIN_GROUP, DEMO_EMPLOYEES, DEMO_SITE_NAME, demoWebexUsers } from './demo-users';
 import { startIdentityProvider } from './idp';
 import { seedDemoMappings } from './seed-demo';
@@ -30,11 +33,12 @@ const simPort = Number(process.env.WEBEX_SIM_PORT ?? 4020);
 const databasePrefix = process.env.STACK_DATABASE_FILE ?? 'data/demo.sqlite';
 const LOG_DIR = 'data/logs';
 
-// Demo-only values: the demo databases are re-created on every start.
+// Loopback only: the demo has demo logins, and anyone who reaches it could use them.
+const LOOPBACK = '127.0.0.1';
 const CLIENT_ID = 'webex-sso-portal';
-const CLIENT_SECRET = 'demo-client-secret-not-for-production';
-const OAUTH_CLIENT = { clientId: 'webex-sso-portal-oauth', clientSecret: 'demo-webex-oauth-secret-not-for-production' };
-const CREDENTIAL_KEYS = { '1': 'demo-credential-key-not-for-production-0001' };
+// The demo databases are re-created on every start, so new keys every start lose nothing.
+const { nextAuthSecret, clientSecret: CLIENT_SECRET, oauthClientSecret, credentialKeys: CREDENTIAL_KEYS } = generateDemoSecrets();
+const OAUTH_CLIENT = { clientId: 'webex-sso-portal-oauth', clientSecret: oauthClientSecret };
 /** What the simulated site's SSO configuration expects (WebEx's values are the site's own; these are the demo's). */
 const SAML_SITE = { audience: 'https://acme.webex.com', recipient: 'https://acme.webex.com/dispatcher/SAML2AuthService?siteurl=acme' };
 
@@ -66,6 +70,7 @@ async function main(): Promise<void> {
 
   const idp = await startIdentityProvider({
     port: idpPort,
+    host: LOOPBACK,
     clients: [
       {
         clientId: CLIENT_ID,
@@ -78,6 +83,7 @@ async function main(): Promise<void> {
   });
   const sim = await startWebexSimulator({
     port: simPort,
+    host: LOOPBACK,
     siteName: DEMO_SITE_NAME,
     users: demoWebexUsers(),
     ticketTtlMs: Number(process.env.WEBEX_SIM_TICKET_TTL_MS ?? 300_000),
@@ -122,6 +128,7 @@ async function main(): Promise<void> {
 }
 
 function describeLink(e: (typeof DEMO_EMPLOYEES)[number], running: readonly Mode[]): string {
+  if (e.emailVerified === false) return 'e-mail not verified (refused at sign-in)';
   if (e.linked) return `linked to WebEx ${e.webex.webExID}`;
   if (running.some((m) => m !== 'password')) return `WebEx ${e.webex.webExID} by the e-mail rule in saml/oauth mode${e.webex.password ? '' : ' (no WebEx password)'}`;
   return 'not linked to WebEx';
@@ -151,13 +158,13 @@ function startPortal(portal: Portal, peers: { idpIssuer: string; simUrl: string;
       WEBEX_OAUTH_CLIENT_SECRET: OAUTH_CLIENT.clientSecret,
     },
   };
-  const app = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', String(portal.port)], {
+  const app = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-H', 'localhost', '-p', String(portal.port)], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       ...process.env,
       NEXT_TELEMETRY_DISABLED: '1',
       NEXTAUTH_URL: portal.url,
-      NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? 'demo-nextauth-secret-not-for-production-0001',
+      NEXTAUTH_SECRET: nextAuthSecret,
       OIDC_ISSUER: peers.idpIssuer,
       OIDC_CLIENT_ID: CLIENT_ID,
       OIDC_CLIENT_SECRET: CLIENT_SECRET,

@@ -15,11 +15,31 @@ function open(name: string): Kysely<Database> {
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: new SqliteDatabase(join(dir, name)) }) });
 }
 
+/** Every schema object (tables, indexes, their SQL) and every row of every table; SQLite's
+ * planner statistics (sqlite_stat*, refreshed by PRAGMA optimize on every run) are not data. */
+async function snapshot(db: Kysely<Database>) {
+  const schema = await sql<{ type: string; name: string; tbl_name: string; sql: string | null }>`
+    select type, name, tbl_name, sql from sqlite_master order by type, name`.execute(db);
+  const data: Record<string, unknown[]> = {};
+  for (const { name } of schema.rows.filter((r) => r.type === 'table' && !r.name.startsWith('sqlite_stat'))) {
+    data[name] = (await sql`select * from ${sql.table(name)} order by rowid`.execute(db)).rows;
+  }
+  return { schema: schema.rows, data };
+}
+
 describe('migrations', () => {
   it('are idempotent: a second run changes nothing', async () => {
     const db = open('twice.sqlite');
     await migrateToLatest(db as Kysely<unknown>, 'sqlite');
+    // data written between the runs must come through a second run untouched, as must the schema
+    await sql`insert into mappings (email, webex_id, display_name, credential, version, created_at, updated_at, search_text)
+              values ('emile@example.com', 'Emile.Z', 'Émile Zola', 'sealed', 3, '2025-01-01', '2025-01-02', 'stale on purpose')`.execute(db);
+    await sql`insert into audit_events (at, actor, action, target, outcome) values ('2025-01-01', 'a', 'launch', 'x', 'OK')`.execute(db);
+    const before = await snapshot(db);
     await migrateToLatest(db as Kysely<unknown>, 'sqlite');
+    expect(await snapshot(db)).toEqual(before);
+    expect(before.data.mappings).toHaveLength(1);
+
     const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db);
     expect(applied.rows.map((r) => r.name)).toEqual(['001_mappings_and_audit', '002_admin_search_and_imports', '003_mappings_search_text', '004_passwordless_credentials']);
     await db.destroy();

@@ -61,10 +61,11 @@ export type FieldErrors = Partial<Record<string, string[]>>;
 export function parseForm<S extends z.ZodType>(schema: S, values: Record<string, unknown>): { data: z.infer<S> } | { fieldErrors: FieldErrors } {
   const parsed = schema.safeParse(values);
   if (parsed.success) return { data: parsed.data };
-  const fieldErrors: FieldErrors = {};
+  // A Map while collecting: a field may be named like an Object.prototype member.
+  const byField = new Map<string, string[]>();
   for (const issue of parsed.error.issues) {
     const key = String(issue.path[0] ?? 'form');
-    (fieldErrors[key] ??= []).push(issue.message);
+    byField.set(key, [...(byField.get(key) ?? []), issue.message]);
   }
-  return { fieldErrors };
+  return { fieldErrors: Object.fromEntries(byField) };
 }

@@ -57,16 +57,17 @@ export class WebexError extends Error {
   }
 }
 
-// exceptionIDs from the reference's catalogue (§4.3); anything else is WEBEX_REFUSED.
-const CODE_BY_EXCEPTION_ID: Readonly<Record<string, WebexErrorCode>> = {
-  '000001': 'WEBEX_ACCESS_DENIED',
-  '000035': 'WEBEX_SERVICE_DOWN',
-  '030001': 'WEBEX_USER_NOT_FOUND',
-  '060019': 'WEBEX_USER_NOT_FOUND',
-  '030002': 'WEBEX_BAD_CREDENTIALS',
-  '030047': 'WEBEX_CREDENTIAL_EXPIRED',
-  '030048': 'WEBEX_CREDENTIAL_EXPIRED',
-};
+// exceptionIDs from the reference's catalogue (§4.3); anything else is WEBEX_REFUSED. A Map:
+// the ID is whatever the answer says, `__proto__` included.
+const CODE_BY_EXCEPTION_ID: ReadonlyMap<string, WebexErrorCode> = new Map([
+  ['000001', 'WEBEX_ACCESS_DENIED'],
+  ['000035', 'WEBEX_SERVICE_DOWN'],
+  ['030001', 'WEBEX_USER_NOT_FOUND'],
+  ['060019', 'WEBEX_USER_NOT_FOUND'],
+  ['030002', 'WEBEX_BAD_CREDENTIALS'],
+  ['030047', 'WEBEX_CREDENTIAL_EXPIRED'],
+  ['030048', 'WEBEX_CREDENTIAL_EXPIRED'],
+]);
 
 // The one FAILURE known only by its words: no source shows the exceptionID of an invalid Meetings
 // OAuth access token, and Splunk's add-on refreshes on this reason text (reference §4.3, [C10]).
@@ -78,7 +79,8 @@ const INVALID_ACCESS_TOKEN_REASON = /\baccess token is invalid\b/i;
  */
 export function codeForExceptionId(exceptionID: string | undefined, reason?: string): WebexErrorCode {
   const id = exceptionID?.trim();
-  if (id && Object.hasOwn(CODE_BY_EXCEPTION_ID, id)) return CODE_BY_EXCEPTION_ID[id] as WebexErrorCode;
+  const known = id ? CODE_BY_EXCEPTION_ID.get(id) : undefined;
+  if (known) return known;
   if (reason !== undefined && INVALID_ACCESS_TOKEN_REASON.test(reason)) return 'WEBEX_CREDENTIAL_EXPIRED';
   return 'WEBEX_REFUSED';
 }

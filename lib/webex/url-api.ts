@@ -62,19 +62,20 @@ export const LOGIN_FAILURE_CODES = [
 
 export type LoginFailureCode = (typeof LOGIN_FAILURE_CODES)[number];
 
-// Keys are lower-cased: doc copies spell BadWebIDorPassword three ways.
-const CODE_BY_RS: Readonly<Record<string, LoginFailureCode>> = {
-  invalidticket: 'LOGIN_INVALID_TICKET',
-  invalidsessionticket: 'LOGIN_INVALID_TICKET',
-  autologindisabled: 'LOGIN_AUTO_LOGIN_DISABLED',
-  alreadylogon: 'LOGIN_ALREADY_LOGGED_ON',
-  accessdenied: 'LOGIN_ACCESS_DENIED',
-  badwebidorpassword: 'LOGIN_BAD_WEBEX_ID_OR_PASSWORD',
-  badwebexidorpassword: 'LOGIN_BAD_WEBEX_ID_OR_PASSWORD',
-  accountlocked: 'LOGIN_ACCOUNT_LOCKED',
-};
+// Keys are lower-cased: doc copies spell BadWebIDorPassword three ways. A Map, because RS comes
+// from a query string and `__proto__` is a valid one.
+const CODE_BY_RS: ReadonlyMap<string, LoginFailureCode> = new Map([
+  ['invalidticket', 'LOGIN_INVALID_TICKET'],
+  ['invalidsessionticket', 'LOGIN_INVALID_TICKET'],
+  ['autologindisabled', 'LOGIN_AUTO_LOGIN_DISABLED'],
+  ['alreadylogon', 'LOGIN_ALREADY_LOGGED_ON'],
+  ['accessdenied', 'LOGIN_ACCESS_DENIED'],
+  ['badwebidorpassword', 'LOGIN_BAD_WEBEX_ID_OR_PASSWORD'],
+  ['badwebexidorpassword', 'LOGIN_BAD_WEBEX_ID_OR_PASSWORD'],
+  ['accountlocked', 'LOGIN_ACCOUNT_LOCKED'],
+]);
 
 /** Maps a URL API failure reason (RS) to a stable code; unknown or missing → LOGIN_UNKNOWN. */
 export function codeForLoginFailure(rs: string | undefined): LoginFailureCode {
-  return (rs && CODE_BY_RS[rs.trim().toLowerCase()]) || 'LOGIN_UNKNOWN';
+  return (rs && CODE_BY_RS.get(rs.trim().toLowerCase())) || 'LOGIN_UNKNOWN';
 }

@@ -116,6 +116,19 @@ describe('parseGetLoginTicketResponse', () => {
     expect(caught(() => parseGetLoginTicketResponse(failure('030002', 'No user found'))).code).toBe('WEBEX_BAD_CREDENTIALS');
   });
 
+  it('FAILURE that also carries a ticket is refused: the result decides, not the presence of a ticket', () => {
+    const withTicket = failure('030002', 'Incorrect user or password').replace('<serv:bodyContent/>', '<serv:bodyContent><use:ticket xmlns:use="u">LEAKED-T</use:ticket></serv:bodyContent>');
+    expect(withTicket).toContain('LEAKED-T');
+    const err = caught(() => parseGetLoginTicketResponse(withTicket));
+    expect(err.code).toBe('WEBEX_BAD_CREDENTIALS');
+    expect(JSON.stringify({ ...err, message: err.message })).not.toContain('LEAKED-T');
+  });
+
+  it('a ticket without any result is refused too', () => {
+    const noResult = success('LEAKED-T').replace('<serv:result>SUCCESS</serv:result>', '');
+    expect(caught(() => parseGetLoginTicketResponse(noResult)).code).toBe('WEBEX_MALFORMED_RESPONSE');
+  });
+
   it('SUCCESS with an empty ticket → WEBEX_EMPTY_TICKET', () => {
     expect(caught(() => parseGetLoginTicketResponse(success(''))).code).toBe('WEBEX_EMPTY_TICKET');
   });

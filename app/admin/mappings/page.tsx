@@ -1,5 +1,5 @@
 import { Pager } from '../pager';
-import { firstParam, pageParam, type SearchParams } from '../../search-params';
+import { firstOf, firstParam, pageParam, type SearchParams } from '../../search-params';
 import { requireAdmin } from '@/lib/auth';
 import { getDb } from '@/lib/db';
 import { listMappings, MAPPING_SORTS, type MappingSort } from '@/lib/mappings/store';
@@ -28,8 +28,8 @@ export default async function MappingsPage({ searchParams }: { searchParams: Pro
   await requireAdmin('read');
   const params = await searchParams;
   const q = firstParam(params.q).slice(0, 200);
-  const sort = (MAPPING_SORTS as readonly string[]).includes(firstParam(params.sort)) ? (firstParam(params.sort) as MappingSort) : 'email';
-  const dir = firstParam(params.dir) === 'desc' ? 'desc' : 'asc';
+  const sort = firstOf(params.sort, MAPPING_SORTS, 'email');
+  const dir = firstOf(params.dir, ['asc', 'desc'], 'asc');
   const page = pageParam(params.page);
 
   const { db } = await getDb();
@@ -53,7 +53,9 @@ export default async function MappingsPage({ searchParams }: { searchParams: Pro
         <button type="submit">Search</button>
         <a className="button secondary" href="/admin/mappings/new">New mapping</a>
         <a className="button secondary" href="/admin/mappings/import">Import CSV</a>
-        <a className="button secondary" href="/admin/mappings/export">Export CSV</a>
+      </form>
+      <form method="post" action="/admin/mappings/export" className="search">
+        <button type="submit" className="secondary">Export CSV</button>
       </form>
       <p className="muted" data-testid="mapping-total">
         {total} mapping{total === 1 ? '' : 's'}

@@ -3,6 +3,7 @@ import { getConfig } from '@/lib/config';
 
 export const dynamic = 'force-dynamic';
 
+// Our signIn callback sends EmailUnverified (the identity provider did not verify the e-mail);
 // next-auth sends AccessDenied (our signIn callback refusing an account without an e-mail),
 // Configuration (the identity provider unreachable or misconfigured), Verification and Default here;
 // OAuth-flow errors go back to its sign-in page, which explains them itself.
@@ -12,7 +13,9 @@ export default async function SignInErrorPage({ searchParams }: { searchParams: 
   const error = firstParam((await searchParams).error);
   const { oidc, supportContact } = getConfig();
   const [title, what] =
-    error === 'AccessDenied'
+    error === 'EmailUnverified'
+      ? ['Your e-mail address is not verified', `${oidc.displayName} signed you in but has not verified your e-mail address, and the portal links you to WebEx by it. Verify your address with ${oidc.displayName}, then sign in again.`]
+      : error === 'AccessDenied'
       ? ['Your account did not give us an e-mail address', `${oidc.displayName} signed you in but did not share your e-mail address, which links you to WebEx.`]
       : error === 'Configuration'
         ? ['Sign-in is not working right now', `We could not complete the sign-in with ${oidc.displayName}.`]

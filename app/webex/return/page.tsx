@@ -1,18 +1,38 @@
+import { cookies } from 'next/headers';
+import { AutoSubmitForm } from './auto-submit';
 import { JoinButton } from '../../join-button';
 import { ProblemCard } from '../../problem-card';
 import { firstParam, type SearchParams } from '../../search-params';
-import { getConfig } from '@/lib/config';
+import { nextRecoveryStep, parseRecoveryState, RECOVERY_COOKIE, RECOVERY_FIELD } from '@/lib/already-logon';
 import { returnUrl } from '@/lib/app-context';
+import { getConfig } from '@/lib/config';
 import { describeLoginFailure } from '@/lib/problems';
 import { buildLogoutUrl } from '@/lib/webex';
 
 export const dynamic = 'force-dynamic';
 
-/** BU: WebEx comes back here with AT=…&ST=FAIL&RS=… when a login did not work, and after a logout. */
+/**
+ * BU: WebEx comes back here with AT=…&ST=FAIL&RS=… when a login did not work, and after a logout.
+ * Anyone can type this URL, so it never claims more than it knows; AlreadyLogon is recovered
+ * automatically, once (lib/already-logon.ts).
+ */
 export default async function WebexReturnPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = await searchParams;
   const status = firstParam(params.ST).toUpperCase();
+  const recovery = parseRecoveryState((await cookies()).get(RECOVERY_COOKIE)?.value);
+
   if (status === 'SUCCESS' && firstParam(params.AT).toUpperCase() === 'LO') {
+    if (nextRecoveryStep('signed-out', recovery) === 'relaunch') {
+      return (
+        <section className="card" role="status">
+          <h1>Signed out of WebEx: joining again</h1>
+          <p>WebEx had another session open in this browser. It is signed out; you are now joining as your own host account.</p>
+          <div className="actions">
+            <AutoSubmitForm action="/launch" field={RECOVERY_FIELD} value="relaunch" label="Join WebEx" />
+          </div>
+        </section>
+      );
+    }
     return (
       <section className="card">
         <h1>You are signed out of WebEx</h1>
@@ -24,17 +44,34 @@ export default async function WebexReturnPage({ searchParams }: { searchParams: 
     );
   }
   if (status === 'SUCCESS') {
+    // Typed by anyone as easily as sent by WebEx: no claim about a sign-in.
     return (
       <section className="card">
-        <h1>You are signed in to WebEx</h1>
-        <p>WebEx confirmed the sign-in. You can close this tab or go back to the portal.</p>
-        <a className="button secondary" href="/">Back to the portal</a>
+        <h1>Back from WebEx</h1>
+        <p>This page cannot tell whether WebEx signed you in. If WebEx is not open as your host account, join again.</p>
+        <div className="actions">
+          <JoinButton />
+          <a className="button secondary" href="/">Back to the portal</a>
+        </div>
       </section>
     );
   }
+
   const rs = firstParam(params.RS) || undefined;
   const config = getConfig();
   const problem = describeLoginFailure(rs, config.supportContact);
+  if (problem.code === 'LOGIN_ALREADY_LOGGED_ON' && nextRecoveryStep('already-logged-on', recovery) === 'sign-out') {
+    return (
+      <section className="card" role="status">
+        <h1>Signing out the other WebEx session</h1>
+        <p>WebEx already has a session open in this browser. We sign it out, then join again as your own host account.</p>
+        <div className="actions">
+          <AutoSubmitForm action="/launch" field={RECOVERY_FIELD} value="sign-out" label="Sign out of WebEx and join again" />
+        </div>
+      </section>
+    );
+  }
+  // Still AlreadyLogon after our one sign-out and relaunch: no second bounce, the employee decides.
   const signOut = problem.code === 'LOGIN_ALREADY_LOGGED_ON' && (
     <a className="button" href={buildLogoutUrl({ baseUrl: config.webex.baseUrl, siteName: config.webex.siteName, backUrl: returnUrl(config) })}>
       Sign out of WebEx

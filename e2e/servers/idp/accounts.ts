@@ -12,6 +12,8 @@ export interface AccountDirectory {
   authenticate(email: string, password: string): AuthenticatedUser | undefined;
   /** oidc-provider's `findAccount`: the claims source for ID tokens and userinfo */
   findAccount(sub: string): Account | undefined;
+  /** changes a user's groups from now on (tests: an admin removed from the admin group); false for an unknown e-mail */
+  setGroups(email: string, groups: readonly string[]): boolean;
 }
 
 function normalizeEmail(email: string): string {
@@ -62,11 +64,18 @@ export function createAccountDirectory(users: readonly IdpUser[]): AccountDirect
         claims: () => ({
           sub: user.sub,
           email: user.email,
-          email_verified: true,
+          email_verified: user.emailVerified ?? true,
           name: user.name,
           groups: [...user.groups],
         }),
       };
+    },
+
+    setGroups(email, groups) {
+      const user = byEmail.get(normalizeEmail(email));
+      if (!user) return false;
+      user.groups = [...groups];
+      return true;
     },
   };
 }

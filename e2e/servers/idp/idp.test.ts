@@ -642,3 +642,57 @@ describe('startIdentityProvider', () => {
     await expect(fetch(discovery)).rejects.toThrow();
   });
 });
+
+describe('refresh tokens, group changes and unverified e-mail (for the portal session tests)', () => {
+  let idp: IdentityProvider;
+  const eve = employee('eve@example.com');
+
+  beforeAll(async () => {
+    idp = await startIdentityProvider({ port: 0, clients: [PORTAL], users: DEMO_EMPLOYEES });
+  });
+  afterAll(() => idp.close());
+
+  async function refresh(refreshToken: string): Promise<Response> {
+    const basic = Buffer.from(`${PORTAL.clientId}:${PORTAL.clientSecret}`).toString('base64');
+    return fetch(new URL('/token', idp.issuer), {
+      method: 'POST',
+      headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }),
+    });
+  }
+
+  it('issues a refresh token whose grant reports the groups as they are now', async () => {
+    const { tokens } = await signInAndRedeem(new CookieJar(), idp, PORTAL, admin.email, admin.password);
+    const refreshToken = (tokens as TokenResponse & { refresh_token?: string }).refresh_token ?? '';
+    expect(refreshToken).not.toBe('');
+
+    idp.setGroups(admin.email, ['staff']);
+    const answer = await refresh(refreshToken);
+    expect(answer.status).toBe(200);
+    const refreshed = (await answer.json()) as TokenResponse;
+    expect(decodeJwt(refreshed.id_token).payload).toMatchObject({ sub: subjectForEmail(admin.email), groups: ['staff'] });
+    idp.setGroups(admin.email, admin.groups);
+  });
+
+  it('answers invalid_grant to a refresh token it never issued', async () => {
+    const answer = await refresh('not-a-refresh-token');
+    expect(answer.status).toBe(400);
+    expect(await answer.json()).toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('changes groups through the loopback control endpoint, and refuses web pages', async () => {
+    const post = (body: unknown, headers: Record<string, string> = {}) =>
+      fetch(new URL('/__idp/groups', idp.issuer), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    expect((await post({ email: alice.email, groups: ['staff', DEMO_ADMIN_GROUP] }, { origin: 'https://evil.example' })).status).toBe(403);
+    expect((await post({ email: alice.email, groups: 'admins' })).status).toBe(400);
+    expect((await post({ email: 'nobody@example.com', groups: [] })).status).toBe(404);
+    expect((await post({ email: alice.email, groups: ['staff', 'auditors'] })).status).toBe(204);
+    const { idToken } = await signInAndRedeem(new CookieJar(), idp, PORTAL, alice.email, alice.password);
+    expect(idToken.groups).toEqual(['staff', 'auditors']);
+  });
+
+  it('reports email_verified false for a user whose address it did not verify', async () => {
+    const { idToken } = await signInAndRedeem(new CookieJar(), idp, PORTAL, eve.email, eve.password);
+    expect(idToken).toMatchObject({ email: eve.email, email_verified: false });
+  });
+});

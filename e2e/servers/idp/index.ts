@@ -27,6 +27,8 @@ export interface IdpUser {
   password: string;
   name: string;
   groups: string[];
+  /** the `email_verified` claim (default true): false plays a provider that lets users set any address */
+  emailVerified?: boolean;
 }
 
 export interface IdpOptions {
@@ -42,6 +44,8 @@ export interface IdpOptions {
 
 export interface IdentityProvider {
   issuer: string;
+  /** changes a user's groups from now on: the next refresh, userinfo or sign-in reports them */
+  setGroups(email: string, groups: readonly string[]): void;
   close(): Promise<void>;
 }
 
@@ -62,6 +66,7 @@ const SCOPE_CLAIMS: Record<string, string[]> = {
 /** Lifetimes in seconds: oidc-provider's defaults, spelled out (its default functions log a notice). */
 const TTL_SECONDS = {
   AccessToken: 60 * 60,
+  RefreshToken: 14 * 24 * 60 * 60,
   AuthorizationCode: 60,
   IdToken: 60 * 60,
   Interaction: 60 * 60,
@@ -108,7 +113,8 @@ function toClientMetadata(client: IdpClient): ClientMetadata {
     client_secret: client.clientSecret,
     redirect_uris: client.redirectUris,
     post_logout_redirect_uris: client.postLogoutRedirectUris ?? [],
-    grant_types: ['authorization_code'],
+    // refresh_token: the portal re-reads a user's claims (admin group) while the session lasts
+    grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
     // oidc-provider 9 accepts the secret by HTTP Basic or in the form body for this method,
     // so clients configured for client_secret_basic or client_secret_post both work.
@@ -159,6 +165,54 @@ function sendPlainError(res: ServerResponse, status: number, heading: string, me
   res.end(html);
 }
 
+/** Test control: `POST {"email", "groups"}` changes a user's groups, for Playwright in another process. */
+export const CONTROL_GROUPS_PATH = '/__idp/groups';
+const LOOPBACK_ADDRESSES = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+/**
+ * Only a test runner on this machine may change groups: the caller must be on loopback and must
+ * not be a web page (browsers send Origin; test runners do not).
+ */
+async function answerGroupsControl(req: IncomingMessage, res: ServerResponse, accounts: AccountDirectory): Promise<void> {
+  const reply = (status: number, text: string) => {
+    res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+    res.end(text);
+  };
+  if (!LOOPBACK_ADDRESSES.has(req.socket.remoteAddress ?? '') || req.headers.origin !== undefined) {
+    reply(403, 'idp: the control API answers test runners on this machine only');
+    return;
+  }
+  if (req.method !== 'POST') {
+    reply(405, 'idp: POST {"email": "...", "groups": ["..."]}');
+    return;
+  }
+  let body = '';
+  for await (const chunk of req) {
+    body += String(chunk);
+    if (body.length > 10_000) {
+      reply(413, 'idp: body too large');
+      return;
+    }
+  }
+  let parsed: { email?: unknown; groups?: unknown };
+  try {
+    parsed = JSON.parse(body) as typeof parsed;
+  } catch {
+    reply(400, 'idp: the body must be JSON {"email": "...", "groups": ["..."]}');
+    return;
+  }
+  const { email, groups } = parsed;
+  if (typeof email !== 'string' || !Array.isArray(groups) || !groups.every((g) => typeof g === 'string')) {
+    reply(400, 'idp: the body must be JSON {"email": "...", "groups": ["..."]}');
+    return;
+  }
+  if (!accounts.setGroups(email, groups)) {
+    reply(404, `idp: no user with the e-mail ${email}`);
+    return;
+  }
+  res.writeHead(204).end();
+}
+
 function buildConfiguration(options: IdpOptions, accounts: AccountDirectory, signingKey: JsonWebKey): Configuration {
   return {
     adapter: createMemoryAdapter(),
@@ -175,6 +229,10 @@ function buildConfiguration(options: IdpOptions, accounts: AccountDirectory, sig
     // Put the scope claims (email, name, groups) into the ID token too, not only into userinfo.
     conformIdTokenClaims: false,
     pkce: { required: () => true },
+    // A refresh token for every client allowed the grant, without the offline_access scope and its
+    // consent prompt that real providers ask for (Okta, Entra ID, Keycloak: add offline_access to
+    // OIDC_SCOPES). Rotation stays oidc-provider's default.
+    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     // Only the portal's server talks to the token and userinfo endpoints: no browser CORS needed.
     clientBasedCORS: () => false,
     findAccount: (_ctx, sub) => accounts.findAccount(sub),
@@ -226,6 +284,10 @@ export async function startIdentityProvider(options: IdpOptions): Promise<Identi
       return;
     }
     const pathname = URL.parse(req.url ?? '/', 'http://idp.invalid')?.pathname ?? '/';
+    if (pathname === CONTROL_GROUPS_PATH) {
+      void answerGroupsControl(req, res, accounts);
+      return;
+    }
     if (pathname === '/interaction' || pathname.startsWith('/interaction/')) {
       handleInteraction(req, res, pathname).catch((error: unknown) => {
         // The message only: requests here carry passwords, so never the request itself.
@@ -252,6 +314,9 @@ export async function startIdentityProvider(options: IdpOptions): Promise<Identi
   let closing: Promise<void> | undefined;
   return {
     issuer,
+    setGroups(email, groups) {
+      if (!accounts.setGroups(email, groups)) throw new Error(`idp: Bad usage. No user with the e-mail "${email}".`);
+    },
     close() {
       closing ??= new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

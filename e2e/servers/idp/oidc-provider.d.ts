@@ -42,6 +42,7 @@ declare module 'oidc-provider' {
   export interface Client {
     clientId: string;
     clientName?: string;
+    grantTypeAllowed(grantType: string): boolean;
   }
 
   export interface AccountClaims {
@@ -143,6 +144,7 @@ declare module 'oidc-provider' {
     responseTypes?: string[];
     conformIdTokenClaims?: boolean;
     pkce?: { required?: (ctx: KoaContextWithOIDC, client: Client) => boolean };
+    issueRefreshToken?: (ctx: KoaContextWithOIDC, client: Client, code: unknown) => boolean | Promise<boolean>;
     clientBasedCORS?: (ctx: KoaContextWithOIDC, origin: string, client: Client) => boolean;
     findAccount?: (
       ctx: KoaContextWithOIDC,

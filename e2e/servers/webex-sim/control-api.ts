@@ -5,13 +5,25 @@ import type { SimSecrets, SimStats } from './types';
 
 export const CONTROL_PREFIX = '/__sim/';
 
+/**
+ * Only test runners may drive the simulator, never a web page of another origin: browsers send
+ * Origin on every cross-origin request (`null` from opaque origins), test runners send none, or
+ * the simulator's own. (A text/plain `no-cors` POST from any site would otherwise inject a fault.)
+ */
+function refusal(origin: string | undefined, ownOrigin: string): HttpAnswer | undefined {
+  if (origin !== undefined && origin !== ownOrigin) return textAnswer(403, 'webex-sim: the control API refuses requests from other origins');
+  return undefined;
+}
+
 /** The test-control API, for Playwright which runs the simulator in another process. */
 export function answerControlRequest(
   method: string,
   pathname: string,
   body: string,
-  deps: { faults: FaultBoard; stats: () => SimStats; secrets: () => SimSecrets },
+  deps: { faults: FaultBoard; stats: () => SimStats; secrets: () => SimSecrets; origin: string | undefined; ownOrigin: string },
 ): HttpAnswer {
+  const refused = refusal(deps.origin, deps.ownOrigin);
+  if (refused) return refused;
   if (pathname === '/__sim/faults') {
     if (method === 'POST') return injectFault(body, deps.faults);
     if (method === 'DELETE') {

@@ -133,7 +133,13 @@ export function createRequestHandler(deps: RouterDeps) {
 
     if (pathname.startsWith(CONTROL_PREFIX)) {
       const body = method === 'POST' ? await readBody(req) : '';
-      return answerControlRequest(method, pathname, body, { faults: deps.faults, stats: () => ({ ...deps.stats }), secrets: deps.secrets });
+      return answerControlRequest(method, pathname, body, {
+        faults: deps.faults,
+        stats: () => ({ ...deps.stats }),
+        secrets: deps.secrets,
+        origin: req.headers.origin,
+        ownOrigin: deps.origin(),
+      });
     }
 
     return textAnswer(404, 'Not found');

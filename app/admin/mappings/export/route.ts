@@ -5,9 +5,11 @@ import { exportMappingCsv } from '@/lib/mappings/import';
 
 export const dynamic = 'force-dynamic';
 
-// Streams every mapping (never credentials) in the import's format.
-export async function GET(): Promise<Response> {
-  const admin = await requireAdmin('read');
+// Streams every mapping (never credentials) in the import's format. A POST from the Export button
+// (same origin, checked): a cross-site navigation must not export, nor write an audit row.
+// No GET: Next answers it 405.
+export async function POST(): Promise<Response> {
+  const admin = await requireAdmin('write');
   const { db } = await getDb();
   await recordAudit(db, { actor: admin.email, action: 'mapping.export', target: null, outcome: 'OK' });
   const encoder = new TextEncoder();

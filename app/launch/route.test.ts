@@ -1,0 +1,154 @@
+/**
+ * POST /launch as a route handler: only our own pages start a launch, anonymous callers sign in
+ * first, and every answer (it may carry a ticket) is no-store and sends no referrer.
+ */
+import type { JWT } from 'next-auth/jwt';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { LaunchResult } from '@/lib/launch';
+
+const APP_URL = 'http://localhost:3000';
+const LOGIN_URL = 'https://acme.webex.com/acme/p.php?AT=LI&WID=alice&TK=T%2B1';
+
+let token: JWT | null = null;
+let nextResult: LaunchResult = { ok: true, location: LOGIN_URL, webexId: 'alice' };
+const launched: string[] = [];
+
+// next-auth's cookie decoding is not under test: our callbacks run on the token as they would.
+vi.mock('next-auth', async (importOriginal) => (await import('@/lib/session/session-double')).nextAuthReadingToken(importOriginal, () => token));
+vi.mock('@/lib/app-context', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('@/lib/app-context')>()),
+  getLaunchDeps: async () => ({}),
+}));
+vi.mock('@/lib/launch', () => ({
+  launchWebex: async (user: { email: string }) => {
+    launched.push(user.email);
+    return nextResult;
+  },
+}));
+
+const NOW = Math.floor(Date.now() / 1000);
+const ALICE: JWT = { email: 'alice@example.com', name: 'Alice', groups: [], signedInAt: NOW, lastSeenAt: NOW, adminCheckedAt: NOW };
+
+beforeAll(() => {
+  Object.assign(process.env, {
+    NEXTAUTH_URL: APP_URL,
+    NEXTAUTH_SECRET: 'launch-route-test-secret-0123456789abcdef',
+    OIDC_ISSUER: 'http://127.0.0.1:1',
+    OIDC_CLIENT_ID: 'portal',
+    OIDC_CLIENT_SECRET: 'secret',
+    WEBEX_SITE_NAME: 'acme',
+    CREDENTIAL_KEYS: '1:launch-route-test-key-0123456789abcdef',
+    LOG_LEVEL: 'silent',
+  });
+});
+
+beforeEach(() => {
+  token = ALICE;
+  nextResult = { ok: true, location: LOGIN_URL, webexId: 'alice' };
+  launched.length = 0;
+});
+
+async function post(headers: Record<string, string>, form?: Record<string, string>): Promise<Response> {
+  const { POST } = await import('./route');
+  return POST(new Request(`${APP_URL}/launch`, { method: 'POST', headers, body: new URLSearchParams(form) }));
+}
+
+function expectPrivate(response: Response): void {
+  expect(response.headers.get('cache-control')).toBe('no-store');
+  expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+}
+
+describe('POST /launch', () => {
+  it.each([
+    ['another origin', { origin: 'https://evil.example' }],
+    ['another origin claiming same-origin fetch metadata', { origin: 'https://evil.example', 'sec-fetch-site': 'same-origin' }],
+    ['a cross-site request with Origin null', { origin: 'null', 'sec-fetch-site': 'cross-site' }],
+    ['no origin information at all', {}],
+  ])('refuses %s with 403, before reading the session or launching', async (_name, headers) => {
+    const response = await post(headers);
+    expect(response.status).toBe(403);
+    expectPrivate(response);
+    expect(launched).toEqual([]);
+  });
+
+  it('sends an anonymous caller to sign in, then back to the Join button', async () => {
+    token = null;
+    const response = await post({ origin: APP_URL });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe(`${APP_URL}/api/auth/signin?callbackUrl=%2F`);
+    expectPrivate(response);
+    expect(launched).toEqual([]);
+  });
+
+  it('answers a launch with a 302 to the login URL, never cached, never sent on as a referrer', async () => {
+    const response = await post({ origin: APP_URL });
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe(LOGIN_URL);
+    expectPrivate(response);
+    expect(launched).toEqual(['alice@example.com']);
+  });
+
+  it('accepts our own page under a no-referrer policy (Origin null, Sec-Fetch-Site same-origin)', async () => {
+    const response = await post({ origin: 'null', 'sec-fetch-site': 'same-origin' });
+    expect(response.status).toBe(302);
+  });
+
+  it('sends a failed launch to its explanation page by code', async () => {
+    nextResult = { ok: false, code: 'WEBEX_TIMEOUT', webexId: 'alice' };
+    const response = await post({ origin: APP_URL });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe(`${APP_URL}/launch/failed?code=WEBEX_TIMEOUT`);
+    expectPrivate(response);
+  });
+});
+
+describe('POST /launch: the AlreadyLogon recovery (sign out of WebEx, then one relaunch)', () => {
+  const LOGOUT_URL = `https://acme.webex.com/acme/p.php?AT=LO&BU=${encodeURIComponent(`${APP_URL}/webex/return`)}`;
+
+  it('sign-out: sends the browser to WebEx AT=LO and starts the recovery, without launching', async () => {
+    const response = await post({ origin: APP_URL }, { recovery: 'sign-out' });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe(LOGOUT_URL);
+    expect(response.headers.get('set-cookie')).toMatch(/^webex-sso\.recovery=signing-out; Max-Age=120; Path=\/; HttpOnly; SameSite=Lax$/);
+    expectPrivate(response);
+    expect(launched).toEqual([]);
+  });
+
+  it('relaunch after that sign-out: launches and records that the one relaunch was made', async () => {
+    const response = await post({ origin: APP_URL, cookie: 'webex-sso.recovery=signing-out' }, { recovery: 'relaunch' });
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe(LOGIN_URL);
+    expect(response.headers.get('set-cookie')).toMatch(/^webex-sso\.recovery=relaunched; Max-Age=120;/);
+    expect(launched).toEqual(['alice@example.com']);
+  });
+
+  it('loop guard: a sign-out during a recovery keeps the recovery where it is', async () => {
+    const response = await post({ origin: APP_URL, cookie: 'webex-sso.recovery=relaunched' }, { recovery: 'sign-out' });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe(LOGOUT_URL);
+    expect(response.headers.get('set-cookie')).toBeNull();
+  });
+
+  it("an employee's own Join ends a recovery, so a later AlreadyLogon recovers again", async () => {
+    const response = await post({ origin: APP_URL, cookie: 'webex-sso.recovery=relaunched' });
+    expect(response.status).toBe(302);
+    expect(response.headers.get('set-cookie')).toMatch(/^webex-sso\.recovery=; Max-Age=0;/);
+  });
+
+  it('refuses a cross-origin recovery step like any other launch', async () => {
+    const response = await post({ origin: 'https://evil.example' }, { recovery: 'sign-out' });
+    expect(response.status).toBe(403);
+    expect(response.headers.get('set-cookie')).toBeNull();
+  });
+});
+
+describe('GET /launch', () => {
+  it('only shows the Join button: a prefetch or a typed URL never launches', async () => {
+    const { GET } = await import('./route');
+    const response = GET();
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe(`${APP_URL}/`);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(launched).toEqual([]);
+  });
+});

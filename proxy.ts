@@ -1,0 +1,44 @@
+import { encode, getToken } from 'next-auth/jwt';
+import type { NextRequest } from 'next/server';
+import { NextResponse } from 'next/server';
+import { getConfig } from '@/lib/config';
+import { crossOriginRefusal, isCrossOriginWrite } from '@/lib/cross-origin';
+import { nowSeconds, renewSession } from '@/lib/session';
+
+// Runs before every page, route and server action (Node.js runtime in Next 16).
+export async function proxy(request: NextRequest): Promise<Response> {
+  const config = getConfig();
+  // 1. a server action or form post from another site: 403 with our page, not Next's 500
+  if (isCrossOriginWrite(request.method, request.nextUrl.pathname, request.headers, config.appUrl)) return crossOriginRefusal();
+
+  // 2. the session: over (absolute or idle) → gone for this request and the browser; otherwise
+  //    activity recorded and admin rights re-checked (always on an admin write), written back
+  const secure = config.appUrl.protocol === 'https:';
+  const cookieName = `${secure ? '__Secure-' : ''}next-auth.session-token`;
+  const token = request.cookies.has(cookieName) ? await getToken({ req: request, secret: config.authSecret, secureCookie: secure }) : null;
+  if (!token) return NextResponse.next();
+  const adminWrite = !['GET', 'HEAD'].includes(request.method) && /^\/admin(\/|$)/.test(request.nextUrl.pathname);
+  const renewal = await renewSession(token, config, { now: nowSeconds(), forceAdminRecheck: adminWrite });
+
+  if (renewal.kind === 'ended') {
+    request.cookies.delete(cookieName);
+    const response = NextResponse.next({ request: { headers: request.headers } });
+    response.cookies.set(cookieName, '', { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: 0 });
+    return response;
+  }
+  if (!renewal.token) return NextResponse.next();
+  const value = await encode({ token: renewal.token, secret: config.authSecret, maxAge: renewal.maxAgeSeconds });
+  request.cookies.set(cookieName, value);
+  const response = NextResponse.next({ request: { headers: request.headers } });
+  // A cookie set on a server action's answer makes Next re-render the page, and a form loses its
+  // errors: there only a material change is written back (bookkeeping waits for the next page).
+  if (!request.headers.has('next-action') || renewal.material) {
+    response.cookies.set(cookieName, value, { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: renewal.maxAgeSeconds });
+  }
+  return response;
+}
+
+export const config = {
+  // not static files: they change nothing and carry no session
+  matcher: ['/((?!_next/static|_next/image|favicon.ico).*)'],
+};
