@@ -119,6 +119,7 @@ describe('launchWebex against the simulator', () => {
     ['HTTP 500', { kind: 'http-status', status: 500 }, 'WEBEX_HTTP_ERROR'],
     ['HTTP 404', { kind: 'http-status', status: 404 }, 'WEBEX_HTTP_ERROR'],
     ['malformed XML', { kind: 'malformed-xml' }, 'WEBEX_MALFORMED_RESPONSE'],
+    ['a DTD whose entity would be the ticket', { kind: 'entity-ticket' }, 'WEBEX_UNSAFE_RESPONSE'],
     ['an HTML error page', { kind: 'html' }, 'WEBEX_NOT_XML'],
     ['FAILURE 000001', { kind: 'failure', exceptionID: '000001' }, 'WEBEX_ACCESS_DENIED'],
     ['FAILURE 030002', { kind: 'failure', exceptionID: '030002' }, 'WEBEX_BAD_CREDENTIALS'],

@@ -111,6 +111,7 @@ const TEXTS: Record<Problem['code'], Text> = {
   },
   WEBEX_EMPTY_TICKET: { ...unreachable, title: 'WebEx sent an incomplete answer', what: 'WebEx answered without the sign-in ticket we asked for.' },
   WEBEX_NOT_XML: unreachable,
+  WEBEX_UNSAFE_RESPONSE: { ...unreachable, title: 'WebEx sent an unexpected answer', what: 'The answer that came back for WebEx was not in a form WebEx uses, so we refused it unread.' },
   WEBEX_MALFORMED_RESPONSE: { ...unreachable, title: 'WebEx sent an unreadable answer', what: 'WebEx\'s answer was cut off or not in the expected form.' },
   WEBEX_HTTP_ERROR: unreachable,
   WEBEX_RESPONSE_TOO_LARGE: { ...unreachable, title: 'WebEx sent an unexpected answer', what: 'WebEx\'s answer was far larger than a sign-in ticket, so we did not read it.' },

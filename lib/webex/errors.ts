@@ -21,6 +21,8 @@ export const WEBEX_ERROR_CODES = [
   'WEBEX_NOT_XML',
   /** XML that is truncated or is not an XML API answer */
   'WEBEX_MALFORMED_RESPONSE',
+  /** XML carrying what WebEx never sends (a DTD, entity declarations or unknown references, processing instructions, two roots): hostile or broken, refused whole */
+  'WEBEX_UNSAFE_RESPONSE',
   /** HTTP 4xx/5xx (WebEx answers FAILURE with 200, so this is a proxy or an outage) */
   'WEBEX_HTTP_ERROR',
   /** the answer exceeds the configured size limit */

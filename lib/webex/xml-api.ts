@@ -1,6 +1,7 @@
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { SecurityContext } from './credentials';
 import { codeForExceptionId, WebexError } from './errors';
+import { findUnsafeXml } from './xml-safety';
 
 const SERVICE_NS = 'http://www.webex.com/schemas/2002/06/service';
 const XSI_NS = 'http://www.w3.org/2001/XMLSchema-instance';
@@ -26,7 +27,9 @@ const parser = new XMLParser({
   trimValues: true,
   ignoreDeclaration: true,
   processEntities: true,
-  htmlEntities: false,
+  // Decodes numeric character references (&#43;) as XML requires; the named HTML entities it
+  // would also decode never get here: findUnsafeXml refuses every entity but the predefined five.
+  htmlEntities: true,
 });
 
 /** Refuses values XML 1.0 cannot carry (control characters), naming the field: they would make the document invalid. */
@@ -41,7 +44,7 @@ export function assertXmlChars(scope: string, fields: Readonly<Record<string, st
 function buildRequest(context: SecurityContext, bodyType: string, body: Readonly<Record<string, string>> = {}): string {
   assertXmlChars('securityContext', { ...context });
   assertXmlChars('bodyContent', body);
-  return builder.build({
+  const xml = builder.build({
     '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
     'serv:message': {
       '@_xmlns:serv': SERVICE_NS,
@@ -50,6 +53,9 @@ function buildRequest(context: SecurityContext, bodyType: string, body: Readonly
       body: { bodyContent: { '@_xsi:type': bodyType, ...body } },
     },
   }) as string;
+  // A raw CR would reach WebEx as LF (XML end-of-line handling): only values can hold one, so it
+  // is written as a character reference and a password keeps its exact characters.
+  return xml.replace(/\r/g, '&#13;');
 }
 
 /** Builds the GetLoginTicket request envelope; every value is escaped, none can become markup. */
@@ -111,11 +117,20 @@ export function parseServiceResponse(raw: string): ServiceResult {
   if (HTML_START.test(xml) || !xml.trimStart().startsWith('<')) {
     throw new WebexError('WEBEX_NOT_XML', 'WebEx answered with something that is not XML (an HTML page or plain text)');
   }
+  const unsafe = findUnsafeXml(xml);
+  if (unsafe) throw new WebexError('WEBEX_UNSAFE_RESPONSE', `WebEx's answer was refused unread: it carries ${unsafe}, which WebEx never sends`);
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
     throw new WebexError('WEBEX_MALFORMED_RESPONSE', `WebEx answered with malformed XML (${valid.err.code} at line ${valid.err.line})`);
   }
-  const message = child(parser.parse(xml), 'message');
+  let document: unknown;
+  try {
+    document = parser.parse(xml);
+  } catch (err) {
+    // the validator and the parser disagree on a few broken forms (an odd XML declaration)
+    throw new WebexError('WEBEX_MALFORMED_RESPONSE', 'WebEx answered with XML that could not be read', { cause: err });
+  }
+  const message = child(document, 'message');
   const response = child(child(message, 'header'), 'response');
   const result = text(child(response, 'result'))?.toUpperCase();
   const gsbStatus = text(child(response, 'gsbStatus'));

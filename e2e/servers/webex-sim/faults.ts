@@ -6,6 +6,7 @@ const faultSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('hang') }),
   z.strictObject({ kind: z.literal('http-status'), status: z.number().int().min(100).max(599) }),
   z.strictObject({ kind: z.literal('malformed-xml') }),
+  z.strictObject({ kind: z.literal('entity-ticket') }),
   z.strictObject({ kind: z.literal('html') }),
   z.strictObject({
     kind: z.literal('failure'),

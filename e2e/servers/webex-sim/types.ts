@@ -69,6 +69,8 @@ export type SimFault =
   | { kind: 'http-status'; status: number }
   /** XML API answers 200 text/xml with a truncated document */
   | { kind: 'malformed-xml' }
+  /** XML API answers a well-formed SUCCESS whose ticket is an entity from an internal DTD: what WebEx never sends */
+  | { kind: 'entity-ticket' }
   /** XML API answers 200 text/html with an HTML maintenance page */
   | { kind: 'html' }
   /** XML API answers HTTP 200 FAILURE with that exceptionID */

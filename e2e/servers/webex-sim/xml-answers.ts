@@ -124,6 +124,12 @@ export function buildFailureAnswer(failure: XmlFailure, gsbStatus: GsbStatus): s
   );
 }
 
+/** A hostile answer: an internal DTD declares the "ticket", which a naive parser would expand. */
+export function buildEntityTicketAnswer(): string {
+  const whole = buildLoginTicketAnswer('&ticket;', 'PRIMARY').replace('&amp;ticket;', '&ticket;');
+  return whole.replace('?>', '?><!DOCTYPE serv:message [<!ENTITY ticket "attacker-chosen-ticket">]>');
+}
+
 /** A document cut off mid-way, as a dropped upstream connection would leave it. */
 export function buildTruncatedAnswer(): string {
   const whole = buildLoginTicketAnswer('', 'PRIMARY');

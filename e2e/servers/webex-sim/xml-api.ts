@@ -12,6 +12,7 @@ import {
   buildLoginTicketAnswer,
   buildSessionTicketAnswer,
   buildSiteAnswer,
+  buildEntityTicketAnswer,
   buildTruncatedAnswer,
   buildUserAnswer,
   XML_CONTENT_TYPE,
@@ -70,6 +71,8 @@ function answerFault(fault: SimFault, deps: XmlApiDeps, user: SimUser | undefine
       return textAnswer(fault.status, `Simulated HTTP ${fault.status}`);
     case 'malformed-xml':
       return xmlAnswer(buildTruncatedAnswer());
+    case 'entity-ticket':
+      return xmlAnswer(buildEntityTicketAnswer());
     case 'html':
       return htmlAnswer(200, MAINTENANCE_PAGE);
     case 'failure':
