@@ -41,6 +41,10 @@ export default defineConfig({
       WEBEX_SIM_PORT: String(E2E_PORTS.sim),
       STACK_DATABASE_FILE: 'data/e2e.sqlite',
       WEBEX_TIMEOUT_MS: '2000',
+      // the suite launches alice far more often than an employee would
+      LAUNCH_RATE_LIMIT: '1000',
+      // a circuit that cools down within a test
+      WEBEX_CIRCUIT_COOLDOWN_MS: '2000',
       // admin rights re-checked at the IdP every 3 s, so a demotion shows within a test
       ADMIN_RECHECK_MINUTES: '0.05',
       // info: the secrets sweep reads every launch line too

@@ -1,7 +1,7 @@
 import { ConnectButton } from './connect-button';
 import { JoinButton } from './join-button';
 import { firstParam, type SearchParams } from './search-params';
-import { getOAuth } from '@/lib/app-context';
+import { getOAuth, getUpstreamStats } from '@/lib/app-context';
 import { getPortalUser } from '@/lib/auth';
 import { getConfig } from '@/lib/config';
 import { getDb } from '@/lib/db';
@@ -92,6 +92,11 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
           <a className="button secondary" href="/api/auth/signout">Sign out</a>
         </div>
       </section>
+      {getUpstreamStats().circuit !== 'closed' && (
+        <p className="card problem" role="status" data-testid="webex-down">
+          WebEx is not answering right now: the last sign-ins could not reach it. Join works again as soon as WebEx answers; try in a minute.
+        </p>
+      )}
       {notice === 'disconnected' && (
         <p className="card notice" role="status">
           Your WebEx account is disconnected from the portal.

@@ -67,6 +67,39 @@ test('a WebEx that hangs gives the too-slow page within the timeout, and the app
   await expect(page.getByRole('heading', { name: 'Signed in to WebEx as alice' })).toBeVisible();
 });
 
+test('WebEx down for everyone: after a run of dropped connections the portal answers at once, says so, and recovers', async ({ page }) => {
+  await signIn(page, 'alice@example.com');
+  await injectFault(page, { fault: { kind: 'reset' }, times: 50 });
+  let code = '';
+  for (let i = 0; i < 30 && code !== 'WEBEX_CIRCUIT_OPEN'; i += 1) {
+    const launch = await page.request.post('/launch', { headers: { Origin: APP_ORIGIN }, maxRedirects: 0 });
+    code = new URL(launch.headers()['location'] ?? '', APP_ORIGIN).searchParams.get('code') ?? '';
+    expect(['WEBEX_UNREACHABLE', 'WEBEX_CIRCUIT_OPEN']).toContain(code);
+  }
+  expect(code).toBe('WEBEX_CIRCUIT_OPEN');
+  await page.goto('/');
+  await expect(page.getByTestId('webex-down')).toBeVisible();
+  await page.getByRole('button', { name: 'Join WebEx' }).click();
+  await expect(page.getByRole('heading', { name: 'WebEx is unreachable' })).toBeVisible();
+
+  // WebEx is back: after the cool-down one probe goes through and closes the circuit
+  await clearFaults(page.request);
+  await expect(async () => {
+    await page.goto('/');
+    await page.getByRole('button', { name: 'Join WebEx' }).click();
+    await expect(page.getByRole('heading', { name: 'Signed in to WebEx as alice' })).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 15_000 });
+});
+
+test('past the launch limit the page says when to try again (and shows nothing else from the URL)', async ({ page }) => {
+  await page.goto('/launch/failed?code=RATE_LIMITED&retry=42');
+  await expect(page.getByRole('heading', { name: 'Too many WebEx sign-ins in a row' })).toBeVisible();
+  await expect(page.getByText('Try again in 42 seconds.')).toBeVisible();
+  await page.goto('/launch/failed?code=RATE_LIMITED&retry=%3Cscript%3E');
+  await expect(page.getByRole('heading', { name: 'Too many WebEx sign-ins in a row' })).toBeVisible();
+  await expect(page.getByText(/Try again in/)).toHaveCount(0);
+});
+
 test('replaying a used p.php URL from another browser is refused by WebEx and the return page explains it', async ({ page, browser }) => {
   await signIn(page, 'alice@example.com');
   const launch = page.waitForResponse((r) => r.url().endsWith('/launch') && r.request().method() === 'POST');

@@ -11,15 +11,37 @@ import type { ConnectDeps } from './credentials/connect';
 import { getDb } from './db';
 import type { Database } from './db/schema';
 import type { LaunchDeps } from './launch';
-import { createHttpTransport, createWebexClient, type Transport } from './webex';
+import { createLaunchLimiter, type LaunchLimiter } from './rate-limit';
+import { createHttpTransport, createUpstreamGuard, createWebexClient, type Transport, type UpstreamGuard, type UpstreamStats } from './webex';
 
 // The composition root: the one place that turns configuration into wired dependencies.
 //
 // The deps are per module instance, deliberately not on globalThis: Next bundles lib/ into
 // several server chunks, each with its own error classes, and an object created by another
 // chunk throws errors that fail this chunk's `instanceof` checks (a launch after an admin page
-// answered 500). The transport holds no classes of ours, so the process shares one pool.
-const holder = globalThis as typeof globalThis & { __webexSsoTransport?: Transport };
+// answered 500). The transport and the guard hold no classes the app checks with instanceof
+// (the guard's refusals are read by code), so the process shares one pool and one circuit.
+const holder = globalThis as typeof globalThis & { __webexSsoUpstream?: { transport: Transport; guard: UpstreamGuard } };
+
+/** The process's one connection pool and guard toward WebEx, sized by the configuration. */
+function upstream(config: AppConfig): { transport: Transport; guard: UpstreamGuard } {
+  holder.__webexSsoUpstream ??= {
+    // never more sockets than calls allowed in flight
+    transport: createHttpTransport({ maxSockets: config.webex.maxConcurrency }),
+    guard: createUpstreamGuard({
+      maxConcurrency: config.webex.maxConcurrency,
+      maxWaitMs: config.webex.queueWaitMs,
+      failureThreshold: config.webex.circuitFailures,
+      coolDownMs: config.webex.circuitCoolDownMs,
+    }),
+  };
+  return holder.__webexSsoUpstream;
+}
+
+/** Whether WebEx is answering, as this process last saw it (the home page and readiness show it). */
+export function getUpstreamStats(): UpstreamStats {
+  return upstream(getConfig()).guard.stats();
+}
 
 /** Everything the app's use cases need, wired once per bundle. */
 export interface AppDeps {
@@ -34,12 +56,13 @@ export interface AppDeps {
  * Wires everything from the configuration: the XML API client gets the configured timeout and
  * size limit, the credential seam the configured mode. Pure, so a test can wire it against its own server.
  */
-export function createAppDeps(config: AppConfig, db: Kysely<Database>, transport: Transport): AppDeps {
+export function createAppDeps(config: AppConfig, db: Kysely<Database>, transport: Transport, guard?: UpstreamGuard): AppDeps {
   const webex = createWebexClient({
     baseUrl: config.webex.baseUrl,
     timeoutMs: config.webex.timeoutMs,
     maxResponseBytes: config.webex.maxResponseBytes,
     transport,
+    guard,
   });
   const credentials = config.credentials;
   let oauth: AppDeps['oauth'];
@@ -75,8 +98,9 @@ let deps: AppDeps | undefined;
 /** This bundle's dependencies, on the process's one keep-alive pool. */
 async function getAppDeps(): Promise<AppDeps> {
   const { db } = await getDb();
-  holder.__webexSsoTransport ??= createHttpTransport();
-  deps ??= createAppDeps(getConfig(), db, holder.__webexSsoTransport);
+  const config = getConfig();
+  const { transport, guard } = upstream(config);
+  deps ??= createAppDeps(config, db, transport, guard);
   return deps;
 }
 
@@ -93,4 +117,12 @@ export async function getOAuth(): Promise<AppDeps['oauth']> {
 /** What "Connect WebEx" needs, in oauth mode; undefined in the other modes. */
 export async function getConnectDeps(): Promise<ConnectDeps | undefined> {
   return (await getAppDeps()).connect;
+}
+
+let limiter: LaunchLimiter | undefined;
+
+/** The per-user launch limit, counted in the shared database. */
+export async function getLaunchLimiter(): Promise<LaunchLimiter> {
+  limiter ??= createLaunchLimiter(await getDb(), getConfig().launchRateLimit);
+  return limiter;
 }

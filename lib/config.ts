@@ -31,6 +31,12 @@ export interface AppConfig {
     landingUrl: string;
     timeoutMs: number;
     maxResponseBytes: number;
+    /** the process's cap on XML API calls in flight, and how long a call waits for a slot */
+    maxConcurrency: number;
+    queueWaitMs: number;
+    /** the circuit breaker: outages in its window that open it, and how long it stays open */
+    circuitFailures: number;
+    circuitCoolDownMs: number;
   };
   /** how the portal proves to WebEx that it may act as a host (WEBEX_CREDENTIAL_MODE) */
   credentials: CredentialConfig;
@@ -40,6 +46,8 @@ export interface AppConfig {
   admin: { emails: ReadonlySet<string>; groupClaim: string; group: string | undefined };
   /** how to derive a WebEx ID for users without an explicit mapping */
   mappingRule: MappingRule;
+  /** launches per portal user per window (LAUNCH_RATE_LIMIT per LAUNCH_RATE_WINDOW_SECONDS) */
+  launchRateLimit: { points: number; windowSeconds: number };
   auditRetentionDays: number;
   importMaxBytes: number;
   supportContact: string;
@@ -118,6 +126,10 @@ const EnvSchema = z.object({
   WEBEX_LANDING_URL: optionalString,
   WEBEX_TIMEOUT_MS: intInRange(100, 120_000, 10_000),
   WEBEX_MAX_RESPONSE_BYTES: intInRange(1024, 10_485_760, 65_536),
+  WEBEX_MAX_CONCURRENCY: intInRange(1, 1_000, 32),
+  WEBEX_QUEUE_WAIT_MS: intInRange(0, 60_000, 1_000),
+  WEBEX_CIRCUIT_FAILURES: intInRange(1, 1_000, 5),
+  WEBEX_CIRCUIT_COOLDOWN_MS: intInRange(100, 600_000, 30_000),
   WEBEX_CREDENTIAL_MODE: z.enum(['password', 'saml', 'oauth'], { error: 'must be password, saml or oauth' }).default('password'),
   WEBEX_PASSWORD_TO_SESSION_TICKET: z.stringbool({ error: 'must be true or false' }).default(false),
   SAML_ISSUER: optionalString,
@@ -143,6 +155,8 @@ const EnvSchema = z.object({
   MAPPING_RULE: z.enum(['none', 'email', 'email-local-part', 'claim'], { error: 'must be none, email, email-local-part or claim' }).default('none'),
   MAPPING_RULE_CLAIM: optionalString,
   MAPPING_RULE_LOWERCASE: z.stringbool({ error: 'must be true or false' }).default(false),
+  LAUNCH_RATE_LIMIT: intInRange(1, 1_000_000, 10),
+  LAUNCH_RATE_WINDOW_SECONDS: intInRange(1, 86_400, 60),
   AUDIT_RETENTION_DAYS: intInRange(1, 36_500, 365),
   // below the 64 MiB server-action body limit in next.config.js
   CSV_IMPORT_MAX_BYTES: intInRange(1024, 62_914_560, 33_554_432),
@@ -291,6 +305,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
       landingUrl: landing.href,
       timeoutMs: e.WEBEX_TIMEOUT_MS,
       maxResponseBytes: e.WEBEX_MAX_RESPONSE_BYTES,
+      maxConcurrency: e.WEBEX_MAX_CONCURRENCY,
+      queueWaitMs: e.WEBEX_QUEUE_WAIT_MS,
+      circuitFailures: e.WEBEX_CIRCUIT_FAILURES,
+      circuitCoolDownMs: e.WEBEX_CIRCUIT_COOLDOWN_MS,
     },
     credentials,
     credentialKeys: keys,
@@ -301,6 +319,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       group: e.ADMIN_GROUP,
     },
     mappingRule,
+    launchRateLimit: { points: e.LAUNCH_RATE_LIMIT, windowSeconds: e.LAUNCH_RATE_WINDOW_SECONDS },
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     importMaxBytes: e.CSV_IMPORT_MAX_BYTES,
     supportContact: e.SUPPORT_CONTACT,

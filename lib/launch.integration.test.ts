@@ -116,6 +116,7 @@ describe('launchWebex against the simulator', () => {
   const faults: [string, SimFault, string][] = [
     ['latency above the timeout', { kind: 'latency', ms: 1_500 }, 'WEBEX_TIMEOUT'],
     ['a hang', { kind: 'hang' }, 'WEBEX_TIMEOUT'],
+    ['a connection dropped after the request', { kind: 'reset' }, 'WEBEX_UNREACHABLE'],
     ['HTTP 500', { kind: 'http-status', status: 500 }, 'WEBEX_HTTP_ERROR'],
     ['HTTP 404', { kind: 'http-status', status: 404 }, 'WEBEX_HTTP_ERROR'],
     ['malformed XML', { kind: 'malformed-xml' }, 'WEBEX_MALFORMED_RESPONSE'],

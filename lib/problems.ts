@@ -4,10 +4,12 @@ import { codeForLoginFailure, WEBEX_ERROR_CODES, type LoginFailureCode } from '.
 
 /** Why "Connect WebEx" did not complete, beyond the launch's own codes. */
 export type ConnectFailureCode = 'CONNECT_EXPIRED' | 'CONNECT_WRONG_ACCOUNT';
+/** Refusals of the portal itself, before WebEx is asked. */
+export type PortalRefusalCode = 'RATE_LIMITED';
 
 /** What an employee reads when Join WebEx did not work: what happened, and what to do. */
 export interface Problem {
-  code: LaunchFailureCode | LoginFailureCode | ConnectFailureCode;
+  code: LaunchFailureCode | LoginFailureCode | ConnectFailureCode | PortalRefusalCode;
   title: string;
   what: string;
   next: string;
@@ -25,6 +27,12 @@ const unreachable: Text = {
 };
 
 const TEXTS: Record<Problem['code'], Text> = {
+  RATE_LIMITED: {
+    title: 'Too many WebEx sign-ins in a row',
+    what: 'You started WebEx more often in the last minute than the portal allows (a protection against runaway scripts).',
+    next: 'Wait a moment and join again; if you need more, tell {support}.',
+    retry: false,
+  },
   CONNECT_EXPIRED: {
     title: 'The WebEx connection was not completed',
     what: 'The answer from WebEx did not match a connection you started from the portal in this session, or it came too late.',
@@ -116,6 +124,18 @@ const TEXTS: Record<Problem['code'], Text> = {
   WEBEX_HTTP_ERROR: unreachable,
   WEBEX_RESPONSE_TOO_LARGE: { ...unreachable, title: 'WebEx sent an unexpected answer', what: 'WebEx\'s answer was far larger than a sign-in ticket, so we did not read it.' },
   WEBEX_UNREACHABLE: unreachable,
+  WEBEX_BUSY: {
+    title: 'WebEx is busy right now',
+    what: 'Many people are joining WebEx at this moment and every connection to WebEx is in use.',
+    next: 'Try again in a few seconds.',
+    retry: true,
+  },
+  WEBEX_CIRCUIT_OPEN: {
+    title: 'WebEx is unreachable',
+    what: 'WebEx did not answer the last several sign-ins, so we are not trying again for a short while.',
+    next: 'Try again in a minute; if it keeps happening, tell {support}.',
+    retry: true,
+  },
   WEBEX_TIMEOUT: { ...unreachable, title: 'WebEx is too slow to answer', what: 'WebEx did not answer in time, so we stopped waiting.' },
   LOGIN_INVALID_TICKET: {
     title: 'That WebEx sign-in link was already used',
@@ -168,7 +188,7 @@ function withSupport(code: Problem['code'], fallback: Problem['code'], support: 
   return { ...text, code: known, next: text.next.replace('{support}', support) };
 }
 
-const LAUNCH_CODES = new Set<string>(['MAPPING_MISSING', 'CONNECT_EXPIRED', 'CONNECT_WRONG_ACCOUNT', ...HOST_CREDENTIAL_CODES, ...WEBEX_ERROR_CODES]);
+const LAUNCH_CODES = new Set<string>(['MAPPING_MISSING', 'CONNECT_EXPIRED', 'CONNECT_WRONG_ACCOUNT', 'RATE_LIMITED', ...HOST_CREDENTIAL_CODES, ...WEBEX_ERROR_CODES]);
 
 /** Codes whose way out is (re)connecting the employee's WebEx account. */
 export const CONNECT_CODES: ReadonlySet<string> = new Set(['WEBEX_NOT_CONNECTED', 'WEBEX_RECONNECT_NEEDED', 'CONNECT_EXPIRED', 'CONNECT_WRONG_ACCOUNT']);

@@ -5,12 +5,14 @@
 import type { JWT } from 'next-auth/jwt';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LaunchResult } from '@/lib/launch';
+import type { RateDecision } from '@/lib/rate-limit';
 
 const APP_URL = 'http://localhost:3000';
 const LOGIN_URL = 'https://acme.webex.com/acme/p.php?AT=LI&WID=alice&TK=T%2B1';
 
 let token: JWT | null = null;
 let nextResult: LaunchResult = { ok: true, location: LOGIN_URL, webexId: 'alice' };
+let nextRate: RateDecision = { allowed: true };
 const launched: string[] = [];
 
 // next-auth's cookie decoding is not under test: our callbacks run on the token as they would.
@@ -18,6 +20,7 @@ vi.mock('next-auth', async (importOriginal) => (await import('@/lib/session/sess
 vi.mock('@/lib/app-context', async (importOriginal) => ({
   ...(await importOriginal<typeof import('@/lib/app-context')>()),
   getLaunchDeps: async () => ({}),
+  getLaunchLimiter: async () => ({ consume: async () => nextRate }),
 }));
 vi.mock('@/lib/launch', () => ({
   launchWebex: async (user: { email: string }) => {
@@ -45,6 +48,7 @@ beforeAll(() => {
 beforeEach(() => {
   token = ALICE;
   nextResult = { ok: true, location: LOGIN_URL, webexId: 'alice' };
+  nextRate = { allowed: true };
   launched.length = 0;
 });
 
@@ -91,6 +95,16 @@ describe('POST /launch', () => {
   it('accepts our own page under a no-referrer policy (Origin null, Sec-Fetch-Site same-origin)', async () => {
     const response = await post({ origin: 'null', 'sec-fetch-site': 'same-origin' });
     expect(response.status).toBe(302);
+  });
+
+  it('past the per-user limit: no launch, the explanation with when to retry, and Retry-After', async () => {
+    nextRate = { allowed: false, retryAfterSeconds: 42 };
+    const response = await post({ origin: APP_URL });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe(`${APP_URL}/launch/failed?code=RATE_LIMITED&retry=42`);
+    expect(response.headers.get('retry-after')).toBe('42');
+    expectPrivate(response);
+    expect(launched).toEqual([]);
   });
 
   it('sends a failed launch to its explanation page by code', async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { planLaunch, parseRecoveryStep, readRecoveryState, recoveryCookie, RECOVERY_FIELD } from '@/lib/already-logon';
-import { getLaunchDeps, returnUrl } from '@/lib/app-context';
+import { getLaunchDeps, getLaunchLimiter, returnUrl } from '@/lib/app-context';
 import { getPortalUser, isSameOriginRequest } from '@/lib/auth';
 import { getConfig } from '@/lib/config';
 import { launchWebex } from '@/lib/launch';
@@ -33,7 +33,14 @@ export async function POST(request: Request): Promise<Response> {
     return redirectTo(buildLogoutUrl({ baseUrl: config.webex.baseUrl, siteName: config.webex.siteName, backUrl: returnUrl(config) }), 303, cookie);
   }
 
-  // 4. mapping → ticket → login URL, audited inside
+  // 4. at most LAUNCH_RATE_LIMIT launches per user and window, counted across instances
+  const rate = await (await getLaunchLimiter()).consume(user.email);
+  if (!rate.allowed) {
+    const retry = String(rate.retryAfterSeconds);
+    return redirectTo(new URL(`/launch/failed?code=RATE_LIMITED&retry=${retry}`, config.appUrl), 303, { ...cookie, 'Retry-After': retry });
+  }
+
+  // 5. mapping → ticket → login URL, audited inside
   const result = await launchWebex(user, await getLaunchDeps(), randomUUID());
   if (result.ok) return redirectTo(result.location, 302, cookie);
   return redirectTo(new URL(`/launch/failed?code=${encodeURIComponent(result.code)}`, config.appUrl), 303, cookie);

@@ -4,8 +4,8 @@
  * instances on two connections, as two portal instances would be.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openMigratedDatabase, type Db } from '../db/connection';
-import { openTempDatabase, openTempPostgresSchema } from '../db/temp-database';
+import type { Db } from '../db/connection';
+import { sharedDatabaseCases, type TwoConnections } from '../db/temp-database';
 import { HostCredentialError } from './errors';
 import type { TokenSet } from './oauth-client';
 import { createOAuthTokenStore, type OAuthTokenStore } from './oauth-tokens';
@@ -34,8 +34,6 @@ function rotatingServer(latencyMs = 30) {
   };
   return { client, refreshes: () => refreshes, revoked: () => revoked, initial: { accessToken: 'at-0', refreshToken: 'rt-0', expiresIn: 3600, refreshExpiresIn: 86_400 } satisfies TokenSet };
 }
-
-type TwoConnections = { a: Db; b: Db; close(): Promise<void> };
 
 function contract(name: string, open: (() => Promise<TwoConnections>) | undefined) {
   let dbs: TwoConnections | undefined;
@@ -143,32 +141,4 @@ function contract(name: string, open: (() => Promise<TwoConnections>) | undefine
   });
 }
 
-contract('SQLite', async () => {
-  const first = await openTempDatabase('oauth-tokens');
-  const second = await openMigratedDatabase(first.url);
-  return {
-    a: first,
-    b: second,
-    close: async () => {
-      await second.db.destroy();
-      await first.remove();
-    },
-  };
-});
-
-const pgSchema = await openTempPostgresSchema('oauth');
-contract(
-  'PostgreSQL',
-  pgSchema &&
-    (async () => {
-      const [a, b] = await Promise.all([openMigratedDatabase(pgSchema.url), openMigratedDatabase(pgSchema.url)]);
-      return {
-        a,
-        b,
-        close: async () => {
-          await Promise.all([a.db.destroy(), b.db.destroy()]);
-          await pgSchema.drop();
-        },
-      };
-    }),
-);
+for (const [name, open] of await sharedDatabaseCases('oauth')) contract(name, open);

@@ -11,6 +11,8 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface Db {
   db: Kysely<Database>;
   dialect: Dialect;
+  /** the driver underneath, for libraries that bring their own SQL (the launch rate limiter) */
+  driver: { kind: 'sqlite'; database: SqliteDatabase.Database } | { kind: 'postgres'; pool: pg.Pool };
 }
 
 /**
@@ -20,7 +22,7 @@ export interface Db {
 function openDatabase(databaseUrl: string): Db {
   if (/^postgres(ql)?:\/\//i.test(databaseUrl)) {
     const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
-    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
+    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres', driver: { kind: 'postgres', pool } };
   }
   const path = databaseUrl.replace(/^file:/, '');
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
@@ -29,7 +31,7 @@ function openDatabase(databaseUrl: string): Db {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
-  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: 'sqlite' };
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: 'sqlite', driver: { kind: 'sqlite', database: sqlite } };
 }
 
 /** Opens the database and applies pending migrations. */

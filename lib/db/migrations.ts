@@ -98,6 +98,18 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '008_launch_rate_limits': {
+      async up(db) {
+        // rate-limiter-flexible's own table layout (RateLimiterSQLite / RateLimiterPostgres), created
+        // here so every instance finds it at start; `expire` is epoch milliseconds
+        await db.schema
+          .createTable('launch_rate_limits')
+          .addColumn('key', dialect === 'postgres' ? 'varchar(255)' : 'text', (c) => c.primaryKey())
+          .addColumn('points', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('expire', dialect === 'postgres' ? 'bigint' : 'integer')
+          .execute();
+      },
+    },
   };
 }
 

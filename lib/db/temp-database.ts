@@ -63,3 +63,47 @@ export async function openTempPostgresSchema(label: string): Promise<TempPostgre
     },
   };
 }
+
+/** One database reached through two connections, as two app instances would reach it. */
+export interface TwoConnections {
+  a: Db;
+  b: Db;
+  close(): Promise<void>;
+}
+
+/**
+ * For tests of state that instances share: an opener per dialect — SQLite always, PostgreSQL
+ * when a server answers (undefined otherwise, after a SKIPPED line), so a suite can skip it.
+ */
+export async function sharedDatabaseCases(label: string): Promise<[string, (() => Promise<TwoConnections>) | undefined][]> {
+  const sqlite = async (): Promise<TwoConnections> => {
+    const first = await openTempDatabase(label);
+    const second = await openMigratedDatabase(first.url);
+    return {
+      a: first,
+      b: second,
+      close: async () => {
+        await second.db.destroy();
+        await first.remove();
+      },
+    };
+  };
+  const schema = await openTempPostgresSchema(label);
+  const postgres =
+    schema &&
+    (async (): Promise<TwoConnections> => {
+      const [a, b] = await Promise.all([openMigratedDatabase(schema.url), openMigratedDatabase(schema.url)]);
+      return {
+        a,
+        b,
+        close: async () => {
+          await Promise.all([a.db.destroy(), b.db.destroy()]);
+          await schema.drop();
+        },
+      };
+    });
+  return [
+    ['SQLite', sqlite],
+    ['PostgreSQL', postgres],
+  ];
+}

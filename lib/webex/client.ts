@@ -1,5 +1,6 @@
 import type { SecurityContext } from './credentials';
 import { WebexError, toWebexError } from './errors';
+import type { UpstreamGuard } from './guard';
 import { createHttpTransport, type Transport, type TransportResponse } from './transport';
 import {
   buildAuthenticateUserRequest,
@@ -26,6 +27,8 @@ export interface WebexClientOptions {
   maxResponseBytes: number;
   /** defaults to node:http(s) with a keep-alive pool; unit tests inject one so they never touch the network */
   transport?: Transport;
+  /** the process's concurrency cap and circuit breaker toward WebEx (guard.ts); none in unit tests */
+  guard?: UpstreamGuard;
 }
 
 /** The XML API calls webex-sso makes. */
@@ -64,6 +67,15 @@ export function createWebexClient(options: WebexClientOptions): WebexClient {
   const send = options.transport ?? createHttpTransport();
 
   async function post(body: string): Promise<string> {
+    if (!options.guard) return exchange(body);
+    try {
+      return await options.guard.run(() => exchange(body));
+    } catch (err) {
+      throw toWebexError(err);
+    }
+  }
+
+  async function exchange(body: string): Promise<string> {
     // One deadline for connect, headers and body: a server that stalls mid-answer is cut off too.
     const deadline = AbortSignal.timeout(options.timeoutMs);
     try {

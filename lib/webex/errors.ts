@@ -31,6 +31,10 @@ export const WEBEX_ERROR_CODES = [
   'WEBEX_UNREACHABLE',
   /** no complete answer within the configured timeout */
   'WEBEX_TIMEOUT',
+  /** every connection to WebEx was busy for longer than the portal waits (WEBEX_MAX_CONCURRENCY) */
+  'WEBEX_BUSY',
+  /** WebEx failed or timed out for a run of calls just now: answered at once until the cool-down ends */
+  'WEBEX_CIRCUIT_OPEN',
 ] as const;
 
 export type WebexErrorCode = (typeof WEBEX_ERROR_CODES)[number];
@@ -108,6 +112,9 @@ function errorCodeOf(err: unknown): string | undefined {
  */
 export function toWebexError(err: unknown): WebexError {
   if (err instanceof WebexError) return err;
+  const own = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+  // the guard's refusals (lib/webex/guard.ts), by code: the guard may come from another bundle
+  if (own === 'WEBEX_BUSY' || own === 'WEBEX_CIRCUIT_OPEN') return new WebexError(own, (err as Error).message, { cause: err });
   const name = err instanceof Error ? err.name : '';
   if (name === 'TimeoutError' || name === 'AbortError') {
     return new WebexError('WEBEX_TIMEOUT', 'WebEx did not answer in time', { cause: err });

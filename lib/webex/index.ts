@@ -4,3 +4,4 @@ export * from './errors';
 export * from './url-api';
 export * from './xml-api';
 export * from './transport';
+export * from './guard';

@@ -1,7 +1,7 @@
 /** The node:http transport over real loopback HTTP: keep-alive, no redirects, one deadline for everything. */
-import { createServer, type Server } from 'node:http';
+import http, { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createWebexClient } from './client';
 import { WebexError } from './errors';
 import { createHttpTransport } from './transport';
@@ -22,6 +22,8 @@ beforeAll(async () => {
       bodies.push(body);
       if (req.url === '/redirect/WBXService/XMLService') {
         res.writeHead(302, { location: '/ok/WBXService/XMLService' }).end();
+      } else if (req.url === '/reset/WBXService/XMLService') {
+        req.socket.destroy(); // WebEx got the whole request, then the connection died
       } else if (req.url === '/stall/WBXService/XMLService') {
         res.writeHead(200, { 'content-type': 'text/xml' });
         res.write('<serv:message xmlns:serv="s">'); // …and never finishes
@@ -64,5 +66,29 @@ describe('createHttpTransport', () => {
     expect((err as WebexError).code).toBe('WEBEX_TIMEOUT');
     expect(elapsed).toBeGreaterThanOrEqual(290);
     expect(elapsed).toBeLessThan(300 * 3);
+  });
+});
+
+describe('retries', () => {
+  it('sends a request that never left once more (connection refused), and then gives up', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const attempts = vi.spyOn(http, 'request');
+    try {
+      const client = createWebexClient({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 2_000, maxResponseBytes: 65_536, transport: createHttpTransport() });
+      await expect(client.getLoginTicket(context)).rejects.toMatchObject({ code: 'WEBEX_UNREACHABLE' });
+      expect(attempts).toHaveBeenCalledTimes(2);
+    } finally {
+      attempts.mockRestore();
+    }
+  });
+
+  it('never sends again a request WebEx received, even when the connection then dies', async () => {
+    const client = createWebexClient({ baseUrl: `${base}/reset`, timeoutMs: 2_000, maxResponseBytes: 65_536, transport: createHttpTransport() });
+    const before = bodies.length;
+    await expect(client.getLoginTicket(context)).rejects.toMatchObject({ code: 'WEBEX_UNREACHABLE' });
+    expect(bodies.length - before).toBe(1);
   });
 });

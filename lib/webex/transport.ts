@@ -26,16 +26,17 @@ const DEFAULT_MAX_SOCKETS = 64;
  * The production transport: node:http(s) with a keep-alive connection pool per protocol.
  * (Measured here: about twice the round trips per second of the global fetch, whose web-stream
  * plumbing and, inside Next, request patching cost more than the XML exchange itself.)
- * Never follows redirects; TLS certificates are verified.
+ * Never follows redirects; TLS certificates are verified. A request that never left (refused,
+ * reset before it was written) is retried once; one that was written never is.
  */
 export function createHttpTransport(options: HttpTransportOptions = {}): Transport {
   const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? DEFAULT_MAX_SOCKETS };
   const agents = { 'http:': new http.Agent(agentOptions), 'https:': new https.Agent(agentOptions) };
 
-  return (url, body, signal) =>
-    new Promise((resolve, reject) => {
-      const target = new URL(url);
+  function attempt(target: URL, body: string, signal: AbortSignal, mayRetry: boolean): Promise<TransportResponse> {
+    return new Promise((resolve, reject) => {
       const protocol = target.protocol === 'https:' ? https : http;
+      let written = false;
       const request = protocol.request(
         target,
         {
@@ -58,7 +59,23 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
           });
         },
       );
-      request.on('error', reject);
+      request.on('finish', () => {
+        written = true;
+      });
+      request.on('error', (err) => {
+        // A request WebEx cannot have received (connection refused, or a pooled socket reset before
+        // our bytes were out) is sent once more; once written, never: WebEx may have acted on it.
+        if (mayRetry && !written && !signal.aborted && NOT_SENT_CODES.has((err as { code?: string }).code ?? '')) {
+          resolve(attempt(target, body, signal, false));
+        } else {
+          reject(err);
+        }
+      });
       request.end(body);
     });
+  }
+
+  return (url, body, signal) => attempt(new URL(url), body, signal, true);
 }
+
+const NOT_SENT_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE']);

@@ -5,9 +5,11 @@ import { CONNECT_CODES, describeLaunchFailure } from '@/lib/problems';
 
 export const dynamic = 'force-dynamic';
 
-export default async function LaunchFailedPage({ searchParams }: { searchParams: Promise<{ code?: string | string[] }> }) {
-  const { code } = await searchParams;
+export default async function LaunchFailedPage({ searchParams }: { searchParams: Promise<{ code?: string | string[]; retry?: string | string[] }> }) {
+  const { code, retry } = await searchParams;
   const problem = describeLaunchFailure(typeof code === 'string' ? code : undefined, getConfig().supportContact);
+  // how long to wait, when the portal said so (digits only: it is shown, never trusted)
+  const wait = problem.code === 'RATE_LIMITED' && typeof retry === 'string' && /^\d{1,5}$/.test(retry) ? `Try again in ${retry} seconds.` : undefined;
   const action = CONNECT_CODES.has(problem.code) ? <ConnectButton label={problem.code === 'WEBEX_NOT_CONNECTED' ? 'Connect WebEx' : 'Reconnect WebEx'} /> : undefined;
-  return <ProblemCard problem={problem} action={action} />;
+  return <ProblemCard problem={problem} action={action} detail={wait} />;
 }

@@ -4,6 +4,7 @@ import type { FaultRule, SimFault, XmlCall } from './types';
 const faultSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('latency'), ms: z.number().int().min(0).max(600_000) }),
   z.strictObject({ kind: z.literal('hang') }),
+  z.strictObject({ kind: z.literal('reset') }),
   z.strictObject({ kind: z.literal('http-status'), status: z.number().int().min(100).max(599) }),
   z.strictObject({ kind: z.literal('malformed-xml') }),
   z.strictObject({ kind: z.literal('entity-ticket') }),

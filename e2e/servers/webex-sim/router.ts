@@ -83,7 +83,11 @@ export function createRequestHandler(deps: RouterDeps) {
       deps.stats.xmlRequests += 1;
       const outcome = answerXmlRequest(await readBody(req), deps);
       context.note = outcome.note;
-      if (outcome.kind === 'hang') return undefined;
+      if (outcome.kind !== 'answer') {
+        // hang: never answer; reset: the request was read whole, the connection dies without an answer
+        if (outcome.kind === 'reset') res.socket?.destroy();
+        return undefined;
+      }
       if (outcome.delayMs > 0) await deps.sleep(outcome.delayMs);
       return outcome.answer;
     }

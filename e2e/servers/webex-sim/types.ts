@@ -65,6 +65,8 @@ export type SimFault =
   | { kind: 'latency'; ms: number }
   /** XML API never answers (socket kept open until the client gives up or the server closes) */
   | { kind: 'hang' }
+  /** XML API reads the request, then drops the connection without answering */
+  | { kind: 'reset' }
   /** XML API answers that HTTP status with a short text/plain body */
   | { kind: 'http-status'; status: number }
   /** XML API answers 200 text/xml with a truncated document */

@@ -35,7 +35,7 @@ export interface XmlApiDeps {
 
 export type XmlOutcome =
   | { kind: 'answer'; answer: HttpAnswer; delayMs: number; note: string }
-  | { kind: 'hang'; note: string };
+  | { kind: 'hang' | 'reset'; note: string };
 
 type Credential = 'password' | 'sessionTicket' | 'webExAccessToken';
 
@@ -48,7 +48,7 @@ export function answerXmlRequest(body: string, deps: XmlApiDeps): XmlOutcome {
   const note = fault ? `${describe(request)} fault=${fault.kind}` : describe(request);
 
   const faulted = fault && answerFault(fault, deps, user);
-  if (faulted === 'hang') return { kind: 'hang', note };
+  if (faulted === 'hang' || faulted === 'reset') return { kind: faulted, note };
   if (faulted) return { kind: 'answer', answer: faulted, delayMs: 0, note };
 
   const gsbStatus: GsbStatus = fault?.kind === 'backup' ? 'BACKUP' : 'PRIMARY';
@@ -63,10 +63,12 @@ function credentialOf(context: SecurityContext): Credential | undefined {
 }
 
 /** The answer a fault forces, or undefined for faults that only alter a normal answer or the simulator's state. */
-function answerFault(fault: SimFault, deps: XmlApiDeps, user: SimUser | undefined): HttpAnswer | 'hang' | undefined {
+function answerFault(fault: SimFault, deps: XmlApiDeps, user: SimUser | undefined): HttpAnswer | 'hang' | 'reset' | undefined {
   switch (fault.kind) {
     case 'hang':
       return 'hang';
+    case 'reset':
+      return 'reset';
     case 'http-status':
       return textAnswer(fault.status, `Simulated HTTP ${fault.status}`);
     case 'malformed-xml':
