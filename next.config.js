@@ -20,7 +20,7 @@ const nextConfig = {
         headers: [
           { key: 'X-Content-Type-Options', value: 'nosniff' },
           { key: 'X-Frame-Options', value: 'DENY' },
-          { key: 'Content-Security-Policy', value: "frame-ancestors 'none'; base-uri 'self'" },
+          // pages get their Content-Security-Policy (with a per-request script nonce) from proxy.ts
         ],
       },
       {

@@ -3,6 +3,7 @@ import type { NextRequest } from 'next/server';
 import { NextResponse } from 'next/server';
 import { getConfig } from '@/lib/config';
 import { crossOriginRefusal, isCrossOriginWrite } from '@/lib/cross-origin';
+import { securityHeaders, newNonce } from '@/lib/security-headers';
 import { nowSeconds, renewSession } from '@/lib/session';
 
 // Runs before every page, route and server action (Node.js runtime in Next 16).
@@ -11,25 +12,38 @@ export async function proxy(request: NextRequest): Promise<Response> {
   // 1. a server action or form post from another site: 403 with our page, not Next's 500
   if (isCrossOriginWrite(request.method, request.nextUrl.pathname, request.headers, config.appUrl)) return crossOriginRefusal();
 
+  // Every answer carries this response's CSP; the request carries it too (and x-nonce), so Next
+  // puts the nonce on its own scripts and our pages can read it.
+  const nonce = newNonce();
+  const headers = securityHeaders(nonce, config);
+  const next = () => {
+    const forward = new Headers(request.headers);
+    forward.set('x-nonce', nonce);
+    forward.set('content-security-policy', headers['Content-Security-Policy'] ?? '');
+    const response = NextResponse.next({ request: { headers: forward } });
+    for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+    return response;
+  };
+
   // 2. the session: over (absolute or idle) → gone for this request and the browser; otherwise
   //    activity recorded and admin rights re-checked (always on an admin write), written back
   const secure = config.appUrl.protocol === 'https:';
   const cookieName = `${secure ? '__Secure-' : ''}next-auth.session-token`;
   const token = request.cookies.has(cookieName) ? await getToken({ req: request, secret: config.authSecret, secureCookie: secure }) : null;
-  if (!token) return NextResponse.next();
+  if (!token) return next();
   const adminWrite = !['GET', 'HEAD'].includes(request.method) && /^\/admin(\/|$)/.test(request.nextUrl.pathname);
   const renewal = await renewSession(token, config, { now: nowSeconds(), forceAdminRecheck: adminWrite });
 
   if (renewal.kind === 'ended') {
     request.cookies.delete(cookieName);
-    const response = NextResponse.next({ request: { headers: request.headers } });
+    const response = next();
     response.cookies.set(cookieName, '', { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: 0 });
     return response;
   }
-  if (!renewal.token) return NextResponse.next();
+  if (!renewal.token) return next();
   const value = await encode({ token: renewal.token, secret: config.authSecret, maxAge: renewal.maxAgeSeconds });
   request.cookies.set(cookieName, value);
-  const response = NextResponse.next({ request: { headers: request.headers } });
+  const response = next();
   // A cookie set on a server action's answer makes Next re-render the page, and a form loses its
   // errors: there only a material change is written back (bookkeeping waits for the next page).
   if (!request.headers.has('next-action') || renewal.material) {

@@ -39,11 +39,14 @@ test('a session cookie forged with the secret the demo used to publish opens not
   await expect(page).toHaveURL(/\/api\/auth\/signin/);
 });
 
-test("a web page cannot arm the simulator's faults (a no-cors text/plain POST from the portal's origin)", async ({ page }) => {
-  await signIn(page, 'alice@example.com');
+test("a web page cannot arm the simulator's faults (a no-cors text/plain POST from another site)", async ({ page }) => {
+  // another site on this machine: the IdP's origin (the portal's own CSP would stop the fetch before the
+  // simulator could; a public origin would be stopped by Chromium's private-network rules)
+  await page.goto(`http://127.0.0.1:${E2E_PORTS.idp}/.well-known/openid-configuration`);
   await page.evaluate(async (sim) => {
     await fetch(`${sim}/__sim/faults`, { method: 'POST', mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ fault: { kind: 'html' }, times: 1 }) });
   }, SIM_ORIGIN);
+  await signIn(page, 'alice@example.com');
   await page.getByRole('button', { name: 'Join WebEx' }).click();
   await expect(page.getByRole('heading', { name: 'Signed in to WebEx as alice' })).toBeVisible();
 });
