@@ -3,6 +3,7 @@ import type { NextRequest } from 'next/server';
 import { NextResponse } from 'next/server';
 import { getConfig } from '@/lib/config';
 import { crossOriginRefusal, isCrossOriginWrite } from '@/lib/cross-origin';
+import { bodyRefusal, refuseBody } from '@/lib/request-limits';
 import { securityHeaders, newNonce } from '@/lib/security-headers';
 import { nowSeconds, renewSession } from '@/lib/session';
 
@@ -11,6 +12,9 @@ export async function proxy(request: NextRequest): Promise<Response> {
   const config = getConfig();
   // 1. a server action or form post from another site: 403 with our page, not Next's 500
   if (isCrossOriginWrite(request.method, request.nextUrl.pathname, request.headers, config.appUrl)) return crossOriginRefusal();
+  // 2. a body far larger than anything our forms send: refused before it is read
+  const tooLarge = refuseBody(request.method, request.nextUrl.pathname, request.headers, config.importMaxBytes);
+  if (tooLarge) return bodyRefusal(tooLarge);
 
   // Every answer carries this response's CSP; the request carries it too (and x-nonce), so Next
   // puts the nonce on its own scripts and our pages can read it.
@@ -25,7 +29,7 @@ export async function proxy(request: NextRequest): Promise<Response> {
     return response;
   };
 
-  // 2. the session: over (absolute or idle) → gone for this request and the browser; otherwise
+  // 3. the session: over (absolute or idle) → gone for this request and the browser; otherwise
   //    activity recorded and admin rights re-checked (always on an admin write), written back
   const secure = config.appUrl.protocol === 'https:';
   const cookieName = `${secure ? '__Secure-' : ''}next-auth.session-token`;

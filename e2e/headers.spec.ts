@@ -47,3 +47,12 @@ test('no HSTS over plain http (the stack); the header only exists for an https p
   const response = await request.get('/');
   expect(response.headers()['strict-transport-security']).toBeUndefined();
 });
+
+test('bodies and headers beyond sane sizes are refused on every route', async ({ request }) => {
+  for (const path of ['/launch', '/', '/admin', '/webex/connect']) {
+    const big = await request.post(path, { headers: { Origin: APP_ORIGIN, 'content-type': 'application/x-www-form-urlencoded' }, data: `x=${'a'.repeat(200 * 1024)}`, maxRedirects: 0 });
+    expect(big.status(), path).toBe(413);
+  }
+  const hugeHeader = await request.get('/', { headers: { 'x-filler': 'a'.repeat(40 * 1024) } });
+  expect(hugeHeader.status()).toBe(431);
+});
