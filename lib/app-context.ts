@@ -11,6 +11,7 @@ import type { ConnectDeps } from './credentials/connect';
 import { getDb } from './db';
 import type { Database } from './db/schema';
 import type { LaunchDeps } from './launch';
+import { metrics } from './metrics';
 import { createLaunchLimiter, type LaunchLimiter } from './rate-limit';
 import { createHttpTransport, createUpstreamGuard, createWebexClient, type Transport, type UpstreamGuard, type UpstreamStats } from './webex';
 
@@ -25,7 +26,8 @@ const holder = globalThis as typeof globalThis & { __webexSsoUpstream?: { transp
 
 /** The process's one connection pool and guard toward WebEx, sized by the configuration. */
 function upstream(config: AppConfig): { transport: Transport; guard: UpstreamGuard } {
-  holder.__webexSsoUpstream ??= {
+  if (holder.__webexSsoUpstream) return holder.__webexSsoUpstream;
+  holder.__webexSsoUpstream = {
     // never more sockets than calls allowed in flight
     transport: createHttpTransport({ maxSockets: config.webex.maxConcurrency }),
     guard: createUpstreamGuard({
@@ -35,6 +37,8 @@ function upstream(config: AppConfig): { transport: Transport; guard: UpstreamGua
       coolDownMs: config.webex.circuitCoolDownMs,
     }),
   };
+  const { guard } = holder.__webexSsoUpstream;
+  metrics().upstream.stats = () => guard.stats();
   return holder.__webexSsoUpstream;
 }
 
@@ -63,6 +67,7 @@ export function createAppDeps(config: AppConfig, db: Kysely<Database>, transport
     maxResponseBytes: config.webex.maxResponseBytes,
     transport,
     guard,
+    observe: (call, outcome, seconds) => metrics().webexCalls.observe({ call, outcome }, seconds),
   });
   const credentials = config.credentials;
   let oauth: AppDeps['oauth'];

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './db/schema';
 import { log } from './log';
+import { metrics } from './metrics';
 import { clampInt, containsPattern } from './mappings/store';
 
 export interface AuditEvent {
@@ -23,6 +24,7 @@ export interface AuditEvent {
  * action it describes: the employee's launch already happened.
  */
 export async function recordAudit(db: Kysely<Database>, event: AuditEvent, now = new Date()): Promise<void> {
+  metrics().auditEvents.inc({ action: event.action, outcome: event.outcome });
   try {
     await db
       .insertInto('audit_events')

@@ -48,6 +48,8 @@ export interface AppConfig {
   mappingRule: MappingRule;
   /** launches per portal user per window (LAUNCH_RATE_LIMIT per LAUNCH_RATE_WINDOW_SECONDS) */
   launchRateLimit: { points: number; windowSeconds: number };
+  /** bearer token for /api/metrics; undefined: the endpoint is off */
+  metricsToken: string | undefined;
   auditRetentionDays: number;
   importMaxBytes: number;
   supportContact: string;
@@ -155,6 +157,7 @@ const EnvSchema = z.object({
   MAPPING_RULE: z.enum(['none', 'email', 'email-local-part', 'claim'], { error: 'must be none, email, email-local-part or claim' }).default('none'),
   MAPPING_RULE_CLAIM: optionalString,
   MAPPING_RULE_LOWERCASE: z.stringbool({ error: 'must be true or false' }).default(false),
+  METRICS_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 random characters, or unset to turn /api/metrics off'),
   LAUNCH_RATE_LIMIT: intInRange(1, 1_000_000, 10),
   LAUNCH_RATE_WINDOW_SECONDS: intInRange(1, 86_400, 60),
   AUDIT_RETENTION_DAYS: intInRange(1, 36_500, 365),
@@ -319,6 +322,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       group: e.ADMIN_GROUP,
     },
     mappingRule,
+    metricsToken: e.METRICS_TOKEN,
     launchRateLimit: { points: e.LAUNCH_RATE_LIMIT, windowSeconds: e.LAUNCH_RATE_WINDOW_SECONDS },
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     importMaxBytes: e.CSV_IMPORT_MAX_BYTES,

@@ -3,6 +3,7 @@ import { recordAudit } from './audit';
 import { HostCredentialError, type CredentialUse, type HostCredentialCode, type HostCredentials, type HostIdentity } from './credentials';
 import type { Database } from './db/schema';
 import { log } from './log';
+import { metrics } from './metrics';
 import { resolveWebexAccount, type ResolvedAccount } from './mappings/resolve';
 import type { MappingRule, RuleInput } from './mappings/rules';
 import { WebexError, buildLoginUrl, type SecurityContext, type WebexClient, type WebexErrorCode } from './webex';
@@ -82,6 +83,10 @@ export async function launchWebex(user: RuleInput, deps: LaunchDeps, requestId: 
   const { result, detail } = await attempt(user, deps);
   const durationMs = performance.now() - started;
   const outcome = result.ok ? 'OK' : result.code;
+  const counters = metrics();
+  counters.launches.inc({ outcome });
+  counters.launchDuration.observe({ result: result.ok ? 'ok' : 'failed' }, durationMs / 1000);
+  if (typeof detail?.credential === 'string') counters.launchCredentials.inc({ credential: detail.credential });
   await recordAudit(deps.db, { actor: user.email, action: 'launch', target: result.webexId ?? null, outcome, detail, durationMs, requestId });
   log.info({ requestId, actor: user.email, webexId: result.webexId, outcome, durationMs: Math.round(durationMs) }, 'launch');
   return result;

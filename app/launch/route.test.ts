@@ -88,6 +88,7 @@ describe('POST /launch', () => {
     const response = await post({ origin: APP_URL });
     expect(response.status).toBe(302);
     expect(response.headers.get('location')).toBe(LOGIN_URL);
+    expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expectPrivate(response);
     expect(launched).toEqual(['alice@example.com']);
   });

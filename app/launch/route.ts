@@ -41,7 +41,10 @@ export async function POST(request: Request): Promise<Response> {
   }
 
   // 5. mapping → ticket → login URL, audited inside
-  const result = await launchWebex(user, await getLaunchDeps(), randomUUID());
-  if (result.ok) return redirectTo(result.location, 302, cookie);
-  return redirectTo(new URL(`/launch/failed?code=${encodeURIComponent(result.code)}`, config.appUrl), 303, cookie);
+  const requestId = randomUUID();
+  const result = await launchWebex(user, await getLaunchDeps(), requestId);
+  // the audit row's request id, so support (and the soak) can find what happened to this click
+  const headers = { ...cookie, 'X-Request-Id': requestId };
+  if (result.ok) return redirectTo(result.location, 302, headers);
+  return redirectTo(new URL(`/launch/failed?code=${encodeURIComponent(result.code)}`, config.appUrl), 303, headers);
 }

@@ -29,6 +29,8 @@ export interface WebexClientOptions {
   transport?: Transport;
   /** the process's concurrency cap and circuit breaker toward WebEx (guard.ts); none in unit tests */
   guard?: UpstreamGuard;
+  /** told of every call: its name, OK or the error code, and how long it took (metrics) */
+  observe?: (call: string, outcome: string, seconds: number) => void;
 }
 
 /** The XML API calls webex-sso makes. */
@@ -93,18 +95,23 @@ export function createWebexClient(options: WebexClientOptions): WebexClient {
     }
   }
 
+  async function call<T>(name: string, request: string, parse: (raw: string) => T): Promise<T> {
+    const started = performance.now();
+    let outcome = 'OK';
+    try {
+      return parse(await post(request));
+    } catch (err) {
+      outcome = err instanceof WebexError ? err.code : 'ERROR';
+      throw err;
+    } finally {
+      options.observe?.(name, outcome, (performance.now() - started) / 1000);
+    }
+  }
+
   return {
-    async getLoginTicket(context) {
-      return parseGetLoginTicketResponse(await post(buildGetLoginTicketRequest(context)));
-    },
-    async getSite(context) {
-      return parseGetSiteResponse(await post(buildGetSiteRequest(context)));
-    },
-    async authenticateUser(context, body) {
-      return parseAuthenticateUserResponse(await post(buildAuthenticateUserRequest(context, body)));
-    },
-    async getUser(context) {
-      return parseGetUserResponse(await post(buildGetUserRequest(context, context.webExID)));
-    },
+    getLoginTicket: (context) => call('GetLoginTicket', buildGetLoginTicketRequest(context), parseGetLoginTicketResponse),
+    getSite: (context) => call('GetSite', buildGetSiteRequest(context), parseGetSiteResponse),
+    authenticateUser: (context, body) => call('AuthenticateUser', buildAuthenticateUserRequest(context, body), parseAuthenticateUserResponse),
+    getUser: (context) => call('GetUser', buildGetUserRequest(context, context.webExID), parseGetUserResponse),
   };
 }

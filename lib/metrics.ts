@@ -1,0 +1,73 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { UpstreamStats } from './webex/guard';
+
+/**
+ * The portal's Prometheus metrics (prom-client), one registry per process: Next bundles lib/ into
+ * several chunks, and every chunk must count into the same series. Labels have bounded values only
+ * (outcome codes, call names, actions): never an e-mail or a WebEx ID.
+ */
+export interface PortalMetrics {
+  registry: Registry;
+  launches: Counter<'outcome'>;
+  launchDuration: Histogram<'result'>;
+  launchCredentials: Counter<'credential'>;
+  webexCalls: Histogram<'call' | 'outcome'>;
+  auditEvents: Counter<'action' | 'outcome'>;
+  /** where the upstream gauges read from, set once the guard exists */
+  upstream: { stats?: () => UpstreamStats };
+}
+
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+function createMetrics(): PortalMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'webex_sso_' });
+  const upstream: PortalMetrics['upstream'] = {};
+  new Gauge({
+    name: 'webex_sso_upstream_in_flight',
+    help: 'XML API calls to WebEx in flight in this process',
+    registers: [registry],
+    collect() {
+      this.set(upstream.stats?.().inFlight ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'webex_sso_upstream_waiting',
+    help: 'XML API calls waiting for a free connection (WEBEX_MAX_CONCURRENCY)',
+    registers: [registry],
+    collect() {
+      this.set(upstream.stats?.().waiting ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'webex_sso_circuit_open',
+    help: '1 while the circuit to WebEx is open or half-open (answering at once), else 0',
+    registers: [registry],
+    collect() {
+      const state = upstream.stats?.().circuit ?? 'closed';
+      this.set(state === 'closed' ? 0 : 1);
+    },
+  });
+  return {
+    registry,
+    upstream,
+    launches: new Counter({ name: 'webex_sso_launches_total', help: 'Join WebEx launches by outcome code (OK or the failure code)', labelNames: ['outcome'], registers: [registry] }),
+    launchDuration: new Histogram({ name: 'webex_sso_launch_duration_seconds', help: 'Time from Join to the login URL or the failure', labelNames: ['result'], buckets: LATENCY_BUCKETS, registers: [registry] }),
+    launchCredentials: new Counter({
+      name: 'webex_sso_launch_credentials_total',
+      help: 'How launches got the host credential: password, session tickets (new = cache miss, cached = hit, renewed), access tokens',
+      labelNames: ['credential'],
+      registers: [registry],
+    }),
+    webexCalls: new Histogram({ name: 'webex_sso_webex_call_duration_seconds', help: 'XML API calls by call and outcome code', labelNames: ['call', 'outcome'], buckets: LATENCY_BUCKETS, registers: [registry] }),
+    auditEvents: new Counter({ name: 'webex_sso_audit_events_total', help: 'Audited events (launches, imports, admin changes, checks) by action and outcome', labelNames: ['action', 'outcome'], registers: [registry] }),
+  };
+}
+
+const holder = globalThis as typeof globalThis & { __webexSsoMetrics?: PortalMetrics };
+
+/** This process's metrics. */
+export function metrics(): PortalMetrics {
+  holder.__webexSsoMetrics ??= createMetrics();
+  return holder.__webexSsoMetrics;
+}
