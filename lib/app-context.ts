@@ -13,7 +13,7 @@ import type { Database } from './db/schema';
 import type { LaunchDeps } from './launch';
 import { metrics } from './metrics';
 import { createLaunchLimiter, type LaunchLimiter } from './rate-limit';
-import { createHttpTransport, createUpstreamGuard, createWebexClient, type Transport, type UpstreamGuard, type UpstreamStats } from './webex';
+import { createHttpTransport, createUpstreamGuard, createWebexClient, type HttpTransport, type Transport, type UpstreamGuard, type UpstreamStats } from './webex';
 
 // The composition root: the one place that turns configuration into wired dependencies.
 //
@@ -22,10 +22,10 @@ import { createHttpTransport, createUpstreamGuard, createWebexClient, type Trans
 // chunk throws errors that fail this chunk's `instanceof` checks (a launch after an admin page
 // answered 500). The transport and the guard hold no classes the app checks with instanceof
 // (the guard's refusals are read by code), so the process shares one pool and one circuit.
-const holder = globalThis as typeof globalThis & { __webexSsoUpstream?: { transport: Transport; guard: UpstreamGuard } };
+const holder = globalThis as typeof globalThis & { __webexSsoUpstream?: { transport: HttpTransport; guard: UpstreamGuard } };
 
 /** The process's one connection pool and guard toward WebEx, sized by the configuration. */
-function upstream(config: AppConfig): { transport: Transport; guard: UpstreamGuard } {
+function upstream(config: AppConfig): { transport: HttpTransport; guard: UpstreamGuard } {
   if (holder.__webexSsoUpstream) return holder.__webexSsoUpstream;
   holder.__webexSsoUpstream = {
     // never more sockets than calls allowed in flight
@@ -37,9 +37,16 @@ function upstream(config: AppConfig): { transport: Transport; guard: UpstreamGua
       coolDownMs: config.webex.circuitCoolDownMs,
     }),
   };
-  const { guard } = holder.__webexSsoUpstream;
+  const { guard, transport } = holder.__webexSsoUpstream;
   metrics().upstream.stats = () => guard.stats();
+  metrics().upstream.sockets = () => transport.sockets();
   return holder.__webexSsoUpstream;
+}
+
+/** Closes the process's WebEx connections and the breaker's timers (shutdown, once the launches are done). */
+export function closeUpstream(): void {
+  holder.__webexSsoUpstream?.transport.close();
+  holder.__webexSsoUpstream?.guard.close();
 }
 
 /** Whether WebEx is answering, as this process last saw it (the home page and readiness show it). */

@@ -13,8 +13,8 @@ export interface PortalMetrics {
   launchCredentials: Counter<'credential'>;
   webexCalls: Histogram<'call' | 'outcome'>;
   auditEvents: Counter<'action' | 'outcome'>;
-  /** where the upstream gauges read from, set once the guard exists */
-  upstream: { stats?: () => UpstreamStats };
+  /** where the upstream gauges read from, set once the guard and the pool exist */
+  upstream: { stats?: () => UpstreamStats; sockets?: () => { open: number; max: number } };
 }
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -37,6 +37,22 @@ function createMetrics(): PortalMetrics {
     registers: [registry],
     collect() {
       this.set(upstream.stats?.().waiting ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'webex_sso_upstream_sockets',
+    help: 'Connections open to WebEx now (never more than WEBEX_MAX_CONCURRENCY)',
+    registers: [registry],
+    collect() {
+      this.set(upstream.sockets?.().open ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'webex_sso_upstream_sockets_max',
+    help: 'The most connections ever open to WebEx at once in this process',
+    registers: [registry],
+    collect() {
+      this.set(upstream.sockets?.().max ?? 0);
     },
   });
   new Gauge({

@@ -1,7 +1,12 @@
+import { closeUpstream } from './app-context';
 import { pruneAudit } from './audit';
 import { getConfig } from './config';
 import { getDb } from './db';
 import { log } from './log';
+import { installShutdown } from './shutdown';
+
+/** Beyond the longest a launch can take, a little slack. */
+const SHUTDOWN_SLACK_MS = 5_000;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -27,7 +32,9 @@ export async function startOrExit(): Promise<void> {
     console.error(err instanceof Error ? err.message : err);
     process.exit(1);
   }
-  const { auditRetentionDays } = getConfig();
+  const { auditRetentionDays, webex } = getConfig();
+  // a launch may make three calls (a refused cached ticket, AuthenticateUser, the ticket again)
+  installShutdown({ deadlineMs: webex.queueWaitMs + 3 * webex.timeoutMs + SHUTDOWN_SLACK_MS, closePools: closeUpstream });
   await pruneOnce(auditRetentionDays);
   setInterval(() => void pruneOnce(auditRetentionDays), DAY_MS).unref();
 }

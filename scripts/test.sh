@@ -22,3 +22,5 @@ echo "== production build"
 npx next build
 echo "== end-to-end (Playwright, Chromium)"
 npx playwright test
+echo "== soak, short (every launch audited once, no leak, memory and sockets bounded, graceful SIGTERM)"
+SOAK_LAUNCHES="${SOAK_LAUNCHES:-600}" npx tsx scripts/soak.ts

@@ -4,6 +4,7 @@ import { getLaunchDeps, getLaunchLimiter, returnUrl } from '@/lib/app-context';
 import { getPortalUser, isSameOriginRequest } from '@/lib/auth';
 import { getConfig } from '@/lib/config';
 import { launchWebex } from '@/lib/launch';
+import { trackLaunch } from '@/lib/shutdown';
 import { buildLogoutUrl } from '@/lib/webex';
 import { crossOriginRefused, redirectTo } from '../responses';
 
@@ -42,7 +43,7 @@ export async function POST(request: Request): Promise<Response> {
 
   // 5. mapping → ticket → login URL, audited inside
   const requestId = randomUUID();
-  const result = await launchWebex(user, await getLaunchDeps(), requestId);
+  const result = await trackLaunch(async () => launchWebex(user, await getLaunchDeps(), requestId));
   // the audit row's request id, so support (and the soak) can find what happened to this click
   const headers = { ...cookie, 'X-Request-Id': requestId };
   if (result.ok) return redirectTo(result.location, 302, headers);

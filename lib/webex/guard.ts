@@ -69,7 +69,8 @@ function createSlots(size: number) {
           resolve(true);
         };
         const timer = setTimeout(() => {
-          waiters.splice(waiters.indexOf(grant), 1);
+          const at = waiters.indexOf(grant);
+          if (at >= 0) waiters.splice(at, 1);
           resolve(false);
         }, maxWaitMs);
         waiters.push(grant);

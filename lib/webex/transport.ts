@@ -14,6 +14,13 @@ export interface TransportResponse {
 /** POSTs an XML body; must honour the signal for the whole exchange, body included. */
 export type Transport = (url: string, body: string, signal: AbortSignal) => Promise<TransportResponse>;
 
+/** The production transport, whose pool can be closed at shutdown and counted. */
+export type HttpTransport = Transport & {
+  close(): void;
+  /** sockets open to WebEx now, and the most ever open at once */
+  sockets(): { open: number; max: number };
+};
+
 export interface HttpTransportOptions {
   /** connections per origin in the keep-alive pool */
   maxSockets?: number;
@@ -29,9 +36,11 @@ const DEFAULT_MAX_SOCKETS = 64;
  * Never follows redirects; TLS certificates are verified. A request that never left (refused,
  * reset before it was written) is retried once; one that was written never is.
  */
-export function createHttpTransport(options: HttpTransportOptions = {}): Transport {
+export function createHttpTransport(options: HttpTransportOptions = {}): HttpTransport {
   const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? DEFAULT_MAX_SOCKETS };
   const agents = { 'http:': new http.Agent(agentOptions), 'https:': new https.Agent(agentOptions) };
+  const open = new Set<object>();
+  let max = 0;
 
   function attempt(target: URL, body: string, signal: AbortSignal, mayRetry: boolean): Promise<TransportResponse> {
     return new Promise((resolve, reject) => {
@@ -62,6 +71,12 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
       request.on('finish', () => {
         written = true;
       });
+      request.once('socket', (socket) => {
+        if (open.has(socket)) return;
+        open.add(socket);
+        max = Math.max(max, open.size);
+        socket.once('close', () => open.delete(socket));
+      });
       request.on('error', (err) => {
         // A request WebEx cannot have received (connection refused, or a pooled socket reset before
         // our bytes were out) is sent once more; once written, never: WebEx may have acted on it.
@@ -75,7 +90,14 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
     });
   }
 
-  return (url, body, signal) => attempt(new URL(url), body, signal, true);
+  const transport: Transport = (url, body, signal) => attempt(new URL(url), body, signal, true);
+  return Object.assign(transport, {
+    sockets: () => ({ open: open.size, max }),
+    close() {
+      agents['http:'].destroy();
+      agents['https:'].destroy();
+    },
+  });
 }
 
 const NOT_SENT_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE']);

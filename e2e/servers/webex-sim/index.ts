@@ -43,6 +43,8 @@ export async function startWebexSimulator(options: SimOptions): Promise<WebexSim
     authorizationCodeGrants: 0,
     refreshTokenGrants: 0,
     refreshTokenReuses: 0,
+    openConnections: 0,
+    maxOpenConnections: 0,
   };
   const site = { siteName: options.siteName, autoLogin: options.autoLogin ?? true, enableSSO: options.enableSSO ?? options.saml !== undefined };
   const faults = createFaultBoard();
@@ -114,6 +116,13 @@ export async function startWebexSimulator(options: SimOptions): Promise<WebexSim
   });
 
   const server = createServer((req, res) => void handleRequest(req, res));
+  server.on('connection', (socket) => {
+    stats.openConnections += 1;
+    stats.maxOpenConnections = Math.max(stats.maxOpenConnections, stats.openConnections);
+    socket.once('close', () => {
+      stats.openConnections -= 1;
+    });
+  });
   const address = await listen(server, options.port ?? 0, options.host ?? DEFAULT_HOST);
   origin = `http://${hostForUrl(address.address)}:${address.port}`;
 

@@ -122,6 +122,9 @@ export interface SimStats {
   refreshTokenGrants: number;
   /** refresh tokens presented again after rotation (each revokes its grant) */
   refreshTokenReuses: number;
+  /** TCP connections open now, and the most ever open at once (a client's pool size, seen from WebEx) */
+  openConnections: number;
+  maxOpenConnections: number;
 }
 
 /** Every secret the simulator handed out, for tests that prove none of them leaked on the portal's side. */
