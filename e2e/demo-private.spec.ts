@@ -1,5 +1,5 @@
 import { networkInterfaces } from 'node:os';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { encode } from 'next-auth/jwt';
 import { APP_ORIGIN, E2E_PORTS, SIM_ORIGIN } from './ports';
 import { signIn } from './sign-in';

@@ -1,4 +1,5 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+import type { Browser, Page } from '@playwright/test';
 import { APP_ORIGIN, SIM_ORIGIN as SIM } from './ports';
 import { employee, signIn } from './sign-in';
 import { clearFaults, injectFault } from './sim-control';

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { signedIn } from './sign-in';
 import { clearFaults, injectFault, simStats } from './sim-control';
 

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { CAPTURED_BODIES, CAPTURED_SESSION_COOKIES } from './capture';
 import { appOrigin, E2E_MODES } from './ports';
 import { DEMO_EMPLOYEES } from './servers/demo-users';
 import { signedIn } from './sign-in';
@@ -19,7 +20,7 @@ function storedFiles(): string[] {
   return [...databases, ...logs];
 }
 
-test('no ticket, token, code, assertion or WebEx password appears in any database, log or admin page', async ({ browser, request }) => {
+test('no ticket, token, code, assertion, WebEx password or session cookie appears in any database, log, page or JSON answer', async ({ browser, request }) => {
   const secrets = await simSecrets(request);
   const issued = [...secrets.loginTickets, ...secrets.sessionTickets, ...secrets.accessTokens, ...secrets.refreshTokens, ...secrets.authorizationCodes, ...secrets.samlResponses];
   // the run did exercise every kind, so an empty sweep cannot pass for a clean one
@@ -31,19 +32,23 @@ test('no ticket, token, code, assertion or WebEx password appears in any databas
   const pages: string[] = [];
   for (const mode of E2E_MODES) {
     const admin = await signedIn(browser, 'admin@example.com', appOrigin(mode));
-    for (const path of ['/', '/admin', '/admin/audit', '/admin/mappings', '/admin/connections']) {
+    for (const path of ['/', '/admin', '/admin/audit', '/admin/mappings', '/admin/connections', '/api/auth/session', '/api/health']) {
       await admin.goto(`${appOrigin(mode)}${path}`);
       pages.push(await admin.content());
     }
   }
+  // every page, JSON and text answer of the whole suite (e2e/capture.ts)
+  const captured = readFileSync(CAPTURED_BODIES, 'utf8');
+  expect(captured.length).toBeGreaterThan(100_000);
+  const sessionCookies = [...new Set(readFileSync(CAPTURED_SESSION_COOKIES, 'utf8').split('\n').filter(Boolean))];
+  expect(sessionCookies.length).toBeGreaterThan(10);
 
   const leaks: string[] = [];
-  for (const file of files) {
-    const content = readFileSync(file).toString('latin1');
-    for (const secret of [...issued, ...passwords]) if (content.includes(secret)) leaks.push(`${file}: ${secret.slice(0, 6)}…`);
-  }
-  for (const [i, html] of pages.entries()) {
-    for (const secret of [...issued, ...passwords]) if (html.includes(secret)) leaks.push(`page ${i}: ${secret.slice(0, 6)}…`);
-  }
+  const sweep = (where: string, content: string, secrets: readonly string[]) => {
+    for (const secret of secrets) if (content.includes(secret)) leaks.push(`${where}: ${secret.slice(0, 6)}…`);
+  };
+  for (const file of files) sweep(file, readFileSync(file).toString('latin1'), [...issued, ...passwords, ...sessionCookies]);
+  for (const [i, html] of pages.entries()) sweep(`page ${i}`, html, [...issued, ...passwords, ...sessionCookies]);
+  sweep('captured answers', captured, [...issued, ...passwords, ...sessionCookies]);
   expect(leaks).toEqual([]);
 });

@@ -1,4 +1,5 @@
 import { expect, type Browser, type Page } from '@playwright/test';
+import { captureResponses } from './capture';
 import { DEMO_EMPLOYEES, type DemoEmployee } from './servers/demo-users';
 
 export function employee(email: string): DemoEmployee {
@@ -20,7 +21,9 @@ export async function signIn(page: Page, email: string, origin = ''): Promise<vo
 
 /** A fresh browser (own cookies) signed in through the real identity provider. */
 export async function signedIn(browser: Browser, email: string, origin = ''): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
+  const context = await browser.newContext();
+  captureResponses(context);
+  const page = await context.newPage();
   await signIn(page, email, origin);
   return page;
 }

@@ -204,7 +204,7 @@ async function main(): Promise<void> {
 
     // no secret the simulator handed out, in the portal's output or its database
     const secrets = sim.secrets();
-    const issued = [...secrets.loginTickets, ...secrets.sessionTickets, ...secrets.samlResponses];
+    const issued = [...secrets.loginTickets, ...secrets.sessionTickets, ...secrets.samlResponses, ...cookies.map((c) => c.slice(c.indexOf('=') + 1))];
     const stored = [logText, readFileSync(databaseFile).toString('latin1'), readFileSync(`${databaseFile}-wal`, { flag: 'a+' }).toString('latin1')].join('\n');
     const leaks = issued.filter((secret) => stored.includes(secret)).length;
     check(leaks === 0, `${leaks} secrets found in the portal's output or database`);

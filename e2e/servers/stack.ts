@@ -91,6 +91,8 @@ async function main(): Promise<void> {
     oauth: { clients: [{ ...OAUTH_CLIENT, redirectUris: portals.map((p) => `${p.url}/webex/connect/callback`) }] },
   });
 
+  // a fresh run: the logs and the captured answers the secrets sweep reads start empty
+  for (const dir of [LOG_DIR, 'data/captured']) rmSync(dir, { recursive: true, force: true });
   mkdirSync(LOG_DIR, { recursive: true });
   const apps: ChildProcess[] = [];
   for (const portal of portals) {
