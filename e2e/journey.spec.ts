@@ -80,6 +80,10 @@ test('WebEx down for everyone: after a run of dropped connections the portal ans
   expect(code).toBe('WEBEX_CIRCUIT_OPEN');
   await page.goto('/');
   await expect(page.getByTestId('webex-down')).toBeVisible();
+  // readiness reports it, and stays ready: the portal still serves
+  const ready = await page.request.get('/api/ready');
+  expect(ready.status()).toBe(200);
+  expect(await ready.json()).toMatchObject({ status: 'ready', database: 'ok', webex: 'unreachable' });
   await page.getByRole('button', { name: 'Join WebEx' }).click();
   await expect(page.getByRole('heading', { name: 'WebEx is unreachable' })).toBeVisible();
 

@@ -20,14 +20,35 @@ async function pruneOnce(retentionDays: number): Promise<void> {
   }
 }
 
+/** How long start-up waits for a database that is not up yet (a container starting beside it). */
+const DATABASE_ATTEMPTS = 10;
+const DATABASE_RETRY_MS = 2_000;
+
+/** Opens (and migrates) the database, retrying a bounded number of times, saying so each time. */
+export async function waitForDatabase(open: () => Promise<unknown> = getDb, attempts = DATABASE_ATTEMPTS, retryMs = DATABASE_RETRY_MS): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await open();
+      return;
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      if (attempt >= attempts) {
+        throw new Error(`webex-sso: the database did not answer after ${attempts} attempts over ${((attempts - 1) * retryMs) / 1000} s: ${reason}. Check DATABASE_URL and that the server is up.`, { cause: err });
+      }
+      log.warn({ attempt, attempts, reason }, `waiting for the database (attempt ${attempt} of ${attempts})`);
+      await new Promise((resolve) => setTimeout(resolve, retryMs));
+    }
+  }
+}
+
 /**
- * Validates the configuration and migrates the database; on failure says why and stops the
- * process. Then prunes the audit log now and once a day.
+ * Validates the configuration and migrates the database (waiting for it a bounded time); on
+ * failure says why and stops the process. Then prunes the audit log now and once a day.
  */
 export async function startOrExit(): Promise<void> {
   try {
     getConfig();
-    await getDb();
+    await waitForDatabase();
   } catch (err) {
     console.error(err instanceof Error ? err.message : err);
     process.exit(1);

@@ -132,7 +132,7 @@ async function main(): Promise<void> {
   for (const stream of [app.stdout, app.stderr]) stream?.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
 
   try {
-    await waitForHealth(`${appUrl}/api/health`, () => exit !== undefined);
+    await waitForHealth(`${appUrl}/api/ready`, () => exit !== undefined);
     const pid = app.pid ?? 0;
     const now = Math.floor(Date.now() / 1000);
     const cookies = await Promise.all(
@@ -252,7 +252,7 @@ async function drainOnSigterm(
   const signalled = Date.now();
   app.kill('SIGTERM');
   await new Promise((resolve) => setTimeout(resolve, 100));
-  const refused = await fetch(`${appUrl}/api/health`).then(
+  const refused = await fetch(`${appUrl}/api/ready`).then(
     () => false,
     () => true,
   );

@@ -113,7 +113,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
 
-  await Promise.all(portals.map((p) => waitForHealth(`${p.url}/api/health`)));
+  await Promise.all(portals.map((p) => waitForHealth(`${p.url}/api/ready`)));
   console.log(
     [
       '',
