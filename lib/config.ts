@@ -330,6 +330,34 @@ export function loadConfig(env: Env = process.env): AppConfig {
   };
 }
 
+/** What the mappings command line needs: the database always, the sealing keys only to store a password. */
+export interface CommandConfig {
+  databaseUrl: string;
+  importMaxBytes: number;
+  /** set only when asked for (`needsKeys`) */
+  credentialKeys: Record<string, string> | undefined;
+  /** false outside password mode: no password is stored then */
+  acceptsPasswords: boolean;
+}
+
+/**
+ * Validates only the settings a command uses (an export needs no OIDC or WebEx settings), naming
+ * any that are missing or malformed; throws ConfigError like loadConfig.
+ */
+export function loadCommandConfig(env: Env, options: { needsKeys: boolean }): CommandConfig {
+  const schema = EnvSchema.pick({ DATABASE_URL: true, CSV_IMPORT_MAX_BYTES: true, WEBEX_CREDENTIAL_MODE: true }).extend({
+    CREDENTIAL_KEYS: options.needsKeys ? EnvSchema.shape.CREDENTIAL_KEYS : z.string().optional(),
+  });
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.code === 'invalid_type' ? 'is missing' : i.message}`));
+  }
+  const e = parsed.data;
+  const keys = options.needsKeys ? parseKeyMap(e.CREDENTIAL_KEYS ?? '') : undefined;
+  if (typeof keys === 'string') throw new ConfigError([`CREDENTIAL_KEYS: ${keys}`]);
+  return { databaseUrl: e.DATABASE_URL, importMaxBytes: e.CSV_IMPORT_MAX_BYTES, credentialKeys: keys, acceptsPasswords: e.WEBEX_CREDENTIAL_MODE === 'password' };
+}
+
 let cached: AppConfig | undefined;
 
 /** The process-wide configuration, validated on first use. */

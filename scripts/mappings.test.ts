@@ -55,9 +55,11 @@ describe('npm run mappings', { timeout: 60_000 }, () => {
     expect(cli(['set', 'only-one-arg']).code).toBe(2);
   });
 
-  it('exits 4 naming the variable when the configuration is incomplete', () => {
+  it('asks only for what a command uses: an export needs just the database; storing a password needs CREDENTIAL_KEYS', () => {
+    expect(cli(['export'], { env: { DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' } })).toMatchObject({ code: 0, out: expect.stringContaining('email,webex_id,display_name') });
     const { CREDENTIAL_KEYS: _dropped, ...withoutKeys } = ENV;
-    expect(cli(['export'], { env: withoutKeys })).toMatchObject({ code: 4, err: expect.stringContaining('CREDENTIAL_KEYS: is missing') });
+    expect(cli(['set', 'x@example.com', 'x', '--password-stdin'], { env: withoutKeys, input: 'pw' })).toMatchObject({ code: 4, err: expect.stringContaining('CREDENTIAL_KEYS: is missing') });
+    expect(cli(['export'], { env: { ...ENV, DATABASE_URL: databaseUrl, CSV_IMPORT_MAX_BYTES: 'lots' } })).toMatchObject({ code: 4, err: expect.stringContaining('CSV_IMPORT_MAX_BYTES') });
   });
 
   it('set creates a mapping with a sealed password read from stdin, and refuses an invalid WebEx ID', async () => {

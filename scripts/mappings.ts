@@ -14,7 +14,7 @@ import { userInfo } from 'node:os';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../lib/config';
+import { ConfigError, loadCommandConfig } from '../lib/config';
 import { openMigratedDatabase } from '../lib/db/connection';
 import { importMappings, removeMapping, saveMapping, type AdminContext } from '../lib/mappings/admin';
 import { countImportChanges, exportMappingCsv, ImportTooLargeError, readMappingCsv } from '../lib/mappings/import';
@@ -128,14 +128,15 @@ async function main(): Promise<number> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   let config;
   try {
-    config = loadConfig();
+    // only a password read from stdin needs the sealing keys; every command needs the database
+    config = loadCommandConfig(process.env, { needsKeys: process.argv.includes('--password-stdin') });
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     console.error(err.message);
     return EXIT.config;
   }
   const { db } = await openMigratedDatabase(config.databaseUrl);
-  const ctx: AdminContext = { db, credentialKeys: config.credentialKeys, actor: `cli:${userInfo().username}`, acceptsPasswords: config.credentials.mode === 'password' };
+  const ctx: AdminContext = { db, credentialKeys: config.credentialKeys, actor: `cli:${userInfo().username}`, acceptsPasswords: config.acceptsPasswords };
   try {
     return await run(process.argv.slice(2), ctx, config.importMaxBytes);
   } catch (err) {

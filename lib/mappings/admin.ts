@@ -12,7 +12,8 @@ import { MappingFormSchema, parseForm, type FieldErrors } from './validation';
  */
 export interface AdminContext {
   db: Kysely<Database>;
-  credentialKeys: CredentialKeys;
+  /** needed only to store a WebEx password (the CLI leaves it out when it stores none) */
+  credentialKeys: CredentialKeys | undefined;
   /** the admin's e-mail, or cli:<user> */
   actor: string;
   requestId?: string;
@@ -46,8 +47,15 @@ export async function saveMapping(ctx: AdminContext, values: Record<string, unkn
   }
   if (id !== undefined && form.version === undefined) return { ok: false, message: 'Not saved: the form did not say which version it edits. Reload and try again.' };
 
+  if (form.credential === 'replace' && !ctx.credentialKeys) {
+    return { ok: false, message: 'Not saved: CREDENTIAL_KEYS is not set, so no password can be stored.' };
+  }
   const sealedCredential =
-    form.credential === 'replace' ? await sealCredential({ kind: 'password', password: form.password }, ctx.credentialKeys) : form.credential === 'clear' ? null : undefined;
+    form.credential === 'replace' && ctx.credentialKeys
+      ? await sealCredential({ kind: 'password', password: form.password }, ctx.credentialKeys)
+      : form.credential === 'clear'
+        ? null
+        : undefined;
   const changes = { email: form.email, webexId: form.webexId, displayName: form.displayName };
 
   try {
