@@ -3,7 +3,7 @@ const nextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
   // Native and server-only modules stay out of the bundle.
-  serverExternalPackages: ['better-sqlite3', 'pg', 'pino', 'prom-client'],
+  serverExternalPackages: ['better-sqlite3', 'pg', 'pino', 'pino-pretty', 'prom-client'],
   experimental: {
     // forbidden(): a real 403 page for signed-in non-admins
     authInterrupts: true,

@@ -166,6 +166,7 @@ const EnvSchema = z.object({
   SUPPORT_CONTACT: z.string().default('your IT help desk'),
   // validated here so a typo stops the server; lib/log.ts reads it itself (it must work before config)
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'must be json or pretty' }).default('json'),
 });
 
 type Env = Record<string, string | undefined>;

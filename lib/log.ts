@@ -1,14 +1,19 @@
 import pino from 'pino';
+import pretty from 'pino-pretty';
 
 /**
- * The one logger. Redaction is the safety net, not the plan: callers log codes and ids,
- * never credentials, tickets or login URLs.
+ * The one logger: JSON lines on stdout (LOG_FORMAT=json, the default), or readable lines for a
+ * person at a terminal (LOG_FORMAT=pretty). The fields are documented in the README ("Logs").
+ * Redaction is the safety net, not the plan: callers log codes and ids, never credentials,
+ * tickets or login URLs.
  */
-export const log = pino({
+const options: pino.LoggerOptions = {
   level: process.env.LOG_LEVEL ?? 'info',
   base: { service: 'webex-sso' },
   redact: {
     paths: ['password', 'ticket', 'credential', 'location', 'url', 'cookie', '*.password', '*.ticket', '*.credential', '*.location', '*.cookie', 'headers.authorization'],
     censor: '[redacted]',
   },
-});
+};
+
+export const log = process.env.LOG_FORMAT === 'pretty' ? pino(options, pretty({ colorize: process.stdout.isTTY, sync: true })) : pino(options);
