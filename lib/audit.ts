@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './db/schema';
 import { log } from './log';
+import { countLaunch, pruneLaunchRollup } from './dashboard';
 import { metrics } from './metrics';
 import { clampInt, containsPattern } from './mappings/store';
 
@@ -39,6 +40,7 @@ export async function recordAudit(db: Kysely<Database>, event: AuditEvent, now =
         request_id: event.requestId ?? null,
       })
       .execute();
+    if (event.action === 'launch') await countLaunch(db, now, event.outcome, event.durationMs ?? 0);
   } catch (err) {
     log.error({ err, action: event.action, requestId: event.requestId }, 'audit write failed');
   }
@@ -110,5 +112,6 @@ export async function listAuditFacets(db: Kysely<Database>): Promise<{ actions: 
 export async function pruneAudit(db: Kysely<Database>, retentionDays: number, now = new Date()): Promise<number> {
   const cutoff = new Date(now.getTime() - retentionDays * 24 * 60 * 60 * 1000).toISOString();
   const result = await db.deleteFrom('audit_events').where('at', '<', cutoff).executeTakeFirst();
+  await pruneLaunchRollup(db, retentionDays, now);
   return Number(result.numDeletedRows);
 }

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 
 function logLine(env: Record<string, string>): string {
   const script = "import { log } from './lib/log'; log.info({ requestId: 'r-1', actor: 'alice@example.com', outcome: 'OK', durationMs: 12, password: 'pw' }, 'launch');";
-  const result = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', '--eval', script], { cwd: join(import.meta.dirname, '..'), env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', '--eval', script], { cwd: join(import.meta.dirname, '..'), env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', ...env }, encoding: 'utf8' });
   return result.stdout.trim();
 }
 

@@ -25,6 +25,7 @@ const ENTRY_POINTS: Record<string, Kind> = {
   'app/admin/mappings/import/page.tsx#default': 'read',
   'app/admin/mappings/export/route.ts#POST': 'write',
   'app/admin/connections/page.tsx#default': 'read',
+  'app/admin/dashboard/page.tsx#default': 'read',
   'app/admin/saml/metadata/route.ts#GET': 'read',
   'app/admin/saml/certificate/route.ts#GET': 'read',
   'app/admin/actions.ts#saveMappingAction': 'write',

@@ -8,6 +8,7 @@ export default async function AdminLayout({ children }: { children: ReactNode })
   return (
     <div className="admin">
       <nav className="admin-nav" aria-label="Administration">
+        <a href="/admin/dashboard">Dashboard</a>
         <a href="/admin">Settings</a>
         <a href="/admin/mappings">Mappings</a>
         <a href="/admin/mappings/import">Import</a>

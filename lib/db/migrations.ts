@@ -1,5 +1,6 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Dialect } from './connection';
+import { BUCKET_COLUMNS, rebuildLaunchRollup } from '../dashboard';
 import { searchTextOf } from './search-text';
 
 // Migrations live in code (not files) so the bundled server and the CLI apply the same list.
@@ -108,6 +109,15 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('points', 'integer', (c) => c.notNull().defaultTo(0))
           .addColumn('expire', dialect === 'postgres' ? 'bigint' : 'integer')
           .execute();
+      },
+    },
+    '009_launch_rollup': {
+      async up(db) {
+        let table = db.schema.createTable('launch_daily').addColumn('day', 'text', (c) => c.notNull()).addColumn('outcome', 'text', (c) => c.notNull()).addColumn('launches', 'integer', (c) => c.notNull().defaultTo(0));
+        for (const column of BUCKET_COLUMNS) table = table.addColumn(column, 'integer', (c) => c.notNull().defaultTo(0));
+        await table.addPrimaryKeyConstraint('launch_daily_pk', ['day', 'outcome']).execute();
+        // the launches audited before the rollup existed
+        await rebuildLaunchRollup(db);
       },
     },
   };

@@ -74,7 +74,24 @@ export interface WebexOAuthTokensTable {
   updated_at: string;
 }
 
+/** Launches per day and outcome with a latency histogram: the dashboard reads this, not the audit log. */
+export interface LaunchDailyTable {
+  /** YYYY-MM-DD, UTC */
+  day: string;
+  outcome: string;
+  launches: number;
+  d_le_100: number;
+  d_le_250: number;
+  d_le_500: number;
+  d_le_1000: number;
+  d_le_2500: number;
+  d_le_5000: number;
+  d_le_10000: number;
+  d_over: number;
+}
+
 export interface Database {
+  launch_daily: LaunchDailyTable;
   mappings: MappingsTable;
   audit_events: AuditEventsTable;
   pending_imports: PendingImportsTable;
