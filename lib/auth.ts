@@ -61,6 +61,48 @@ export class SessionEndedError extends Error {
   }
 }
 
+/** The portal's sign-in route (app/auth/signin/route.ts). */
+export const SIGN_IN_PATH = '/auth/signin';
+/** Marks the way back from next-auth's sign-in, which sets its CSRF cookie (the loop guard). */
+export const FROM_NEXT_AUTH = 'from-next-auth';
+
+/**
+ * Where a sign-in may come back to: a page of the portal, as a path. Anything else (another
+ * origin, `//host`, `/\host`, a malformed value) → the home page.
+ */
+export function portalPath(value: unknown, appUrl: URL): string {
+  if (typeof value !== 'string' || value === '') return '/';
+  try {
+    const url = new URL(value, appUrl);
+    return url.origin === appUrl.origin ? `${url.pathname}${url.search}${url.hash}` : '/';
+  } catch {
+    return '/';
+  }
+}
+
+/** The portal's Sign in: straight to the identity provider, and back to `callbackPath` afterwards. */
+export function signInPath(callbackPath = '/'): string {
+  return `${SIGN_IN_PATH}?${new URLSearchParams({ callbackUrl: callbackPath })}`;
+}
+
+/** next-auth's CSRF cookie for this portal (`__Host-` prefixed on https, as next-auth names it). */
+export function csrfCookieName(appUrl: URL): string {
+  return `${appUrl.protocol === 'https:' ? '__Host-' : ''}next-auth.csrf-token`;
+}
+
+/** The token half of next-auth's CSRF cookie (`token|hash`); next-auth checks the hash itself. */
+export function csrfTokenOf(cookieValue: string | undefined): string | undefined {
+  if (!cookieValue) return undefined;
+  let value = cookieValue;
+  try {
+    value = decodeURIComponent(cookieValue);
+  } catch {
+    // not encoded
+  }
+  const [token, hash] = value.split('|');
+  return token && hash ? token : undefined;
+}
+
 /** next-auth's options for a configuration (exported for tests; the app uses getAuthOptions). */
 export function buildAuthOptions(config: AppConfig): NextAuthOptions {
   return {
@@ -69,7 +111,9 @@ export function buildAuthOptions(config: AppConfig): NextAuthOptions {
     // jwt callback refuses a session past SESSION_MAX_AGE from sign-in or idle too long; the
     // proxy (lib/session) records activity and re-checks admin rights against the identity provider.
     session: { strategy: 'jwt', maxAge: config.session.maxAgeSeconds },
-    pages: { error: '/auth/error' },
+    // One identity provider: next-auth's own sign-in page (one more "Sign in with …" button)
+    // is skipped; /auth/signin starts the OpenID sign-in at once, or sends an error to /auth/error.
+    pages: { signIn: `${SIGN_IN_PATH}?${FROM_NEXT_AUTH}=1`, error: '/auth/error' },
     logger: {
       error(code, metadata) {
         // an ended session is routine; anything else is logged by code and message, never the token
@@ -187,7 +231,7 @@ const WRITE_RECHECK_SECONDS = 30;
 export async function requireAdmin(kind: 'read' | 'write'): Promise<PortalUser> {
   if (kind === 'write' && !isSameOriginRequest(await headers(), getConfig().appUrl)) forbidden();
   const user = await getPortalUser();
-  if (!user) redirect('/api/auth/signin?callbackUrl=%2Fadmin');
+  if (!user) redirect(signInPath('/admin'));
   if (!user.isAdmin) forbidden();
   if (kind === 'write' && nowSeconds() - user.adminCheckedAt > WRITE_RECHECK_SECONDS) forbidden();
   return user;

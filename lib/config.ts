@@ -31,7 +31,11 @@ export interface AppConfig {
     landingUrl: string;
     timeoutMs: number;
     maxResponseBytes: number;
+    /** how the login ticket reaches p.php: a 302 to its URL, or an auto-submitted POST form (WEBEX_LOGIN_DELIVERY) */
+    loginDelivery: LoginDelivery;
   };
+  /** what the portal's Sign out ends besides the portal session (SIGNOUT_WEBEX, SIGNOUT_IDP) */
+  signOut: { webex: boolean; idp: boolean };
   /** how the portal proves to WebEx that it may act as a host (WEBEX_CREDENTIAL_MODE) */
   credentials: CredentialConfig;
   /** iron-session password map for secrets at rest; the highest id seals, every id unseals */
@@ -46,6 +50,8 @@ export interface AppConfig {
 }
 
 export type CredentialMode = 'password' | 'saml' | 'oauth';
+
+export type LoginDelivery = 'redirect' | 'post';
 
 export type CredentialConfig =
   | {
@@ -118,6 +124,9 @@ const EnvSchema = z.object({
   WEBEX_LANDING_URL: optionalString,
   WEBEX_TIMEOUT_MS: intInRange(100, 120_000, 10_000),
   WEBEX_MAX_RESPONSE_BYTES: intInRange(1024, 10_485_760, 65_536),
+  WEBEX_LOGIN_DELIVERY: z.enum(['redirect', 'post'], { error: 'must be redirect or post' }).default('redirect'),
+  SIGNOUT_WEBEX: z.stringbool({ error: 'must be true or false' }).default(true),
+  SIGNOUT_IDP: z.stringbool({ error: 'must be true or false' }).default(true),
   WEBEX_CREDENTIAL_MODE: z.enum(['password', 'saml', 'oauth'], { error: 'must be password, saml or oauth' }).default('password'),
   WEBEX_PASSWORD_TO_SESSION_TICKET: z.stringbool({ error: 'must be true or false' }).default(false),
   SAML_ISSUER: optionalString,
@@ -291,7 +300,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
       landingUrl: landing.href,
       timeoutMs: e.WEBEX_TIMEOUT_MS,
       maxResponseBytes: e.WEBEX_MAX_RESPONSE_BYTES,
+      loginDelivery: e.WEBEX_LOGIN_DELIVERY,
     },
+    signOut: { webex: e.SIGNOUT_WEBEX, idp: e.SIGNOUT_IDP },
     credentials,
     credentialKeys: keys,
     databaseUrl: e.DATABASE_URL,

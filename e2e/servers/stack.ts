@@ -17,7 +17,7 @@ import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createSelfSignedCertificate } from './certificates';
 import { generateDemoSecrets } from './demo-secrets';
-import { DEMO_ADMIN_GROUP, DEMO_EMPLOYEES, DEMO_SITE_NAME, demoWebexUsers } from './demo-users';
+import { DEMO_ADMIN_GROUP, DEMO_EMPLOYEES, DEMO_MEETINGS, DEMO_SITE_NAME, demoWebexUsers } from './demo-users';
 import { startIdentityProvider } from './idp';
 import { seedDemoMappings } from './seed-demo';
 import { startWebexSimulator } from './webex-sim';
@@ -86,6 +86,7 @@ async function main(): Promise<void> {
     host: LOOPBACK,
     siteName: DEMO_SITE_NAME,
     users: demoWebexUsers(),
+    meetings: DEMO_MEETINGS.map((m) => ({ ...m })),
     ticketTtlMs: Number(process.env.WEBEX_SIM_TICKET_TTL_MS ?? 300_000),
     saml: { certificates: [saml.certificatePem], issuer: portals.find((p) => p.mode === 'saml')?.url ?? 'http://localhost', ...SAML_SITE },
     oauth: { clients: [{ ...OAUTH_CLIENT, redirectUris: portals.map((p) => `${p.url}/webex/connect/callback`) }] },

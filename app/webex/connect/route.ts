@@ -24,7 +24,5 @@ export async function POST(request: Request): Promise<Response> {
   if (!deps) return redirectTo(new URL('/', config.appUrl));
   const { location, cookie } = await startConnect(deps, user.email);
   const secure = config.appUrl.protocol === 'https:' ? '; Secure' : '';
-  return redirectTo(location, 303, {
-    'Set-Cookie': `${CONNECT_COOKIE}=${cookie}; Path=/webex/connect; Max-Age=${CONNECT_TTL_SECONDS}; HttpOnly; SameSite=Lax${secure}`,
-  });
+  return redirectTo(location, 303, [`${CONNECT_COOKIE}=${cookie}; Path=/webex/connect; Max-Age=${CONNECT_TTL_SECONDS}; HttpOnly; SameSite=Lax${secure}`]);
 }

@@ -59,7 +59,7 @@ export default async function WebexReturnPage({ searchParams }: { searchParams: 
 
   const rs = firstParam(params.RS) || undefined;
   const config = getConfig();
-  const problem = describeLoginFailure(rs, config.supportContact);
+  const problem = describeLoginFailure(rs, config.supportContact, firstParam(params.AT));
   if (problem.code === 'LOGIN_ALREADY_LOGGED_ON' && nextRecoveryStep('already-logged-on', recovery) === 'sign-out') {
     return (
       <section className="card" role="status">
