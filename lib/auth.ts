@@ -5,6 +5,7 @@ import { getConfig, type AppConfig } from './config';
 import { log } from './log';
 import { normalizeEmail } from './mappings/store';
 import { adminCheckFresh, nowSeconds, sessionEnd, timesOf, type SessionEnd } from './session/policy';
+import { createIdTokenStore, type IdTokenStore } from './sign-out/id-tokens';
 
 /** The signed-in portal user, as every server-side check sees it. */
 export interface PortalUser {
@@ -103,8 +104,11 @@ export function csrfTokenOf(cookieValue: string | undefined): string | undefined
   return token && hash ? token : undefined;
 }
 
-/** next-auth's options for a configuration (exported for tests; the app uses getAuthOptions). */
-export function buildAuthOptions(config: AppConfig): NextAuthOptions {
+/**
+ * next-auth's options for a configuration (exported for tests; the app uses getAuthOptions).
+ * `idTokens` keeps each session's ID token for the identity provider's logout at sign-out.
+ */
+export function buildAuthOptions(config: AppConfig, idTokens?: Pick<IdTokenStore, 'remember'>): NextAuthOptions {
   return {
     secret: config.authSecret,
     // Stateless cookie sessions: any instance behind a load balancer can serve any request. The
@@ -158,8 +162,10 @@ export function buildAuthOptions(config: AppConfig): NextAuthOptions {
       async jwt({ token, account, profile }) {
         const now = nowSeconds();
         if (profile) {
-          // sign-in: the absolute lifetime, the idle clock and the admin check all start now
-          return Object.assign(token, identityFromClaims(profile as Claims, config), {
+          // sign-in: the absolute lifetime, the idle clock and the admin check all start now; the
+          // ID token waits server-side for sign-out, the cookie holds only its reference
+          const idTokenRef = account?.id_token && idTokens ? await idTokens.remember(account.id_token, new Date((now + config.session.maxAgeSeconds) * 1000)) : undefined;
+          return Object.assign(token, identityFromClaims(profile as Claims, config), idTokenRef ? { idTokenRef } : {}, {
             signedInAt: now,
             lastSeenAt: now,
             adminCheckedAt: now,
@@ -195,8 +201,13 @@ let cached: NextAuthOptions | undefined;
 
 /** next-auth's options, built from the validated configuration on first use. */
 export function getAuthOptions(): NextAuthOptions {
-  cached ??= buildAuthOptions(getConfig());
+  cached ??= buildAuthOptions(getConfig(), idTokenStore());
   return cached;
+}
+
+/** The process's ID token store (the database is opened on first use, not by the proxy's import of this module). */
+export function idTokenStore(): IdTokenStore {
+  return createIdTokenStore(async () => (await (await import('./db')).getDb()).db, getConfig().credentialKeys);
 }
 
 /** The signed-in user for this request, or undefined. Call it in every page, route and action that needs one. */

@@ -75,7 +75,7 @@ describe('POST /launch', () => {
     token = null;
     const response = await post({ origin: APP_URL });
     expect(response.status).toBe(303);
-    expect(response.headers.get('location')).toBe(`${APP_URL}/api/auth/signin?callbackUrl=%2F`);
+    expect(response.headers.get('location')).toBe(`${APP_URL}/auth/signin?callbackUrl=%2F`);
     expectPrivate(response);
     expect(launched).toEqual([]);
   });

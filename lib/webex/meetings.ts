@@ -29,9 +29,11 @@ export function parseMeetingRole(value: unknown): MeetingRole | undefined {
   return value === 'join' || value === 'host' ? value : undefined;
 }
 
-/** "2634 123 4567": the number grouped for reading, as invites print it. */
+/** "123 456 789", "2634 123 4567": the number grouped for reading, as invites print it. */
 export function formatMeetingNumber(number: MeetingNumber): string {
-  return number.replace(/^(\d+?)(\d{3})(\d{4})$/, '$1 $2 $3');
+  const last = number.length >= 10 ? 4 : 3;
+  const first = number.length - 3 - last;
+  return `${number.slice(0, first)} ${number.slice(first, first + 3)} ${number.slice(first + 3)}`;
 }
 
 export interface MeetingUrlInput {

@@ -1,5 +1,5 @@
 import { getConnectDeps } from '@/lib/app-context';
-import { getPortalUser, isSameOriginRequest } from '@/lib/auth';
+import { getPortalUser, isSameOriginRequest, signInPath } from '@/lib/auth';
 import { getConfig } from '@/lib/config';
 import { CONNECT_COOKIE, CONNECT_TTL_SECONDS, startConnect } from '@/lib/credentials/connect';
 import { crossOriginRefused, redirectTo } from '../../responses';
@@ -18,7 +18,7 @@ export async function POST(request: Request): Promise<Response> {
   if (!isSameOriginRequest(request.headers, config.appUrl)) return crossOriginRefused();
   // 2. for the signed-in employee
   const user = await getPortalUser();
-  if (!user) return redirectTo(new URL('/api/auth/signin?callbackUrl=%2F', config.appUrl));
+  if (!user) return redirectTo(new URL(signInPath('/'), config.appUrl));
   // 3. only in oauth mode
   const deps = await getConnectDeps();
   if (!deps) return redirectTo(new URL('/', config.appUrl));
