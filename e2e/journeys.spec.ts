@@ -33,7 +33,7 @@ test.describe('meeting links', () => {
     // MU: the configured site's m.php, built by URLSearchParams (BU inside MU encoded once more)
     const mu = new URL(location.searchParams.get('MU') ?? '');
     expect(mu.origin + mu.pathname).toBe(`${SIM}/acme/m.php`);
-    expect(Object.fromEntries(mu.searchParams)).toEqual({ AT: 'JM', MK: ALL_HANDS, BU: `${APP_ORIGIN}/webex/return` });
+    expect(Object.fromEntries(mu.searchParams)).toEqual({ AT: 'JM', MK: ALL_HANDS, BU: `${APP_ORIGIN}/webex/return?meeting=${ALL_HANDS}` });
     await expect(page.getByRole('heading', { name: `In WebEx meeting ${ALL_HANDS} as alice` })).toBeVisible();
 
     const admin = await signedIn(browser, 'admin@example.com');
@@ -56,7 +56,7 @@ test.describe('meeting links', () => {
     await other.goto(`/meet/${REVIEW}`);
     await other.getByRole('button', { name: 'Start as host' }).click();
     await expect(other.getByRole('heading', { name: 'You are not the host of this meeting' })).toBeVisible();
-    await expect(other.getByRole('alert')).toContainText('Code: MEETING_HOST_DENIED');
+    await expect(other.locator('main [role=alert]')).toContainText('Code: MEETING_HOST_DENIED');
   });
 
   test('a meeting not started, or unknown at WebEx, is explained on the portal', async ({ browser }) => {
@@ -156,7 +156,7 @@ test.describe('one-click sign-in', () => {
     await page.goto('/api/auth/signin?error=OAuthCallback');
     await expect(page).toHaveURL(`${APP_ORIGIN}/auth/error?error=OAuthCallback`);
     await expect(page.getByRole('heading', { name: 'Sign-in did not work' })).toBeVisible();
-    await expect(page.getByRole('alert')).toContainText('code OAuthCallback');
+    await expect(page.locator('main [role=alert]')).toContainText('code OAuthCallback');
   });
 });
 
@@ -170,8 +170,8 @@ test.describe('sign out everywhere', () => {
     const visits = recordNavigations(page);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await expect(page.getByRole('heading', { name: 'You are signed out' })).toBeVisible();
-    await expect(page.getByRole('status')).toHaveText('You are signed out of the portal in this browser.');
-    await expect(page.getByRole('alert')).toHaveCount(0);
+    await expect(page.locator('main [role=status]')).toHaveText('You are signed out of the portal in this browser.');
+    await expect(page.locator('main [role=alert]')).toHaveCount(0);
     expect(page.url()).toBe(`${APP_ORIGIN}/auth/signed-out`);
 
     // the chain: WebEx's AT=LO, back to the portal, then the provider's logout with id_token_hint

@@ -91,10 +91,15 @@ interface Attempt {
   detail?: Record<string, unknown>;
 }
 
-/** MU for a target: always a page of the configured site, built by URLSearchParams. */
+/**
+ * MU for a target: always a page of the configured site, built by URLSearchParams. A meeting's
+ * own BU names the meeting, so the return page can offer the way back to its page.
+ */
 export function landingUrlFor(target: LaunchTarget, deps: Pick<LaunchDeps, 'site' | 'backUrl'>): string {
   if (target.kind === 'home') return deps.site.landingUrl;
-  return buildMeetingUrl({ baseUrl: deps.site.baseUrl, siteName: deps.site.siteName, meetingNumber: target.number, role: target.role, backUrl: deps.backUrl });
+  const backUrl = new URL(deps.backUrl);
+  backUrl.searchParams.set('meeting', target.number);
+  return buildMeetingUrl({ baseUrl: deps.site.baseUrl, siteName: deps.site.siteName, meetingNumber: target.number, role: target.role, backUrl: backUrl.href });
 }
 
 /** What the audit and the log keep of a target (a meeting number is no secret: invites carry it). */
