@@ -20,15 +20,18 @@ const nextConfig = {
         headers: [
           { key: 'X-Content-Type-Options', value: 'nosniff' },
           { key: 'X-Frame-Options', value: 'DENY' },
-          { key: 'Content-Security-Policy', value: "frame-ancestors 'none'; base-uri 'self'" },
         ],
       },
       {
         // same-origin, not no-referrer: under no-referrer browsers send `Origin: null` even on
         // our own form posts. /launch sets no-referrer itself (config headers would override it),
-        // so the ticket-bearing WebEx URL is never sent on as a referrer.
+        // so the ticket-bearing WebEx URL is never sent on as a referrer; and its own CSP, for
+        // the POST delivery page (a nonce'd script, a form that may go to the WebEx site only).
         source: '/:path((?!launch$).*)',
-        headers: [{ key: 'Referrer-Policy', value: 'same-origin' }],
+        headers: [
+          { key: 'Referrer-Policy', value: 'same-origin' },
+          { key: 'Content-Security-Policy', value: "frame-ancestors 'none'; base-uri 'self'" },
+        ],
       },
     ];
   },

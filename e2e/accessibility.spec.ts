@@ -109,8 +109,13 @@ test('every employee and admin page, in its main states, has no serious or criti
 
 /** Nothing wider than the viewport: no sideways scrolling at this width. */
 async function expectNoHorizontalScroll(page: Page, state: string): Promise<void> {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  expect(overflow, state).toBeLessThanOrEqual(1);
+  const { overflow, widest } = await page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    // the innermost elements that stick out, to say what to fix
+    const out = [...document.querySelectorAll('body *')].filter((el) => el.getBoundingClientRect().right > width + 1 && ![...el.children].some((c) => c.getBoundingClientRect().right > width + 1));
+    return { overflow: document.documentElement.scrollWidth - width, widest: out.slice(0, 5).map((el) => `${el.tagName.toLowerCase()}.${el.className}: ${(el.textContent ?? '').slice(0, 40)}`) };
+  });
+  expect(overflow, `${state}: ${widest.join(' | ')}`).toBeLessThanOrEqual(1);
 }
 
 async function screenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {

@@ -41,7 +41,7 @@ describe('migrations', () => {
     expect(before.data.mappings).toHaveLength(1);
 
     const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db);
-    expect(applied.rows.map((r) => r.name)).toEqual(['001_mappings_and_audit', '002_admin_search_and_imports', '003_mappings_search_text', '004_passwordless_credentials']);
+    expect(applied.rows.map((r) => r.name)).toEqual(['001_mappings_and_audit', '002_admin_search_and_imports', '003_mappings_search_text', '004_passwordless_credentials', '007_portal_id_tokens']);
     await db.destroy();
   });
 
