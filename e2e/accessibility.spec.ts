@@ -51,7 +51,15 @@ const STATES: PageState[] = [
   },
   { name: 'mappings, with data', as: 'admin', path: '/admin/mappings' },
   { name: 'mappings, empty search', as: 'admin', path: '/admin/mappings?q=nobody-matches-this' },
-  { name: 'mapping, edit', as: 'admin', path: '/admin/mappings', then: async (page) => page.getByRole('link', { name: 'alice@example.com' }).click() },
+  {
+    name: 'mapping, edit',
+    as: 'admin',
+    path: '/admin/mappings',
+    then: async (page) => {
+      await page.getByRole('link', { name: 'alice@example.com' }).click();
+      await expect(page.getByRole('heading', { name: 'alice@example.com' })).toBeVisible();
+    },
+  },
   { name: 'mapping, new', as: 'admin', path: '/admin/mappings/new' },
   {
     name: 'mapping, new with errors',
@@ -112,8 +120,8 @@ async function expectNoHorizontalScroll(page: Page, state: string): Promise<void
   const { overflow, widest } = await page.evaluate(() => {
     const width = document.documentElement.clientWidth;
     // the innermost elements that stick out, to say what to fix
-    const out = [...document.querySelectorAll('body *')].filter((el) => el.getBoundingClientRect().right > width + 1 && ![...el.children].some((c) => c.getBoundingClientRect().right > width + 1));
-    return { overflow: document.documentElement.scrollWidth - width, widest: out.slice(0, 5).map((el) => `${el.tagName.toLowerCase()}.${el.className}: ${(el.textContent ?? '').slice(0, 40)}`) };
+    const out = [...document.querySelectorAll('body *')].filter((el) => el.getBoundingClientRect().right > width + 1 || el.scrollWidth > el.clientWidth + 1);
+    return { overflow: document.documentElement.scrollWidth - width, widest: out.slice(-5).map((el) => `${el.tagName.toLowerCase()}.${String(el.className)}: ${(el.textContent ?? '').slice(0, 40)}`) };
   });
   expect(overflow, `${state}: ${widest.join(' | ')}`).toBeLessThanOrEqual(1);
 }
@@ -132,8 +140,8 @@ for (const layout of [
     const pages = await pagesFor(browser, layout.options);
     for (const state of STATES) {
       const page = await open(pages, state);
-      await expectNoHorizontalScroll(page, state.name);
       await screenshot(page, testInfo, `${layout.name}-${state.name}`);
+      await expectNoHorizontalScroll(page, state.name);
     }
   });
 }
