@@ -26,7 +26,8 @@ const nextConfig = {
       {
         // same-origin, not no-referrer: under no-referrer browsers send `Origin: null` even on
         // our own form posts. /launch sets no-referrer itself (config headers would override it),
-        // so the ticket-bearing WebEx URL is never sent on as a referrer.
+        // so the ticket-bearing WebEx URL is never sent on as a referrer. (The POST delivery page
+        // adds its own, stricter CSP to proxy.ts's, with the same nonce: a form to WebEx only.)
         source: '/:path((?!launch$).*)',
         headers: [{ key: 'Referrer-Policy', value: 'same-origin' }],
       },

@@ -3,7 +3,7 @@ import { appOrigin, E2E_MODES, E2E_PORTS } from './e2e/ports';
 
 /**
  * E2E in Debian's Chromium against the full stack: the IdP, the WebEx simulator and one portal
- * per credential mode (password, saml, oauth), each on SQLite. A project per portal; the secrets
+ * per credential mode (password, saml, oauth, and password with POST delivery), each on SQLite. A project per portal; the secrets
  * sweep runs last, over everything the others left behind.
  */
 export default defineConfig({
@@ -22,10 +22,11 @@ export default defineConfig({
   },
   projects: [
     // every spec not written for another mode runs against the password-mode portal
-    { name: 'password', testMatch: '*.spec.ts', testIgnore: ['saml.spec.ts', 'oauth.spec.ts', 'secrets-sweep.spec.ts'], use: { baseURL: appOrigin('password') } },
+    { name: 'password', testMatch: '*.spec.ts', testIgnore: ['saml.spec.ts', 'oauth.spec.ts', 'post-delivery.spec.ts', 'secrets-sweep.spec.ts'], use: { baseURL: appOrigin('password') } },
     { name: 'saml', testMatch: 'saml.spec.ts', use: { baseURL: appOrigin('saml') } },
     { name: 'oauth', testMatch: 'oauth.spec.ts', use: { baseURL: appOrigin('oauth') } },
-    { name: 'secrets-sweep', testMatch: 'secrets-sweep.spec.ts', dependencies: ['password', 'saml', 'oauth'] },
+    { name: 'post', testMatch: 'post-delivery.spec.ts', use: { baseURL: appOrigin('post') } },
+    { name: 'secrets-sweep', testMatch: 'secrets-sweep.spec.ts', dependencies: ['password', 'saml', 'oauth', 'post'] },
   ],
   webServer: {
     command: 'npx tsx e2e/servers/stack.ts',

@@ -1,11 +1,21 @@
+import type { LaunchTarget } from '@/lib/launch';
+
 /**
  * Join is a POST from a form button, never a link: a link preview or a prefetch of a GET
- * would burn the one-time ticket.
+ * would burn the one-time ticket. A meeting target travels as two fields, checked by /launch.
  */
-export function JoinButton({ label = 'Join WebEx' }: { label?: string }) {
+export function JoinButton({ label = 'Join WebEx', target, secondary = false }: { label?: string; target?: LaunchTarget; secondary?: boolean }) {
   return (
     <form method="post" action="/launch">
-      <button type="submit">{label}</button>
+      {target?.kind === 'meeting' && (
+        <>
+          <input type="hidden" name="meeting" value={target.number} />
+          <input type="hidden" name="role" value={target.role} />
+        </>
+      )}
+      <button type="submit" className={secondary ? 'secondary' : undefined}>
+        {label}
+      </button>
     </form>
   );
 }

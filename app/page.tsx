@@ -1,8 +1,9 @@
 import { ConnectButton } from './connect-button';
 import { JoinButton } from './join-button';
+import { SignOutButton } from './sign-out-button';
 import { firstParam, type SearchParams } from './search-params';
 import { getOAuth, getUpstreamStats } from '@/lib/app-context';
-import { getPortalUser } from '@/lib/auth';
+import { getPortalUser, signInPath } from '@/lib/auth';
 import { getConfig } from '@/lib/config';
 import { getDb } from '@/lib/db';
 import { resolveWebexAccount, type ResolvedAccount } from '@/lib/mappings/resolve';
@@ -68,7 +69,9 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
         <h1>Welcome</h1>
         <p>Sign in with {config.oidc.displayName} to join WebEx as your own host account.</p>
         <div className="actions">
-          <a className="button" href="/api/auth/signin?callbackUrl=%2F">Sign in</a>
+          <a className="button" href={signInPath('/')}>
+            Sign in
+          </a>
         </div>
       </section>
     );
@@ -89,7 +92,7 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
               WebEx settings
             </a>
           )}
-          <a className="button secondary" href="/api/auth/signout">Sign out</a>
+          <SignOutButton />
         </div>
       </section>
       {getUpstreamStats().circuit !== 'closed' && (

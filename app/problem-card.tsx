@@ -1,9 +1,13 @@
 import type { ReactNode } from 'react';
 import { JoinButton } from './join-button';
+import type { LaunchTarget } from '@/lib/launch';
 import type { Problem } from '@/lib/problems';
 
-/** One failure, told to an employee: what happened, what to do, and a retry when it can help. */
-export function ProblemCard({ problem, detail, action }: { problem: Problem; detail?: string; action?: ReactNode }) {
+/**
+ * One failure, told to an employee: what happened, what to do, and a retry when it can help. A
+ * meeting's retry is its page, where the number shows (this page's query string is anybody's).
+ */
+export function ProblemCard({ problem, detail, action, target }: { problem: Problem; detail?: string; action?: ReactNode; target?: LaunchTarget }) {
   return (
     <section className="card problem" role="alert">
       <h1>{problem.title}</h1>
@@ -17,7 +21,13 @@ export function ProblemCard({ problem, detail, action }: { problem: Problem; det
       </p>
       <div className="actions">
         {action}
-        {problem.retry && !action && <JoinButton label="Try again" />}
+        {target?.kind === 'meeting' ? (
+          <a className={problem.retry && !action ? 'button' : 'button secondary'} href={`/meet/${target.number}`}>
+            Back to the meeting
+          </a>
+        ) : (
+          problem.retry && !action && <JoinButton label="Try again" />
+        )}
         <a className="button secondary" href="/">
           Back to the portal
         </a>

@@ -1,7 +1,7 @@
 import { expect, test } from './fixtures';
 import type { Browser, Page } from '@playwright/test';
 import { APP_ORIGIN, SIM_ORIGIN as SIM } from './ports';
-import { employee, signIn } from './sign-in';
+import { signIn, signInAtIdp } from './sign-in';
 import { clearFaults, injectFault } from './sim-control';
 
 test.afterEach(async ({ request }) => {
@@ -136,7 +136,7 @@ test('launch refuses cross-origin posts and sends anonymous users to sign in', a
 
   const anonymous = await request.post('/launch', { headers: { Origin: APP_ORIGIN }, maxRedirects: 0 });
   expect(anonymous.status()).toBe(303);
-  expect(anonymous.headers()['location']).toBe(`${APP_ORIGIN}/api/auth/signin?callbackUrl=%2F`);
+  expect(anonymous.headers()['location']).toBe(`${APP_ORIGIN}/auth/signin?callbackUrl=%2F`);
 
   const get = await page.request.get('/launch', { maxRedirects: 0 });
   expect(get.status()).toBe(303);
@@ -249,13 +249,10 @@ test('a return URL naming an Object.prototype member gets the generic page, not 
 test('an e-mail the identity provider did not verify is refused at sign-in', async ({ page }) => {
   await page.goto('/');
   await page.getByRole('link', { name: 'Sign in' }).click();
-  await page.getByRole('button', { name: /Sign in with Example Corp/ }).click();
-  await page.getByLabel('Email').fill('eve@example.com');
-  await page.getByLabel('Password').fill(employee('eve@example.com').password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signInAtIdp(page, 'eve@example.com');
   await expect(page.getByRole('heading', { name: 'Your e-mail address is not verified' })).toBeVisible();
   await page.goto('/');
   await expect(page.getByRole('heading', { name: 'Welcome' })).toBeVisible();
   const launch = await page.request.post('/launch', { headers: { Origin: APP_ORIGIN }, maxRedirects: 0 });
-  expect(launch.headers()['location']).toContain('/api/auth/signin');
+  expect(launch.headers()['location']).toContain('/auth/signin');
 });

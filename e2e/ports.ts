@@ -1,11 +1,12 @@
 /**
  * Where the e2e stack listens. E2E_PORT_BASE (default 3100) moves everything together, so two
  * checkouts can run their suites side by side: one portal per credential mode from the base
- * up (password, saml, oauth), the IdP at base + 1010, the simulator at base + 1020.
+ * up (password, saml, oauth, then password with POST delivery), the IdP at base + 1010, the simulator at base + 1020.
  */
 const base = Number(process.env.E2E_PORT_BASE ?? 3100);
 
-export const E2E_MODES = ['password', 'saml', 'oauth'] as const;
+// `post`: a second password-mode portal with WEBEX_LOGIN_DELIVERY=post (production exposes no per-request switch)
+export const E2E_MODES = ['password', 'saml', 'oauth', 'post'] as const;
 export type E2EMode = (typeof E2E_MODES)[number];
 
 export const E2E_PORTS = { app: base, idp: base + 1010, sim: base + 1020 } as const;

@@ -8,14 +8,19 @@ export function employee(email: string): DemoEmployee {
   return found;
 }
 
-/** The real sign-in: portal → next-auth → the bundled OpenID provider's login form → back. */
-export async function signIn(page: Page, email: string, origin = ''): Promise<void> {
-  await page.goto(`${origin}/`);
-  await page.getByRole('link', { name: 'Sign in' }).click();
-  await page.getByRole('button', { name: /Sign in with Example Corp/ }).click();
+/** At the bundled OpenID provider's login form: signs in as a demo employee. */
+export async function signInAtIdp(page: Page, email: string): Promise<void> {
+  await expect(page.getByRole('heading', { name: 'Sign in to Example Corp' })).toBeVisible();
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(employee(email).password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** The real sign-in: the portal's Sign in goes straight to the bundled OpenID provider's login form, then back. */
+export async function signIn(page: Page, email: string, origin = ''): Promise<void> {
+  await page.goto(`${origin}/`);
+  await page.getByRole('link', { name: 'Sign in' }).click();
+  await signInAtIdp(page, email);
   await expect(page.getByRole('heading', { name: `Hello, ${employee(email).name}` })).toBeVisible();
 }
 

@@ -6,7 +6,16 @@
  * sign-out and one relaunch per recovery, never a second bounce.
  */
 
+import { HOME, parseLaunchTarget, type LaunchTarget } from './launch';
+
 export const RECOVERY_COOKIE = 'webex-sso.recovery';
+
+/**
+ * The target of the last Join, for the relaunch: the recovery's automatic steps are started by a
+ * page anyone can link to, so they never take a target from the page, only from this cookie,
+ * which only a same-origin Join sets.
+ */
+export const TARGET_COOKIE = 'webex-sso.target';
 
 /** Where a recovery stands: WebEx is being signed out, or the one relaunch has been made. */
 export type RecoveryState = 'signing-out' | 'relaunched';
@@ -27,19 +36,42 @@ export function parseRecoveryStep(value: unknown): RecoveryStep | undefined {
   return value === 'sign-out' || value === 'relaunch' ? value : undefined;
 }
 
-/** The recovery state from a Cookie header. */
-export function readRecoveryState(cookieHeader: string | null): RecoveryState | undefined {
+function readCookie(cookieHeader: string | null, name: string): string | undefined {
   for (const pair of cookieHeader?.split(';') ?? []) {
     const separator = pair.indexOf('=');
-    if (separator > 0 && pair.slice(0, separator).trim() === RECOVERY_COOKIE) return parseRecoveryState(pair.slice(separator + 1).trim());
+    if (separator > 0 && pair.slice(0, separator).trim() === name) return pair.slice(separator + 1).trim();
   }
   return undefined;
 }
 
+function setCookie(name: string, value: string | null, appUrl: URL): string {
+  const attributes = ['Path=/', 'HttpOnly', 'SameSite=Lax', ...(appUrl.protocol === 'https:' ? ['Secure'] : [])];
+  return [`${name}=${value ?? ''}`, `Max-Age=${value ? RECOVERY_SECONDS : 0}`, ...attributes].join('; ');
+}
+
+/** The recovery state from a Cookie header. */
+export function readRecoveryState(cookieHeader: string | null): RecoveryState | undefined {
+  return parseRecoveryState(readCookie(cookieHeader, RECOVERY_COOKIE));
+}
+
 /** Set-Cookie for a state, or to clear it (null). */
 export function recoveryCookie(state: RecoveryState | null, appUrl: URL): string {
-  const attributes = ['Path=/', 'HttpOnly', 'SameSite=Lax', ...(appUrl.protocol === 'https:' ? ['Secure'] : [])];
-  return [`${RECOVERY_COOKIE}=${state ?? ''}`, `Max-Age=${state ? RECOVERY_SECONDS : 0}`, ...attributes].join('; ');
+  return setCookie(RECOVERY_COOKIE, state, appUrl);
+}
+
+/** The target a relaunch relaunches: the last Join's, else the site's home. */
+export function readRelaunchTarget(cookieHeader: string | null): LaunchTarget {
+  const [role, number] = (readCookie(cookieHeader, TARGET_COOKIE) ?? '').split('.');
+  return (number && parseLaunchTarget(number, role)) || HOME;
+}
+
+/**
+ * Set-Cookie remembering a Join's target for a possible recovery (as long as the recovery's own
+ * cookie lives); undefined when there is nothing to set or clear.
+ */
+export function relaunchTargetCookie(target: LaunchTarget, cookieHeader: string | null, appUrl: URL): string | undefined {
+  if (target.kind === 'meeting') return setCookie(TARGET_COOKIE, `${target.role}.${target.number}`, appUrl);
+  return readCookie(cookieHeader, TARGET_COOKIE) === undefined ? undefined : setCookie(TARGET_COOKIE, null, appUrl);
 }
 
 /** What POST /launch does: sign out of WebEx or launch, and what becomes of the recovery cookie

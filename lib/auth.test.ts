@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildAuthOptions, isAdminUser, isSameOriginRequest } from './auth';
+import { buildAuthOptions, csrfCookieName, csrfTokenOf, isAdminUser, isSameOriginRequest, portalPath, signInPath } from './auth';
 import { loadConfig } from './config';
 
 const APP = new URL('https://portal.example.com');
@@ -70,5 +70,38 @@ describe('sign-in: the e-mail must be one the identity provider verified', () =>
   it('still refuses an account without an e-mail', async () => {
     const options = buildAuthOptions(loadConfig({ ...env, OIDC_TRUST_UNVERIFIED_EMAIL: 'true' }));
     expect(await options.callbacks?.signIn?.({ user: { id: 'x', email: null }, account: null, profile: { sub: 'x' } as never })).toBe(false);
+  });
+});
+
+describe('one-click sign-in: where it comes back to, and next-auth\'s CSRF token', () => {
+  const app = new URL('https://portal.example.com');
+
+  it.each([
+    ['/meet/123456789', '/meet/123456789'],
+    ['https://portal.example.com/admin?x=1', '/admin?x=1'],
+    ['https://evil.example/meet/1', '/'],
+    ['//evil.example/x', '/'],
+    ['/\\evil.example/x', '/'],
+    ['https://portal.example.com.evil.example/', '/'],
+    ['javascript:alert(1)', '/'],
+    ['', '/'],
+    [undefined, '/'],
+    [['/admin'], '/'],
+  ])('callbackUrl %j comes back to %s', (value, expected) => {
+    expect(portalPath(value, app)).toBe(expected);
+  });
+
+  it('signInPath names the page to come back to', () => {
+    expect(signInPath('/meet/123456789')).toBe('/auth/signin?callbackUrl=%2Fmeet%2F123456789');
+  });
+
+  it('reads the token half of next-auth\'s `token|hash` cookie, encoded or not', () => {
+    expect(csrfTokenOf('abc%7Cdef')).toBe('abc');
+    expect(csrfTokenOf('abc|def')).toBe('abc');
+    expect(csrfTokenOf('abc')).toBeUndefined();
+    expect(csrfTokenOf('%E0%A4%A')).toBeUndefined();
+    expect(csrfTokenOf(undefined)).toBeUndefined();
+    expect(csrfCookieName(app)).toBe('__Host-next-auth.csrf-token');
+    expect(csrfCookieName(new URL('http://localhost:3000'))).toBe('next-auth.csrf-token');
   });
 });

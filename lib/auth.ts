@@ -5,6 +5,7 @@ import { getConfig, type AppConfig } from './config';
 import { log } from './log';
 import { normalizeEmail } from './mappings/store';
 import { adminCheckFresh, nowSeconds, sessionEnd, timesOf, type SessionEnd } from './session/policy';
+import { createIdTokenStore, type IdTokenStore } from './sign-out/id-tokens';
 
 /** The signed-in portal user, as every server-side check sees it. */
 export interface PortalUser {
@@ -61,15 +62,62 @@ export class SessionEndedError extends Error {
   }
 }
 
-/** next-auth's options for a configuration (exported for tests; the app uses getAuthOptions). */
-export function buildAuthOptions(config: AppConfig): NextAuthOptions {
+/** The portal's sign-in route (app/auth/signin/route.ts). */
+export const SIGN_IN_PATH = '/auth/signin';
+/** Marks the way back from next-auth's sign-in, which sets its CSRF cookie (the loop guard). */
+export const FROM_NEXT_AUTH = 'from-next-auth';
+
+/**
+ * Where a sign-in may come back to: a page of the portal, as a path. Anything else (another
+ * origin, `//host`, `/\host`, a malformed value) → the home page.
+ */
+export function portalPath(value: unknown, appUrl: URL): string {
+  if (typeof value !== 'string' || value === '') return '/';
+  try {
+    const url = new URL(value, appUrl);
+    return url.origin === appUrl.origin ? `${url.pathname}${url.search}${url.hash}` : '/';
+  } catch {
+    return '/';
+  }
+}
+
+/** The portal's Sign in: straight to the identity provider, and back to `callbackPath` afterwards. */
+export function signInPath(callbackPath = '/'): string {
+  return `${SIGN_IN_PATH}?${new URLSearchParams({ callbackUrl: callbackPath })}`;
+}
+
+/** next-auth's CSRF cookie for this portal (`__Host-` prefixed on https, as next-auth names it). */
+export function csrfCookieName(appUrl: URL): string {
+  return `${appUrl.protocol === 'https:' ? '__Host-' : ''}next-auth.csrf-token`;
+}
+
+/** The token half of next-auth's CSRF cookie (`token|hash`); next-auth checks the hash itself. */
+export function csrfTokenOf(cookieValue: string | undefined): string | undefined {
+  if (!cookieValue) return undefined;
+  let value = cookieValue;
+  try {
+    value = decodeURIComponent(cookieValue);
+  } catch {
+    // not encoded
+  }
+  const [token, hash] = value.split('|');
+  return token && hash ? token : undefined;
+}
+
+/**
+ * next-auth's options for a configuration (exported for tests; the app uses getAuthOptions).
+ * `idTokens` keeps each session's ID token for the identity provider's logout at sign-out.
+ */
+export function buildAuthOptions(config: AppConfig, idTokens?: Pick<IdTokenStore, 'remember'>): NextAuthOptions {
   return {
     secret: config.authSecret,
     // Stateless cookie sessions: any instance behind a load balancer can serve any request. The
     // jwt callback refuses a session past SESSION_MAX_AGE from sign-in or idle too long; the
     // proxy (lib/session) records activity and re-checks admin rights against the identity provider.
     session: { strategy: 'jwt', maxAge: config.session.maxAgeSeconds },
-    pages: { error: '/auth/error' },
+    // One identity provider: next-auth's own sign-in page (one more "Sign in with …" button)
+    // is skipped; /auth/signin starts the OpenID sign-in at once, or sends an error to /auth/error.
+    pages: { signIn: `${SIGN_IN_PATH}?${FROM_NEXT_AUTH}=1`, error: '/auth/error' },
     logger: {
       error(code, metadata) {
         // an ended session is routine; anything else is logged by code and message, never the token
@@ -114,8 +162,10 @@ export function buildAuthOptions(config: AppConfig): NextAuthOptions {
       async jwt({ token, account, profile }) {
         const now = nowSeconds();
         if (profile) {
-          // sign-in: the absolute lifetime, the idle clock and the admin check all start now
-          return Object.assign(token, identityFromClaims(profile as Claims, config), {
+          // sign-in: the absolute lifetime, the idle clock and the admin check all start now; the
+          // ID token waits server-side for sign-out, the cookie holds only its reference
+          const idTokenRef = account?.id_token && idTokens ? await idTokens.remember(account.id_token, new Date((now + config.session.maxAgeSeconds) * 1000)) : undefined;
+          return Object.assign(token, identityFromClaims(profile as Claims, config), idTokenRef ? { idTokenRef } : {}, {
             signedInAt: now,
             lastSeenAt: now,
             adminCheckedAt: now,
@@ -151,8 +201,13 @@ let cached: NextAuthOptions | undefined;
 
 /** next-auth's options, built from the validated configuration on first use. */
 export function getAuthOptions(): NextAuthOptions {
-  cached ??= buildAuthOptions(getConfig());
+  cached ??= buildAuthOptions(getConfig(), idTokenStore());
   return cached;
+}
+
+/** The process's ID token store (the database is opened on first use, not by the proxy's import of this module). */
+export function idTokenStore(): IdTokenStore {
+  return createIdTokenStore(async () => (await (await import('./db')).getDb()).db, getConfig().credentialKeys);
 }
 
 /** The signed-in user for this request, or undefined. Call it in every page, route and action that needs one. */
@@ -187,7 +242,7 @@ const WRITE_RECHECK_SECONDS = 30;
 export async function requireAdmin(kind: 'read' | 'write'): Promise<PortalUser> {
   if (kind === 'write' && !isSameOriginRequest(await headers(), getConfig().appUrl)) forbidden();
   const user = await getPortalUser();
-  if (!user) redirect('/api/auth/signin?callbackUrl=%2Fadmin');
+  if (!user) redirect(signInPath('/admin'));
   if (!user.isAdmin) forbidden();
   if (kind === 'write' && nowSeconds() - user.adminCheckedAt > WRITE_RECHECK_SECONDS) forbidden();
   return user;

@@ -53,6 +53,9 @@ describe('loadConfig', () => {
     ['SESSION_MAX_AGE', '8h', /SESSION_MAX_AGE/],
     ['SESSION_IDLE_MINUTES', '0', /more than 0 minutes/],
     ['ADMIN_RECHECK_MINUTES', 'often', /number of minutes/],
+    ['WEBEX_LOGIN_DELIVERY', 'form', /redirect or post/],
+    ['SIGNOUT_WEBEX', 'maybe', /true or false/],
+    ['SIGNOUT_IDP', 'no thanks', /true or false/],
   ])('%s=%j is refused with a message that says what to set', (name, value, message) => {
     const problems = problemsOf({ ...valid, [name]: value });
     expect(problems.join('\n')).toMatch(new RegExp(name));
@@ -72,6 +75,15 @@ describe('loadConfig', () => {
     const set = loadConfig({ ...valid, SESSION_MAX_AGE: '3600', SESSION_IDLE_MINUTES: '15', ADMIN_RECHECK_MINUTES: '0.05', OIDC_TRUST_UNVERIFIED_EMAIL: 'true' });
     expect(set.session).toEqual({ maxAgeSeconds: 3600, idleSeconds: 900, adminRecheckSeconds: 3 });
     expect(set.oidc.trustUnverifiedEmail).toBe(true);
+  });
+
+  it('journeys: the ticket by 302 and a sign-out that ends WebEx and the identity provider too, unless set', () => {
+    const defaults = loadConfig(valid);
+    expect(defaults.webex.loginDelivery).toBe('redirect');
+    expect(defaults.signOut).toEqual({ webex: true, idp: true });
+    const set = loadConfig({ ...valid, WEBEX_LOGIN_DELIVERY: 'post', SIGNOUT_WEBEX: 'false', SIGNOUT_IDP: 'false' });
+    expect(set.webex.loginDelivery).toBe('post');
+    expect(set.signOut).toEqual({ webex: false, idp: false });
   });
 
   it('reads admin e-mails case-insensitively', () => {

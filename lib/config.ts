@@ -37,7 +37,11 @@ export interface AppConfig {
     /** the circuit breaker: outages in its window that open it, and how long it stays open */
     circuitFailures: number;
     circuitCoolDownMs: number;
+    /** how the login ticket reaches p.php: a 302 to its URL, or an auto-submitted POST form (WEBEX_LOGIN_DELIVERY) */
+    loginDelivery: LoginDelivery;
   };
+  /** what the portal's Sign out ends besides the portal session (SIGNOUT_WEBEX, SIGNOUT_IDP) */
+  signOut: { webex: boolean; idp: boolean };
   /** how the portal proves to WebEx that it may act as a host (WEBEX_CREDENTIAL_MODE) */
   credentials: CredentialConfig;
   /** iron-session password map for secrets at rest; the highest id seals, every id unseals */
@@ -56,6 +60,8 @@ export interface AppConfig {
 }
 
 export type CredentialMode = 'password' | 'saml' | 'oauth';
+
+export type LoginDelivery = 'redirect' | 'post';
 
 export type CredentialConfig =
   | {
@@ -132,6 +138,9 @@ const EnvSchema = z.object({
   WEBEX_QUEUE_WAIT_MS: intInRange(0, 60_000, 1_000),
   WEBEX_CIRCUIT_FAILURES: intInRange(1, 1_000, 5),
   WEBEX_CIRCUIT_COOLDOWN_MS: intInRange(100, 600_000, 30_000),
+  WEBEX_LOGIN_DELIVERY: z.enum(['redirect', 'post'], { error: 'must be redirect or post' }).default('redirect'),
+  SIGNOUT_WEBEX: z.stringbool({ error: 'must be true or false' }).default(true),
+  SIGNOUT_IDP: z.stringbool({ error: 'must be true or false' }).default(true),
   WEBEX_CREDENTIAL_MODE: z.enum(['password', 'saml', 'oauth'], { error: 'must be password, saml or oauth' }).default('password'),
   WEBEX_PASSWORD_TO_SESSION_TICKET: z.stringbool({ error: 'must be true or false' }).default(false),
   SAML_ISSUER: optionalString,
@@ -313,7 +322,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
       queueWaitMs: e.WEBEX_QUEUE_WAIT_MS,
       circuitFailures: e.WEBEX_CIRCUIT_FAILURES,
       circuitCoolDownMs: e.WEBEX_CIRCUIT_COOLDOWN_MS,
+      loginDelivery: e.WEBEX_LOGIN_DELIVERY,
     },
+    signOut: { webex: e.SIGNOUT_WEBEX, idp: e.SIGNOUT_IDP },
     credentials,
     credentialKeys: keys,
     databaseUrl: e.DATABASE_URL,

@@ -12,7 +12,7 @@ import { launchWebex, type LaunchDeps } from './launch';
 import { log } from './log';
 import { upsertMapping } from './mappings/store';
 import { createHostCredentials } from './credentials';
-import { createWebexClient, sealCredential } from './webex';
+import { createWebexClient, parseMeetingNumber, sealCredential, type MeetingNumber } from './webex';
 
 const KEYS: Record<string, string> = { '1': 'integration-test-key-0123456789abcdef' };
 const BACK_URL = 'http://localhost:3000/webex/return';
@@ -58,6 +58,7 @@ beforeAll(async () => {
       { webExID: 'alice', password: 'Alice-WebEx-1' },
       { webExID: 'bob', password: 'Bob-WebEx-1' },
     ],
+    meetings: [{ number: '123456789', hostWebExID: 'alice', topic: 'Stand-up' }],
     // every ticket carries the characters a URL can mangle
     generateTicket: () => `t+${Math.random().toString(36).slice(2)}/x==`,
   });
@@ -100,6 +101,25 @@ describe('launchWebex against the simulator', () => {
     expect(back.origin + back.pathname).toBe(BACK_URL);
     expect(back.searchParams.get('ST')).toBe('FAIL');
     expect(back.searchParams.get('RS')).toBe('InvalidTicket');
+  });
+
+  it('a meeting target: MU is the site\'s m.php, the host lands in the meeting, and the audit names it', async () => {
+    const meeting = parseMeetingNumber('123456789') as MeetingNumber;
+    const requestId = `req-${randomUUID()}`;
+    const result = await launchWebex({ email: 'alice@example.com' }, deps, requestId, { kind: 'meeting', number: meeting, role: 'host' });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const mu = new URL(new URL(result.location).searchParams.get('MU') ?? '');
+    expect(mu.origin + mu.pathname).toBe(`${sim.url}/acme/m.php`);
+    expect(mu.searchParams.get('AT')).toBe('HM');
+    expect(mu.searchParams.get('BU')).toBe(`${BACK_URL}?meeting=123456789`);
+
+    const login = await openLoginUrl(result.location);
+    const landing = await fetch(login.target, { headers: { cookie: login.cookie } });
+    expect(await landing.text()).toContain('Hosting WebEx meeting 123456789 as alice');
+    const row = await store.db.selectFrom('audit_events').selectAll().where('request_id', '=', requestId).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ action: 'launch', target: 'alice', outcome: 'OK' });
+    expect(JSON.parse(row.detail ?? '{}')).toMatchObject({ meeting: '123456789', role: 'host' });
   });
 
   it.each([

@@ -6,10 +6,47 @@ import { log } from './log';
 import { metrics } from './metrics';
 import { resolveWebexAccount, type ResolvedAccount } from './mappings/resolve';
 import type { MappingRule, RuleInput } from './mappings/rules';
-import { WebexError, buildLoginUrl, type SecurityContext, type WebexClient, type WebexErrorCode } from './webex';
+import {
+  WebexError,
+  buildLoginUrl,
+  buildMeetingUrl,
+  parseMeetingNumber,
+  parseMeetingRole,
+  type MeetingNumber,
+  type MeetingRole,
+  type SecurityContext,
+  type WebexClient,
+  type WebexErrorCode,
+} from './webex';
 
 /** Why a launch did not produce a login URL; each has an employee-facing page. */
 export type LaunchFailureCode = 'MAPPING_MISSING' | HostCredentialCode | WebexErrorCode;
+
+/**
+ * Where a launch takes the employee once WebEx signed them in: the site's home (MU =
+ * WEBEX_LANDING_URL), or a meeting to join or start as its host (MU = the site's m.php). A small
+ * value on purpose: it travels from the route through the use case into the audit, and another
+ * delivery (Webex REST `meetings/join`) can serve the meeting targets from the same value.
+ */
+export type LaunchTarget = { kind: 'home' } | { kind: 'meeting'; number: MeetingNumber; role: MeetingRole };
+
+export const HOME: LaunchTarget = { kind: 'home' };
+
+/**
+ * The target a Join form names: no `meeting` field → the site's home; a meeting number with a role
+ * → that meeting; anything else → undefined, refused (outside input never picks another target).
+ */
+export function parseLaunchTarget(meeting: unknown, role: unknown): LaunchTarget | undefined {
+  if (meeting === null || meeting === undefined) return role === null || role === undefined ? HOME : undefined;
+  const number = parseMeetingNumber(meeting);
+  const parsedRole = parseMeetingRole(role);
+  return number && parsedRole ? { kind: 'meeting', number, role: parsedRole } : undefined;
+}
+
+/** The portal page a target is launched from: where a sign-in comes back to. */
+export function pageOf(target: LaunchTarget): string {
+  return target.kind === 'home' ? '/' : `/meet/${target.number}`;
+}
 
 export type LaunchResult =
   | { ok: true; location: string; webexId: string }
@@ -55,7 +92,23 @@ interface Attempt {
   detail?: Record<string, unknown>;
 }
 
-async function attempt(user: RuleInput, deps: LaunchDeps): Promise<Attempt> {
+/**
+ * MU for a target: always a page of the configured site, built by URLSearchParams. A meeting's
+ * own BU names the meeting, so the return page can offer the way back to its page.
+ */
+export function landingUrlFor(target: LaunchTarget, deps: Pick<LaunchDeps, 'site' | 'backUrl'>): string {
+  if (target.kind === 'home') return deps.site.landingUrl;
+  const backUrl = new URL(deps.backUrl);
+  backUrl.searchParams.set('meeting', target.number);
+  return buildMeetingUrl({ baseUrl: deps.site.baseUrl, siteName: deps.site.siteName, meetingNumber: target.number, role: target.role, backUrl: backUrl.href });
+}
+
+/** What the audit and the log keep of a target (a meeting number is no secret: invites carry it). */
+function describeTarget(target: LaunchTarget): Record<string, string> {
+  return target.kind === 'home' ? {} : { meeting: target.number, role: target.role };
+}
+
+async function attempt(user: RuleInput, deps: LaunchDeps, target: LaunchTarget): Promise<Attempt> {
   const account = await resolveWebexAccount(deps.db, user, deps.rule);
   if (!account) return { result: { ok: false, code: 'MAPPING_MISSING' } };
   const { webexId, source } = account;
@@ -68,26 +121,28 @@ async function attempt(user: RuleInput, deps: LaunchDeps): Promise<Attempt> {
     siteName: deps.site.siteName,
     webExID: webexId,
     ticket: outcome.value.ticket,
-    landingUrl: deps.site.landingUrl,
+    landingUrl: landingUrlFor(target, deps),
     backUrl: deps.backUrl,
   });
   return { result: { ok: true, location, webexId }, detail: { source, credential: outcome.credential, gsbStatus: outcome.value.gsbStatus } };
 }
 
 /**
- * The journey's use case: portal user → WebEx login URL carrying a fresh ticket, or a typed
- * failure. Every outcome is audited and logged by code; the URL (it holds the ticket) is not.
+ * The journey's use case: portal user and target → WebEx login URL carrying a fresh ticket, or a
+ * typed failure. Every outcome is audited and logged by code; the URL (it holds the ticket) is not.
  */
-export async function launchWebex(user: RuleInput, deps: LaunchDeps, requestId: string): Promise<LaunchResult> {
+export async function launchWebex(user: RuleInput, deps: LaunchDeps, requestId: string, target: LaunchTarget = HOME): Promise<LaunchResult> {
   const started = performance.now();
-  const { result, detail } = await attempt(user, deps);
+  const { result, detail } = await attempt(user, deps, target);
   const durationMs = performance.now() - started;
   const outcome = result.ok ? 'OK' : result.code;
   const counters = metrics();
   counters.launches.inc({ outcome });
   counters.launchDuration.observe({ result: result.ok ? 'ok' : 'failed' }, durationMs / 1000);
   if (typeof detail?.credential === 'string') counters.launchCredentials.inc({ credential: detail.credential });
-  await recordAudit(deps.db, { actor: user.email, action: 'launch', target: result.webexId ?? null, outcome, detail, durationMs, requestId });
-  log.info({ requestId, actor: user.email, webexId: result.webexId, outcome, durationMs: Math.round(durationMs) }, 'launch');
+  const where = describeTarget(target);
+  const auditDetail = target.kind === 'home' ? detail : { ...detail, ...where };
+  await recordAudit(deps.db, { actor: user.email, action: 'launch', target: result.webexId ?? null, outcome, detail: auditDetail, durationMs, requestId });
+  log.info({ requestId, actor: user.email, webexId: result.webexId, outcome, ...where, durationMs: Math.round(durationMs) }, 'launch');
   return result;
 }

@@ -7,9 +7,12 @@ export type ConnectFailureCode = 'CONNECT_EXPIRED' | 'CONNECT_WRONG_ACCOUNT';
 /** Refusals of the portal itself, before WebEx is asked. */
 export type PortalRefusalCode = 'RATE_LIMITED';
 
+/** A meeting link or Join form whose meeting number is not one. */
+export type MeetingInputCode = 'MEETING_NUMBER_INVALID';
+
 /** What an employee reads when Join WebEx did not work: what happened, and what to do. */
 export interface Problem {
-  code: LaunchFailureCode | LoginFailureCode | ConnectFailureCode | PortalRefusalCode;
+  code: LaunchFailureCode | LoginFailureCode | ConnectFailureCode | MeetingInputCode | PortalRefusalCode;
   title: string;
   what: string;
   next: string;
@@ -173,6 +176,36 @@ const TEXTS: Record<Problem['code'], Text> = {
     next: 'Ask {support} to unlock your WebEx account.',
     retry: false,
   },
+  MEETING_NUMBER_INVALID: {
+    title: 'That is not a WebEx meeting number',
+    what: 'A WebEx meeting number has 9 to 11 digits and nothing else.',
+    next: 'Open the meeting link from the invitation again; if it keeps happening, tell {support}.',
+    retry: false,
+  },
+  MEETING_NOT_IN_PROGRESS: {
+    title: 'The meeting has not started yet',
+    what: 'WebEx signed you in, but the meeting is not in progress, so there is nothing to join yet.',
+    next: 'Open the meeting link again once the host has started it.',
+    retry: false,
+  },
+  MEETING_INVALID_KEY: {
+    title: 'WebEx does not know that meeting',
+    what: 'WebEx signed you in, but found no meeting with that number on our site.',
+    next: 'Check the meeting number in the invitation; meetings of another WebEx site cannot be joined from this portal.',
+    retry: false,
+  },
+  MEETING_LOCKED: {
+    title: 'The meeting is locked',
+    what: 'WebEx signed you in, but the host has locked the meeting.',
+    next: 'Ask the host to unlock it, then open the meeting link again.',
+    retry: false,
+  },
+  MEETING_HOST_DENIED: {
+    title: 'You are not the host of this meeting',
+    what: 'WebEx signed you in as your own host account, but only the meeting\'s host can start it.',
+    next: 'Join it as an attendee instead; if you should be its host, ask {support}.',
+    retry: false,
+  },
   LOGIN_UNKNOWN: {
     title: 'WebEx could not sign you in',
     what: 'WebEx reported a sign-in failure we do not recognise.',
@@ -188,7 +221,7 @@ function withSupport(code: Problem['code'], fallback: Problem['code'], support: 
   return { ...text, code: known, next: text.next.replace('{support}', support) };
 }
 
-const LAUNCH_CODES = new Set<string>(['MAPPING_MISSING', 'CONNECT_EXPIRED', 'CONNECT_WRONG_ACCOUNT', 'RATE_LIMITED', ...HOST_CREDENTIAL_CODES, ...WEBEX_ERROR_CODES]);
+const LAUNCH_CODES = new Set<string>(['MAPPING_MISSING', 'CONNECT_EXPIRED', 'CONNECT_WRONG_ACCOUNT', 'MEETING_NUMBER_INVALID', 'RATE_LIMITED', ...HOST_CREDENTIAL_CODES, ...WEBEX_ERROR_CODES]);
 
 /** Codes whose way out is (re)connecting the employee's WebEx account. */
 export const CONNECT_CODES: ReadonlySet<string> = new Set(['WEBEX_NOT_CONNECTED', 'WEBEX_RECONNECT_NEEDED', 'CONNECT_EXPIRED', 'CONNECT_WRONG_ACCOUNT']);
@@ -199,8 +232,8 @@ export function describeLaunchFailure(code: string | undefined, support: string)
   return withSupport(known, 'WEBEX_REFUSED', support);
 }
 
-/** The page text for a URL API failure reported on BU (`ST=FAIL&RS=…`). */
-export function describeLoginFailure(rs: string | undefined, support: string): Problem {
-  return withSupport(codeForLoginFailure(rs), 'LOGIN_UNKNOWN', support);
+/** The page text for a URL API failure reported on BU (`AT=…&ST=FAIL&RS=…`). */
+export function describeLoginFailure(rs: string | undefined, support: string, command?: string): Problem {
+  return withSupport(codeForLoginFailure(rs, command), 'LOGIN_UNKNOWN', support);
 }
 

@@ -161,16 +161,16 @@ describe('admin authorization', () => {
   it('treats a session past SESSION_MAX_AGE or idle too long as nobody, even an admin', async () => {
     requestHeaders = SAME_ORIGIN;
     token = { ...ADMIN, signedInAt: NOW - 8 * 3600, lastSeenAt: NOW };
-    expect(await interruptOf('app/admin/page.tsx#default')).toBe('redirect /api/auth/signin?callbackUrl=%2Fadmin');
+    expect(await interruptOf('app/admin/page.tsx#default')).toBe('redirect /auth/signin?callbackUrl=%2Fadmin');
     token = { ...ADMIN, lastSeenAt: NOW - 30 * 60 };
-    expect(await interruptOf('app/admin/actions.ts#saveMappingAction')).toBe('redirect /api/auth/signin?callbackUrl=%2Fadmin');
+    expect(await interruptOf('app/admin/actions.ts#saveMappingAction')).toBe('redirect /auth/signin?callbackUrl=%2Fadmin');
   });
 
   describe.each(Object.entries(ENTRY_POINTS))('%s', (entry, kind) => {
     it('sends anonymous callers to sign in', async () => {
       token = ANONYMOUS;
       requestHeaders = SAME_ORIGIN;
-      expect(await interruptOf(entry)).toBe('redirect /api/auth/signin?callbackUrl=%2Fadmin');
+      expect(await interruptOf(entry)).toBe('redirect /auth/signin?callbackUrl=%2Fadmin');
     });
 
     it('answers 403 to a signed-in non-admin', async () => {

@@ -25,35 +25,38 @@ export function MappingTestForm({ email = '' }: { email?: string }) {
         {error && <span id="test-email-error" className="error">{error}</span>}
       </div>
       <button type="submit" disabled={pending}>{pending ? 'Testing…' : 'Test'}</button>
-      {result && (
-        <dl className="facts" role="status" aria-label="Test result">
-          <dt>Source</dt>
-          <dd>{result.source === 'mapping' ? 'explicit mapping' : result.source === 'rule' ? 'automatic rule' : 'none'}</dd>
-          <dt>WebEx ID</dt>
-          <dd>{result.webexId ?? '—'}</dd>
-          <dt>Result</dt>
-          <dd className={result.outcome === 'OK' ? 'ok' : 'bad'}>
-            <code>{result.outcome}</code>
-            {result.exceptionID ? ` (exceptionID ${result.exceptionID})` : ''}: {result.meaning}
-          </dd>
-          {result.credential && (
-            <>
-              <dt>Credential</dt>
-              <dd>{CREDENTIAL_WORDS[result.credential]}</dd>
-            </>
-          )}
-          {result.webexUser && (
-            <>
-              <dt>WebEx says</dt>
-              <dd>
-                {[result.webexUser.firstName, result.webexUser.lastName].filter(Boolean).join(' ') || result.webexUser.webExId}
-                {result.webexUser.email ? ` <${result.webexUser.email}>` : ''}
-                {result.webexUser.active ? ` · ${result.webexUser.active.toLowerCase()}` : ''}
-              </dd>
-            </>
-          )}
-        </dl>
-      )}
+      {/* the live region is there before the result, so screen readers announce it; a dl keeps its own semantics inside */}
+      <div role="status" aria-label="Test result">
+        {result && (
+          <dl className="facts">
+            <dt>Source</dt>
+            <dd>{result.source === 'mapping' ? 'explicit mapping' : result.source === 'rule' ? 'automatic rule' : 'none'}</dd>
+            <dt>WebEx ID</dt>
+            <dd>{result.webexId ?? '—'}</dd>
+            <dt>Result</dt>
+            <dd className={result.outcome === 'OK' ? 'ok' : 'bad'}>
+              <code>{result.outcome}</code>
+              {result.exceptionID ? ` (exceptionID ${result.exceptionID})` : ''}: {result.meaning}
+            </dd>
+            {result.credential && (
+              <>
+                <dt>Credential</dt>
+                <dd>{CREDENTIAL_WORDS[result.credential]}</dd>
+              </>
+            )}
+            {result.webexUser && (
+              <>
+                <dt>WebEx says</dt>
+                <dd>
+                  {[result.webexUser.firstName, result.webexUser.lastName].filter(Boolean).join(' ') || result.webexUser.webExId}
+                  {result.webexUser.email ? ` <${result.webexUser.email}>` : ''}
+                  {result.webexUser.active ? ` · ${result.webexUser.active.toLowerCase()}` : ''}
+                </dd>
+              </>
+            )}
+          </dl>
+        )}
+      </div>
     </form>
   );
 }

@@ -4,7 +4,7 @@
  */
 import type { JWT } from 'next-auth/jwt';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { LaunchResult } from '@/lib/launch';
+import type { LaunchResult, LaunchTarget } from '@/lib/launch';
 import type { RateDecision } from '@/lib/rate-limit';
 
 const APP_URL = 'http://localhost:3000';
@@ -14,6 +14,8 @@ let token: JWT | null = null;
 let nextResult: LaunchResult = { ok: true, location: LOGIN_URL, webexId: 'alice' };
 let nextRate: RateDecision = { allowed: true };
 const launched: string[] = [];
+const targets: LaunchTarget[] = [];
+let delivery = 'redirect';
 
 // next-auth's cookie decoding is not under test: our callbacks run on the token as they would.
 vi.mock('next-auth', async (importOriginal) => (await import('@/lib/session/session-double')).nextAuthReadingToken(importOriginal, () => token));
@@ -22,12 +24,20 @@ vi.mock('@/lib/app-context', async (importOriginal) => ({
   getLaunchDeps: async () => ({}),
   getLaunchLimiter: async () => ({ consume: async () => nextRate }),
 }));
-vi.mock('@/lib/launch', () => ({
-  launchWebex: async (user: { email: string }) => {
+vi.mock('@/lib/launch', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('@/lib/launch')>()),
+  launchWebex: async (user: { email: string }, _deps: unknown, _requestId: string, target: LaunchTarget) => {
     launched.push(user.email);
+    targets.push(target);
     return nextResult;
   },
 }));
+vi.mock('@/lib/config', async (importOriginal) => {
+  const original = await importOriginal<typeof import('@/lib/config')>();
+  return { ...original, getConfig: () => ({ ...original.loadConfig(), webex: { ...original.loadConfig().webex, loginDelivery: delivery } }) };
+});
+// next/headers outside a request: the delivery page asks for the CSP nonce the proxy would set
+vi.mock('next/headers', () => ({ headers: async () => new Headers({ 'x-nonce': 'test-nonce-123' }) }));
 
 const NOW = Math.floor(Date.now() / 1000);
 const ALICE: JWT = { email: 'alice@example.com', name: 'Alice', groups: [], signedInAt: NOW, lastSeenAt: NOW, adminCheckedAt: NOW };
@@ -50,6 +60,8 @@ beforeEach(() => {
   nextResult = { ok: true, location: LOGIN_URL, webexId: 'alice' };
   nextRate = { allowed: true };
   launched.length = 0;
+  targets.length = 0;
+  delivery = 'redirect';
 });
 
 async function post(headers: Record<string, string>, form?: Record<string, string>): Promise<Response> {
@@ -79,7 +91,7 @@ describe('POST /launch', () => {
     token = null;
     const response = await post({ origin: APP_URL });
     expect(response.status).toBe(303);
-    expect(response.headers.get('location')).toBe(`${APP_URL}/api/auth/signin?callbackUrl=%2F`);
+    expect(response.headers.get('location')).toBe(`${APP_URL}/auth/signin?callbackUrl=%2F`);
     expectPrivate(response);
     expect(launched).toEqual([]);
   });
@@ -165,5 +177,83 @@ describe('GET /launch', () => {
     expect(response.headers.get('location')).toBe(`${APP_URL}/`);
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(launched).toEqual([]);
+  });
+});
+
+describe('POST /launch: the launch target', () => {
+  const MEETING = { kind: 'meeting', number: '26341234567', role: 'host' };
+
+  it('a Join without a meeting launches the site home', async () => {
+    await post({ origin: APP_URL });
+    expect(targets).toEqual([{ kind: 'home' }]);
+  });
+
+  it('a meeting Join launches that meeting and remembers it for an AlreadyLogon relaunch', async () => {
+    const response = await post({ origin: APP_URL }, { meeting: '26341234567', role: 'host' });
+    expect(response.status).toBe(302);
+    expect(targets).toEqual([MEETING]);
+    expect(response.headers.get('set-cookie')).toMatch(/^webex-sso\.target=host\.26341234567; Max-Age=120; Path=\/; HttpOnly; SameSite=Lax$/);
+  });
+
+  it.each([
+    ['letters', { meeting: 'abcdefghi', role: 'join' }],
+    ['another site', { meeting: '//evil.example', role: 'join' }],
+    ['too short', { meeting: '12345678', role: 'join' }],
+    ['an unknown role', { meeting: '123456789', role: 'admin' }],
+    ['a role without a meeting', { role: 'host' }],
+  ])('refuses a meeting Join with %s, before launching', async (_name, form) => {
+    const response = await post({ origin: APP_URL }, form);
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe(`${APP_URL}/launch/failed?code=MEETING_NUMBER_INVALID`);
+    expect(launched).toEqual([]);
+  });
+
+  it('an anonymous meeting Join signs in and comes back to the meeting page', async () => {
+    token = null;
+    const response = await post({ origin: APP_URL }, { meeting: '123456789', role: 'join' });
+    expect(response.headers.get('location')).toBe(`${APP_URL}/auth/signin?callbackUrl=%2Fmeet%2F123456789`);
+  });
+
+  it("the recovery's relaunch relaunches the last Join's meeting from its cookie, never a target the page names", async () => {
+    await post({ origin: APP_URL, cookie: 'webex-sso.recovery=signing-out; webex-sso.target=host.26341234567' }, { recovery: 'relaunch', meeting: '999999999', role: 'join' });
+    expect(targets).toEqual([MEETING]);
+  });
+
+  it('a relaunch without a remembered target (or with a forged one) relaunches the site home', async () => {
+    await post({ origin: APP_URL, cookie: 'webex-sso.recovery=signing-out; webex-sso.target=host.1' }, { recovery: 'relaunch' });
+    expect(targets).toEqual([{ kind: 'home' }]);
+  });
+
+  it('a failed meeting launch names the meeting on its explanation page', async () => {
+    nextResult = { ok: false, code: 'WEBEX_TIMEOUT', webexId: 'alice' };
+    const response = await post({ origin: APP_URL }, { meeting: '123456789', role: 'join' });
+    expect(response.headers.get('location')).toBe(`${APP_URL}/launch/failed?code=WEBEX_TIMEOUT&meeting=123456789&role=join`);
+  });
+});
+
+describe('POST /launch with WEBEX_LOGIN_DELIVERY=post', () => {
+  it('answers a no-store page that posts the AT=LI form to p.php, with a nonce\'d script and a button', async () => {
+    delivery = 'post';
+    const response = await post({ origin: APP_URL });
+    expect(response.status).toBe(200);
+    expectPrivate(response);
+    expect(response.headers.get('location')).toBeNull();
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(response.headers.get('content-security-policy')).toBe(
+      "default-src 'none'; script-src 'nonce-test-nonce-123'; style-src 'nonce-test-nonce-123'; form-action https://acme.webex.com; base-uri 'none'; frame-ancestors 'none'",
+    );
+    const html = await response.text();
+    expect(html).toContain('<form id="webex-login" method="post" action="https://acme.webex.com/acme/p.php">');
+    expect(html).toContain('<input type="hidden" name="AT" value="LI"><input type="hidden" name="WID" value="alice"><input type="hidden" name="TK" value="T+1">');
+    expect(html).toContain('<script nonce="test-nonce-123">document.getElementById("webex-login").submit();</script>');
+    expect(html).toContain('<button type="submit">Continue to WebEx</button>');
+  });
+
+  it('escapes what it writes into the page', async () => {
+    delivery = 'post';
+    nextResult = { ok: true, location: 'https://acme.webex.com/acme/p.php?AT=LI&WID=%22%3E%3Cscript%3Ex%3C%2Fscript%3E&TK=a', webexId: 'x' };
+    const html = await (await post({ origin: APP_URL })).text();
+    expect(html).toContain('value="&#34;&#62;&#60;script&#62;x&#60;/script&#62;"');
+    expect(html).not.toContain('"><script>x');
   });
 });

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { planLaunch, parseRecoveryStep, readRecoveryState, recoveryCookie, RECOVERY_FIELD } from '@/lib/already-logon';
+import { planLaunch, parseRecoveryStep, readRecoveryState, readRelaunchTarget, recoveryCookie, relaunchTargetCookie, RECOVERY_FIELD } from '@/lib/already-logon';
 import { getLaunchDeps, getLaunchLimiter, returnUrl } from '@/lib/app-context';
-import { getPortalUser, isSameOriginRequest } from '@/lib/auth';
+import { getPortalUser, isSameOriginRequest, signInPath } from '@/lib/auth';
 import { getConfig } from '@/lib/config';
-import { launchWebex } from '@/lib/launch';
+import { launchWebex, pageOf, parseLaunchTarget } from '@/lib/launch';
 import { trackLaunch } from '@/lib/shutdown';
 import { buildLogoutUrl } from '@/lib/webex';
 import { crossOriginRefused, redirectTo } from '../responses';
+import { deliverLogin } from './delivery';
 
 // Every answer here is per-user and one-time: never pre-rendered, never cached.
 export const dynamic = 'force-dynamic';
@@ -22,30 +23,46 @@ export async function POST(request: Request): Promise<Response> {
   if (!isSameOriginRequest(request.headers, config.appUrl)) {
     return crossOriginRefused();
   }
-  // 2. a portal session, or sign in first and come back to the Join button
-  const user = await getPortalUser();
-  if (!user) return redirectTo(new URL('/api/auth/signin?callbackUrl=%2F', config.appUrl));
-
-  // 3. a step of the AlreadyLogon recovery, or a Join (lib/already-logon.ts)
+  // 2. what to launch: a Join names its target (home or a meeting); a recovery step relaunches
+  //    the last Join's (lib/already-logon.ts); a malformed meeting is refused with its reason
   const form = await request.formData().catch(() => undefined);
-  const plan = planLaunch(parseRecoveryStep(form?.get(RECOVERY_FIELD)), readRecoveryState(request.headers.get('cookie')));
-  const cookie: Record<string, string> = plan.cookie === undefined ? {} : { 'Set-Cookie': recoveryCookie(plan.cookie, config.appUrl) };
+  const cookies = request.headers.get('cookie');
+  const step = parseRecoveryStep(form?.get(RECOVERY_FIELD));
+  const target = step ? readRelaunchTarget(cookies) : parseLaunchTarget(form?.get('meeting'), form?.get('role'));
+  if (!target) return redirectTo(new URL('/launch/failed?code=MEETING_NUMBER_INVALID', config.appUrl));
+
+  // 3. a portal session, or sign in first and come back to the page of the Join button
+  const user = await getPortalUser();
+  if (!user) return redirectTo(new URL(signInPath(pageOf(target)), config.appUrl));
+
+  // 4. a step of the AlreadyLogon recovery, or a Join
+  const plan = planLaunch(step, readRecoveryState(cookies));
+  const setCookies = [
+    ...(plan.cookie === undefined ? [] : [recoveryCookie(plan.cookie, config.appUrl)]),
+    ...(step ? [] : [relaunchTargetCookie(target, cookies, config.appUrl)].filter((c) => c !== undefined)),
+  ];
   if (plan.action === 'sign-out') {
-    return redirectTo(buildLogoutUrl({ baseUrl: config.webex.baseUrl, siteName: config.webex.siteName, backUrl: returnUrl(config) }), 303, cookie);
+    return redirectTo(buildLogoutUrl({ baseUrl: config.webex.baseUrl, siteName: config.webex.siteName, backUrl: returnUrl(config) }), 303, setCookies);
   }
 
-  // 4. at most LAUNCH_RATE_LIMIT launches per user and window, counted across instances
+  // 5. at most LAUNCH_RATE_LIMIT launches per user and window, counted across instances
   const rate = await (await getLaunchLimiter()).consume(user.email);
   if (!rate.allowed) {
     const retry = String(rate.retryAfterSeconds);
-    return redirectTo(new URL(`/launch/failed?code=RATE_LIMITED&retry=${retry}`, config.appUrl), 303, { ...cookie, 'Retry-After': retry });
+    return redirectTo(new URL(`/launch/failed?code=RATE_LIMITED&retry=${retry}`, config.appUrl), 303, setCookies, { 'Retry-After': retry });
   }
 
-  // 5. mapping → ticket → login URL, audited inside
+  // 6. mapping → ticket → login URL, audited inside; delivered by 302 or by POST form
   const requestId = randomUUID();
-  const result = await trackLaunch(async () => launchWebex(user, await getLaunchDeps(), requestId));
+  const result = await trackLaunch(async () => launchWebex(user, await getLaunchDeps(), requestId, target));
   // the audit row's request id, so support (and the soak) can find what happened to this click
-  const headers = { ...cookie, 'X-Request-Id': requestId };
-  if (result.ok) return redirectTo(result.location, 302, headers);
-  return redirectTo(new URL(`/launch/failed?code=${encodeURIComponent(result.code)}`, config.appUrl), 303, headers);
+  const extra = { 'X-Request-Id': requestId };
+  if (result.ok) return deliverLogin(result.location, config.webex.loginDelivery, setCookies, extra);
+  const failed = new URL('/launch/failed', config.appUrl);
+  failed.searchParams.set('code', result.code);
+  if (target.kind === 'meeting') {
+    failed.searchParams.set('meeting', target.number);
+    failed.searchParams.set('role', target.role);
+  }
+  return redirectTo(failed, 303, setCookies, extra);
 }

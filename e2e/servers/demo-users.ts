@@ -71,6 +71,18 @@ export const DEMO_EMPLOYEES: readonly DemoEmployee[] = [
   },
 ];
 
+/**
+ * The demo site's meetings (the portal's `/meet/{number}` links):
+ * - 123456789:   the all-hands, hosted by ada.admin, in progress: anyone joins
+ * - 26341234567: alice's stand-up, not started: alice starts it as host, then others join
+ * - 987654321:   bob's review, never started in the demo: joining says it has not started
+ */
+export const DEMO_MEETINGS = [
+  { number: '123456789', hostWebExID: 'ada.admin', topic: 'All hands', inProgress: true },
+  { number: '26341234567', hostWebExID: 'alice', topic: "Alice's stand-up" },
+  { number: '987654321', hostWebExID: 'bob', topic: "Bob's review" },
+] as const;
+
 /** The simulator's users: the demo employees' WebEx accounts. */
 export function demoWebexUsers(): { webExID: string; email: string; password?: string; firstName: string; lastName: string }[] {
   return DEMO_EMPLOYEES.map((e) => {

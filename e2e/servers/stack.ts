@@ -4,7 +4,7 @@
  * the demo company. The demo command and Playwright both run this; production never does.
  *
  *   tsx e2e/servers/stack.ts                    # after `next build`: password mode
- *   tsx e2e/servers/stack.ts --mode saml        # or oauth; STACK_MODES=password,saml,oauth runs several
+ *   tsx e2e/servers/stack.ts --mode saml        # or oauth, or post; STACK_MODES=password,saml,oauth runs several
  *
  * Ports: APP_PORT (3000) for the first mode, the next ports for the others; IDP_PORT (4010),
  * WEBEX_SIM_PORT (4020). The portals run on `localhost` and the servers on `127.0.0.1`, so their
@@ -17,13 +17,16 @@ import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createSelfSignedCertificate } from './certificates';
 import { generateDemoSecrets } from './demo-secrets';
-import { DEMO_ADMIN_GROUP, DEMO_EMPLOYEES, DEMO_SITE_NAME, demoWebexUsers } from './demo-users';
+import { DEMO_ADMIN_GROUP, DEMO_EMPLOYEES, DEMO_MEETINGS, DEMO_SITE_NAME, demoWebexUsers } from './demo-users';
 import { startIdentityProvider } from './idp';
 import { seedDemoMappings } from './seed-demo';
 import { startWebexSimulator } from './webex-sim';
 
-const MODES = ['password', 'saml', 'oauth'] as const;
+// `post`: password mode with the login ticket delivered by POST (WEBEX_LOGIN_DELIVERY=post)
+const MODES = ['password', 'saml', 'oauth', 'post'] as const;
 type Mode = (typeof MODES)[number];
+/** the modes whose mappings hold WebEx passwords */
+const WITH_PASSWORDS: readonly Mode[] = ['password', 'post'];
 
 const { values: args } = parseArgs({ options: { mode: { type: 'string' } }, allowPositionals: false });
 const modes = parseModes(args.mode ?? process.env.STACK_MODES ?? 'password');
@@ -76,7 +79,8 @@ async function main(): Promise<void> {
         clientId: CLIENT_ID,
         clientSecret: CLIENT_SECRET,
         redirectUris: portals.map((p) => `${p.url}/api/auth/callback/oidc`),
-        postLogoutRedirectUris: portals.map((p) => `${p.url}/`),
+        // the portal's Sign out ends at its signed-out page (RP-initiated logout)
+        postLogoutRedirectUris: portals.map((p) => `${p.url}/auth/signed-out`),
       },
     ],
     users: DEMO_EMPLOYEES,
@@ -86,6 +90,7 @@ async function main(): Promise<void> {
     host: LOOPBACK,
     siteName: DEMO_SITE_NAME,
     users: demoWebexUsers(),
+    meetings: DEMO_MEETINGS.map((m) => ({ ...m })),
     ticketTtlMs: Number(process.env.WEBEX_SIM_TICKET_TTL_MS ?? 300_000),
     saml: { certificates: [saml.certificatePem], issuer: portals.find((p) => p.mode === 'saml')?.url ?? 'http://localhost', ...SAML_SITE },
     oauth: { clients: [{ ...OAUTH_CLIENT, redirectUris: portals.map((p) => `${p.url}/webex/connect/callback`) }] },
@@ -97,7 +102,7 @@ async function main(): Promise<void> {
   const apps: ChildProcess[] = [];
   for (const portal of portals) {
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${portal.databaseFile}${suffix}`, { force: true });
-    await seedDemoMappings(`file:${portal.databaseFile}`, CREDENTIAL_KEYS, portal.mode === 'password');
+    await seedDemoMappings(`file:${portal.databaseFile}`, CREDENTIAL_KEYS, WITH_PASSWORDS.includes(portal.mode));
     apps.push(startPortal(portal, { idpIssuer: idp.issuer, simUrl: sim.url, samlKey: saml.privateKeyPem, samlCert: saml.certificatePem }));
   }
 
@@ -132,7 +137,7 @@ async function main(): Promise<void> {
 function describeLink(e: (typeof DEMO_EMPLOYEES)[number], running: readonly Mode[]): string {
   if (e.emailVerified === false) return 'e-mail not verified (refused at sign-in)';
   if (e.linked) return `linked to WebEx ${e.webex.webExID}`;
-  if (running.some((m) => m !== 'password')) return `WebEx ${e.webex.webExID} by the e-mail rule in saml/oauth mode${e.webex.password ? '' : ' (no WebEx password)'}`;
+  if (running.some((m) => !WITH_PASSWORDS.includes(m))) return `WebEx ${e.webex.webExID} by the e-mail rule in saml/oauth mode${e.webex.password ? '' : ' (no WebEx password)'}`;
   return 'not linked to WebEx';
 }
 
@@ -140,6 +145,7 @@ function startPortal(portal: Portal, peers: { idpIssuer: string; simUrl: string;
   const pem = (value: string) => value.trim().replace(/\n/g, '\\n');
   const byMode: Record<Mode, Record<string, string>> = {
     password: { WEBEX_CREDENTIAL_MODE: 'password' },
+    post: { WEBEX_CREDENTIAL_MODE: 'password', WEBEX_LOGIN_DELIVERY: 'post' },
     saml: {
       WEBEX_CREDENTIAL_MODE: 'saml',
       MAPPING_RULE: 'email',

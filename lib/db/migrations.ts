@@ -99,6 +99,19 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '007_portal_id_tokens': {
+      async up(db) {
+        // the identity provider's ID token of each portal session, for RP-initiated logout's
+        // id_token_hint; kept here, not in the session cookie, which it would make too large
+        await db.schema
+          .createTable('portal_id_tokens')
+          .addColumn('ref', 'text', (c) => c.primaryKey())
+          .addColumn('sealed', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('portal_id_tokens_expires_at').on('portal_id_tokens').column('expires_at').execute();
+      },
+    },
     '008_launch_rate_limits': {
       async up(db) {
         // rate-limiter-flexible's own table layout (RateLimiterSQLite / RateLimiterPostgres), created

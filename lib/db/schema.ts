@@ -74,6 +74,16 @@ export interface WebexOAuthTokensTable {
   updated_at: string;
 }
 
+/** A portal session's ID token, for id_token_hint at sign-out; the session cookie holds only `ref`. */
+export interface PortalIdTokensTable {
+  /** random, in the session's token as idTokenRef */
+  ref: string;
+  /** the sealed ID token (iron-session seal under CREDENTIAL_KEYS) */
+  sealed: string;
+  /** ISO-8601 UTC: when the session ends at the latest; the row is pruned after */
+  expires_at: string;
+}
+
 /** Launches per day and outcome with a latency histogram: the dashboard reads this, not the audit log. */
 export interface LaunchDailyTable {
   /** YYYY-MM-DD, UTC */
@@ -97,4 +107,5 @@ export interface Database {
   pending_imports: PendingImportsTable;
   webex_session_tickets: WebexSessionTicketsTable;
   webex_oauth_tokens: WebexOAuthTokensTable;
+  portal_id_tokens: PortalIdTokensTable;
 }

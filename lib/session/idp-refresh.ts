@@ -19,23 +19,28 @@ const IDP_TIMEOUT_MS = 5_000;
 // punish by revoking the grant).
 const SHARED_ANSWER_MS = 5_000;
 
-interface Endpoints {
+/** The identity provider's endpoints the portal uses, from its discovery document. */
+export interface Endpoints {
   token: string;
   userinfo: string | undefined;
+  /** RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0), when the provider offers it */
+  endSession: string | undefined;
 }
 
 const discovered = new Map<string, Promise<Endpoints>>();
 const inFlight = new Map<string, { at: number; outcome: Promise<RefreshOutcome> }>();
 
-async function discover(issuer: string, fetchFn: FetchFn): Promise<Endpoints> {
+/** The provider's endpoints, discovered once per issuer (a failed discovery is tried again next time). */
+export async function discover(issuer: string, fetchFn: FetchFn = fetch): Promise<Endpoints> {
   let endpoints = discovered.get(issuer);
   if (!endpoints) {
     endpoints = (async () => {
       const res = await fetchFn(`${issuer}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(IDP_TIMEOUT_MS) });
       if (!res.ok) throw new Error(`discovery answered HTTP ${res.status}`);
-      const meta = (await res.json()) as { token_endpoint?: unknown; userinfo_endpoint?: unknown };
+      const meta = (await res.json()) as { token_endpoint?: unknown; userinfo_endpoint?: unknown; end_session_endpoint?: unknown };
       if (typeof meta.token_endpoint !== 'string') throw new Error('discovery names no token_endpoint');
-      return { token: meta.token_endpoint, userinfo: typeof meta.userinfo_endpoint === 'string' ? meta.userinfo_endpoint : undefined };
+      const optional = (value: unknown) => (typeof value === 'string' ? value : undefined);
+      return { token: meta.token_endpoint, userinfo: optional(meta.userinfo_endpoint), endSession: optional(meta.end_session_endpoint) };
     })();
     discovered.set(issuer, endpoints);
     endpoints.catch(() => discovered.delete(issuer));

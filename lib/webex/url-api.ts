@@ -39,6 +39,22 @@ export function buildLoginUrl(input: LoginUrlInput): string {
   return url.href;
 }
 
+/** The AT=LI login as an HTML form: p.php as the action, each query parameter a hidden field. */
+export interface LoginForm {
+  action: string;
+  fields: [name: string, value: string][];
+}
+
+/**
+ * The same login as `buildLoginUrl`'s, for delivery by POST (reference §5.1: Cisco's own advice
+ * for credentials; the ticket then stays out of URLs, history and proxy logs). Derived from the
+ * URL so both deliveries always carry exactly the same parameters.
+ */
+export function loginFormOf(loginUrl: string): LoginForm {
+  const url = new URL(loginUrl);
+  return { action: `${url.origin}${url.pathname}`, fields: [...url.searchParams] };
+}
+
 /**
  * Builds `{base}/{site}/p.php?AT=LO&BU=…`: signs the browser out of WebEx, then WebEx sends it to
  * BU with `AT=LO&ST=SUCCESS`. The way out of AlreadyLogon (reference §5.7, §8).
@@ -49,8 +65,12 @@ export function buildLogoutUrl(input: Pick<LoginUrlInput, 'baseUrl' | 'siteName'
   return url.href;
 }
 
-/** Stable codes for the RS values WebEx appends to BU after a failed URL API login (§5.3). */
+/** Stable codes for the RS values WebEx appends to BU after a failed URL API login or meeting command (§5.3). */
 export const LOGIN_FAILURE_CODES = [
+  'MEETING_NOT_IN_PROGRESS',
+  'MEETING_INVALID_KEY',
+  'MEETING_LOCKED',
+  'MEETING_HOST_DENIED',
   'LOGIN_INVALID_TICKET',
   'LOGIN_AUTO_LOGIN_DISABLED',
   'LOGIN_ALREADY_LOGGED_ON',
@@ -73,9 +93,18 @@ const CODE_BY_RS: ReadonlyMap<string, LoginFailureCode> = new Map([
   ['badwebidorpassword', 'LOGIN_BAD_WEBEX_ID_OR_PASSWORD'],
   ['badwebexidorpassword', 'LOGIN_BAD_WEBEX_ID_OR_PASSWORD'],
   ['accountlocked', 'LOGIN_ACCOUNT_LOCKED'],
+  // m.php AT=JM [reference §5.3, C1 view.php]
+  ['meetingnotinprogress', 'MEETING_NOT_IN_PROGRESS'],
+  ['invalidmeetingkey', 'MEETING_INVALID_KEY'],
+  ['invalidmeetingkeyorpassword', 'MEETING_INVALID_KEY'],
+  ['meetinglocked', 'MEETING_LOCKED'],
 ]);
 
-/** Maps a URL API failure reason (RS) to a stable code; unknown or missing → LOGIN_UNKNOWN. */
-export function codeForLoginFailure(rs: string | undefined): LoginFailureCode {
-  return (rs && CODE_BY_RS.get(rs.trim().toLowerCase())) || 'LOGIN_UNKNOWN';
+/**
+ * Maps a URL API failure reason (RS) to a stable code; unknown or missing → LOGIN_UNKNOWN. `AT`
+ * tells the command: AccessDenied on AT=HM means "not this meeting's host" [reference §5.3].
+ */
+export function codeForLoginFailure(rs: string | undefined, command?: string): LoginFailureCode {
+  const code = (rs && CODE_BY_RS.get(rs.trim().toLowerCase())) || 'LOGIN_UNKNOWN';
+  return code === 'LOGIN_ACCESS_DENIED' && command?.toUpperCase() === 'HM' ? 'MEETING_HOST_DENIED' : code;
 }

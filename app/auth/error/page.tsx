@@ -1,4 +1,5 @@
 import { firstParam, type SearchParams } from '../../search-params';
+import { signInPath } from '@/lib/auth';
 import { getConfig } from '@/lib/config';
 
 export const dynamic = 'force-dynamic';
@@ -6,7 +7,8 @@ export const dynamic = 'force-dynamic';
 // Our signIn callback sends EmailUnverified (the identity provider did not verify the e-mail);
 // next-auth sends AccessDenied (our signIn callback refusing an account without an e-mail),
 // Configuration (the identity provider unreachable or misconfigured), Verification and Default here;
-// OAuth-flow errors go back to its sign-in page, which explains them itself.
+// OAuth-flow errors (OAuthSignin, OAuthCallback, …) come through /auth/signin, and Cookies from it
+// when the browser keeps none.
 
 /** next-auth's error page (pages.error): what went wrong at sign-in, and what to do. */
 export default async function SignInErrorPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
@@ -19,6 +21,8 @@ export default async function SignInErrorPage({ searchParams }: { searchParams: 
       ? ['Your account did not give us an e-mail address', `${oidc.displayName} signed you in but did not share your e-mail address, which links you to WebEx.`]
       : error === 'Configuration'
         ? ['Sign-in is not working right now', `We could not complete the sign-in with ${oidc.displayName}.`]
+        : error === 'Cookies'
+        ? ['Your browser refused the sign-in cookie', 'Signing in needs cookies for this portal. Allow them for this site, then sign in again.']
         : ['Sign-in did not work', 'The sign-in was interrupted or could not be completed.'];
   return (
     <section className="card problem" role="alert">
@@ -29,7 +33,7 @@ export default async function SignInErrorPage({ searchParams }: { searchParams: 
         {error ? ` (code ${error.slice(0, 40)})` : ''}.
       </p>
       <div className="actions">
-        <a className="button" href="/api/auth/signin?callbackUrl=%2F">
+        <a className="button" href={signInPath('/')}>
           Sign in again
         </a>
         <a className="button secondary" href="/">

@@ -1,15 +1,22 @@
 import { ConnectButton } from '../../connect-button';
 import { ProblemCard } from '../../problem-card';
 import { getConfig } from '@/lib/config';
+import { parseLaunchTarget } from '@/lib/launch';
 import { CONNECT_CODES, describeLaunchFailure } from '@/lib/problems';
 
 export const dynamic = 'force-dynamic';
 
-export default async function LaunchFailedPage({ searchParams }: { searchParams: Promise<{ code?: string | string[]; retry?: string | string[] }> }) {
-  const { code, retry } = await searchParams;
+export default async function LaunchFailedPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ code?: string | string[]; retry?: string | string[]; meeting?: string | string[]; role?: string | string[] }>;
+}) {
+  const { code, retry, meeting, role } = await searchParams;
+  // the meeting of a failed meeting launch, for "Try again" and "Back to the meeting"; a bad one is ignored
+  const target = (typeof meeting === 'string' && parseLaunchTarget(meeting, role)) || undefined;
   const problem = describeLaunchFailure(typeof code === 'string' ? code : undefined, getConfig().supportContact);
   // how long to wait, when the portal said so (digits only: it is shown, never trusted)
   const wait = problem.code === 'RATE_LIMITED' && typeof retry === 'string' && /^\d{1,5}$/.test(retry) ? `Try again in ${retry} seconds.` : undefined;
   const action = CONNECT_CODES.has(problem.code) ? <ConnectButton label={problem.code === 'WEBEX_NOT_CONNECTED' ? 'Connect WebEx' : 'Reconnect WebEx'} /> : undefined;
-  return <ProblemCard problem={problem} action={action} detail={wait} />;
+  return <ProblemCard problem={problem} action={action} detail={wait} target={target} />;
 }

@@ -1,5 +1,5 @@
 import { getConnectDeps } from '@/lib/app-context';
-import { getPortalUser, isSameOriginRequest } from '@/lib/auth';
+import { getPortalUser, isSameOriginRequest, signInPath } from '@/lib/auth';
 import { getConfig } from '@/lib/config';
 import { CONNECT_COOKIE, CONNECT_TTL_SECONDS, startConnect } from '@/lib/credentials/connect';
 import { crossOriginRefused, redirectTo } from '../../responses';
@@ -18,13 +18,11 @@ export async function POST(request: Request): Promise<Response> {
   if (!isSameOriginRequest(request.headers, config.appUrl)) return crossOriginRefused();
   // 2. for the signed-in employee
   const user = await getPortalUser();
-  if (!user) return redirectTo(new URL('/api/auth/signin?callbackUrl=%2F', config.appUrl));
+  if (!user) return redirectTo(new URL(signInPath('/'), config.appUrl));
   // 3. only in oauth mode
   const deps = await getConnectDeps();
   if (!deps) return redirectTo(new URL('/', config.appUrl));
   const { location, cookie } = await startConnect(deps, user.email);
   const secure = config.appUrl.protocol === 'https:' ? '; Secure' : '';
-  return redirectTo(location, 303, {
-    'Set-Cookie': `${CONNECT_COOKIE}=${cookie}; Path=/webex/connect; Max-Age=${CONNECT_TTL_SECONDS}; HttpOnly; SameSite=Lax${secure}`,
-  });
+  return redirectTo(location, 303, [`${CONNECT_COOKIE}=${cookie}; Path=/webex/connect; Max-Age=${CONNECT_TTL_SECONDS}; HttpOnly; SameSite=Lax${secure}`]);
 }

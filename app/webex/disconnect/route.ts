@@ -1,5 +1,5 @@
 import { getConnectDeps } from '@/lib/app-context';
-import { getPortalUser, isSameOriginRequest } from '@/lib/auth';
+import { getPortalUser, isSameOriginRequest, signInPath } from '@/lib/auth';
 import { getConfig } from '@/lib/config';
 import { disconnect } from '@/lib/credentials/connect';
 import { normalizeEmail } from '@/lib/mappings/store';
@@ -12,7 +12,7 @@ export async function POST(request: Request): Promise<Response> {
   const config = getConfig();
   if (!isSameOriginRequest(request.headers, config.appUrl)) return crossOriginRefused();
   const user = await getPortalUser();
-  if (!user) return redirectTo(new URL('/api/auth/signin?callbackUrl=%2F', config.appUrl));
+  if (!user) return redirectTo(new URL(signInPath('/'), config.appUrl));
   const deps = await getConnectDeps();
   if (deps) await disconnect(deps, user.email, normalizeEmail(user.email));
   return redirectTo(new URL('/?disconnected=1', config.appUrl));

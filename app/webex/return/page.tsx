@@ -7,7 +7,7 @@ import { nextRecoveryStep, parseRecoveryState, RECOVERY_COOKIE, RECOVERY_FIELD }
 import { returnUrl } from '@/lib/app-context';
 import { getConfig } from '@/lib/config';
 import { describeLoginFailure } from '@/lib/problems';
-import { buildLogoutUrl } from '@/lib/webex';
+import { buildLogoutUrl, parseMeetingNumber } from '@/lib/webex';
 
 export const dynamic = 'force-dynamic';
 
@@ -59,7 +59,7 @@ export default async function WebexReturnPage({ searchParams }: { searchParams: 
 
   const rs = firstParam(params.RS) || undefined;
   const config = getConfig();
-  const problem = describeLoginFailure(rs, config.supportContact);
+  const problem = describeLoginFailure(rs, config.supportContact, firstParam(params.AT));
   if (problem.code === 'LOGIN_ALREADY_LOGGED_ON' && nextRecoveryStep('already-logged-on', recovery) === 'sign-out') {
     return (
       <section className="card" role="status">
@@ -77,6 +77,9 @@ export default async function WebexReturnPage({ searchParams }: { searchParams: 
       Sign out of WebEx
     </a>
   );
+  // a failed join or start names its meeting (the BU inside MU): the way back to its page
+  const meeting = parseMeetingNumber(firstParam(params.meeting));
+  const target = meeting ? ({ kind: 'meeting', number: meeting, role: 'join' } as const) : undefined;
   // RS is shown as text (React escapes it); a long or odd value is cut, not trusted.
-  return <ProblemCard problem={problem} detail={rs ? `WebEx said: ${rs.slice(0, 64)}` : 'WebEx gave no reason'} action={signOut || undefined} />;
+  return <ProblemCard problem={problem} detail={rs ? `WebEx said: ${rs.slice(0, 64)}` : 'WebEx gave no reason'} action={signOut || undefined} target={target} />;
 }

@@ -1,6 +1,7 @@
 /**
  * A WebEx Meetings simulator for integration tests, Playwright and the demo: the XML API
- * (GetLoginTicket, GetSite) and the URL API login (p.php AT=LI / AT=LO) as described in
+ * (GetLoginTicket, GetSite), the URL API login (p.php AT=LI / AT=LO) and meetings (m.php AT=JM /
+ * AT=HM) as described in
  * /work/shared/webex-reference.md, plus a control API for faults and stats. Production code
  * never imports it.
  */
@@ -9,6 +10,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createBrowserSessions } from './browser-session';
 import { createFaultBoard } from './faults';
+import { createMeetingBoard } from './meetings';
 import { createOAuthServer } from './oauth';
 import { createRequestHandler } from './router';
 import { createSamlVerifier } from './saml';
@@ -17,7 +19,7 @@ import { createTicketStore, generateRandomTicket } from './tickets';
 import type { SimOptions, SimStats, WebexSimulator } from './types';
 import { createUserDirectory } from './users';
 
-export type { FaultRule, SimFault, SimOAuthClient, SimOptions, SimSecrets, SimStats, SimUser, WebexSimulator, XmlCall } from './types';
+export type { FaultRule, SimFault, SimMeeting, SimOAuthClient, SimOptions, SimSecrets, SimStats, SimUser, WebexSimulator, XmlCall } from './types';
 export type { SamlTrust } from './saml';
 export { SESSION_COOKIE_NAME } from './browser-session';
 export { OAUTH_PATHS } from './oauth';
@@ -95,6 +97,7 @@ export async function startWebexSimulator(options: SimOptions): Promise<WebexSim
   const handleRequest = createRequestHandler({
     site,
     users,
+    meetings: createMeetingBoard(options.meetings ?? []),
     tickets,
     sessionTickets,
     saml,

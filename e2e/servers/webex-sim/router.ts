@@ -12,6 +12,7 @@ import {
   type HttpAnswer,
 } from './http';
 import { dashboardPath, myWebexPath, pPhpPath, renderLandingPage } from './landing';
+import { answerMeetingRequest, mPhpPath, type MeetingBoard } from './meetings';
 import { OAUTH_PATHS, type OAuthServer } from './oauth';
 import type { SamlVerifier } from './saml';
 import type { SessionTicketStore } from './session-tickets';
@@ -26,6 +27,7 @@ export const XML_SERVICE_PATH = '/WBXService/XMLService';
 export interface RouterDeps {
   site: { siteName: string; autoLogin: boolean; enableSSO: boolean };
   users: UserDirectory;
+  meetings: MeetingBoard;
   tickets: TicketStore;
   sessionTickets: SessionTicketStore;
   saml: SamlVerifier | undefined;
@@ -99,16 +101,18 @@ export function createRequestHandler(deps: RouterDeps) {
       return deps.oauth.answer(method, pathname, query, body, req.headers.authorization);
     }
 
+    if (pathname === mPhpPath(siteName)) {
+      if (method !== 'GET' && method !== 'POST') return methodNotAllowed('GET, POST');
+      const { params } = await urlApiParams(req, method);
+      const outcome = answerMeetingRequest({ params, signedInAs: await deps.sessions.signedInAs(req) }, { siteName, meetings: deps.meetings });
+      context.note = outcome.note;
+      return outcome.answer;
+    }
+
     if (pathname === pPhpPath(siteName)) {
       if (method !== 'GET' && method !== 'POST') return methodNotAllowed('GET, POST');
-      const params = new URLSearchParams(new URL(req.url ?? '/', 'http://webex-sim.invalid').search);
-      const passwordInQuery = params.has('PW');
-      let passwordPosted = false;
-      if (method === 'POST') {
-        const form = new URLSearchParams(await readBody(req));
-        passwordPosted = form.has('PW') && !passwordInQuery;
-        for (const [name, value] of form) params.set(name, value);
-      }
+      const { params, posted } = await urlApiParams(req, method);
+      const passwordPosted = posted.has('PW') && !new URL(req.url ?? '/', 'http://webex-sim.invalid').searchParams.has('PW');
       const origin = requestOrigin(req, deps.origin());
       const outcome = await answerUrlApiRequest(
         { params, passwordPosted, origin, siteOrigins: [deps.origin(), origin], signedInAs: await deps.sessions.signedInAs(req) },
@@ -148,4 +152,12 @@ export function createRequestHandler(deps: RouterDeps) {
 
     return textAnswer(404, 'Not found');
   }
+}
+
+/** A URL API request's parameters: the query, with a POSTed form laid over it; and the form alone. */
+async function urlApiParams(req: IncomingMessage, method: string): Promise<{ params: URLSearchParams; posted: URLSearchParams }> {
+  const params = new URLSearchParams(new URL(req.url ?? '/', 'http://webex-sim.invalid').search);
+  const posted = new URLSearchParams(method === 'POST' ? await readBody(req) : '');
+  for (const [name, value] of posted) params.set(name, value);
+  return { params, posted };
 }

@@ -25,6 +25,17 @@ export interface SimOAuthClient {
   redirectUris: string[];
 }
 
+/** A meeting on the simulated site, for m.php AT=JM / AT=HM. */
+export interface SimMeeting {
+  /** the meeting number (MK), digits only */
+  number: string;
+  /** who may start it (AT=HM), any case */
+  hostWebExID: string;
+  topic?: string;
+  /** default false: attendees get MeetingNotInProgress until the host starts it */
+  inProgress?: boolean;
+}
+
 export interface SimOptions {
   siteName: string;
   users: SimUser[];
@@ -48,6 +59,8 @@ export interface SimOptions {
     /** default 60 days */
     refreshTokenTtlSeconds?: number;
   };
+  /** meetings that m.php knows; default none */
+  meetings?: SimMeeting[];
   /** AuthenticateUser's timeToLive; default 5400, the reference's sample */
   sessionTicketTtlSeconds?: number;
   /** iron-session password for the simulator's own cookie, >= 32 characters; default a random one */

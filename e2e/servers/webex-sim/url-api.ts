@@ -105,14 +105,17 @@ function successTarget(request: UrlApiRequest, webExID: string, backUrl: URL | u
   return new URL(dashboardPath(siteName), request.origin).href;
 }
 
-function failureAnswer(command: 'LI' | 'LO', rs: string, backUrl: URL | undefined): HttpAnswer {
+const FAILURE_TITLES = { LI: 'WebEx login failed', LO: 'WebEx logout failed', JM: 'Joining the meeting failed', HM: 'Starting the meeting failed' } as const;
+
+/** A URL API command's failure: on to BU with `AT&ST=FAIL&RS` [reference §5.3], or WebEx's own page without BU. */
+export function failureAnswer(command: keyof typeof FAILURE_TITLES, rs: string, backUrl: URL | undefined): HttpAnswer {
   if (backUrl) return htmlAnswer(200, renderRedirectPage(withResult(backUrl, { AT: command, ST: 'FAIL', RS: rs }).href));
-  const title = command === 'LI' ? 'WebEx login failed' : 'WebEx logout failed';
+  const title = FAILURE_TITLES[command];
   return htmlAnswer(200, renderPage(title, `<h1>${title}</h1><p>Reason: <code id="rs">${escapeHtml(rs)}</code></p>`));
 }
 
 /** BU may be any Internet URL [reference D8]; the simulator only follows absolute http(s) ones. */
-function parseBackUrl(value: string | null): URL | undefined {
+export function parseBackUrl(value: string | null): URL | undefined {
   const url = value ? parseUrl(value) : undefined;
   return url && (url.protocol === 'http:' || url.protocol === 'https:') ? url : undefined;
 }

@@ -471,9 +471,78 @@ describe('URL API: p.php?AT=LO and landing pages', () => {
 
   it('answers 404 to other paths and other sites', async () => {
     const sim = await startSim();
-    for (const path of ['/', '/globex/p.php?AT=LI', '/webappng/sites/globex/dashboard', '/acme/m.php']) {
+    for (const path of ['/', '/globex/p.php?AT=LI', '/webappng/sites/globex/dashboard', '/globex/m.php?AT=JM&MK=123456789']) {
       expect((await fetch(`${sim.url}${path}`)).status).toBe(404);
     }
+  });
+});
+
+describe('URL API: m.php AT=JM / AT=HM (meetings)', () => {
+  const MEETINGS = [
+    { number: '123456789', hostWebExID: 'bob', topic: 'Running', inProgress: true },
+    { number: '26341234567', hostWebExID: 'alice', topic: 'Not started' },
+  ];
+  const meetingUrl = (sim: WebexSimulator, params: Record<string, string>) => `${sim.url}/${SITE}/m.php?${new URLSearchParams({ BU: BACK_URL, ...params })}`;
+
+  /** A browser signed in to WebEx as alice, through p.php with a fresh ticket. */
+  async function aliceSignedIn(sim: WebexSimulator, mainUrl?: string) {
+    const browser = createBrowser();
+    const login = await browser.open(loginUrl(sim, { WID: 'alice', TK: await ticketFor(sim), BU: BACK_URL, ...(mainUrl ? { MU: mainUrl } : {}) }));
+    return { browser, target: scriptRedirectTarget(login.html) };
+  }
+
+  it('a login chained by MU lands in a running meeting, signed in (AT=JM)', async () => {
+    const sim = await startSim({ meetings: MEETINGS });
+    const { browser, target } = await aliceSignedIn(sim, meetingUrl(sim, { AT: 'JM', MK: '123456789' }));
+    const meeting = await browser.open(target);
+    expect(meeting.response.status).toBe(200);
+    expect(heading(meeting.html)).toBe('In WebEx meeting 123456789 as alice');
+  });
+
+  it('an unknown meeting goes to BU with AT=JM&ST=FAIL&RS=InvalidMeetingKey', async () => {
+    const sim = await startSim({ meetings: MEETINGS });
+    const { browser } = await aliceSignedIn(sim);
+    const answer = await browser.open(meetingUrl(sim, { AT: 'JM', MK: '111111111' }));
+    const back = new URL(scriptRedirectTarget(answer.html));
+    expect(back.origin + back.pathname).toBe('http://portal.example/webex/back');
+    expect(Object.fromEntries(back.searchParams)).toEqual({ flow: '42', AT: 'JM', ST: 'FAIL', RS: 'InvalidMeetingKey' });
+  });
+
+  it('a meeting its host has not started answers MeetingNotInProgress until AT=HM by its host starts it', async () => {
+    const sim = await startSim({ meetings: MEETINGS });
+    const { browser } = await aliceSignedIn(sim);
+    const early = await browser.open(meetingUrl(sim, { AT: 'JM', MK: '26341234567' }));
+    expect(new URL(scriptRedirectTarget(early.html)).searchParams.get('RS')).toBe('MeetingNotInProgress');
+    const hosting = await browser.open(meetingUrl(sim, { AT: 'HM', MK: '26341234567' }));
+    expect(heading(hosting.html)).toBe('Hosting WebEx meeting 26341234567 as alice');
+    const joined = await browser.open(meetingUrl(sim, { AT: 'JM', MK: '26341234567' }));
+    expect(heading(joined.html)).toBe('In WebEx meeting 26341234567 as alice');
+  });
+
+  it("AT=HM needs the WebEx session of the meeting's host: anyone else, or nobody, gets AccessDenied", async () => {
+    const sim = await startSim({ meetings: MEETINGS });
+    const { browser } = await aliceSignedIn(sim);
+    for (const client of [browser, createBrowser()]) {
+      const answer = await client.open(meetingUrl(sim, { AT: 'HM', MK: '123456789' }));
+      expect(Object.fromEntries(new URL(scriptRedirectTarget(answer.html)).searchParams)).toMatchObject({ AT: 'HM', ST: 'FAIL', RS: 'AccessDenied' });
+    }
+  });
+
+  it('reads the same parameters from a POSTed form, and refuses other commands', async () => {
+    const sim = await startSim({ meetings: MEETINGS });
+    const { browser } = await aliceSignedIn(sim);
+    const posted = await browser.open(`${sim.url}/${SITE}/m.php`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ AT: 'JM', MK: '123456789' }).toString(),
+    });
+    expect(heading(posted.html)).toBe('In WebEx meeting 123456789 as alice');
+    expect((await browser.open(meetingUrl(sim, { AT: 'OM', MK: '123456789' }))).response.status).toBe(400);
+  });
+
+  it('refuses meetings that are not digits, or seeded twice', async () => {
+    await expect(startSim({ meetings: [{ number: '12a', hostWebExID: 'alice' }] })).rejects.toThrow(/must be digits only/);
+    await expect(startSim({ meetings: [MEETINGS[0]!, MEETINGS[0]!] })).rejects.toThrow(/Duplicate meeting number/);
   });
 });
 

@@ -1,0 +1,13 @@
+import type { NextRequest } from 'next/server';
+import { getConfig } from '@/lib/config';
+import { continueSignOut, SIGN_OUT_COOKIE, signOutCookie } from '@/lib/sign-out';
+import { redirectTo } from '../../../responses';
+
+export const dynamic = 'force-dynamic';
+
+/** BU of WebEx's AT=LO during a sign-out: on to the identity provider's logout, or the signed-out page. */
+export async function GET(request: NextRequest): Promise<Response> {
+  const config = getConfig();
+  const location = await continueSignOut(request.cookies.get(SIGN_OUT_COOKIE)?.value, request.nextUrl.searchParams.get('ST') ?? '', config);
+  return redirectTo(location, 303, [await signOutCookie(undefined, config)]);
+}

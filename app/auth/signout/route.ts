@@ -1,0 +1,28 @@
+import { getToken } from 'next-auth/jwt';
+import type { NextRequest } from 'next/server';
+import { idTokenStore, isSameOriginRequest } from '@/lib/auth';
+import { getConfig } from '@/lib/config';
+import { clearSessionCookies, planSignOutFor, signOutCookie } from '@/lib/sign-out';
+import { crossOriginRefused, redirectTo } from '../../responses';
+
+export const dynamic = 'force-dynamic';
+
+// A GET (a typed URL, a prefetch) signs nobody out: the button on the home page is a POST.
+export function GET(): Response {
+  return redirectTo(new URL('/', getConfig().appUrl));
+}
+
+/** Sign out everywhere: the portal session now, then WebEx and the identity provider (lib/sign-out). */
+export async function POST(request: NextRequest): Promise<Response> {
+  const config = getConfig();
+  // 1. only our own pages sign someone out
+  if (!isSameOriginRequest(request.headers, config.appUrl)) return crossOriginRefused();
+  // 2. the session's reference to its ID token, for the provider's logout
+  const secure = config.appUrl.protocol === 'https:';
+  const token = await getToken({ req: request, secret: config.authSecret, secureCookie: secure });
+  // 3. the steps: WebEx's AT=LO and the provider's logout, each when configured and possible
+  const way = await planSignOutFor(token?.idTokenRef, { config, idTokens: idTokenStore() });
+  // 4. the portal session ends with this answer, whatever the other steps do; WebEx's BU finds the rest in a cookie
+  const sent = request.cookies.getAll().map((cookie) => cookie.name);
+  return redirectTo(way.location, 303, [...clearSessionCookies(sent, config.appUrl), await signOutCookie(way.first === 'webex' ? way : undefined, config)]);
+}

@@ -1,0 +1,79 @@
+import { escapeHtml, renderPage } from './html';
+import { htmlAnswer, textAnswer, type HttpAnswer } from './http';
+import { pPhpPath } from './landing';
+import type { SimMeeting } from './types';
+import { failureAnswer, parseBackUrl } from './url-api';
+
+/** The meetings of the simulated site: seeded, and started by their host's AT=HM. */
+export interface MeetingBoard {
+  find(number: string): (SimMeeting & { inProgress: boolean }) | undefined;
+  start(number: string): void;
+}
+
+export function createMeetingBoard(meetings: readonly SimMeeting[]): MeetingBoard {
+  const byNumber = new Map<string, SimMeeting & { inProgress: boolean }>();
+  for (const meeting of meetings) {
+    if (!/^\d+$/.test(meeting.number)) throw new Error(`webex-sim: Bad usage. Meeting number "${meeting.number}" must be digits only.`);
+    if (byNumber.has(meeting.number)) throw new Error(`webex-sim: Bad usage. Duplicate meeting number "${meeting.number}".`);
+    byNumber.set(meeting.number, { ...meeting, inProgress: meeting.inProgress ?? false });
+  }
+  return {
+    find: (number) => byNumber.get(number),
+    start(number) {
+      const meeting = byNumber.get(number);
+      if (meeting) meeting.inProgress = true;
+    },
+  };
+}
+
+export function mPhpPath(siteName: string): string {
+  return `/${encodeURIComponent(siteName)}/m.php`;
+}
+
+export interface MeetingRequest {
+  /** GET query, or a POST's form body laid over its query */
+  params: URLSearchParams;
+  signedInAs: string | undefined;
+}
+
+/**
+ * m.php: AT=JM (join as attendee) and AT=HM (host) [reference §5.8], after a login chained by MU.
+ * Failures go to BU with `AT=JM|HM&ST=FAIL&RS=…` [reference §5.3]: an unknown meeting is
+ * `InvalidMeetingKey`, one not started `MeetingNotInProgress`, and AT=HM without the host's own
+ * WebEx session `AccessDenied`.
+ *
+ * Simulator's choices (unverified, the reference does not settle them): m.php answers the meeting
+ * page itself (a real site hands over to its meeting client); AT=HM on an unknown meeting answers
+ * InvalidMeetingKey; AT=JM without a WebEx session joins as a guest named by AN (or "Guest");
+ * meeting passwords (PW) are not modelled.
+ */
+export function answerMeetingRequest(request: MeetingRequest, deps: { siteName: string; meetings: MeetingBoard }): { answer: HttpAnswer; note: string } {
+  const command = request.params.get('AT');
+  if (command !== 'JM' && command !== 'HM') {
+    return { answer: textAnswer(400, `webex-sim: unsupported command AT=${command ?? ''}; the simulator implements AT=JM and AT=HM`), note: 'unsupported AT' };
+  }
+  const backUrl = parseBackUrl(request.params.get('BU'));
+  const fail = (rs: string) => ({ answer: failureAnswer(command, rs, backUrl), note: `${command} FAIL ${rs}` });
+  const meeting = deps.meetings.find(request.params.get('MK') ?? '');
+  if (!meeting) return fail('InvalidMeetingKey');
+
+  if (command === 'HM') {
+    if (request.signedInAs?.toLowerCase() !== meeting.hostWebExID.toLowerCase()) return fail('AccessDenied');
+    deps.meetings.start(meeting.number);
+    return { answer: meetingPage(deps.siteName, meeting, `Hosting WebEx meeting ${meeting.number} as ${request.signedInAs}`), note: 'HM SUCCESS' };
+  }
+  if (!meeting.inProgress) return fail('MeetingNotInProgress');
+  const who = request.signedInAs ?? `${request.params.get('AN') || 'Guest'} (guest, not signed in)`;
+  return { answer: meetingPage(deps.siteName, meeting, `In WebEx meeting ${meeting.number} as ${who}`), note: 'JM SUCCESS' };
+}
+
+/** Tests look for the exact <h1> text, so it is the page's contract. */
+function meetingPage(siteName: string, meeting: SimMeeting, heading: string): HttpAnswer {
+  const signOutForm =
+    `<form method="post" action="${escapeHtml(pPhpPath(siteName))}">` +
+    '<input type="hidden" name="AT" value="LO"><button type="submit">Sign out of WebEx</button></form>';
+  return htmlAnswer(
+    200,
+    renderPage('WebEx meeting', `<h1>${escapeHtml(heading)}</h1><p>Topic: ${escapeHtml(meeting.topic ?? 'WebEx meeting')}</p>${signOutForm}`),
+  );
+}
