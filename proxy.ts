@@ -25,7 +25,8 @@ export async function proxy(request: NextRequest): Promise<Response> {
     forward.set('x-nonce', nonce);
     forward.set('content-security-policy', headers['Content-Security-Policy'] ?? '');
     const response = NextResponse.next({ request: { headers: forward } });
-    for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+    // /launch answers redirects, or the POST delivery page with its own, stricter policy (same nonce)
+    if (request.nextUrl.pathname !== '/launch') for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
     return response;
   };
 
