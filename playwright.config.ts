@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { appOrigin, E2E_MODES, E2E_PORTS } from './e2e/ports';
+import { appOrigin, E2E_MODES, E2E_PORTS, postgresOrigin } from './e2e/ports';
 
 /**
  * E2E in Debian's Chromium against the full stack: the IdP, the WebEx simulator and one portal
@@ -22,11 +22,13 @@ export default defineConfig({
   },
   projects: [
     // every spec not written for another mode runs against the password-mode portal
-    { name: 'password', testMatch: '*.spec.ts', testIgnore: ['saml.spec.ts', 'oauth.spec.ts', 'post-delivery.spec.ts', 'secrets-sweep.spec.ts'], use: { baseURL: appOrigin('password') } },
+    { name: 'password', testMatch: '*.spec.ts', testIgnore: ['saml.spec.ts', 'oauth.spec.ts', 'post-delivery.spec.ts', 'postgres.spec.ts', 'secrets-sweep.spec.ts'], use: { baseURL: appOrigin('password') } },
     { name: 'saml', testMatch: 'saml.spec.ts', use: { baseURL: appOrigin('saml') } },
     { name: 'oauth', testMatch: 'oauth.spec.ts', use: { baseURL: appOrigin('oauth') } },
     { name: 'post', testMatch: 'post-delivery.spec.ts', use: { baseURL: appOrigin('post') } },
-    { name: 'secrets-sweep', testMatch: 'secrets-sweep.spec.ts', dependencies: ['password', 'saml', 'oauth', 'post'] },
+    // two instances on one PostgreSQL (skipped, saying so, without a server at STACK_POSTGRES_URL)
+    { name: 'postgres', testMatch: 'postgres.spec.ts', use: { baseURL: postgresOrigin('a') } },
+    { name: 'secrets-sweep', testMatch: 'secrets-sweep.spec.ts', dependencies: ['password', 'saml', 'oauth', 'post', 'postgres'] },
   ],
   webServer: {
     command: 'npx tsx e2e/servers/stack.ts',
@@ -37,6 +39,7 @@ export default defineConfig({
     gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 },
     env: {
       STACK_MODES: E2E_MODES.join(','),
+      STACK_POSTGRES_URL: process.env.POSTGRES_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
       APP_PORT: String(E2E_PORTS.app),
       IDP_PORT: String(E2E_PORTS.idp),
       WEBEX_SIM_PORT: String(E2E_PORTS.sim),

@@ -16,3 +16,8 @@ export function appOrigin(mode: E2EMode): string {
 }
 export const APP_ORIGIN = appOrigin('password');
 export const SIM_ORIGIN = `http://127.0.0.1:${E2E_PORTS.sim}`;
+
+/** The two instances sharing one PostgreSQL database (e2e/servers/stack.ts, POSTGRES_PORT_OFFSET). */
+export function postgresOrigin(which: 'a' | 'b'): string {
+  return `http://localhost:${base + 8 + (which === 'a' ? 0 : 1)}`;
+}

@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import pg from 'pg';
 import { join } from 'node:path';
 import { expect, test } from './fixtures';
 import { CAPTURED_BODIES, CAPTURED_SESSION_COOKIES } from './capture';
@@ -43,12 +44,28 @@ test('no ticket, token, code, assertion, WebEx password or session cookie appear
   const sessionCookies = [...new Set(readFileSync(CAPTURED_SESSION_COOKIES, 'utf8').split('\n').filter(Boolean))];
   expect(sessionCookies.length).toBeGreaterThan(10);
 
+  // the two instances' PostgreSQL database, every table as text
+  const postgres = existsSync('data/e2e-postgres.json') ? await dumpPostgres((JSON.parse(readFileSync('data/e2e-postgres.json', 'utf8')) as { databaseUrl: string }).databaseUrl) : '';
+
   const leaks: string[] = [];
   const sweep = (where: string, content: string, secrets: readonly string[]) => {
     for (const secret of secrets) if (content.includes(secret)) leaks.push(`${where}: ${secret.slice(0, 6)}…`);
   };
   for (const file of files) sweep(file, readFileSync(file).toString('latin1'), [...issued, ...passwords, ...sessionCookies]);
   for (const [i, html] of pages.entries()) sweep(`page ${i}`, html, [...issued, ...passwords, ...sessionCookies]);
+  sweep('PostgreSQL', postgres, [...issued, ...passwords, ...sessionCookies]);
   sweep('captured answers', captured, [...issued, ...passwords, ...sessionCookies]);
   expect(leaks).toEqual([]);
 });
+
+async function dumpPostgres(databaseUrl: string): Promise<string> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const tables = await client.query<{ table_name: string }>("select table_name from information_schema.tables where table_schema = 'public'");
+    const dumps = await Promise.all(tables.rows.map(async ({ table_name }) => JSON.stringify((await client.query(`select * from "${table_name}"`)).rows)));
+    return dumps.join('\n');
+  } finally {
+    await client.end();
+  }
+}

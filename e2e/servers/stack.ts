@@ -13,8 +13,10 @@
  * start and printed nowhere (demo-secrets.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { createSelfSignedCertificate } from './certificates';
 import { generateDemoSecrets } from './demo-secrets';
 import { DEMO_ADMIN_GROUP, DEMO_EMPLOYEES, DEMO_MEETINGS, DEMO_SITE_NAME, demoWebexUsers } from './demo-users';
@@ -35,6 +37,8 @@ const idpPort = Number(process.env.IDP_PORT ?? 4010);
 const simPort = Number(process.env.WEBEX_SIM_PORT ?? 4020);
 const databasePrefix = process.env.STACK_DATABASE_FILE ?? 'data/demo.sqlite';
 const LOG_DIR = 'data/logs';
+/** where the suite learns the PostgreSQL pair's database (absent: the pair was skipped) */
+const POSTGRES_INFO = 'data/e2e-postgres.json';
 
 // Loopback only: the demo has demo logins, and anyone who reaches it could use them.
 const LOOPBACK = '127.0.0.1';
@@ -43,7 +47,7 @@ const CLIENT_ID = 'webex-sso-portal';
 const { nextAuthSecret, clientSecret: CLIENT_SECRET, oauthClientSecret, credentialKeys: CREDENTIAL_KEYS } = generateDemoSecrets();
 const OAUTH_CLIENT = { clientId: 'webex-sso-portal-oauth', clientSecret: oauthClientSecret };
 /** What the simulated site's SSO configuration expects (WebEx's values are the site's own; these are the demo's). */
-const SAML_SITE = { audience: 'https://acme.webex.com', recipient: 'https://acme.webex.com/dispatcher/SAML2AuthService?siteurl=acme' };
+const SAML_SITE = { issuer: 'http://localhost/webex-sso', audience: 'https://acme.webex.com', recipient: 'https://acme.webex.com/dispatcher/SAML2AuthService?siteurl=acme' };
 
 function parseModes(value: string): Mode[] {
   const list = value.split(',').map((m) => m.trim());
@@ -57,18 +61,76 @@ function parseModes(value: string): Mode[] {
 
 interface Portal {
   mode: Mode;
+  /** its log file's name: the mode, or pg-a / pg-b for the two instances sharing PostgreSQL */
+  name: string;
   url: string;
   port: number;
-  databaseFile: string;
+  databaseUrl: string;
+  /** settings of this portal beyond its mode's */
+  env?: Record<string, string>;
+}
+
+/** The two scale-out instances sit this far above APP_PORT (e2e/ports.ts knows it too). */
+const POSTGRES_PORT_OFFSET = 8;
+
+/**
+ * With STACK_POSTGRES_URL (a server the stack may create databases on), two more saml-mode portals
+ * share one fresh PostgreSQL database, created now and dropped at the end, and start at the same
+ * moment on it empty. Without a server answering, they are skipped, and the stack says so.
+ */
+async function postgresPortals(): Promise<{ portals: Portal[]; drop(): Promise<void> }> {
+  const server = process.env.STACK_POSTGRES_URL;
+  const none = { portals: [], drop: async () => undefined };
+  if (!server) return none;
+  const database = `webex_sso_e2e_${randomBytes(4).toString('hex')}`;
+  const admin = () => new pg.Client({ connectionString: server, connectionTimeoutMillis: 2_000 });
+  const client = admin();
+  try {
+    await client.connect();
+    await client.query(`create database ${database}`);
+  } catch (err) {
+    console.warn(`SKIPPED: two-instance PostgreSQL portals — no server answered at ${server} (${err instanceof Error ? err.message : String(err)})`);
+    rmSync(POSTGRES_INFO, { force: true });
+    return none;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+  const url = new URL(server);
+  url.pathname = `/${database}`;
+  writeFileSync(POSTGRES_INFO, JSON.stringify({ databaseUrl: url.href }));
+  const portals = (['a', 'b'] as const).map((which, i): Portal => ({
+    mode: 'saml',
+    name: `pg-${which}`,
+    port: basePort + POSTGRES_PORT_OFFSET + i,
+    url: `http://localhost:${basePort + POSTGRES_PORT_OFFSET + i}`,
+    databaseUrl: url.href,
+    // a small limit, so the suite can show it holds across the two
+    env: { LAUNCH_RATE_LIMIT: '6', LAUNCH_RATE_WINDOW_SECONDS: '600' },
+  }));
+  return {
+    portals,
+    async drop() {
+      const cleanup = admin();
+      await cleanup.connect();
+      await cleanup.query(`drop database if exists ${database} with (force)`);
+      await cleanup.end();
+      rmSync(POSTGRES_INFO, { force: true });
+    },
+  };
 }
 
 async function main(): Promise<void> {
-  const portals: Portal[] = modes.map((mode, i) => ({
-    mode,
-    port: basePort + i,
-    url: `http://localhost:${basePort + i}`,
-    databaseFile: modes.length === 1 ? databasePrefix : databasePrefix.replace(/\.sqlite$/, `-${mode}.sqlite`),
-  }));
+  const scaleOut = await postgresPortals();
+  const portals: Portal[] = [
+    ...modes.map((mode, i) => ({
+      mode,
+      name: mode,
+      port: basePort + i,
+      url: `http://localhost:${basePort + i}`,
+      databaseUrl: `file:${modes.length === 1 ? databasePrefix : databasePrefix.replace(/\.sqlite$/, `-${mode}.sqlite`)}`,
+    })),
+    ...scaleOut.portals,
+  ];
   const saml = createSelfSignedCertificate('webex-sso demo portal');
 
   const idp = await startIdentityProvider({
@@ -92,7 +154,7 @@ async function main(): Promise<void> {
     users: demoWebexUsers(),
     meetings: DEMO_MEETINGS.map((m) => ({ ...m })),
     ticketTtlMs: Number(process.env.WEBEX_SIM_TICKET_TTL_MS ?? 300_000),
-    saml: { certificates: [saml.certificatePem], issuer: portals.find((p) => p.mode === 'saml')?.url ?? 'http://localhost', ...SAML_SITE },
+    saml: { certificates: [saml.certificatePem], ...SAML_SITE },
     oauth: { clients: [{ ...OAUTH_CLIENT, redirectUris: portals.map((p) => `${p.url}/webex/connect/callback`) }] },
   });
 
@@ -101,8 +163,12 @@ async function main(): Promise<void> {
   mkdirSync(LOG_DIR, { recursive: true });
   const apps: ChildProcess[] = [];
   for (const portal of portals) {
-    for (const suffix of ['', '-wal', '-shm']) rmSync(`${portal.databaseFile}${suffix}`, { force: true });
-    await seedDemoMappings(`file:${portal.databaseFile}`, CREDENTIAL_KEYS, WITH_PASSWORDS.includes(portal.mode));
+    // SQLite portals start seeded with the demo company; the PostgreSQL pair starts on an empty database
+    const file = portal.databaseUrl.startsWith('file:') ? portal.databaseUrl.slice('file:'.length) : undefined;
+    if (file) {
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+      await seedDemoMappings(portal.databaseUrl, CREDENTIAL_KEYS, WITH_PASSWORDS.includes(portal.mode));
+    }
     apps.push(startPortal(portal, { idpIssuer: idp.issuer, simUrl: sim.url, samlKey: saml.privateKeyPem, samlCert: saml.certificatePem }));
   }
 
@@ -110,8 +176,8 @@ async function main(): Promise<void> {
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    for (const app of apps) app.kill('SIGTERM');
-    await Promise.allSettled([idp.close(), sim.close()]);
+    await Promise.all(apps.map((app) => new Promise((resolve) => (app.exitCode !== null ? resolve(undefined) : (app.once('exit', resolve), app.kill('SIGTERM'))))));
+    await Promise.allSettled([idp.close(), sim.close(), scaleOut.drop()]);
     process.exit(code);
   };
   for (const app of apps) app.on('exit', (code) => void stop(code ?? 1));
@@ -122,7 +188,7 @@ async function main(): Promise<void> {
   console.log(
     [
       '',
-      `webex-sso demo is running: open ${portals.map((p) => `${p.url} (${p.mode} mode)`).join(', ')}`,
+      `webex-sso demo is running: open ${portals.map((p) => `${p.url} (${p.name === p.mode ? `${p.mode} mode` : `${p.name}, ${p.mode} mode on PostgreSQL`})`).join(', ')}`,
       `  identity provider  ${idp.issuer}`,
       `  WebEx simulator    ${sim.url} (site ${sim.siteName})`,
       '  demo logins (email / password):',
@@ -149,7 +215,7 @@ function startPortal(portal: Portal, peers: { idpIssuer: string; simUrl: string;
     saml: {
       WEBEX_CREDENTIAL_MODE: 'saml',
       MAPPING_RULE: 'email',
-      SAML_ISSUER: portal.url,
+      SAML_ISSUER: SAML_SITE.issuer,
       SAML_AUDIENCE: SAML_SITE.audience,
       SAML_RECIPIENT: SAML_SITE.recipient,
       SAML_NAMEID_SOURCE: 'email',
@@ -182,15 +248,16 @@ function startPortal(portal: Portal, peers: { idpIssuer: string; simUrl: string;
       WEBEX_BASE_URL: peers.simUrl,
       WEBEX_TIMEOUT_MS: process.env.WEBEX_TIMEOUT_MS ?? '10000',
       CREDENTIAL_KEYS: Object.entries(CREDENTIAL_KEYS).map(([id, key]) => `${id}:${key}`).join(','),
-      DATABASE_URL: `file:${portal.databaseFile}`,
+      DATABASE_URL: portal.databaseUrl,
       ADMIN_GROUP: DEMO_ADMIN_GROUP,
       SUPPORT_CONTACT: 'the IT help desk (help@example.com)',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
       ...byMode[portal.mode],
+      ...portal.env,
     },
   });
   // Everything the portal prints goes to the terminal and to a file (the secrets sweep reads it).
-  const log = createWriteStream(`${LOG_DIR}/app-${portal.mode}.log`);
+  const log = createWriteStream(`${LOG_DIR}/app-${portal.name}.log`);
   app.stdout?.on('data', (chunk: Buffer) => {
     process.stdout.write(chunk);
     log.write(chunk);
