@@ -1,5 +1,8 @@
-import { sql, type Kysely } from 'kysely';
-import type { Database } from './db/schema';
+import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
+import { dialectOf } from './db/dialect';
+import { listPage, type ListPage, type Match } from './db/paged-list';
+import type { AuditEventsTable, Database } from './db/schema';
+import { ftsPhrase, usesTrigramIndex } from './db/search-text';
 import { log } from './log';
 import { clampInt, containsPattern } from './mappings/store';
 
@@ -47,8 +50,13 @@ export interface AuditQuery {
   user?: string;
   action?: string;
   outcome?: string;
+  /** 1-based; ignored with a cursor, where it is only the number the page shows */
   page?: number;
   pageSize?: number;
+  /** the `next` of the newer page: reads the older page after it at the cost of the first page */
+  after?: string;
+  /** the `previous` of the older page */
+  before?: string;
 }
 
 export interface AuditEntry {
@@ -63,25 +71,42 @@ export interface AuditEntry {
   requestId: string | null;
 }
 
-/** One page of the audit log, newest first, with the total for the filter. */
-export async function listAuditEvents(db: Kysely<Database>, query: AuditQuery): Promise<{ rows: AuditEntry[]; total: number }> {
-  const pageSize = clampInt(query.pageSize, 1, 500, 50);
-  const page = clampInt(query.page, 1, Number.MAX_SAFE_INTEGER, 1);
-  let base = db.selectFrom('audit_events');
+/** Events whose actor or target contains `user`, case-insensitively: the trigram index from 3 characters on, a scan below that. */
+function eventsMatching(db: Kysely<Database>, user: string): Match {
+  const text = user.toLowerCase();
+  const sqlite = dialectOf(db) === 'sqlite';
+  // SQLite's lower() folds ASCII only; its FTS index folds all of Unicode, so short queries fold less.
+  const test = sqlite
+    ? sql<boolean>`(instr(lower(actor), ${text}) > 0 or instr(lower(target), ${text}) > 0)`
+    : sql<boolean>`(strpos(lower(actor), ${text}) > 0 or strpos(lower(target), ${text}) > 0)`;
+  if (!usesTrigramIndex(text)) return { rows: sql`(select * from audit_events where ${test})`, test };
+  const pattern = containsPattern(text);
+  const rows = sqlite
+    ? sql`(select audit_events.* from audit_events_fts cross join audit_events on audit_events.id = audit_events_fts.rowid where audit_events_fts match ${ftsPhrase(text)})`
+    : sql`(select * from audit_events where lower(actor) like ${pattern} or lower(target) like ${pattern})`;
+  return { rows, test };
+}
+
+/** One page of the audit log, newest first, with the number of events (exact up to COUNT_LIMIT for a filter) and cursors. */
+export async function listAuditEvents(db: Kysely<Database>, query: AuditQuery): Promise<ListPage<AuditEntry>> {
   const user = query.user?.trim();
-  if (user) {
-    const pattern = containsPattern(user);
-    base = base.where(({ or }) => or([sql<boolean>`lower(${sql.ref('actor')}) like ${pattern} escape '\\'`, sql<boolean>`lower(${sql.ref('target')}) like ${pattern} escape '\\'`]));
-  }
-  if (query.action) base = base.where('action', '=', query.action);
-  if (query.outcome) base = base.where('outcome', '=', query.outcome);
-  const [rows, count] = await Promise.all([
-    base.selectAll().orderBy('at', 'desc').orderBy('id', 'desc').limit(pageSize).offset((page - 1) * pageSize).execute(),
-    base.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
-  ]);
+  const where: RawBuilder<boolean>[] = [];
+  if (query.action) where.push(sql<boolean>`action = ${query.action}`);
+  if (query.outcome) where.push(sql<boolean>`outcome = ${query.outcome}`);
+  const page = await listPage<Selectable<AuditEventsTable>>(db, {
+    table: 'audit_events',
+    key: sql`at`,
+    dir: 'desc',
+    where,
+    match: user ? eventsMatching(db, user) : undefined,
+    pageSize: clampInt(query.pageSize, 1, 500, 50),
+    page: clampInt(query.page, 1, Number.MAX_SAFE_INTEGER, 1),
+    after: query.after,
+    before: query.before,
+  });
   return {
-    total: Number(count.n),
-    rows: rows.map((r) => ({
+    ...page,
+    rows: page.rows.map((r) => ({
       id: r.id,
       at: r.at,
       actor: r.actor,

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { encode } from 'next-auth/jwt';
 import { openMigratedDatabase } from '../lib/db/connection';
-import { applyImport, exportMappingCsv, readMappingCsv } from '../lib/mappings/import';
+import { applyImport, exportMappingCsv, stageMappingCsv } from '../lib/mappings/import';
 import { formatCsvRow } from '../lib/mappings/csv';
 import { listMappings, type MappingQuery } from '../lib/mappings/store';
 
@@ -39,10 +39,10 @@ function generateCsv(path: string, rows: number): void {
 async function importChild(file: string, databaseUrl: string): Promise<void> {
   const { db } = await openMigratedDatabase(databaseUrl);
   const started = performance.now();
-  const parsed = await readMappingCsv(createReadStream(file), IMPORT_LIMIT);
+  const parsed = await stageMappingCsv(db, createReadStream(file), { maxBytes: IMPORT_LIMIT, actor: 'bench', deleteMissing: false });
   const parsedAt = performance.now();
   if (parsed.problemCount > 0) throw new Error(`bench CSV has problems: ${JSON.stringify(parsed.problems.slice(0, 3))}`);
-  const counts = await applyImport(db, parsed.rows, false);
+  const counts = await applyImport(db, parsed.pending);
   const done = performance.now();
   await db.destroy();
   console.log(

@@ -3,10 +3,11 @@ import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import type { Dialect } from './dialect';
 import { migrateToLatest } from './migrations';
 import type { Database } from './schema';
 
-export type Dialect = 'sqlite' | 'postgres';
+export type { Dialect } from './dialect';
 
 export interface Db {
   db: Kysely<Database>;

@@ -32,18 +32,30 @@ export interface AuditEventsTable {
 }
 
 export interface PendingImportsTable {
-  id: string;
+  id: Generated<number>;
+  /** what the admin's browser holds to apply it (unguessable) */
+  token: string;
   actor: string;
   created_at: string;
   /** 1: delete mappings whose e-mail is not in the file */
   delete_missing: number;
   row_count: number;
-  /** JSON array of validated rows (no credentials: the CSV format has none) */
-  rows: string;
+}
+
+/** The validated rows of a pending import, one per CSV line (no credentials: the CSV format has none). */
+export interface ImportRowsTable {
+  import_id: number;
+  line: number;
+  /** normalised, as it will be stored */
+  email: string;
+  webex_id: string;
+  display_name: string | null;
+  search_text: string;
 }
 
 export interface Database {
   mappings: MappingsTable;
   audit_events: AuditEventsTable;
   pending_imports: PendingImportsTable;
+  import_rows: ImportRowsTable;
 }
