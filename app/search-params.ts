@@ -10,3 +10,13 @@ export function firstParam(value: string | string[] | undefined): string {
 export function pageParam(value: string | string[] | undefined): number {
   return Math.max(1, Math.floor(Number(firstParam(value)) || 1));
 }
+
+/** A paging cursor from the query string (opaque; the list ignores one it did not make). */
+export function cursorParam(value: string | string[] | undefined): string | undefined {
+  return firstParam(value).slice(0, 2000) || undefined;
+}
+
+/** "1 mapping", "2 mappings", "more than 10,000 mappings". */
+export function countText(total: number, exact: boolean, noun: string): string {
+  return exact ? `${total} ${noun}${total === 1 ? '' : 's'}` : `more than ${total.toLocaleString('en')} ${noun}s`;
+}

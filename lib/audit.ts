@@ -80,11 +80,16 @@ function eventsMatching(db: Kysely<Database>, user: string): Match {
     ? sql<boolean>`(instr(lower(actor), ${text}) > 0 or instr(lower(target), ${text}) > 0)`
     : sql<boolean>`(strpos(lower(actor), ${text}) > 0 or strpos(lower(target), ${text}) > 0)`;
   if (!usesTrigramIndex(text)) return { rows: sql`(select * from audit_events where ${test})`, test };
+  if (sqlite) {
+    const phrase = ftsPhrase(text);
+    return {
+      rows: sql`(select audit_events.* from audit_events_fts cross join audit_events on audit_events.id = audit_events_fts.rowid where audit_events_fts match ${phrase})`,
+      test,
+    };
+  }
   const pattern = containsPattern(text);
-  const rows = sqlite
-    ? sql`(select audit_events.* from audit_events_fts cross join audit_events on audit_events.id = audit_events_fts.rowid where audit_events_fts match ${ftsPhrase(text)})`
-    : sql`(select * from audit_events where lower(actor) like ${pattern} or lower(target) like ${pattern})`;
-  return { rows, test };
+  const like = sql<boolean>`(lower(actor) like ${pattern} or lower(target) like ${pattern})`;
+  return { rows: sql`(select * from audit_events where ${like})`, test };
 }
 
 /** One page of the audit log, newest first, with the number of events (exact up to COUNT_LIMIT for a filter) and cursors. */

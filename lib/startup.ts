@@ -1,6 +1,7 @@
 import { pruneAudit } from './audit';
 import { getConfig } from './config';
 import { getDb } from './db';
+import { refreshPlannerStatistics } from './db/statistics';
 import { log } from './log';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -10,6 +11,7 @@ async function pruneOnce(retentionDays: number): Promise<void> {
     const { db } = await getDb();
     const deleted = await pruneAudit(db, retentionDays);
     if (deleted > 0) log.info({ deleted, retentionDays }, 'audit events pruned');
+    await refreshPlannerStatistics(db);
   } catch (err) {
     log.error({ err }, 'audit pruning failed');
   }
@@ -17,7 +19,7 @@ async function pruneOnce(retentionDays: number): Promise<void> {
 
 /**
  * Validates the configuration and migrates the database; on failure says why and stops the
- * process. Then prunes the audit log now and once a day.
+ * process. Then prunes the audit log (and refreshes SQLite's planner statistics) now and once a day.
  */
 export async function startOrExit(): Promise<void> {
   try {

@@ -2,6 +2,7 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } fr
 import { log } from '../log';
 import type { Dialect } from './dialect';
 import { searchTextOf } from './search-text';
+import { refreshPlannerStatistics } from './statistics';
 
 // Migrations live in code (not files) so the bundled server and the CLI apply the same list.
 function migrations(dialect: Dialect): Record<string, Migration> {
@@ -183,5 +184,5 @@ export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Pr
     throw new Error(`webex-sso: database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
   // SQLite: let the planner know the new indexes' shape.
-  if (dialect === 'sqlite') await sql`PRAGMA optimize`.execute(db);
+  await refreshPlannerStatistics(db);
 }

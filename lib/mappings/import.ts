@@ -2,6 +2,7 @@ import { CompiledQuery, sql, type Insertable, type Kysely } from 'kysely';
 import { dialectOf, type Dialect } from '../db/dialect';
 import type { Database, ImportRowsTable } from '../db/schema';
 import { searchTextOf } from '../db/search-text';
+import { refreshPlannerStatistics } from '../db/statistics';
 import { chunksOf, CsvSyntaxError, formatCsvRow, parseCsv, restoreNeutralised, type CsvSource } from './csv';
 import { createPendingImport, discardPendingImport, type PendingImport } from './pending-imports';
 import { displayNameSchema, emailSchema, webexIdSchema } from './validation';
@@ -239,7 +240,7 @@ export async function countImportChanges(db: Kysely<Database>, importId: number)
 export async function applyImport(db: Kysely<Database>, pending: Pick<PendingImport, 'id' | 'deleteMissing'>, now = new Date()): Promise<ImportCounts | undefined> {
   const at = now.toISOString();
   const importId = pending.id;
-  return db.transaction().execute(async (trx) => {
+  const counts = await db.transaction().execute(async (trx) => {
     const claimed = await trx.deleteFrom('pending_imports').where('id', '=', importId).executeTakeFirst();
     if (Number(claimed.numDeletedRows) === 0) return undefined;
     const counts = await countImportChanges(trx, importId);
@@ -266,6 +267,9 @@ export async function applyImport(db: Kysely<Database>, pending: Pick<PendingImp
     await trx.deleteFrom('import_rows').where('import_id', '=', importId).execute();
     return counts;
   });
+  // a table that grew (or shrank) a lot is planned from fresh statistics
+  if (counts) await refreshPlannerStatistics(db);
+  return counts;
 }
 
 /** Streams every mapping as CSV in the import's format, in e-mail order, a page at a time. */

@@ -228,10 +228,15 @@ function mappingsMatching(db: Kysely<Database>, q: string): Match {
   const sqlite = dialectOf(db) === 'sqlite';
   const test = sqlite ? sql<boolean>`instr(search_text, ${text}) > 0` : sql<boolean>`strpos(search_text, ${text}) > 0`;
   if (!usesTrigramIndex(text)) return { rows: sql`(select * from mappings where ${test})`, test };
-  const rows = sqlite
-    ? sql`(select mappings.* from mappings_fts cross join mappings on mappings.id = mappings_fts.rowid where mappings_fts match ${ftsPhrase(text)})`
-    : sql`(select * from mappings where search_text like ${containsPattern(text)})`;
-  return { rows, test };
+  if (sqlite) {
+    const phrase = ftsPhrase(text);
+    return {
+      rows: sql`(select mappings.* from mappings_fts cross join mappings on mappings.id = mappings_fts.rowid where mappings_fts match ${phrase})`,
+      test,
+    };
+  }
+  const like = sql<boolean>`search_text like ${containsPattern(text)}`;
+  return { rows: sql`(select * from mappings where ${like})`, test };
 }
 
 /** One page of mappings, with the number of matches (exact up to COUNT_LIMIT) and cursors to the pages around it. */
