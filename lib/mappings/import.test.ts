@@ -6,7 +6,7 @@ import { sealCredential } from '../webex';
 import { formatCsvRow, parseCsv, type CsvSource } from './csv';
 import { applyImport, countImportChanges, exportMappingCsv, ImportTooLargeError, stageMappingCsv, type ImportCounts, type ImportProblem, type ImportRow } from './import';
 import { discardPendingImport } from './pending-imports';
-import { findMappingByEmail, upsertMapping } from './store';
+import { findMappingByEmail, listMappings, upsertMapping } from './store';
 
 const KEYS: Record<string, string> = { '1': 'import-test-key-0123456789abcdef0123' };
 const LIMIT = 1_000_000;
@@ -299,6 +299,16 @@ describe('countImportChanges and applyImport', () => {
     expect(await applyRows([...FILE, ...many], true, T1)).toEqual({ ...COUNTS, creates: 1 + many.length });
     const { n } = await store.db.selectFrom('mappings').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     expect(Number(n)).toBe(FILE.length + many.length);
+  });
+
+  it('keeps the search index in step: new and changed rows are found by their new text, deleted ones are gone', async () => {
+    await applyRows(FILE, true, T1);
+    const found = async (q: string) => (await listMappings(store.db, { q })).rows.map((r) => r.email);
+    expect(await found('new name')).toEqual(['renamed@example.com']);
+    expect(await found('old name')).toEqual([]);
+    expect(await found('new-id')).toEqual(['changed@example.com']);
+    expect(await found('absent')).toEqual([]);
+    await sql`insert into mappings_fts(mappings_fts, rank) values ('integrity-check', 1)`.execute(store.db);
   });
 
   describe('all or nothing', () => {
