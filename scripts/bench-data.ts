@@ -63,10 +63,10 @@ export async function importChild(file: string, databaseUrl: string): Promise<vo
   const done = performance.now();
   await db.destroy();
   const run: ImportRun = {
-    previewMs: previewed - started,
-    applyMs: done - previewed,
-    totalMs: done - started,
-    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+    previewMs: Math.round(previewed - started),
+    applyMs: Math.round(done - previewed),
+    totalMs: Math.round(done - started),
+    peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
     counts: imported?.counts,
   };
   console.log(JSON.stringify(run));
