@@ -1,10 +1,9 @@
 import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
-import { dialectOf } from './db/dialect';
-import { listPage, type ListPage, type Match } from './db/paged-list';
+import { listPage, type ListPage } from './db/paged-list';
 import type { AuditEventsTable, Database } from './db/schema';
-import { ftsPhrase, usesTrigramIndex } from './db/search-text';
+import { substringMatch } from './db/substring-search';
 import { log } from './log';
-import { clampInt, containsPattern } from './mappings/store';
+import { clampInt } from './mappings/store';
 
 export interface AuditEvent {
   /** who did it: the portal e-mail, or `cli:<user>` for scripts */
@@ -71,28 +70,7 @@ export interface AuditEntry {
   requestId: string | null;
 }
 
-/** Events whose actor or target contains `user`, case-insensitively: the trigram index from 3 characters on, a scan below that. */
-function eventsMatching(db: Kysely<Database>, user: string): Match {
-  const text = user.toLowerCase();
-  const sqlite = dialectOf(db) === 'sqlite';
-  // SQLite's lower() folds ASCII only; its FTS index folds all of Unicode, so short queries fold less.
-  const test = sqlite
-    ? sql<boolean>`(instr(lower(actor), ${text}) > 0 or instr(lower(target), ${text}) > 0)`
-    : sql<boolean>`(strpos(lower(actor), ${text}) > 0 or strpos(lower(target), ${text}) > 0)`;
-  if (!usesTrigramIndex(text)) return { rows: sql`(select * from audit_events where ${test})`, test };
-  if (sqlite) {
-    const phrase = ftsPhrase(text);
-    return {
-      rows: sql`(select audit_events.* from audit_events_fts cross join audit_events on audit_events.id = audit_events_fts.rowid where audit_events_fts match ${phrase})`,
-      test,
-    };
-  }
-  const pattern = containsPattern(text);
-  const like = sql<boolean>`(lower(actor) like ${pattern} or lower(target) like ${pattern})`;
-  return { rows: sql`(select * from audit_events where ${like})`, test };
-}
-
-/** One page of the audit log, newest first, with the number of events (exact up to COUNT_LIMIT for a filter) and cursors. */
+/** One page of the audit log, newest first, with the number of events (exact up to COUNT_LIMIT) and cursors to the pages around it. */
 export async function listAuditEvents(db: Kysely<Database>, query: AuditQuery): Promise<ListPage<AuditEntry>> {
   const user = query.user?.trim();
   const where: RawBuilder<boolean>[] = [];
@@ -103,7 +81,8 @@ export async function listAuditEvents(db: Kysely<Database>, query: AuditQuery): 
     key: sql`at`,
     dir: 'desc',
     where,
-    match: user ? eventsMatching(db, user) : undefined,
+    // SQLite: the FTS index folds all of Unicode, lower() (for 1-2 characters) only ASCII
+    match: user ? substringMatch(db, 'audit_events', [sql`lower(actor)`, sql`lower(target)`], user.toLowerCase()) : undefined,
     pageSize: clampInt(query.pageSize, 1, 500, 50),
     page: clampInt(query.page, 1, Number.MAX_SAFE_INTEGER, 1),
     after: query.after,

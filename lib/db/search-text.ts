@@ -7,15 +7,3 @@ export function searchTextOf(email: string, webexId: string, displayName: string
   return [email, webexId, displayName ?? ''].join('\u0001').toLowerCase();
 }
 
-/**
- * Trigram indexes (SQLite FTS5 trigram, PostgreSQL pg_trgm) answer substrings of 3 characters or
- * more; shorter queries are answered by scanning, which is correct but grows with the table.
- */
-export function usesTrigramIndex(query: string): boolean {
-  return [...query].length >= 3;
-}
-
-/** An FTS5 query that matches `text` as one literal substring (a quoted phrase; `"` doubles). */
-export function ftsPhrase(text: string): string {
-  return `"${text.replaceAll('"', '""')}"`;
-}

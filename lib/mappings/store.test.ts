@@ -3,8 +3,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { COUNT_LIMIT } from '../db/paged-list';
 import { searchTextOf } from '../db/search-text';
 import { openTempDatabase, type TempDatabase } from '../db/temp-database';
+import { containsPattern } from '../db/substring-search';
 import {
-  containsPattern,
   createMapping,
   deleteMapping,
   findMappingByEmail,

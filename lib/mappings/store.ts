@@ -1,8 +1,8 @@
 import { sql, type Insertable, type Kysely, type RawBuilder } from 'kysely';
-import { dialectOf } from '../db/dialect';
-import { listPage, type ListPage, type Match } from '../db/paged-list';
+import { listPage, type ListPage } from '../db/paged-list';
 import type { Database, MappingsTable } from '../db/schema';
-import { ftsPhrase, searchTextOf, usesTrigramIndex } from '../db/search-text';
+import { searchTextOf } from '../db/search-text';
+import { substringMatch } from '../db/substring-search';
 
 /** A mapping as the rest of the app sees it: whether a credential is set, never the credential. */
 export interface Mapping {
@@ -209,11 +209,6 @@ export function clampInt(value: number | undefined, min: number, max: number, fa
   return Math.min(Math.max(Math.floor(value), min), max);
 }
 
-/** LIKE pattern for a literal substring: %, _ and the escape character itself are escaped. */
-export function containsPattern(text: string): string {
-  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
 // people expect "bob" next to "Bob": IDs and names sort case-insensitively (expression indexes, migration 005)
 const SORT_KEYS: Record<MappingSort, RawBuilder<unknown>> = {
   email: sql`email`,
@@ -221,23 +216,6 @@ const SORT_KEYS: Record<MappingSort, RawBuilder<unknown>> = {
   display_name: sql`lower(coalesce(display_name, ''))`,
   updated_at: sql`updated_at`,
 };
-
-/** Mappings whose search_text contains `q` (lower-cased): the trigram index from 3 characters on, a scan below that. */
-function mappingsMatching(db: Kysely<Database>, q: string): Match {
-  const text = q.toLowerCase();
-  const sqlite = dialectOf(db) === 'sqlite';
-  const test = sqlite ? sql<boolean>`instr(search_text, ${text}) > 0` : sql<boolean>`strpos(search_text, ${text}) > 0`;
-  if (!usesTrigramIndex(text)) return { rows: sql`(select * from mappings where ${test})`, test };
-  if (sqlite) {
-    const phrase = ftsPhrase(text);
-    return {
-      rows: sql`(select mappings.* from mappings_fts cross join mappings on mappings.id = mappings_fts.rowid where mappings_fts match ${phrase})`,
-      test,
-    };
-  }
-  const like = sql<boolean>`search_text like ${containsPattern(text)}`;
-  return { rows: sql`(select * from mappings where ${like})`, test };
-}
 
 /** One page of mappings, with the number of matches (exact up to COUNT_LIMIT) and cursors to the pages around it. */
 export async function listMappings(db: Kysely<Database>, query: MappingQuery): Promise<ListPage<Mapping>> {
@@ -247,7 +225,7 @@ export async function listMappings(db: Kysely<Database>, query: MappingQuery): P
     key: SORT_KEYS[query.sort ?? 'email'],
     dir: query.dir ?? 'asc',
     where: [],
-    match: q ? mappingsMatching(db, q) : undefined,
+    match: q ? substringMatch(db, 'mappings', [sql`search_text`], q.toLowerCase()) : undefined,
     pageSize: clampInt(query.pageSize, 1, 500, 50),
     page: clampInt(query.page, 1, Number.MAX_SAFE_INTEGER, 1),
     after: query.after,
