@@ -5,8 +5,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { listAuditEvents, recordAudit } from '../audit';
+import { log } from '../log';
 import { previewImport, importMappings, type AdminContext } from '../mappings/admin';
 import { exportMappingCsv } from '../mappings/import';
 import { createMapping, deleteMapping, listMappings, MappingWriteError, newMappingRow, updateMapping } from '../mappings/store';
@@ -134,5 +136,48 @@ describe.skipIf(!available)('PostgreSQL', () => {
     expect(rows.map((r) => r.outcome)).toEqual(['WEBEX_TIMEOUT', 'OK']);
     expect((await listAuditEvents(store.db, { user: 'B@EXAMPLE' })).rows.map((r) => r.outcome)).toEqual(['WEBEX_TIMEOUT']);
     expect((await listAuditEvents(store.db, { user: 'b@', action: 'launch' })).total).toBe(1);
+  });
+});
+
+// Where pg_trgm cannot be installed (no contrib, or a user without CREATE on the database), the
+// migration must still succeed and say so, and search must still answer (by scanning).
+describe.skipIf(!available)('PostgreSQL without pg_trgm', () => {
+  const name = `webex_sso_notrgm_${randomBytes(4).toString('hex')}`;
+  const server = new URL(SERVER);
+
+  afterAll(async () => {
+    const admin = new pg.Client({ connectionString: SERVER });
+    await admin.connect();
+    await admin.query(`drop database if exists ${name}`);
+    await admin.query(`drop role if exists ${name}`);
+    await admin.end();
+  });
+
+  it('migrates, warns once, and searches by scanning', async () => {
+    const admin = new pg.Client({ connectionString: SERVER });
+    await admin.connect();
+    await admin.query(`create role ${name} login`);
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    const owner = new pg.Client({ connectionString: Object.assign(new URL(SERVER), { pathname: `/${name}` }).toString() });
+    await owner.connect();
+    await owner.query(`create schema app authorization ${name}`); // its tables, but no CREATE on the database
+    await owner.end();
+
+    const asRole = Object.assign(new URL(SERVER), { username: name, pathname: `/${name}`, search: `?options=${encodeURIComponent('-c search_path=app')}` });
+    expect(asRole.host).toBe(server.host);
+    const warned = vi.spyOn(log, 'warn').mockImplementation(() => undefined);
+    const { db } = await openMigratedDatabase(asRole.toString());
+    try {
+      expect(warned).toHaveBeenCalledTimes(1);
+      expect(String(warned.mock.calls[0]?.[1])).toMatch(/^pg_trgm is not available/);
+      await createMapping(db, { email: 'scan@example.com', webexId: 'scan', displayName: 'Found By Scanning', sealedCredential: null });
+      expect((await listMappings(db, { q: 'by scan' })).rows.map((r) => r.email)).toEqual(['scan@example.com']);
+      const indexes = await sql<{ indexname: string }>`select indexname from pg_indexes where schemaname = 'app'`.execute(db);
+      expect(indexes.rows.map((i) => i.indexname)).not.toContain('mappings_search_trgm');
+    } finally {
+      warned.mockRestore();
+      await db.destroy();
+    }
   });
 });
