@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createReadStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse';
 import { sql, type Kysely } from 'kysely';
@@ -252,7 +252,8 @@ export async function benchData(): Promise<void> {
   const file = join(dir, 'mappings.csv');
   const search: Record<string, unknown> = { rows: ROWS, pageSize: PAGE, runs: RUNS, targetP95Ms: TARGET_P95_MS };
   const imports: Record<string, unknown> = { rows: ROWS, targets: IMPORT_TARGET };
-  const environment = { node: process.version, cpus: cpus().length, measuredAt: new Date().toISOString() };
+  // the machine is shared: the load average says how much of it this run had
+  const environment = { node: process.version, cpus: cpus().length, measuredAt: new Date().toISOString(), loadAverageAtStart: loadavg().map(round) };
   try {
     generateCsv(file, ROWS);
     console.log(`webex-sso data bench: ${ROWS.toLocaleString('en')} mappings (CSV ${(statSync(file).size / 1_048_576).toFixed(1)} MiB) and as many audit events; node ${process.version}, ${cpus().length} cores\n`);
@@ -285,7 +286,9 @@ export async function benchData(): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  writeResultsSection('search', { ...search, environment });
-  writeResultsSection('import', { ...imports, environment });
+  const finished = { ...environment, loadAverageAtEnd: loadavg().map(round) };
+  console.log(`Load average (1, 5, 15 min) at the start ${environment.loadAverageAtStart.join(', ')}, at the end ${finished.loadAverageAtEnd.join(', ')} (${cpus().length} cores)`);
+  writeResultsSection('search', { ...search, environment: finished });
+  writeResultsSection('import', { ...imports, environment: finished });
   console.log('Wrote the search and import sections of bench/results.json');
 }

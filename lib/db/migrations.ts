@@ -79,7 +79,8 @@ function migrations(dialect: Dialect): Record<string, Migration> {
       async up(db) {
         // Sort keys with the id as tie-breaker, so a page can start after a (key, id) cursor from the index.
         // Display names sort with '' for "no name" on both databases (PostgreSQL put NULL last, SQLite first).
-        for (const old of ['mappings_display_name_ci', 'mappings_webex_id_ci', 'mappings_updated_at']) await db.schema.dropIndex(old).execute();
+        // (nothing looks a mapping up by its exact WebEx ID: mappings_webex_id only cost every write)
+        for (const old of ['mappings_display_name_ci', 'mappings_webex_id_ci', 'mappings_updated_at', 'mappings_webex_id']) await db.schema.dropIndex(old).execute();
         await db.schema.createIndex('mappings_webex_id_sort').on('mappings').expression(sql`lower(webex_id), id`).execute();
         await db.schema.createIndex('mappings_display_name_sort').on('mappings').expression(sql`lower(coalesce(display_name, '')), id`).execute();
         await db.schema.createIndex('mappings_updated_at_sort').on('mappings').columns(['updated_at', 'id']).execute();

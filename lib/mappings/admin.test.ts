@@ -3,7 +3,6 @@ import { openTempDatabase, type TempDatabase } from '../db/temp-database';
 import { unsealCredential } from '../webex';
 import { importMappings, previewImport, removeMapping, saveMapping, type AdminContext } from './admin';
 import { formatCsvRow } from './csv';
-import type { ImportRow } from './import';
 import { findMappingByEmail, upsertMapping } from './store';
 
 const KEYS: Record<string, string> = { '1': 'admin-test-key-0123456789abcdef012345' };
@@ -205,6 +204,7 @@ describe('removeMapping', () => {
 });
 
 describe('previewImport and importMappings', () => {
+  type ImportRow = { email: string; webexId: string; displayName: string | null };
   const csv = (rows: ImportRow[]) => [formatCsvRow(['email', 'webex_id', 'display_name']), ...rows.map((r) => formatCsvRow([r.email, r.webexId, r.displayName]))].join('');
 
   async function previewed(rows: ImportRow[], deleteMissing: boolean) {

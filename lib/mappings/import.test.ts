@@ -4,9 +4,12 @@ import { searchTextOf } from '../db/search-text';
 import { openTempDatabase, type TempDatabase } from '../db/temp-database';
 import { sealCredential } from '../webex';
 import { formatCsvRow, parseCsv, type CsvSource } from './csv';
-import { applyImport, countImportChanges, exportMappingCsv, ImportTooLargeError, stageMappingCsv, type ImportCounts, type ImportProblem, type ImportRow } from './import';
+import { applyImport, countImportChanges, exportMappingCsv, ImportTooLargeError, stageMappingCsv, type ImportCounts, type ImportProblem } from './import';
 import { discardPendingImport } from './pending-imports';
 import { findMappingByEmail, listMappings, upsertMapping } from './store';
+
+/** One line of the CSV, as the tests write and read it back. */
+type ImportRow = { email: string; webexId: string; displayName: string | null };
 
 const KEYS: Record<string, string> = { '1': 'import-test-key-0123456789abcdef0123' };
 const LIMIT = 1_000_000;

@@ -12,12 +12,6 @@ export const CSV_COLUMNS = ['email', 'webex_id', 'display_name'] as const;
 type Column = (typeof CSV_COLUMNS)[number];
 const REQUIRED: readonly Column[] = ['email', 'webex_id'];
 
-export interface ImportRow {
-  email: string;
-  webexId: string;
-  displayName: string | null;
-}
-
 export interface ImportProblem {
   line: number;
   column?: string;
