@@ -114,14 +114,14 @@ export async function listPage<Row extends { id: number }>(db: Kysely<Database>,
   if (!forward) page.reverse();
   const first = page[0];
   const last = page[page.length - 1];
-  const hasPrevious = forward ? cursor !== undefined || offset > 0 : more;
-  const hasNext = forward ? more : true;
+  const previous = forward ? ((cursor || offset > 0) && first ? encodeCursor(first) : undefined) : more && first ? encodeCursor(first) : undefined;
+  const next = forward ? (more && last ? encodeCursor(last) : undefined) : last ? encodeCursor(last) : undefined;
   return {
     rows: page.map(({ sort_key: _key, ...row }) => row as unknown as Row),
     total: Math.min(total, COUNT_LIMIT),
     totalExact: total <= COUNT_LIMIT,
-    next: hasNext && last ? encodeCursor(last) : undefined,
-    previous: hasPrevious && first ? encodeCursor(first) : undefined,
+    next,
+    previous,
   };
 }
 
