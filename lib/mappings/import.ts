@@ -257,15 +257,18 @@ export async function applyImport(db: Kysely<Database>, pending: Pick<PendingImp
     let creates = 0;
     for (let from = Number(span.first ?? 1); from <= Number(span.last ?? 0); from += APPLY_CHUNK) {
       const slice = sql<boolean>`r.import_id = ${importId} and r.line >= ${from} and r.line < ${from + APPLY_CHUNK}`;
-      const updated = await sql`
-        update mappings as m set webex_id = r.webex_id, display_name = r.display_name, search_text = r.search_text, version = m.version + 1, updated_at = ${at}
-        from import_rows r
-        where ${slice} and r.email = m.email and ${differs}`.execute(trx);
+      // (into an empty table, as a first import is, there is nothing to update)
+      if (before > 0) {
+        const updated = await sql`
+          update mappings as m set webex_id = r.webex_id, display_name = r.display_name, search_text = r.search_text, version = m.version + 1, updated_at = ${at}
+          from import_rows r
+          where ${slice} and r.email = m.email and ${differs}`.execute(trx);
+        updates += Number(updated.numAffectedRows ?? 0);
+      }
       const inserted = await sql`
         insert into mappings (email, webex_id, display_name, credential, version, created_at, updated_at, search_text)
         select r.email, r.webex_id, r.display_name, null, 1, ${at}, ${at}, r.search_text from import_rows r
         where ${slice} and not exists (select 1 from mappings m where m.email = r.email)`.execute(trx);
-      updates += Number(updated.numAffectedRows ?? 0);
       creates += Number(inserted.numAffectedRows ?? 0);
     }
     // the statements' own counts give what countImportChanges would, without another pass
