@@ -16,3 +16,13 @@ export function firstOf<T extends string>(value: string | string[] | undefined, 
   const first = firstParam(value);
   return (allowed as readonly string[]).includes(first) ? (first as T) : fallback;
 }
+
+/** A paging cursor from the query string (opaque; the list ignores one it did not make). */
+export function cursorParam(value: string | string[] | undefined): string | undefined {
+  return firstParam(value).slice(0, 2000) || undefined;
+}
+
+/** "1 mapping", "2 mappings", "more than 10,000 mappings". */
+export function countText(total: number, exact: boolean, noun: string): string {
+  return exact ? `${total} ${noun}${total === 1 ? '' : 's'}` : `more than ${total.toLocaleString('en')} ${noun}s`;
+}

@@ -153,6 +153,15 @@ test.describe('one-click sign-in', () => {
     await expect(page.getByRole('heading', { name: `Hello, ${employee('alice@example.com').name}` })).toBeVisible();
   });
 
+  test('a sign-in link followed while signed in goes straight to its page, never to the provider, and never off the portal', async ({ page }) => {
+    await signIn(page, 'alice@example.com');
+    const back = await page.request.get(`/auth/signin?callbackUrl=%2Fmeet%2F${ALL_HANDS}`, { maxRedirects: 0 });
+    expect(back.status()).toBe(303);
+    expect(back.headers()['location']).toBe(`${APP_ORIGIN}/meet/${ALL_HANDS}`);
+    const away = await page.request.get('/auth/signin?callbackUrl=https%3A%2F%2Fevil.example%2F', { maxRedirects: 0 });
+    expect(away.headers()['location']).toBe(`${APP_ORIGIN}/`);
+  });
+
   test('sign-in errors keep the portal\'s error page, never another round to the provider', async ({ page }) => {
     await page.goto('/api/auth/signin?error=OAuthCallback');
     await expect(page).toHaveURL(`${APP_ORIGIN}/auth/error?error=OAuthCallback`);

@@ -47,7 +47,7 @@ test('the admin sees the signing certificate, downloads the IdP metadata, and th
   const metadata = await admin.request.get('/admin/saml/metadata');
   expect(metadata.status()).toBe(200);
   const xml = await metadata.text();
-  expect(xml).toContain('entityID="http://localhost:');
+  expect(xml).toContain('entityID="http://localhost/webex-sso"'); // the stack's SAML_ISSUER
   expect(xml).toContain('<ds:X509Certificate>');
   expect(xml).not.toContain('PRIVATE KEY');
   const pem = await admin.request.get('/admin/saml/certificate');

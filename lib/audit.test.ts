@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { listAuditEvents, listAuditFacets, pruneAudit, recordAudit, type AuditEvent } from './audit';
 import { openTempDatabase, type TempDatabase } from './db/temp-database';
@@ -159,5 +160,37 @@ describe('pruneAudit', () => {
     // a later "now" moves the cutoff
     expect(await pruneAudit(store.db, 30, new Date(NOW.getTime() + 2 * DAY))).toBe(2);
     expect((await listAuditEvents(store.db, {})).rows.map((r) => r.actor)).toEqual(['now']);
+  });
+});
+
+describe('listAuditEvents with cursors and the search index', () => {
+  it('pages newest first with cursors, each event once, ties in time broken by the latest recorded first', async () => {
+    // 25 events at 5 instants: every page boundary falls inside a tie
+    for (let i = 0; i < 25; i += 1) await recordAudit(store.db, { actor: `user${i}@example.com`, action: 'launch', outcome: 'OK' }, daysAgo(Math.floor(i / 5)));
+    const all = (await listAuditEvents(store.db, { pageSize: 100 })).rows.map((r) => r.id);
+    const seen: number[] = [];
+    let page = await listAuditEvents(store.db, { pageSize: 4 });
+    seen.push(...page.rows.map((r) => r.id));
+    while (page.next) {
+      page = await listAuditEvents(store.db, { pageSize: 4, after: page.next });
+      seen.push(...page.rows.map((r) => r.id));
+    }
+    expect(seen).toEqual(all);
+    const back = await listAuditEvents(store.db, { pageSize: 4, before: page.previous });
+    expect(back.rows.map((r) => r.id)).toEqual(all.slice(-5, -1));
+    // newest first; within an instant, the latest recorded first
+    const rows = (await listAuditEvents(store.db, { pageSize: 100 })).rows;
+    expect(rows.map((r) => r.actor).slice(0, 5)).toEqual(['user4@example.com', 'user3@example.com', 'user2@example.com', 'user1@example.com', 'user0@example.com']);
+  });
+
+  it('keeps the user search index in step with recording and pruning', async () => {
+    await recordAudit(store.db, { actor: 'Old.Timer@example.com', action: 'launch', target: 'oldtimer', outcome: 'OK' }, daysAgo(400));
+    await recordAudit(store.db, { actor: 'Émilie@example.com', action: 'launch', target: 'emilie', outcome: 'OK' }, NOW);
+    expect((await listAuditEvents(store.db, { user: 'old.timer' })).total).toBe(1);
+    // the index folds case beyond ASCII (SQLite's lower() does not)
+    expect((await listAuditEvents(store.db, { user: 'ÉMILIE@' })).rows.map((r) => r.target)).toEqual(['emilie']);
+    await pruneAudit(store.db, 365, NOW);
+    expect((await listAuditEvents(store.db, { user: 'old.timer' })).total).toBe(0);
+    await sql`insert into audit_events_fts(audit_events_fts, rank) values ('integrity-check', 1)`.execute(store.db);
   });
 });

@@ -1,9 +1,11 @@
-import { sql, type Kysely } from 'kysely';
-import type { Database } from './db/schema';
+import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
+import { listPage, type ListPage } from './db/paged-list';
+import type { AuditEventsTable, Database } from './db/schema';
+import { substringMatch } from './db/substring-search';
 import { log } from './log';
 import { countLaunch, pruneLaunchRollup } from './dashboard';
 import { metrics } from './metrics';
-import { clampInt, containsPattern } from './mappings/store';
+import { clampInt } from './mappings/store';
 
 export interface AuditEvent {
   /** who did it: the portal e-mail, or `cli:<user>` for scripts */
@@ -51,8 +53,13 @@ export interface AuditQuery {
   user?: string;
   action?: string;
   outcome?: string;
+  /** 1-based; ignored with a cursor, where it is only the number the page shows */
   page?: number;
   pageSize?: number;
+  /** the `next` of the newer page: reads the older page after it at the cost of the first page */
+  after?: string;
+  /** the `previous` of the older page */
+  before?: string;
 }
 
 export interface AuditEntry {
@@ -67,25 +74,27 @@ export interface AuditEntry {
   requestId: string | null;
 }
 
-/** One page of the audit log, newest first, with the total for the filter. */
-export async function listAuditEvents(db: Kysely<Database>, query: AuditQuery): Promise<{ rows: AuditEntry[]; total: number }> {
-  const pageSize = clampInt(query.pageSize, 1, 500, 50);
-  const page = clampInt(query.page, 1, Number.MAX_SAFE_INTEGER, 1);
-  let base = db.selectFrom('audit_events');
+/** One page of the audit log, newest first, with the number of events (exact up to COUNT_LIMIT) and cursors to the pages around it. */
+export async function listAuditEvents(db: Kysely<Database>, query: AuditQuery): Promise<ListPage<AuditEntry>> {
   const user = query.user?.trim();
-  if (user) {
-    const pattern = containsPattern(user);
-    base = base.where(({ or }) => or([sql<boolean>`lower(${sql.ref('actor')}) like ${pattern} escape '\\'`, sql<boolean>`lower(${sql.ref('target')}) like ${pattern} escape '\\'`]));
-  }
-  if (query.action) base = base.where('action', '=', query.action);
-  if (query.outcome) base = base.where('outcome', '=', query.outcome);
-  const [rows, count] = await Promise.all([
-    base.selectAll().orderBy('at', 'desc').orderBy('id', 'desc').limit(pageSize).offset((page - 1) * pageSize).execute(),
-    base.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
-  ]);
+  const where: RawBuilder<boolean>[] = [];
+  if (query.action) where.push(sql<boolean>`action = ${query.action}`);
+  if (query.outcome) where.push(sql<boolean>`outcome = ${query.outcome}`);
+  const page = await listPage<Selectable<AuditEventsTable>>(db, {
+    table: 'audit_events',
+    key: sql`at`,
+    dir: 'desc',
+    where,
+    // SQLite: the FTS index folds all of Unicode, lower() (for 1-2 characters) only ASCII
+    match: user ? substringMatch(db, 'audit_events', [sql`lower(actor)`, sql`lower(target)`], user.toLowerCase()) : undefined,
+    pageSize: clampInt(query.pageSize, 1, 500, 50),
+    page: clampInt(query.page, 1, Number.MAX_SAFE_INTEGER, 1),
+    after: query.after,
+    before: query.before,
+  });
   return {
-    total: Number(count.n),
-    rows: rows.map((r) => ({
+    ...page,
+    rows: page.rows.map((r) => ({
       id: r.id,
       at: r.at,
       actor: r.actor,

@@ -2,6 +2,7 @@ import { closeUpstream } from './app-context';
 import { pruneAudit } from './audit';
 import { getConfig } from './config';
 import { getDb } from './db';
+import { refreshPlannerStatistics } from './db/statistics';
 import { log } from './log';
 import { installShutdown } from './shutdown';
 
@@ -15,6 +16,7 @@ async function pruneOnce(retentionDays: number): Promise<void> {
     const { db } = await getDb();
     const deleted = await pruneAudit(db, retentionDays);
     if (deleted > 0) log.info({ deleted, retentionDays }, 'audit events pruned');
+    await refreshPlannerStatistics(db);
   } catch (err) {
     log.error({ err }, 'audit pruning failed');
   }
@@ -43,7 +45,8 @@ export async function waitForDatabase(open: () => Promise<unknown> = getDb, atte
 
 /**
  * Validates the configuration and migrates the database (waiting for it a bounded time); on
- * failure says why and stops the process. Then prunes the audit log now and once a day.
+ * failure says why and stops the process. Then prunes the audit log (and refreshes SQLite's
+ * planner statistics) now and once a day.
  */
 export async function startOrExit(): Promise<void> {
   try {

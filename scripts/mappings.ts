@@ -16,8 +16,9 @@ import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadCommandConfig } from '../lib/config';
 import { openMigratedDatabase } from '../lib/db/connection';
-import { importMappings, removeMapping, saveMapping, type AdminContext } from '../lib/mappings/admin';
-import { countImportChanges, exportMappingCsv, ImportTooLargeError, readMappingCsv } from '../lib/mappings/import';
+import { importMappings, previewImport, removeMapping, saveMapping, type AdminContext } from '../lib/mappings/admin';
+import { exportMappingCsv, ImportTooLargeError } from '../lib/mappings/import';
+import { discardPendingImport } from '../lib/mappings/pending-imports';
 import { findMappingByEmail } from '../lib/mappings/store';
 
 const EXIT = { ok: 0, refused: 1, usage: 2, notFound: 3, config: 4 } as const;
@@ -57,20 +58,23 @@ async function run(argv: string[], ctx: AdminContext, importMaxBytes: number): P
         console.error(`error: ${file}: no such file`);
         return EXIT.notFound;
       }
-      const parsed = await readMappingCsv(createReadStream(file), importMaxBytes);
-      if (parsed.problemCount > 0) {
-        for (const p of parsed.problems) console.error(`${file}:${p.line}: ${p.column ? `${p.column}: ` : ''}${p.message}`);
-        if (parsed.problemCount > parsed.problems.length) console.error(`…and ${parsed.problemCount - parsed.problems.length} more`);
-        console.error(`error: nothing imported: ${parsed.problemCount} problem(s) in ${file}`);
+      const deleteMissing = values['delete-missing'] ?? false;
+      const preview = await previewImport(ctx, createReadStream(file), deleteMissing, importMaxBytes);
+      if (!preview.pending || !preview.counts) {
+        for (const p of preview.problems) console.error(`${file}:${p.line}: ${p.column ? `${p.column}: ` : ''}${p.message}`);
+        if (preview.problemCount > preview.problems.length) console.error(`…and ${preview.problemCount - preview.problems.length} more`);
+        console.error(`error: nothing imported: ${preview.problemCount} problem(s) in ${file}`);
         return EXIT.refused;
       }
-      const deleteMissing = values['delete-missing'] ?? false;
       if (values['dry-run']) {
-        const c = await countImportChanges(ctx.db, parsed.rows);
-        console.log(`dry run: ${parsed.rows.length} rows valid; would create ${c.creates}, update ${c.updates}, leave ${c.unchanged} unchanged, ${deleteMissing ? 'delete' : 'keep'} ${c.missing} not in the file`);
+        const c = preview.counts;
+        await discardPendingImport(ctx.db, preview.pending.id);
+        console.log(`dry run: ${preview.rowCount} rows valid; would create ${c.creates}, update ${c.updates}, leave ${c.unchanged} unchanged, ${deleteMissing ? 'delete' : 'keep'} ${c.missing} not in the file`);
         return EXIT.ok;
       }
-      console.log((await importMappings(ctx, parsed.rows, deleteMissing, `cli:${file}`)).message);
+      const imported = await importMappings(ctx, preview.pending, `cli:${file}`);
+      if (!imported) throw new Error('the staged import disappeared before it was applied');
+      console.log(imported.message);
       return EXIT.ok;
     }
     case 'export': {

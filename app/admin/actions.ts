@@ -9,9 +9,9 @@ import { checkConnection, testMapping, type ConnectionCheck, type MappingTestRes
 import { getConfig } from '@/lib/config';
 import { disconnect } from '@/lib/credentials/connect';
 import { getDb } from '@/lib/db';
-import { importMappings, removeMapping, saveMapping, type AdminContext } from '@/lib/mappings/admin';
-import { countImportChanges, formatBytes, ImportTooLargeError, readMappingCsv, type ImportCounts, type ImportProblem } from '@/lib/mappings/import';
-import { savePendingImport, takePendingImport } from '@/lib/mappings/pending-imports';
+import { importMappings, previewImport, removeMapping, saveMapping, type AdminContext } from '@/lib/mappings/admin';
+import { formatBytes, ImportTooLargeError, type ImportCounts, type ImportProblem } from '@/lib/mappings/import';
+import { findPendingImport } from '@/lib/mappings/pending-imports';
 import { emailSchema, type FieldErrors } from '@/lib/mappings/validation';
 
 // Every action starts with requireAdmin('write'): same origin, signed in, admin. The
@@ -101,30 +101,27 @@ export async function previewImportAction(_prev: ImportState, form: FormData): P
   const { importMaxBytes } = getConfig();
   if (file.size > importMaxBytes) return { message: new ImportTooLargeError(importMaxBytes).message };
 
-  const { db } = await getDb();
-  let parsed;
+  let preview;
   try {
-    parsed = await readMappingCsv(file.stream(), importMaxBytes);
+    preview = await previewImport(await adminContext(admin.email), file.stream(), deleteMissing, importMaxBytes);
   } catch (err) {
     if (err instanceof ImportTooLargeError) return { message: err.message };
     throw err;
   }
-  if (parsed.problemCount > 0) {
+  if (!preview.pending) {
     return {
-      message: `Nothing was imported: ${parsed.problemCount} problem${parsed.problemCount === 1 ? '' : 's'} in ${file.name}. Fix the file and upload it again.`,
-      problems: parsed.problems,
-      problemCount: parsed.problemCount,
-      rowCount: parsed.rows.length,
+      message: `Nothing was imported: ${preview.problemCount} problem${preview.problemCount === 1 ? '' : 's'} in ${file.name}. Fix the file and upload it again.`,
+      problems: preview.problems,
+      problemCount: preview.problemCount,
+      rowCount: preview.rowCount,
     };
   }
-  const counts = await countImportChanges(db, parsed.rows);
-  const pendingId = await savePendingImport(db, admin.email, parsed.rows, deleteMissing);
   return {
-    message: `${file.name} (${formatBytes(file.size)}) is valid: ${parsed.rows.length} rows.`,
-    rowCount: parsed.rows.length,
-    counts,
+    message: `${file.name} (${formatBytes(file.size)}) is valid: ${preview.rowCount} rows.`,
+    rowCount: preview.rowCount,
+    counts: preview.counts,
     deleteMissing,
-    pendingId,
+    pendingId: preview.pending.token,
   };
 }
 
@@ -132,9 +129,10 @@ export async function previewImportAction(_prev: ImportState, form: FormData): P
 export async function applyImportAction(_prev: ImportState, form: FormData): Promise<ImportState> {
   const admin = await requireAdmin('write');
   const ctx = await adminContext(admin.email);
-  const pending = await takePendingImport(ctx.db, String(form.get('pendingId') ?? ''), admin.email);
-  if (!pending) return { message: 'This preview has expired or was already applied. Upload the file again.' };
-  const { counts: c, deleted } = await importMappings(ctx, pending.rows, pending.deleteMissing, 'upload');
+  const pending = await findPendingImport(ctx.db, String(form.get('pendingId') ?? ''), admin.email);
+  const imported = pending && (await importMappings(ctx, pending, 'upload'));
+  if (!imported) return { message: 'This preview has expired or was already applied. Upload the file again.' };
+  const { counts: c, deleted } = imported;
   revalidatePath('/admin/mappings');
   redirect(`/admin/mappings?imported=${[c.creates, c.updates, c.unchanged, deleted].join('-')}`);
 }

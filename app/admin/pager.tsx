@@ -1,12 +1,16 @@
-/** Previous / "Page n of m" / next, as plain links (paging lives in the URL). */
-export function Pager({ page, pages, href, previous = '← Previous', next = 'Next →' }: { page: number; pages: number; href: (page: number) => string; previous?: string; next?: string }) {
+/**
+ * Previous / "Page n of m" / next, as plain links. Paging lives in the URL as a cursor (the row a page
+ * starts after), so a deep page costs what the first one does; `pages` is unknown when the count was capped.
+ */
+export function Pager({ page, pages, previousHref, nextHref, previous = '← Previous', next = 'Next →' }: { page: number; pages?: number; previousHref?: string; nextHref?: string; previous?: string; next?: string }) {
   return (
     <nav className="pager" aria-label="Pages">
-      {page > 1 && <a href={href(page - 1)}>{previous}</a>}
+      {previousHref && <a href={previousHref}>{previous}</a>}
       <span>
-        Page {Math.min(page, pages)} of {pages}
+        Page {pages === undefined ? page : Math.min(page, pages)}
+        {pages === undefined ? '' : ` of ${pages}`}
       </span>
-      {page < pages && <a href={href(page + 1)}>{next}</a>}
+      {nextHref && <a href={nextHref}>{next}</a>}
     </nav>
   );
 }

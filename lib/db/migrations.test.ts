@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import SqliteDatabase from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { listAuditEvents } from '../audit';
 import { listMappings } from '../mappings/store';
 import { createMigrator, migrateToLatest } from './migrations';
 import type { Database } from './schema';
@@ -22,7 +23,9 @@ async function snapshot(db: Kysely<Database>) {
     select type, name, tbl_name, sql from sqlite_master order by type, name`.execute(db);
   const data: Record<string, unknown[]> = {};
   for (const { name } of schema.rows.filter((r) => r.type === 'table' && !r.name.startsWith('sqlite_stat'))) {
-    data[name] = (await sql`select * from ${sql.table(name)} order by rowid`.execute(db)).rows;
+    // sorted here, not by rowid: some tables are WITHOUT ROWID
+    const rows = (await sql`select * from ${sql.table(name)}`.execute(db)).rows;
+    data[name] = rows.map((row) => JSON.stringify(row)).sort();
   }
   return { schema: schema.rows, data };
 }
@@ -57,6 +60,23 @@ describe('migrations', () => {
     const { rows } = await listMappings(db, { q: 'ÉMILE' });
     expect(rows.map((r) => r.email)).toEqual(['emile@example.com']);
     expect((await listMappings(db, { q: 'emile.z' })).total).toBe(1);
+    await db.destroy();
+  });
+
+  it('005 indexes mappings and audit events written before it, so trigram search finds them', async () => {
+    const db = open('upgrade-005.sqlite');
+    const migrator = createMigrator(db as Kysely<unknown>, 'sqlite');
+    expect((await migrator.migrateTo('003_mappings_search_text')).error).toBeUndefined();
+    await sql`insert into mappings (email, webex_id, display_name, credential, version, created_at, updated_at, search_text)
+              values ('emile@example.com', 'Emile.Z', 'Émile Zola', null, 1, '2025-01-01', '2025-01-01', ${'emile@example.com\u0001emile.z\u0001émile zola'})`.execute(db);
+    await sql`insert into audit_events (at, actor, action, target, outcome) values ('2025-01-01T00:00:00.000Z', 'Admin@Example.com', 'mapping.create', 'emile@example.com', 'OK')`.execute(db);
+    await migrateToLatest(db as Kysely<unknown>, 'sqlite');
+    // the FTS indexes hold exactly the rows of their tables (FTS5's own check against the content)
+    await sql`insert into mappings_fts(mappings_fts, rank) values ('integrity-check', 1)`.execute(db);
+    await sql`insert into audit_events_fts(audit_events_fts, rank) values ('integrity-check', 1)`.execute(db);
+    expect((await sql<{ n: number }>`select count(*) as n from mappings_fts where mappings_fts match '"zola"'`.execute(db)).rows[0]?.n).toBe(1);
+    expect((await listMappings(db, { q: 'ÉMILE ZO' })).rows.map((r) => r.email)).toEqual(['emile@example.com']);
+    expect((await listAuditEvents(db, { user: 'admin@EXAMPLE' })).rows.map((r) => r.target)).toEqual(['emile@example.com']);
     await db.destroy();
   });
 });

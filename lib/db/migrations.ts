@@ -1,7 +1,9 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
-import type { Dialect } from './connection';
 import { BUCKET_COLUMNS, rebuildLaunchRollup } from '../dashboard';
+import { log } from '../log';
+import type { Dialect } from './dialect';
 import { searchTextOf } from './search-text';
+import { refreshPlannerStatistics } from './statistics';
 
 // Migrations live in code (not files) so the bundled server and the CLI apply the same list.
 function migrations(dialect: Dialect): Record<string, Migration> {
@@ -74,6 +76,43 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         }
       },
     },
+    '005_search_trigram': {
+      async up(db) {
+        // Sort keys with the id as tie-breaker, so a page can start after a (key, id) cursor from the index.
+        // Display names sort with '' for "no name" on both databases (PostgreSQL put NULL last, SQLite first).
+        // (nothing looks a mapping up by its exact WebEx ID: mappings_webex_id only cost every write)
+        for (const old of ['mappings_display_name_ci', 'mappings_webex_id_ci', 'mappings_updated_at', 'mappings_webex_id']) await db.schema.dropIndex(old).execute();
+        await db.schema.createIndex('mappings_webex_id_sort').on('mappings').expression(sql`lower(webex_id), id`).execute();
+        await db.schema.createIndex('mappings_display_name_sort').on('mappings').expression(sql`lower(coalesce(display_name, '')), id`).execute();
+        await db.schema.createIndex('mappings_updated_at_sort').on('mappings').columns(['updated_at', 'id']).execute();
+        if (dialect === 'sqlite') await createFtsIndexes(db);
+        else await createTrigramIndexes(db);
+
+        // A preview's validated rows wait in import_rows (one row per CSV line) instead of one JSON string,
+        // so a million-row import never sits in memory; the previews of the old shape are dropped (they live an hour).
+        await db.schema.dropTable('pending_imports').execute();
+        await id(db, 'pending_imports')
+          .addColumn('token', 'text', (c) => c.notNull().unique())
+          .addColumn('actor', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('delete_missing', 'integer', (c) => c.notNull())
+          .addColumn('row_count', 'integer', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('import_rows')
+          // PostgreSQL: no WAL for rows that are re-uploaded if lost; SQLite: the rows live in the key's b-tree
+          .$call((t) => (dialect === 'postgres' ? t.modifyFront(sql`unlogged`) : t.modifyEnd(sql`without rowid`)))
+          .addColumn('import_id', 'integer', (c) => c.notNull())
+          .addColumn('line', 'integer', (c) => c.notNull())
+          .addColumn('email', 'text', (c) => c.notNull())
+          .addColumn('webex_id', 'text', (c) => c.notNull())
+          .addColumn('display_name', 'text')
+          .addColumn('search_text', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('import_rows_pkey', ['import_id', 'line'])
+          .execute();
+        await db.schema.createIndex('import_rows_email').on('import_rows').columns(['import_id', 'email']).execute();
+      },
+    },
     '004_passwordless_credentials': {
       async up(db) {
         await db.schema
@@ -136,6 +175,62 @@ function migrations(dialect: Dialect): Record<string, Migration> {
   };
 }
 
+/**
+ * SQLite: FTS5 trigram indexes over the searched text, kept in sync by triggers and filled from the
+ * rows already there. Mappings index search_text as written (already lower-cased by JavaScript);
+ * the audit index folds case itself.
+ */
+async function createFtsIndexes(db: Kysely<unknown>): Promise<void> {
+  const statements = [
+    sql`create virtual table mappings_fts using fts5(search_text, content='mappings', content_rowid='id', tokenize='trigram case_sensitive 1', columnsize=0)`,
+    sql`create trigger mappings_fts_insert after insert on mappings begin
+          insert into mappings_fts(rowid, search_text) values (new.id, new.search_text); end`,
+    sql`create trigger mappings_fts_delete after delete on mappings begin
+          insert into mappings_fts(mappings_fts, rowid, search_text) values ('delete', old.id, old.search_text); end`,
+    sql`create trigger mappings_fts_update after update on mappings begin
+          insert into mappings_fts(mappings_fts, rowid, search_text) values ('delete', old.id, old.search_text);
+          insert into mappings_fts(rowid, search_text) values (new.id, new.search_text); end`,
+    sql`insert into mappings_fts(mappings_fts) values ('rebuild')`,
+    sql`create virtual table audit_events_fts using fts5(actor, target, content='audit_events', content_rowid='id', tokenize='trigram', columnsize=0)`,
+    sql`create trigger audit_events_fts_insert after insert on audit_events begin
+          insert into audit_events_fts(rowid, actor, target) values (new.id, new.actor, new.target); end`,
+    sql`create trigger audit_events_fts_delete after delete on audit_events begin
+          insert into audit_events_fts(audit_events_fts, rowid, actor, target) values ('delete', old.id, old.actor, old.target); end`,
+    sql`create trigger audit_events_fts_update after update on audit_events begin
+          insert into audit_events_fts(audit_events_fts, rowid, actor, target) values ('delete', old.id, old.actor, old.target);
+          insert into audit_events_fts(rowid, actor, target) values (new.id, new.actor, new.target); end`,
+    sql`insert into audit_events_fts(audit_events_fts) values ('rebuild')`,
+  ];
+  for (const statement of statements) await statement.execute(db);
+}
+
+/**
+ * PostgreSQL: pg_trgm GIN indexes, which LIKE '%…%' uses by itself (rows are rechecked, so results
+ * are exact). pg_trgm ships in PostgreSQL's contrib; where it cannot be installed, search still works
+ * by scanning, and this says so once.
+ */
+async function createTrigramIndexes(db: Kysely<unknown>): Promise<void> {
+  // Migrations run in one transaction on PostgreSQL: a failed CREATE EXTENSION must not abort it.
+  await sql`savepoint pg_trgm`.execute(db);
+  try {
+    await sql`create extension if not exists pg_trgm`.execute(db);
+    await sql`release savepoint pg_trgm`.execute(db);
+  } catch (err) {
+    await sql`rollback to savepoint pg_trgm`.execute(db);
+    log.warn(
+      { err },
+      'pg_trgm is not available (install PostgreSQL contrib, or have a superuser run CREATE EXTENSION pg_trgm): mapping search and the audit user filter scan their tables instead of using trigram indexes',
+    );
+    return;
+  }
+  // The extension may live in another schema than ours (it is installed once per database).
+  const { rows } = await sql<{ schema: string }>`select n.nspname as schema from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'`.execute(db);
+  const ops = sql.id(rows[0]?.schema ?? 'public', 'gin_trgm_ops');
+  await sql`create index mappings_search_trgm on mappings using gin (search_text ${ops})`.execute(db);
+  await sql`create index audit_events_actor_trgm on audit_events using gin (lower(actor) ${ops})`.execute(db);
+  await sql`create index audit_events_target_trgm on audit_events using gin (lower(target) ${ops})`.execute(db);
+}
+
 /** The migrator over this app's migrations (tests use it to stop at an older version). */
 export function createMigrator(db: Kysely<unknown>, dialect: Dialect): Migrator {
   const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
@@ -150,5 +245,5 @@ export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Pr
     throw new Error(`webex-sso: database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
   // SQLite: let the planner know the new indexes' shape.
-  if (dialect === 'sqlite') await sql`PRAGMA optimize`.execute(db);
+  await refreshPlannerStatistics(db);
 }

@@ -32,14 +32,25 @@ export interface AuditEventsTable {
 }
 
 export interface PendingImportsTable {
-  id: string;
+  id: Generated<number>;
+  /** what the admin's browser holds to apply it (unguessable) */
+  token: string;
   actor: string;
   created_at: string;
   /** 1: delete mappings whose e-mail is not in the file */
   delete_missing: number;
   row_count: number;
-  /** JSON array of validated rows (no credentials: the CSV format has none) */
-  rows: string;
+}
+
+/** The validated rows of a pending import, one per CSV line (no credentials: the CSV format has none). */
+export interface ImportRowsTable {
+  import_id: number;
+  line: number;
+  /** normalised, as it will be stored */
+  email: string;
+  webex_id: string;
+  display_name: string | null;
+  search_text: string;
 }
 
 /** A host's WebEx session ticket from AuthenticateUser, shared by every instance until shortly before it runs out. */
@@ -108,4 +119,5 @@ export interface Database {
   webex_session_tickets: WebexSessionTicketsTable;
   webex_oauth_tokens: WebexOAuthTokensTable;
   portal_id_tokens: PortalIdTokensTable;
+  import_rows: ImportRowsTable;
 }

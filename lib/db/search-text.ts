@@ -6,3 +6,4 @@
 export function searchTextOf(email: string, webexId: string, displayName: string | null): string {
   return [email, webexId, displayName ?? ''].join('\u0001').toLowerCase();
 }
+

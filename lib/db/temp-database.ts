@@ -46,6 +46,9 @@ export async function openTempPostgresSchema(label: string): Promise<TempPostgre
   const client = admin();
   try {
     await client.connect();
+    // pg_trgm lives once per database: install it in the default schema first, or migration 005
+    // would put it in this throwaway schema and dropping that would take it from everyone
+    await client.query('create extension if not exists pg_trgm').catch(() => undefined);
     await client.query(`create schema ${schema}`);
   } catch {
     console.warn(`SKIPPED: PostgreSQL tests (${label}) — no server answered at ${POSTGRES_TEST_SERVER} (set POSTGRES_TEST_URL to run them)`);

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openTempDatabase, type TempDatabase } from '../db/temp-database';
 import { unsealCredential } from '../webex';
-import { importMappings, removeMapping, saveMapping, type AdminContext } from './admin';
+import { importMappings, previewImport, removeMapping, saveMapping, type AdminContext } from './admin';
+import { formatCsvRow } from './csv';
 import { findMappingByEmail, upsertMapping } from './store';
 
 const KEYS: Record<string, string> = { '1': 'admin-test-key-0123456789abcdef012345' };
@@ -202,7 +203,16 @@ describe('removeMapping', () => {
   });
 });
 
-describe('importMappings', () => {
+describe('previewImport and importMappings', () => {
+  type ImportRow = { email: string; webexId: string; displayName: string | null };
+  const csv = (rows: ImportRow[]) => [formatCsvRow(['email', 'webex_id', 'display_name']), ...rows.map((r) => formatCsvRow([r.email, r.webexId, r.displayName]))].join('');
+
+  async function previewed(rows: ImportRow[], deleteMissing: boolean) {
+    const preview = await previewImport(ctx, [csv(rows)], deleteMissing, 1 << 20);
+    if (!preview.pending) throw new Error(`unexpected problems: ${JSON.stringify(preview.problems)}`);
+    return preview.pending;
+  }
+
   it('applies the rows and audits the counts', async () => {
     await upsertMapping(store.db, { email: 'same@example.com', webexId: 'same' });
     await upsertMapping(store.db, { email: 'changed@example.com', webexId: 'old' });
@@ -215,7 +225,7 @@ describe('importMappings', () => {
       { email: 'new2@example.com', webexId: 'new2', displayName: null },
       { email: 'new3@example.com', webexId: 'new3', displayName: null },
     ];
-    const result = await importMappings(ctx, rows, true, 'mappings.csv');
+    const result = await importMappings(ctx, await previewed(rows, true), 'mappings.csv');
     expect(result).toEqual({
       message: 'Imported 5 rows: 3 created, 1 updated, 1 unchanged, 2 deleted.',
       counts: { creates: 3, updates: 1, unchanged: 1, missing: 2 },
@@ -236,9 +246,27 @@ describe('importMappings', () => {
 
   it('reports 0 deleted and keeps missing mappings without deleteMissing', async () => {
     await upsertMapping(store.db, { email: 'kept@example.com', webexId: 'kept' });
-    const result = await importMappings(ctx, [{ email: 'new@example.com', webexId: 'new', displayName: null }], false, 'cli:ops');
+    const result = await importMappings(ctx, await previewed([{ email: 'new@example.com', webexId: 'new', displayName: null }], false), 'cli:ops');
     expect(result).toMatchObject({ deleted: 0, counts: { creates: 1, missing: 1 }, message: expect.stringContaining('1 created, 0 updated, 0 unchanged, 0 deleted.') });
     expect(await findMappingByEmail(store.db, 'kept@example.com')).toBeDefined();
     expect((await auditRows())[0]?.detail).toMatchObject({ deleted: 0, deleteMissing: false });
+  });
+
+  it('previews the counts without writing, and applies a preview once', async () => {
+    await upsertMapping(store.db, { email: 'kept@example.com', webexId: 'kept' });
+    const preview = await previewImport(ctx, [csv([{ email: 'new@example.com', webexId: 'new', displayName: null }])], false, 1 << 20);
+    expect(preview).toMatchObject({ rowCount: 1, problems: [], problemCount: 0, counts: { creates: 1, updates: 0, unchanged: 0, missing: 1 } });
+    expect(await findMappingByEmail(store.db, 'new@example.com')).toBeUndefined();
+    expect(await importMappings(ctx, preview.pending!, 'upload')).toBeDefined();
+    expect(await importMappings(ctx, preview.pending!, 'upload')).toBeUndefined();
+    expect(await store.db.selectFrom('import_rows').selectAll().execute()).toEqual([]);
+    expect((await auditRows()).filter((e) => e.action === 'mapping.import')).toHaveLength(1);
+  });
+
+  it('keeps nothing of a file with problems', async () => {
+    const preview = await previewImport(ctx, ['email,webex_id\nok@example.com,ok\nbad,x\n'], false, 1 << 20);
+    expect(preview).toEqual({ rowCount: 1, problems: [{ line: 3, column: 'email', message: expect.any(String) }], problemCount: 1 });
+    expect(await store.db.selectFrom('import_rows').selectAll().execute()).toEqual([]);
+    expect(await store.db.selectFrom('pending_imports').selectAll().execute()).toEqual([]);
   });
 });

@@ -2,7 +2,9 @@ import type { Kysely } from 'kysely';
 import { recordAudit } from '../audit';
 import type { Database } from '../db/schema';
 import { sealCredential, type CredentialKeys } from '../webex';
-import { applyImport, type ImportCounts, type ImportRow } from './import';
+import type { CsvSource } from './csv';
+import { applyImport, countImportChanges, stageMappingCsv, type ImportCounts, type ImportProblem } from './import';
+import { discardPendingImport, type PendingImport } from './pending-imports';
 import { createMapping, deleteMapping, getMapping, MappingWriteError, updateMapping, type Mapping } from './store';
 import { MappingFormSchema, parseForm, type FieldErrors } from './validation';
 
@@ -95,22 +97,47 @@ export async function removeMapping(ctx: AdminContext, id: number, version: numb
   }
 }
 
-/** Applies an already validated import in one transaction and audits it with its counts. */
-export async function importMappings(ctx: AdminContext, rows: readonly ImportRow[], deleteMissing: boolean, source: string): Promise<{ message: string; counts: ImportCounts; deleted: number }> {
+export interface ImportPreview {
+  /** set when the file is valid: the import waiting to be applied */
+  pending?: PendingImport;
+  /** what applying it would do now; set with pending */
+  counts?: ImportCounts;
+  rowCount: number;
+  problems: ImportProblem[];
+  problemCount: number;
+}
+
+/**
+ * Reads, validates and stages a CSV for the admin to look at before anything changes (the page's
+ * preview, the command line's import and --dry-run). A file with problems is forgotten at once.
+ */
+export async function previewImport(ctx: AdminContext, source: CsvSource, deleteMissing: boolean, maxBytes: number): Promise<ImportPreview> {
+  const staged = await stageMappingCsv(ctx.db, source, { maxBytes, actor: ctx.actor, deleteMissing });
+  const { pending, rowCount, problems, problemCount } = staged;
+  if (problemCount > 0) {
+    await discardPendingImport(ctx.db, pending.id);
+    return { rowCount, problems, problemCount };
+  }
+  return { pending, counts: await countImportChanges(ctx.db, pending.id), rowCount, problems, problemCount };
+}
+
+/** Applies a previewed import in one transaction and audits it with its counts; undefined when it was already applied. */
+export async function importMappings(ctx: AdminContext, pending: PendingImport, source: string): Promise<{ message: string; counts: ImportCounts; deleted: number } | undefined> {
   const started = performance.now();
-  const counts = await applyImport(ctx.db, rows, deleteMissing);
-  const deleted = deleteMissing ? counts.missing : 0;
+  const counts = await applyImport(ctx.db, pending);
+  if (!counts) return undefined;
+  const deleted = pending.deleteMissing ? counts.missing : 0;
   await recordAudit(ctx.db, {
     actor: ctx.actor,
     action: 'mapping.import',
     target: source,
     outcome: 'OK',
-    detail: { rows: rows.length, created: counts.creates, updated: counts.updates, unchanged: counts.unchanged, deleted, deleteMissing },
+    detail: { rows: pending.rowCount, created: counts.creates, updated: counts.updates, unchanged: counts.unchanged, deleted, deleteMissing: pending.deleteMissing },
     durationMs: performance.now() - started,
     requestId: ctx.requestId,
   });
   return {
-    message: `Imported ${rows.length} rows: ${counts.creates} created, ${counts.updates} updated, ${counts.unchanged} unchanged, ${deleted} deleted.`,
+    message: `Imported ${pending.rowCount} rows: ${counts.creates} created, ${counts.updates} updated, ${counts.unchanged} unchanged, ${deleted} deleted.`,
     counts,
     deleted,
   };

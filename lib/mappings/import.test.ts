@@ -3,9 +3,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { searchTextOf } from '../db/search-text';
 import { openTempDatabase, type TempDatabase } from '../db/temp-database';
 import { sealCredential } from '../webex';
-import { parseCsv } from './csv';
-import { applyImport, countImportChanges, exportMappingCsv, ImportTooLargeError, readMappingCsv, type ImportRow } from './import';
-import { findMappingByEmail, upsertMapping } from './store';
+import { formatCsvRow, parseCsv, type CsvSource } from './csv';
+import { applyImport, countImportChanges, exportMappingCsv, ImportTooLargeError, stageMappingCsv, type ImportCounts, type ImportProblem } from './import';
+import { discardPendingImport } from './pending-imports';
+import { findMappingByEmail, listMappings, upsertMapping } from './store';
+
+/** One line of the CSV, as the tests write and read it back. */
+type ImportRow = { email: string; webexId: string; displayName: string | null };
 
 const KEYS: Record<string, string> = { '1': 'import-test-key-0123456789abcdef0123' };
 const LIMIT = 1_000_000;
@@ -28,7 +32,41 @@ async function* chunks(...parts: (string | Uint8Array)[]): AsyncGenerator<string
   for (const part of parts) yield part;
 }
 
+/** Stages a CSV as the admin page and the command line do, and reads the staged rows back in file order. */
+async function readMappingCsv(source: CsvSource, maxBytes: number): Promise<{ rows: ImportRow[]; problems: ImportProblem[]; problemCount: number }> {
+  const staged = await stageMappingCsv(store.db, source, { maxBytes, actor: 'test', deleteMissing: false });
+  const rows = await store.db
+    .selectFrom('import_rows')
+    .select(['email', 'webex_id', 'display_name'])
+    .where('import_id', '=', staged.pending.id)
+    .orderBy('line')
+    .execute();
+  await discardPendingImport(store.db, staged.pending.id);
+  return { rows: rows.map((r) => ({ email: r.email, webexId: r.webex_id, displayName: r.display_name })), problems: staged.problems, problemCount: staged.problemCount };
+}
+
 const read = (text: string, maxBytes = LIMIT) => readMappingCsv(chunks(text), maxBytes);
+
+/** Rows as the CSV that would carry them, staged as a pending import. */
+async function stageRows(rows: readonly ImportRow[], deleteMissing: boolean) {
+  const text = [formatCsvRow(['email', 'webex_id', 'display_name']), ...rows.map((r) => formatCsvRow([r.email, r.webexId, r.displayName]))].join('');
+  const staged = await stageMappingCsv(store.db, [text], { maxBytes: LIMIT, actor: 'test', deleteMissing });
+  expect(staged.problems).toEqual([]);
+  return staged.pending;
+}
+
+async function countRows(rows: readonly ImportRow[]): Promise<ImportCounts> {
+  const pending = await stageRows(rows, false);
+  try {
+    return await countImportChanges(store.db, pending.id);
+  } finally {
+    await discardPendingImport(store.db, pending.id);
+  }
+}
+
+async function applyRows(rows: readonly ImportRow[], deleteMissing: boolean, now?: Date): Promise<ImportCounts | undefined> {
+  return applyImport(store.db, await stageRows(rows, deleteMissing), now);
+}
 
 async function exportText(pageSize?: number): Promise<string> {
   let text = '';
@@ -215,18 +253,18 @@ describe('countImportChanges and applyImport', () => {
 
   it('counts creates, updates, unchanged and missing without writing', async () => {
     const before = await snapshot();
-    expect(await countImportChanges(store.db, FILE)).toEqual(COUNTS);
-    expect(await countImportChanges(store.db, [])).toEqual({ creates: 0, updates: 0, unchanged: 0, missing: 4 });
+    expect(await countRows(FILE)).toEqual(COUNTS);
+    expect(await countRows([])).toEqual({ creates: 0, updates: 0, unchanged: 0, missing: 4 });
     expect(await snapshot()).toEqual(before);
   });
 
   it('counts a WebEx ID that differs only in case as an update', async () => {
-    expect(await countImportChanges(store.db, [{ email: 'same@example.com', webexId: 'SAME', displayName: null }])).toMatchObject({ updates: 1, unchanged: 0 });
+    expect(await countRows([{ email: 'same@example.com', webexId: 'SAME', displayName: null }])).toMatchObject({ updates: 1, unchanged: 0 });
   });
 
   it('upserts by e-mail, keeps stored credentials and leaves missing mappings alone', async () => {
     const before = new Map((await snapshot()).map((r) => [r.email, r]));
-    expect(await applyImport(store.db, FILE, false, T1)).toEqual(COUNTS);
+    expect(await applyRows(FILE, false, T1)).toEqual(COUNTS);
     const after = new Map((await snapshot()).map((r) => [r.email, r]));
 
     expect([...after.keys()].sort()).toEqual(['absent@example.com', 'changed@example.com', 'new@example.com', 'renamed@example.com', 'same@example.com']);
@@ -247,23 +285,33 @@ describe('countImportChanges and applyImport', () => {
   });
 
   it('deletes the mappings missing from the file with deleteMissing', async () => {
-    expect(await applyImport(store.db, FILE, true, T1)).toEqual(COUNTS);
+    expect(await applyRows(FILE, true, T1)).toEqual(COUNTS);
     expect((await snapshot()).map((r) => r.email).sort()).toEqual(FILE.map((r) => r.email).sort());
     expect((await findMappingByEmail(store.db, 'same@example.com'))?.sealedCredential).toBe(sealed);
   });
 
   it('is a no-op when applied twice', async () => {
-    await applyImport(store.db, FILE, true, T1);
+    await applyRows(FILE, true, T1);
     const once = await snapshot();
-    expect(await applyImport(store.db, FILE, true, new Date('2025-03-01T00:00:00.000Z'))).toEqual({ creates: 0, updates: 0, unchanged: FILE.length, missing: 0 });
+    expect(await applyRows(FILE, true, new Date('2025-03-01T00:00:00.000Z'))).toEqual({ creates: 0, updates: 0, unchanged: FILE.length, missing: 0 });
     expect(await snapshot()).toEqual(once);
   });
 
   it('applies more rows than one statement takes', async () => {
     const many: ImportRow[] = Array.from({ length: 1_203 }, (_, i) => ({ email: `bulk${i}@example.com`, webexId: `bulk${i}`, displayName: null }));
-    expect(await applyImport(store.db, [...FILE, ...many], true, T1)).toEqual({ ...COUNTS, creates: 1 + many.length });
+    expect(await applyRows([...FILE, ...many], true, T1)).toEqual({ ...COUNTS, creates: 1 + many.length });
     const { n } = await store.db.selectFrom('mappings').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     expect(Number(n)).toBe(FILE.length + many.length);
+  });
+
+  it('keeps the search index in step: new and changed rows are found by their new text, deleted ones are gone', async () => {
+    await applyRows(FILE, true, T1);
+    const found = async (q: string) => (await listMappings(store.db, { q })).rows.map((r) => r.email);
+    expect(await found('new name')).toEqual(['renamed@example.com']);
+    expect(await found('old name')).toEqual([]);
+    expect(await found('new-id')).toEqual(['changed@example.com']);
+    expect(await found('absent')).toEqual([]);
+    await sql`insert into mappings_fts(mappings_fts, rank) values ('integrity-check', 1)`.execute(store.db);
   });
 
   describe('all or nothing', () => {
@@ -275,7 +323,7 @@ describe('countImportChanges and applyImport', () => {
       try {
         const before = await snapshot();
         const rows = [...FILE, ...bulk(700), { email: 'boom@example.com', webexId: 'boom', displayName: null }, ...bulk(1_000).slice(700)];
-        await expect(applyImport(store.db, rows, true, T1)).rejects.toThrow('boom');
+        await expect(applyRows(rows, true, T1)).rejects.toThrow('boom');
         expect(await snapshot()).toEqual(before);
       } finally {
         await sql`DROP TRIGGER boom_insert`.execute(store.db);
@@ -286,7 +334,7 @@ describe('countImportChanges and applyImport', () => {
       await sql`CREATE TRIGGER boom_delete BEFORE DELETE ON mappings WHEN OLD.email = 'absent@example.com' BEGIN SELECT RAISE(ABORT, 'boom'); END`.execute(store.db);
       try {
         const before = await snapshot();
-        await expect(applyImport(store.db, [...FILE, ...bulk(600)], true, T1)).rejects.toThrow('boom');
+        await expect(applyRows([...FILE, ...bulk(600)], true, T1)).rejects.toThrow('boom');
         expect(await snapshot()).toEqual(before);
       } finally {
         await sql`DROP TRIGGER boom_delete`.execute(store.db);
@@ -301,7 +349,7 @@ describe('countImportChanges and applyImport', () => {
   it('counts exactly the updates it writes, for a stored empty display name', async () => {
     await upsertMapping(store.db, { email: 'blank@example.com', webexId: 'blank', displayName: '' }, T0);
     const before = await findMappingByEmail(store.db, 'blank@example.com');
-    const counts = await applyImport(store.db, [{ email: 'blank@example.com', webexId: 'blank', displayName: null }], false, T1);
+    const counts = await applyRows([{ email: 'blank@example.com', webexId: 'blank', displayName: null }], false, T1);
     const after = await findMappingByEmail(store.db, 'blank@example.com');
     expect(after?.version).toBe(before?.version);
     expect(counts).toMatchObject({ updates: 0, unchanged: 1 });
@@ -331,8 +379,8 @@ describe('exportMappingCsv', () => {
     const parsed = await read(text);
     expect(parsed.problems).toEqual([]);
     expect(parsed.rows).toHaveLength(HOSTILE.length);
-    expect(await countImportChanges(store.db, parsed.rows)).toEqual({ creates: 0, updates: 0, unchanged: HOSTILE.length, missing: 0 });
-    expect(await applyImport(store.db, parsed.rows, true, new Date('2025-06-01T00:00:00.000Z'))).toEqual({ creates: 0, updates: 0, unchanged: HOSTILE.length, missing: 0 });
+    expect(await countRows(parsed.rows)).toEqual({ creates: 0, updates: 0, unchanged: HOSTILE.length, missing: 0 });
+    expect(await applyRows(parsed.rows, true, new Date('2025-06-01T00:00:00.000Z'))).toEqual({ creates: 0, updates: 0, unchanged: HOSTILE.length, missing: 0 });
     expect(await snapshot()).toEqual(before);
   });
 

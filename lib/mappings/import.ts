@@ -1,7 +1,10 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema';
-import { newMappingRow } from './store';
+import { CompiledQuery, sql, type Insertable, type Kysely } from 'kysely';
+import { dialectOf, type Dialect } from '../db/dialect';
+import type { Database, ImportRowsTable } from '../db/schema';
+import { searchTextOf } from '../db/search-text';
+import { refreshPlannerStatistics } from '../db/statistics';
 import { chunksOf, CsvSyntaxError, formatCsvRow, parseCsv, restoreNeutralised, type CsvSource } from './csv';
+import { createPendingImport, discardPendingImport, type PendingImport } from './pending-imports';
 import { displayNameSchema, emailSchema, webexIdSchema } from './validation';
 
 /** The import/export format: a header line, then one mapping per line. Credentials never travel in CSV. */
@@ -9,20 +12,17 @@ export const CSV_COLUMNS = ['email', 'webex_id', 'display_name'] as const;
 type Column = (typeof CSV_COLUMNS)[number];
 const REQUIRED: readonly Column[] = ['email', 'webex_id'];
 
-export interface ImportRow {
-  email: string;
-  webexId: string;
-  displayName: string | null;
-}
-
 export interface ImportProblem {
   line: number;
   column?: string;
   message: string;
 }
 
-export interface ParsedImport {
-  rows: ImportRow[];
+/** A CSV read into a pending import's rows: the valid rows are staged even when there are problems. */
+export interface StagedImport {
+  pending: PendingImport;
+  /** valid rows staged (a repeated e-mail counts once) */
+  rowCount: number;
   /** the first MAX_REPORTED problems, in file order */
   problems: ImportProblem[];
   problemCount: number;
@@ -36,8 +36,11 @@ export class ImportTooLargeError extends Error {
 }
 
 const MAX_REPORTED = 200;
-// Rows per statement: well under SQLite's and PostgreSQL's bound-parameter limits.
-const CHUNK = 500;
+// Rows per staging statement. SQLite binds each value (6 per row, under its 32,766 limit);
+// PostgreSQL gets one array per column, so more rows cost no more parameters.
+const STAGE_CHUNK: Record<Dialect, number> = { sqlite: 2_000, postgres: 10_000 };
+// Staged rows applied per statement, so each statement's work (and SQLite's FTS buffer) stays bounded.
+const APPLY_CHUNK = 50_000;
 
 export function formatBytes(bytes: number): string {
   return bytes >= 1_048_576 ? `${(bytes / 1_048_576).toFixed(bytes % 1_048_576 ? 1 : 0)} MiB` : `${Math.round(bytes / 1024)} KiB`;
@@ -70,60 +73,138 @@ function readHeader(cells: string[], line: number, problems: ImportProblem[]): M
   return problems.length === 0 ? index : undefined;
 }
 
+type StagedRow = Insertable<ImportRowsTable>;
+
 /**
- * Reads and validates a mapping CSV as it streams in: every problem with its line and column,
- * duplicate e-mails inside the file included. Nothing is written.
+ * Reads and validates a mapping CSV as it streams in, writing the valid rows to a new pending import
+ * a chunk at a time (memory stays flat however long the file is): every problem with its line and
+ * column, e-mails repeated inside the file included. Nothing is written to the mappings.
  */
-export async function readMappingCsv(source: CsvSource, maxBytes: number): Promise<ParsedImport> {
-  const rows: ImportRow[] = [];
+export async function stageMappingCsv(db: Kysely<Database>, source: CsvSource, options: { maxBytes: number; actor: string; deleteMissing: boolean }): Promise<StagedImport> {
+  const pending = await createPendingImport(db, options.actor, options.deleteMissing);
   const problems: ImportProblem[] = [];
   let problemCount = 0;
   const report = (problem: ImportProblem) => {
     problemCount += 1;
     if (problems.length < MAX_REPORTED) problems.push(problem);
   };
-  const firstLineOf = new Map<string, number>();
+  const dialect = dialectOf(db);
   let header: Map<Column, number> | undefined;
+  let chunk: StagedRow[] = [];
+  let writing: Promise<void> = Promise.resolve();
+  // One chunk is written while the next one is read (PostgreSQL works on the other core meanwhile).
+  const flush = async () => {
+    await writing;
+    writing = insertImportRows(db, dialect, chunk);
+    chunk = [];
+  };
 
   try {
-    for await (const { line, cells } of parseCsv(limitBytes(source, maxBytes))) {
-      if (!header) {
-        const headerProblems: ImportProblem[] = [];
-        header = readHeader(cells, line, headerProblems);
-        headerProblems.forEach(report);
-        if (!header) return { rows: [], problems, problemCount };
-        continue;
+    try {
+      for await (const { line, cells } of parseCsv(limitBytes(source, options.maxBytes))) {
+        if (!header) {
+          const headerProblems: ImportProblem[] = [];
+          header = readHeader(cells, line, headerProblems);
+          headerProblems.forEach(report);
+          if (!header) return { pending, rowCount: 0, problems, problemCount };
+          continue;
+        }
+        if (cells.length !== header.size) {
+          report({ line, message: `Expected ${header.size} cells, found ${cells.length} (a missing or extra comma, or an unquoted comma inside a value)` });
+          continue;
+        }
+        const cell = (column: Column) => {
+          const i = header?.get(column);
+          return i === undefined ? '' : restoreNeutralised(cells[i] ?? '');
+        };
+        const email = emailSchema.safeParse(cell('email'));
+        const webexId = webexIdSchema.safeParse(cell('webex_id'));
+        const displayName = displayNameSchema.safeParse(cell('display_name'));
+        if (!email.success) report({ line, column: 'email', message: email.error.issues[0]?.message ?? 'invalid' });
+        if (!webexId.success) report({ line, column: 'webex_id', message: webexId.error.issues[0]?.message ?? 'invalid' });
+        if (!displayName.success) report({ line, column: 'display_name', message: displayName.error.issues[0]?.message ?? 'invalid' });
+        if (!email.success || !webexId.success || !displayName.success) continue;
+        chunk.push({
+          import_id: pending.id,
+          line,
+          email: email.data,
+          webex_id: webexId.data,
+          display_name: displayName.data,
+          search_text: searchTextOf(email.data, webexId.data, displayName.data),
+        });
+        if (chunk.length === STAGE_CHUNK[dialect]) await flush();
       }
-      if (cells.length !== header.size) {
-        report({ line, message: `Expected ${header.size} cells, found ${cells.length} (a missing or extra comma, or an unquoted comma inside a value)` });
-        continue;
-      }
-      const cell = (column: Column) => {
-        const i = header?.get(column);
-        return i === undefined ? '' : restoreNeutralised(cells[i] ?? '');
-      };
-      const email = emailSchema.safeParse(cell('email'));
-      const webexId = webexIdSchema.safeParse(cell('webex_id'));
-      const displayName = displayNameSchema.safeParse(cell('display_name'));
-      if (!email.success) report({ line, column: 'email', message: email.error.issues[0]?.message ?? 'invalid' });
-      if (!webexId.success) report({ line, column: 'webex_id', message: webexId.error.issues[0]?.message ?? 'invalid' });
-      if (!displayName.success) report({ line, column: 'display_name', message: displayName.error.issues[0]?.message ?? 'invalid' });
-      if (!email.success || !webexId.success || !displayName.success) continue;
-
-      const earlier = firstLineOf.get(email.data);
-      if (earlier !== undefined) {
-        report({ line, column: 'email', message: `${email.data} already appears on line ${earlier}; each e-mail may appear once` });
-        continue;
-      }
-      firstLineOf.set(email.data, line);
-      rows.push({ email: email.data, webexId: webexId.data, displayName: displayName.data });
+    } catch (err) {
+      if (!(err instanceof CsvSyntaxError)) throw err;
+      report({ line: err.line, message: err.message });
     }
+    await flush();
+    await writing;
   } catch (err) {
-    if (!(err instanceof CsvSyntaxError)) throw err;
-    report({ line: err.line, message: err.message });
+    await writing.catch(() => undefined);
+    await discardPendingImport(db, pending.id);
+    throw err;
   }
   if (!header && problemCount === 0) report({ line: 1, message: `The file is empty; it needs a header line (${CSV_COLUMNS.join(',')})` });
-  return { rows, problems, problemCount };
+
+  // Repeated e-mails, found by the database (one pass over the e-mail index): every line after an e-mail's first is a problem.
+  const repeated = await db
+    .selectFrom('import_rows as r')
+    .innerJoin(
+      (eb) =>
+        eb
+          .selectFrom('import_rows')
+          .where('import_id', '=', pending.id)
+          .groupBy('email')
+          .having((h) => h.fn.countAll(), '>', 1)
+          .select(['email', (f) => f.fn.min<number>('line').as('first_line')])
+          .as('f'),
+      (join) => join.onRef('f.email', '=', 'r.email'),
+    )
+    .where('r.import_id', '=', pending.id)
+    .whereRef('r.line', '>', 'f.first_line')
+    .select(['r.line', 'r.email', 'f.first_line'])
+    .orderBy('r.line')
+    .execute();
+  const all = [...problems, ...repeated.map((r) => ({ line: r.line, column: 'email', message: `${r.email} already appears on line ${r.first_line}; each e-mail may appear once` }))];
+  all.sort((a, b) => a.line - b.line); // stable: the problems of one line keep their order
+  if (repeated.length > 0) {
+    await db.deleteFrom('import_rows').where('import_id', '=', pending.id).where('line', 'in', repeated.map((r) => r.line)).execute();
+  }
+  const rowCount = Number((await db.selectFrom('import_rows').where('import_id', '=', pending.id).select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow()).n);
+  await db.updateTable('pending_imports').set({ row_count: rowCount }).where('id', '=', pending.id).execute();
+  return { pending: { ...pending, rowCount }, rowCount, problems: all.slice(0, MAX_REPORTED), problemCount: problemCount + repeated.length };
+}
+
+/** One chunk of validated rows into import_rows, without Kysely's per-value query building (it dominates at a million rows). */
+async function insertImportRows(db: Kysely<Database>, dialect: Dialect, rows: readonly StagedRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const columns = 'import_id, line, email, webex_id, display_name, search_text';
+  if (dialect === 'postgres') {
+    await db.executeQuery(
+      CompiledQuery.raw(`insert into import_rows (${columns}) select * from unnest($1::int[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[])`, [
+        rows.map((r) => r.import_id),
+        rows.map((r) => r.line),
+        rows.map((r) => r.email),
+        rows.map((r) => r.webex_id),
+        rows.map((r) => r.display_name),
+        rows.map((r) => r.search_text),
+      ]),
+    );
+    return;
+  }
+  const values = rows.flatMap((r) => [r.import_id, r.line, r.email, r.webex_id, r.display_name, r.search_text]);
+  await db.executeQuery(CompiledQuery.raw(`insert into import_rows (${columns}) values ${placeholders(rows.length)}`, values));
+}
+
+const placeholderCache = new Map<number, string>();
+function placeholders(rows: number): string {
+  let text = placeholderCache.get(rows);
+  if (text === undefined) {
+    text = Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?)').join(', ');
+    placeholderCache.set(rows, text);
+  }
+  return text;
 }
 
 export interface ImportCounts {
@@ -134,78 +215,74 @@ export interface ImportCounts {
   missing: number;
 }
 
-function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
+// '' and null are the same "no name": a stored '' is not rewritten as null.
+const differs = sql<boolean>`(m.webex_id <> r.webex_id or coalesce(m.display_name, '') <> coalesce(r.display_name, ''))`;
 
-/** What applying these rows would do, compared with the database now, and the rows that would change. */
-async function diffImport(db: Kysely<Database>, rows: readonly ImportRow[]): Promise<{ counts: ImportCounts; changed: ImportRow[] }> {
-  const counts: ImportCounts = { creates: 0, updates: 0, unchanged: 0, missing: 0 };
-  const changed: ImportRow[] = [];
-  for (const part of chunks(rows)) {
-    const existing = await db
-      .selectFrom('mappings')
-      .select(['email', 'webex_id', 'display_name'])
-      .where('email', 'in', part.map((r) => r.email))
-      .execute();
-    const byEmail = new Map(existing.map((e) => [e.email, e]));
-    for (const row of part) {
-      const current = byEmail.get(row.email);
-      // '' and null are the same "no name": a stored '' is not rewritten as null.
-      if (current && current.webex_id === row.webexId && (current.display_name ?? '') === (row.displayName ?? '')) {
-        counts.unchanged += 1;
-        continue;
-      }
-      if (current) counts.updates += 1;
-      else counts.creates += 1;
-      changed.push(row);
-    }
-  }
-  const total = await db.selectFrom('mappings').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
-  counts.missing = Number(total.n) - counts.updates - counts.unchanged;
-  return { counts, changed };
-}
-
-/** What applying these rows would do, compared with the database now. */
-export async function countImportChanges(db: Kysely<Database>, rows: readonly ImportRow[]): Promise<ImportCounts> {
-  return (await diffImport(db, rows)).counts;
+/** What applying a staged import would do, compared with the database now. */
+export async function countImportChanges(db: Kysely<Database>, importId: number): Promise<ImportCounts> {
+  const { rows } = await sql<{ staged: number | string; known: number | string; changed: number | string; total: number | string }>`
+    select
+      (select count(*) from import_rows where import_id = ${importId}) as staged,
+      count(*) as known,
+      coalesce(sum(case when ${differs} then 1 else 0 end), 0) as changed,
+      (select count(*) from mappings) as total
+    from import_rows r join mappings m on m.email = r.email
+    where r.import_id = ${importId}`.execute(db);
+  const n = (v: number | string | undefined) => Number(v ?? 0);
+  const { staged, known, changed, total } = rows[0] ?? { staged: 0, known: 0, changed: 0, total: 0 };
+  return { creates: n(staged) - n(known), updates: n(changed), unchanged: n(known) - n(changed), missing: n(total) - n(known) };
 }
 
 /**
- * Applies validated rows in one transaction: all of them or none. Upserts by e-mail (a row equal to
- * the stored mapping is not written, so not even its version moves); with deleteMissing, mappings whose
- * e-mail is not in the file are deleted. Stored credentials are kept for updated mappings.
+ * Applies a staged import in one transaction: all of its rows or none. Upserts by e-mail (a row equal
+ * to the stored mapping is not written, so not even its version moves); with deleteMissing, mappings
+ * whose e-mail is not in the file are deleted. Stored credentials are kept for updated mappings.
+ * The work happens in the database, a slice of lines per statement; no row passes through JavaScript.
+ * Consumes the pending import in the same transaction, so it applies once: undefined when it was
+ * already applied or discarded.
  */
-export async function applyImport(db: Kysely<Database>, rows: readonly ImportRow[], deleteMissing: boolean, now = new Date()): Promise<ImportCounts> {
+export async function applyImport(db: Kysely<Database>, pending: Pick<PendingImport, 'id' | 'deleteMissing'>, now = new Date()): Promise<ImportCounts | undefined> {
   const at = now.toISOString();
-  return db.transaction().execute(async (trx) => {
-    // Only rows that change are written: re-importing an export touches nothing.
-    const { counts, changed } = await diffImport(trx, rows);
-    for (const part of chunks(changed)) {
-      await trx
-        .insertInto('mappings')
-        .values(part.map((r) => newMappingRow({ ...r, sealedCredential: null }, at)))
-        .onConflict((oc) =>
-          oc.column('email').doUpdateSet((eb) => ({
-            webex_id: eb.ref('excluded.webex_id'),
-            display_name: eb.ref('excluded.display_name'),
-            search_text: eb.ref('excluded.search_text'),
-            version: eb(eb.ref('mappings.version'), '+', 1),
-            updated_at: eb.ref('excluded.updated_at'),
-          })),
-        )
-        .execute();
+  const importId = pending.id;
+  const counts = await db.transaction().execute(async (trx) => {
+    const claimed = await trx.deleteFrom('pending_imports').where('id', '=', importId).returning('row_count').executeTakeFirst();
+    if (!claimed) return undefined;
+    const before = Number((await trx.selectFrom('mappings').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow()).n);
+    const span = await trx
+      .selectFrom('import_rows')
+      .where('import_id', '=', importId)
+      .select((eb) => [eb.fn.min<number>('line').as('first'), eb.fn.max<number>('line').as('last')])
+      .executeTakeFirstOrThrow();
+    let updates = 0;
+    let creates = 0;
+    for (let from = Number(span.first ?? 1); from <= Number(span.last ?? 0); from += APPLY_CHUNK) {
+      const slice = sql<boolean>`r.import_id = ${importId} and r.line >= ${from} and r.line < ${from + APPLY_CHUNK}`;
+      // (into an empty table, as a first import is, there is nothing to update)
+      if (before > 0) {
+        const updated = await sql`
+          update mappings as m set webex_id = r.webex_id, display_name = r.display_name, search_text = r.search_text, version = m.version + 1, updated_at = ${at}
+          from import_rows r
+          where ${slice} and r.email = m.email and ${differs}`.execute(trx);
+        updates += Number(updated.numAffectedRows ?? 0);
+      }
+      const inserted = await sql`
+        insert into mappings (email, webex_id, display_name, credential, version, created_at, updated_at, search_text)
+        select r.email, r.webex_id, r.display_name, null, 1, ${at}, ${at}, r.search_text from import_rows r
+        where ${slice} and not exists (select 1 from mappings m where m.email = r.email)`.execute(trx);
+      creates += Number(inserted.numAffectedRows ?? 0);
     }
-    if (deleteMissing && counts.missing > 0) {
-      const keep = new Set(rows.map((r) => r.email));
-      const all = await trx.selectFrom('mappings').select(['id', 'email']).execute();
-      const doomed = all.filter((m) => !keep.has(m.email)).map((m) => m.id);
-      for (const part of chunks(doomed)) await trx.deleteFrom('mappings').where('id', 'in', part).execute();
+    // the statements' own counts give what countImportChanges would, without another pass
+    const unchanged = claimed.row_count - updates - creates;
+    const result: ImportCounts = { creates, updates, unchanged, missing: before - updates - unchanged };
+    if (pending.deleteMissing && result.missing > 0) {
+      await sql`delete from mappings where not exists (select 1 from import_rows r where r.import_id = ${importId} and r.email = mappings.email)`.execute(trx);
     }
-    return counts;
+    await trx.deleteFrom('import_rows').where('import_id', '=', importId).execute();
+    return result;
   });
+  // a table that grew (or shrank) a lot is planned from fresh statistics
+  if (counts) await refreshPlannerStatistics(db);
+  return counts;
 }
 
 /** Streams every mapping as CSV in the import's format, in e-mail order, a page at a time. */

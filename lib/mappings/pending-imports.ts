@@ -1,37 +1,50 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
-import type { ImportRow } from './import';
 
 // A preview is a decision aid, not a queue: apply it soon or upload again.
 const PENDING_TTL_MS = 60 * 60 * 1000;
 
+/** A validated import waiting for its admin's "apply"; its rows are in import_rows. */
 export interface PendingImport {
-  id: string;
+  id: number;
+  /** what the browser holds: unguessable, unlike the id */
+  token: string;
   actor: string;
   deleteMissing: boolean;
-  rows: ImportRow[];
+  rowCount: number;
 }
 
-/** Keeps a validated, error-free import until its admin applies it; prunes stale ones. */
-export async function savePendingImport(db: Kysely<Database>, actor: string, rows: readonly ImportRow[], deleteMissing: boolean, now = new Date()): Promise<string> {
-  const id = randomUUID();
-  await db.deleteFrom('pending_imports').where('created_at', '<', new Date(now.getTime() - PENDING_TTL_MS).toISOString()).execute();
-  await db
+const staleBefore = (now: Date) => new Date(now.getTime() - PENDING_TTL_MS).toISOString();
+
+/** Starts a pending import (its rows come next); prunes stale ones and their rows. */
+export async function createPendingImport(db: Kysely<Database>, actor: string, deleteMissing: boolean, now = new Date()): Promise<PendingImport> {
+  const stale = db.selectFrom('pending_imports').select('id').where('created_at', '<', staleBefore(now));
+  await db.deleteFrom('import_rows').where('import_id', 'in', stale).execute();
+  await db.deleteFrom('pending_imports').where('created_at', '<', staleBefore(now)).execute();
+  const token = randomUUID();
+  const { id } = await db
     .insertInto('pending_imports')
-    .values({ id, actor, created_at: now.toISOString(), delete_missing: deleteMissing ? 1 : 0, row_count: rows.length, rows: JSON.stringify(rows) })
-    .execute();
-  return id;
+    .values({ token, actor, created_at: now.toISOString(), delete_missing: deleteMissing ? 1 : 0, row_count: 0 })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { id, token, actor, deleteMissing, rowCount: 0 };
 }
 
-/** Removes and returns a pending import, only for the admin who previewed it and only while fresh. */
-export async function takePendingImport(db: Kysely<Database>, id: string, actor: string, now = new Date()): Promise<PendingImport | undefined> {
+/** The pending import behind a token, only for the admin who previewed it and only while fresh. */
+export async function findPendingImport(db: Kysely<Database>, token: string, actor: string, now = new Date()): Promise<PendingImport | undefined> {
   const row = await db
-    .deleteFrom('pending_imports')
-    .where('id', '=', id)
+    .selectFrom('pending_imports')
+    .selectAll()
+    .where('token', '=', token)
     .where('actor', '=', actor)
-    .where('created_at', '>=', new Date(now.getTime() - PENDING_TTL_MS).toISOString())
-    .returningAll()
+    .where('created_at', '>=', staleBefore(now))
     .executeTakeFirst();
-  return row && { id: row.id, actor: row.actor, deleteMissing: row.delete_missing === 1, rows: JSON.parse(row.rows) as ImportRow[] };
+  return row && { id: row.id, token: row.token, actor: row.actor, deleteMissing: row.delete_missing === 1, rowCount: row.row_count };
+}
+
+/** Forgets a pending import and its rows (a preview with problems, a dry run). */
+export async function discardPendingImport(db: Kysely<Database>, id: number): Promise<void> {
+  await db.deleteFrom('import_rows').where('import_id', '=', id).execute();
+  await db.deleteFrom('pending_imports').where('id', '=', id).execute();
 }

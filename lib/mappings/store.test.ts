@@ -1,7 +1,10 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { COUNT_LIMIT } from '../db/paged-list';
+import { searchTextOf } from '../db/search-text';
 import { openTempDatabase, type TempDatabase } from '../db/temp-database';
+import { containsPattern } from '../db/substring-search';
 import {
-  containsPattern,
   createMapping,
   deleteMapping,
   findMappingByEmail,
@@ -13,6 +16,7 @@ import {
   updateMapping,
   upsertMapping,
   type Mapping,
+  type MappingQuery,
   type MappingSort,
 } from './store';
 
@@ -292,5 +296,134 @@ describe('listMappings', () => {
     expect(await listMappings(store.db, { page: 0, pageSize: 2 })).toEqual(first);
     expect(await listMappings(store.db, { page: -1, pageSize: 2 })).toEqual(first);
     expect(first.total).toBe(502);
+  });
+});
+
+describe('search index (SQLite FTS5 trigram)', () => {
+  const ftsMatches = async (text: string) =>
+    (await sql<{ id: number }>`select rowid as id from mappings_fts where mappings_fts match ${`"${text}"`} order by rowid`.execute(store.db)).rows.map((r) => r.id);
+  // FTS5 compares its index with the mappings table itself
+  const checkIntegrity = () => sql`insert into mappings_fts(mappings_fts, rank) values ('integrity-check', 1)`.execute(store.db);
+
+  it('follows every create, update and delete', async () => {
+    const jane = await createMapping(store.db, { email: 'jane@example.com', webexId: 'jane.doe', displayName: 'Jane Doe', sealedCredential: null });
+    expect(await ftsMatches('jane.doe')).toEqual([jane.id]);
+    await updateMapping(store.db, jane.id, 1, { email: 'jane@example.com', webexId: 'j.smith', displayName: 'Jane Smith' });
+    expect(await ftsMatches('jane.doe')).toEqual([]);
+    expect(await ftsMatches('j.smith')).toEqual([jane.id]);
+    await upsertMapping(store.db, { email: 'jane@example.com', webexId: 'jane.upsert', displayName: null });
+    expect(await ftsMatches('j.smith')).toEqual([]);
+    expect((await listMappings(store.db, { q: 'JANE.UPS' })).rows.map((r) => r.id)).toEqual([jane.id]);
+    await checkIntegrity();
+    await deleteMapping(store.db, jane.id, 3);
+    expect(await ftsMatches('jane')).toEqual([]);
+    await checkIntegrity();
+  });
+
+  // The index answers 3 characters and more; shorter queries scan. Either way the result must be the
+  // plain substring rule on search_text, whatever the characters.
+  it('finds exactly the rows whose search text contains the query, through the index or by scanning', async () => {
+    const names = ['Zoë Ölund', 'O\'Brien "Bob"', 'x%_y', 'Ünïcode 😀 fan', 'İstanbul', 'a\\b', 'AAA', 'aa', null];
+    const created: Mapping[] = [];
+    for (const [i, name] of names.entries()) {
+      created.push(await createMapping(store.db, { email: `u${i}@ex-${i}.example`, webexId: `id${i}_x`, displayName: name, sealedCredential: null }));
+    }
+    const queries = ['ö', 'Ö', 'zoë ö', '"', '"bob"', 'n "b', 'bob"', "o'b", '%', '%_', 'x%_', '😀', 'e 😀', 'İ', 'ist', '\\', 'a\\b', 'aa', 'aaa', 'AAAA', '@ex-', '.example', '_x', 'u1@'];
+    for (const q of queries) {
+      const expected = created.filter((m) => searchTextOf(m.email, m.webexId, m.displayName).includes(q.toLowerCase())).map((m) => m.id);
+      const { rows, total } = await listMappings(store.db, { q, pageSize: 500 });
+      expect(rows.map((r) => r.id).sort((a, b) => a - b), q).toEqual(expected);
+      expect(total, q).toBe(expected.length);
+    }
+  });
+});
+
+describe('listMappings paging with cursors', () => {
+  const AT = '2025-01-01T00:00:00.000Z';
+
+  /** Reads every page forward with `next`, then every page back with `previous`, and checks both against one read. */
+  async function pageThrough(query: MappingQuery, pageSize: number): Promise<number[]> {
+    const all = (await listMappings(store.db, { ...query, pageSize: 500 })).rows.map((r) => r.id);
+    const forward: number[][] = [];
+    let page = await listMappings(store.db, { ...query, pageSize });
+    expect(page.previous).toBeUndefined();
+    forward.push(page.rows.map((r) => r.id));
+    while (page.next) {
+      page = await listMappings(store.db, { ...query, pageSize, after: page.next });
+      forward.push(page.rows.map((r) => r.id));
+    }
+    expect(forward.flat(), 'forward').toEqual(all);
+    const backward: number[][] = [forward[forward.length - 1] ?? []];
+    while (page.previous) {
+      page = await listMappings(store.db, { ...query, pageSize, before: page.previous });
+      backward.unshift(page.rows.map((r) => r.id));
+    }
+    expect(backward, 'backward').toEqual(forward);
+    return all;
+  }
+
+  /** `count` mappings named by `name`, all updated at the same instant, a few statements in all. */
+  async function insertMany(count: number, name: (i: number) => string | null, email = (i: number) => `user${String(i).padStart(5, '0')}@example.com`) {
+    for (let start = 0; start < count; start += 2_000) {
+      const part = Array.from({ length: Math.min(2_000, count - start) }, (_, k) => start + k);
+      await store.db.insertInto('mappings').values(part.map((i) => newMappingRow({ email: email(i), webexId: `W${(i * 7919) % count}`, displayName: name(i) }, AT))).execute();
+    }
+  }
+
+  it.each(MAPPING_SORTS.flatMap((sort) => (['asc', 'desc'] as const).map((dir) => [sort, dir] as const)))(
+    'sorted by %s %s: every row once, ties broken by id in the same direction',
+    async (sort, dir) => {
+      // a third of the names tie (several empty), and every updated_at is the same: page boundaries fall inside ties
+      await insertMany(120, (i) => (i % 3 === 0 ? 'Same' : i % 5 === 0 ? null : `Name ${i}`));
+      const ids = await pageThrough({ sort, dir }, 7);
+      expect(ids).toHaveLength(120);
+      const rows = new Map((await store.db.selectFrom('mappings').selectAll().execute()).map((r) => [r.id, r]));
+      const key = (id: number) => {
+        const row = rows.get(id)!;
+        return { email: row.email, webex_id: row.webex_id.toLowerCase(), display_name: (row.display_name ?? '').toLowerCase(), updated_at: row.updated_at }[sort];
+      };
+      const expected = [...ids].sort((a, b) => (key(a) === key(b) ? a - b : key(a) < key(b) ? -1 : 1) * (dir === 'asc' ? 1 : -1));
+      expect(ids).toEqual(expected);
+    },
+  );
+
+  it('pages a search the same way, through the index and by scanning', async () => {
+    await insertMany(90, (i) => (i % 2 === 0 ? 'Match Me' : 'Other'));
+    expect(await pageThrough({ q: 'match me', sort: 'display_name' }, 4)).toHaveLength(45);
+    expect(await pageThrough({ q: 'ma', sort: 'updated_at', dir: 'desc' }, 4)).toHaveLength(45);
+  });
+
+  it('ignores a cursor it did not make, and reads the first page', async () => {
+    await insertMany(10, () => null);
+    const first = await listMappings(store.db, { pageSize: 3 });
+    for (const cursor of ['garbage', Buffer.from('{"key":1}').toString('base64url'), Buffer.from('["a", 1.5]').toString('base64url')]) {
+      expect(await listMappings(store.db, { pageSize: 3, after: cursor })).toEqual(first);
+    }
+  });
+
+  describe(`more than ${COUNT_LIMIT.toLocaleString('en')} matches`, () => {
+    it('says the count stopped, and pages by walking the sort index', async () => {
+      await insertMany(15_000, (i) => (i % 4 === 0 ? 'Rare' : 'Common Name')); // 11,250 common, 3,750 rare
+      const common = await listMappings(store.db, { q: 'common', sort: 'email', dir: 'desc', pageSize: 50 });
+      expect(common).toMatchObject({ total: COUNT_LIMIT, totalExact: false });
+      const all = await store.db.selectFrom('mappings').select('id').where('display_name', '=', 'Common Name').orderBy('email', 'desc').execute();
+      expect(common.rows.map((r) => r.id)).toEqual(all.slice(0, 50).map((r) => r.id));
+      const second = await listMappings(store.db, { q: 'common', sort: 'email', dir: 'desc', pageSize: 50, after: common.next });
+      expect(second.rows.map((r) => r.id)).toEqual(all.slice(50, 100).map((r) => r.id));
+      expect(await listMappings(store.db, { q: 'rare' })).toMatchObject({ total: 3_750, totalExact: true });
+      expect(await listMappings(store.db, {})).toMatchObject({ total: COUNT_LIMIT, totalExact: false });
+    });
+
+    // The walk gives up after its budget when the matches all sort at the other end; the sorted matches then answer.
+    it('finds matches that all sort far from where the walk starts', async () => {
+      const far = COUNT_LIMIT + 10;
+      // 30,000 rows: the first 20,000 by e-mail never match, the last COUNT_LIMIT + 10 all do
+      await insertMany(20_000 + far, (i) => (i >= 20_000 ? 'Far Away' : 'Near'));
+      const page = await listMappings(store.db, { q: 'far away', sort: 'email', pageSize: 5 });
+      expect(page.totalExact).toBe(false);
+      expect(page.rows.map((r) => r.email)).toEqual(['user20000@example.com', 'user20001@example.com', 'user20002@example.com', 'user20003@example.com', 'user20004@example.com']);
+      const next = await listMappings(store.db, { q: 'far away', sort: 'email', pageSize: 5, after: page.next });
+      expect(next.rows.map((r) => r.email)[0]).toBe('user20005@example.com');
+    });
   });
 });

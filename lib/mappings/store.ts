@@ -1,6 +1,8 @@
-import { sql, type Insertable, type Kysely } from 'kysely';
+import { sql, type Insertable, type Kysely, type RawBuilder } from 'kysely';
+import { listPage, type ListPage } from '../db/paged-list';
 import type { Database, MappingsTable } from '../db/schema';
 import { searchTextOf } from '../db/search-text';
+import { substringMatch } from '../db/substring-search';
 
 /** A mapping as the rest of the app sees it: whether a credential is set, never the credential. */
 export interface Mapping {
@@ -190,10 +192,15 @@ export interface MappingQuery {
   /** matched case-insensitively anywhere in e-mail, WebEx ID or display name; % and _ are literal */
   q?: string;
   sort?: MappingSort;
+  /** descending is the ascending list reversed, ties (by id) included */
   dir?: 'asc' | 'desc';
-  /** 1-based */
+  /** 1-based; ignored with a cursor, where it is only the number the page shows */
   page?: number;
   pageSize?: number;
+  /** the `next` of the page before: reads the page after it at the cost of the first page */
+  after?: string;
+  /** the `previous` of the page after */
+  before?: string;
 }
 
 /** A whole number within [min, max]; anything else (NaN, 2.5, undefined) becomes the fallback or is clamped. */
@@ -202,29 +209,27 @@ export function clampInt(value: number | undefined, min: number, max: number, fa
   return Math.min(Math.max(Math.floor(value), min), max);
 }
 
-/** LIKE pattern for a literal substring: %, _ and the escape character itself are escaped. */
-export function containsPattern(text: string): string {
-  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
+// people expect "bob" next to "Bob": IDs and names sort case-insensitively (expression indexes, migration 005)
+const SORT_KEYS: Record<MappingSort, RawBuilder<unknown>> = {
+  email: sql`email`,
+  webex_id: sql`lower(webex_id)`,
+  display_name: sql`lower(coalesce(display_name, ''))`,
+  updated_at: sql`updated_at`,
+};
 
-/** One page of mappings, with the total count for the query. */
-export async function listMappings(db: Kysely<Database>, query: MappingQuery): Promise<{ rows: Mapping[]; total: number }> {
-  const pageSize = clampInt(query.pageSize, 1, 500, 50);
-  const page = clampInt(query.page, 1, Number.MAX_SAFE_INTEGER, 1);
+/** One page of mappings, with the number of matches (exact up to COUNT_LIMIT) and cursors to the pages around it. */
+export async function listMappings(db: Kysely<Database>, query: MappingQuery): Promise<ListPage<Mapping>> {
   const q = query.q?.trim();
-  let base = db.selectFrom('mappings');
-  if (q) base = base.where(sql<boolean>`${sql.ref('search_text')} like ${containsPattern(q)} escape '\\'`);
-  const sort = query.sort ?? 'email';
-  const [rows, count] = await Promise.all([
-    base
-      .selectAll()
-      // people expect "bob" next to "Bob": names and IDs sort case-insensitively (expression indexes)
-      .orderBy(sort === 'webex_id' || sort === 'display_name' ? sql`lower(${sql.ref(sort)})` : sql.ref(sort), query.dir ?? 'asc')
-      .orderBy('id', 'asc')
-      .limit(pageSize)
-      .offset((page - 1) * pageSize)
-      .execute(),
-    base.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return { rows: rows.map(toMapping), total: Number(count.n) };
+  const page = await listPage<Row>(db, {
+    table: 'mappings',
+    key: SORT_KEYS[query.sort ?? 'email'],
+    dir: query.dir ?? 'asc',
+    where: [],
+    match: q ? substringMatch(db, 'mappings', [sql`search_text`], q.toLowerCase()) : undefined,
+    pageSize: clampInt(query.pageSize, 1, 500, 50),
+    page: clampInt(query.page, 1, Number.MAX_SAFE_INTEGER, 1),
+    after: query.after,
+    before: query.before,
+  });
+  return { ...page, rows: page.rows.map(toMapping) };
 }

@@ -1,5 +1,5 @@
 import { Pager } from '../pager';
-import { firstParam, pageParam, type SearchParams } from '../../search-params';
+import { countText, cursorParam, firstParam, pageParam, type SearchParams } from '../../search-params';
 import { listAuditEvents, listAuditFacets } from '@/lib/audit';
 import { requireAdmin } from '@/lib/auth';
 import { getConfig } from '@/lib/config';
@@ -25,9 +25,14 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const filter = { user: firstParam(params.user).slice(0, 200), action: firstParam(params.action), outcome: firstParam(params.outcome) };
   const page = pageParam(params.page);
   const { db } = await getDb();
-  const [{ rows, total }, facets] = await Promise.all([listAuditEvents(db, { ...filter, page, pageSize: PAGE_SIZE }), listAuditFacets(db)]);
-  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-  const link = (p: number) => `/admin/audit?${new URLSearchParams({ ...filter, page: String(p) })}`;
+  const [list, facets] = await Promise.all([
+    listAuditEvents(db, { ...filter, page, pageSize: PAGE_SIZE, after: cursorParam(params.after), before: cursorParam(params.before) }),
+    listAuditFacets(db),
+  ]);
+  const { rows, total, totalExact } = list;
+  // without a page before it, this is page 1 whatever the URL said
+  const shown = list.previous ? page : 1;
+  const link = (p: number, cursor: Record<string, string>) => `/admin/audit?${new URLSearchParams({ ...filter, page: String(p), ...cursor })}`;
 
   return (
     <section className="card">
@@ -49,7 +54,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         </select>
         <button type="submit">Filter</button>
       </form>
-      <p className="muted">{total} events</p>
+      <p className="muted">
+        {countText(total, totalExact, 'event')}
+        {totalExact ? '' : ' (counting stops there: narrow the filter to see how many)'}
+      </p>
       <table>
         <thead>
           <tr>
@@ -76,7 +84,14 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           ))}
         </tbody>
       </table>
-      <Pager page={page} pages={pages} href={link} previous="← Newer" next="Older →" />
+      <Pager
+        page={shown}
+        pages={totalExact ? Math.max(1, Math.ceil(total / PAGE_SIZE)) : undefined}
+        previousHref={list.previous && link(shown - 1, { before: list.previous })}
+        nextHref={list.next && link(shown + 1, { after: list.next })}
+        previous="← Newer"
+        next="Older →"
+      />
     </section>
   );
 }

@@ -1,5 +1,5 @@
 import { Pager } from '../pager';
-import { firstOf, firstParam, pageParam, type SearchParams } from '../../search-params';
+import { countText, cursorParam, firstOf, firstParam, pageParam, type SearchParams } from '../../search-params';
 import { requireAdmin } from '@/lib/auth';
 import { getDb } from '@/lib/db';
 import { listMappings, MAPPING_SORTS, type MappingSort } from '@/lib/mappings/store';
@@ -33,10 +33,12 @@ export default async function MappingsPage({ searchParams }: { searchParams: Pro
   const page = pageParam(params.page);
 
   const { db } = await getDb();
-  const { rows, total } = await listMappings(db, { q, sort, dir, page, pageSize: PAGE_SIZE });
-  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  const list = await listMappings(db, { q, sort, dir, page, pageSize: PAGE_SIZE, after: cursorParam(params.after), before: cursorParam(params.before) });
+  const { rows, total, totalExact } = list;
+  // without a page before it, this is page 1 whatever the URL said
+  const shown = list.previous ? page : 1;
   const link = (changes: Record<string, string | number>) => {
-    const next = new URLSearchParams({ q, sort, dir, page: String(page), ...Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, String(v)])) });
+    const next = new URLSearchParams({ q, sort, dir, page: '1', ...Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, String(v)])) });
     if (!next.get('q')) next.delete('q');
     return `/admin/mappings?${next}`;
   };
@@ -58,8 +60,9 @@ export default async function MappingsPage({ searchParams }: { searchParams: Pro
         <button type="submit" className="secondary">Export CSV</button>
       </form>
       <p className="muted" data-testid="mapping-total">
-        {total} mapping{total === 1 ? '' : 's'}
+        {countText(total, totalExact, 'mapping')}
         {q ? ` matching "${q}"` : ''}
+        {totalExact ? '' : ' (counting stops there: narrow the search to see how many)'}
       </p>
       <table>
         <thead>
@@ -86,7 +89,12 @@ export default async function MappingsPage({ searchParams }: { searchParams: Pro
           ))}
         </tbody>
       </table>
-      <Pager page={page} pages={pages} href={(p) => link({ page: p })} />
+      <Pager
+        page={shown}
+        pages={totalExact ? Math.max(1, Math.ceil(total / PAGE_SIZE)) : undefined}
+        previousHref={list.previous && link({ page: shown - 1, before: list.previous })}
+        nextHref={list.next && link({ page: shown + 1, after: list.next })}
+      />
     </section>
   );
 }

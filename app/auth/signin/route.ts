@@ -1,6 +1,6 @@
 import NextAuth from 'next-auth';
 import { NextRequest } from 'next/server';
-import { csrfCookieName, csrfTokenOf, FROM_NEXT_AUTH, getAuthOptions, portalPath } from '@/lib/auth';
+import { csrfCookieName, csrfTokenOf, FROM_NEXT_AUTH, getAuthOptions, getPortalUser, portalPath } from '@/lib/auth';
 import { getConfig } from '@/lib/config';
 import { redirectTo } from '../../responses';
 
@@ -24,7 +24,10 @@ export async function GET(request: NextRequest): Promise<Response> {
   const error = params.get('error');
   if (error) return redirectTo(new URL(`/auth/error?${new URLSearchParams({ error: error.slice(0, 64) })}`, config.appUrl));
 
-  // 2. next-auth's CSRF token: without its cookie, next-auth's sign-in URL sets it and sends the
+  // 2. already signed in (a bookmarked or shared sign-in link): straight on, no round to the provider
+  if (await getPortalUser()) return redirectTo(callbackUrl);
+
+  // 3. next-auth's CSRF token: without its cookie, next-auth's sign-in URL sets it and sends the
   //    browser back here; a browser that still has none refuses cookies, and sign-in cannot work
   const csrfToken = csrfTokenOf(request.cookies.get(csrfCookieName(config.appUrl))?.value);
   if (!csrfToken) {
@@ -32,7 +35,7 @@ export async function GET(request: NextRequest): Promise<Response> {
     return redirectTo(new URL(`/api/auth/signin?${new URLSearchParams({ callbackUrl })}`, config.appUrl));
   }
 
-  // 3. next-auth's POST /api/auth/signin/oidc: a 302 to the provider, with its state cookies
+  // 4. next-auth's POST /api/auth/signin/oidc: a 302 to the provider, with its state cookies
   const signIn = new NextRequest(new URL(`/api/auth/signin/${PROVIDER}`, config.appUrl), {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },

@@ -45,6 +45,7 @@ export async function startWebexSimulator(options: SimOptions): Promise<WebexSim
     authorizationCodeGrants: 0,
     refreshTokenGrants: 0,
     refreshTokenReuses: 0,
+    connectionsAccepted: 0,
     openConnections: 0,
     maxOpenConnections: 0,
   };
@@ -120,6 +121,7 @@ export async function startWebexSimulator(options: SimOptions): Promise<WebexSim
 
   const server = createServer((req, res) => void handleRequest(req, res));
   server.on('connection', (socket) => {
+    stats.connectionsAccepted += 1;
     stats.openConnections += 1;
     stats.maxOpenConnections = Math.max(stats.maxOpenConnections, stats.openConnections);
     socket.once('close', () => {

@@ -135,6 +135,8 @@ export interface SimStats {
   refreshTokenGrants: number;
   /** refresh tokens presented again after rotation (each revokes its grant) */
   refreshTokenReuses: number;
+  /** TCP connections accepted since the start (a client that reuses its connections opens few) */
+  connectionsAccepted: number;
   /** TCP connections open now, and the most ever open at once (a client's pool size, seen from WebEx) */
   openConnections: number;
   maxOpenConnections: number;
