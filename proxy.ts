@@ -1,4 +1,3 @@
-import { encode, getToken } from 'next-auth/jwt';
 import type { NextRequest } from 'next/server';
 import { NextResponse } from 'next/server';
 import { getConfig } from '@/lib/config';
@@ -6,6 +5,7 @@ import { crossOriginRefusal, isCrossOriginWrite } from '@/lib/cross-origin';
 import { bodyRefusal, refuseBody } from '@/lib/request-limits';
 import { securityHeaders, newNonce } from '@/lib/security-headers';
 import { nowSeconds, renewSession } from '@/lib/session';
+import { encodeSession, readSessionToken, sessionCookieName } from '@/lib/session/token';
 
 // Runs before every page, route and server action (Node.js runtime in Next 16).
 export async function proxy(request: NextRequest): Promise<Response> {
@@ -33,8 +33,8 @@ export async function proxy(request: NextRequest): Promise<Response> {
   // 3. the session: over (absolute or idle) → gone for this request and the browser; otherwise
   //    activity recorded and admin rights re-checked (always on an admin write), written back
   const secure = config.appUrl.protocol === 'https:';
-  const cookieName = `${secure ? '__Secure-' : ''}next-auth.session-token`;
-  const token = request.cookies.has(cookieName) ? await getToken({ req: request, secret: config.authSecret, secureCookie: secure }) : null;
+  const cookieName = sessionCookieName(config.appUrl);
+  const token = await readSessionToken(request.cookies.getAll(), config.appUrl, config.authSecret);
   if (!token) return next();
   const adminWrite = !['GET', 'HEAD'].includes(request.method) && /^\/admin(\/|$)/.test(request.nextUrl.pathname);
   const renewal = await renewSession(token, config, { now: nowSeconds(), forceAdminRecheck: adminWrite });
@@ -46,7 +46,7 @@ export async function proxy(request: NextRequest): Promise<Response> {
     return response;
   }
   if (!renewal.token) return next();
-  const value = await encode({ token: renewal.token, secret: config.authSecret, maxAge: renewal.maxAgeSeconds });
+  const value = await encodeSession({ token: renewal.token, secret: config.authSecret, maxAge: renewal.maxAgeSeconds });
   request.cookies.set(cookieName, value);
   const response = next();
   // A cookie set on a server action's answer makes Next re-render the page, and a form loses its

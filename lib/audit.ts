@@ -28,21 +28,26 @@ export interface AuditEvent {
  */
 export async function recordAudit(db: Kysely<Database>, event: AuditEvent, now = new Date()): Promise<void> {
   metrics().auditEvents.inc({ action: event.action, outcome: event.outcome });
+  const row = {
+    at: now.toISOString(),
+    actor: event.actor,
+    action: event.action,
+    target: event.target ?? null,
+    outcome: event.outcome,
+    detail: event.detail === undefined ? null : JSON.stringify(event.detail),
+    duration_ms: event.durationMs === undefined ? null : Math.round(event.durationMs),
+    request_id: event.requestId ?? null,
+  };
   try {
-    await db
-      .insertInto('audit_events')
-      .values({
-        at: now.toISOString(),
-        actor: event.actor,
-        action: event.action,
-        target: event.target ?? null,
-        outcome: event.outcome,
-        detail: event.detail === undefined ? null : JSON.stringify(event.detail),
-        duration_ms: event.durationMs === undefined ? null : Math.round(event.durationMs),
-        request_id: event.requestId ?? null,
-      })
-      .execute();
-    if (event.action === 'launch') await countLaunch(db, now, event.outcome, event.durationMs ?? 0);
+    if (event.action === 'launch') {
+      // the event and the dashboard's count of it, together or not at all (and one commit, not two)
+      await db.transaction().execute(async (trx) => {
+        await trx.insertInto('audit_events').values(row).execute();
+        await countLaunch(trx, now, event.outcome, event.durationMs ?? 0);
+      });
+    } else {
+      await db.insertInto('audit_events').values(row).execute();
+    }
   } catch (err) {
     log.error({ err, action: event.action, requestId: event.requestId }, 'audit write failed');
   }

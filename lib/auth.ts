@@ -1,10 +1,12 @@
-import { getServerSession, type NextAuthOptions } from 'next-auth';
-import { headers } from 'next/headers';
+import type { NextAuthOptions } from 'next-auth';
+import type { JWT } from 'next-auth/jwt';
+import { cookies, headers } from 'next/headers';
 import { forbidden, redirect } from 'next/navigation';
 import { getConfig, type AppConfig } from './config';
 import { log } from './log';
 import { normalizeEmail } from './mappings/store';
 import { adminCheckFresh, nowSeconds, sessionEnd, timesOf, type SessionEnd } from './session/policy';
+import { decodeSession, encodeSession, readSessionToken } from './session/token';
 import { createIdTokenStore, type IdTokenStore } from './sign-out/id-tokens';
 
 /** The signed-in portal user, as every server-side check sees it. */
@@ -115,6 +117,8 @@ export function buildAuthOptions(config: AppConfig, idTokens?: Pick<IdTokenStore
     // jwt callback refuses a session past SESSION_MAX_AGE from sign-in or idle too long; the
     // proxy (lib/session) records activity and re-checks admin rights against the identity provider.
     session: { strategy: 'jwt', maxAge: config.session.maxAgeSeconds },
+    // next-auth's cookie format, with the key derived once per secret (lib/session/token.ts)
+    jwt: { encode: encodeSession, decode: decodeSession },
     // One identity provider: next-auth's own sign-in page (one more "Sign in with …" button)
     // is skipped; /auth/signin starts the OpenID sign-in at once, or sends an error to /auth/error.
     pages: { signIn: `${SIGN_IN_PATH}?${FROM_NEXT_AUTH}=1`, error: '/auth/error' },
@@ -179,19 +183,7 @@ export function buildAuthOptions(config: AppConfig, idTokens?: Pick<IdTokenStore
         return token;
       },
       session({ session, token }) {
-        const email = typeof token.email === 'string' ? token.email : '';
-        const groups = Array.isArray(token.groups) ? (token.groups as string[]) : [];
-        const times = timesOf(token);
-        // admin rights count only while recently verified against the identity provider
-        const verified = token.adminVerified === true && times !== undefined && adminCheckFresh(times, nowSeconds(), config.session);
-        const user: PortalUser = {
-          email,
-          name: token.name ?? email,
-          isAdmin: verified && isAdminUser(email, groups, config.admin),
-          adminCheckedAt: times?.adminCheckedAt ?? 0,
-          ...(typeof token.mappingClaim === 'string' ? { mappingClaim: token.mappingClaim } : {}),
-        };
-        return { ...session, user };
+        return { ...session, user: portalUserOf(token, config) };
       },
     },
   };
@@ -211,11 +203,37 @@ export function idTokenStore(): IdTokenStore {
 }
 
 /** The signed-in user for this request, or undefined. Call it in every page, route and action that needs one. */
+/** The PortalUser a session token stands for (next-auth's session callback, and getPortalUser). */
+export function portalUserOf(token: JWT, config: AppConfig, now = nowSeconds()): PortalUser {
+  const email = typeof token.email === 'string' ? token.email : '';
+  const groups = Array.isArray(token.groups) ? (token.groups as string[]) : [];
+  const times = timesOf(token);
+  // admin rights count only while recently verified against the identity provider
+  const verified = token.adminVerified === true && times !== undefined && adminCheckFresh(times, now, config.session);
+  return {
+    email,
+    name: token.name ?? email,
+    isAdmin: verified && isAdminUser(email, groups, config.admin),
+    adminCheckedAt: times?.adminCheckedAt ?? 0,
+    ...(typeof token.mappingClaim === 'string' ? { mappingClaim: token.mappingClaim } : {}),
+  };
+}
+
+/**
+ * The signed-in user of this request, from the session cookie: what next-auth's getServerSession
+ * answers (the token decoded, a session past its lifetime or idle too long is nobody, the session
+ * callback's PortalUser), without its work for a browser that a server read never uses (a new,
+ * re-encrypted cookie it cannot set, a CSRF token).
+ */
 export async function getPortalUser(): Promise<PortalUser | undefined> {
-  const session = await getServerSession(getAuthOptions());
-  // The session callback above built this PortalUser; only an empty e-mail means "nobody".
-  const user = session?.user as PortalUser | undefined;
-  return user?.email ? user : undefined;
+  const config = getConfig();
+  const token = await readSessionToken((await cookies()).getAll(), config.appUrl, config.authSecret);
+  if (!token) return undefined;
+  const now = nowSeconds();
+  if (sessionEnd(timesOf(token), now, config.session)) return undefined;
+  const user = portalUserOf(token, config, now);
+  // only an empty e-mail means "nobody"
+  return user.email ? user : undefined;
 }
 
 /**

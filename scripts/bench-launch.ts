@@ -17,6 +17,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { Agent, get, request } from 'node:http';
 import autocannon from 'autocannon';
 import { encode } from 'next-auth/jwt';
 import { buildGetLoginTicketRequest, buildSecurityContext } from '../lib/webex';
@@ -134,8 +135,55 @@ async function measure(load: Load, portalPid?: number): Promise<Measured> {
   return run(load, portalPid);
 }
 
-async function simStats(): Promise<{ connectionsAccepted: number; maxOpenConnections: number; ticketsIssued: number }> {
-  return (await fetch(`${SIM}/__sim/stats`)).json() as Promise<{ connectionsAccepted: number; maxOpenConnections: number; ticketsIssued: number }>;
+interface SimCounters {
+  connectionsAccepted: number;
+  maxOpenConnections: number;
+  xmlRequests: number;
+}
+
+/**
+ * The simulator's counters, asked over one kept-alive connection of our own: opened before the load
+ * and open throughout, it adds exactly one to the simulator's open connections and none to the accepted.
+ */
+const statsAgent = new Agent({ keepAlive: true, maxSockets: 1 });
+function simStats(): Promise<SimCounters> {
+  return new Promise((resolve, reject) => {
+    get(`${SIM}/__sim/stats`, { agent: statsAgent }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve(JSON.parse(body) as SimCounters));
+    }).on('error', reject);
+  });
+}
+
+/**
+ * p50 and p99 of `count` requests one after another over one kept-alive connection, to the
+ * microsecond (autocannon rounds to the millisecond): the same client for the launch and for the
+ * simulator, so what the client costs cancels out of the difference.
+ */
+async function sequential(url: string, init: { method?: string; headers?: Record<string, string>; body?: string; expect: number }, count = 400): Promise<{ p50Ms: number; p99Ms: number }> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const once = () =>
+    new Promise<number>((resolve, reject) => {
+      const started = performance.now();
+      const req = request(url, { method: init.method ?? 'GET', headers: init.headers, agent }, (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === init.expect ? resolve(performance.now() - started) : reject(new Error(`${url} answered ${res.statusCode}`))));
+      });
+      req.on('error', reject);
+      req.end(init.body);
+    });
+  try {
+    for (let i = 0; i < count / 4; i += 1) await once(); // warm-up
+    const times: number[] = [];
+    for (let i = 0; i < count; i += 1) times.push(await once());
+    times.sort((a, b) => a - b);
+    const at = (p: number) => Math.round((times[Math.min(times.length - 1, Math.floor(p * times.length))] ?? NaN) * 100) / 100;
+    return { p50Ms: at(0.5), p99Ms: at(0.99) };
+  } finally {
+    agent.destroy();
+  }
 }
 
 export async function benchLaunch(): Promise<void> {
@@ -169,7 +217,9 @@ export async function benchLaunch(): Promise<void> {
     // production's level: the launch line is written (to /dev/null)
     LOG_LEVEL: 'info',
   };
-  const startPortal = () => pinned(0, [process.execPath, 'node_modules/next/dist/bin/next', 'start', '-H', 'localhost', '-p', String(APP_PORT)], portalEnv);
+  // BENCH_CPU_PROF=DIR: the portal writes a V8 CPU profile there when it stops (open it in Chrome's DevTools)
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const startPortal = () => pinned(0, [process.execPath, ...profile, 'node_modules/next/dist/bin/next', 'start', '-H', 'localhost', '-p', String(APP_PORT)], portalEnv);
 
   // the session a signed-in employee's browser holds (lastSeenAt now: no run lasts the minute after which it is re-written)
   const sessionCookie = async () => {
@@ -195,7 +245,7 @@ export async function benchLaunch(): Promise<void> {
   const bare = pinned(0, [process.execPath, '-e', `require('http').createServer((q,s)=>{s.writeHead(302,{location:'/x'});s.end()}).listen(${BARE_PORT})`], {});
   const children: ChildProcess[] = [sim, bare];
   try {
-    await waitFor(async () => (await fetch(`${SIM}/__sim/stats`)).ok, 'the simulator', sim);
+    await waitFor(async () => (await simStats()).xmlRequests >= 0, 'the simulator', sim);
     await waitFor(async () => (await fetch(`http://127.0.0.1:${BARE_PORT}/`, { redirect: 'manual' })).status === 302, 'the bare server', bare);
 
     // cold start: process start → the first launch answered 302 (the page compiles nothing: a production build)
@@ -220,17 +270,20 @@ export async function benchLaunch(): Promise<void> {
     const simBefore = await simStats();
     const launch = await measure(await launchLoad(), portalPid);
     const simAfter = await simStats();
-    const launches = simAfter.ticketsIssued - simBefore.ticketsIssued; // the warm-up's and the run's
+    // every launch in password mode is one GetLoginTicket; the warm-up's count, as do its connections
+    const launches = simAfter.xmlRequests - simBefore.xmlRequests;
+    const opened = simAfter.connectionsAccepted - simBefore.connectionsAccepted;
     const upstream = {
-      connectionsPer1000Launches: Math.round(((simAfter.connectionsAccepted - simBefore.connectionsAccepted) / launches) * 1000 * 100) / 100,
-      maxOpenConnections: simAfter.maxOpenConnections,
+      connectionsPer1000Launches: Math.round((opened / launches) * 1000 * 100) / 100,
+      maxOpenConnections: simAfter.maxOpenConnections - 1, // not ours, which asked
+
       concurrentClients: CONNECTIONS,
     };
 
     // concurrency 1: the launch against the simulator's own GetLoginTicket, both measured here
-    const single = await measure(await launchLoad(1), portalPid);
+    const single = await sequential(`${APP}/launch`, { ...(await launchLoad(1)), method: 'POST', body: '' });
     const ticketRequest = buildGetLoginTicketRequest(buildSecurityContext(DEMO_SITE_NAME, alice.webExID, { kind: 'password', password: alice.password }));
-    const simDirect = await measure({ url: `${SIM}/WBXService/XMLService`, method: 'POST', headers: { 'content-type': 'application/xml; charset=utf-8' }, body: ticketRequest, expect: 200, connections: 1 });
+    const simDirect = await sequential(`${SIM}/WBXService/XMLService`, { method: 'POST', headers: { 'content-type': 'application/xml; charset=utf-8' }, body: ticketRequest, expect: 200 });
 
     const routes = { bare: bareRun, redirect, session, launch };
     const ratio = (a: number, b: number) => Math.round((a / b) * 1000) / 1000;
@@ -240,7 +293,7 @@ export async function benchLaunch(): Promise<void> {
       pinned: TASKSET,
       routes,
       ratios: { redirectToBare: ratio(redirect.rps, bareRun.rps), sessionToRedirect: ratio(session.rps, redirect.rps), launchToRedirect: ratio(launch.rps, redirect.rps) },
-      concurrency1: { launchP50Ms: single.p50Ms, launchP99Ms: single.p99Ms, simGetLoginTicketP50Ms: simDirect.p50Ms, overheadP50Ms: Math.round((single.p50Ms - simDirect.p50Ms) * 100) / 100, launchCpuMsPerRequest: single.cpuMsPerRequest },
+      concurrency1: { launchP50Ms: single.p50Ms, launchP99Ms: single.p99Ms, simGetLoginTicketP50Ms: simDirect.p50Ms, overheadP50Ms: Math.round((single.p50Ms - simDirect.p50Ms) * 100) / 100 },
       upstream,
       coldStartMs,
       coldStartsMs,
@@ -267,6 +320,7 @@ export async function benchLaunch(): Promise<void> {
     writeResultsSection('launch', { ...results, met, environment: { node: process.version, cpus: cpus().length, measuredAt: new Date().toISOString(), loadAverage: loadavg().map((n) => Math.round(n * 100) / 100) } });
     console.log('Wrote the launch section of bench/results.json');
   } finally {
+    statsAgent.destroy();
     await Promise.all(children.map(stop));
   }
 }

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { JWT } from 'next-auth/jwt';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { sessionCookies } from '@/lib/session/session-double';
 
 const APP_URL = 'http://localhost:3000';
 const ADMIN_ROOT = join(import.meta.dirname, '.');
@@ -41,8 +42,7 @@ const ENTRY_POINTS: Record<string, Kind> = {
 let token: JWT | null = null;
 let requestHeaders: Record<string, string> = {};
 
-vi.mock('next-auth', async (importOriginal) => (await import('@/lib/session/session-double')).nextAuthReadingToken(importOriginal, () => token));
-vi.mock('next/headers', () => ({ headers: async () => new Headers(requestHeaders) }));
+vi.mock('next/headers', () => ({ headers: async () => new Headers(requestHeaders), cookies: () => sessionCookies(token) }));
 vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
 
 const ANONYMOUS = null;

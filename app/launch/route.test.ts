@@ -6,6 +6,7 @@ import type { JWT } from 'next-auth/jwt';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LaunchResult, LaunchTarget } from '@/lib/launch';
 import type { RateDecision } from '@/lib/rate-limit';
+import { sessionCookies } from '@/lib/session/session-double';
 
 const APP_URL = 'http://localhost:3000';
 const LOGIN_URL = 'https://acme.webex.com/acme/p.php?AT=LI&WID=alice&TK=T%2B1';
@@ -18,7 +19,6 @@ const targets: LaunchTarget[] = [];
 let delivery = 'redirect';
 
 // next-auth's cookie decoding is not under test: our callbacks run on the token as they would.
-vi.mock('next-auth', async (importOriginal) => (await import('@/lib/session/session-double')).nextAuthReadingToken(importOriginal, () => token));
 vi.mock('@/lib/app-context', async (importOriginal) => ({
   ...(await importOriginal<typeof import('@/lib/app-context')>()),
   getLaunchDeps: async () => ({}),
@@ -37,7 +37,7 @@ vi.mock('@/lib/config', async (importOriginal) => {
   return { ...original, getConfig: () => ({ ...original.loadConfig(), webex: { ...original.loadConfig().webex, loginDelivery: delivery } }) };
 });
 // next/headers outside a request: the delivery page asks for the CSP nonce the proxy would set
-vi.mock('next/headers', () => ({ headers: async () => new Headers({ 'x-nonce': 'test-nonce-123' }) }));
+vi.mock('next/headers', () => ({ headers: async () => new Headers({ 'x-nonce': 'test-nonce-123' }), cookies: () => sessionCookies(token) }));
 
 const NOW = Math.floor(Date.now() / 1000);
 const ALICE: JWT = { email: 'alice@example.com', name: 'Alice', groups: [], signedInAt: NOW, lastSeenAt: NOW, adminCheckedAt: NOW };

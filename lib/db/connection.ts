@@ -13,7 +13,34 @@ export interface Db {
   db: Kysely<Database>;
   dialect: Dialect;
   /** the driver underneath, for libraries that bring their own SQL (the launch rate limiter) */
-  driver: { kind: 'sqlite'; database: SqliteDatabase.Database } | { kind: 'postgres'; pool: pg.Pool };
+  driver: { kind: 'sqlite'; database: CachingSqlite } | { kind: 'postgres'; pool: pg.Pool };
+}
+
+/** better-sqlite3 as Kysely and the rate limiter use it, with prepared statements kept. */
+export type CachingSqlite = Pick<SqliteDatabase.Database, 'prepare' | 'transaction' | 'close'>;
+
+const STATEMENTS_KEPT = 256;
+
+/**
+ * Kysely (and rate-limiter-flexible) prepare every query anew; on a launch, preparing cost more
+ * than running. The last STATEMENTS_KEPT statements are kept by their SQL text. A statement still
+ * iterating (a streamed export) is busy: the same SQL meanwhile gets a statement of its own.
+ */
+export function keepStatements(sqlite: SqliteDatabase.Database, kept = STATEMENTS_KEPT): CachingSqlite {
+  const statements = new Map<string, SqliteDatabase.Statement>();
+  const prepare = (source: string) => {
+    const cached = statements.get(source);
+    statements.delete(source);
+    const statement = cached && !cached.busy ? cached : sqlite.prepare(source);
+    statements.set(source, statement);
+    if (statements.size > kept) statements.delete(statements.keys().next().value as string);
+    return statement;
+  };
+  return {
+    prepare: prepare as SqliteDatabase.Database['prepare'],
+    transaction: (fn) => sqlite.transaction(fn),
+    close: () => sqlite.close(),
+  };
 }
 
 /**
@@ -36,7 +63,8 @@ function openDatabase(databaseUrl: string): Db {
   sqlite.pragma('cache_size = -65536');
   // ANALYZE samples this many rows per index instead of reading them all (see refreshPlannerStatistics).
   sqlite.pragma('analysis_limit = 1000');
-  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: 'sqlite', driver: { kind: 'sqlite', database: sqlite } };
+  const database = keepStatements(sqlite);
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), dialect: 'sqlite', driver: { kind: 'sqlite', database } };
 }
 
 /** Opens the database and applies pending migrations. */

@@ -24,6 +24,26 @@ describe('sealed credentials', () => {
     await expect(unsealCredential(sealed.replace(/.{4}~2$/, 'AAAA~2'), { '1': K1 })).rejects.toBeInstanceOf(CredentialError);
   });
 
+  it('opened once per key set, then from memory: a copy each time, and never for a key set that cannot open it', async () => {
+    const keys = { '1': K1 };
+    const sealed = await sealCredential({ kind: 'password', password: 'kept' }, keys);
+    const notOpenedYet = await sealCredential({ kind: 'password', password: 'other' }, keys);
+    const first = await unsealCredential(sealed, keys);
+    if (first.kind === 'password') first.password = 'changed by a caller';
+    const opening = vi.spyOn(globalThis.crypto.subtle, 'deriveBits');
+    try {
+      await expect(unsealCredential(sealed, keys)).resolves.toEqual({ kind: 'password', password: 'kept' });
+      expect(opening).not.toHaveBeenCalled();
+      // another key set (CREDENTIAL_KEYS without the sealing key) opens nothing, kept or not
+      await expect(unsealCredential(sealed, { '2': K2 })).rejects.toBeInstanceOf(CredentialError);
+      // and a secret not opened before is opened for real (the spy sees key derivation)
+      await expect(unsealCredential(notOpenedYet, keys)).resolves.toEqual({ kind: 'password', password: 'other' });
+      expect(opening).toHaveBeenCalled();
+    } finally {
+      opening.mockRestore();
+    }
+  });
+
   it('does not expire on its own (a secret at rest, not a session)', async () => {
     const sealed = await sealCredential({ kind: 'password', password: 'p' }, { '1': K1 });
     vi.useFakeTimers({ toFake: ['Date'] });

@@ -50,11 +50,26 @@ export async function sealSecret(data: object, keys: CredentialKeys): Promise<st
   return sealData(data, { password: keys, ttl: NO_EXPIRY });
 }
 
+const OPENED_KEPT = 5_000;
+/** Per key set: sealed text → what it opened to. The same text always opens to the same data under the same keys. */
+const opened = new WeakMap<CredentialKeys, Map<string, unknown>>();
+
 /**
  * Opens a sealed secret and checks its shape. Throws CredentialError when no configured key opens
  * it (a key was removed from CREDENTIAL_KEYS) or it was altered: iron-session answers {} then.
+ * Opening derives two keys by PBKDF2 (a third of a launch's own CPU in the profile), so the last
+ * OPENED_KEPT opened secrets are kept in memory per key set, which already opens every one of them;
+ * callers get a copy.
  */
 export async function unsealSecret<T>(sealed: string, keys: CredentialKeys, isValid: (value: unknown) => value is T): Promise<T> {
+  let kept = opened.get(keys);
+  if (!kept) opened.set(keys, (kept = new Map()));
+  if (kept.has(sealed)) {
+    const data = kept.get(sealed);
+    kept.delete(sealed);
+    kept.set(sealed, data);
+    return structuredClone(data) as T;
+  }
   let data: unknown;
   try {
     data = await unsealData(sealed, { password: keys, ttl: NO_EXPIRY });
@@ -64,6 +79,8 @@ export async function unsealSecret<T>(sealed: string, keys: CredentialKeys, isVa
   if (!isValid(data)) {
     throw new CredentialError('webex-sso: a stored WebEx secret cannot be opened with CREDENTIAL_KEYS (key removed or data altered); set it again');
   }
+  kept.set(sealed, structuredClone(data));
+  if (kept.size > OPENED_KEPT) kept.delete(kept.keys().next().value as string);
   return data;
 }
 

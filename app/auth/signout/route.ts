@@ -1,7 +1,7 @@
-import { getToken } from 'next-auth/jwt';
 import type { NextRequest } from 'next/server';
 import { idTokenStore, isSameOriginRequest } from '@/lib/auth';
 import { getConfig } from '@/lib/config';
+import { readSessionToken } from '@/lib/session/token';
 import { clearSessionCookies, planSignOutFor, signOutCookie } from '@/lib/sign-out';
 import { crossOriginRefused, redirectTo } from '../../responses';
 
@@ -18,8 +18,7 @@ export async function POST(request: NextRequest): Promise<Response> {
   // 1. only our own pages sign someone out
   if (!isSameOriginRequest(request.headers, config.appUrl)) return crossOriginRefused();
   // 2. the session's reference to its ID token, for the provider's logout
-  const secure = config.appUrl.protocol === 'https:';
-  const token = await getToken({ req: request, secret: config.authSecret, secureCookie: secure });
+  const token = await readSessionToken(request.cookies.getAll(), config.appUrl, config.authSecret);
   // 3. the steps: WebEx's AT=LO and the provider's logout, each when configured and possible
   const way = await planSignOutFor(token?.idTokenRef, { config, idTokens: idTokenStore() });
   // 4. the portal session ends with this answer, whatever the other steps do; WebEx's BU finds the rest in a cookie

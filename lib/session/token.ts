@@ -1,0 +1,78 @@
+/**
+ * The session cookie's JWT, in next-auth's own format (JWE, `dir` + A256GCM, the key derived by
+ * HKDF-SHA256 from NEXTAUTH_SECRET), so cookies next-auth wrote and cookies written here are one
+ * and the same. The difference: the derived key is computed once per secret, not on every request
+ * (next-auth derives it on every encode and decode; it was the largest single cost of a launch).
+ * next-auth uses these too (its `jwt` option), as do the proxy and getPortalUser.
+ */
+import { hkdfSync, randomUUID } from 'node:crypto';
+import { EncryptJWT, jwtDecrypt } from 'jose';
+import type { JWT, JWTDecodeParams, JWTEncodeParams } from 'next-auth/jwt';
+
+// next-auth's defaults (next-auth/jwt): 30 days, and 15 seconds of clock tolerance on `exp`
+const DEFAULT_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
+const CLOCK_TOLERANCE_SECONDS = 15;
+
+const derivedKeys = new Map<string, Uint8Array>();
+
+/** next-auth's key derivation, remembered per secret and salt (a process has one or two of those). */
+function encryptionKey(secret: string | Buffer, salt: string): Uint8Array {
+  const material = typeof secret === 'string' ? secret : secret.toString('binary');
+  const id = `${salt}\u0000${material}`;
+  let key = derivedKeys.get(id);
+  if (!key) {
+    const info = `NextAuth.js Generated Encryption Key${salt ? ` (${salt})` : ''}`;
+    key = new Uint8Array(hkdfSync('sha256', secret, salt, info, 32));
+    derivedKeys.set(id, key);
+  }
+  return key;
+}
+
+export async function encodeSession({ token = {}, secret, maxAge = DEFAULT_MAX_AGE_SECONDS, salt = '' }: JWTEncodeParams): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return new EncryptJWT(token)
+    .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
+    .setIssuedAt(now)
+    .setExpirationTime(now + maxAge)
+    .setJti(randomUUID())
+    .encrypt(encryptionKey(secret, salt));
+}
+
+/** The token, or null for none; throws on a token that is not ours, was altered, or has expired (as next-auth's does). */
+export async function decodeSession({ token, secret, salt = '' }: JWTDecodeParams): Promise<JWT | null> {
+  if (!token) return null;
+  const { payload } = await jwtDecrypt(token, encryptionKey(secret, salt), { clockTolerance: CLOCK_TOLERANCE_SECONDS });
+  return payload as JWT;
+}
+
+/** The session cookie's name: `__Secure-` on https, as next-auth names it. */
+export function sessionCookieName(appUrl: URL): string {
+  return `${appUrl.protocol === 'https:' ? '__Secure-' : ''}next-auth.session-token`;
+}
+
+/**
+ * The session cookie's value from a request's cookies: whole, or reassembled from next-auth's
+ * chunks (`name.0`, `name.1`, … when a token outgrows one cookie).
+ */
+export function sessionCookieValue(cookies: Iterable<{ name: string; value: string }>, name: string): string | undefined {
+  const chunks: [number, string][] = [];
+  for (const cookie of cookies) {
+    if (cookie.name === name) return cookie.value;
+    if (cookie.name.startsWith(`${name}.`)) {
+      const index = Number(cookie.name.slice(name.length + 1));
+      if (Number.isInteger(index) && index >= 0) chunks.push([index, cookie.value]);
+    }
+  }
+  if (chunks.length === 0) return undefined;
+  return chunks
+    .sort((a, b) => a[0] - b[0])
+    .map(([, value]) => value)
+    .join('');
+}
+
+/** The session token a request's cookies carry, decoded; null for none, and for one that is not ours, altered or expired. */
+export async function readSessionToken(cookies: Iterable<{ name: string; value: string }>, appUrl: URL, secret: string): Promise<JWT | null> {
+  const raw = sessionCookieValue(cookies, sessionCookieName(appUrl));
+  if (!raw) return null;
+  return decodeSession({ token: raw, secret }).catch(() => null);
+}
