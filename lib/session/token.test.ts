@@ -1,5 +1,5 @@
 import { decode as nextAuthDecode, encode as nextAuthEncode } from 'next-auth/jwt';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { decodeSession, encodeSession, readSessionToken, sessionCookieName, sessionCookieValue } from './token';
 
 const SECRET = 'a-session-secret-of-enough-length-0123456789';
@@ -37,6 +37,27 @@ describe('the session token', () => {
     await expect(decodeSession({ token: await encodeSession({ token: CLAIMS, secret: SECRET, maxAge: -16 }), secret: SECRET })).rejects.toThrow();
     expect(await decodeSession({ token: await encodeSession({ token: CLAIMS, secret: SECRET, maxAge: -5 }), secret: SECRET })).toMatchObject(CLAIMS);
     expect(await decodeSession({ token: '', secret: SECRET })).toBeNull();
+  });
+});
+
+describe('a token read again', () => {
+  it('is read from memory, as a copy, and still expires on time', async () => {
+    const token = await encodeSession({ token: CLAIMS, secret: SECRET, maxAge: 60 });
+    const first = await decodeSession({ token, secret: SECRET });
+    if (first) first.email = 'changed by a caller';
+    expect(await decodeSession({ token, secret: SECRET })).toMatchObject(CLAIMS);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 70_000); // past exp, within the 15 s tolerance
+      expect(await decodeSession({ token, secret: SECRET })).toMatchObject(CLAIMS);
+      vi.setSystemTime(Date.now() + 10_000); // past exp + 15 s
+      await expect(decodeSession({ token, secret: SECRET })).rejects.toThrow();
+      await expect(decodeSession({ token, secret: SECRET })).rejects.toThrow();
+    } finally {
+      vi.useRealTimers();
+    }
+    // another secret never gets the payload a kept token opened to
+    await expect(decodeSession({ token: await encodeSession({ token: CLAIMS, secret: SECRET }), secret: `${SECRET}-other` })).rejects.toThrow();
   });
 });
 

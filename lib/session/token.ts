@@ -38,11 +38,33 @@ export async function encodeSession({ token = {}, secret, maxAge = DEFAULT_MAX_A
     .encrypt(encryptionKey(secret, salt));
 }
 
-/** The token, or null for none; throws on a token that is not ours, was altered, or has expired (as next-auth's does). */
+const DECODED_KEPT = 5_000;
+/** Per derived key: token text → its payload. Authenticated encryption: one text decrypts to one payload, or to nothing. */
+const decoded = new WeakMap<Uint8Array, Map<string, JWT>>();
+
+/**
+ * The token, or null for none; throws on a token that is not ours, was altered, or has expired (as
+ * next-auth's does). A request is read twice (the proxy, then the page or route) and a browser
+ * sends the same cookie for a minute or more, so the last DECODED_KEPT payloads are kept per key;
+ * the expiry is checked on every read all the same. Callers get a copy.
+ */
 export async function decodeSession({ token, secret, salt = '' }: JWTDecodeParams): Promise<JWT | null> {
   if (!token) return null;
-  const { payload } = await jwtDecrypt(token, encryptionKey(secret, salt), { clockTolerance: CLOCK_TOLERANCE_SECONDS });
-  return payload as JWT;
+  const key = encryptionKey(secret, salt);
+  let kept = decoded.get(key);
+  if (!kept) decoded.set(key, (kept = new Map()));
+  const payload = kept.get(token);
+  if (payload) {
+    if (typeof payload.exp === 'number' && payload.exp + CLOCK_TOLERANCE_SECONDS <= Math.floor(Date.now() / 1000)) {
+      kept.delete(token);
+      throw new Error('webex-sso: the session token has expired');
+    }
+    return structuredClone(payload);
+  }
+  const fresh = (await jwtDecrypt(token, key, { clockTolerance: CLOCK_TOLERANCE_SECONDS })).payload as JWT;
+  kept.set(token, structuredClone(fresh));
+  if (kept.size > DECODED_KEPT) kept.delete(kept.keys().next().value as string);
+  return fresh;
 }
 
 /** The session cookie's name: `__Secure-` on https, as next-auth names it. */
