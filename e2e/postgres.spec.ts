@@ -91,3 +91,55 @@ test('the launch limit holds across instances: six in ten minutes, wherever they
   // refused on the other instance too
   expect((await launch(carol, outcomes.length % 2 === 0 ? A : B)).outcome).toBe('RATE_LIMITED');
 });
+
+const IMPORTED = ['pg-import-1@example.com', 'pg-import-2@example.com'];
+
+test('an import previewed on one instance is applied on the other, once', async ({ browser }) => {
+  const admin = await signedIn(browser, 'admin@example.com', A);
+  await admin.goto(`${A}/admin/mappings/import`);
+  const csv = `email,webex_id,display_name\n${IMPORTED[0]},pg.one,PG One\n${IMPORTED[1]},pg.two,PG Two\n`;
+  await admin.locator('#file').setInputFiles({ name: 'people.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await admin.getByRole('button', { name: 'Upload and preview' }).click();
+  await expect(admin.getByRole('status', { name: 'Import preview' })).toContainText('is valid: 2 rows');
+  expect(await query('select email from mappings where email = any($1)', [IMPORTED])).toEqual([]);
+
+  // the admin's next request lands on the other instance, which finds the preview in the database
+  await admin.goto(`${B}/admin/mappings/import`);
+  await admin.getByRole('button', { name: /^Apply the import previewed/ }).click();
+  await expect(admin).toHaveURL(`${B}/admin/mappings?imported=2-0-0-0`);
+  const rows = await query<{ email: string; webex_id: string }>('select email, webex_id from mappings where email = any($1) order by email', [IMPORTED]);
+  expect(rows).toEqual([
+    { email: IMPORTED[0], webex_id: 'pg.one' },
+    { email: IMPORTED[1], webex_id: 'pg.two' },
+  ]);
+  expect(await query("select id from audit_events where action = 'mapping.import'")).toHaveLength(1);
+  // applied means gone: neither instance offers it again
+  await admin.goto(`${A}/admin/mappings/import`);
+  await expect(admin.getByRole('heading', { name: 'Previews waiting to be applied' })).toHaveCount(0);
+});
+
+test('two edits of one mapping through different instances at once: exactly one wins, the other is told, nothing is lost silently', async ({ browser }) => {
+  const onA = await signedIn(browser, 'admin@example.com', A);
+  const onB = await onA.context().newPage();
+  const [row] = await query<{ id: number; version: number }>('select id, version from mappings where email = $1', [IMPORTED[0]]);
+  await onA.goto(`${A}/admin/mappings/${row?.id}`);
+  await onB.goto(`${B}/admin/mappings/${row?.id}`);
+  await onA.getByLabel('WebEx ID').fill('edited.on.a');
+  await onB.getByLabel('WebEx ID').fill('edited.on.b');
+  await Promise.all([onA.getByRole('button', { name: 'Save' }).click(), onB.getByRole('button', { name: 'Save' }).click()]);
+
+  const saved = (page: Page) => page.getByRole('status').filter({ hasText: 'Saved.' });
+  const refused = (page: Page) => page.getByText(/^Someone else changed this mapping \(now version \d+\)/);
+  await expect(saved(onA).or(refused(onA))).toBeVisible();
+  await expect(saved(onB).or(refused(onB))).toBeVisible();
+  const winners = [(await saved(onA).count()) > 0 ? 'edited.on.a' : undefined, (await saved(onB).count()) > 0 ? 'edited.on.b' : undefined].filter(Boolean);
+  expect(winners).toHaveLength(1);
+  const [after] = await query<{ webex_id: string; version: number }>('select webex_id, version from mappings where id = $1', [row?.id]);
+  expect(after).toEqual({ webex_id: winners[0], version: (row?.version ?? 0) + 1 });
+  // the loser keeps what they typed, to look at the new version and save again
+  const loser = winners[0] === 'edited.on.a' ? onB : onA;
+  await expect(loser.getByLabel('WebEx ID')).toHaveValue(winners[0] === 'edited.on.a' ? 'edited.on.b' : 'edited.on.a');
+  // both audited: the one that won, and the one refused with its reason
+  const audited = await query<{ outcome: string }>("select outcome from audit_events where action = 'mapping.update' and target = $1 order by outcome", [IMPORTED[0]]);
+  expect(audited.map((a) => a.outcome)).toEqual(['OK', 'REFUSED']);
+});

@@ -5,7 +5,7 @@ import { openTempDatabase, type TempDatabase } from '../db/temp-database';
 import { sealCredential } from '../webex';
 import { formatCsvRow, parseCsv, type CsvSource } from './csv';
 import { applyImport, countImportChanges, exportMappingCsv, ImportTooLargeError, stageMappingCsv, type ImportCounts, type ImportProblem } from './import';
-import { discardPendingImport } from './pending-imports';
+import { discardPendingImport, listWaitingPreviews } from './pending-imports';
 import { findMappingByEmail, listMappings, upsertMapping } from './store';
 
 /** One line of the CSV, as the tests write and read it back. */
@@ -433,5 +433,30 @@ describe('exportMappingCsv', () => {
     const parsed = await read(text);
     expect(parsed.problems).toEqual([{ line: 2, column: 'display_name', message: 'A display name cannot contain control characters' }]);
     expect(parsed.rows).toEqual([{ email: 'b@example.com', webexId: 'b', displayName: 'B' }]);
+  });
+});
+
+describe('listWaitingPreviews', () => {
+  const csv = (...lines: string[]) => [`email,webex_id,display_name\n${lines.join('\n')}\n`];
+
+  it('lists an admin\'s own valid previews, newest first, until applied or an hour old; never one with problems', async () => {
+    await store.db.deleteFrom('pending_imports').execute();
+    const older = await stageMappingCsv(store.db, csv('a@example.com,a,A'), { maxBytes: LIMIT, actor: 'ada@example.com', deleteMissing: false });
+    const newer = await stageMappingCsv(store.db, csv('b@example.com,b,B', 'c@example.com,c,C'), { maxBytes: LIMIT, actor: 'ada@example.com', deleteMissing: true });
+    const broken = await stageMappingCsv(store.db, csv('not-an-email,x,X'), { maxBytes: LIMIT, actor: 'ada@example.com', deleteMissing: false });
+    await stageMappingCsv(store.db, csv('d@example.com,d,D'), { maxBytes: LIMIT, actor: 'bob@example.com', deleteMissing: false });
+    expect(broken.problemCount).toBe(1);
+    // the same moment for both would leave their order to chance
+    await store.db.updateTable('pending_imports').set({ created_at: new Date(Date.now() - 60_000).toISOString() }).where('id', '=', older.pending.id).execute();
+
+    const listed = await listWaitingPreviews(store.db, 'ada@example.com');
+    expect(listed.map((p) => [p.token, p.rowCount, p.deleteMissing])).toEqual([
+      [newer.pending.token, 2, true],
+      [older.pending.token, 1, false],
+    ]);
+    expect(await listWaitingPreviews(store.db, 'ada@example.com', new Date(Date.now() + 61 * 60_000))).toEqual([]);
+
+    await applyImport(store.db, newer.pending);
+    expect((await listWaitingPreviews(store.db, 'ada@example.com')).map((p) => p.token)).toEqual([older.pending.token]);
   });
 });

@@ -172,8 +172,10 @@ export async function stageMappingCsv(db: Kysely<Database>, source: CsvSource, o
     await db.deleteFrom('import_rows').where('import_id', '=', pending.id).where('line', 'in', repeated.map((r) => r.line)).execute();
   }
   const rowCount = Number((await db.selectFrom('import_rows').where('import_id', '=', pending.id).select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow()).n);
-  await db.updateTable('pending_imports').set({ row_count: rowCount }).where('id', '=', pending.id).execute();
-  return { pending: { ...pending, rowCount }, rowCount, problems: all.slice(0, MAX_REPORTED), problemCount: problemCount + repeated.length };
+  const total = problemCount + repeated.length;
+  // the row count marks a preview ready to apply (the import page lists those); one with problems is discarded by the caller
+  if (total === 0) await db.updateTable('pending_imports').set({ row_count: rowCount }).where('id', '=', pending.id).execute();
+  return { pending: { ...pending, rowCount }, rowCount, problems: all.slice(0, MAX_REPORTED), problemCount: total };
 }
 
 /** One chunk of validated rows into import_rows, without Kysely's per-value query building (it dominates at a million rows). */

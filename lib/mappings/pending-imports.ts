@@ -48,3 +48,29 @@ export async function discardPendingImport(db: Kysely<Database>, id: number): Pr
   await db.deleteFrom('import_rows').where('import_id', '=', id).execute();
   await db.deleteFrom('pending_imports').where('id', '=', id).execute();
 }
+
+/** A preview waiting for "apply", as its admin's import page lists it. */
+export interface WaitingPreview {
+  token: string;
+  createdAt: string;
+  rowCount: number;
+  deleteMissing: boolean;
+}
+
+/**
+ * The admin's previews still waiting, newest first: the browser that previewed may be gone, or the
+ * next request may land on another instance; any instance can apply them (they are in the database).
+ * Only finished, valid previews count (their row count is set last): never one still being read.
+ */
+export async function listWaitingPreviews(db: Kysely<Database>, actor: string, now = new Date()): Promise<WaitingPreview[]> {
+  const rows = await db
+    .selectFrom('pending_imports')
+    .select(['token', 'created_at', 'row_count', 'delete_missing'])
+    .where('actor', '=', actor)
+    .where('created_at', '>=', staleBefore(now))
+    .where('row_count', '>', 0)
+    .orderBy('created_at', 'desc')
+    .limit(10)
+    .execute();
+  return rows.map((r) => ({ token: r.token, createdAt: r.created_at, rowCount: Number(r.row_count), deleteMissing: r.delete_missing === 1 }));
+}

@@ -1,12 +1,16 @@
 import { ImportForm } from './import-form';
+import { WaitingPreviews } from './waiting-previews';
 import { requireAdmin } from '@/lib/auth';
 import { getConfig } from '@/lib/config';
+import { getDb } from '@/lib/db';
 import { CSV_COLUMNS, formatBytes } from '@/lib/mappings/import';
+import { listWaitingPreviews } from '@/lib/mappings/pending-imports';
 
 export const dynamic = 'force-dynamic';
 
 export default async function ImportPage() {
-  await requireAdmin('read');
+  const admin = await requireAdmin('read');
+  const waiting = await listWaitingPreviews((await getDb()).db, admin.email);
   return (
     <section className="card">
       <h1>Import mappings</h1>
@@ -17,6 +21,7 @@ export default async function ImportPage() {
       </p>
       <p className="muted">Nothing changes until you apply the preview, and then every row is applied in one transaction or none is.</p>
       <ImportForm />
+      {waiting.length > 0 && <WaitingPreviews previews={waiting} />}
     </section>
   );
 }
