@@ -75,7 +75,7 @@ function createMetrics(): PortalMetrics {
       labelNames: ['credential'],
       registers: [registry],
     }),
-    webexCalls: new Histogram({ name: 'webex_sso_webex_call_duration_seconds', help: 'XML API calls by call and outcome code', labelNames: ['call', 'outcome'], buckets: LATENCY_BUCKETS, registers: [registry] }),
+    webexCalls: new Histogram({ name: 'webex_sso_webex_call_duration_seconds', help: 'Calls to WebEx (XML API calls, REST calls) by call and outcome code', labelNames: ['call', 'outcome'], buckets: LATENCY_BUCKETS, registers: [registry] }),
     auditEvents: new Counter({ name: 'webex_sso_audit_events_total', help: 'Audited events (launches, imports, admin changes, checks) by action and outcome', labelNames: ['action', 'outcome'], registers: [registry] }),
   };
 }

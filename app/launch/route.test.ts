@@ -11,7 +11,7 @@ const APP_URL = 'http://localhost:3000';
 const LOGIN_URL = 'https://acme.webex.com/acme/p.php?AT=LI&WID=alice&TK=T%2B1';
 
 let token: JWT | null = null;
-let nextResult: LaunchResult = { ok: true, location: LOGIN_URL, webexId: 'alice' };
+let nextResult: LaunchResult = { ok: true, location: LOGIN_URL, webexId: 'alice', via: 'xml' };
 let nextRate: RateDecision = { allowed: true };
 const launched: string[] = [];
 const targets: LaunchTarget[] = [];
@@ -57,7 +57,7 @@ beforeAll(() => {
 
 beforeEach(() => {
   token = ALICE;
-  nextResult = { ok: true, location: LOGIN_URL, webexId: 'alice' };
+  nextResult = { ok: true, location: LOGIN_URL, webexId: 'alice', via: 'xml' };
   nextRate = { allowed: true };
   launched.length = 0;
   targets.length = 0;
@@ -251,7 +251,7 @@ describe('POST /launch with WEBEX_LOGIN_DELIVERY=post', () => {
 
   it('escapes what it writes into the page', async () => {
     delivery = 'post';
-    nextResult = { ok: true, location: 'https://acme.webex.com/acme/p.php?AT=LI&WID=%22%3E%3Cscript%3Ex%3C%2Fscript%3E&TK=a', webexId: 'x' };
+    nextResult = { ok: true, location: 'https://acme.webex.com/acme/p.php?AT=LI&WID=%22%3E%3Cscript%3Ex%3C%2Fscript%3E&TK=a', webexId: 'x', via: 'xml' };
     const html = await (await post({ origin: APP_URL })).text();
     expect(html).toContain('value="&#34;&#62;&#60;script&#62;x&#60;/script&#62;"');
     expect(html).not.toContain('"><script>x');
