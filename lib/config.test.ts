@@ -86,6 +86,30 @@ describe('loadConfig', () => {
     expect(set.signOut).toEqual({ webex: false, idp: false });
   });
 
+  it('the launch API: xml by default with no Service App; rest and auto need its client ID and secret', () => {
+    const defaults = loadConfig(valid);
+    expect(defaults.webex.launchApi).toBe('xml');
+    expect(defaults.rest).toBeUndefined();
+    const problems = problemsOf({ ...valid, WEBEX_LAUNCH_API: 'rest' });
+    expect(problems.join('\n')).toMatch(/WEBEX_SERVICE_APP_CLIENT_ID: is missing; WEBEX_LAUNCH_API=rest needs/);
+    expect(problems.join('\n')).toMatch(/WEBEX_SERVICE_APP_CLIENT_SECRET: is missing/);
+    expect(problemsOf({ ...valid, WEBEX_LAUNCH_API: 'soap' }).join('\n')).toMatch(/WEBEX_LAUNCH_API.*xml, rest or auto/);
+  });
+
+  it('the Service App: webexapis.com by default, links on .webex.com and the site, the first refresh token kept for the store', () => {
+    const service = { WEBEX_LAUNCH_API: 'auto', WEBEX_SERVICE_APP_CLIENT_ID: 'app', WEBEX_SERVICE_APP_CLIENT_SECRET: 'shh', WEBEX_SERVICE_APP_REFRESH_TOKEN: 'rt' };
+    expect(loadConfig({ ...valid, ...service }).rest).toEqual({
+      apiBaseUrl: 'https://webexapis.com/v1',
+      clientId: 'app',
+      clientSecret: 'shh',
+      initialRefreshToken: 'rt',
+      linkHosts: { exact: ['acme.webex.com'], suffixes: ['.webex.com'] },
+    });
+    expect(loadConfig({ ...valid, ...service, WEBEX_API_BASE_URL: 'http://127.0.0.1:4020/v1/' }).rest?.apiBaseUrl).toBe('http://127.0.0.1:4020/v1');
+    expect(problemsOf({ ...valid, ...service, WEBEX_API_BASE_URL: 'http://webexapis.com/v1' }).join('\n')).toMatch(/WEBEX_API_BASE_URL: must be an https:\/\/ URL/);
+    expect(problemsOf({ ...valid, ...service, WEBEX_REST_LINK_HOSTS: '.com' }).join('\n')).toMatch(/WEBEX_REST_LINK_HOSTS: ".com" is too broad/);
+  });
+
   it('reads admin e-mails case-insensitively', () => {
     expect([...loadConfig({ ...valid, ADMIN_EMAILS: ' Ada@Example.com, bob@example.com ' }).admin.emails]).toEqual(['ada@example.com', 'bob@example.com']);
   });

@@ -231,6 +231,45 @@ describe('POST /launch: the launch target', () => {
   });
 });
 
+describe('POST /launch: the REST path (meeting links from the Service App)', () => {
+  const START_LINK = 'https://acme.webex.com/wbxmjs/joinservice/sites/acme/meeting/download/m1?integrationJoinToken=S%2B1';
+
+  it('Start my personal room (room=personal) launches the personal room', async () => {
+    nextResult = { ok: true, location: START_LINK, webexId: 'alice', via: 'rest' };
+    const response = await post({ origin: APP_URL }, { room: 'personal' });
+    expect(targets).toEqual([{ kind: 'personal-room' }]);
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe(START_LINK);
+    expectPrivate(response);
+  });
+
+  it('a REST link is a 302 even with WEBEX_LOGIN_DELIVERY=post (POST delivery is for the XML ticket form)', async () => {
+    delivery = 'post';
+    nextResult = { ok: true, location: START_LINK, webexId: 'alice', via: 'rest' };
+    const response = await post({ origin: APP_URL }, { meeting: '123456789', role: 'host' });
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe(START_LINK);
+  });
+
+  it.each([
+    ['another room value', { room: 'someone-elses' }],
+    ['a room with a meeting', { room: 'personal', meeting: '123456789', role: 'join' }],
+    ['a room with a role', { room: 'personal', role: 'host' }],
+  ])('refuses %s, before launching', async (_name, form) => {
+    const response = await post({ origin: APP_URL }, form);
+    expect(response.headers.get('location')).toBe(`${APP_URL}/launch/failed?code=MEETING_NUMBER_INVALID`);
+    expect(launched).toEqual([]);
+  });
+
+  it('WebEx asking to slow down (429): the explanation with when to retry, and Retry-After; the personal room is named for Try again', async () => {
+    nextResult = { ok: false, code: 'WEBEX_RATE_LIMITED', webexId: 'alice', retryAfterSeconds: 7 };
+    const response = await post({ origin: APP_URL }, { room: 'personal' });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe(`${APP_URL}/launch/failed?code=WEBEX_RATE_LIMITED&room=personal&retry=7`);
+    expect(response.headers.get('retry-after')).toBe('7');
+  });
+});
+
 describe('POST /launch with WEBEX_LOGIN_DELIVERY=post', () => {
   it('answers a no-store page that posts the AT=LI form to p.php, with a nonce\'d script and a button', async () => {
     delivery = 'post';

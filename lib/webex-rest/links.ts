@@ -44,7 +44,7 @@ export function parseLinkHosts(value: string, siteHost: string): LinkHosts | str
 /** Whether a host is one the rules allow. */
 export function isAllowedLinkHost(hostname: string, hosts: LinkHosts): boolean {
   const host = hostname.toLowerCase();
-  return hosts.exact.includes(host) || hosts.suffixes.some((suffix) => host.endsWith(suffix) && host.length > suffix.length);
+  return hosts.exact.includes(host) || hosts.suffixes.some((suffix) => host.endsWith(suffix));
 }
 
 /**
