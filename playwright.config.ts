@@ -3,8 +3,9 @@ import { appOrigin, E2E_MODES, E2E_PORTS } from './e2e/ports';
 
 /**
  * E2E in Debian's Chromium against the full stack: the IdP, the WebEx simulator and one portal
- * per credential mode (password, saml, oauth, and password with POST delivery), each on SQLite. A project per portal; the secrets
- * sweep runs last, over everything the others left behind.
+ * per credential mode (password, saml, oauth, and password with POST delivery) and per REST launch
+ * API (rest, auto), each on SQLite. A project per portal; the secrets sweep runs last, over
+ * everything the others left behind.
  */
 export default defineConfig({
   testDir: 'e2e',
@@ -22,11 +23,18 @@ export default defineConfig({
   },
   projects: [
     // every spec not written for another mode runs against the password-mode portal
-    { name: 'password', testMatch: '*.spec.ts', testIgnore: ['saml.spec.ts', 'oauth.spec.ts', 'post-delivery.spec.ts', 'secrets-sweep.spec.ts'], use: { baseURL: appOrigin('password') } },
+    {
+      name: 'password',
+      testMatch: '*.spec.ts',
+      testIgnore: ['saml.spec.ts', 'oauth.spec.ts', 'post-delivery.spec.ts', 'rest.spec.ts', 'auto.spec.ts', 'secrets-sweep.spec.ts'],
+      use: { baseURL: appOrigin('password') },
+    },
     { name: 'saml', testMatch: 'saml.spec.ts', use: { baseURL: appOrigin('saml') } },
     { name: 'oauth', testMatch: 'oauth.spec.ts', use: { baseURL: appOrigin('oauth') } },
     { name: 'post', testMatch: 'post-delivery.spec.ts', use: { baseURL: appOrigin('post') } },
-    { name: 'secrets-sweep', testMatch: 'secrets-sweep.spec.ts', dependencies: ['password', 'saml', 'oauth', 'post'] },
+    { name: 'rest', testMatch: 'rest.spec.ts', use: { baseURL: appOrigin('rest') } },
+    { name: 'auto', testMatch: 'auto.spec.ts', use: { baseURL: appOrigin('auto') } },
+    { name: 'secrets-sweep', testMatch: 'secrets-sweep.spec.ts', dependencies: ['password', 'saml', 'oauth', 'post', 'rest', 'auto'] },
   ],
   webServer: {
     command: 'npx tsx e2e/servers/stack.ts',

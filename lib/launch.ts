@@ -145,7 +145,7 @@ function describeTarget(target: LaunchTarget): Record<string, string> {
 
 async function attempt(user: Launcher, deps: LaunchDeps, target: LaunchTarget): Promise<Attempt> {
   const api = launchPathFor(deps.launchApi ?? 'xml', target);
-  if (!api) return { result: { ok: false, code: 'LAUNCH_UNAVAILABLE' }, detail: { api: deps.launchApi } };
+  if (!api) return { result: { ok: false, code: 'LAUNCH_UNAVAILABLE' }, detail: { launchApi: deps.launchApi ?? 'xml' } };
   const account = await resolveWebexAccount(deps.db, user, deps.rule);
   if (!account) return { result: { ok: false, code: 'MAPPING_MISSING' } };
   if (api === 'rest' && target.kind !== 'home') return attemptRest(user, account, deps, target);
@@ -157,7 +157,7 @@ async function attemptXml(user: Launcher, account: ResolvedAccount, deps: Launch
   const { webexId, source } = account;
   const outcome = await callAsHost(hostOf(user.email, account), deps, (context) => deps.webex.getLoginTicket(context));
   if (!outcome.ok) {
-    return { result: { ok: false, code: outcome.code, webexId }, detail: { source, exceptionID: outcome.exceptionID, httpStatus: outcome.httpStatus } };
+    return { result: { ok: false, code: outcome.code, webexId }, detail: { source, api: 'xml', exceptionID: outcome.exceptionID, httpStatus: outcome.httpStatus } };
   }
   const location = buildLoginUrl({
     baseUrl: deps.site.baseUrl,
@@ -167,7 +167,7 @@ async function attemptXml(user: Launcher, account: ResolvedAccount, deps: Launch
     landingUrl: landingUrlFor(target, deps),
     backUrl: deps.backUrl,
   });
-  return { result: { ok: true, location, webexId, via: 'xml' }, detail: { source, credential: outcome.credential, gsbStatus: outcome.value.gsbStatus } };
+  return { result: { ok: true, location, webexId, via: 'xml' }, detail: { source, api: 'xml', credential: outcome.credential, gsbStatus: outcome.value.gsbStatus } };
 }
 
 /** The REST adapter: a start or join link asked by the Service App for the employee's WebEx e-mail. */
@@ -205,6 +205,6 @@ export async function launchWebex(user: Launcher, deps: LaunchDeps, requestId: s
   const where = describeTarget(target);
   const auditDetail = target.kind === 'home' ? detail : { ...detail, ...where };
   await recordAudit(deps.db, { actor: user.email, action: 'launch', target: result.webexId ?? null, outcome, detail: auditDetail, durationMs, requestId });
-  log.info({ requestId, actor: user.email, webexId: result.webexId, outcome, ...where, durationMs: Math.round(durationMs) }, 'launch');
+  log.info({ requestId, actor: user.email, webexId: result.webexId, outcome, api: detail?.api, ...where, durationMs: Math.round(durationMs) }, 'launch');
   return result;
 }

@@ -68,7 +68,7 @@ export function ServiceAppTokenForm() {
         )}
       </div>
       <button type="submit" disabled={pending}>{pending ? 'Storing…' : 'Store the refresh token'}</button>
-      <div role="status" aria-label="Refresh token">
+      <div role="status" aria-label="Storing the refresh token">
         {state.message && <p className={state.ok ? 'ok' : 'bad'}>{state.message}</p>}
       </div>
     </form>
