@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
 import { expect, test } from './fixtures';
 import type { Page } from '@playwright/test';
+import { captureResponses } from './capture';
+import { expectNoHorizontalScroll, expectNoSeriousViolations } from './page-checks';
 import { appOrigin, SIM_ORIGIN } from './ports';
 import { DEMO_EMPLOYEES } from './servers/demo-users';
 import { signedIn } from './sign-in';
@@ -134,4 +136,38 @@ test('a revoked Service App gives employees the clear page and admins the state;
 
   await admin.goto('/admin/audit?action=service-app.install');
   await expect(admin.getByRole('cell', { name: 'admin@example.com' }).first()).toBeVisible();
+});
+
+test('the REST pages pass axe and fit 360 px: the home page, the failure pages, the settings with the check and a refused token', async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  captureResponses(context);
+  const alice = await signedIn(browser, 'alice@example.com');
+  const admin = await signedIn(browser, 'admin@example.com');
+  // the same sessions at 360 px: cookies carried over
+  await context.addCookies([...(await alice.context().cookies())]);
+  const narrowAlice = await context.newPage();
+  const states: [string, Page, string, ((page: Page) => Promise<void>)?][] = [
+    ['home with Start my personal room', narrowAlice, '/'],
+    ['the company app is not authorized', narrowAlice, '/launch/failed?code=WEBEX_APP_NOT_AUTHORIZED&room=personal'],
+    ['WebEx asks to slow down', narrowAlice, '/launch/failed?code=WEBEX_RATE_LIMITED&meeting=123456789&role=join&retry=9'],
+    [
+      'settings with the Service App check and a refused token',
+      admin,
+      '/admin',
+      async (page) => {
+        await page.setViewportSize({ width: 360, height: 740 });
+        await page.getByRole('button', { name: 'Check the Service App' }).click();
+        await expect(page.getByRole('status', { name: 'Service App check' })).toContainText('Connected');
+        await page.getByLabel('Refresh token', { exact: true }).fill('short');
+        await page.getByRole('button', { name: 'Store the refresh token' }).click();
+        await expect(page.getByText('That is too short for a Webex refresh token')).toBeVisible();
+      },
+    ],
+  ];
+  for (const [name, page, path, then] of states) {
+    await page.goto(path);
+    await then?.(page);
+    await expectNoSeriousViolations(page, name);
+    await expectNoHorizontalScroll(page, name);
+  }
 });
