@@ -150,6 +150,17 @@ function contract(name: string, open: (() => Promise<TwoConnections>) | undefine
       expect((await a.withToken(async (token) => token)).value).toBe('at-1');
     });
 
+    it('the employees\' Connections list leaves the Service App\'s grant out', async () => {
+      await forget();
+      const endpoint = tokenEndpoint(0);
+      const [a] = instances(endpoint);
+      await a.withToken(async () => undefined);
+      const tokens = createOAuthTokenStore({ db: dbs!.a.db, keys: KEYS, client: endpoint.client, leaseMs: 2_000 });
+      await tokens.save('employee@example.com', 'employee', { accessToken: 'a', refreshToken: 'r', expiresIn: 3600, refreshExpiresIn: undefined });
+      expect((await tokens.list()).map((c) => c.email)).toEqual(['employee@example.com']);
+      await tokens.disconnect('employee@example.com');
+    });
+
     it('a grant stored for another client ID is not used', async () => {
       await forget();
       const endpoint = tokenEndpoint(0);
