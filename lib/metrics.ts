@@ -25,7 +25,7 @@ function createMetrics(): PortalMetrics {
   const upstream: PortalMetrics['upstream'] = {};
   new Gauge({
     name: 'webex_sso_upstream_in_flight',
-    help: 'XML API calls to WebEx in flight in this process',
+    help: 'Calls to WebEx (XML API and REST API) in flight in this process',
     registers: [registry],
     collect() {
       this.set(upstream.stats?.().inFlight ?? 0);
@@ -33,7 +33,7 @@ function createMetrics(): PortalMetrics {
   });
   new Gauge({
     name: 'webex_sso_upstream_waiting',
-    help: 'XML API calls waiting for a free connection (WEBEX_MAX_CONCURRENCY)',
+    help: 'Calls to WebEx waiting for a free connection (WEBEX_MAX_CONCURRENCY per API)',
     registers: [registry],
     collect() {
       this.set(upstream.stats?.().waiting ?? 0);
@@ -41,7 +41,7 @@ function createMetrics(): PortalMetrics {
   });
   new Gauge({
     name: 'webex_sso_upstream_sockets',
-    help: 'Connections open to WebEx now (never more than WEBEX_MAX_CONCURRENCY)',
+    help: 'Connections open to WebEx now (at most WEBEX_MAX_CONCURRENCY per WebEx host)',
     registers: [registry],
     collect() {
       this.set(upstream.sockets?.().open ?? 0);
