@@ -9,6 +9,7 @@ import { startWebexSimulator, type SimFault, type WebexSimulator } from '../../e
 import { createAppDeps } from '../app-context';
 import { listAuditEvents } from '../audit';
 import { loadConfig } from '../config';
+import { testEnvironment } from '../config-for-tests';
 import { openTempDatabase, type TempDatabase } from '../db/temp-database';
 import { launchWebex, PERSONAL_ROOM, type LaunchDeps, type LaunchTarget } from '../launch';
 import { upsertMapping } from '../mappings/store';
@@ -22,16 +23,9 @@ let sim: WebexSimulator;
 let store: TempDatabase;
 
 function depsFor(env: Record<string, string> = {}): LaunchDeps {
-  const config = loadConfig({
-    NEXTAUTH_URL: 'http://localhost:3000',
-    NEXTAUTH_SECRET: 's'.repeat(32),
-    OIDC_ISSUER: 'http://127.0.0.1:1',
-    OIDC_CLIENT_ID: 'portal',
-    OIDC_CLIENT_SECRET: 'secret',
-    WEBEX_SITE_NAME: 'acme',
+  const config = loadConfig(testEnvironment({
     WEBEX_BASE_URL: sim.url,
     WEBEX_TIMEOUT_MS: '1000',
-    CREDENTIAL_KEYS: `1:${'k'.repeat(32)}`,
     MAPPING_RULE: 'email',
     WEBEX_LAUNCH_API: 'rest',
     WEBEX_API_BASE_URL: `${sim.url}/v1`,
@@ -39,7 +33,7 @@ function depsFor(env: Record<string, string> = {}): LaunchDeps {
     WEBEX_SERVICE_APP_CLIENT_SECRET: SERVICE_APP.clientSecret,
     WEBEX_SERVICE_APP_REFRESH_TOKEN: sim.generateServiceAppTokens().refresh_token,
     ...env,
-  });
+  }));
   return createAppDeps(config, store.db, createHttpTransport()).launch;
 }
 

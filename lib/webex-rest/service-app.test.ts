@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostCredentialError } from '../credentials/errors';
-import type { TokenSet } from '../credentials/oauth-client';
 import { createOAuthTokenStore, SERVICE_APP_GRANT } from '../credentials/oauth-tokens';
+import { rotatingTokenEndpoint as tokenEndpoint } from '../credentials/rotating-token-endpoint';
 import type { Db } from '../db/connection';
 import { sharedDatabaseCases, type TwoConnections } from '../db/temp-database';
 import { WebexError } from '../webex/errors';
@@ -15,37 +15,11 @@ import { createServiceApp, type ServiceApp } from './service-app';
 const KEYS = { '1': 'service-app-test-key-0123456789abcdef' };
 const CLIENT_ID = 'service-app-client';
 
-/** The token endpoint: each refresh token works once, and a spent one coming back revokes the grant. */
-function tokenEndpoint(latencyMs = 30) {
-  let generation = 0;
-  let current = 'rt-0';
-  let revoked = false;
-  let refreshes = 0;
-  const spent = new Set<string>();
-  const client = {
-    async refresh(refreshToken: string): Promise<TokenSet> {
-      refreshes += 1;
-      await new Promise((resolve) => setTimeout(resolve, latencyMs));
-      if (spent.has(refreshToken)) revoked = true;
-      if (revoked || refreshToken !== current) throw new HostCredentialError('WEBEX_RECONNECT_NEEDED', 'invalid_grant');
-      spent.add(refreshToken);
-      generation += 1;
-      current = `rt-${generation}`;
-      return { accessToken: `at-${generation}`, refreshToken: current, expiresIn: 43_200, refreshExpiresIn: 5_184_000 };
-    },
-    revoke: async () => true,
-  };
-  return { client, refreshes: () => refreshes, revoked: () => revoked, revoke: () => (revoked = true) };
-}
-
+/** The Service App's behaviour on one database kind, reached through two connections (two instances). */
 function contract(name: string, open: (() => Promise<TwoConnections>) | undefined) {
   let dbs: TwoConnections | undefined;
-  beforeAll(async () => {
-    dbs = await open?.();
-  });
-  afterAll(async () => {
-    await dbs?.close();
-  });
+  beforeAll(async () => (dbs = await open?.()));
+  afterAll(() => dbs?.close());
 
   const instances = (endpoint: ReturnType<typeof tokenEndpoint>, first: string | null = 'rt-0'): [ServiceApp, ServiceApp] => {
     const initialRefreshToken = first ?? undefined;
