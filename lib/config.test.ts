@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseKeyMap } from './config';
+import { ConfigError, loadCommandConfig, loadConfig, parseKeyMap, storesPasswords } from './config';
 
 const KEY = 'x'.repeat(32);
 const valid = {
@@ -108,6 +108,15 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...valid, ...service, WEBEX_API_BASE_URL: 'http://127.0.0.1:4020/v1/' }).rest?.apiBaseUrl).toBe('http://127.0.0.1:4020/v1');
     expect(problemsOf({ ...valid, ...service, WEBEX_API_BASE_URL: 'http://webexapis.com/v1' }).join('\n')).toMatch(/WEBEX_API_BASE_URL: must be an https:\/\/ URL/);
     expect(problemsOf({ ...valid, ...service, WEBEX_REST_LINK_HOSTS: '.com' }).join('\n')).toMatch(/WEBEX_REST_LINK_HOSTS: ".com" is too broad/);
+  });
+
+  it('mappings take a WebEx password only in password mode, and not when every launch goes over REST', () => {
+    const service = { WEBEX_SERVICE_APP_CLIENT_ID: 'app', WEBEX_SERVICE_APP_CLIENT_SECRET: 'shh' };
+    expect(storesPasswords(loadConfig(valid))).toBe(true);
+    expect(storesPasswords(loadConfig({ ...valid, ...service, WEBEX_LAUNCH_API: 'auto' }))).toBe(true);
+    expect(storesPasswords(loadConfig({ ...valid, ...service, WEBEX_LAUNCH_API: 'rest' }))).toBe(false);
+    expect(loadCommandConfig({ WEBEX_LAUNCH_API: 'rest' }, { needsKeys: false }).acceptsPasswords).toBe(false);
+    expect(loadCommandConfig({}, { needsKeys: false }).acceptsPasswords).toBe(true);
   });
 
   it('reads admin e-mails case-insensitively', () => {

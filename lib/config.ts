@@ -388,13 +388,21 @@ export function loadConfig(env: Env = process.env): AppConfig {
   };
 }
 
+/**
+ * Whether mappings take a WebEx password: only in password mode, and not with WEBEX_LAUNCH_API=rest,
+ * where no launch uses the XML API (the admin form, its action and the command line agree).
+ */
+export function storesPasswords(config: Pick<AppConfig, 'credentials' | 'webex'>): boolean {
+  return config.credentials.mode === 'password' && config.webex.launchApi !== 'rest';
+}
+
 /** What the mappings command line needs: the database always, the sealing keys only to store a password. */
 export interface CommandConfig {
   databaseUrl: string;
   importMaxBytes: number;
   /** set only when asked for (`needsKeys`) */
   credentialKeys: Record<string, string> | undefined;
-  /** false outside password mode: no password is stored then */
+  /** false outside password mode, and with WEBEX_LAUNCH_API=rest: no password is stored then */
   acceptsPasswords: boolean;
 }
 
@@ -403,7 +411,7 @@ export interface CommandConfig {
  * any that are missing or malformed; throws ConfigError like loadConfig.
  */
 export function loadCommandConfig(env: Env, options: { needsKeys: boolean }): CommandConfig {
-  const schema = EnvSchema.pick({ DATABASE_URL: true, CSV_IMPORT_MAX_BYTES: true, WEBEX_CREDENTIAL_MODE: true }).extend({
+  const schema = EnvSchema.pick({ DATABASE_URL: true, CSV_IMPORT_MAX_BYTES: true, WEBEX_CREDENTIAL_MODE: true, WEBEX_LAUNCH_API: true }).extend({
     CREDENTIAL_KEYS: options.needsKeys ? EnvSchema.shape.CREDENTIAL_KEYS : z.string().optional(),
   });
   const parsed = schema.safeParse(env);
@@ -413,7 +421,7 @@ export function loadCommandConfig(env: Env, options: { needsKeys: boolean }): Co
   const e = parsed.data;
   const keys = options.needsKeys ? parseKeyMap(e.CREDENTIAL_KEYS ?? '') : undefined;
   if (typeof keys === 'string') throw new ConfigError([`CREDENTIAL_KEYS: ${keys}`]);
-  return { databaseUrl: e.DATABASE_URL, importMaxBytes: e.CSV_IMPORT_MAX_BYTES, credentialKeys: keys, acceptsPasswords: e.WEBEX_CREDENTIAL_MODE === 'password' };
+  return { databaseUrl: e.DATABASE_URL, importMaxBytes: e.CSV_IMPORT_MAX_BYTES, credentialKeys: keys, acceptsPasswords: e.WEBEX_CREDENTIAL_MODE === 'password' && e.WEBEX_LAUNCH_API !== 'rest' };
 }
 
 let cached: AppConfig | undefined;

@@ -8,7 +8,7 @@ import { getConnectDeps, getLaunchDeps, getRestDeps } from '@/lib/app-context';
 import { recordAudit } from '@/lib/audit';
 import { requireAdmin } from '@/lib/auth';
 import { checkConnection, checkServiceApp, testMapping, type ConnectionCheck, type MappingTestResult, type ServiceAppCheck } from '@/lib/checks';
-import { getConfig } from '@/lib/config';
+import { getConfig, storesPasswords } from '@/lib/config';
 import { disconnect } from '@/lib/credentials/connect';
 import { getDb } from '@/lib/db';
 import { importMappings, removeMapping, saveMapping, type AdminContext } from '@/lib/mappings/admin';
@@ -32,9 +32,7 @@ export interface FormState {
 async function adminContext(actor: string): Promise<AdminContext> {
   const { db } = await getDb();
   const config = getConfig();
-  // with WEBEX_LAUNCH_API=rest no launch uses a WebEx password, so none is taken in
-  const acceptsPasswords = config.credentials.mode === 'password' && config.webex.launchApi !== 'rest';
-  return { db, credentialKeys: config.credentialKeys, actor, requestId: randomUUID(), acceptsPasswords };
+  return { db, credentialKeys: config.credentialKeys, actor, requestId: randomUUID(), acceptsPasswords: storesPasswords(config) };
 }
 
 function formValues(form: FormData): Record<string, string> {
