@@ -4,7 +4,8 @@
  * are opened the way a browser would, and must land in the meeting as the employee.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startWebexSimulator, type SimFault, type WebexSimulator } from '../../e2e/servers/webex-sim';
 import { createAppDeps } from '../app-context';
 import { listAuditEvents } from '../audit';
@@ -12,8 +13,9 @@ import { loadConfig } from '../config';
 import { testEnvironment } from '../config-for-tests';
 import { openTempDatabase, type TempDatabase } from '../db/temp-database';
 import { launchWebex, PERSONAL_ROOM, type LaunchDeps, type LaunchTarget } from '../launch';
+import { log } from '../log';
 import { upsertMapping } from '../mappings/store';
-import { createHttpTransport, parseMeetingNumber, type MeetingNumber } from '../webex';
+import { createHttpTransport, createUpstreamGuard, parseMeetingNumber, type MeetingNumber } from '../webex';
 
 const SERVICE_APP = { clientId: 'webex-sso-service-app', clientSecret: 'service-app-secret-0123456789' };
 const ALL_HANDS = parseMeetingNumber('123456789') as MeetingNumber;
@@ -100,13 +102,35 @@ describe('the REST path against the simulator', () => {
     expect(cohost.ok && (await open(cohost.location)).heading).toBe(`Hosting WebEx meeting ${STAND_UP} as carol@example.com`);
   });
 
-  it('audits the launch with the API, the host e-mail and the meeting, never the link or a token', async () => {
+  it('audits and logs the launch with the API, the host e-mail and the meeting, never the link or a token, at any level', async () => {
+    // everything pino writes, whatever the level: its one destination stream
+    const stream = (log as unknown as Record<symbol, { write(line: string): unknown }>)[pino.symbols.streamSym];
+    if (!stream) throw new Error('pino exposes no stream to watch');
+    const written = vi.spyOn(stream, 'write').mockImplementation(() => true);
+    const level = log.level;
+    log.level = 'trace';
     const deps = depsFor();
     const requestId = `req-${randomUUID()}`;
-    const result = await launchWebex({ email: 'alice@example.com', name: 'Alice' }, deps, requestId, meeting(ALL_HANDS, 'join'));
+    let result;
+    let lines: string | undefined;
+    try {
+      result = await launchWebex({ email: 'alice@example.com', name: 'Alice' }, deps, requestId, meeting(ALL_HANDS, 'join'));
+      sim.inject({ fault: { kind: 'rest-access-token-expired' }, times: 1 });
+      expect((await launch(deps, 'alice@example.com', PERSONAL_ROOM)).ok).toBe(true);
+      lines = written.mock.calls.map(([line]) => String(line)).join('');
+    } finally {
+      log.level = level;
+      written.mockRestore();
+    }
     expect(result.ok).toBe(true);
-    const { rows } = await listAuditEvents(store.db, { user: 'alice@example.com', action: 'launch', pageSize: 1 });
-    expect(rows[0]).toMatchObject({ outcome: 'OK', requestId, detail: { api: 'rest', hostEmail: 'alice@example.com', meeting: ALL_HANDS, role: 'join' } });
+    expect(lines).toContain('"api":"rest"');
+    for (const secret of [...sim.secrets().serviceAppTokens, ...sim.secrets().meetingLinkTokens]) {
+      expect(lines).not.toContain(secret);
+      expect(lines).not.toContain(encodeURIComponent(secret));
+    }
+    expect(lines).not.toContain('wbxmjs');
+    const { rows } = await listAuditEvents(store.db, { user: 'alice@example.com', action: 'launch', pageSize: 500 });
+    expect(rows.find((row) => row.requestId === requestId)).toMatchObject({ outcome: 'OK', requestId, detail: { api: 'rest', hostEmail: 'alice@example.com', meeting: ALL_HANDS, role: 'join' } });
     const everything = JSON.stringify(await store.db.selectFrom('audit_events').selectAll().execute()) + JSON.stringify(await store.db.selectFrom('webex_oauth_tokens').selectAll().execute());
     for (const secret of [...sim.secrets().serviceAppTokens, ...sim.secrets().meetingLinkTokens]) expect(everything).not.toContain(secret);
   });
@@ -134,9 +158,10 @@ describe('the REST path against the simulator', () => {
     ['meetings/join 404', { kind: 'rest-status', status: 404 }, 'WEBEX_MEETING_NOT_FOUND'],
     ['meeting not found', { kind: 'meeting-not-found' }, 'WEBEX_MEETING_NOT_FOUND'],
     ['not host (403)', { kind: 'not-host' }, 'WEBEX_NOT_HOST'],
+    ['meetings/join never answers', { kind: 'hang' }, 'WEBEX_TIMEOUT'],
   ])('%s → %s', async (_name, fault, code, extra) => {
     const deps = depsFor();
-    sim.inject({ fault, times: 1 });
+    sim.inject({ fault, call: 'meetings/join', times: 1 });
     const result = await launch(deps, 'alice@example.com', meeting(STAND_UP, 'host'));
     expect(result).toMatchObject({ ok: false, code, ...extra });
   });
@@ -177,6 +202,30 @@ describe('the REST path against the simulator', () => {
 
   it('refuses to install a refresh token WebEx does not know', async () => {
     await expect(depsFor().rest?.serviceApp.install('not-a-token-webex-issued-0123456789')).rejects.toMatchObject({ code: 'WEBEX_APP_NOT_AUTHORIZED' });
+  });
+
+  it('an outage of the REST API opens its own circuit, and the XML API\'s stays closed', async () => {
+    const guard = () => createUpstreamGuard({ maxConcurrency: 4, maxWaitMs: 100, failureThreshold: 2, coolDownMs: 60_000 });
+    const [xmlGuard, restGuard] = [guard(), guard()];
+    try {
+      // the REST API on a port nobody listens on; the token endpoint is the simulator's
+      const config = loadConfig(testEnvironment({
+        WEBEX_BASE_URL: sim.url,
+        MAPPING_RULE: 'email',
+        WEBEX_LAUNCH_API: 'auto',
+        WEBEX_API_BASE_URL: 'http://127.0.0.1:1/v1',
+        WEBEX_SERVICE_APP_CLIENT_ID: SERVICE_APP.clientId,
+        WEBEX_SERVICE_APP_CLIENT_SECRET: SERVICE_APP.clientSecret,
+      }));
+      const deps = createAppDeps(config, store.db, createHttpTransport(), xmlGuard, restGuard).launch;
+      const codes = [];
+      for (let i = 0; i < 3; i += 1) codes.push((await launch(deps, 'alice@example.com', PERSONAL_ROOM)) as { code?: string });
+      expect(codes.map((c) => c.code)).toEqual(['WEBEX_UNREACHABLE', 'WEBEX_UNREACHABLE', 'WEBEX_CIRCUIT_OPEN']);
+      expect([xmlGuard.stats().circuit, restGuard.stats().circuit]).toEqual(['closed', 'open']);
+    } finally {
+      xmlGuard.close();
+      restGuard.close();
+    }
   });
 
   it('a link on a host WEBEX_REST_LINK_HOSTS does not allow is refused, never followed', async () => {
