@@ -3,8 +3,9 @@ import { appOrigin, E2E_MODES, E2E_PORTS, postgresOrigin } from './e2e/ports';
 
 /**
  * E2E in Debian's Chromium against the full stack: the IdP, the WebEx simulator and one portal
- * per credential mode (password, saml, oauth, and password with POST delivery), each on SQLite. A project per portal; the secrets
- * sweep runs last, over everything the others left behind.
+ * per credential mode (password, saml, oauth, and password with POST delivery) and per REST launch
+ * API (rest, auto), each on SQLite. A project per portal; the secrets sweep runs last, over
+ * everything the others left behind.
  */
 export default defineConfig({
   testDir: 'e2e',
@@ -22,13 +23,20 @@ export default defineConfig({
   },
   projects: [
     // every spec not written for another mode runs against the password-mode portal
-    { name: 'password', testMatch: '*.spec.ts', testIgnore: ['saml.spec.ts', 'oauth.spec.ts', 'post-delivery.spec.ts', 'postgres.spec.ts', 'secrets-sweep.spec.ts'], use: { baseURL: appOrigin('password') } },
+    {
+      name: 'password',
+      testMatch: '*.spec.ts',
+      testIgnore: ['saml.spec.ts', 'oauth.spec.ts', 'post-delivery.spec.ts', 'rest.spec.ts', 'auto.spec.ts', 'postgres.spec.ts', 'secrets-sweep.spec.ts'],
+      use: { baseURL: appOrigin('password') },
+    },
     { name: 'saml', testMatch: 'saml.spec.ts', use: { baseURL: appOrigin('saml') } },
     { name: 'oauth', testMatch: 'oauth.spec.ts', use: { baseURL: appOrigin('oauth') } },
     { name: 'post', testMatch: 'post-delivery.spec.ts', use: { baseURL: appOrigin('post') } },
+    { name: 'rest', testMatch: 'rest.spec.ts', use: { baseURL: appOrigin('rest') } },
+    { name: 'auto', testMatch: 'auto.spec.ts', use: { baseURL: appOrigin('auto') } },
     // two instances on one PostgreSQL (skipped, saying so, without a server at STACK_POSTGRES_URL)
     { name: 'postgres', testMatch: 'postgres.spec.ts', use: { baseURL: postgresOrigin('a') } },
-    { name: 'secrets-sweep', testMatch: 'secrets-sweep.spec.ts', dependencies: ['password', 'saml', 'oauth', 'post', 'postgres'] },
+    { name: 'secrets-sweep', testMatch: 'secrets-sweep.spec.ts', dependencies: ['password', 'saml', 'oauth', 'post', 'rest', 'auto', 'postgres'] },
   ],
   webServer: {
     command: 'npx tsx e2e/servers/stack.ts',

@@ -1,8 +1,9 @@
-import type { LaunchTarget } from '@/lib/launch';
+import { PERSONAL_ROOM_VALUE, ROOM_FIELD, type LaunchTarget } from '@/lib/launch';
 
 /**
  * Join is a POST from a form button, never a link: a link preview or a prefetch of a GET
- * would burn the one-time ticket. A meeting target travels as two fields, checked by /launch.
+ * would burn the one-time ticket. A meeting target travels as two fields, the personal room as
+ * one, checked by /launch.
  */
 export function JoinButton({ label = 'Join WebEx', target, secondary = false }: { label?: string; target?: LaunchTarget; secondary?: boolean }) {
   return (
@@ -13,6 +14,7 @@ export function JoinButton({ label = 'Join WebEx', target, secondary = false }: 
           <input type="hidden" name="role" value={target.role} />
         </>
       )}
+      {target?.kind === 'personal-room' && <input type="hidden" name={ROOM_FIELD} value={PERSONAL_ROOM_VALUE} />}
       <button type="submit" className={secondary ? 'secondary' : undefined}>
         {label}
       </button>

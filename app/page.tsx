@@ -6,7 +6,9 @@ import { getOAuth, getUpstreamStats } from '@/lib/app-context';
 import { getPortalUser, signInPath } from '@/lib/auth';
 import { getConfig } from '@/lib/config';
 import { getDb } from '@/lib/db';
+import { HOME, launchPathFor, PERSONAL_ROOM } from '@/lib/launch';
 import { resolveWebexAccount, type ResolvedAccount } from '@/lib/mappings/resolve';
+import { hostEmailFor } from '@/lib/webex-rest';
 
 export const dynamic = 'force-dynamic';
 
@@ -14,8 +16,33 @@ function SourceNote({ account }: { account: ResolvedAccount }) {
   return <span className="muted">{account.source === 'mapping' ? ' (linked by your administrator)' : ' (derived by the company rule)'}</span>;
 }
 
+/** Start my personal room (REST, through the company's Service App), where WEBEX_LAUNCH_API offers it. */
+function PersonalRoomButton({ offered }: { offered: boolean }) {
+  return offered ? <JoinButton label="Start my personal room" target={PERSONAL_ROOM} secondary /> : null;
+}
+
+/**
+ * The WebEx card with WEBEX_LAUNCH_API=rest: meetings only, through the company's Service App;
+ * no sign-in to the site itself (REST has none), so no Join WebEx and no credential of the employee.
+ */
+function RestWebexCard({ email, account }: { email: string; account: ResolvedAccount }) {
+  return (
+    <section className="card" aria-label="WebEx">
+      <h2>WebEx</h2>
+      <p>
+        You start and join meetings as <strong data-testid="webex-email">{hostEmailFor(email, account.webexId)}</strong>
+        <SourceNote account={account} />, through the company&apos;s WebEx app: no WebEx password needed.
+      </p>
+      <div className="actions">
+        <JoinButton label="Start my personal room" target={PERSONAL_ROOM} />
+      </div>
+      <p className="muted">To join someone else&apos;s meeting, open its portal link (/meet/ and the meeting number) from the invitation.</p>
+    </section>
+  );
+}
+
 /** The WebEx card in oauth mode: Join once connected, else Connect (or Reconnect). */
-async function OAuthWebexCard({ email, account, notice }: { email: string; account: ResolvedAccount; notice: string }) {
+async function OAuthWebexCard({ email, account, notice, room }: { email: string; account: ResolvedAccount; notice: string; room: boolean }) {
   const connection = await (await getOAuth())?.tokens.status(email);
   const usable = connection?.state === 'connected' && connection.webexId.toLowerCase() === account.webexId.toLowerCase();
   if (!usable) {
@@ -32,6 +59,7 @@ async function OAuthWebexCard({ email, account, notice }: { email: string; accou
         </p>
         <div className="actions">
           <ConnectButton label={again ? 'Reconnect WebEx' : 'Connect WebEx'} />
+          <PersonalRoomButton offered={room} />
         </div>
       </section>
     );
@@ -50,6 +78,7 @@ async function OAuthWebexCard({ email, account, notice }: { email: string; accou
       </p>
       <div className="actions">
         <JoinButton />
+        <PersonalRoomButton offered={room} />
         <form method="post" action="/webex/disconnect">
           <button type="submit" className="secondary">
             Disconnect WebEx
@@ -81,6 +110,9 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
   const notice = firstParam(params.connected) === '1' ? 'connected' : firstParam(params.disconnected) === '1' ? 'disconnected' : '';
   const { db } = await getDb();
   const account = await resolveWebexAccount(db, user, config.mappingRule);
+  // which buttons WEBEX_LAUNCH_API offers: the site's home (XML) and the personal room (REST)
+  const homeOffered = launchPathFor(config.webex.launchApi, HOME) !== undefined;
+  const room = launchPathFor(config.webex.launchApi, PERSONAL_ROOM) !== undefined;
   return (
     <>
       <section className="card">
@@ -110,8 +142,10 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
           <h2>Your account is not linked to WebEx yet</h2>
           <p>Ask {config.supportContact} to link your portal account to your WebEx host account.</p>
         </section>
+      ) : !homeOffered ? (
+        <RestWebexCard email={user.email} account={account} />
       ) : config.credentials.mode === 'oauth' ? (
-        <OAuthWebexCard email={user.email} account={account} notice={notice} />
+        <OAuthWebexCard email={user.email} account={account} notice={notice} room={room} />
       ) : (
         <section className="card" aria-label="WebEx">
           <h2>WebEx</h2>
@@ -121,6 +155,7 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
           </p>
           <div className="actions">
             <JoinButton />
+            <PersonalRoomButton offered={room} />
           </div>
         </section>
       )}

@@ -26,7 +26,7 @@ export function ProblemCard({ problem, detail, action, target }: { problem: Prob
             Back to the meeting
           </a>
         ) : (
-          problem.retry && !action && <JoinButton label="Try again" />
+          problem.retry && !action && <JoinButton label="Try again" target={target} />
         )}
         <a className="button secondary" href="/">
           Back to the portal

@@ -1,17 +1,8 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from './fixtures';
+import { expectNoHorizontalScroll, expectNoSeriousViolations } from './page-checks';
 import type { Browser, Locator, Page, TestInfo } from '@playwright/test';
 import { APP_ORIGIN } from './ports';
 import { employee, signedIn, signInAtIdp } from './sign-in';
-
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-
-/** Zero serious or critical axe violations on the page as it is now. */
-async function expectNoSeriousViolations(page: Page, state: string): Promise<void> {
-  const { violations } = await new AxeBuilder({ page }).withTags(WCAG).analyze();
-  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`), state).toEqual([]);
-}
 
 interface PageState {
   name: string;
@@ -115,17 +106,6 @@ test('every employee and admin page, in its main states, has no serious or criti
   const pages = await pagesFor(browser);
   for (const state of STATES) await expectNoSeriousViolations(await open(pages, state), state.name);
 });
-
-/** Nothing wider than the viewport: no sideways scrolling at this width. */
-async function expectNoHorizontalScroll(page: Page, state: string): Promise<void> {
-  const { overflow, widest } = await page.evaluate(() => {
-    const width = document.documentElement.clientWidth;
-    // the innermost elements that stick out, to say what to fix
-    const out = [...document.querySelectorAll('body *')].filter((el) => el.getBoundingClientRect().right > width + 1 || el.scrollWidth > el.clientWidth + 1);
-    return { overflow: document.documentElement.scrollWidth - width, widest: out.slice(-5).map((el) => `${el.tagName.toLowerCase()}.${String(el.className)}: ${(el.textContent ?? '').slice(0, 40)}`) };
-  });
-  expect(overflow, `${state}: ${widest.join(' | ')}`).toBeLessThanOrEqual(1);
-}
 
 async function screenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
   await page.screenshot({ path: testInfo.outputPath(`${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`), fullPage: true });

@@ -1,12 +1,16 @@
 /**
  * Where the e2e stack listens. E2E_PORT_BASE (default 3100) moves everything together, so two
  * checkouts can run their suites side by side: one portal per credential mode from the base
- * up (password, saml, oauth, then password with POST delivery), the IdP at base + 1010, the simulator at base + 1020.
+ * up (password, saml, oauth, then password with POST delivery, then the REST path: rest and auto),
+ * the IdP at base + 1010, the simulator at base + 1020.
  */
 const base = Number(process.env.E2E_PORT_BASE ?? 3100);
 
-// `post`: a second password-mode portal with WEBEX_LOGIN_DELIVERY=post (production exposes no per-request switch)
-export const E2E_MODES = ['password', 'saml', 'oauth', 'post'] as const;
+// `post`: a second password-mode portal with WEBEX_LOGIN_DELIVERY=post (production exposes no per-request switch);
+// `rest`: WEBEX_LAUNCH_API=rest (meetings through the Service App only, no WebEx password anywhere);
+// `auto`: WEBEX_LAUNCH_API=auto (the site's home by XML in saml mode, meetings by REST). Two portals,
+// because the launch API is per deployment: one portal cannot show both what rest offers and what auto does.
+export const E2E_MODES = ['password', 'saml', 'oauth', 'post', 'rest', 'auto'] as const;
 export type E2EMode = (typeof E2E_MODES)[number];
 
 export const E2E_PORTS = { app: base, idp: base + 1010, sim: base + 1020 } as const;

@@ -19,3 +19,10 @@ export async function simStats(request: APIRequestContext): Promise<SimStats> {
 export async function simSecrets(request: APIRequestContext): Promise<SimSecrets> {
   return (await (await request.get(`${SIM_ORIGIN}/__sim/secrets`)).json()) as SimSecrets;
 }
+
+/** The developer portal's "Generate Tokens" for the simulated Service App: a new grant's refresh token. */
+export async function newServiceAppRefreshToken(request: APIRequestContext): Promise<string> {
+  const res = await request.post(`${SIM_ORIGIN}/__sim/service-app/tokens`);
+  expect(res.status()).toBe(200);
+  return ((await res.json()) as { refresh_token: string }).refresh_token;
+}

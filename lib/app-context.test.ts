@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppDeps } from './app-context';
 import { loadConfig } from './config';
+import { testEnvironment } from './config-for-tests';
 import { openTempDatabase, type TempDatabase } from './db/temp-database';
 import { createHttpTransport, WebexError } from './webex';
 
@@ -42,18 +43,7 @@ afterAll(async () => {
 });
 
 function depsFor(path: string) {
-  const config = loadConfig({
-    NEXTAUTH_URL: 'http://localhost:3000',
-    NEXTAUTH_SECRET: 's'.repeat(32),
-    OIDC_ISSUER: 'http://127.0.0.1:1',
-    OIDC_CLIENT_ID: 'portal',
-    OIDC_CLIENT_SECRET: 'secret',
-    WEBEX_SITE_NAME: 'acme',
-    WEBEX_BASE_URL: `${base}/${path}`,
-    WEBEX_TIMEOUT_MS: String(TIMEOUT_MS),
-    WEBEX_MAX_RESPONSE_BYTES: String(MAX_BYTES),
-    CREDENTIAL_KEYS: `1:${'k'.repeat(32)}`,
-  });
+  const config = loadConfig(testEnvironment({ WEBEX_BASE_URL: `${base}/${path}`, WEBEX_TIMEOUT_MS: String(TIMEOUT_MS), WEBEX_MAX_RESPONSE_BYTES: String(MAX_BYTES) }));
   return { config, deps: createAppDeps(config, store.db, createHttpTransport()).launch };
 }
 

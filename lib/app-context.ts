@@ -14,6 +14,7 @@ import type { LaunchDeps } from './launch';
 import { metrics } from './metrics';
 import { createLaunchLimiter, type LaunchLimiter } from './rate-limit';
 import { createHttpTransport, createUpstreamGuard, createWebexClient, type HttpTransport, type Transport, type UpstreamGuard, type UpstreamStats } from './webex';
+import { createServiceApp, createWebexRestClient, type RestLaunchDeps } from './webex-rest';
 
 // The composition root: the one place that turns configuration into wired dependencies.
 //
@@ -22,36 +23,51 @@ import { createHttpTransport, createUpstreamGuard, createWebexClient, type HttpT
 // chunk throws errors that fail this chunk's `instanceof` checks (a launch after an admin page
 // answered 500). The transport and the guard hold no classes the app checks with instanceof
 // (the guard's refusals are read by code), so the process shares one pool and one circuit.
-const holder = globalThis as typeof globalThis & { __webexSsoUpstream?: { transport: HttpTransport; guard: UpstreamGuard } };
+interface Upstream {
+  transport: HttpTransport;
+  /** toward the site's XML API */
+  guard: UpstreamGuard;
+  /** toward the REST API (webexapis.com): another host, so its own cap and circuit; an outage of one never silences the other */
+  restGuard: UpstreamGuard;
+}
 
-/** The process's one connection pool and guard toward WebEx, sized by the configuration. */
-function upstream(config: AppConfig): { transport: HttpTransport; guard: UpstreamGuard } {
+const holder = globalThis as typeof globalThis & { __webexSsoUpstream?: Upstream };
+
+/** Both guards' state as one: the circuit is as open as the worse of them; calls add up. */
+function combinedStats(a: UpstreamStats, b: UpstreamStats): UpstreamStats {
+  const order = ['closed', 'half-open', 'open'] as const;
+  return { circuit: order[Math.max(order.indexOf(a.circuit), order.indexOf(b.circuit))] ?? 'closed', inFlight: a.inFlight + b.inFlight, waiting: a.waiting + b.waiting };
+}
+
+/** The process's one connection pool and guards toward WebEx, sized by the configuration. */
+function upstream(config: AppConfig): Upstream {
   if (holder.__webexSsoUpstream) return holder.__webexSsoUpstream;
-  holder.__webexSsoUpstream = {
-    // never more sockets than calls allowed in flight
-    transport: createHttpTransport({ maxSockets: config.webex.maxConcurrency }),
-    guard: createUpstreamGuard({
+  const guard = () =>
+    createUpstreamGuard({
       maxConcurrency: config.webex.maxConcurrency,
       maxWaitMs: config.webex.queueWaitMs,
       failureThreshold: config.webex.circuitFailures,
       coolDownMs: config.webex.circuitCoolDownMs,
-    }),
-  };
-  const { guard, transport } = holder.__webexSsoUpstream;
-  metrics().upstream.stats = () => guard.stats();
+    });
+  // never more sockets per origin than calls allowed in flight toward it
+  holder.__webexSsoUpstream = { transport: createHttpTransport({ maxSockets: config.webex.maxConcurrency }), guard: guard(), restGuard: guard() };
+  const { transport } = holder.__webexSsoUpstream;
+  metrics().upstream.stats = getUpstreamStats;
   metrics().upstream.sockets = () => transport.sockets();
   return holder.__webexSsoUpstream;
 }
 
-/** Closes the process's WebEx connections and the breaker's timers (shutdown, once the launches are done). */
+/** Closes the process's WebEx connections and the breakers' timers (shutdown, once the launches are done). */
 export function closeUpstream(): void {
   holder.__webexSsoUpstream?.transport.close();
   holder.__webexSsoUpstream?.guard.close();
+  holder.__webexSsoUpstream?.restGuard.close();
 }
 
 /** Whether WebEx is answering, as this process last saw it (the home page and readiness show it). */
 export function getUpstreamStats(): UpstreamStats {
-  return upstream(getConfig()).guard.stats();
+  const { guard, restGuard } = upstream(getConfig());
+  return combinedStats(guard.stats(), restGuard.stats());
 }
 
 /** Everything the app's use cases need, wired once per bundle. */
@@ -61,13 +77,37 @@ export interface AppDeps {
   oauth?: { client: WebexOAuthClient; tokens: OAuthTokenStore };
   /** oauth mode only */
   connect?: ConnectDeps;
+  /** WEBEX_LAUNCH_API=rest|auto only: the Service App and the REST client */
+  rest?: RestLaunchDeps;
+}
+
+/** The REST adapter: the Service App's grant (the OAuth token store under its fixed key) and the REST client. */
+function createRestDeps(config: AppConfig, db: Kysely<Database>, transport: Transport, guard: UpstreamGuard | undefined): RestLaunchDeps | undefined {
+  const rest = config.rest;
+  if (!rest) return undefined;
+  const { timeoutMs, maxResponseBytes } = config.webex;
+  const client = createWebexOAuthClient({ tokenUrl: `${rest.apiBaseUrl}/access_token`, clientId: rest.clientId, clientSecret: rest.clientSecret, assumeBearer: true, timeoutMs, maxResponseBytes });
+  const tokens = createOAuthTokenStore({ db, keys: config.credentialKeys, client, leaseMs: timeoutMs + 5_000 });
+  return {
+    client: createWebexRestClient({
+      baseUrl: rest.apiBaseUrl,
+      timeoutMs,
+      maxResponseBytes,
+      transport,
+      guard,
+      observe: (call, outcome, seconds) => metrics().webexCalls.observe({ call, outcome }, seconds),
+    }),
+    serviceApp: createServiceApp({ db, tokens, client, clientId: rest.clientId, initialRefreshToken: rest.initialRefreshToken }),
+    linkHosts: rest.linkHosts,
+  };
 }
 
 /**
  * Wires everything from the configuration: the XML API client gets the configured timeout and
- * size limit, the credential seam the configured mode. Pure, so a test can wire it against its own server.
+ * size limit, the credential seam the configured mode, the REST adapter the Service App (rest and
+ * auto). Pure, so a test can wire it against its own server.
  */
-export function createAppDeps(config: AppConfig, db: Kysely<Database>, transport: Transport, guard?: UpstreamGuard): AppDeps {
+export function createAppDeps(config: AppConfig, db: Kysely<Database>, transport: Transport, guard?: UpstreamGuard, restGuard?: UpstreamGuard): AppDeps {
   const webex = createWebexClient({
     baseUrl: config.webex.baseUrl,
     timeoutMs: config.webex.timeoutMs,
@@ -86,6 +126,7 @@ export function createAppDeps(config: AppConfig, db: Kysely<Database>, transport
     oauth = { client, tokens };
     connect = { db, keys: config.credentialKeys, oauth: client, tokens, webex, siteName: config.webex.siteName, tokenUse: credentials.tokenUse };
   }
+  const rest = createRestDeps(config, db, transport, restGuard);
   return {
     launch: {
       db,
@@ -94,9 +135,12 @@ export function createAppDeps(config: AppConfig, db: Kysely<Database>, transport
       site: config.webex,
       rule: config.mappingRule,
       backUrl: returnUrl(config),
+      launchApi: config.webex.launchApi,
+      rest,
     },
     oauth,
     connect,
+    rest,
   };
 }
 
@@ -111,8 +155,8 @@ let deps: AppDeps | undefined;
 async function getAppDeps(): Promise<AppDeps> {
   const { db } = await getDb();
   const config = getConfig();
-  const { transport, guard } = upstream(config);
-  deps ??= createAppDeps(config, db, transport, guard);
+  const { transport, guard, restGuard } = upstream(config);
+  deps ??= createAppDeps(config, db, transport, guard, restGuard);
   return deps;
 }
 
@@ -129,6 +173,11 @@ export async function getOAuth(): Promise<AppDeps['oauth']> {
 /** What "Connect WebEx" needs, in oauth mode; undefined in the other modes. */
 export async function getConnectDeps(): Promise<ConnectDeps | undefined> {
   return (await getAppDeps()).connect;
+}
+
+/** The Service App and REST client, with WEBEX_LAUNCH_API=rest|auto; undefined with xml. */
+export async function getRestDeps(): Promise<RestLaunchDeps | undefined> {
+  return (await getAppDeps()).rest;
 }
 
 let limiter: LaunchLimiter | undefined;

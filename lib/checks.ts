@@ -2,7 +2,8 @@ import { recordAudit } from './audit';
 import { callAsHost, hostOf, type LaunchDeps, type LaunchFailureCode } from './launch';
 import { resolveWebexAccount, type MappingSource } from './mappings/resolve';
 import { describeLaunchFailure } from './problems';
-import type { SiteInfo, WebexUser } from './webex';
+import { WebexError, type SiteInfo, type WebexUser } from './webex';
+import { hostEmailFor, type RestIdentity, type RestLaunchDeps, type ServiceAppStatus } from './webex-rest';
 import type { CredentialUse } from './credentials';
 
 /** What the admin's "test" tells about one user, without logging anyone in. */
@@ -14,19 +15,44 @@ export interface MappingTestResult {
   exceptionID?: string;
   /** how the host's credential was obtained (password, session ticket, access token) */
   credential?: CredentialUse;
+  /** rest mode: the WebEx e-mail the Service App acts for, and the personal room WebEx found for it */
+  rest?: { hostEmail: string; roomTopic?: string };
   /** what WebEx knows of the host */
   webexUser?: WebexUser;
   /** one sentence for the admin */
   meaning: string;
 }
 
-type CheckDeps = Pick<LaunchDeps, 'db' | 'webex' | 'site' | 'rule' | 'credentials'>;
+type CheckDeps = Pick<LaunchDeps, 'db' | 'webex' | 'site' | 'rule' | 'credentials' | 'launchApi' | 'rest'>;
+
+/** A REST call's failure as the checks report it (the launch's codes and texts). */
+interface RestFailure {
+  code: LaunchFailureCode;
+  httpStatus?: number;
+  trackingId?: string;
+  reason?: string;
+}
+
+async function restOutcome<T>(run: () => Promise<T>): Promise<{ ok: true; value: T } | ({ ok: false } & RestFailure)> {
+  try {
+    return { ok: true, value: await run() };
+  } catch (err) {
+    if (!(err instanceof WebexError)) throw err;
+    return { ok: false, code: err.code, httpStatus: err.httpStatus, trackingId: err.trackingId, reason: err.reason };
+  }
+}
+
+/** The personal room of a WebEx e-mail, as the Service App reads it: proves the app may act for that person. */
+function readPersonalRoom(rest: RestLaunchDeps, hostEmail: string) {
+  return restOutcome(async () => (await rest.serviceApp.withToken((token) => rest.client.personalRoom(token, hostEmail))).value);
+}
 
 /**
  * Resolves a user as a launch would and proves the host's credential with GetUser (the host's own
  * profile). It never asks for a login ticket: WebEx hands out the host's current unused ticket
  * again and again [reference §4.1], so a test that fetched one would hold the very ticket the
- * host's next Join uses.
+ * host's next Join uses. With WEBEX_LAUNCH_API=rest, where no launch uses the XML API, it reads
+ * the user's personal room through the Service App instead (no link is made).
  */
 export async function testMapping(deps: CheckDeps, actor: string, email: string, support: string): Promise<MappingTestResult> {
   const started = performance.now();
@@ -34,6 +60,13 @@ export async function testMapping(deps: CheckDeps, actor: string, email: string,
   let result: MappingTestResult;
   if (!account) {
     result = { email, source: null, webexId: null, outcome: 'MAPPING_MISSING', meaning: 'No explicit mapping, and the automatic rule gives no WebEx ID for this user.' };
+  } else if (deps.launchApi === 'rest' && deps.rest) {
+    const hostEmail = hostEmailFor(email, account.webexId);
+    const room = await readPersonalRoom(deps.rest, hostEmail);
+    const base = { email, source: account.source, webexId: account.webexId };
+    result = room.ok
+      ? { ...base, outcome: 'OK', rest: { hostEmail, roomTopic: room.value.topic }, meaning: 'The company app can act for this user at WebEx: they can start their personal room and join meetings.' }
+      : { ...base, outcome: room.code, rest: { hostEmail }, meaning: describeLaunchFailure(room.code, support).what };
   } else {
     const outcome = await callAsHost(hostOf(email, account), deps, (context) => deps.webex.getUser(context));
     result = outcome.ok
@@ -60,7 +93,7 @@ export async function testMapping(deps: CheckDeps, actor: string, email: string,
     action: 'mapping.test',
     target: email,
     outcome: result.outcome,
-    detail: { source: result.source, webexId: result.webexId, credential: result.credential, exceptionID: result.exceptionID },
+    detail: { source: result.source, webexId: result.webexId, credential: result.credential, exceptionID: result.exceptionID, ...(result.rest ? { api: 'rest', hostEmail: result.rest.hostEmail } : {}) },
     durationMs: performance.now() - started,
   });
   return result;
@@ -98,4 +131,55 @@ async function runConnectionCheck(deps: CheckDeps, admin: { email: string }, sup
   const { code, exceptionID, reason } = outcome;
   const meaning = code === 'CREDENTIAL_MISSING' || code === 'WEBEX_NOT_CONNECTED' ? NOT_LINKED : describeLaunchFailure(code, support).what;
   return { ok: false, code, exceptionID, reason, checkedAs: account.webexId, meaning };
+}
+
+/** What the settings page learns of the Service App (never a token). */
+export interface ServiceAppCheck {
+  ok: boolean;
+  /** the first failure, when not ok */
+  failure?: RestFailure & { meaning: string };
+  /** whom the token belongs to (GET /people/me): proves it is valid, names the org */
+  identity?: RestIdentity;
+  /** the dry call: the personal room of the admin's own WebEx e-mail, which proves the scopes */
+  dryCall?: { hostEmail: string; ok: boolean; roomTopic?: string; code?: LaunchFailureCode; meaning?: string };
+  /** the grant after the check: state and expiry */
+  status: ServiceAppStatus;
+}
+
+const NO_DRY_CALL = 'Your portal account is not linked to a WebEx account, so the check could not read a personal room (it proves the Service App\'s scopes).';
+
+/**
+ * The REST path's connection check: the Service App's token (refreshed when due) must be accepted
+ * by `GET /people/me`, which names its org; then the personal room of the admin's own WebEx e-mail
+ * is read, a call needing the admin-level scopes the launches need. No meeting link is made.
+ */
+export async function checkServiceApp(deps: Pick<CheckDeps, 'db' | 'rule'> & { rest: RestLaunchDeps }, admin: { email: string }, support: string): Promise<ServiceAppCheck> {
+  const started = performance.now();
+  const { rest } = deps;
+  const who = await restOutcome(async () => (await rest.serviceApp.withToken((token) => rest.client.me(token))).value);
+  let result: Omit<ServiceAppCheck, 'status'>;
+  if (!who.ok) {
+    result = { ok: false, failure: { ...who, meaning: describeLaunchFailure(who.code, support).what } };
+  } else {
+    const account = await resolveWebexAccount(deps.db, admin, deps.rule);
+    if (!account) {
+      result = { ok: false, identity: who.value, failure: { code: 'MAPPING_MISSING', meaning: NO_DRY_CALL } };
+    } else {
+      const hostEmail = hostEmailFor(admin.email, account.webexId);
+      const room = await readPersonalRoom(rest, hostEmail);
+      result = room.ok
+        ? { ok: true, identity: who.value, dryCall: { hostEmail, ok: true, roomTopic: room.value.topic } }
+        : { ok: false, identity: who.value, failure: { ...room, meaning: describeLaunchFailure(room.code, support).what }, dryCall: { hostEmail, ok: false, code: room.code, meaning: describeLaunchFailure(room.code, support).what } };
+    }
+  }
+  const status = await rest.serviceApp.status();
+  await recordAudit(deps.db, {
+    actor: admin.email,
+    action: 'service-app.check',
+    target: result.identity?.orgId ?? null,
+    outcome: result.ok ? 'OK' : (result.failure?.code ?? 'WEBEX_REFUSED'),
+    detail: { orgId: result.identity?.orgId, dryCall: result.dryCall?.hostEmail, httpStatus: result.failure?.httpStatus, trackingId: result.failure?.trackingId, reason: result.failure?.reason },
+    durationMs: performance.now() - started,
+  });
+  return { ...result, status };
 }

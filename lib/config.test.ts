@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseKeyMap } from './config';
+import { ConfigError, loadCommandConfig, loadConfig, parseKeyMap, storesPasswords } from './config';
 
 const KEY = 'x'.repeat(32);
 const valid = {
@@ -84,6 +84,39 @@ describe('loadConfig', () => {
     const set = loadConfig({ ...valid, WEBEX_LOGIN_DELIVERY: 'post', SIGNOUT_WEBEX: 'false', SIGNOUT_IDP: 'false' });
     expect(set.webex.loginDelivery).toBe('post');
     expect(set.signOut).toEqual({ webex: false, idp: false });
+  });
+
+  it('the launch API: xml by default with no Service App; rest and auto need its client ID and secret', () => {
+    const defaults = loadConfig(valid);
+    expect(defaults.webex.launchApi).toBe('xml');
+    expect(defaults.rest).toBeUndefined();
+    const problems = problemsOf({ ...valid, WEBEX_LAUNCH_API: 'rest' });
+    expect(problems.join('\n')).toMatch(/WEBEX_SERVICE_APP_CLIENT_ID: is missing; WEBEX_LAUNCH_API=rest needs/);
+    expect(problems.join('\n')).toMatch(/WEBEX_SERVICE_APP_CLIENT_SECRET: is missing/);
+    expect(problemsOf({ ...valid, WEBEX_LAUNCH_API: 'soap' }).join('\n')).toMatch(/WEBEX_LAUNCH_API.*xml, rest or auto/);
+  });
+
+  it('the Service App: webexapis.com by default, links on .webex.com and the site, the first refresh token kept for the store', () => {
+    const service = { WEBEX_LAUNCH_API: 'auto', WEBEX_SERVICE_APP_CLIENT_ID: 'app', WEBEX_SERVICE_APP_CLIENT_SECRET: 'shh', WEBEX_SERVICE_APP_REFRESH_TOKEN: 'rt' };
+    expect(loadConfig({ ...valid, ...service }).rest).toEqual({
+      apiBaseUrl: 'https://webexapis.com/v1',
+      clientId: 'app',
+      clientSecret: 'shh',
+      initialRefreshToken: 'rt',
+      linkHosts: { exact: ['acme.webex.com'], suffixes: ['.webex.com'] },
+    });
+    expect(loadConfig({ ...valid, ...service, WEBEX_API_BASE_URL: 'http://127.0.0.1:4020/v1/' }).rest?.apiBaseUrl).toBe('http://127.0.0.1:4020/v1');
+    expect(problemsOf({ ...valid, ...service, WEBEX_API_BASE_URL: 'http://webexapis.com/v1' }).join('\n')).toMatch(/WEBEX_API_BASE_URL: must be an https:\/\/ URL/);
+    expect(problemsOf({ ...valid, ...service, WEBEX_REST_LINK_HOSTS: '.com' }).join('\n')).toMatch(/WEBEX_REST_LINK_HOSTS: ".com" is too broad/);
+  });
+
+  it('mappings take a WebEx password only in password mode, and not when every launch goes over REST', () => {
+    const service = { WEBEX_SERVICE_APP_CLIENT_ID: 'app', WEBEX_SERVICE_APP_CLIENT_SECRET: 'shh' };
+    expect(storesPasswords(loadConfig(valid))).toBe(true);
+    expect(storesPasswords(loadConfig({ ...valid, ...service, WEBEX_LAUNCH_API: 'auto' }))).toBe(true);
+    expect(storesPasswords(loadConfig({ ...valid, ...service, WEBEX_LAUNCH_API: 'rest' }))).toBe(false);
+    expect(loadCommandConfig({ WEBEX_LAUNCH_API: 'rest' }, { needsKeys: false }).acceptsPasswords).toBe(false);
+    expect(loadCommandConfig({}, { needsKeys: false }).acceptsPasswords).toBe(true);
   });
 
   it('reads admin e-mails case-insensitively', () => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { MappingRule } from './mappings/rules';
 import { loadSigningKeys, SamlKeyError, type SamlSigningKeys } from './saml/keys';
+import { DEFAULT_LINK_HOSTS, parseLinkHosts, type LinkHosts } from './webex-rest/links';
 
 /**
  * The whole configuration, read from the environment once and validated at start
@@ -39,7 +40,11 @@ export interface AppConfig {
     circuitCoolDownMs: number;
     /** how the login ticket reaches p.php: a 302 to its URL, or an auto-submitted POST form (WEBEX_LOGIN_DELIVERY) */
     loginDelivery: LoginDelivery;
+    /** which API launches: the XML API for everything, REST for meetings only, or REST for meetings and XML for the site's home (WEBEX_LAUNCH_API) */
+    launchApi: LaunchApi;
   };
+  /** the REST path's Service App (WEBEX_LAUNCH_API=rest|auto); undefined with xml */
+  rest: RestConfig | undefined;
   /** what the portal's Sign out ends besides the portal session (SIGNOUT_WEBEX, SIGNOUT_IDP) */
   signOut: { webex: boolean; idp: boolean };
   /** how the portal proves to WebEx that it may act as a host (WEBEX_CREDENTIAL_MODE) */
@@ -62,6 +67,21 @@ export interface AppConfig {
 export type CredentialMode = 'password' | 'saml' | 'oauth';
 
 export type LoginDelivery = 'redirect' | 'post';
+
+/** xml: GetLoginTicket → p.php for every button; rest: meetings over REST, no site sign-in; auto: REST for meetings, XML for the site's home */
+export type LaunchApi = 'xml' | 'rest' | 'auto';
+
+/** The company's Service App at the Webex REST API (reference §10). */
+export interface RestConfig {
+  /** e.g. https://webexapis.com/v1, without a trailing slash */
+  apiBaseUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** the first refresh token, used only while the database holds no Service App grant */
+  initialRefreshToken: string | undefined;
+  /** where the start/join links may point */
+  linkHosts: LinkHosts;
+}
 
 export type CredentialConfig =
   | {
@@ -158,6 +178,12 @@ const EnvSchema = z.object({
   WEBEX_OAUTH_CLIENT_SECRET: optionalString,
   WEBEX_OAUTH_SCOPES: z.string().default('all_read meeting_modify'),
   WEBEX_OAUTH_TOKEN_USE: z.enum(['access-token', 'session-ticket'], { error: 'must be access-token or session-ticket' }).default('access-token'),
+  WEBEX_LAUNCH_API: z.enum(['xml', 'rest', 'auto'], { error: 'must be xml, rest or auto' }).default('xml'),
+  WEBEX_API_BASE_URL: z.string().default('https://webexapis.com/v1'),
+  WEBEX_SERVICE_APP_CLIENT_ID: optionalString,
+  WEBEX_SERVICE_APP_CLIENT_SECRET: optionalString,
+  WEBEX_SERVICE_APP_REFRESH_TOKEN: optionalString,
+  WEBEX_REST_LINK_HOSTS: z.string().default(DEFAULT_LINK_HOSTS),
   CREDENTIAL_KEYS: z.string().min(1, `must be a key map "1:<secret>" (add "2:<new secret>" to rotate), each secret at least ${MIN_SECRET_LENGTH} characters`),
   DATABASE_URL: z.string().default('file:./data/webex-sso.sqlite'),
   ADMIN_EMAILS: z.string().default(''),
@@ -261,6 +287,23 @@ function credentialConfig(e: ParsedEnv, appUrl: URL, problems: string[]): Creden
   }
 }
 
+/** The Service App's settings when a REST path is on; adds to problems when they are incomplete. */
+function restConfig(e: ParsedEnv, siteHost: string, problems: string[]): RestConfig | undefined {
+  if (e.WEBEX_LAUNCH_API === 'xml') return undefined;
+  for (const name of ['WEBEX_SERVICE_APP_CLIENT_ID', 'WEBEX_SERVICE_APP_CLIENT_SECRET'] as const) {
+    if (e[name] === undefined) problems.push(`${name}: is missing; WEBEX_LAUNCH_API=${e.WEBEX_LAUNCH_API} needs the Service App's client ID and secret (README, "The REST path")`);
+  }
+  const linkHosts = parseLinkHosts(e.WEBEX_REST_LINK_HOSTS, siteHost);
+  if (typeof linkHosts === 'string') problems.push(`WEBEX_REST_LINK_HOSTS: ${linkHosts}`);
+  return {
+    apiBaseUrl: secureUrl(e.WEBEX_API_BASE_URL, 'WEBEX_API_BASE_URL', problems).replace(/\/+$/, ''),
+    clientId: e.WEBEX_SERVICE_APP_CLIENT_ID ?? '',
+    clientSecret: e.WEBEX_SERVICE_APP_CLIENT_SECRET ?? '',
+    initialRefreshToken: e.WEBEX_SERVICE_APP_REFRESH_TOKEN,
+    linkHosts: typeof linkHosts === 'string' ? { exact: [], suffixes: [] } : linkHosts,
+  };
+}
+
 /** Validates an environment into an AppConfig; throws ConfigError listing every problem. */
 export function loadConfig(env: Env = process.env): AppConfig {
   const parsed = EnvSchema.safeParse(env);
@@ -293,6 +336,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const appUrl = new URL(e.NEXTAUTH_URL);
   if (!isSecureOrLoopback(appUrl)) problems.push('NEXTAUTH_URL: must use https:// outside localhost');
   const credentials = credentialConfig(e, appUrl, problems);
+  const rest = restConfig(e, baseUrl.hostname, problems);
   if (problems.length > 0 || typeof keys === 'string' || !credentials) throw new ConfigError(problems);
 
   return {
@@ -323,7 +367,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
       circuitFailures: e.WEBEX_CIRCUIT_FAILURES,
       circuitCoolDownMs: e.WEBEX_CIRCUIT_COOLDOWN_MS,
       loginDelivery: e.WEBEX_LOGIN_DELIVERY,
+      launchApi: e.WEBEX_LAUNCH_API,
     },
+    rest,
     signOut: { webex: e.SIGNOUT_WEBEX, idp: e.SIGNOUT_IDP },
     credentials,
     credentialKeys: keys,
@@ -342,13 +388,21 @@ export function loadConfig(env: Env = process.env): AppConfig {
   };
 }
 
+/**
+ * Whether mappings take a WebEx password: only in password mode, and not with WEBEX_LAUNCH_API=rest,
+ * where no launch uses the XML API (the admin form, its action and the command line agree).
+ */
+export function storesPasswords(config: Pick<AppConfig, 'credentials' | 'webex'>): boolean {
+  return config.credentials.mode === 'password' && config.webex.launchApi !== 'rest';
+}
+
 /** What the mappings command line needs: the database always, the sealing keys only to store a password. */
 export interface CommandConfig {
   databaseUrl: string;
   importMaxBytes: number;
   /** set only when asked for (`needsKeys`) */
   credentialKeys: Record<string, string> | undefined;
-  /** false outside password mode: no password is stored then */
+  /** false outside password mode, and with WEBEX_LAUNCH_API=rest: no password is stored then */
   acceptsPasswords: boolean;
 }
 
@@ -357,7 +411,7 @@ export interface CommandConfig {
  * any that are missing or malformed; throws ConfigError like loadConfig.
  */
 export function loadCommandConfig(env: Env, options: { needsKeys: boolean }): CommandConfig {
-  const schema = EnvSchema.pick({ DATABASE_URL: true, CSV_IMPORT_MAX_BYTES: true, WEBEX_CREDENTIAL_MODE: true }).extend({
+  const schema = EnvSchema.pick({ DATABASE_URL: true, CSV_IMPORT_MAX_BYTES: true, WEBEX_CREDENTIAL_MODE: true, WEBEX_LAUNCH_API: true }).extend({
     CREDENTIAL_KEYS: options.needsKeys ? EnvSchema.shape.CREDENTIAL_KEYS : z.string().optional(),
   });
   const parsed = schema.safeParse(env);
@@ -367,7 +421,7 @@ export function loadCommandConfig(env: Env, options: { needsKeys: boolean }): Co
   const e = parsed.data;
   const keys = options.needsKeys ? parseKeyMap(e.CREDENTIAL_KEYS ?? '') : undefined;
   if (typeof keys === 'string') throw new ConfigError([`CREDENTIAL_KEYS: ${keys}`]);
-  return { databaseUrl: e.DATABASE_URL, importMaxBytes: e.CSV_IMPORT_MAX_BYTES, credentialKeys: keys, acceptsPasswords: e.WEBEX_CREDENTIAL_MODE === 'password' };
+  return { databaseUrl: e.DATABASE_URL, importMaxBytes: e.CSV_IMPORT_MAX_BYTES, credentialKeys: keys, acceptsPasswords: e.WEBEX_CREDENTIAL_MODE === 'password' && e.WEBEX_LAUNCH_API !== 'rest' };
 }
 
 let cached: AppConfig | undefined;

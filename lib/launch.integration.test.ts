@@ -4,12 +4,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
-import pino from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startWebexSimulator, type SimFault, type WebexSimulator } from '../e2e/servers/webex-sim';
 import { openTempDatabase, type TempDatabase } from './db/temp-database';
 import { launchWebex, type LaunchDeps } from './launch';
-import { log } from './log';
+import { captureLog } from './log-capture';
 import { upsertMapping } from './mappings/store';
 import { createHostCredentials } from './credentials';
 import { createWebexClient, parseMeetingNumber, sealCredential, type MeetingNumber } from './webex';
@@ -171,28 +170,20 @@ describe('launchWebex against the simulator', () => {
   });
 
   it('logs each launch by code, never the ticket, the login URL or the password, at any level', async () => {
-    // Everything pino writes, whatever the level or the child logger: its one destination stream.
-    const stream = (log as unknown as Record<symbol, { write(line: string): unknown }>)[pino.symbols.streamSym];
-    if (!stream) throw new Error('pino exposes no stream to watch');
-    const written = vi.spyOn(stream, 'write').mockImplementation(() => true);
-    const level = log.level;
-    log.level = 'trace';
-    try {
+    let location = '';
+    const lines = await captureLog(async () => {
       const result = await launch('alice@example.com');
       if (!result.ok) throw new Error('expected a login URL');
+      location = result.location;
       sim.inject({ fault: { kind: 'failure', exceptionID: '030002' }, times: 1 });
       expect(await launch('alice@example.com')).toMatchObject({ ok: false });
-      const lines = written.mock.calls.map(([line]) => String(line)).join('');
-      expect(lines).toContain('"outcome":"OK"');
-      expect(lines).toContain('"outcome":"WEBEX_BAD_CREDENTIALS"');
-      expect(lines).not.toContain(new URL(result.location).searchParams.get('TK'));
-      expect(lines).not.toContain(encodeURIComponent(new URL(result.location).searchParams.get('TK') ?? ''));
-      expect(lines).not.toContain('p.php');
-      expect(lines).not.toContain('Alice-WebEx-1');
-    } finally {
-      log.level = level;
-      written.mockRestore();
-    }
+    });
+    expect(lines).toContain('"outcome":"OK"');
+    expect(lines).toContain('"outcome":"WEBEX_BAD_CREDENTIALS"');
+    expect(lines).not.toContain(new URL(location).searchParams.get('TK'));
+    expect(lines).not.toContain(encodeURIComponent(new URL(location).searchParams.get('TK') ?? ''));
+    expect(lines).not.toContain('p.php');
+    expect(lines).not.toContain('Alice-WebEx-1');
   });
 
   it('audits each launch once, with its own outcome and duration, and never the ticket', async () => {

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { recordAudit } from './audit';
 import { HostCredentialError, type CredentialUse, type HostCredentialCode, type HostCredentials, type HostIdentity } from './credentials';
+import type { LaunchApi } from './config';
 import type { Database } from './db/schema';
 import { log } from './log';
 import { metrics } from './metrics';
@@ -18,26 +19,39 @@ import {
   type WebexClient,
   type WebexErrorCode,
 } from './webex';
-
-/** Why a launch did not produce a login URL; each has an employee-facing page. */
-export type LaunchFailureCode = 'MAPPING_MISSING' | HostCredentialCode | WebexErrorCode;
+import { hostEmailFor, meetingLink, type RestLaunchDeps } from './webex-rest';
 
 /**
- * Where a launch takes the employee once WebEx signed them in: the site's home (MU =
- * WEBEX_LANDING_URL), or a meeting to join or start as its host (MU = the site's m.php). A small
- * value on purpose: it travels from the route through the use case into the audit, and another
- * delivery (Webex REST `meetings/join`) can serve the meeting targets from the same value.
+ * Why a launch did not produce a login URL or meeting link; each has an employee-facing page.
+ * LAUNCH_UNAVAILABLE: the configured launch API does not serve that button (WEBEX_LAUNCH_API).
  */
-export type LaunchTarget = { kind: 'home' } | { kind: 'meeting'; number: MeetingNumber; role: MeetingRole };
+export type LaunchFailureCode = 'MAPPING_MISSING' | 'LAUNCH_UNAVAILABLE' | HostCredentialCode | WebexErrorCode;
+
+/**
+ * Where a launch takes the employee: the site's home signed in (MU = WEBEX_LANDING_URL), a
+ * meeting to join or start as its host (MU = the site's m.php, or a REST start/join link), or
+ * their own personal room, started as its host (REST only). A small value on purpose: it travels
+ * from the route through the use case into the audit, whichever API serves it.
+ */
+export type LaunchTarget = { kind: 'home' } | { kind: 'meeting'; number: MeetingNumber; role: MeetingRole } | { kind: 'personal-room' };
 
 export const HOME: LaunchTarget = { kind: 'home' };
+export const PERSONAL_ROOM: LaunchTarget = { kind: 'personal-room' };
+
+/** The form field (and its one value) that asks for the employee's personal room. */
+export const ROOM_FIELD = 'room';
+export const PERSONAL_ROOM_VALUE = 'personal';
+
+const absent = (value: unknown) => value === null || value === undefined;
 
 /**
- * The target a Join form names: no `meeting` field → the site's home; a meeting number with a role
- * → that meeting; anything else → undefined, refused (outside input never picks another target).
+ * The target a Join form names: no field → the site's home; `room=personal` alone → the personal
+ * room; a meeting number with a role → that meeting; anything else → undefined, refused (outside
+ * input never picks another target).
  */
-export function parseLaunchTarget(meeting: unknown, role: unknown): LaunchTarget | undefined {
-  if (meeting === null || meeting === undefined) return role === null || role === undefined ? HOME : undefined;
+export function parseLaunchTarget(meeting: unknown, role: unknown, room?: unknown): LaunchTarget | undefined {
+  if (!absent(room)) return room === PERSONAL_ROOM_VALUE && absent(meeting) && absent(role) ? PERSONAL_ROOM : undefined;
+  if (absent(meeting)) return absent(role) ? HOME : undefined;
   const number = parseMeetingNumber(meeting);
   const parsedRole = parseMeetingRole(role);
   return number && parsedRole ? { kind: 'meeting', number, role: parsedRole } : undefined;
@@ -45,12 +59,28 @@ export function parseLaunchTarget(meeting: unknown, role: unknown): LaunchTarget
 
 /** The portal page a target is launched from: where a sign-in comes back to. */
 export function pageOf(target: LaunchTarget): string {
-  return target.kind === 'home' ? '/' : `/meet/${target.number}`;
+  return target.kind === 'meeting' ? `/meet/${target.number}` : '/';
+}
+
+/**
+ * Which API serves a target under WEBEX_LAUNCH_API: xml serves the site's home and meetings;
+ * rest serves meetings and the personal room (REST has no signed-in landing on the site's home,
+ * reference §10); auto serves the home by XML and the rest by REST. Undefined: not offered.
+ */
+export function launchPathFor(api: LaunchApi, target: LaunchTarget): 'xml' | 'rest' | undefined {
+  if (target.kind === 'home') return api === 'rest' ? undefined : 'xml';
+  if (api === 'xml') return target.kind === 'meeting' ? 'xml' : undefined;
+  return 'rest';
 }
 
 export type LaunchResult =
-  | { ok: true; location: string; webexId: string }
-  | { ok: false; code: LaunchFailureCode; webexId?: string };
+  /** via: how to deliver it (an XML login URL as configured, a REST link by 302 only) */
+  | { ok: true; location: string; webexId: string; via: 'xml' | 'rest' }
+  /** retryAfterSeconds: when WebEx asked the portal to wait (REST 429) */
+  | { ok: false; code: LaunchFailureCode; webexId?: string; retryAfterSeconds?: number };
+
+/** Who launches: the portal user, with the name a join shows in the meeting. */
+export type Launcher = RuleInput & { name?: string };
 
 export interface LaunchDeps {
   db: Kysely<Database>;
@@ -61,6 +91,10 @@ export interface LaunchDeps {
   rule: MappingRule;
   /** BU: this app's /webex/return */
   backUrl: string;
+  /** which API serves which button (WEBEX_LAUNCH_API; xml when absent) */
+  launchApi?: LaunchApi;
+  /** the REST adapter, when WEBEX_LAUNCH_API is rest or auto */
+  rest?: RestLaunchDeps;
 }
 
 export type HostCallOutcome<T> =
@@ -97,7 +131,7 @@ interface Attempt {
  * own BU names the meeting, so the return page can offer the way back to its page.
  */
 export function landingUrlFor(target: LaunchTarget, deps: Pick<LaunchDeps, 'site' | 'backUrl'>): string {
-  if (target.kind === 'home') return deps.site.landingUrl;
+  if (target.kind !== 'meeting') return deps.site.landingUrl;
   const backUrl = new URL(deps.backUrl);
   backUrl.searchParams.set('meeting', target.number);
   return buildMeetingUrl({ baseUrl: deps.site.baseUrl, siteName: deps.site.siteName, meetingNumber: target.number, role: target.role, backUrl: backUrl.href });
@@ -105,16 +139,25 @@ export function landingUrlFor(target: LaunchTarget, deps: Pick<LaunchDeps, 'site
 
 /** What the audit and the log keep of a target (a meeting number is no secret: invites carry it). */
 function describeTarget(target: LaunchTarget): Record<string, string> {
-  return target.kind === 'home' ? {} : { meeting: target.number, role: target.role };
+  if (target.kind === 'home') return {};
+  return target.kind === 'meeting' ? { meeting: target.number, role: target.role } : { meeting: 'personal-room', role: 'host' };
 }
 
-async function attempt(user: RuleInput, deps: LaunchDeps, target: LaunchTarget): Promise<Attempt> {
+async function attempt(user: Launcher, deps: LaunchDeps, target: LaunchTarget): Promise<Attempt> {
+  const api = launchPathFor(deps.launchApi ?? 'xml', target);
+  if (!api) return { result: { ok: false, code: 'LAUNCH_UNAVAILABLE' }, detail: { launchApi: deps.launchApi ?? 'xml' } };
   const account = await resolveWebexAccount(deps.db, user, deps.rule);
   if (!account) return { result: { ok: false, code: 'MAPPING_MISSING' } };
+  if (api === 'rest' && target.kind !== 'home') return attemptRest(user, account, deps, target);
+  return attemptXml(user, account, deps, target);
+}
+
+/** The XML adapter: GetLoginTicket as the host, then the p.php login URL (MU = the target). */
+async function attemptXml(user: Launcher, account: ResolvedAccount, deps: LaunchDeps, target: LaunchTarget): Promise<Attempt> {
   const { webexId, source } = account;
   const outcome = await callAsHost(hostOf(user.email, account), deps, (context) => deps.webex.getLoginTicket(context));
   if (!outcome.ok) {
-    return { result: { ok: false, code: outcome.code, webexId }, detail: { source, exceptionID: outcome.exceptionID, httpStatus: outcome.httpStatus } };
+    return { result: { ok: false, code: outcome.code, webexId }, detail: { source, api: 'xml', exceptionID: outcome.exceptionID, httpStatus: outcome.httpStatus } };
   }
   const location = buildLoginUrl({
     baseUrl: deps.site.baseUrl,
@@ -124,14 +167,33 @@ async function attempt(user: RuleInput, deps: LaunchDeps, target: LaunchTarget):
     landingUrl: landingUrlFor(target, deps),
     backUrl: deps.backUrl,
   });
-  return { result: { ok: true, location, webexId }, detail: { source, credential: outcome.credential, gsbStatus: outcome.value.gsbStatus } };
+  return { result: { ok: true, location, webexId, via: 'xml' }, detail: { source, api: 'xml', credential: outcome.credential, gsbStatus: outcome.value.gsbStatus } };
+}
+
+/** The REST adapter: a start or join link asked by the Service App for the employee's WebEx e-mail. */
+async function attemptRest(user: Launcher, account: ResolvedAccount, deps: LaunchDeps, target: Exclude<LaunchTarget, { kind: 'home' }>): Promise<Attempt> {
+  const { webexId, source } = account;
+  if (!deps.rest) throw new TypeError('webex-sso: Bad usage. WEBEX_LAUNCH_API=rest|auto needs the REST adapter in LaunchDeps');
+  const hostEmail = hostEmailFor(user.email, webexId);
+  try {
+    const link = await meetingLink(deps.rest, { hostEmail, attendee: { email: user.email, displayName: user.name || user.email }, target });
+    return { result: { ok: true, location: link.location, webexId, via: 'rest' }, detail: { source, api: 'rest', hostEmail, credential: link.refreshed ? 'refreshed-service-app-token' : 'service-app-token' } };
+  } catch (err) {
+    if (!(err instanceof WebexError)) throw err;
+    return {
+      result: { ok: false, code: err.code, webexId, retryAfterSeconds: err.retryAfterSeconds },
+      detail: { source, api: 'rest', hostEmail, httpStatus: err.httpStatus, trackingId: err.trackingId, reason: err.reason, retryAfterSeconds: err.retryAfterSeconds },
+    };
+  }
 }
 
 /**
- * The journey's use case: portal user and target → WebEx login URL carrying a fresh ticket, or a
- * typed failure. Every outcome is audited and logged by code; the URL (it holds the ticket) is not.
+ * The journey's use case: portal user and target → WebEx login URL carrying a fresh ticket (the
+ * XML adapter) or a meeting's start/join link (the REST adapter, as WEBEX_LAUNCH_API says), or a
+ * typed failure. Every outcome is audited and logged by code; the URL (it holds the ticket or the
+ * link's token) is not.
  */
-export async function launchWebex(user: RuleInput, deps: LaunchDeps, requestId: string, target: LaunchTarget = HOME): Promise<LaunchResult> {
+export async function launchWebex(user: Launcher, deps: LaunchDeps, requestId: string, target: LaunchTarget = HOME): Promise<LaunchResult> {
   const started = performance.now();
   const { result, detail } = await attempt(user, deps, target);
   const durationMs = performance.now() - started;
@@ -143,6 +205,6 @@ export async function launchWebex(user: RuleInput, deps: LaunchDeps, requestId: 
   const where = describeTarget(target);
   const auditDetail = target.kind === 'home' ? detail : { ...detail, ...where };
   await recordAudit(deps.db, { actor: user.email, action: 'launch', target: result.webexId ?? null, outcome, detail: auditDetail, durationMs, requestId });
-  log.info({ requestId, actor: user.email, webexId: result.webexId, outcome, ...where, durationMs: Math.round(durationMs) }, 'launch');
+  log.info({ requestId, actor: user.email, webexId: result.webexId, outcome, api: detail?.api, ...where, durationMs: Math.round(durationMs) }, 'launch');
   return result;
 }

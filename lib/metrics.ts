@@ -25,7 +25,7 @@ function createMetrics(): PortalMetrics {
   const upstream: PortalMetrics['upstream'] = {};
   new Gauge({
     name: 'webex_sso_upstream_in_flight',
-    help: 'XML API calls to WebEx in flight in this process',
+    help: 'Calls to WebEx (XML API and REST API) in flight in this process',
     registers: [registry],
     collect() {
       this.set(upstream.stats?.().inFlight ?? 0);
@@ -33,7 +33,7 @@ function createMetrics(): PortalMetrics {
   });
   new Gauge({
     name: 'webex_sso_upstream_waiting',
-    help: 'XML API calls waiting for a free connection (WEBEX_MAX_CONCURRENCY)',
+    help: 'Calls to WebEx waiting for a free connection (WEBEX_MAX_CONCURRENCY per API)',
     registers: [registry],
     collect() {
       this.set(upstream.stats?.().waiting ?? 0);
@@ -41,7 +41,7 @@ function createMetrics(): PortalMetrics {
   });
   new Gauge({
     name: 'webex_sso_upstream_sockets',
-    help: 'Connections open to WebEx now (never more than WEBEX_MAX_CONCURRENCY)',
+    help: 'Connections open to WebEx now (at most WEBEX_MAX_CONCURRENCY per WebEx host)',
     registers: [registry],
     collect() {
       this.set(upstream.sockets?.().open ?? 0);
@@ -75,7 +75,7 @@ function createMetrics(): PortalMetrics {
       labelNames: ['credential'],
       registers: [registry],
     }),
-    webexCalls: new Histogram({ name: 'webex_sso_webex_call_duration_seconds', help: 'XML API calls by call and outcome code', labelNames: ['call', 'outcome'], buckets: LATENCY_BUCKETS, registers: [registry] }),
+    webexCalls: new Histogram({ name: 'webex_sso_webex_call_duration_seconds', help: 'Calls to WebEx (XML API calls, REST calls) by call and outcome code', labelNames: ['call', 'outcome'], buckets: LATENCY_BUCKETS, registers: [registry] }),
     auditEvents: new Counter({ name: 'webex_sso_audit_events_total', help: 'Audited events (launches, imports, admin changes, checks) by action and outcome', labelNames: ['action', 'outcome'], registers: [registry] }),
   };
 }

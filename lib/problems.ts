@@ -29,6 +29,10 @@ const unreachable: Text = {
   retry: true,
 };
 
+// What every employee reads when the company's Service App (the REST path) cannot act: the same
+// headline whatever the cause, the way out differs.
+const companyApp = 'WebEx is not reachable through the company app';
+
 const TEXTS: Record<Problem['code'], Text> = {
   RATE_LIMITED: {
     title: 'Too many WebEx sign-ins in a row',
@@ -140,6 +144,53 @@ const TEXTS: Record<Problem['code'], Text> = {
     retry: true,
   },
   WEBEX_TIMEOUT: { ...unreachable, title: 'WebEx is too slow to answer', what: 'WebEx did not answer in time, so we stopped waiting.' },
+  WEBEX_MEETING_NOT_FOUND: {
+    title: 'WebEx does not know that meeting',
+    what: 'WebEx found no meeting with that number (or your personal room) for the company app to open.',
+    next: 'Check the meeting number in the invitation; meetings of another WebEx organisation cannot be opened from this portal. If it is right, tell {support}.',
+    retry: false,
+  },
+  WEBEX_NOT_HOST: {
+    title: 'You are not the host of this meeting',
+    what: 'WebEx says you are neither the host nor a cohost of this meeting, so it gave no link to start it.',
+    next: 'Join it as an attendee instead; if you should be its host, ask the host to make you a cohost, or ask {support}.',
+    retry: false,
+  },
+  WEBEX_APP_FORBIDDEN: {
+    title: companyApp,
+    what: 'WebEx refused the company app: it lacks a permission it needs to open this meeting for you.',
+    next: 'Tell {support}: the Service App\'s scopes or its authorisation in Control Hub need checking. The audit log has WebEx\'s answer.',
+    retry: false,
+  },
+  WEBEX_RATE_LIMITED: {
+    title: 'WebEx asks the portal to slow down',
+    what: 'Many people are opening meetings through the company app right now, and WebEx limits how fast it may ask.',
+    next: 'Wait a moment and try again.',
+    retry: true,
+  },
+  WEBEX_LINK_REFUSED: {
+    title: 'The portal did not trust the meeting link',
+    what: 'The link that came back for this meeting does not point to a WebEx address the portal trusts, so it did not send you there.',
+    next: 'Tell {support}, mentioning the time: the allowed WebEx addresses (WEBEX_REST_LINK_HOSTS) may need checking.',
+    retry: false,
+  },
+  WEBEX_APP_NOT_AUTHORIZED: {
+    title: companyApp,
+    what: 'The company app that opens meetings for you at WebEx (a Service App) is not authorised at the moment.',
+    next: 'Tell {support}: a WebEx administrator must authorise the Service App again in Control Hub and give the portal its new token (WebEx settings).',
+    retry: false,
+  },
+  WEBEX_APP_UNAVAILABLE: {
+    ...unreachable,
+    title: companyApp,
+    what: 'The company app could not renew its access at WebEx: WebEx\'s sign-in service did not answer properly.',
+  },
+  LAUNCH_UNAVAILABLE: {
+    title: 'This way into WebEx is not offered',
+    what: 'The portal is set up to open WebEx meetings only (through the company app), not to sign you in to the WebEx site itself.',
+    next: 'Open a meeting from its link, or start your personal room from the portal\'s home page.',
+    retry: false,
+  },
   LOGIN_INVALID_TICKET: {
     title: 'That WebEx sign-in link was already used',
     what: 'WebEx sign-in tickets work once and expire quickly; this one was used or had expired (a reloaded or shared link does this).',
@@ -221,7 +272,7 @@ function withSupport(code: Problem['code'], fallback: Problem['code'], support: 
   return { ...text, code: known, next: text.next.replace('{support}', support) };
 }
 
-const LAUNCH_CODES = new Set<string>(['MAPPING_MISSING', 'CONNECT_EXPIRED', 'CONNECT_WRONG_ACCOUNT', 'MEETING_NUMBER_INVALID', 'RATE_LIMITED', ...HOST_CREDENTIAL_CODES, ...WEBEX_ERROR_CODES]);
+const LAUNCH_CODES = new Set<string>(['MAPPING_MISSING', 'LAUNCH_UNAVAILABLE', 'CONNECT_EXPIRED', 'CONNECT_WRONG_ACCOUNT', 'MEETING_NUMBER_INVALID', 'RATE_LIMITED', ...HOST_CREDENTIAL_CODES, ...WEBEX_ERROR_CODES]);
 
 /** Codes whose way out is (re)connecting the employee's WebEx account. */
 export const CONNECT_CODES: ReadonlySet<string> = new Set(['WEBEX_NOT_CONNECTED', 'WEBEX_RECONNECT_NEEDED', 'CONNECT_EXPIRED', 'CONNECT_WRONG_ACCOUNT']);

@@ -26,6 +26,14 @@ describe('security headers', () => {
     expect(contentSecurityPolicy('n', config)).toContain('https://api.webex.com');
   });
 
+  it('with the REST path, let /launch redirect to every host a start/join link may be on', () => {
+    const rest = { WEBEX_LAUNCH_API: 'auto', WEBEX_SERVICE_APP_CLIENT_ID: 'app', WEBEX_SERVICE_APP_CLIENT_SECRET: 'shh', WEBEX_REST_LINK_HOSTS: '.webex.com, meet.example.com' };
+    expect(contentSecurityPolicy('n', loadConfig({ ...base, ...rest }))).toContain(
+      "form-action 'self' https://portal.example.com https://example.okta.com https://acme.webex.com https://*.webex.com https://meet.example.com",
+    );
+    expect(contentSecurityPolicy('n', loadConfig(base))).not.toContain('*.webex.com');
+  });
+
   it('send HSTS for an https portal only', () => {
     expect(securityHeaders('n', loadConfig(base))['Strict-Transport-Security']).toBe('max-age=31536000; includeSubDomains');
     expect(securityHeaders('n', loadConfig({ ...base, NEXTAUTH_URL: 'http://localhost:3000' }))['Strict-Transport-Security']).toBeUndefined();

@@ -7,12 +7,15 @@ export function newNonce(): string {
 
 /**
  * Where the portal's forms may send the browser, redirects included (browsers apply form-action
- * to them): the portal itself, the identity provider (sign-in), the WebEx site (Join's 302), and
- * in oauth mode WebEx's authorization page (Connect WebEx).
+ * to them): the portal itself, the identity provider (sign-in), the WebEx site (Join's 302), in
+ * oauth mode WebEx's authorization page (Connect WebEx), and with the REST path every host a
+ * start/join link may be on (WEBEX_REST_LINK_HOSTS), since /launch answers with a 302 to it.
  */
 export function formActionOrigins(config: AppConfig): string[] {
   const origins = new Set([config.appUrl.origin, new URL(config.oidc.issuer).origin, new URL(config.webex.baseUrl).origin]);
   if (config.credentials.mode === 'oauth') origins.add(new URL(config.credentials.authorizeUrl).origin);
+  for (const suffix of config.rest?.linkHosts.suffixes ?? []) origins.add(`https://*${suffix}`);
+  for (const host of config.rest?.linkHosts.exact ?? []) if (host !== new URL(config.webex.baseUrl).hostname) origins.add(`https://${host}`);
   return [...origins];
 }
 

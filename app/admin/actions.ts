@@ -3,16 +3,20 @@
 import { randomUUID } from 'node:crypto';
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
-import { getConnectDeps, getLaunchDeps } from '@/lib/app-context';
+import { z } from 'zod';
+import { getConnectDeps, getLaunchDeps, getRestDeps } from '@/lib/app-context';
+import { recordAudit } from '@/lib/audit';
 import { requireAdmin } from '@/lib/auth';
-import { checkConnection, testMapping, type ConnectionCheck, type MappingTestResult } from '@/lib/checks';
-import { getConfig } from '@/lib/config';
+import { checkConnection, checkServiceApp, testMapping, type ConnectionCheck, type MappingTestResult, type ServiceAppCheck } from '@/lib/checks';
+import { getConfig, storesPasswords } from '@/lib/config';
 import { disconnect } from '@/lib/credentials/connect';
 import { getDb } from '@/lib/db';
 import { importMappings, previewImport, removeMapping, saveMapping, type AdminContext } from '@/lib/mappings/admin';
 import { formatBytes, ImportTooLargeError, type ImportCounts, type ImportProblem } from '@/lib/mappings/import';
 import { findPendingImport } from '@/lib/mappings/pending-imports';
 import { emailSchema, type FieldErrors } from '@/lib/mappings/validation';
+import { describeLaunchFailure } from '@/lib/problems';
+import { WebexError } from '@/lib/webex';
 
 // Every action starts with requireAdmin('write'): same origin, signed in, admin. The
 // authorization test (app/admin/authorization.test.ts) fails for an action that does not.
@@ -28,7 +32,7 @@ export interface FormState {
 async function adminContext(actor: string): Promise<AdminContext> {
   const { db } = await getDb();
   const config = getConfig();
-  return { db, credentialKeys: config.credentialKeys, actor, requestId: randomUUID(), acceptsPasswords: config.credentials.mode === 'password' };
+  return { db, credentialKeys: config.credentialKeys, actor, requestId: randomUUID(), acceptsPasswords: storesPasswords(config) };
 }
 
 function formValues(form: FormData): Record<string, string> {
@@ -148,4 +152,61 @@ export async function revokeConnectionAction(_prev: RevokeState, form: FormData)
   if (!(await disconnect(deps, email.data, admin.email))) return { message: `${email.data} had no WebEx connection.` };
   revalidatePath('/admin/connections');
   redirect(`/admin/connections?revoked=${encodeURIComponent(email.data)}`);
+}
+
+export type ServiceAppCheckState = { check?: ServiceAppCheck; message?: string };
+
+const REST_OFF = 'The REST path is off (WEBEX_LAUNCH_API=xml): there is no Service App to check.';
+
+/** The Service App's token, its org, and a dry call proving its scopes (WEBEX_LAUNCH_API=rest|auto). */
+export async function checkServiceAppAction(): Promise<ServiceAppCheckState> {
+  const admin = await requireAdmin('write');
+  const rest = await getRestDeps();
+  if (!rest) return { message: REST_OFF };
+  const { db } = await getDb();
+  const config = getConfig();
+  return { check: await checkServiceApp({ db, rule: config.mappingRule, rest }, admin, config.supportContact) };
+}
+
+export type ServiceAppTokenState = { ok?: boolean; message?: string; fieldErrors?: FieldErrors };
+
+// A refresh token is one opaque word of printable ASCII; bounds against a pasted paragraph.
+const refreshTokenSchema = z
+  .string({ error: 'Paste the refresh token.' })
+  .trim()
+  .min(20, 'That is too short for a Webex refresh token: paste the whole value.')
+  .max(4096, 'That is too long for a Webex refresh token.')
+  .regex(/^[\x21-\x7e]+$/, 'A refresh token has no spaces or line breaks: paste only the token.');
+
+/**
+ * The Service App's refresh token, pasted once by an admin (from the developer portal's "Generate
+ * Tokens" after a Control Hub admin authorized the app): spent at once for an access token (which
+ * proves it), then kept sealed. Never echoed back, logged or audited.
+ */
+export async function installServiceAppTokenAction(_prev: ServiceAppTokenState, form: FormData): Promise<ServiceAppTokenState> {
+  const admin = await requireAdmin('write');
+  const rest = await getRestDeps();
+  if (!rest) return { ok: false, message: REST_OFF };
+  const token = refreshTokenSchema.safeParse(form.get('refreshToken') ?? undefined);
+  if (!token.success) return { ok: false, fieldErrors: { refreshToken: token.error.issues.map((i) => i.message) } };
+  const { db } = await getDb();
+  let outcome = 'OK';
+  try {
+    await rest.serviceApp.install(token.data);
+  } catch (err) {
+    if (!(err instanceof WebexError)) throw err;
+    outcome = err.code;
+  }
+  await recordAudit(db, { actor: admin.email, action: 'service-app.install', target: null, outcome });
+  if (outcome !== 'OK') {
+    const refused = outcome === 'WEBEX_APP_NOT_AUTHORIZED';
+    return {
+      ok: false,
+      message: refused
+        ? 'WebEx refused that refresh token (revoked, expired, spent, or of another Service App). Generate new tokens for the Service App and paste the refresh token again.'
+        : `Not stored: ${describeLaunchFailure(outcome, getConfig().supportContact).what} Try again in a minute.`,
+    };
+  }
+  revalidatePath('/admin');
+  return { ok: true, message: 'The Service App is authorized: WebEx accepted the refresh token, and the portal keeps the grant sealed; keep no other copy of the token you pasted.' };
 }

@@ -36,6 +36,8 @@ const ENTRY_POINTS: Record<string, Kind> = {
   'app/admin/actions.ts#previewImportAction': 'write',
   'app/admin/actions.ts#applyImportAction': 'write',
   'app/admin/actions.ts#revokeConnectionAction': 'write',
+  'app/admin/actions.ts#checkServiceAppAction': 'write',
+  'app/admin/actions.ts#installServiceAppTokenAction': 'write',
 };
 
 // The caller of the moment: the JWT next-auth would have decoded, and the request headers.

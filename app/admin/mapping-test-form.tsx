@@ -38,6 +38,15 @@ export function MappingTestForm({ email = '' }: { email?: string }) {
               <code>{result.outcome}</code>
               {result.exceptionID ? ` (exceptionID ${result.exceptionID})` : ''}: {result.meaning}
             </dd>
+            {result.rest && (
+              <>
+                <dt>WebEx e-mail (Service App acts for)</dt>
+                <dd>
+                  {result.rest.hostEmail}
+                  {result.rest.roomTopic ? ` · personal room “${result.rest.roomTopic}”` : ''}
+                </dd>
+              </>
+            )}
             {result.credential && (
               <>
                 <dt>Credential</dt>

@@ -1,6 +1,9 @@
 import { ConnectionCheckPanel } from './connection-check';
 import { CredentialModeFacts } from './credential-mode';
+import { LaunchPaths } from './launch-paths';
 import { MappingTestForm } from './mapping-test-form';
+import { ServiceAppSection } from './service-app';
+import { getRestDeps } from '@/lib/app-context';
 import { requireAdmin } from '@/lib/auth';
 import { getConfig } from '@/lib/config';
 import { describeRule } from '@/lib/mappings/rules';
@@ -10,6 +13,8 @@ export const dynamic = 'force-dynamic';
 export default async function AdminSettingsPage() {
   await requireAdmin('read');
   const config = getConfig();
+  const serviceApp = await getRestDeps();
+  const xmlUsed = config.webex.launchApi !== 'rest';
   return (
     <>
       <section className="card">
@@ -24,9 +29,17 @@ export default async function AdminSettingsPage() {
           <dt>Timeout</dt>
           <dd>{config.webex.timeoutMs / 1000} s</dd>
         </dl>
-        <CredentialModeFacts credentials={config.credentials} />
-        <ConnectionCheckPanel />
+        {xmlUsed ? (
+          <>
+            <CredentialModeFacts credentials={config.credentials} />
+            <ConnectionCheckPanel />
+          </>
+        ) : (
+          <p className="muted">The XML API is not used (WEBEX_LAUNCH_API=rest): no employee credential is needed, and the check below is the Service App&apos;s.</p>
+        )}
+        <LaunchPaths api={config.webex.launchApi} />
       </section>
+      {config.rest && serviceApp && <ServiceAppSection rest={config.rest} status={await serviceApp.serviceApp.status()} />}
       <section className="card">
         <h2>Automatic mapping rule</h2>
         <p>{describeRule(config.mappingRule)}</p>
@@ -34,7 +47,11 @@ export default async function AdminSettingsPage() {
       </section>
       <section className="card">
         <h2>Test a mapping</h2>
-        <p className="muted">Checks one user end to end (mapping or rule, then the host&apos;s credential at WebEx, with GetUser) without signing anyone in and without fetching a login ticket.</p>
+        <p className="muted">
+          {xmlUsed
+            ? 'Checks one user end to end (mapping or rule, then the host\'s credential at WebEx, with GetUser) without signing anyone in and without fetching a login ticket.'
+            : 'Checks one user end to end (mapping or rule, then their WebEx e-mail through the Service App: it reads their personal room) without making a meeting link.'}
+        </p>
         <MappingTestForm />
       </section>
     </>

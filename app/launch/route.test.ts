@@ -12,7 +12,7 @@ const APP_URL = 'http://localhost:3000';
 const LOGIN_URL = 'https://acme.webex.com/acme/p.php?AT=LI&WID=alice&TK=T%2B1';
 
 let token: JWT | null = null;
-let nextResult: LaunchResult = { ok: true, location: LOGIN_URL, webexId: 'alice' };
+let nextResult: LaunchResult = { ok: true, location: LOGIN_URL, webexId: 'alice', via: 'xml' };
 let nextRate: RateDecision = { allowed: true };
 const launched: string[] = [];
 const targets: LaunchTarget[] = [];
@@ -57,7 +57,7 @@ beforeAll(() => {
 
 beforeEach(() => {
   token = ALICE;
-  nextResult = { ok: true, location: LOGIN_URL, webexId: 'alice' };
+  nextResult = { ok: true, location: LOGIN_URL, webexId: 'alice', via: 'xml' };
   nextRate = { allowed: true };
   launched.length = 0;
   targets.length = 0;
@@ -231,6 +231,45 @@ describe('POST /launch: the launch target', () => {
   });
 });
 
+describe('POST /launch: the REST path (meeting links from the Service App)', () => {
+  const START_LINK = 'https://acme.webex.com/wbxmjs/joinservice/sites/acme/meeting/download/m1?integrationJoinToken=S%2B1';
+
+  it('Start my personal room (room=personal) launches the personal room', async () => {
+    nextResult = { ok: true, location: START_LINK, webexId: 'alice', via: 'rest' };
+    const response = await post({ origin: APP_URL }, { room: 'personal' });
+    expect(targets).toEqual([{ kind: 'personal-room' }]);
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe(START_LINK);
+    expectPrivate(response);
+  });
+
+  it('a REST link is a 302 even with WEBEX_LOGIN_DELIVERY=post (POST delivery is for the XML ticket form)', async () => {
+    delivery = 'post';
+    nextResult = { ok: true, location: START_LINK, webexId: 'alice', via: 'rest' };
+    const response = await post({ origin: APP_URL }, { meeting: '123456789', role: 'host' });
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe(START_LINK);
+  });
+
+  it.each([
+    ['another room value', { room: 'someone-elses' }],
+    ['a room with a meeting', { room: 'personal', meeting: '123456789', role: 'join' }],
+    ['a room with a role', { room: 'personal', role: 'host' }],
+  ])('refuses %s, before launching', async (_name, form) => {
+    const response = await post({ origin: APP_URL }, form);
+    expect(response.headers.get('location')).toBe(`${APP_URL}/launch/failed?code=MEETING_NUMBER_INVALID`);
+    expect(launched).toEqual([]);
+  });
+
+  it('WebEx asking to slow down (429): the explanation with when to retry, and Retry-After; the personal room is named for Try again', async () => {
+    nextResult = { ok: false, code: 'WEBEX_RATE_LIMITED', webexId: 'alice', retryAfterSeconds: 7 };
+    const response = await post({ origin: APP_URL }, { room: 'personal' });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe(`${APP_URL}/launch/failed?code=WEBEX_RATE_LIMITED&room=personal&retry=7`);
+    expect(response.headers.get('retry-after')).toBe('7');
+  });
+});
+
 describe('POST /launch with WEBEX_LOGIN_DELIVERY=post', () => {
   it('answers a no-store page that posts the AT=LI form to p.php, with a nonce\'d script and a button', async () => {
     delivery = 'post';
@@ -251,7 +290,7 @@ describe('POST /launch with WEBEX_LOGIN_DELIVERY=post', () => {
 
   it('escapes what it writes into the page', async () => {
     delivery = 'post';
-    nextResult = { ok: true, location: 'https://acme.webex.com/acme/p.php?AT=LI&WID=%22%3E%3Cscript%3Ex%3C%2Fscript%3E&TK=a', webexId: 'x' };
+    nextResult = { ok: true, location: 'https://acme.webex.com/acme/p.php?AT=LI&WID=%22%3E%3Cscript%3Ex%3C%2Fscript%3E&TK=a', webexId: 'x', via: 'xml' };
     const html = await (await post({ origin: APP_URL })).text();
     expect(html).toContain('value="&#34;&#62;&#60;script&#62;x&#60;/script&#62;"');
     expect(html).not.toContain('"><script>x');

@@ -3,7 +3,7 @@ import { planLaunch, parseRecoveryStep, readRecoveryState, readRelaunchTarget, r
 import { getLaunchDeps, getLaunchLimiter, returnUrl } from '@/lib/app-context';
 import { getPortalUser, isSameOriginRequest, signInPath } from '@/lib/auth';
 import { getConfig } from '@/lib/config';
-import { launchWebex, pageOf, parseLaunchTarget } from '@/lib/launch';
+import { launchWebex, pageOf, parseLaunchTarget, PERSONAL_ROOM_VALUE, ROOM_FIELD } from '@/lib/launch';
 import { trackLaunch } from '@/lib/shutdown';
 import { buildLogoutUrl } from '@/lib/webex';
 import { crossOriginRefused, redirectTo } from '../responses';
@@ -23,12 +23,12 @@ export async function POST(request: Request): Promise<Response> {
   if (!isSameOriginRequest(request.headers, config.appUrl)) {
     return crossOriginRefused();
   }
-  // 2. what to launch: a Join names its target (home or a meeting); a recovery step relaunches
-  //    the last Join's (lib/already-logon.ts); a malformed meeting is refused with its reason
+  // 2. what to launch: a Join names its target (home, a meeting, the personal room); a recovery
+  //    step relaunches the last Join's (lib/already-logon.ts); a malformed meeting is refused with its reason
   const form = await request.formData().catch(() => undefined);
   const cookies = request.headers.get('cookie');
   const step = parseRecoveryStep(form?.get(RECOVERY_FIELD));
-  const target = step ? readRelaunchTarget(cookies) : parseLaunchTarget(form?.get('meeting'), form?.get('role'));
+  const target = step ? readRelaunchTarget(cookies) : parseLaunchTarget(form?.get('meeting'), form?.get('role'), form?.get(ROOM_FIELD));
   if (!target) return redirectTo(new URL('/launch/failed?code=MEETING_NUMBER_INVALID', config.appUrl));
 
   // 3. a portal session, or sign in first and come back to the page of the Join button
@@ -52,17 +52,23 @@ export async function POST(request: Request): Promise<Response> {
     return redirectTo(new URL(`/launch/failed?code=RATE_LIMITED&retry=${retry}`, config.appUrl), 303, setCookies, { 'Retry-After': retry });
   }
 
-  // 6. mapping → ticket → login URL, audited inside; delivered by 302 or by POST form
+  // 6. mapping → ticket → login URL (XML), or → the Service App's start/join link (REST), audited
+  //    inside; a login URL is delivered by 302 or POST form as configured, a REST link by 302 (it is a link)
   const requestId = randomUUID();
   const result = await trackLaunch(async () => launchWebex(user, await getLaunchDeps(), requestId, target));
   // the audit row's request id, so support (and the soak) can find what happened to this click
   const extra = { 'X-Request-Id': requestId };
-  if (result.ok) return deliverLogin(result.location, config.webex.loginDelivery, setCookies, extra);
+  if (result.ok) return result.via === 'rest' ? redirectTo(result.location, 302, setCookies, extra) : deliverLogin(result.location, config.webex.loginDelivery, setCookies, extra);
   const failed = new URL('/launch/failed', config.appUrl);
   failed.searchParams.set('code', result.code);
   if (target.kind === 'meeting') {
     failed.searchParams.set('meeting', target.number);
     failed.searchParams.set('role', target.role);
+  }
+  if (target.kind === 'personal-room') failed.searchParams.set(ROOM_FIELD, PERSONAL_ROOM_VALUE);
+  if (result.retryAfterSeconds !== undefined) {
+    failed.searchParams.set('retry', String(result.retryAfterSeconds));
+    return redirectTo(failed, 303, setCookies, { ...extra, 'Retry-After': String(result.retryAfterSeconds) });
   }
   return redirectTo(failed, 303, setCookies, extra);
 }

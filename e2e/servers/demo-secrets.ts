@@ -10,6 +10,8 @@ export interface DemoSecrets {
   clientSecret: string;
   /** the portal's Meetings OAuth integration at the simulator */
   oauthClientSecret: string;
+  /** the company's Service App at the simulated REST API (rest and auto modes) */
+  serviceAppClientSecret: string;
   credentialKeys: Record<string, string>;
 }
 
@@ -22,6 +24,7 @@ export function generateDemoSecrets(env: Record<string, string | undefined> = pr
     nextAuthSecret: env.NEXTAUTH_SECRET || randomSecret(),
     clientSecret: randomSecret(),
     oauthClientSecret: randomSecret(),
+    serviceAppClientSecret: randomSecret(),
     credentialKeys: { '1': randomSecret() },
   };
 }

@@ -4,7 +4,7 @@
  * the demo company. The demo command and Playwright both run this; production never does.
  *
  *   tsx e2e/servers/stack.ts                    # after `next build`: password mode
- *   tsx e2e/servers/stack.ts --mode saml        # or oauth, or post; STACK_MODES=password,saml,oauth runs several
+ *   tsx e2e/servers/stack.ts --mode saml        # or oauth, post, rest, auto; STACK_MODES=password,saml,oauth runs several
  *
  * Ports: APP_PORT (3000) for the first mode, the next ports for the others; IDP_PORT (4010),
  * WEBEX_SIM_PORT (4020). The portals run on `localhost` and the servers on `127.0.0.1`, so their
@@ -24,8 +24,9 @@ import { startIdentityProvider } from './idp';
 import { seedDemoMappings } from './seed-demo';
 import { startWebexSimulator } from './webex-sim';
 
-// `post`: password mode with the login ticket delivered by POST (WEBEX_LOGIN_DELIVERY=post)
-const MODES = ['password', 'saml', 'oauth', 'post'] as const;
+// `post`: password mode with the login ticket delivered by POST (WEBEX_LOGIN_DELIVERY=post);
+// `rest`: WEBEX_LAUNCH_API=rest, meetings through the Service App; `auto`: the site's home by XML (saml mode), meetings by REST
+const MODES = ['password', 'saml', 'oauth', 'post', 'rest', 'auto'] as const;
 type Mode = (typeof MODES)[number];
 /** the modes whose mappings hold WebEx passwords */
 const WITH_PASSWORDS: readonly Mode[] = ['password', 'post'];
@@ -44,9 +45,14 @@ const POSTGRES_INFO = 'data/e2e-postgres.json';
 const LOOPBACK = '127.0.0.1';
 const CLIENT_ID = 'webex-sso-portal';
 // The demo databases are re-created on every start, so new keys every start lose nothing.
-const { nextAuthSecret, clientSecret: CLIENT_SECRET, oauthClientSecret, credentialKeys: CREDENTIAL_KEYS } = generateDemoSecrets();
+const { nextAuthSecret, clientSecret: CLIENT_SECRET, oauthClientSecret, serviceAppClientSecret, credentialKeys: CREDENTIAL_KEYS } = generateDemoSecrets();
 const OAUTH_CLIENT = { clientId: 'webex-sso-portal-oauth', clientSecret: oauthClientSecret };
-/** What the simulated site's SSO configuration expects (WebEx's values are the site's own; these are the demo's). */
+/** the company's Service App (rest and auto): authorized for the demo org; each portal gets its own tokens, as each deployment would */
+const SERVICE_APP = { clientId: 'webex-sso-service-app', clientSecret: serviceAppClientSecret };
+/**
+ * What the simulated site's SSO configuration expects (WebEx's values are the site's own; these are the demo's):
+ * one SAML identity provider, whichever portals sign as it (saml, auto and the PostgreSQL pair: deployments of one company portal).
+ */
 const SAML_SITE = { issuer: 'http://localhost/webex-sso', audience: 'https://acme.webex.com', recipient: 'https://acme.webex.com/dispatcher/SAML2AuthService?siteurl=acme' };
 
 function parseModes(value: string): Mode[] {
@@ -156,6 +162,7 @@ async function main(): Promise<void> {
     ticketTtlMs: Number(process.env.WEBEX_SIM_TICKET_TTL_MS ?? 300_000),
     saml: { certificates: [saml.certificatePem], ...SAML_SITE },
     oauth: { clients: [{ ...OAUTH_CLIENT, redirectUris: portals.map((p) => `${p.url}/webex/connect/callback`) }] },
+    serviceApp: SERVICE_APP,
   });
 
   // a fresh run: the logs and the captured answers the secrets sweep reads start empty
@@ -169,7 +176,9 @@ async function main(): Promise<void> {
       for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
       await seedDemoMappings(portal.databaseUrl, CREDENTIAL_KEYS, WITH_PASSWORDS.includes(portal.mode));
     }
-    apps.push(startPortal(portal, { idpIssuer: idp.issuer, simUrl: sim.url, samlKey: saml.privateKeyPem, samlCert: saml.certificatePem }));
+    // the developer portal's "Generate Tokens" for this deployment; its first refresh token is WEBEX_SERVICE_APP_REFRESH_TOKEN
+    const serviceAppRefreshToken = portal.mode === 'rest' || portal.mode === 'auto' ? sim.generateServiceAppTokens().refresh_token : '';
+    apps.push(startPortal(portal, { idpIssuer: idp.issuer, simUrl: sim.url, samlKey: saml.privateKeyPem, samlCert: saml.certificatePem, serviceAppRefreshToken }));
   }
 
   let stopping = false;
@@ -194,6 +203,7 @@ async function main(): Promise<void> {
       '  demo logins (email / password):',
       ...DEMO_EMPLOYEES.map((e) => `    ${e.email.padEnd(20)} ${e.password.padEnd(12)} ${e.groups.includes(DEMO_ADMIN_GROUP) ? 'admin, ' : ''}${describeLink(e, modes)}`),
       ...(modes.includes('oauth') ? ['  Connect WebEx (oauth mode) at the simulator with the WebEx ID and password, e.g. alice / Alice-WebEx-1'] : []),
+      ...(modes.some((m) => m === 'rest' || m === 'auto') ? ['  rest/auto: meetings open through the simulated Service App (Start my personal room, /meet/123456789); settings show its grant'] : []),
       'Stop with Ctrl+C.',
       '',
     ].join('\n'),
@@ -207,21 +217,28 @@ function describeLink(e: (typeof DEMO_EMPLOYEES)[number], running: readonly Mode
   return 'not linked to WebEx';
 }
 
-function startPortal(portal: Portal, peers: { idpIssuer: string; simUrl: string; samlKey: string; samlCert: string }): ChildProcess {
+function startPortal(portal: Portal, peers: { idpIssuer: string; simUrl: string; samlKey: string; samlCert: string; serviceAppRefreshToken: string }): ChildProcess {
   const pem = (value: string) => value.trim().replace(/\n/g, '\\n');
+  const samlMode = {
+    WEBEX_CREDENTIAL_MODE: 'saml',
+    MAPPING_RULE: 'email',
+    SAML_ISSUER: SAML_SITE.issuer,
+    SAML_AUDIENCE: SAML_SITE.audience,
+    SAML_RECIPIENT: SAML_SITE.recipient,
+    SAML_NAMEID_SOURCE: 'email',
+    SAML_SIGNING_KEY: pem(peers.samlKey),
+    SAML_SIGNING_CERT: pem(peers.samlCert),
+  };
+  const serviceApp = {
+    WEBEX_API_BASE_URL: `${peers.simUrl}/v1`,
+    WEBEX_SERVICE_APP_CLIENT_ID: SERVICE_APP.clientId,
+    WEBEX_SERVICE_APP_CLIENT_SECRET: SERVICE_APP.clientSecret,
+    WEBEX_SERVICE_APP_REFRESH_TOKEN: peers.serviceAppRefreshToken,
+  };
   const byMode: Record<Mode, Record<string, string>> = {
     password: { WEBEX_CREDENTIAL_MODE: 'password' },
     post: { WEBEX_CREDENTIAL_MODE: 'password', WEBEX_LOGIN_DELIVERY: 'post' },
-    saml: {
-      WEBEX_CREDENTIAL_MODE: 'saml',
-      MAPPING_RULE: 'email',
-      SAML_ISSUER: SAML_SITE.issuer,
-      SAML_AUDIENCE: SAML_SITE.audience,
-      SAML_RECIPIENT: SAML_SITE.recipient,
-      SAML_NAMEID_SOURCE: 'email',
-      SAML_SIGNING_KEY: pem(peers.samlKey),
-      SAML_SIGNING_CERT: pem(peers.samlCert),
-    },
+    saml: samlMode,
     oauth: {
       WEBEX_CREDENTIAL_MODE: 'oauth',
       MAPPING_RULE: 'email',
@@ -231,6 +248,9 @@ function startPortal(portal: Portal, peers: { idpIssuer: string; simUrl: string;
       WEBEX_OAUTH_CLIENT_ID: OAUTH_CLIENT.clientId,
       WEBEX_OAUTH_CLIENT_SECRET: OAUTH_CLIENT.clientSecret,
     },
+    // no credential of the employees' at all: the XML API is not used
+    rest: { WEBEX_LAUNCH_API: 'rest', MAPPING_RULE: 'email', ...serviceApp },
+    auto: { ...samlMode, WEBEX_LAUNCH_API: 'auto', ...serviceApp },
   };
   const app = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-H', 'localhost', '-p', String(portal.port)], {
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -11,13 +11,20 @@ export interface TokenSet {
 }
 
 export interface OAuthClientOptions {
-  authorizeUrl: string;
+  /** with `scopes` and `redirectUri`: needed only to start an authorization (a Service App never does) */
+  authorizeUrl?: string;
   tokenUrl: string;
-  revokeUrl: string | undefined;
+  revokeUrl?: string;
   clientId: string;
   clientSecret: string;
-  scopes: string;
-  redirectUri: string;
+  scopes?: string;
+  redirectUri?: string;
+  /**
+   * Read a token answer without `token_type` as a bearer token. The Webex platform's documented
+   * token answers (reference §10, Service Apps and Login with Webex) show none, and oauth4webapi
+   * refuses such an answer; whether today's endpoint sends one is unverified.
+   */
+  assumeBearer?: boolean;
   /** one deadline per request, connect to last byte */
   timeoutMs: number;
   /** answers beyond this are refused */
@@ -70,6 +77,17 @@ async function readLimited(response: Response, limit: number): Promise<Uint8Arra
   return new Uint8Array(Buffer.concat(chunks));
 }
 
+/** A 200 JSON token answer with `token_type` added when it lacks one (assumeBearer). */
+function withBearerType(body: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
+  try {
+    const json: unknown = JSON.parse(Buffer.from(body).toString('utf8'));
+    if (typeof json !== 'object' || json === null || Array.isArray(json) || Object.hasOwn(json, 'token_type')) return body;
+    return new Uint8Array(Buffer.from(JSON.stringify({ ...json, token_type: 'Bearer' })));
+  } catch {
+    return body; // not JSON: oauth4webapi says so itself
+  }
+}
+
 function toTokenSet(result: oauth.TokenEndpointResponse): TokenSet {
   const refreshExpiresIn = result.refresh_token_expires_in;
   return {
@@ -95,8 +113,8 @@ function toCredentialError(err: unknown): HostCredentialError {
 /** Creates the client over oauth4webapi (RFC 6749 + PKCE, client_secret_post as Cisco's sample uses). */
 export function createWebexOAuthClient(options: OAuthClientOptions): WebexOAuthClient {
   const as: oauth.AuthorizationServer = {
-    issuer: new URL(options.authorizeUrl).origin,
-    authorization_endpoint: options.authorizeUrl,
+    issuer: new URL(options.authorizeUrl ?? options.tokenUrl).origin,
+    ...(options.authorizeUrl ? { authorization_endpoint: options.authorizeUrl } : {}),
     token_endpoint: options.tokenUrl,
     ...(options.revokeUrl ? { revocation_endpoint: options.revokeUrl } : {}),
   };
@@ -109,20 +127,25 @@ export function createWebexOAuthClient(options: OAuthClientOptions): WebexOAuthC
     signal: AbortSignal.timeout(options.timeoutMs),
     [oauth.customFetch]: async (target: string, init: oauth.CustomFetchOptions<'POST', URLSearchParams>) => {
       const response = await send(target, init);
-      const body = await readLimited(response, options.maxResponseBytes);
-      return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+      const read = await readLimited(response, options.maxResponseBytes);
+      const body = options.assumeBearer && response.status === 200 ? withBearerType(read) : read;
+      const headers = new Headers(response.headers);
+      headers.delete('content-length');
+      return new Response(body, { status: response.status, statusText: response.statusText, headers });
     },
   });
 
   return {
     async startAuthorization() {
+      const { authorizeUrl, redirectUri, scopes } = options;
+      if (!authorizeUrl || !redirectUri || scopes === undefined) throw new TypeError('webex-sso: Bad usage. startAuthorization needs authorizeUrl, redirectUri and scopes');
       const codeVerifier = oauth.generateRandomCodeVerifier();
       const state = oauth.generateRandomState();
-      const url = new URL(options.authorizeUrl);
+      const url = new URL(authorizeUrl);
       url.searchParams.set('response_type', 'code');
       url.searchParams.set('client_id', options.clientId);
-      url.searchParams.set('redirect_uri', options.redirectUri);
-      url.searchParams.set('scope', options.scopes);
+      url.searchParams.set('redirect_uri', redirectUri);
+      url.searchParams.set('scope', scopes);
       url.searchParams.set('state', state);
       url.searchParams.set('code_challenge', await oauth.calculatePKCECodeChallenge(codeVerifier));
       url.searchParams.set('code_challenge_method', 'S256');
@@ -138,7 +161,7 @@ export function createWebexOAuthClient(options: OAuthClientOptions): WebexOAuthC
         throw new HostCredentialError('WEBEX_NOT_CONNECTED', 'the WebEx authorization answer does not match our request', { cause: err });
       }
       try {
-        const response = await oauth.authorizationCodeGrantRequest(as, client, clientAuth, params, options.redirectUri, expected.codeVerifier, request(options.tokenUrl));
+        const response = await oauth.authorizationCodeGrantRequest(as, client, clientAuth, params, options.redirectUri ?? '', expected.codeVerifier, request(options.tokenUrl));
         return toTokenSet(await oauth.processAuthorizationCodeResponse(as, client, response));
       } catch (err) {
         throw toCredentialError(err);

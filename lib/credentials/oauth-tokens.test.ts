@@ -7,33 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../db/connection';
 import { sharedDatabaseCases, type TwoConnections } from '../db/temp-database';
 import { HostCredentialError } from './errors';
-import type { TokenSet } from './oauth-client';
 import { createOAuthTokenStore, type OAuthTokenStore } from './oauth-tokens';
+import { rotatingTokenEndpoint as rotatingServer } from './rotating-token-endpoint';
 
 const KEYS = { '1': 'oauth-store-test-key-0123456789abcdef' };
-
-/** A token endpoint with rotation: a refresh token works once; presenting a spent one revokes the grant. */
-function rotatingServer(latencyMs = 30) {
-  let generation = 0;
-  let current = 'rt-0';
-  let revoked = false;
-  const spent = new Set<string>();
-  let refreshes = 0;
-  const client = {
-    async refresh(refreshToken: string): Promise<TokenSet> {
-      refreshes += 1;
-      await new Promise((resolve) => setTimeout(resolve, latencyMs));
-      if (spent.has(refreshToken)) revoked = true;
-      if (revoked || refreshToken !== current) throw new HostCredentialError('WEBEX_RECONNECT_NEEDED', 'invalid_grant');
-      spent.add(refreshToken);
-      generation += 1;
-      current = `rt-${generation}`;
-      return { accessToken: `at-${generation}`, refreshToken: current, expiresIn: 3600, refreshExpiresIn: undefined };
-    },
-    revoke: async (_token: string) => true,
-  };
-  return { client, refreshes: () => refreshes, revoked: () => revoked, initial: { accessToken: 'at-0', refreshToken: 'rt-0', expiresIn: 3600, refreshExpiresIn: 86_400 } satisfies TokenSet };
-}
 
 function contract(name: string, open: (() => Promise<TwoConnections>) | undefined) {
   let dbs: TwoConnections | undefined;

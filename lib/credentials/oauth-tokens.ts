@@ -23,6 +23,13 @@ function isStoredTokens(value: unknown): value is StoredTokens {
   return typeof v.accessToken === 'string' && (v.refreshToken === undefined || typeof v.refreshToken === 'string');
 }
 
+/**
+ * The row of the company's Service App grant (the REST path, lib/webex-rest): the same sealed
+ * tokens, refresh lease and audit as an employee's grant, under a key no e-mail can be (no @).
+ * Its `webex_id` holds the Service App's client ID, so a grant of another app is never used.
+ */
+export const SERVICE_APP_GRANT = 'service-app';
+
 /** What the home page and the admin pages show of a connection (never a token). */
 export interface ConnectionStatus {
   email: string;
@@ -52,6 +59,12 @@ export interface OAuthTokenStore {
   list(): Promise<ConnectionStatus[]>;
   /** Stores a new grant for the portal user, proven to belong to webexId (connect or reconnect). */
   save(email: string, webexId: string, tokens: TokenSet): Promise<void>;
+  /**
+   * Stores a grant known only by its refresh token, unless the key has a row already (any state):
+   * its access token counts as expired, so the first use refreshes under the lease and a refresh
+   * token that rotates is spent once, however many instances start with it. True when stored.
+   */
+  seed(email: string, webexId: string, refreshToken: string): Promise<boolean>;
   /** The host's access token, refreshed first when it is about to run out. */
   accessToken(host: HostRef): Promise<AccessToken>;
   /** After WebEx refused the token of `staleVersion`: refresh once, or take the refresh someone else made meanwhile. */
@@ -194,7 +207,8 @@ export function createOAuthTokenStore(options: OAuthTokenStoreOptions): OAuthTok
       return row && toStatus(row);
     },
     async list() {
-      const rows = await db.selectFrom('webex_oauth_tokens').selectAll().orderBy('email').execute();
+      // employees' connections only: the Service App's grant is shown on the settings page
+      const rows = await db.selectFrom('webex_oauth_tokens').selectAll().where('email', '!=', SERVICE_APP_GRANT).orderBy('email').execute();
       return rows.map(toStatus);
     },
     async save(email, webexId, tokens) {
@@ -215,6 +229,28 @@ export function createOAuthTokenStore(options: OAuthTokenStoreOptions): OAuthTok
         .values({ email: normalizeEmail(email), version: 1, ...values })
         .onConflict((oc) => oc.column('email').doUpdateSet((eb) => ({ ...values, version: eb('webex_oauth_tokens.version', '+', 1) })))
         .execute();
+    },
+    async seed(email, webexId, refreshToken) {
+      const at = iso(now());
+      const inserted = await db
+        .insertInto('webex_oauth_tokens')
+        .values({
+          email: normalizeEmail(email),
+          webex_id: webexId,
+          sealed: await sealSecret({ accessToken: '', refreshToken }, keys),
+          status: 'connected',
+          // due at once: renewDue() sees a zero lifetime that has run out
+          access_expires_at: at,
+          refresh_expires_at: null,
+          version: 1,
+          lock_owner: null,
+          lock_until: null,
+          connected_at: at,
+          updated_at: at,
+        })
+        .onConflict((oc) => oc.column('email').doNothing())
+        .executeTakeFirst();
+      return Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1;
     },
     async accessToken(host) {
       const row = await usableRow(host);

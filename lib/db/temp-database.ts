@@ -41,18 +41,21 @@ export interface TempPostgresSchema {
  * after printing a SKIPPED line when no server answers, so a machine without PostgreSQL says so.
  */
 export async function openTempPostgresSchema(label: string): Promise<TempPostgresSchema | undefined> {
-  const schema = `webex_sso_${label}_${randomBytes(4).toString('hex')}`;
+  const schema = `webex_sso_${label.replace(/\W/g, '_')}_${randomBytes(4).toString('hex')}`;
   const admin = () => new pg.Client({ connectionString: POSTGRES_TEST_SERVER, connectionTimeoutMillis: 2_000 });
   const client = admin();
   try {
     await client.connect();
+  } catch {
+    console.warn(`SKIPPED: PostgreSQL tests (${label}) — no server answered at ${POSTGRES_TEST_SERVER} (set POSTGRES_TEST_URL to run them)`);
+    return undefined;
+  }
+  // past here a failure is the test's own, and fails it: only "no server" skips
+  try {
     // pg_trgm lives once per database: install it in the default schema first, or migration 005
     // would put it in this throwaway schema and dropping that would take it from everyone
     await client.query('create extension if not exists pg_trgm').catch(() => undefined);
     await client.query(`create schema ${schema}`);
-  } catch {
-    console.warn(`SKIPPED: PostgreSQL tests (${label}) — no server answered at ${POSTGRES_TEST_SERVER} (set POSTGRES_TEST_URL to run them)`);
-    return undefined;
   } finally {
     await client.end().catch(() => undefined);
   }

@@ -2,7 +2,7 @@
  * Portal sessions between requests: the proxy runs `renewSession` on every request that carries
  * a session. It ends a session past SESSION_MAX_AGE or idle for SESSION_IDLE_MINUTES, records
  * activity, and re-checks the user's claims (admin group) at the identity provider every
- * ADMIN_RECHECK_MINUTES and on every admin write. Page reads (getServerSession) cannot write
+ * ADMIN_RECHECK_MINUTES and on every admin write. Page reads (getPortalUser) cannot write
  * cookies, so this is where a changed session is written back.
  */
 import type { JWT } from 'next-auth/jwt';

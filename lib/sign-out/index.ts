@@ -55,8 +55,11 @@ export async function planSignOutFor(idTokenRef: unknown, deps: SignOutDeps): Pr
   const { config } = deps;
   const idTokenHint = typeof idTokenRef === 'string' ? await deps.idTokens.take(idTokenRef) : undefined;
   const endSessionEndpoint = config.signOut.idp ? await (deps.endSessionEndpoint ?? (() => discoveredEndSession(config.oidc.issuer)))() : undefined;
+  // WEBEX_LAUNCH_API=rest never signs anyone in to the WebEx site (REST links make no site session,
+  // and the site's URL API may be retired): there is no WebEx session of ours to end or to warn about
+  const siteSession = config.webex.launchApi !== 'rest';
   const steps = planSignOut({
-    settings: config.signOut,
+    settings: { ...config.signOut, webex: config.signOut.webex && siteSession },
     webexLogoutUrl: buildLogoutUrl({ baseUrl: config.webex.baseUrl, siteName: config.webex.siteName, backUrl: new URL(CONTINUE_PATH, config.appUrl).href }),
     endSessionEndpoint,
     idTokenHint,
@@ -64,7 +67,7 @@ export async function planSignOutFor(idTokenRef: unknown, deps: SignOutDeps): Pr
     postLogoutRedirectUri: new URL(SIGNED_OUT_PATH, config.appUrl).href,
   });
   const done = new URL(SIGNED_OUT_PATH, config.appUrl);
-  for (const kind of ['webex', 'idp'] as const) if (!steps.some((step) => step.kind === kind)) done.searchParams.set(kind, OPEN);
+  for (const kind of siteSession ? (['webex', 'idp'] as const) : (['idp'] as const)) if (!steps.some((step) => step.kind === kind)) done.searchParams.set(kind, OPEN);
   const [first, ...remaining] = steps;
   return { location: first?.url ?? done.href, first: first?.kind, remaining, done: done.href };
 }

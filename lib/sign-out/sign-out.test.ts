@@ -116,6 +116,15 @@ describe('the way out', () => {
     expect(way.location).toBe(`https://portal.example.com/auth/signed-out?webex=${OPEN}&idp=${OPEN}`);
   });
 
+  it('with WEBEX_LAUNCH_API=rest there is no WebEx site session of ours: no AT=LO step, no warning about it', async () => {
+    const rest = { ...config, webex: { ...config.webex, launchApi: 'rest' as const } };
+    const way = await planSignOutFor(undefined, { config: rest, idTokens, endSessionEndpoint });
+    expect(way.first).toBe('idp');
+    expect(way.done).toBe('https://portal.example.com/auth/signed-out');
+    const none = await planSignOutFor(undefined, { config: { ...rest, signOut: { webex: true, idp: false } }, idTokens, endSessionEndpoint });
+    expect(none.location).toBe(`https://portal.example.com/auth/signed-out?idp=${OPEN}`);
+  });
+
   it('the continue route finds the rest of the way in its sealed cookie; WebEx failing only adds a warning', async () => {
     const way = await planSignOutFor(await idTokens.remember(ID_TOKEN, new Date('2026-11-29T18:00:00Z')), { config, idTokens, endSessionEndpoint });
     const cookie = await signOutCookie(way, config);

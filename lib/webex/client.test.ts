@@ -16,6 +16,7 @@ function answer(status: number, body: string | AsyncIterable<Uint8Array>, conten
     status,
     contentLength: contentLength ?? (typeof body === 'string' ? Buffer.byteLength(body) : undefined),
     body: typeof body === 'string' ? once(Buffer.from(body)) : body,
+    header: () => undefined,
     discarded: false,
     discard() {
       response.discarded = true;
@@ -40,13 +41,14 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
 
 describe('createWebexClient', () => {
   it('POSTs the envelope to {base}/WBXService/XMLService and returns the ticket', async () => {
-    const seen: { url: string; body: string; signal: AbortSignal }[] = [];
-    const client = clientWith(async (url, body, signal) => {
-      seen.push({ url, body, signal });
+    const seen: { url: string; method: string; body: string | undefined; signal: AbortSignal }[] = [];
+    const client = clientWith(async (url, request, signal) => {
+      seen.push({ url, method: request.method, body: request.body, signal });
       return answer(200, OK);
     });
     await expect(client.getLoginTicket(CONTEXT)).resolves.toEqual({ ticket: 'T1', apiVersion: 'V', gsbStatus: 'PRIMARY' });
     expect(seen[0]?.url).toBe('https://acme.webex.com/WBXService/XMLService');
+    expect(seen[0]?.method).toBe('POST');
     expect(seen[0]?.body).toContain('<webExID>alice</webExID>');
     expect(seen[0]?.signal.aborted).toBe(false);
   });

@@ -1,5 +1,6 @@
 /**
- * Stable codes for everything that can go wrong between us and the WebEx XML API.
+ * Stable codes for everything that can go wrong between us and WebEx, over the XML API (lib/webex)
+ * or the REST API (lib/webex-rest): one vocabulary for the launch, its audit and its pages.
  * Callers branch on `code` only: WebEx's `reason` text is for logs and may change.
  */
 export const WEBEX_ERROR_CODES = [
@@ -35,6 +36,21 @@ export const WEBEX_ERROR_CODES = [
   'WEBEX_BUSY',
   /** WebEx failed or timed out for a run of calls just now: answered at once until the cool-down ends */
   'WEBEX_CIRCUIT_OPEN',
+  // --- the REST API (lib/webex-rest): meetings opened through the company's Service App ---
+  /** REST 400/404 to meetings/join: WebEx knows no such meeting */
+  'WEBEX_MEETING_NOT_FOUND',
+  /** REST: a start was asked for a meeting the employee neither hosts nor cohosts (403, or no startLink in the answer) */
+  'WEBEX_NOT_HOST',
+  /** REST 403 otherwise: the Service App lacks a scope, or the org does not let it act for this person */
+  'WEBEX_APP_FORBIDDEN',
+  /** REST 429: WebEx limits the Service App's calls; `retryAfterSeconds` from Retry-After */
+  'WEBEX_RATE_LIMITED',
+  /** REST: the start/join link WebEx returned is not an https URL on a host WEBEX_REST_LINK_HOSTS allows */
+  'WEBEX_LINK_REFUSED',
+  /** REST: the Service App has no usable grant (never authorized here, revoked or deauthorized in Control Hub) */
+  'WEBEX_APP_NOT_AUTHORIZED',
+  /** REST: the Service App's token endpoint did not renew its access token (down, or an unusable answer) */
+  'WEBEX_APP_UNAVAILABLE',
 ] as const;
 
 export type WebexErrorCode = (typeof WEBEX_ERROR_CODES)[number];
@@ -43,6 +59,10 @@ export interface WebexErrorDetails {
   exceptionID?: string;
   reason?: string;
   httpStatus?: number;
+  /** REST 429: how long WebEx asked us to wait (Retry-After), in seconds */
+  retryAfterSeconds?: number;
+  /** REST: WebEx's trackingId of the failed call, for Cisco support (no secret) */
+  trackingId?: string;
   cause?: unknown;
 }
 
@@ -52,6 +72,8 @@ export class WebexError extends Error {
   readonly exceptionID?: string;
   readonly reason?: string;
   readonly httpStatus?: number;
+  readonly retryAfterSeconds?: number;
+  readonly trackingId?: string;
 
   constructor(code: WebexErrorCode, message: string, details: WebexErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -60,6 +82,8 @@ export class WebexError extends Error {
     this.exceptionID = details.exceptionID;
     this.reason = details.reason;
     this.httpStatus = details.httpStatus;
+    this.retryAfterSeconds = details.retryAfterSeconds;
+    this.trackingId = details.trackingId;
   }
 }
 

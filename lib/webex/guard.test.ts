@@ -11,7 +11,7 @@ const CONTEXT = { siteName: 'acme', webExID: 'alice', password: 'pw' };
 async function* once(text: string) {
   yield Buffer.from(text);
 }
-const answer = (text: string): TransportResponse => ({ status: 200, contentLength: undefined, body: once(text), discard: () => undefined });
+const answer = (text: string): TransportResponse => ({ status: 200, contentLength: undefined, header: () => undefined, body: once(text), discard: () => undefined });
 const refused: Transport = async () => {
   throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
 };

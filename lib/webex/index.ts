@@ -1,4 +1,5 @@
 export * from './client';
+export * from './exchange';
 export * from './credentials';
 export * from './errors';
 export * from './meetings';

@@ -1,18 +1,33 @@
 import http from 'node:http';
 import https from 'node:https';
 
-/** One HTTP answer as the client needs it: status, declared length, and the body as it streams in. */
+/** One HTTP answer as the client needs it: status, declared length, headers, and the body as it streams in. */
 export interface TransportResponse {
   status: number;
   /** Content-Length when the server declared one */
   contentLength: number | undefined;
+  /** a response header by its name, any case (Retry-After, Content-Type); repeated ones joined by ", " */
+  header(name: string): string | undefined;
   body: AsyncIterable<Uint8Array>;
   /** stop reading and free the connection */
   discard(): void;
 }
 
-/** POSTs an XML body; must honour the signal for the whole exchange, body included. */
-export type Transport = (url: string, body: string, signal: AbortSignal) => Promise<TransportResponse>;
+/** What to send: the XML API POSTs an envelope, the REST API GETs or POSTs JSON with a bearer token. */
+export interface TransportRequest {
+  method: 'GET' | 'POST';
+  /** lower-case names; Content-Length is the transport's own business */
+  headers: Readonly<Record<string, string>>;
+  body?: string;
+}
+
+/** Sends one request; must honour the signal for the whole exchange, body included. */
+export type Transport = (url: string, request: TransportRequest, signal: AbortSignal) => Promise<TransportResponse>;
+
+/** An XML API request: the envelope POSTed as application/xml. */
+export function xmlRequest(envelope: string): TransportRequest {
+  return { method: 'POST', headers: { 'content-type': 'application/xml; charset=UTF-8', accept: 'text/xml, application/xml' }, body: envelope };
+}
 
 /** The production transport, whose pool can be closed at shutdown and counted. */
 export type HttpTransport = Transport & {
@@ -30,7 +45,9 @@ export interface HttpTransportOptions {
 const DEFAULT_MAX_SOCKETS = 64;
 
 /**
- * The production transport: node:http(s) with a keep-alive connection pool per protocol.
+ * The production transport: node:http(s) with a keep-alive connection pool per protocol, shared
+ * by the XML API client and the REST client (lib/webex-rest), so one pool and one socket count
+ * cover every call to WebEx.
  * (Measured here: about twice the round trips per second of the global fetch, whose web-stream
  * plumbing and, inside Next, request patching cost more than the XML exchange itself.)
  * Never follows redirects; TLS certificates are verified. A request that never left (refused,
@@ -42,27 +59,27 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
   const open = new Set<object>();
   let max = 0;
 
-  function attempt(target: URL, body: string, signal: AbortSignal, mayRetry: boolean): Promise<TransportResponse> {
+  function attempt(target: URL, outgoing: TransportRequest, signal: AbortSignal, mayRetry: boolean): Promise<TransportResponse> {
     return new Promise((resolve, reject) => {
       const protocol = target.protocol === 'https:' ? https : http;
       let written = false;
       const request = protocol.request(
         target,
         {
-          method: 'POST',
+          method: outgoing.method,
           agent: target.protocol === 'https:' ? agents['https:'] : agents['http:'],
           signal,
-          headers: {
-            'content-type': 'application/xml; charset=UTF-8',
-            accept: 'text/xml, application/xml',
-            'content-length': Buffer.byteLength(body),
-          },
+          headers: { ...outgoing.headers, ...(outgoing.body === undefined ? {} : { 'content-length': Buffer.byteLength(outgoing.body) }) },
         },
         (response) => {
           const declared = response.headers['content-length'];
           resolve({
             status: response.statusCode ?? 0,
             contentLength: declared === undefined ? undefined : Number(declared),
+            header(name) {
+              const value = response.headers[name.toLowerCase()];
+              return Array.isArray(value) ? value.join(', ') : value;
+            },
             body: response,
             discard: () => response.destroy(),
           });
@@ -81,16 +98,16 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
         // A request WebEx cannot have received (connection refused, or a pooled socket reset before
         // our bytes were out) is sent once more; once written, never: WebEx may have acted on it.
         if (mayRetry && !written && !signal.aborted && NOT_SENT_CODES.has((err as { code?: string }).code ?? '')) {
-          resolve(attempt(target, body, signal, false));
+          resolve(attempt(target, outgoing, signal, false));
         } else {
           reject(err);
         }
       });
-      request.end(body);
+      request.end(outgoing.body);
     });
   }
 
-  const transport: Transport = (url, body, signal) => attempt(new URL(url), body, signal, true);
+  const transport: Transport = (url, outgoing, signal) => attempt(new URL(url), outgoing, signal, true);
   return Object.assign(transport, {
     sockets: () => ({ open: open.size, max }),
     close() {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { faultRuleSchema, type FaultBoard } from './faults';
 import { methodNotAllowed, textAnswer, type HttpAnswer } from './http';
+import type { ServiceAppServer } from './service-app';
 import type { SimSecrets, SimStats } from './types';
 
 export const CONTROL_PREFIX = '/__sim/';
@@ -20,7 +21,7 @@ export function answerControlRequest(
   method: string,
   pathname: string,
   body: string,
-  deps: { faults: FaultBoard; stats: () => SimStats; secrets: () => SimSecrets; origin: string | undefined; ownOrigin: string },
+  deps: { faults: FaultBoard; serviceApp: ServiceAppServer | undefined; stats: () => SimStats; secrets: () => SimSecrets; origin: string | undefined; ownOrigin: string },
 ): HttpAnswer {
   const refused = refusal(deps.origin, deps.ownOrigin);
   if (refused) return refused;
@@ -35,6 +36,12 @@ export function answerControlRequest(
   if (pathname === '/__sim/stats') {
     if (method !== 'GET') return methodNotAllowed('GET');
     return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(deps.stats()) };
+  }
+  // The developer portal's "Generate Tokens" for the authorized Service App: a new grant
+  if (pathname === '/__sim/service-app/tokens') {
+    if (method !== 'POST') return methodNotAllowed('POST');
+    if (!deps.serviceApp) return textAnswer(404, 'webex-sim: no Service App configured');
+    return { status: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body: JSON.stringify(deps.serviceApp.generateTokens()) };
   }
   // Every ticket, token and code handed out, so tests can prove none leaked into the portal's logs, pages or database.
   if (pathname === '/__sim/secrets') {

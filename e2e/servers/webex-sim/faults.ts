@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FaultRule, SimFault, XmlCall } from './types';
+import type { FaultRule, RestCall, SimFault, XmlCall } from './types';
 
 const faultSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('latency'), ms: z.number().int().min(0).max(600_000) }),
@@ -22,12 +22,21 @@ const faultSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('access-token-expired') }),
   z.strictObject({ kind: z.literal('refresh-revoked') }),
   z.strictObject({ kind: z.literal('token-endpoint-down') }),
+  z.strictObject({ kind: z.literal('rest-token-endpoint-down') }),
+  z.strictObject({ kind: z.literal('service-app-revoked') }),
+  z.strictObject({ kind: z.literal('rest-access-token-expired') }),
+  z.strictObject({ kind: z.literal('rest-status'), status: z.number().int().min(400).max(599), retryAfterSeconds: z.number().int().min(0).max(3600).optional() }),
+  z.strictObject({ kind: z.literal('meeting-not-found') }),
+  z.strictObject({ kind: z.literal('not-host') }),
 ]);
+
+const XML_CALLS = ['GetLoginTicket', 'GetSite', 'AuthenticateUser', 'GetUser'] as const satisfies readonly XmlCall[];
+const REST_CALLS = ['meetings/join', 'meetingPreferences/personalMeetingRoom', 'people/me'] as const satisfies readonly RestCall[];
 
 export const faultRuleSchema = z.strictObject({
   fault: faultSchema,
   webExID: z.string().min(1).optional(),
-  call: z.enum(['GetLoginTicket', 'GetSite', 'AuthenticateUser', 'GetUser']).optional(),
+  call: z.enum([...XML_CALLS, ...REST_CALLS]).optional(),
   times: z.number().int().positive().optional(),
 });
 
@@ -39,7 +48,11 @@ true satisfies (ParsedRule extends FaultRule ? (FaultRule extends ParsedRule ? t
 export type FaultTarget =
   | { api: 'xml'; webExID?: string; call?: XmlCall; credential?: 'password' | 'sessionTicket' | 'webExAccessToken' }
   | { api: 'url-login'; webExID?: string }
-  | { api: 'oauth-token'; grantType: string; webExID?: string };
+  | { api: 'oauth-token'; grantType: string; webExID?: string }
+  /** a REST API call; webExID: the user its hostEmail or userEmail names */
+  | { api: 'rest'; call: RestCall; webExID?: string }
+  /** the Service App's token endpoint */
+  | { api: 'rest-token' };
 
 export interface FaultBoard {
   inject(rule: FaultRule): void;
@@ -83,9 +96,25 @@ export function createFaultBoard(): FaultBoard {
 }
 
 function appliesTo(rule: FaultRule, target: FaultTarget): boolean {
-  if (rule.webExID !== undefined && rule.webExID.toLowerCase() !== target.webExID?.toLowerCase()) return false;
+  // the Service App's token endpoint acts for nobody in particular: a rule naming a host never matches it
+  const webExID = target.api === 'rest-token' ? undefined : target.webExID;
+  if (rule.webExID !== undefined && rule.webExID.toLowerCase() !== webExID?.toLowerCase()) return false;
   const kind = rule.fault.kind;
   switch (kind) {
+    case 'rest-token-endpoint-down':
+      return target.api === 'rest-token';
+    case 'service-app-revoked':
+      return target.api === 'rest-token' || (target.api === 'rest' && callMatches(rule, target.call));
+    case 'rest-access-token-expired':
+    case 'rest-status':
+      return target.api === 'rest' && callMatches(rule, target.call);
+    case 'meeting-not-found':
+    case 'not-host':
+      return target.api === 'rest' && target.call === 'meetings/join';
+    case 'latency':
+    case 'hang':
+      // a REST call only when the rule names it: a rule without `call` keeps meaning the XML API
+      return target.api === 'rest' ? rule.call === target.call : target.api === 'xml' && callMatches(rule, target.call);
     case 'auto-login-disabled':
     case 'url-failure':
       return target.api === 'url-login';
@@ -105,6 +134,6 @@ function appliesTo(rule: FaultRule, target: FaultTarget): boolean {
   }
 }
 
-function callMatches(rule: FaultRule, call: XmlCall | undefined): boolean {
+function callMatches(rule: FaultRule, call: XmlCall | RestCall | undefined): boolean {
   return rule.call === undefined || rule.call === call;
 }

@@ -10,16 +10,19 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createBrowserSessions } from './browser-session';
 import { createFaultBoard } from './faults';
+import { createJoinLinkStore } from './join-links';
 import { createMeetingBoard } from './meetings';
 import { createOAuthServer } from './oauth';
+import { createRestApi } from './rest-api';
 import { createRequestHandler } from './router';
 import { createSamlVerifier } from './saml';
+import { createServiceAppServer } from './service-app';
 import { createSessionTicketStore } from './session-tickets';
 import { createTicketStore, generateRandomTicket } from './tickets';
 import type { SimOptions, SimStats, WebexSimulator } from './types';
 import { createUserDirectory } from './users';
 
-export type { FaultRule, SimFault, SimMeeting, SimOAuthClient, SimOptions, SimSecrets, SimStats, SimUser, WebexSimulator, XmlCall } from './types';
+export type { FaultRule, RestCall, ServiceAppTokens, SimFault, SimMeeting, SimOAuthClient, SimOptions, SimSecrets, SimServiceApp, SimStats, SimUser, WebexSimulator, XmlCall } from './types';
 export type { SamlTrust } from './saml';
 export { SESSION_COOKIE_NAME } from './browser-session';
 export { OAUTH_PATHS } from './oauth';
@@ -46,6 +49,10 @@ export async function startWebexSimulator(options: SimOptions): Promise<WebexSim
     refreshTokenGrants: 0,
     refreshTokenReuses: 0,
     connectionsAccepted: 0,
+    serviceAppRefreshes: 0,
+    restRequests: 0,
+    meetingLinksIssued: 0,
+    meetingLinksUsed: 0,
     openConnections: 0,
     maxOpenConnections: 0,
   };
@@ -88,17 +95,27 @@ export async function startWebexSimulator(options: SimOptions): Promise<WebexSim
       now,
     });
   const saml = options.saml && createSamlVerifier(options.saml, now);
+  const meetings = createMeetingBoard(options.meetings ?? []);
+  const serviceApp = options.serviceApp && createServiceAppServer({ ...options.serviceApp, faults, stats, now });
+  const links = createJoinLinkStore(now, () => {
+    stats.meetingLinksUsed += 1;
+  });
+  const rest = serviceApp && createRestApi({ siteName: site.siteName, users, meetings, serviceApp, links, faults, stats, now, origin: () => origin });
   const secrets = () => ({
     loginTickets: [...issuedLoginTickets],
     sessionTickets: sessionTickets.issued(),
     ...(oauth?.secrets() ?? { accessTokens: [], refreshTokens: [], authorizationCodes: [] }),
     samlResponses: saml?.received() ?? [],
+    serviceAppTokens: serviceApp?.secrets() ?? [],
+    meetingLinkTokens: links.secrets(),
   });
 
   const handleRequest = createRequestHandler({
     site,
     users,
-    meetings: createMeetingBoard(options.meetings ?? []),
+    meetings,
+    serviceApp,
+    rest,
     tickets,
     sessionTickets,
     saml,
@@ -139,6 +156,10 @@ export async function startWebexSimulator(options: SimOptions): Promise<WebexSim
     clearFaults: () => faults.clear(),
     stats: () => ({ ...stats }),
     secrets,
+    generateServiceAppTokens() {
+      if (!serviceApp) throw new Error('webex-sim: Bad usage. generateServiceAppTokens needs the serviceApp option.');
+      return serviceApp.generateTokens();
+    },
     close() {
       closing ??= new Promise((resolve) => {
         // Delayed answers are dropped and hanging or keep-alive sockets destroyed, so close never waits on a client.
@@ -164,6 +185,9 @@ function assertValidOptions(options: SimOptions): void {
   }
   if (options.saml && options.saml.certificates.length === 0) {
     throw new Error('webex-sim: Bad usage. saml.certificates must hold at least one PEM certificate.');
+  }
+  if (options.serviceApp && (!options.serviceApp.clientId || !options.serviceApp.clientSecret)) {
+    throw new Error('webex-sim: Bad usage. serviceApp needs a clientId and a clientSecret.');
   }
   if (options.port !== undefined && !(Number.isInteger(options.port) && options.port >= 0 && options.port <= 65535)) {
     throw new Error('webex-sim: Bad usage. port must be an integer from 0 to 65535 (0 = any free port).');

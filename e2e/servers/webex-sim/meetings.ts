@@ -1,24 +1,38 @@
+import { createHash } from 'node:crypto';
 import { escapeHtml, renderPage } from './html';
 import { htmlAnswer, textAnswer, type HttpAnswer } from './http';
 import { pPhpPath } from './landing';
 import type { SimMeeting } from './types';
 import { failureAnswer, parseBackUrl } from './url-api';
 
-/** The meetings of the simulated site: seeded, and started by their host's AT=HM. */
+export type BoardMeeting = SimMeeting & { inProgress: boolean; id: string };
+
+/** The meetings of the simulated site: seeded, and started by their host (AT=HM, or a REST startLink). */
 export interface MeetingBoard {
-  find(number: string): (SimMeeting & { inProgress: boolean }) | undefined;
+  find(number: string): BoardMeeting | undefined;
+  /** by the REST API's meeting id */
+  findById(id: string): BoardMeeting | undefined;
   start(number: string): void;
 }
 
+/** The REST API's meeting id of a meeting number: 32 hex digits, as WebEx's look (simulator's derivation). */
+export function meetingIdOf(number: string): string {
+  return createHash('sha256').update(`meeting:${number}`).digest('hex').slice(0, 32);
+}
+
 export function createMeetingBoard(meetings: readonly SimMeeting[]): MeetingBoard {
-  const byNumber = new Map<string, SimMeeting & { inProgress: boolean }>();
+  const byNumber = new Map<string, BoardMeeting>();
+  const byId = new Map<string, BoardMeeting>();
   for (const meeting of meetings) {
     if (!/^\d+$/.test(meeting.number)) throw new Error(`webex-sim: Bad usage. Meeting number "${meeting.number}" must be digits only.`);
     if (byNumber.has(meeting.number)) throw new Error(`webex-sim: Bad usage. Duplicate meeting number "${meeting.number}".`);
-    byNumber.set(meeting.number, { ...meeting, inProgress: meeting.inProgress ?? false });
+    const entry = { ...meeting, inProgress: meeting.inProgress ?? false, id: meetingIdOf(meeting.number) };
+    byNumber.set(meeting.number, entry);
+    byId.set(entry.id, entry);
   }
   return {
     find: (number) => byNumber.get(number),
+    findById: (id) => byId.get(id),
     start(number) {
       const meeting = byNumber.get(number);
       if (meeting) meeting.inProgress = true;
@@ -68,7 +82,7 @@ export function answerMeetingRequest(request: MeetingRequest, deps: { siteName: 
 }
 
 /** Tests look for the exact <h1> text, so it is the page's contract. */
-function meetingPage(siteName: string, meeting: SimMeeting, heading: string): HttpAnswer {
+export function meetingPage(siteName: string, meeting: Pick<SimMeeting, 'topic'>, heading: string): HttpAnswer {
   const signOutForm =
     `<form method="post" action="${escapeHtml(pPhpPath(siteName))}">` +
     '<input type="hidden" name="AT" value="LO"><button type="submit">Sign out of WebEx</button></form>';

@@ -12,9 +12,12 @@ import {
   type HttpAnswer,
 } from './http';
 import { dashboardPath, myWebexPath, pPhpPath, renderLandingPage } from './landing';
+import { meetingIdOfJoinLink } from './join-links';
 import { answerMeetingRequest, mPhpPath, type MeetingBoard } from './meetings';
 import { OAUTH_PATHS, type OAuthServer } from './oauth';
+import type { RestApi } from './rest-api';
 import type { SamlVerifier } from './saml';
+import { SERVICE_APP_TOKEN_PATH, type ServiceAppServer } from './service-app';
 import type { SessionTicketStore } from './session-tickets';
 import type { TicketStore } from './tickets';
 import type { SimSecrets, SimStats } from './types';
@@ -32,6 +35,9 @@ export interface RouterDeps {
   sessionTickets: SessionTicketStore;
   saml: SamlVerifier | undefined;
   oauth: OAuthServer | undefined;
+  /** the REST API and the Service App's token endpoint, when the simulator has a Service App */
+  serviceApp: ServiceAppServer | undefined;
+  rest: RestApi | undefined;
   faults: FaultBoard;
   sessions: BrowserSessions;
   stats: SimStats;
@@ -101,6 +107,29 @@ export function createRequestHandler(deps: RouterDeps) {
       return deps.oauth.answer(method, pathname, query, body, req.headers.authorization);
     }
 
+    if (deps.serviceApp && pathname === SERVICE_APP_TOKEN_PATH) {
+      if (method !== 'POST') return methodNotAllowed('POST');
+      context.note = 'rest access_token';
+      return deps.serviceApp.answerTokenRequest(await readBody(req));
+    }
+
+    if (deps.rest && pathname.startsWith('/v1/')) {
+      const url = new URL(req.url ?? '/', 'http://webex-sim.invalid');
+      const body = method === 'POST' ? await readBody(req) : '';
+      const outcome = deps.rest.answer({ method, pathname, query: url.searchParams, authorization: req.headers.authorization, body });
+      context.note = outcome.note;
+      if (outcome.kind === 'hang') return undefined;
+      if (outcome.delayMs > 0) await deps.sleep(outcome.delayMs);
+      return outcome.answer;
+    }
+
+    const linkMeeting = deps.rest && meetingIdOfJoinLink(pathname, siteName);
+    if (deps.rest && linkMeeting) {
+      if (method !== 'GET') return methodNotAllowed('GET');
+      context.note = 'meeting link';
+      return deps.rest.openLink(linkMeeting, new URL(req.url ?? '/', 'http://webex-sim.invalid').searchParams);
+    }
+
     if (pathname === mPhpPath(siteName)) {
       if (method !== 'GET' && method !== 'POST') return methodNotAllowed('GET, POST');
       const { params } = await urlApiParams(req, method);
@@ -143,6 +172,7 @@ export function createRequestHandler(deps: RouterDeps) {
       const body = method === 'POST' ? await readBody(req) : '';
       return answerControlRequest(method, pathname, body, {
         faults: deps.faults,
+        serviceApp: deps.serviceApp,
         stats: () => ({ ...deps.stats }),
         secrets: deps.secrets,
         origin: req.headers.origin,

@@ -25,12 +25,14 @@ export interface SimOAuthClient {
   redirectUris: string[];
 }
 
-/** A meeting on the simulated site, for m.php AT=JM / AT=HM. */
+/** A meeting on the simulated site, for m.php AT=JM / AT=HM and the REST API's meetings/join. */
 export interface SimMeeting {
   /** the meeting number (MK), digits only */
   number: string;
   /** who may start it (AT=HM), any case */
   hostWebExID: string;
+  /** REST: who else gets a startLink from meetings/join [reference §10, R1: "the meeting host or cohost"] */
+  cohostWebExIDs?: string[];
   topic?: string;
   /** default false: attendees get MeetingNotInProgress until the host starts it */
   inProgress?: boolean;
@@ -61,6 +63,11 @@ export interface SimOptions {
   };
   /** meetings that m.php knows; default none */
   meetings?: SimMeeting[];
+  /**
+   * The Webex REST API (/v1/access_token, /v1/meetings/join, /v1/meetingPreferences/personalMeetingRoom,
+   * /v1/people/me) and the organisation's Service App [reference §10]; without it those paths are 404.
+   */
+  serviceApp?: SimServiceApp;
   /** AuthenticateUser's timeToLive; default 5400, the reference's sample */
   sessionTicketTtlSeconds?: number;
   /** iron-session password for the simulator's own cookie, >= 32 characters; default a random one */
@@ -73,10 +80,33 @@ export interface SimOptions {
   log?: boolean | ((line: string) => void);
 }
 
+/** The organisation's Service App at the simulated Webex REST API. */
+export interface SimServiceApp {
+  clientId: string;
+  clientSecret: string;
+  /** default 43200 (12 h; published figures conflict, unverified) */
+  accessTokenTtlSeconds?: number;
+  /** default 60 days (unverified, as above) */
+  refreshTokenTtlSeconds?: number;
+  /** the organisation's ID, as GET /people/me reports it; default a fixed demo value */
+  orgId?: string;
+}
+
+/** The REST calls the simulator answers, for fault rules. */
+export type RestCall = 'meetings/join' | 'meetingPreferences/personalMeetingRoom' | 'people/me';
+
+/** The tokens the developer portal's "Generate Tokens" hands an admin for an authorized Service App [reference §10, R5]. */
+export interface ServiceAppTokens {
+  access_token: string;
+  expires_in: number;
+  refresh_token: string;
+  refresh_token_expires_in: number;
+}
+
 export type SimFault =
-  /** XML API answers after ms */
+  /** XML API answers after ms (a REST call too, when the rule names it in `call`) */
   | { kind: 'latency'; ms: number }
-  /** XML API never answers (socket kept open until the client gives up or the server closes) */
+  /** XML API never answers (socket kept open until the client gives up or the server closes); a REST call too, when the rule names it */
   | { kind: 'hang' }
   /** XML API reads the request, then drops the connection without answering */
   | { kind: 'reset' }
@@ -105,14 +135,26 @@ export type SimFault =
   /** the next refresh of one of the host's OAuth grants finds the grant revoked (invalid_grant) */
   | { kind: 'refresh-revoked' }
   /** the OAuth token endpoint answers 503 */
-  | { kind: 'token-endpoint-down' };
+  | { kind: 'token-endpoint-down' }
+  /** REST: the Service App's token endpoint (/v1/access_token) answers 503 */
+  | { kind: 'rest-token-endpoint-down' }
+  /** REST: the Service App's grant behind the next request is revoked (deauthorized in Control Hub): the API answers 401, a refresh invalid_grant */
+  | { kind: 'service-app-revoked' }
+  /** REST: the Service App's access token of the next API request has expired (401); its refresh token still works */
+  | { kind: 'rest-access-token-expired' }
+  /** REST: the API answers that status with Webex's error body; 429 with Retry-After (default 1 s) */
+  | { kind: 'rest-status'; status: number; retryAfterSeconds?: number }
+  /** REST: meetings/join answers 400 "meeting not found" */
+  | { kind: 'meeting-not-found' }
+  /** REST: meetings/join answers 403: the hostEmail is neither host nor cohost */
+  | { kind: 'not-host' };
 
 export interface FaultRule {
   fault: SimFault;
   /** only requests for this WebEx ID (the XML securityContext's webExID, or p.php's WID), any case */
   webExID?: string;
-  /** only XML API requests of this call */
-  call?: XmlCall;
+  /** only requests of this call (an XML API call, or a REST call) */
+  call?: XmlCall | RestCall;
   /** apply to the next N matching requests; default: until cleared */
   times?: number;
 }
@@ -137,6 +179,11 @@ export interface SimStats {
   refreshTokenReuses: number;
   /** TCP connections accepted since the start (a client that reuses its connections opens few) */
   connectionsAccepted: number;
+  /** REST: Service App refreshes that issued tokens, requests to /v1/ API paths, start/join links issued and used */
+  serviceAppRefreshes: number;
+  restRequests: number;
+  meetingLinksIssued: number;
+  meetingLinksUsed: number;
   /** TCP connections open now, and the most ever open at once (a client's pool size, seen from WebEx) */
   openConnections: number;
   maxOpenConnections: number;
@@ -151,6 +198,10 @@ export interface SimSecrets {
   authorizationCodes: string[];
   /** the Base64 SAML Responses AuthenticateUser received */
   samlResponses: string[];
+  /** REST: the Service App's access and refresh tokens, every one ever issued */
+  serviceAppTokens: string[];
+  /** REST: the integrationJoinToken and principal of every start/join link issued */
+  meetingLinkTokens: string[];
 }
 
 export interface WebexSimulator {
@@ -161,6 +212,8 @@ export interface WebexSimulator {
   clearFaults(): void;
   stats(): SimStats;
   secrets(): SimSecrets;
+  /** the developer portal's "Generate Tokens" for the authorized Service App: a new grant (needs `serviceApp`) */
+  generateServiceAppTokens(): ServiceAppTokens;
   /** stops listening and destroys every open socket, hanging ones included */
   close(): Promise<void>;
 }

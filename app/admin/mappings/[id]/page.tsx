@@ -5,7 +5,7 @@ import { DeleteMappingForm } from '../delete-mapping-form';
 import { MappingForm } from '../mapping-form';
 import { getOAuth } from '@/lib/app-context';
 import { requireAdmin } from '@/lib/auth';
-import { getConfig } from '@/lib/config';
+import { getConfig, storesPasswords } from '@/lib/config';
 import { getDb } from '@/lib/db';
 import { getMapping } from '@/lib/mappings/store';
 
@@ -36,7 +36,7 @@ export default async function EditMappingPage({ params, searchParams }: { params
         <MappingForm
           key={mapping.version}
           initial={{ id: mapping.id, version: mapping.version, email: mapping.email, webexId: mapping.webexId, displayName: mapping.displayName ?? '', hasCredential: mapping.hasCredential }}
-          passwords={getConfig().credentials.mode === 'password'}
+          passwords={storesPasswords(getConfig())}
         />
       </section>
       {oauthMode && (

@@ -1,6 +1,6 @@
 import { MappingForm } from '../mapping-form';
 import { requireAdmin } from '@/lib/auth';
-import { getConfig } from '@/lib/config';
+import { getConfig, storesPasswords } from '@/lib/config';
 
 export const dynamic = 'force-dynamic';
 
@@ -10,7 +10,7 @@ export default async function NewMappingPage({ searchParams }: { searchParams: P
   return (
     <section className="card">
       <h1>New mapping</h1>
-      <MappingForm initial={{ email: typeof email === 'string' ? email : '', webexId: '', displayName: '', hasCredential: false }} passwords={getConfig().credentials.mode === 'password'} />
+      <MappingForm initial={{ email: typeof email === 'string' ? email : '', webexId: '', displayName: '', hasCredential: false }} passwords={storesPasswords(getConfig())} />
     </section>
   );
 }
