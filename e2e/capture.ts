@@ -1,13 +1,13 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import type { BrowserContext } from '@playwright/test';
-import { appOrigin, E2E_MODES } from './ports';
+import { appOrigin, E2E_MODES, postgresOrigin } from './ports';
 
 /** Where every portal page, JSON and text answer the suite saw is kept, for the secrets sweep. */
 export const CAPTURE_DIR = 'data/captured';
 export const CAPTURED_BODIES = `${CAPTURE_DIR}/bodies.txt`;
 export const CAPTURED_SESSION_COOKIES = `${CAPTURE_DIR}/session-cookies.txt`;
 
-const PORTALS = new Set<string>(E2E_MODES.map(appOrigin));
+const PORTALS = new Set<string>([...E2E_MODES.map(appOrigin), postgresOrigin('a'), postgresOrigin('b')]);
 const READABLE = /text\/html|application\/json|text\/plain|text\/csv|xml/;
 
 /** Records the portal's answers in this browser context: bodies, and the session cookies it set. */
@@ -15,7 +15,9 @@ export function captureResponses(context: BrowserContext): void {
   mkdirSync(CAPTURE_DIR, { recursive: true });
   context.on('response', async (response) => {
     if (!PORTALS.has(new URL(response.url()).origin)) return;
-    for (const { name, value } of await response.headersArray()) {
+    // an answer that arrives as its test closes the context can no longer be read: there is nothing to keep
+    const headers = await response.headersArray().catch(() => []);
+    for (const { name, value } of headers) {
       const cookie = name.toLowerCase() === 'set-cookie' ? /next-auth\.session-token=([^;]+)/.exec(value)?.[1] : undefined;
       if (cookie) appendFileSync(CAPTURED_SESSION_COOKIES, `${cookie}\n`);
     }

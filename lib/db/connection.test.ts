@@ -57,3 +57,22 @@ describe('kept statements', () => {
     expect((await sql<{ n: number }>`select count(*) as n from t`.execute(db)).rows[0]?.n).toBe(6);
   });
 });
+
+describe('dialectOf', () => {
+  it('tells SQLite from PostgreSQL by the adapter, even one made by another copy of Kysely (another server chunk)', async () => {
+    const { dialectOf } = await import('./dialect');
+    const { PostgresDialect } = await import('kysely');
+    const pg = await import('pg');
+    const sqlite = new Kysely({ dialect: new SqliteDialect({ database: keepStatements(memory()) }) });
+    const pool = new pg.default.Pool({ connectionString: 'postgres://nobody@127.0.0.1:1/none' }); // never connected
+    const postgres = new Kysely({ dialect: new PostgresDialect({ pool }) });
+    expect(dialectOf(sqlite)).toBe('sqlite');
+    expect(dialectOf(postgres)).toBe('postgres');
+    // what a second copy of the PostgreSQL adapter class looks like from here: same behaviour, another class
+    const adapter = postgres.getExecutor().adapter;
+    const copy = Object.assign(Object.create(null) as object, { supportsTransactionalDdl: adapter.supportsTransactionalDdl, supportsReturning: adapter.supportsReturning });
+    const fromAnotherChunk = { getExecutor: () => ({ adapter: copy }) } as unknown as Kysely<unknown>;
+    expect(dialectOf(fromAnotherChunk)).toBe('postgres');
+    await postgres.destroy();
+  });
+});
