@@ -188,6 +188,17 @@ describe('POST /launch: the launch target', () => {
     expect(targets).toEqual([{ kind: 'home' }]);
   });
 
+  it('reads the form as a browser posts it, urlencoded or multipart', async () => {
+    const { POST } = await import('./route');
+    const multipart = new FormData();
+    multipart.set('meeting', '26341234567');
+    multipart.set('role', 'host');
+    expect((await POST(new Request(`${APP_URL}/launch`, { method: 'POST', headers: { origin: APP_URL }, body: multipart }))).status).toBe(302);
+    const urlencoded = new URLSearchParams({ meeting: '26341234567', role: 'host' });
+    expect((await POST(new Request(`${APP_URL}/launch`, { method: 'POST', headers: { origin: APP_URL, 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8' }, body: urlencoded.toString() }))).status).toBe(302);
+    expect(targets).toEqual([MEETING, MEETING]);
+  });
+
   it('a meeting Join launches that meeting and remembers it for an AlreadyLogon relaunch', async () => {
     const response = await post({ origin: APP_URL }, { meeting: '26341234567', role: 'host' });
     expect(response.status).toBe(302);
