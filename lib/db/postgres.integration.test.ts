@@ -65,6 +65,37 @@ describe.skipIf(!available)('PostgreSQL', () => {
     expect(indexes.map((i) => (i as { indexname: string }).indexname)).toEqual(expect.arrayContaining(['mappings_search_trgm', 'audit_events_actor_trgm', 'audit_events_target_trgm']));
   });
 
+  it('migrates its own schema, whatever another schema of the database holds', async () => {
+    // another application (or test) already keeps Kysely's bookkeeping tables in another schema
+    const other = `${schema}_other`;
+    const client = new pg.Client({ connectionString: SERVER });
+    await client.connect();
+    await client.query(`create schema ${other}`);
+    try {
+      await client.query(`create table ${other}.kysely_migration (name varchar(255) primary key, timestamp varchar(255) not null)`);
+      await client.query(`create table ${other}.kysely_migration_lock (id varchar(255) primary key, is_locked integer not null default 0)`);
+      await client.query(`insert into ${other}.kysely_migration values ('999_someone_elses', '2020-01-01')`);
+      const fresh = `${schema}_fresh`;
+      await client.query(`create schema ${fresh}`);
+      try {
+        const { db } = await openMigratedDatabase(`${SERVER}${SERVER.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${fresh}`)}`);
+        try {
+          const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db);
+          const defined = await createMigrator(db as Kysely<unknown>, 'postgres').getMigrations();
+          expect(applied.rows.map((r) => r.name)).toEqual(defined.map((m) => m.name));
+          expect((await sql<{ n: string }>`select count(*) as n from mappings`.execute(db)).rows[0]?.n).toBe('0');
+        } finally {
+          await db.destroy();
+        }
+      } finally {
+        await client.query(`drop schema ${fresh} cascade`);
+      }
+    } finally {
+      await client.query(`drop schema ${other} cascade`);
+      await client.end();
+    }
+  });
+
   it('creates, refuses duplicates case-insensitively and stale updates', async () => {
     const created = await createMapping(store.db, { email: 'Pat@Example.com', webexId: 'pat', displayName: 'Pat 100%', sealedCredential: null });
     await expect(createMapping(store.db, { email: 'pat@example.COM', webexId: 'x', displayName: null, sealedCredential: null })).rejects.toMatchObject({ reason: 'duplicate-email' });
