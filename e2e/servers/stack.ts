@@ -15,6 +15,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { createSelfSignedCertificate } from './certificates';
@@ -103,6 +104,7 @@ async function postgresPortals(): Promise<{ portals: Portal[]; drop(): Promise<v
   }
   const url = new URL(server);
   url.pathname = `/${database}`;
+  mkdirSync(dirname(POSTGRES_INFO), { recursive: true });
   writeFileSync(POSTGRES_INFO, JSON.stringify({ databaseUrl: url.href }));
   const portals = (['a', 'b'] as const).map((which, i): Portal => ({
     mode: 'saml',
