@@ -47,6 +47,15 @@ async function createJane() {
 }
 
 describe('saveMapping: create', () => {
+  it('refuses a password where the portal stores none (saml/oauth modes, or the REST path), saving nothing and keeping the password out of the audit', async () => {
+    const result = await saveMapping({ ...ctx, acceptsPasswords: false }, { email: 'jane@example.com', webexId: 'jane', credential: 'replace', password: PASSWORD });
+    expect(result).toMatchObject({ ok: false, fieldErrors: { password: [expect.stringContaining('WEBEX_LAUNCH_API=rest')] } });
+    expect(await findMappingByEmail(store.db, 'jane@example.com')).toBeUndefined();
+    expect(await rawAudit()).not.toContain(PASSWORD);
+    // the same portal still links without a password
+    expect(await saveMapping({ ...ctx, acceptsPasswords: false }, { email: 'jane@example.com', webexId: 'jane', credential: 'keep' })).toMatchObject({ ok: true, value: { hasCredential: false } });
+  });
+
   it('creates a mapping with a sealed password and audits whether a credential is set, never the credential', async () => {
     const result = await saveMapping(ctx, { email: ' Jane@Example.com ', webexId: 'jane', displayName: ' Jane ', credential: 'replace', password: PASSWORD });
     expect(result).toMatchObject({ ok: true, message: 'Linked jane@example.com to WebEx jane.', value: { email: 'jane@example.com', hasCredential: true, version: 1 } });

@@ -45,7 +45,7 @@ export async function saveMapping(ctx: AdminContext, values: Record<string, unkn
   if ('fieldErrors' in parsed) return { ok: false, message: 'Not saved: check the highlighted fields.', fieldErrors: parsed.fieldErrors };
   const form = parsed.data;
   if (form.credential === 'replace' && ctx.acceptsPasswords === false) {
-    return { ok: false, message: 'Not saved: check the highlighted fields.', fieldErrors: { password: ['This portal signs hosts in without WebEx passwords (WEBEX_CREDENTIAL_MODE): none is stored.'] } };
+    return { ok: false, message: 'Not saved: check the highlighted fields.', fieldErrors: { password: ['This portal signs hosts in without WebEx passwords (WEBEX_CREDENTIAL_MODE is not password, or WEBEX_LAUNCH_API=rest): none is stored.'] } };
   }
   if (id !== undefined && form.version === undefined) return { ok: false, message: 'Not saved: the form did not say which version it edits. Reload and try again.' };
 
