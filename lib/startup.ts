@@ -1,7 +1,7 @@
 import { closeUpstream } from './app-context';
 import { pruneAudit } from './audit';
 import { getConfig } from './config';
-import { getDb } from './db';
+import { closeDatabaseOnExit, getDb } from './db';
 import { refreshPlannerStatistics } from './db/statistics';
 import { log } from './log';
 import { installShutdown } from './shutdown';
@@ -59,6 +59,7 @@ export async function startOrExit(): Promise<void> {
   const { auditRetentionDays, webex } = getConfig();
   // a launch may make three calls (a refused cached ticket, AuthenticateUser, the ticket again)
   installShutdown({ deadlineMs: webex.queueWaitMs + 3 * webex.timeoutMs + SHUTDOWN_SLACK_MS, closePools: closeUpstream });
+  closeDatabaseOnExit();
   await pruneOnce(auditRetentionDays);
   setInterval(() => void pruneOnce(auditRetentionDays), DAY_MS).unref();
 }

@@ -14,7 +14,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -211,6 +211,9 @@ async function main(): Promise<void> {
 
     const crashed = exit !== undefined;
     const shutdown = await drainOnSigterm(app, appUrl, cookies, sim, () => exit);
+    // closed at exit: SQLite folded its write-ahead log back into the file and removed it
+    const walLeft = existsSync(`${databaseFile}-wal`);
+    check(!walLeft, 'the portal exited without closing its database (the SQLite WAL was left behind)');
 
     const byOutcome = new Map<string, number>();
     for (const a of answers) byOutcome.set(a.outcome, (byOutcome.get(a.outcome) ?? 0) + 1);
@@ -219,7 +222,7 @@ async function main(): Promise<void> {
       `soak: ${answers.length} launches (${outcomes}) in ${seconds.toFixed(1)} s at ${CONCURRENCY} at once for ${USERS} users; ` +
         `crashes ${crashed ? 1 : 0}, unhandled rejections ${unhandled}, audited exactly once ${answers.length - mismatched.length}/${answers.length}, ` +
         `RSS +${growth.toFixed(1)} MiB after warm-up (bound ${RSS_BOUND_MIB}; heap ${heapUsedMiB.toFixed(0)}/${HEAP_MIB} MiB), WebEx connections max ${maxSockets}/${MAX_CONCURRENCY} (${sim.stats().maxOpenConnections} seen by WebEx), event-loop p99 ${lagP99Ms.toFixed(1)} ms, ` +
-        `secrets found ${leaks}/${issued.length}, SIGTERM: ${shutdown.summary}${problems.length ? ` — FAILED: ${problems.join('; ')}` : ' — OK'}`,
+        `secrets found ${leaks}/${issued.length}, SIGTERM: ${shutdown.summary}, database ${walLeft ? 'LEFT OPEN' : 'closed'}${problems.length ? ` — FAILED: ${problems.join('; ')}` : ' — OK'}`,
     );
   } finally {
     if (exit === undefined) app.kill('SIGKILL');
