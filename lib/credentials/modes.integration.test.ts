@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSelfSignedCertificate } from '../../e2e/servers/certificates';
 import { startWebexSimulator, type WebexSimulator } from '../../e2e/servers/webex-sim';
+import { checkConnection, testMapping } from '../checks';
 import type { CredentialConfig } from '../config';
 import { openTempDatabase, type TempDatabase } from '../db/temp-database';
 import { launchWebex, type LaunchDeps } from '../launch';
@@ -144,6 +145,15 @@ describe('saml mode', () => {
     expect(row?.outcome).toBe('WEBEX_SSO_REFUSED');
     expect(JSON.parse(row?.detail ?? '{}').exceptionID).toBe('030048');
   });
+  it("the admin's mapping test and connection check work with no password: GetUser and GetSite as the host, on its session ticket", async () => {
+    const { launch } = depsFor(samlConfig());
+    await store.db.deleteFrom('webex_session_tickets').execute();
+    const tested = await testMapping(launch, 'admin@example.com', 'carol@example.com', 'the IT desk');
+    expect(tested).toMatchObject({ outcome: 'OK', source: 'rule', webexId: 'carol@example.com', credential: 'new-session-ticket', webexUser: { webExId: 'carol@example.com', email: 'carol@example.com' } });
+    const checked = await checkConnection(launch, { email: 'carol@example.com' }, 'the IT desk');
+    expect(checked).toMatchObject({ ok: true, checkedAs: 'carol@example.com', site: { ssoEnabled: true } });
+    expect((await store.db.selectFrom('audit_events').select(['action', 'outcome']).where('actor', 'in', ['admin@example.com', 'carol@example.com']).where('action', 'in', ['mapping.test', 'webex.check']).execute()).map((r) => `${r.action}:${r.outcome}`)).toEqual(['mapping.test:OK', 'webex.check:OK']);
+  });
 });
 
 describe('password mode with WEBEX_PASSWORD_TO_SESSION_TICKET', () => {
@@ -216,6 +226,16 @@ describe('oauth mode', () => {
     expect(await disconnect(connect, 'alice@example.com', 'alice@example.com')).toBe(true);
     expect(await launchWebex({ email: 'alice@example.com' }, launch, 'd1')).toMatchObject({ ok: false, code: 'WEBEX_NOT_CONNECTED' });
     expect((await auditOf('alice@example.com')).at(-2)).toMatchObject({ action: 'oauth.disconnect', outcome: 'OK' });
+  });
+  it('the mapping test and connection check say "not connected" until the host connects, then work on the access token', async () => {
+    const { launch, connect } = depsFor(oauthConfig('access-token'), { kind: 'none' });
+    if (!connect) throw new Error('oauth deps');
+    await disconnect(connect, 'alice@example.com', 'alice@example.com');
+    expect(await testMapping(launch, 'admin@example.com', 'alice@example.com', 'the IT desk')).toMatchObject({ outcome: 'WEBEX_NOT_CONNECTED', webexId: 'alice' });
+    expect(await checkConnection(launch, { email: 'alice@example.com' }, 'the IT desk')).toMatchObject({ ok: false, code: 'WEBEX_NOT_CONNECTED', checkedAs: 'alice' });
+    expect((await connectAs(connect, 'alice@example.com', 'alice', 'alice', 'Alice-WebEx-1')).ok).toBe(true);
+    expect(await testMapping(launch, 'admin@example.com', 'alice@example.com', 'the IT desk')).toMatchObject({ outcome: 'OK', credential: 'access-token', webexUser: { webExId: 'alice' } });
+    expect(await checkConnection(launch, { email: 'alice@example.com' }, 'the IT desk')).toMatchObject({ ok: true, checkedAs: 'alice' });
   });
 });
 
