@@ -28,6 +28,8 @@ const CONCURRENCY = Number(process.env.SOAK_CONCURRENCY ?? 20);
 const USERS = Number(process.env.SOAK_USERS ?? 200);
 const WARMUP = Math.min(300, Math.ceil(LAUNCHES / 5));
 const RSS_BOUND_MIB = Number(process.env.SOAK_RSS_BOUND_MIB ?? 64);
+/** the event loop's p99 delay: a launch path that blocks it (a synchronous scan, a sync crypto loop) shows here first */
+const EVENT_LOOP_P99_BOUND_MS = Number(process.env.SOAK_EVENT_LOOP_P99_BOUND_MS ?? 500);
 const HEAP_MIB = Number(process.env.SOAK_HEAP_MIB ?? 192);
 const FAULT_SHARE = 0.3;
 const MAX_CONCURRENCY = 8;
@@ -180,6 +182,7 @@ async function main(): Promise<void> {
     const metricsText = await scrapeMetrics(appUrl, metricsToken);
     const heapUsedMiB = Number(/webex_sso_nodejs_heap_size_used_bytes (\d+)/.exec(metricsText)?.[1] ?? NaN) / 2 ** 20;
     const lagP99Ms = Number(/webex_sso_nodejs_eventloop_lag_p99_seconds ([\d.e-]+)/.exec(metricsText)?.[1] ?? NaN) * 1000;
+    check(lagP99Ms < EVENT_LOOP_P99_BOUND_MS, `event-loop delay p99 ${lagP99Ms.toFixed(1)} ms (bound ${EVENT_LOOP_P99_BOUND_MS})`);
     const endRss = Math.max(...samples.slice(-4), rssMiB(pid));
     const growth = endRss - baselineRss;
 
@@ -221,7 +224,7 @@ async function main(): Promise<void> {
     console.log(
       `soak: ${answers.length} launches (${outcomes}) in ${seconds.toFixed(1)} s at ${CONCURRENCY} at once for ${USERS} users; ` +
         `crashes ${crashed ? 1 : 0}, unhandled rejections ${unhandled}, audited exactly once ${answers.length - mismatched.length}/${answers.length}, ` +
-        `RSS +${growth.toFixed(1)} MiB after warm-up (bound ${RSS_BOUND_MIB}; heap ${heapUsedMiB.toFixed(0)}/${HEAP_MIB} MiB), WebEx connections max ${maxSockets}/${MAX_CONCURRENCY} (${sim.stats().maxOpenConnections} seen by WebEx), event-loop p99 ${lagP99Ms.toFixed(1)} ms, ` +
+        `RSS +${growth.toFixed(1)} MiB after warm-up (bound ${RSS_BOUND_MIB}; heap ${heapUsedMiB.toFixed(0)}/${HEAP_MIB} MiB), WebEx connections max ${maxSockets}/${MAX_CONCURRENCY} (${sim.stats().maxOpenConnections} seen by WebEx), event-loop p99 ${lagP99Ms.toFixed(1)} ms (bound ${EVENT_LOOP_P99_BOUND_MS}), ` +
         `secrets found ${leaks}/${issued.length}, SIGTERM: ${shutdown.summary}, database ${walLeft ? 'LEFT OPEN' : 'closed'}${problems.length ? ` — FAILED: ${problems.join('; ')}` : ' — OK'}`,
     );
   } finally {
