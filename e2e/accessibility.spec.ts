@@ -31,6 +31,7 @@ const STATES: PageState[] = [
   { name: 'signed out, sessions left open (warning)', as: 'anonymous', path: '/auth/signed-out?webex=open&idp=open&state=webex-not-confirmed' },
   { name: 'admin forbidden to an employee (error)', as: 'alice', path: '/admin' },
   { name: 'admin settings', as: 'admin', path: '/admin' },
+  { name: 'launch dashboard', as: 'admin', path: '/admin/dashboard' },
   {
     name: 'admin settings, mapping test result',
     as: 'admin',
