@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { buildAuthOptions, csrfCookieName, csrfTokenOf, isAdminUser, isSameOriginRequest, portalPath, signInPath } from './auth';
 import { loadConfig } from './config';
+import { captureLog } from './log-capture';
 
 const APP = new URL('https://portal.example.com');
+const env = {
+  NEXTAUTH_URL: 'https://portal.example.com',
+  NEXTAUTH_SECRET: 's'.repeat(32),
+  OIDC_ISSUER: 'https://idp.example.com',
+  OIDC_CLIENT_ID: 'portal',
+  OIDC_CLIENT_SECRET: 'secret',
+  WEBEX_SITE_NAME: 'acme',
+  CREDENTIAL_KEYS: `1:${'k'.repeat(32)}`,
+};
 
 describe('isSameOriginRequest', () => {
   it.each([
@@ -32,15 +42,6 @@ describe('isAdminUser', () => {
 });
 
 describe('sign-in: the e-mail must be one the identity provider verified', () => {
-  const env = {
-    NEXTAUTH_URL: 'https://portal.example.com',
-    NEXTAUTH_SECRET: 's'.repeat(32),
-    OIDC_ISSUER: 'https://idp.example.com',
-    OIDC_CLIENT_ID: 'portal',
-    OIDC_CLIENT_SECRET: 'secret',
-    WEBEX_SITE_NAME: 'acme',
-    CREDENTIAL_KEYS: `1:${'k'.repeat(32)}`,
-  };
   const signIn = (extra: Record<string, string>, profile: Record<string, unknown>) => {
     const options = buildAuthOptions(loadConfig({ ...env, ...extra }));
     const user = { id: 'sub-1', email: 'alice@example.com' };
@@ -70,6 +71,21 @@ describe('sign-in: the e-mail must be one the identity provider verified', () =>
   it('still refuses an account without an e-mail', async () => {
     const options = buildAuthOptions(loadConfig({ ...env, OIDC_TRUST_UNVERIFIED_EMAIL: 'true' }));
     expect(await options.callbacks?.signIn?.({ user: { id: 'x', email: null }, account: null, profile: { sub: 'x' } as never })).toBe(false);
+  });
+});
+
+describe("next-auth's errors in our log", () => {
+  const options = buildAuthOptions(loadConfig(env));
+  const levelsOf = (text: string) => text.trim().split('\n').map((line) => (JSON.parse(line) as { level: number; code: string }));
+
+  it('a session cookie that does not decode is a warning, and the token is not in it; any other error stays an error', async () => {
+    const token = 'eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..not-ours';
+    const text = await captureLog(async () => {
+      options.logger?.error?.('JWT_SESSION_ERROR', { error: new Error('decryption operation failed'), message: token } as never);
+      options.logger?.error?.('OAUTH_CALLBACK_ERROR', new Error('state mismatch') as never);
+    });
+    expect(levelsOf(text)).toEqual([expect.objectContaining({ level: 40, code: 'JWT_SESSION_ERROR' }), expect.objectContaining({ level: 50, code: 'OAUTH_CALLBACK_ERROR' })]);
+    expect(text).not.toContain(token);
   });
 });
 

@@ -127,7 +127,11 @@ export function buildAuthOptions(config: AppConfig, idTokens?: Pick<IdTokenStore
         // an ended session is routine; anything else is logged by code and message, never the token
         const error = metadata instanceof Error ? metadata : (metadata as { error?: unknown } | undefined)?.error;
         if (error instanceof SessionEndedError) return;
-        log.error({ code, message: error instanceof Error ? error.message : undefined }, 'next-auth error');
+        const message = error instanceof Error ? error.message : undefined;
+        // a cookie that does not decode (made with another secret, tampered, cut short) signs its
+        // browser out: the visitor's problem, not the server's, so no error-level line per request
+        if (code === 'JWT_SESSION_ERROR') return void log.warn({ code, message }, 'a session cookie did not decode: treated as signed out');
+        log.error({ code, message }, 'next-auth error');
       },
       warn(code) {
         log.warn({ code }, 'next-auth warning');
