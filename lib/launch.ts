@@ -198,13 +198,14 @@ export async function launchWebex(user: Launcher, deps: LaunchDeps, requestId: s
   const { result, detail } = await attempt(user, deps, target);
   const durationMs = performance.now() - started;
   const outcome = result.ok ? 'OK' : result.code;
+  const where = describeTarget(target);
+  const auditDetail = target.kind === 'home' ? detail : { ...detail, ...where };
+  // counted once recorded: a launch whose audit row could not be written ends as PORTAL_UNAVAILABLE (app/launch/route.ts)
+  await recordAudit(deps.db, { actor: user.email, action: 'launch', target: result.webexId ?? null, outcome, detail: auditDetail, durationMs, requestId });
   const counters = metrics();
   counters.launches.inc({ outcome });
   counters.launchDuration.observe({ result: result.ok ? 'ok' : 'failed' }, durationMs / 1000);
   if (typeof detail?.credential === 'string') counters.launchCredentials.inc({ credential: detail.credential });
-  const where = describeTarget(target);
-  const auditDetail = target.kind === 'home' ? detail : { ...detail, ...where };
-  await recordAudit(deps.db, { actor: user.email, action: 'launch', target: result.webexId ?? null, outcome, detail: auditDetail, durationMs, requestId });
   log.info({ requestId, actor: user.email, webexId: result.webexId, outcome, api: detail?.api, ...where, durationMs: Math.round(durationMs) }, 'launch');
   return result;
 }

@@ -18,6 +18,7 @@ describe('describeLaunchFailure, the REST codes', () => {
     ['WEBEX_RATE_LIMITED', 'WebEx asks the portal to slow down'],
     ['WEBEX_LINK_REFUSED', 'The portal did not trust the meeting link'],
     ['LAUNCH_UNAVAILABLE', 'This way into WebEx is not offered'],
+    ['PORTAL_UNAVAILABLE', 'The portal could not complete your Join'],
   ])('%s has its own page: %s', (code, title) => {
     expect(describeLaunchFailure(code, 'x')).toMatchObject({ code, title });
   });

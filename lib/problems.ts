@@ -4,8 +4,12 @@ import { codeForLoginFailure, WEBEX_ERROR_CODES, type LoginFailureCode } from '.
 
 /** Why "Connect WebEx" did not complete, beyond the launch's own codes. */
 export type ConnectFailureCode = 'CONNECT_EXPIRED' | 'CONNECT_WRONG_ACCOUNT';
-/** Refusals of the portal itself, before WebEx is asked. */
-export type PortalRefusalCode = 'RATE_LIMITED';
+/**
+ * The portal itself: too many launches (RATE_LIMITED), or its own store failing mid-launch
+ * (PORTAL_UNAVAILABLE: the database down or locked, so the Join could not be recorded and no
+ * WebEx URL is handed out).
+ */
+export type PortalRefusalCode = 'RATE_LIMITED' | 'PORTAL_UNAVAILABLE';
 
 /** A meeting link or Join form whose meeting number is not one. */
 export type MeetingInputCode = 'MEETING_NUMBER_INVALID';
@@ -34,6 +38,12 @@ const unreachable: Text = {
 const companyApp = 'WebEx is not reachable through the company app';
 
 const TEXTS: Record<Problem['code'], Text> = {
+  PORTAL_UNAVAILABLE: {
+    title: 'The portal could not complete your Join',
+    what: 'The portal could not reach its own database to look you up or record the Join, so it did not send you on to WebEx. Nothing was changed.',
+    next: 'Try again in a minute; if it keeps happening, tell {support}.',
+    retry: true,
+  },
   RATE_LIMITED: {
     title: 'Too many WebEx sign-ins in a row',
     what: 'You started WebEx more often in the last minute than the portal allows (a protection against runaway scripts).',
@@ -272,7 +282,7 @@ function withSupport(code: Problem['code'], fallback: Problem['code'], support: 
   return { ...text, code: known, next: text.next.replace('{support}', support) };
 }
 
-const LAUNCH_CODES = new Set<string>(['MAPPING_MISSING', 'LAUNCH_UNAVAILABLE', 'CONNECT_EXPIRED', 'CONNECT_WRONG_ACCOUNT', 'MEETING_NUMBER_INVALID', 'RATE_LIMITED', ...HOST_CREDENTIAL_CODES, ...WEBEX_ERROR_CODES]);
+const LAUNCH_CODES = new Set<string>(['MAPPING_MISSING', 'LAUNCH_UNAVAILABLE', 'CONNECT_EXPIRED', 'CONNECT_WRONG_ACCOUNT', 'MEETING_NUMBER_INVALID', 'RATE_LIMITED', 'PORTAL_UNAVAILABLE', ...HOST_CREDENTIAL_CODES, ...WEBEX_ERROR_CODES]);
 
 /** Codes whose way out is (re)connecting the employee's WebEx account. */
 export const CONNECT_CODES: ReadonlySet<string> = new Set(['WEBEX_NOT_CONNECTED', 'WEBEX_RECONNECT_NEEDED', 'CONNECT_EXPIRED', 'CONNECT_WRONG_ACCOUNT']);

@@ -14,6 +14,8 @@ const LOGIN_URL = 'https://acme.webex.com/acme/p.php?AT=LI&WID=alice&TK=T%2B1';
 let token: JWT | null = null;
 let nextResult: LaunchResult = { ok: true, location: LOGIN_URL, webexId: 'alice', via: 'xml' };
 let nextRate: RateDecision = { allowed: true };
+/** set to make the portal's own store fail: in the rate limiter or inside the launch (its audit write) */
+let storeFailure: { in: 'limiter' | 'launch'; error: Error } | undefined;
 const launched: string[] = [];
 const targets: LaunchTarget[] = [];
 let delivery = 'redirect';
@@ -22,13 +24,19 @@ let delivery = 'redirect';
 vi.mock('@/lib/app-context', async (importOriginal) => ({
   ...(await importOriginal<typeof import('@/lib/app-context')>()),
   getLaunchDeps: async () => ({}),
-  getLaunchLimiter: async () => ({ consume: async () => nextRate }),
+  getLaunchLimiter: async () => ({
+    consume: async () => {
+      if (storeFailure?.in === 'limiter') throw storeFailure.error;
+      return nextRate;
+    },
+  }),
 }));
 vi.mock('@/lib/launch', async (importOriginal) => ({
   ...(await importOriginal<typeof import('@/lib/launch')>()),
   launchWebex: async (user: { email: string }, _deps: unknown, _requestId: string, target: LaunchTarget) => {
     launched.push(user.email);
     targets.push(target);
+    if (storeFailure?.in === 'launch') throw storeFailure.error;
     return nextResult;
   },
 }));
@@ -59,6 +67,7 @@ beforeEach(() => {
   token = ALICE;
   nextResult = { ok: true, location: LOGIN_URL, webexId: 'alice', via: 'xml' };
   nextRate = { allowed: true };
+  storeFailure = undefined;
   launched.length = 0;
   targets.length = 0;
   delivery = 'redirect';
@@ -118,6 +127,18 @@ describe('POST /launch', () => {
     expect(response.headers.get('retry-after')).toBe('42');
     expectPrivate(response);
     expect(launched).toEqual([]);
+  });
+
+  it.each([
+    ['the rate limiter', 'limiter', new Error('connect ECONNREFUSED 127.0.0.1:5432')],
+    ['the launch (its audit row)', 'launch', Object.assign(new Error('database is locked'), { name: 'SqliteError' })],
+  ] as const)('the portal\'s own database failing in %s: a clear page and a request id, never a 500 or a login URL', async (_, where, error) => {
+    storeFailure = { in: where, error };
+    const response = await post({ origin: APP_URL });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe(`${APP_URL}/launch/failed?code=PORTAL_UNAVAILABLE`);
+    expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expectPrivate(response);
   });
 
   it('sends a failed launch to its explanation page by code', async () => {

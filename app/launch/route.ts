@@ -3,7 +3,9 @@ import { planLaunch, parseRecoveryStep, readRecoveryState, readRelaunchTarget, r
 import { getLaunchDeps, getLaunchLimiter, returnUrl } from '@/lib/app-context';
 import { getPortalUser, isSameOriginRequest, signInPath } from '@/lib/auth';
 import { getConfig } from '@/lib/config';
-import { launchWebex, pageOf, parseLaunchTarget, PERSONAL_ROOM_VALUE, ROOM_FIELD } from '@/lib/launch';
+import { launchWebex, pageOf, parseLaunchTarget, PERSONAL_ROOM_VALUE, ROOM_FIELD, type LaunchResult } from '@/lib/launch';
+import { log } from '@/lib/log';
+import { metrics } from '@/lib/metrics';
 import { trackLaunch } from '@/lib/shutdown';
 import { buildLogoutUrl } from '@/lib/webex';
 import { crossOriginRefused, redirectTo } from '../responses';
@@ -54,19 +56,27 @@ export async function POST(request: Request): Promise<Response> {
     return redirectTo(buildLogoutUrl({ baseUrl: config.webex.baseUrl, siteName: config.webex.siteName, backUrl: returnUrl(config) }), 303, setCookies);
   }
 
-  // 5. at most LAUNCH_RATE_LIMIT launches per user and window, counted across instances
-  const rate = await (await getLaunchLimiter()).consume(user.email);
-  if (!rate.allowed) {
-    const retry = String(rate.retryAfterSeconds);
-    return redirectTo(new URL(`/launch/failed?code=RATE_LIMITED&retry=${retry}`, config.appUrl), 303, setCookies, { 'Retry-After': retry });
-  }
-
-  // 6. mapping → ticket → login URL (XML), or → the Service App's start/join link (REST), audited
-  //    inside; a login URL is delivered by 302 or POST form as configured, a REST link by 302 (it is a link)
-  const requestId = randomUUID();
-  const result = await trackLaunch(async () => launchWebex(user, await getLaunchDeps(), requestId, target));
   // the audit row's request id, so support (and the soak) can find what happened to this click
+  const requestId = randomUUID();
   const extra = { 'X-Request-Id': requestId };
+  let result: LaunchResult;
+  try {
+    // 5. at most LAUNCH_RATE_LIMIT launches per user and window, counted across instances
+    const rate = await (await getLaunchLimiter()).consume(user.email);
+    if (!rate.allowed) {
+      const retry = String(rate.retryAfterSeconds);
+      return redirectTo(new URL(`/launch/failed?code=RATE_LIMITED&retry=${retry}`, config.appUrl), 303, setCookies, { 'Retry-After': retry });
+    }
+    // 6. mapping → ticket → login URL (XML), or → the Service App's start/join link (REST), audited
+    //    inside; a login URL is delivered by 302 or POST form as configured, a REST link by 302 (it is a link)
+    result = await trackLaunch(async () => launchWebex(user, await getLaunchDeps(), requestId, target));
+  } catch (err) {
+    // the portal's own store failed (database down, or locked past busy_timeout by a long import):
+    // no URL leaves without its audit row, and the employee gets a page that says so, not a bare 500
+    log.error({ requestId, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }, 'launch failed inside the portal');
+    metrics().launches.inc({ outcome: 'PORTAL_UNAVAILABLE' });
+    return redirectTo(new URL('/launch/failed?code=PORTAL_UNAVAILABLE', config.appUrl), 303, setCookies, extra);
+  }
   if (result.ok) return result.via === 'rest' ? redirectTo(result.location, 302, setCookies, extra) : deliverLogin(result.location, config.webex.loginDelivery, setCookies, extra);
   const failed = new URL('/launch/failed', config.appUrl);
   failed.searchParams.set('code', result.code);
