@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { listAuditEvents, listAuditFacets, pruneAudit, recordAudit, type AuditEvent } from './audit';
+import { listAuditEvents, listAuditFacets, pruneAudit, recordAudit, recordLaunch, type AuditEvent } from './audit';
 import { openTempDatabase, type TempDatabase } from './db/temp-database';
 import { log } from './log';
 
@@ -44,6 +44,17 @@ describe('recordAudit', () => {
     } finally {
       logged.mockRestore();
     }
+  });
+
+  it('a launch that cannot be recorded throws (its URL must not leave), and counts nowhere: no row, no dashboard count', async () => {
+    await store.db.deleteFrom('launch_daily').execute();
+    const broken = { actor: null, outcome: 'OK', requestId: 'req-unrecorded' } as unknown as Omit<AuditEvent, 'action'>;
+    await expect(recordLaunch(store.db, broken, NOW)).rejects.toThrow();
+    expect(await store.db.selectFrom('audit_events').selectAll().execute()).toEqual([]);
+    expect(await store.db.selectFrom('launch_daily').selectAll().execute()).toEqual([]);
+    await recordLaunch(store.db, { actor: 'a@example.com', target: 'alice', outcome: 'OK', requestId: 'req-recorded' }, NOW);
+    expect(await store.db.selectFrom('audit_events').select(['action', 'request_id']).execute()).toEqual([{ action: 'launch', request_id: 'req-recorded' }]);
+    expect(await store.db.selectFrom('launch_daily').select(['outcome', 'launches']).execute()).toEqual([{ outcome: 'OK', launches: 1 }]);
   });
 });
 

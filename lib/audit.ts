@@ -22,11 +22,8 @@ export interface AuditEvent {
   requestId?: string;
 }
 
-/**
- * Appends one event. An audit write that fails is logged loudly but does not undo the
- * action it describes: the employee's launch already happened.
- */
-export async function recordAudit(db: Kysely<Database>, event: AuditEvent, now = new Date()): Promise<void> {
+/** Writes one event; a launch's together with the dashboard's count of it (one commit). */
+async function writeEvent(db: Kysely<Database>, event: AuditEvent, now: Date): Promise<void> {
   metrics().auditEvents.inc({ action: event.action, outcome: event.outcome });
   const row = {
     at: now.toISOString(),
@@ -38,19 +35,37 @@ export async function recordAudit(db: Kysely<Database>, event: AuditEvent, now =
     duration_ms: event.durationMs === undefined ? null : Math.round(event.durationMs),
     request_id: event.requestId ?? null,
   };
+  if (event.action !== 'launch') {
+    await db.insertInto('audit_events').values(row).execute();
+    return;
+  }
+  // the event and the dashboard's count of it, together or not at all (and one commit, not two)
+  await db.transaction().execute(async (trx) => {
+    await trx.insertInto('audit_events').values(row).execute();
+    await countLaunch(trx, now, event.outcome, event.durationMs ?? 0);
+  });
+}
+
+/**
+ * Appends one event. An audit write that fails is logged loudly but does not undo the action it
+ * describes: an admin's change, say, is already made. A launch is written with recordLaunch.
+ */
+export async function recordAudit(db: Kysely<Database>, event: AuditEvent, now = new Date()): Promise<void> {
   try {
-    if (event.action === 'launch') {
-      // the event and the dashboard's count of it, together or not at all (and one commit, not two)
-      await db.transaction().execute(async (trx) => {
-        await trx.insertInto('audit_events').values(row).execute();
-        await countLaunch(trx, now, event.outcome, event.durationMs ?? 0);
-      });
-    } else {
-      await db.insertInto('audit_events').values(row).execute();
-    }
+    await writeEvent(db, event, now);
   } catch (err) {
     log.error({ err, action: event.action, requestId: event.requestId }, 'audit write failed');
   }
+}
+
+/**
+ * A launch's event, written before its login URL or meeting link leaves the portal. Unlike
+ * recordAudit it throws when the row cannot be written (the database down, or locked past
+ * busy_timeout by a long import): the launch then hands out nothing (app/launch/route.ts answers
+ * PORTAL_UNAVAILABLE), so no one signs in to WebEx through the portal without a trace.
+ */
+export async function recordLaunch(db: Kysely<Database>, event: Omit<AuditEvent, 'action'>, now = new Date()): Promise<void> {
+  await writeEvent(db, { ...event, action: 'launch' }, now);
 }
 
 export interface AuditQuery {

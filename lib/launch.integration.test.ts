@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
+import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startWebexSimulator, type SimFault, type WebexSimulator } from '../e2e/servers/webex-sim';
 import { openTempDatabase, type TempDatabase } from './db/temp-database';
@@ -184,6 +185,17 @@ describe('launchWebex against the simulator', () => {
     expect(lines).not.toContain(encodeURIComponent(new URL(location).searchParams.get('TK') ?? ''));
     expect(lines).not.toContain('p.php');
     expect(lines).not.toContain('Alice-WebEx-1');
+  });
+
+  it('a launch that cannot be audited hands out nothing: it fails instead of returning the login URL', async () => {
+    // the database refusing the write, as a full disk or a lock held past busy_timeout would
+    await sql`create trigger audit_refused before insert on audit_events begin select raise(abort, 'disk I/O error'); end`.execute(store.db);
+    try {
+      await expect(launchWebex({ email: 'alice@example.com' }, deps, `unaudited-${randomUUID()}`)).rejects.toThrow(/disk I\/O error/);
+    } finally {
+      await sql`drop trigger audit_refused`.execute(store.db);
+    }
+    expect(await launchWebex({ email: 'alice@example.com' }, deps, `audited-${randomUUID()}`)).toMatchObject({ ok: true });
   });
 
   it('audits each launch once, with its own outcome and duration, and never the ticket', async () => {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { recordAudit } from './audit';
+import { recordLaunch } from './audit';
 import { HostCredentialError, type CredentialUse, type HostCredentialCode, type HostCredentials, type HostIdentity } from './credentials';
 import type { LaunchApi } from './config';
 import type { Database } from './db/schema';
@@ -191,7 +191,7 @@ async function attemptRest(user: Launcher, account: ResolvedAccount, deps: Launc
  * The journey's use case: portal user and target → WebEx login URL carrying a fresh ticket (the
  * XML adapter) or a meeting's start/join link (the REST adapter, as WEBEX_LAUNCH_API says), or a
  * typed failure. Every outcome is audited and logged by code; the URL (it holds the ticket or the
- * link's token) is not.
+ * link's token) is not. A launch whose audit row cannot be written throws: nothing leaves unrecorded.
  */
 export async function launchWebex(user: Launcher, deps: LaunchDeps, requestId: string, target: LaunchTarget = HOME): Promise<LaunchResult> {
   const started = performance.now();
@@ -200,8 +200,8 @@ export async function launchWebex(user: Launcher, deps: LaunchDeps, requestId: s
   const outcome = result.ok ? 'OK' : result.code;
   const where = describeTarget(target);
   const auditDetail = target.kind === 'home' ? detail : { ...detail, ...where };
-  // counted once recorded: a launch whose audit row could not be written ends as PORTAL_UNAVAILABLE (app/launch/route.ts)
-  await recordAudit(deps.db, { actor: user.email, action: 'launch', target: result.webexId ?? null, outcome, detail: auditDetail, durationMs, requestId });
+  // recorded before anything leaves, or the launch fails (PORTAL_UNAVAILABLE in app/launch/route.ts); counted once recorded
+  await recordLaunch(deps.db, { actor: user.email, target: result.webexId ?? null, outcome, detail: auditDetail, durationMs, requestId });
   const counters = metrics();
   counters.launches.inc({ outcome });
   counters.launchDuration.observe({ result: result.ok ? 'ok' : 'failed' }, durationMs / 1000);
