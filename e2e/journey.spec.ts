@@ -1,4 +1,5 @@
 import { expect, test } from './fixtures';
+import { expectNoSeriousViolations } from './page-checks';
 import type { Browser, Page } from '@playwright/test';
 import { APP_ORIGIN, SIM_ORIGIN as SIM } from './ports';
 import { signIn, signInAtIdp } from './sign-in';
@@ -211,6 +212,7 @@ test('AlreadyLogon again after the relaunch: no second bounce, the employee gets
   expect(visits.logins).toHaveLength(2);
   expect(visits.logouts).toHaveLength(1);
   await expect(page.getByRole('link', { name: 'Sign out of WebEx' })).toBeVisible();
+  await expectNoSeriousViolations(page, 'AlreadyLogon, after the one relaunch');
 
   // the employee's own sign-out and Join still work
   await page.getByRole('link', { name: 'Sign out of WebEx' }).click();

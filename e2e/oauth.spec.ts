@@ -1,4 +1,5 @@
 import { expect, test } from './fixtures';
+import { expectNoSeriousViolations } from './page-checks';
 import type { Page } from '@playwright/test';
 import { signedIn } from './sign-in';
 import { clearFaults, injectFault, simStats } from './sim-control';
@@ -28,6 +29,7 @@ test('an employee connects, joins; an expired token is refreshed; a revoked gran
   const alice = await signedIn(browser, 'alice@example.com');
   await expect(alice.getByRole('heading', { name: 'Connect your WebEx account' })).toBeVisible();
   await expect(alice.getByRole('button', { name: 'Join WebEx' })).toHaveCount(0);
+  await expectNoSeriousViolations(alice, 'oauth home, not connected');
   await alice.getByRole('button', { name: 'Connect WebEx' }).click();
   await allowAtWebex(alice);
   await expect(alice.getByRole('status').filter({ hasText: 'Your WebEx account is connected.' })).toBeVisible();
@@ -45,6 +47,7 @@ test('an employee connects, joins; an expired token is refreshed; a revoked gran
   const again = await signedIn(browser, 'alice@example.com');
   await again.getByRole('button', { name: 'Join WebEx' }).click();
   await expect(again.getByRole('heading', { name: 'Reconnect your WebEx account' })).toBeVisible();
+  await expectNoSeriousViolations(again, 'reconnect page');
   await again.getByRole('button', { name: 'Reconnect WebEx' }).click();
   await allowAtWebex(again);
   await expect(again.getByRole('status').filter({ hasText: 'Your WebEx account is connected.' })).toBeVisible();
@@ -56,6 +59,7 @@ test('an admin sees the connection and revokes it; the employee is asked to reco
   await admin.goto('/admin/connections');
   const row = admin.getByTestId('connection-alice@example.com');
   await expect(row).toContainText('connected');
+  await expectNoSeriousViolations(admin, 'connections, with a connection');
   await row.getByRole('button', { name: 'Revoke the WebEx connection of alice@example.com' }).click();
   await expect(admin.getByRole('status').filter({ hasText: 'Revoked the WebEx connection of alice@example.com.' })).toBeVisible();
   await admin.goto('/admin/audit?action=oauth.revoke');

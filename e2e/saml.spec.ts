@@ -1,4 +1,5 @@
 import { expect, test } from './fixtures';
+import { expectNoSeriousViolations } from './page-checks';
 import { signedIn } from './sign-in';
 import { clearFaults, injectFault, simStats } from './sim-control';
 
@@ -43,6 +44,7 @@ test('the admin sees the signing certificate, downloads the IdP metadata, and th
   await admin.goto('/admin');
   await expect(admin.getByText(/saml: the portal signs an assertion/)).toBeVisible();
   await expect(admin.getByTestId('fingerprint')).toContainText(/SHA-256 ([0-9A-F]{2}:){31}[0-9A-F]{2}/);
+  await expectNoSeriousViolations(admin, 'settings in saml mode');
 
   const metadata = await admin.request.get('/admin/saml/metadata');
   expect(metadata.status()).toBe(200);
@@ -58,6 +60,7 @@ test('the admin sees the signing certificate, downloads the IdP metadata, and th
   await expect(result).toContainText('as ada.admin');
   await expect(result).toContainText('SAML SSO');
   await expect(result).toContainText('enabled');
+  await expectNoSeriousViolations(admin, 'settings in saml mode, connection checked');
 
   await admin.goto('/admin/mappings/new');
   await expect(admin.getByTestId('credential-status')).toContainText('No WebEx password');
