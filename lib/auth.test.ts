@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { buildAuthOptions, csrfCookieName, csrfTokenOf, isAdminUser, isSameOriginRequest, portalPath, signInPath } from './auth';
 import { loadConfig } from './config';
+import { testEnv } from './config-double';
 import { captureLog } from './log-capture';
 
 const APP = new URL('https://portal.example.com');
-const env = {
-  NEXTAUTH_URL: 'https://portal.example.com',
-  NEXTAUTH_SECRET: 's'.repeat(32),
-  OIDC_ISSUER: 'https://idp.example.com',
-  OIDC_CLIENT_ID: 'portal',
-  OIDC_CLIENT_SECRET: 'secret',
-  WEBEX_SITE_NAME: 'acme',
-  CREDENTIAL_KEYS: `1:${'k'.repeat(32)}`,
-};
+const env = testEnv();
 
 describe('isSameOriginRequest', () => {
   it.each([

@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from './config';
+import { testEnv } from './config-double';
 import { contentSecurityPolicy, newNonce, securityHeaders } from './security-headers';
 
-const base = {
-  NEXTAUTH_URL: 'https://portal.example.com',
-  NEXTAUTH_SECRET: 's'.repeat(32),
-  OIDC_ISSUER: 'https://example.okta.com/oauth2/default',
-  OIDC_CLIENT_ID: 'portal',
-  OIDC_CLIENT_SECRET: 'secret',
-  WEBEX_SITE_NAME: 'acme',
-  CREDENTIAL_KEYS: `1:${'k'.repeat(32)}`,
-};
+const base = testEnv({ OIDC_ISSUER: 'https://example.okta.com/oauth2/default' });
 
 describe('security headers', () => {
   it('allow scripts only by nonce, and forms only toward the portal, the IdP and the WebEx site', () => {

@@ -9,24 +9,20 @@ import { NextRequest } from 'next/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAuthOptions, SessionEndedError } from '../auth';
 import { loadConfig } from '../config';
+import { testEnv } from '../config-double';
 import { refreshClaims, type RefreshOutcome } from './idp-refresh';
 import { renewSession } from './index';
 
 const SECRET = 'session-test-secret-0123456789abcdef';
-const ENV = {
+const ENV = testEnv({
   NEXTAUTH_URL: 'http://localhost:3000',
   NEXTAUTH_SECRET: SECRET,
   OIDC_ISSUER: 'http://127.0.0.1:1',
-  OIDC_CLIENT_ID: 'portal',
-  OIDC_CLIENT_SECRET: 'secret',
-  WEBEX_SITE_NAME: 'acme',
-  CREDENTIAL_KEYS: `1:${'k'.repeat(32)}`,
   ADMIN_GROUP: 'webex-admins',
   SESSION_MAX_AGE: '3600',
   SESSION_IDLE_MINUTES: '10',
   ADMIN_RECHECK_MINUTES: '5',
-  LOG_LEVEL: 'silent',
-};
+});
 const config = loadConfig(ENV);
 const T = 1_800_000_000; // "now", in seconds
 
