@@ -15,7 +15,7 @@ import type { Kysely } from 'kysely';
 import type { CredentialConfig } from '../config';
 import type { Database } from '../db/schema';
 import { createSignedSamlResponse } from '../saml';
-import { CredentialError, unsealCredential, type CredentialKeys, type SecurityContext, type WebexClient, type AuthenticateUserBody } from '../webex';
+import { buildSecurityContext, CredentialError, unsealCredential, type AuthenticateUserBody, type CredentialKeys, type SecurityContext, type WebexClient, type WebexCredential } from '../webex';
 import { WebexError } from '../webex/errors';
 import { HostCredentialError } from './errors';
 import type { OAuthTokenStore } from './oauth-tokens';
@@ -74,7 +74,9 @@ async function openPassword(host: HostIdentity, keys: CredentialKeys): Promise<s
 export function createHostCredentials(deps: HostCredentialDeps): HostCredentials {
   const { config, siteName } = deps;
   const sessionTickets = createSessionTicketCache({ db: deps.db, keys: deps.keys });
-  const context = (host: HostIdentity, credential: Omit<SecurityContext, 'siteName' | 'webExID'> = {}): SecurityContext => ({ siteName, webExID: host.webexId, ...credential });
+  // every mode ends in one of the securityContext variants of the reference (§3.2), or in none (AuthenticateUser's)
+  const context = (host: HostIdentity, credential?: WebexCredential): SecurityContext =>
+    credential ? buildSecurityContext(siteName, host.webexId, credential) : { siteName, webExID: host.webexId };
 
   function oauthTokens(): OAuthTokenStore {
     if (!deps.oauthTokens) throw new TypeError('webex-sso: Bad usage. oauth mode needs an OAuthTokenStore');
@@ -82,9 +84,9 @@ export function createHostCredentials(deps: HostCredentialDeps): HostCredentials
   }
 
   /** AuthenticateUser, with a SAML refusal named as such. */
-  async function authenticate(host: HostIdentity, header: Omit<SecurityContext, 'siteName' | 'webExID'>, body: AuthenticateUserBody) {
+  async function authenticate(host: HostIdentity, credential: WebexCredential | undefined, body: AuthenticateUserBody) {
     try {
-      return await deps.webex.authenticateUser(context(host, header), body);
+      return await deps.webex.authenticateUser(context(host, credential), body);
     } catch (err) {
       if (config.mode === 'saml' && err instanceof WebexError && ['WEBEX_CREDENTIAL_EXPIRED', 'WEBEX_BAD_CREDENTIALS', 'WEBEX_REFUSED'].includes(err.code)) {
         throw new HostCredentialError('WEBEX_SSO_REFUSED', `WebEx refused the portal's SAML assertion (${err.exceptionID ?? err.code})`, { exceptionID: err.exceptionID, cause: err });
@@ -97,7 +99,7 @@ export function createHostCredentials(deps: HostCredentialDeps): HostCredentials
   async function authenticateHost(host: HostIdentity) {
     switch (config.mode) {
       case 'password':
-        return authenticate(host, { password: await openPassword(host, deps.keys) }, {});
+        return authenticate(host, { kind: 'password', password: await openPassword(host, deps.keys) }, {});
       case 'saml': {
         const signed = createSignedSamlResponse(
           {
@@ -109,16 +111,16 @@ export function createHostCredentials(deps: HostCredentialDeps): HostCredentials
           },
           config.keys,
         );
-        return authenticate(host, {}, { protocol: 'SAML2.0', samlResponse: signed.base64 });
+        return authenticate(host, undefined, { protocol: 'SAML2.0', samlResponse: signed.base64 });
       }
       case 'oauth': {
         const store = oauthTokens();
         const token = await store.accessToken(host);
         try {
-          return await authenticate(host, {}, { accessToken: token.token });
+          return await authenticate(host, undefined, { accessToken: token.token });
         } catch (err) {
           if (token.refreshed || !isRejectedCredential(err)) throw err;
-          return authenticate(host, {}, { accessToken: (await store.renewAfterRejection(host, token.version)).token });
+          return authenticate(host, undefined, { accessToken: (await store.renewAfterRejection(host, token.version)).token });
         }
       }
     }
@@ -127,12 +129,12 @@ export function createHostCredentials(deps: HostCredentialDeps): HostCredentials
   async function withSessionTicket<T>(host: HostIdentity, call: (context: SecurityContext) => Promise<T>) {
     const first = await sessionTickets.get(host.webexId, () => authenticateHost(host));
     try {
-      return { value: await call(context(host, { sessionTicket: first.sessionTicket })), credential: first.cached ? ('cached-session-ticket' as const) : ('new-session-ticket' as const) };
+      return { value: await call(context(host, { kind: 'sessionTicket', sessionTicket: first.sessionTicket })), credential: first.cached ? ('cached-session-ticket' as const) : ('new-session-ticket' as const) };
     } catch (err) {
       if (!first.cached || !isRejectedCredential(err)) throw err;
       await sessionTickets.drop(host.webexId, first.sealed);
       const fresh = await sessionTickets.get(host.webexId, () => authenticateHost(host));
-      return { value: await call(context(host, { sessionTicket: fresh.sessionTicket })), credential: 'renewed-session-ticket' as const };
+      return { value: await call(context(host, { kind: 'sessionTicket', sessionTicket: fresh.sessionTicket })), credential: 'renewed-session-ticket' as const };
     }
   }
 
@@ -140,11 +142,11 @@ export function createHostCredentials(deps: HostCredentialDeps): HostCredentials
     const store = oauthTokens();
     const token = await store.accessToken(host);
     try {
-      return { value: await call(context(host, { webExAccessToken: token.token })), credential: token.refreshed ? ('refreshed-access-token' as const) : ('access-token' as const) };
+      return { value: await call(context(host, { kind: 'accessToken', webExAccessToken: token.token })), credential: token.refreshed ? ('refreshed-access-token' as const) : ('access-token' as const) };
     } catch (err) {
       if (token.refreshed || !isRejectedCredential(err)) throw err;
       const renewed = await store.renewAfterRejection(host, token.version);
-      return { value: await call(context(host, { webExAccessToken: renewed.token })), credential: 'refreshed-access-token' as const };
+      return { value: await call(context(host, { kind: 'accessToken', webExAccessToken: renewed.token })), credential: 'refreshed-access-token' as const };
     }
   }
 
@@ -152,7 +154,7 @@ export function createHostCredentials(deps: HostCredentialDeps): HostCredentials
     mode: config.mode,
     async asHost(host, call) {
       if (config.mode === 'password' && !config.toSessionTicket) {
-        return { value: await call(context(host, { password: await openPassword(host, deps.keys) })), credential: 'password' };
+        return { value: await call(context(host, { kind: 'password', password: await openPassword(host, deps.keys) })), credential: 'password' };
       }
       if (config.mode === 'oauth' && config.tokenUse === 'access-token') return withAccessToken(host, call);
       return withSessionTicket(host, call);

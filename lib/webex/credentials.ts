@@ -1,9 +1,10 @@
 import { sealData, unsealData } from 'iron-session';
 
 /**
- * How we prove to WebEx that we may act as a host. Today: the host's own password (the
- * seed's form). The other securityContext variants of the reference (§3.2) fit the same
- * union: a sessionTicket from AuthenticateUser (SAML), or a Meetings OAuth access token.
+ * How we prove to WebEx that we may act as a host: the securityContext variants of the reference
+ * (§3.2). The host's own password (the seed's form, and the only one sealed at rest in a mapping),
+ * a sessionTicket from AuthenticateUser (saml mode, or any mode converting to session tickets), or
+ * a Meetings OAuth access token (oauth mode). lib/credentials picks one per call.
  */
 export type WebexCredential =
   | { kind: 'password'; password: string }
