@@ -88,6 +88,12 @@ describe('properties', () => {
         expect(shape(readBack(buildGetLoginTicketRequest({ siteName: 'acme', webExID, webExAccessToken: token })))).toEqual(
           shape(readBack(buildGetLoginTicketRequest({ siteName: 'acme', webExID: 'a', webExAccessToken: 't' }))),
         );
+        const viaTicket = readBack(buildGetLoginTicketRequest({ siteName: 'acme', webExID, sessionTicket: token }));
+        expect(shape(viaTicket)).toEqual(shape(readBack(buildGetLoginTicketRequest({ siteName: 'acme', webExID: 'a', sessionTicket: 't' }))));
+        expect(viaTicket['serv:message'].header.securityContext.sessionTicket).toBe(token);
+        const viaOAuth = readBack(buildAuthenticateUserRequest({ siteName: 'acme', webExID }, { accessToken: token }));
+        expect(shape(viaOAuth)).toEqual(shape(readBack(buildAuthenticateUserRequest({ siteName: 'acme', webExID: 'a' }, { accessToken: 't' }))));
+        expect(viaOAuth['serv:message'].body.bodyContent.accessToken).toBe(token);
         const auth = readBack(buildAuthenticateUserRequest({ siteName: 'acme', webExID }, { protocol: 'SAML2.0', samlResponse: assertion }));
         expect(shape(auth)).toEqual(expectedAuth);
         expect(auth['serv:message'].body.bodyContent.samlResponse).toBe(assertion);
