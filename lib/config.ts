@@ -392,7 +392,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
  * Whether mappings take a WebEx password: only in password mode, and not with WEBEX_LAUNCH_API=rest,
  * where no launch uses the XML API (the admin form, its action and the command line agree).
  */
-export function storesPasswords(config: Pick<AppConfig, 'credentials' | 'webex'>): boolean {
+export function storesPasswords(config: { credentials: { mode: CredentialConfig['mode'] }; webex: { launchApi: LaunchApi } }): boolean {
   return config.credentials.mode === 'password' && config.webex.launchApi !== 'rest';
 }
 
@@ -421,7 +421,7 @@ export function loadCommandConfig(env: Env, options: { needsKeys: boolean }): Co
   const e = parsed.data;
   const keys = options.needsKeys ? parseKeyMap(e.CREDENTIAL_KEYS ?? '') : undefined;
   if (typeof keys === 'string') throw new ConfigError([`CREDENTIAL_KEYS: ${keys}`]);
-  return { databaseUrl: e.DATABASE_URL, importMaxBytes: e.CSV_IMPORT_MAX_BYTES, credentialKeys: keys, acceptsPasswords: e.WEBEX_CREDENTIAL_MODE === 'password' && e.WEBEX_LAUNCH_API !== 'rest' };
+  return { databaseUrl: e.DATABASE_URL, importMaxBytes: e.CSV_IMPORT_MAX_BYTES, credentialKeys: keys, acceptsPasswords: storesPasswords({ credentials: { mode: e.WEBEX_CREDENTIAL_MODE }, webex: { launchApi: e.WEBEX_LAUNCH_API } }) };
 }
 
 let cached: AppConfig | undefined;
