@@ -1,6 +1,7 @@
 /** The REST adapter's decisions, network off: which link a target takes, what a refusal means, the link check. */
 import { describe, expect, it } from 'vitest';
 import { WebexError } from '../webex/errors';
+import { rejectedCode } from '../webex/errors-double';
 import { parseMeetingNumber, type MeetingNumber } from '../webex/meetings';
 import type { JoinLinks, JoinMeetingRequest, WebexRestClient } from './client';
 import { parseLinkHosts, type LinkHosts } from './links';
@@ -35,12 +36,6 @@ const join: RestTarget = { kind: 'meeting', number: NUMBER, role: 'join' };
 const host: RestTarget = { kind: 'meeting', number: NUMBER, role: 'host' };
 const room: RestTarget = { kind: 'personal-room' };
 
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  const err = await promise.then(() => undefined, (e: unknown) => e);
-  if (err instanceof WebexError) return err.code;
-  throw new Error(`expected a WebexError, got ${String(err)}`);
-}
-
 describe('meetingLink', () => {
   it('a join asks with the meeting number, hostEmail and the attendee, and takes joinLink', async () => {
     const seen: JoinMeetingRequest[] = [];
@@ -62,9 +57,9 @@ describe('meetingLink', () => {
 
   it('no startLink: not the host of a meeting, but the app\'s permission for one\'s own personal room', async () => {
     const d = deps(() => ({ startLink: undefined, joinLink: JOINL, expiration: undefined }));
-    expect(await codeOf(meetingLink(d, request(host)))).toBe('WEBEX_NOT_HOST');
-    expect(await codeOf(meetingLink(d, request(room)))).toBe('WEBEX_APP_FORBIDDEN');
-    expect(await codeOf(meetingLink(deps(() => ({ startLink: START, joinLink: undefined, expiration: undefined })), request(join)))).toBe('WEBEX_MALFORMED_RESPONSE');
+    expect(await rejectedCode(meetingLink(d, request(host)))).toBe('WEBEX_NOT_HOST');
+    expect(await rejectedCode(meetingLink(d, request(room)))).toBe('WEBEX_APP_FORBIDDEN');
+    expect(await rejectedCode(meetingLink(deps(() => ({ startLink: START, joinLink: undefined, expiration: undefined })), request(join)))).toBe('WEBEX_MALFORMED_RESPONSE');
   });
 
   it('403: not the host when starting a meeting, the app\'s permission otherwise', async () => {
@@ -73,15 +68,15 @@ describe('meetingLink', () => {
     });
     const err = await meetingLink(d, request(host)).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'WEBEX_NOT_HOST', httpStatus: 403, trackingId: 'T1' });
-    expect(await codeOf(meetingLink(d, request(join)))).toBe('WEBEX_APP_FORBIDDEN');
-    expect(await codeOf(meetingLink(d, request(room)))).toBe('WEBEX_APP_FORBIDDEN');
+    expect(await rejectedCode(meetingLink(d, request(join)))).toBe('WEBEX_APP_FORBIDDEN');
+    expect(await rejectedCode(meetingLink(d, request(room)))).toBe('WEBEX_APP_FORBIDDEN');
   });
 
   it.each([
     ['on a foreign host', 'https://evil.example/wbxmjs?integrationJoinToken=J'],
     ['over plain http', 'http://acme.webex.com/wbxmjs?integrationJoinToken=J'],
   ])('a link %s is refused', async (_what, link) => {
-    expect(await codeOf(meetingLink(deps(() => ({ startLink: link, joinLink: link, expiration: undefined })), request(join)))).toBe('WEBEX_LINK_REFUSED');
+    expect(await rejectedCode(meetingLink(deps(() => ({ startLink: link, joinLink: link, expiration: undefined })), request(join)))).toBe('WEBEX_LINK_REFUSED');
   });
 
   it('passes the other failures through by code', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createWebexClient } from './client';
 import { WebexError } from './errors';
+import { rejectedCode } from './errors-double';
 import type { Transport, TransportResponse } from './transport';
 
 const OK = `<?xml version="1.0" encoding="UTF-8"?><serv:message xmlns:serv="s" xmlns:use="u"><serv:header><serv:response><serv:result>SUCCESS</serv:result><serv:gsbStatus>PRIMARY</serv:gsbStatus></serv:response></serv:header><serv:body><serv:bodyContent><use:ticket>T1</use:ticket><use:apiVersion>V</use:apiVersion></serv:bodyContent></serv:body></serv:message>`;
@@ -29,16 +30,6 @@ function clientWith(transport: Transport, overrides = {}) {
   return createWebexClient({ baseUrl: 'https://acme.webex.com/', timeoutMs: 200, maxResponseBytes: 1024, transport, ...overrides });
 }
 
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof WebexError) return err.code;
-    throw err;
-  }
-  throw new Error('expected a WebexError');
-}
-
 describe('createWebexClient', () => {
   it('POSTs the envelope to {base}/WBXService/XMLService and returns the ticket', async () => {
     const seen: { url: string; method: string; body: string | undefined; signal: AbortSignal }[] = [];
@@ -55,18 +46,18 @@ describe('createWebexClient', () => {
 
   it.each([302, 400, 404, 500, 503])('HTTP %i → WEBEX_HTTP_ERROR, body left unread', async (status) => {
     const response = answer(status, 'down');
-    expect(await codeOf(clientWith(async () => response).getLoginTicket(CONTEXT))).toBe('WEBEX_HTTP_ERROR');
+    expect(await rejectedCode(clientWith(async () => response).getLoginTicket(CONTEXT))).toBe('WEBEX_HTTP_ERROR');
     expect(response.discarded).toBe(true);
   });
 
   it('an HTML page with 200 → WEBEX_NOT_XML', async () => {
     const client = clientWith(async () => answer(200, '<!DOCTYPE html><html><body>Maintenance</body></html>'));
-    expect(await codeOf(client.getLoginTicket(CONTEXT))).toBe('WEBEX_NOT_XML');
+    expect(await rejectedCode(client.getLoginTicket(CONTEXT))).toBe('WEBEX_NOT_XML');
   });
 
   it('refuses an answer larger than the limit, declared or streamed, and stops reading', async () => {
     const declared = answer(200, OK, 5_000);
-    expect(await codeOf(clientWith(async () => declared).getLoginTicket(CONTEXT))).toBe('WEBEX_RESPONSE_TOO_LARGE');
+    expect(await rejectedCode(clientWith(async () => declared).getLoginTicket(CONTEXT))).toBe('WEBEX_RESPONSE_TOO_LARGE');
     expect(declared.discarded).toBe(true);
 
     // A finite feed just over the 1024-byte limit: without the limit the client reads all of it
@@ -79,7 +70,7 @@ describe('createWebexClient', () => {
       }
     }
     const streamed = answer(200, slightlyTooLarge());
-    expect(await codeOf(clientWith(async () => streamed).getLoginTicket(CONTEXT))).toBe('WEBEX_RESPONSE_TOO_LARGE');
+    expect(await rejectedCode(clientWith(async () => streamed).getLoginTicket(CONTEXT))).toBe('WEBEX_RESPONSE_TOO_LARGE');
     expect(streamed.discarded).toBe(true);
     expect(chunksRead).toBe(3);
   });
@@ -87,7 +78,7 @@ describe('createWebexClient', () => {
   it('gives up after the timeout → WEBEX_TIMEOUT, within a small multiple of it', async () => {
     const hanging: Transport = (_url, _body, signal) => new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
     const started = performance.now();
-    expect(await codeOf(clientWith(hanging, { timeoutMs: 100 }).getLoginTicket(CONTEXT))).toBe('WEBEX_TIMEOUT');
+    expect(await rejectedCode(clientWith(hanging, { timeoutMs: 100 }).getLoginTicket(CONTEXT))).toBe('WEBEX_TIMEOUT');
     const elapsed = performance.now() - started;
     expect(elapsed).toBeGreaterThanOrEqual(95);
     expect(elapsed).toBeLessThan(100 * 3);
@@ -97,7 +88,7 @@ describe('createWebexClient', () => {
     const refused: Transport = async () => {
       throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
     };
-    expect(await codeOf(clientWith(refused).getLoginTicket(CONTEXT))).toBe('WEBEX_UNREACHABLE');
+    expect(await rejectedCode(clientWith(refused).getLoginTicket(CONTEXT))).toBe('WEBEX_UNREACHABLE');
   });
 
   it('never puts the password in an error message', async () => {

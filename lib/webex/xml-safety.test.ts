@@ -6,6 +6,7 @@ import { XMLParser } from 'fast-xml-parser';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { WebexError } from './errors';
+import { thrownCode } from './errors-double';
 import { buildLoginUrl } from './url-api';
 import { buildAuthenticateUserRequest, buildGetLoginTicketRequest, parseGetLoginTicketResponse, parseGetSiteResponse } from './xml-api';
 import { findUnsafeXml } from './xml-safety';
@@ -13,16 +14,6 @@ import { findUnsafeXml } from './xml-safety';
 const HEAD = '<?xml version="1.0" encoding="UTF-8"?>';
 const body = (ticket: string) =>
   `<serv:message xmlns:serv="http://www.webex.com/schemas/2002/06/service" xmlns:use="http://www.webex.com/schemas/2002/06/service/user"><serv:header><serv:response><serv:result>SUCCESS</serv:result><serv:gsbStatus>PRIMARY</serv:gsbStatus></serv:response></serv:header><serv:body><serv:bodyContent><use:ticket>${ticket}</use:ticket><use:apiVersion>V</use:apiVersion></serv:bodyContent></serv:body></serv:message>`;
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof WebexError) return err.code;
-    throw err;
-  }
-  return 'none';
-}
 
 describe('answers WebEx never sends are refused whole (WEBEX_UNSAFE_RESPONSE)', () => {
   it.each([
@@ -37,7 +28,7 @@ describe('answers WebEx never sends are refused whole (WEBEX_UNSAFE_RESPONSE)', 
     ['a second root', `${HEAD}${body('T')}${body('U')}`],
     ['a second root after a comment', `${HEAD}${body('T')}<!-- x --><other/>`],
   ])('%s', (_name, xml) => {
-    expect(codeOf(() => parseGetLoginTicketResponse(xml))).toBe('WEBEX_UNSAFE_RESPONSE');
+    expect(thrownCode(() => parseGetLoginTicketResponse(xml))).toBe('WEBEX_UNSAFE_RESPONSE');
   });
 
   it.each([
@@ -54,7 +45,7 @@ describe('answers WebEx never sends are refused whole (WEBEX_UNSAFE_RESPONSE)', 
 
   it('is refused before any field is read: a FAILURE with a DOCTYPE is not a FAILURE', () => {
     const failure = `${HEAD}<!DOCTYPE m [<!ENTITY e "030002">]><serv:message xmlns:serv="s"><serv:header><serv:response><serv:result>FAILURE</serv:result><serv:exceptionID>&e;</serv:exceptionID></serv:response></serv:header><serv:body><serv:bodyContent/></serv:body></serv:message>`;
-    expect(codeOf(() => parseGetLoginTicketResponse(failure))).toBe('WEBEX_UNSAFE_RESPONSE');
+    expect(thrownCode(() => parseGetLoginTicketResponse(failure))).toBe('WEBEX_UNSAFE_RESPONSE');
   });
 
   it('names what it found', () => {
