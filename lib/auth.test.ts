@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { buildAuthOptions, csrfCookieName, csrfTokenOf, isAdminUser, isSameOriginRequest, portalPath, signInPath } from './auth';
 import { loadConfig } from './config';
-import { testEnv } from './config-double';
+import { testEnvironment } from './config-for-tests';
 import { captureLog } from './log-capture';
 
 const APP = new URL('https://portal.example.com');
-const env = testEnv();
+const env = testEnvironment({ NEXTAUTH_URL: 'https://portal.example.com', OIDC_ISSUER: 'https://idp.example.com' });
 
 describe('isSameOriginRequest', () => {
   it.each([

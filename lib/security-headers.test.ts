@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from './config';
-import { testEnv } from './config-double';
+import { testEnvironment } from './config-for-tests';
 import { contentSecurityPolicy, newNonce, securityHeaders } from './security-headers';
 
-const base = testEnv({ OIDC_ISSUER: 'https://example.okta.com/oauth2/default' });
+const base = testEnvironment({ NEXTAUTH_URL: 'https://portal.example.com', OIDC_ISSUER: 'https://example.okta.com/oauth2/default' });
 
 describe('security headers', () => {
   it('allow scripts only by nonce, and forms only toward the portal, the IdP and the WebEx site', () => {

@@ -6,6 +6,7 @@ import type { JWT } from 'next-auth/jwt';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LaunchResult, LaunchTarget } from '@/lib/launch';
 import type { RateDecision } from '@/lib/rate-limit';
+import { testEnvironment } from '@/lib/config-for-tests';
 import { sessionCookies } from '@/lib/session/session-double';
 
 const APP_URL = 'http://localhost:3000';
@@ -51,16 +52,12 @@ const NOW = Math.floor(Date.now() / 1000);
 const ALICE: JWT = { email: 'alice@example.com', name: 'Alice', groups: [], signedInAt: NOW, lastSeenAt: NOW, adminCheckedAt: NOW };
 
 beforeAll(() => {
-  Object.assign(process.env, {
+  Object.assign(process.env, testEnvironment({
     NEXTAUTH_URL: APP_URL,
     NEXTAUTH_SECRET: 'launch-route-test-secret-0123456789abcdef',
-    OIDC_ISSUER: 'http://127.0.0.1:1',
-    OIDC_CLIENT_ID: 'portal',
-    OIDC_CLIENT_SECRET: 'secret',
-    WEBEX_SITE_NAME: 'acme',
     CREDENTIAL_KEYS: '1:launch-route-test-key-0123456789abcdef',
     LOG_LEVEL: 'silent',
-  });
+  }));
 });
 
 beforeEach(() => {

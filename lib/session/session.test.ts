@@ -9,19 +9,18 @@ import { NextRequest } from 'next/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAuthOptions, SessionEndedError } from '../auth';
 import { loadConfig } from '../config';
-import { testEnv } from '../config-double';
+import { testEnvironment } from '../config-for-tests';
 import { refreshClaims, type RefreshOutcome } from './idp-refresh';
 import { renewSession } from './index';
 
 const SECRET = 'session-test-secret-0123456789abcdef';
-const ENV = testEnv({
-  NEXTAUTH_URL: 'http://localhost:3000',
+const ENV = testEnvironment({
   NEXTAUTH_SECRET: SECRET,
-  OIDC_ISSUER: 'http://127.0.0.1:1',
   ADMIN_GROUP: 'webex-admins',
   SESSION_MAX_AGE: '3600',
   SESSION_IDLE_MINUTES: '10',
   ADMIN_RECHECK_MINUTES: '5',
+  LOG_LEVEL: 'silent',
 });
 const config = loadConfig(ENV);
 const T = 1_800_000_000; // "now", in seconds

@@ -6,13 +6,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAuthOptions } from '../auth';
 import { loadConfig } from '../config';
-import { testEnv } from '../config-double';
+import { testEnvironment } from '../config-for-tests';
 import { openTempDatabase, type TempDatabase } from '../db/temp-database';
 import { clearSessionCookies, continueSignOut, createIdTokenStore, OPEN, planSignOutFor, signOutCookie, SIGN_OUT_COOKIE, WEBEX_NOT_CONFIRMED, type IdTokenStore } from './index';
 
 const KEYS = { '1': 'sign-out-test-key-0123456789abcdefghij' };
 const ID_TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl';
-const config = loadConfig(testEnv({ CREDENTIAL_KEYS: `1:${KEYS['1']}` }));
+const config = loadConfig(testEnvironment({ NEXTAUTH_URL: 'https://portal.example.com', OIDC_ISSUER: 'https://idp.example.com', CREDENTIAL_KEYS: `1:${KEYS['1']}`, LOG_LEVEL: 'silent' }));
 
 let store: TempDatabase;
 let now = new Date('2026-11-29T10:00:00Z');

@@ -1,18 +1,14 @@
 /** /api/metrics: off without METRICS_TOKEN, bearer-protected with it, Prometheus text with bounded labels. */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { testEnvironment } from '@/lib/config-for-tests';
 import { metrics } from '@/lib/metrics';
 
 const TOKEN = 'metrics-test-token-0123456789';
-const ENV = {
-  NEXTAUTH_URL: 'http://localhost:3000',
+const ENV = testEnvironment({
   NEXTAUTH_SECRET: 'metrics-test-secret-0123456789abcdef',
-  OIDC_ISSUER: 'http://127.0.0.1:1',
-  OIDC_CLIENT_ID: 'portal',
-  OIDC_CLIENT_SECRET: 'secret',
-  WEBEX_SITE_NAME: 'acme',
   CREDENTIAL_KEYS: '1:metrics-test-key-0123456789abcdef01',
   LOG_LEVEL: 'silent',
-};
+});
 
 async function get(env: Record<string, string>, authorization?: string): Promise<Response> {
   vi.resetModules();
