@@ -227,7 +227,7 @@ async function createFtsIndexes(db: Kysely<unknown>): Promise<void> {
  * image is malformed", with the padding in the triggers only). One transaction: the tables are
  * dropped and filled again, and a crash between the two must not leave them gone.
  */
-async function padFtsIndexes(db: Kysely<unknown>): Promise<void> {
+async function padFtsIndexes<DB>(db: Kysely<DB>): Promise<void> {
   // two U+0001, the separator of search-text.ts, which substringMatch never looks for
   const padded = (column: string) => sql`${sql.ref(column)} || char(1, 1)`;
   const statements = [

@@ -101,13 +101,25 @@ async function sampleMatches(db: Kysely<Database>, table: SearchedTable, test: R
 }
 
 /**
- * Rows of `table` where any of `columns` contains `text` (already lower-cased, as the columns are).
- * Through the table's trigram index (migration 005: the FTS5 table `<table>_fts` over the same text,
- * or pg_trgm GIN indexes on the same expressions) from 3 characters on; on SQLite below that too
- * (migration 011), unless so many rows match that the scan is the cheaper plan.
+ * What a search of each table looks in, lower-cased: the text its trigram indexes hold (migration
+ * 005), as the expressions a scan tests. Mappings: e-mail, WebEx ID and display name, lower-cased by
+ * JavaScript on write (search-text.ts). Audit events: actor and target; SQLite's lower() folds ASCII
+ * only where its FTS index folds all of Unicode, so what the index finds is tested with lower() again.
  */
-export async function substringMatch(db: Kysely<Database>, table: SearchedTable, columns: RawBuilder<string>[], text: string): Promise<Match> {
+const SEARCHED: Record<SearchedTable, RawBuilder<string>[]> = {
+  mappings: [sql`search_text`],
+  audit_events: [sql`lower(actor)`, sql`lower(target)`],
+};
+
+/**
+ * Rows of `table` whose searched text (SEARCHED) contains `query`, case-insensitively. Through the
+ * table's trigram index (migration 005: the FTS5 table `<table>_fts`, or pg_trgm GIN indexes) from
+ * 3 characters on; on SQLite below that too (migration 011), unless a scan is the cheaper plan.
+ */
+export async function substringMatch(db: Kysely<Database>, table: SearchedTable, query: string): Promise<Match> {
   const sqlite = dialectOf(db) === 'sqlite';
+  const text = query.toLowerCase();
+  const columns = SEARCHED[table];
   const contains = (column: RawBuilder<string>) => (sqlite ? sql`instr(${column}, ${text}) > 0` : sql`strpos(${column}, ${text}) > 0`);
   const test = sql<boolean>`(${sql.join(columns.map(contains), sql` or `)})`;
   const rows = sql.table(table);
@@ -135,7 +147,6 @@ export async function substringMatch(db: Kysely<Database>, table: SearchedTable,
   const terms = await shortQueryTerms(db, table, text);
   if (terms.length === 0) return nothing;
   if (listed + terms.length * TERM_ROWS > scanned) return scan;
-  // Any of the trigrams, each as a phrase; the test keeps the result exactly the scan's (the audit
-  // index folds case beyond ASCII, SQLite's lower() does not).
+  // Any of the trigrams, each as a phrase; the test keeps the result exactly the scan's (SEARCHED).
   return throughFts(terms.map(ftsPhrase).join(' OR '), test);
 }
