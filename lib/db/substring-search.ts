@@ -129,8 +129,8 @@ export async function substringMatch(db: Kysely<Database>, table: SearchedTable,
   // on SQLite, in the index's padding).
   if (text.includes(SEARCH_TEXT_SEPARATOR)) return nothing;
   const fts = sql.table(`${table}_fts`);
-  const throughFts = (query: string, recheck?: RawBuilder<boolean>) => {
-    const found = sql`select ${rows}.* from ${fts} cross join ${rows} on ${rows}.id = ${fts}.rowid where ${fts} match ${query}`;
+  const throughFts = (expression: string, recheck?: RawBuilder<boolean>) => {
+    const found = sql`select ${rows}.* from ${fts} cross join ${rows} on ${rows}.id = ${fts}.rowid where ${fts} match ${expression}`;
     // (the recheck outside: the FTS table has columns of the same names)
     return { rows: recheck ? sql`(select * from (${found}) where ${recheck})` : sql`(${found})`, test };
   };
