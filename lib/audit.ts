@@ -105,8 +105,7 @@ export async function listAuditEvents(db: Kysely<Database>, query: AuditQuery): 
     key: sql`at`,
     dir: 'desc',
     where,
-    // SQLite: the FTS index folds all of Unicode, lower() (for 1-2 characters) only ASCII
-    match: user ? substringMatch(db, 'audit_events', [sql`lower(actor)`, sql`lower(target)`], user.toLowerCase()) : undefined,
+    match: user ? await substringMatch(db, 'audit_events', user) : undefined,
     pageSize: clampInt(query.pageSize, 1, 500, 50),
     page: clampInt(query.page, 1, Number.MAX_SAFE_INTEGER, 1),
     after: query.after,

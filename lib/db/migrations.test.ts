@@ -8,6 +8,7 @@ import { listAuditEvents } from '../audit';
 import { listMappings } from '../mappings/store';
 import { createMigrator, migrateToLatest } from './migrations';
 import type { Database } from './schema';
+import { addUnsearchedRows } from './temp-database';
 
 const dir = mkdtempSync(join(tmpdir(), 'webex-sso-migrations-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -63,20 +64,43 @@ describe('migrations', () => {
     await db.destroy();
   });
 
-  it('005 indexes mappings and audit events written before it, so trigram search finds them', async () => {
-    const db = open('upgrade-005.sqlite');
-    const migrator = createMigrator(db as Kysely<unknown>, 'sqlite');
-    expect((await migrator.migrateTo('003_mappings_search_text')).error).toBeUndefined();
+  /**
+   * A database migrated to `version`, where Émile's mapping and an audit event about `target` are
+   * written (after `before`), then migrated to the latest version: its FTS indexes must hold exactly
+   * the rows of their tables (FTS5's own check against the content).
+   */
+  async function upgradeFrom(name: string, version: string, target: string, before?: (db: Kysely<Database>) => Promise<void>): Promise<Kysely<Database>> {
+    const db = open(name);
+    expect((await createMigrator(db as Kysely<unknown>, 'sqlite').migrateTo(version)).error).toBeUndefined();
+    await before?.(db);
     await sql`insert into mappings (email, webex_id, display_name, credential, version, created_at, updated_at, search_text)
               values ('emile@example.com', 'Emile.Z', 'Émile Zola', null, 1, '2025-01-01', '2025-01-01', ${'emile@example.com\u0001emile.z\u0001émile zola'})`.execute(db);
-    await sql`insert into audit_events (at, actor, action, target, outcome) values ('2025-01-01T00:00:00.000Z', 'Admin@Example.com', 'mapping.create', 'emile@example.com', 'OK')`.execute(db);
+    await sql`insert into audit_events (at, actor, action, target, outcome) values ('2025-01-01T00:00:00.000Z', 'Admin@Example.com', 'mapping.create', ${target}, 'OK')`.execute(db);
     await migrateToLatest(db as Kysely<unknown>, 'sqlite');
-    // the FTS indexes hold exactly the rows of their tables (FTS5's own check against the content)
     await sql`insert into mappings_fts(mappings_fts, rank) values ('integrity-check', 1)`.execute(db);
     await sql`insert into audit_events_fts(audit_events_fts, rank) values ('integrity-check', 1)`.execute(db);
+    return db;
+  }
+
+  it('005 indexes mappings and audit events written before it, so trigram search finds them', async () => {
+    const db = await upgradeFrom('upgrade-005.sqlite', '003_mappings_search_text', 'emile@example.com');
     expect((await sql<{ n: number }>`select count(*) as n from mappings_fts where mappings_fts match '"zola"'`.execute(db)).rows[0]?.n).toBe(1);
     expect((await listMappings(db, { q: 'ÉMILE ZO' })).rows.map((r) => r.email)).toEqual(['emile@example.com']);
     expect((await listAuditEvents(db, { user: 'admin@EXAMPLE' })).rows.map((r) => r.target)).toEqual(['emile@example.com']);
     await db.destroy();
   });
+
+  it('011 re-indexes the rows written before it, so 1–2 character searches find the ends of their text', async () => {
+    // with enough other rows that short searches go through the index
+    const db = await upgradeFrom('upgrade-011.sqlite', '010_audit_action_outcome', 'Émile', (old) => addUnsearchedRows(old, 40_000));
+    // the last characters of each text now start trigrams, with the padding
+    const trigrams = async (table: string, terms: string[]) =>
+      (await sql<{ term: string }>`select term from ${sql.table(`${table}_fts_vocab`)} where term in (${sql.join(terms)}) order by term`.execute(db)).rows.map((r) => r.term);
+    expect(await trigrams('mappings', ['la\u0001', 'a\u0001\u0001'])).toEqual(['a\u0001\u0001', 'la\u0001']);
+    expect(await trigrams('audit_events', ['om\u0001', 'le\u0001', 'e\u0001\u0001'])).toEqual(['e\u0001\u0001', 'le\u0001', 'om\u0001']);
+    expect((await listMappings(db, { q: 'la' })).rows.map((r) => r.email)).toEqual(['emile@example.com']);
+    expect((await listAuditEvents(db, { user: 'om' })).rows.map((r) => r.target)).toEqual(['Émile']);
+    expect((await listAuditEvents(db, { user: 'le' })).rows.map((r) => r.target)).toEqual(['Émile']);
+    await db.destroy();
+  }, 30_000);
 });

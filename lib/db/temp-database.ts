@@ -3,7 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import type { Kysely } from 'kysely';
+import { newMappingRow } from '../mappings/store';
 import { openMigratedDatabase, type Db } from './connection';
+import type { Database } from './schema';
 
 export interface TempDatabase extends Db {
   /** the DATABASE_URL it was opened with, for a second connection to the same file */
@@ -25,6 +28,20 @@ export async function openTempDatabase(label: string): Promise<TempDatabase> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * For tests of short searches: `count` mappings and audit events made of digits, '@' and '.' only,
+ * which a test's queries avoid. A table that small otherwise answers a 1–2 character search on
+ * SQLite by scanning (cheaper than the index below about 30,000 rows: substring-search.ts).
+ */
+export async function addUnsearchedRows(db: Kysely<Database>, count: number): Promise<void> {
+  const at = '2020-01-01T00:00:00.000Z';
+  for (let start = 0; start < count; start += 2_000) {
+    const part = Array.from({ length: Math.min(2_000, count - start) }, (_, k) => String(start + k));
+    await db.insertInto('mappings').values(part.map((n) => newMappingRow({ email: `${n}@0.0`, webexId: n }, at))).execute();
+    await db.insertInto('audit_events').values(part.map((n) => ({ at, actor: `${n}@0.0`, action: 'unsearched', target: n, outcome: 'OK' }))).execute();
+  }
 }
 
 const POSTGRES_TEST_SERVER = process.env.POSTGRES_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

@@ -225,7 +225,7 @@ export async function listMappings(db: Kysely<Database>, query: MappingQuery): P
     key: SORT_KEYS[query.sort ?? 'email'],
     dir: query.dir ?? 'asc',
     where: [],
-    match: q ? substringMatch(db, 'mappings', [sql`search_text`], q.toLowerCase()) : undefined,
+    match: q ? await substringMatch(db, 'mappings', q) : undefined,
     pageSize: clampInt(query.pageSize, 1, 500, 50),
     page: clampInt(query.page, 1, Number.MAX_SAFE_INTEGER, 1),
     after: query.after,
