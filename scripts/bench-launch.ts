@@ -34,7 +34,9 @@ const APP = `http://localhost:${APP_PORT}`;
 const SIM = `http://127.0.0.1:${SIM_PORT}`;
 const DATABASE_FILE = 'data/bench/launch.sqlite';
 const CONNECTIONS = 10;
-const SECONDS = 8;
+const SECONDS = 5;
+/** measured runs per Next route, taking turns (the route's figures are its median run; the ratios the median of the rounds') */
+const ROUNDS = 3;
 /** the issue's targets, compared in the same run */
 export const LAUNCH_TARGETS = { launchToRedirect: 0.45, overheadP50Ms: 3, connectionsPerClient: 1, coldStartMs: 2_000 } as const;
 
@@ -135,10 +137,23 @@ async function run(load: Load, portalPid?: number): Promise<Measured> {
   };
 }
 
-/** Warm-up (JIT, pools, the route's first compile), then the measured run. */
-async function measure(load: Load, portalPid?: number): Promise<Measured> {
+/** Warm-up: JIT, pools, the route's first compile. */
+async function warmUp(load: Load): Promise<void> {
   await autocannon({ url: load.url, method: load.method ?? 'GET', headers: load.headers, body: load.body, connections: load.connections ?? CONNECTIONS, duration: 3 });
+}
+
+/** Warm-up, then the measured run. */
+async function measure(load: Load, portalPid?: number): Promise<Measured> {
+  await warmUp(load);
   return run(load, portalPid);
+}
+
+/** The middle one of an odd number of things, by a number of theirs. */
+function median<T>(items: T[], by: (item: T) => number): T {
+  const sorted = [...items].sort((a, b) => by(a) - by(b));
+  const middle = sorted[Math.floor(sorted.length / 2)];
+  if (middle === undefined) throw new Error('median of nothing');
+  return middle;
 }
 
 interface SimCounters {
@@ -269,14 +284,25 @@ export async function benchLaunch(): Promise<void> {
     const portalPid = portal.pid;
     const coldStartMs = [...coldStartsMs].sort((a, b) => a - b)[1] ?? NaN;
 
-    console.log(`\nLaunch (portal pinned to core 0, simulator and autocannon on core 1${TASKSET ? '' : ' — taskset missing, NOT pinned'}; ${CONNECTIONS} connections, ${SECONDS} s each after a 3 s warm-up)`);
+    console.log(`\nLaunch (portal pinned to core 0, simulator and autocannon on core 1${TASKSET ? '' : ' — taskset missing, NOT pinned'}; ${CONNECTIONS} connections; the Next routes ${ROUNDS} times ${SECONDS} s each, taking turns, after a 3 s warm-up: the median run)`);
     const bareRun = await measure({ url: `http://127.0.0.1:${BARE_PORT}/`, expect: 302 });
-    const redirect = await measure({ url: `${APP}/launch`, expect: 303 }, portalPid);
-    const session = await measure({ url: `${APP}/auth/signin?callbackUrl=%2F`, headers: { cookie: await sessionCookie() }, expect: 303 }, portalPid);
+    const loads = {
+      redirect: { url: `${APP}/launch`, expect: 303 },
+      session: { url: `${APP}/auth/signin?callbackUrl=%2F`, headers: { cookie: await sessionCookie() }, expect: 303 },
+      launch: await launchLoad(),
+    } satisfies Record<string, Load>;
+    for (const load of Object.values(loads)) await warmUp(load);
+    // The routes take turns, ROUNDS times: the machine's speed drifts over a minute (other work on
+    // it), and a ratio of two runs side by side drifts less than one of runs a minute apart.
     const simBefore = await simStats();
-    const launch = await measure(await launchLoad(), portalPid);
+    const rounds: Record<keyof typeof loads, Measured>[] = [];
+    for (let i = 0; i < ROUNDS; i += 1) {
+      rounds.push({ redirect: await run(loads.redirect, portalPid), session: await run(loads.session, portalPid), launch: await run(loads.launch, portalPid) });
+    }
     const simAfter = await simStats();
-    // every launch in password mode is one GetLoginTicket; the warm-up's count, as do its connections
+    const medianRound = (route: keyof typeof loads) => median(rounds.map((round) => round[route]), (m) => m.rps);
+    const [redirect, session, launch] = [medianRound('redirect'), medianRound('session'), medianRound('launch')];
+    // only the launch runs reach the simulator: every launch in password mode is one GetLoginTicket
     const launches = simAfter.xmlRequests - simBefore.xmlRequests;
     const opened = simAfter.connectionsAccepted - simBefore.connectionsAccepted;
     const upstream = {
@@ -301,7 +327,12 @@ export async function benchLaunch(): Promise<void> {
       durationSeconds: SECONDS,
       pinned: TASKSET,
       routes,
-      ratios: { redirectToBare: ratio(redirect.rps, bareRun.rps), sessionToRedirect: ratio(session.rps, redirect.rps), launchToRedirect: ratio(launch.rps, redirect.rps) },
+      rounds: rounds.map((round) => ({ redirectRps: round.redirect.rps, sessionRps: round.session.rps, launchRps: round.launch.rps, launchToRedirect: ratio(round.launch.rps, round.redirect.rps) })),
+      ratios: {
+        redirectToBare: ratio(redirect.rps, bareRun.rps),
+        sessionToRedirect: median(rounds.map((round) => ratio(round.session.rps, round.redirect.rps)), (r) => r),
+        launchToRedirect: median(rounds.map((round) => ratio(round.launch.rps, round.redirect.rps)), (r) => r),
+      },
       concurrency1: { launchP50Ms: single.p50Ms, launchP99Ms: single.p99Ms, simGetLoginTicketP50Ms: simDirect.p50Ms, overheadP50Ms: Math.round((single.p50Ms - simDirect.p50Ms) * 100) / 100, redirectP50Ms: redirectSingle.p50Ms, sessionP50Ms: sessionSingle.p50Ms },
       upstream,
       coldStartMs,
@@ -322,6 +353,7 @@ export async function benchLaunch(): Promise<void> {
     console.log(row('Next route redirecting (GET /launch)', redirect));
     console.log(row('Next route reading the session, redirecting', session));
     console.log(row('launch (session, SQLite, XML API, audit, 302)', launch));
+    console.log(`  launch ÷ redirect route by round ${results.rounds.map((r) => `${r.launchToRedirect.toFixed(3)}×`).join(', ')}`);
     console.log(`  launch ÷ redirect route ${results.ratios.launchToRedirect.toFixed(3)}× (target ≥ ${LAUNCH_TARGETS.launchToRedirect}) ${mark(met.launchToRedirect)}; session route ÷ redirect ${results.ratios.sessionToRedirect.toFixed(3)}×; redirect route ÷ bare ${results.ratios.redirectToBare.toFixed(3)}×`);
     console.log(`  concurrency 1: launch p50 ${single.p50Ms} ms − simulator GetLoginTicket p50 ${simDirect.p50Ms} ms = overhead ${results.concurrency1.overheadP50Ms} ms (target ≤ ${LAUNCH_TARGETS.overheadP50Ms}) ${mark(met.overheadP50Ms)}; the redirect route alone p50 ${redirectSingle.p50Ms} ms, the session route ${sessionSingle.p50Ms} ms`);
     console.log(`  upstream: ${upstream.connectionsPer1000Launches} connections per 1,000 launches, at most ${upstream.maxOpenConnections} open for ${CONNECTIONS} clients ${mark(met.connectionsPerClient)}`);
