@@ -92,3 +92,56 @@ describe('retries', () => {
     expect(bodies.length - before).toBe(1);
   });
 });
+
+describe('idle connections', () => {
+  /** A server that keeps connections alive for `keepAliveMs` when idle and counts the ones it sees close, and by whom. */
+  async function keepAliveServer(keepAliveMs: number, announce: boolean) {
+    const closedBy = { server: 0, client: 0 };
+    const idle = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'text/xml;charset=UTF-8' }).end(OK));
+    });
+    idle.keepAliveTimeout = keepAliveMs;
+    if (!announce) idle.on('request', (_req, res) => res.removeHeader('keep-alive'));
+    idle.on('connection', (socket) => {
+      let timedOut = false;
+      socket.once('timeout', () => (timedOut = true));
+      socket.once('close', () => (timedOut ? closedBy.server++ : closedBy.client++));
+    });
+    await new Promise<void>((resolve) => idle.listen(0, '127.0.0.1', resolve));
+    return { url: `http://127.0.0.1:${(idle.address() as AddressInfo).port}`, closedBy, close: () => new Promise((resolve) => idle.close(resolve)) };
+  }
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('closes an idle connection a second before the keep-alive timeout WebEx announces, so no request goes out on a connection WebEx is closing', async () => {
+    const webex = await keepAliveServer(2_000, true); // node:http announces "Keep-Alive: timeout=2"
+    const transport = createHttpTransport();
+    try {
+      const client = createWebexClient({ baseUrl: webex.url, timeoutMs: 2_000, maxResponseBytes: 65_536, transport });
+      await client.getLoginTicket(context);
+      expect(transport.sockets().open).toBe(1);
+      await pause(1_400); // past the announced 2 s − 1 s, well before the server's own 2 s
+      expect(transport.sockets().open).toBe(0);
+      expect(webex.closedBy).toEqual({ server: 0, client: 1 });
+      expect((await client.getLoginTicket(context)).ticket).toBe('T');
+    } finally {
+      transport.close();
+      await webex.close();
+    }
+  });
+
+  it('closes an idle connection after its own limit when WebEx announces none', async () => {
+    const webex = await keepAliveServer(3_000, false);
+    const transport = createHttpTransport({ idleTimeoutMs: 500 });
+    try {
+      const client = createWebexClient({ baseUrl: webex.url, timeoutMs: 2_000, maxResponseBytes: 65_536, transport });
+      await client.getLoginTicket(context);
+      await pause(900);
+      expect(transport.sockets().open).toBe(0);
+      expect(webex.closedBy).toEqual({ server: 0, client: 1 });
+    } finally {
+      transport.close();
+      await webex.close();
+    }
+  });
+});

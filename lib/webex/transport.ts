@@ -39,10 +39,22 @@ export type HttpTransport = Transport & {
 export interface HttpTransportOptions {
   /** connections per origin in the keep-alive pool */
   maxSockets?: number;
+  /** how long an idle pooled connection is kept at most (shorter when the server announces its own limit) */
+  idleTimeoutMs?: number;
 }
 
 // Enough for a busy portal's launches to one WebEx origin; more only queue at WebEx.
 const DEFAULT_MAX_SOCKETS = 64;
+/**
+ * A server closes a kept-alive connection once it has been idle for its own limit. A request sent
+ * on it at that moment meets a reset after it was written, which we must not send again (below): the
+ * employee would see "WebEx is not answering" for a connection nobody needed to keep. So the pool
+ * closes idle connections first: one second before the limit a server announces (`Keep-Alive:
+ * timeout=N`, which node:http's agent honours once it has a timeout of its own), and after this long
+ * when it announces none, which is shorter than the common server defaults (Apache and Node 5 s,
+ * nginx 75 s). Under load no connection idles that long; a quiet portal pays one new handshake.
+ */
+const DEFAULT_IDLE_TIMEOUT_MS = 4_000;
 
 /**
  * The production transport: node:http(s) with a keep-alive connection pool per protocol, shared
@@ -54,7 +66,9 @@ const DEFAULT_MAX_SOCKETS = 64;
  * reset before it was written) is retried once; one that was written never is.
  */
 export function createHttpTransport(options: HttpTransportOptions = {}): HttpTransport {
-  const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? DEFAULT_MAX_SOCKETS };
+  // (the agent's timeout also applies while a request is out, where it only emits 'timeout', which
+  // nothing here listens to: the exchange's own deadline ends a slow call)
+  const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? DEFAULT_MAX_SOCKETS, timeout: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS };
   const agents = { 'http:': new http.Agent(agentOptions), 'https:': new https.Agent(agentOptions) };
   const open = new Set<object>();
   let max = 0;
