@@ -317,21 +317,28 @@ export async function benchLaunch(): Promise<void> {
     const ticketRequest = buildGetLoginTicketRequest(buildSecurityContext(DEMO_SITE_NAME, alice.webExID, { kind: 'password', password: alice.password }));
     const simDirect = await sequential(`${SIM}/WBXService/XMLService`, { method: 'POST', headers: { 'content-type': 'application/xml; charset=utf-8' }, body: ticketRequest, expect: 200 });
     // the framework's own floor at concurrency 1, for comparison: the same two Next routes as above
-    const redirectSingle = await sequential(`${APP}/launch`, { expect: 303 });
-    const sessionSingle = await sequential(`${APP}/auth/signin?callbackUrl=%2F`, { headers: { cookie: await sessionCookie() }, expect: 303 });
+    const redirectSingle = await sequential(loads.redirect.url, loads.redirect);
+    const sessionSingle = await sequential(loads.session.url, loads.session);
 
     const routes = { bare: bareRun, redirect, session, launch };
     const ratio = (a: number, b: number) => Math.round((a / b) * 1000) / 1000;
+    const roundSummaries = rounds.map((round) => ({
+      redirectRps: round.redirect.rps,
+      sessionRps: round.session.rps,
+      launchRps: round.launch.rps,
+      sessionToRedirect: ratio(round.session.rps, round.redirect.rps),
+      launchToRedirect: ratio(round.launch.rps, round.redirect.rps),
+    }));
     const results = {
       connections: CONNECTIONS,
       durationSeconds: SECONDS,
       pinned: TASKSET,
       routes,
-      rounds: rounds.map((round) => ({ redirectRps: round.redirect.rps, sessionRps: round.session.rps, launchRps: round.launch.rps, launchToRedirect: ratio(round.launch.rps, round.redirect.rps) })),
+      rounds: roundSummaries,
       ratios: {
         redirectToBare: ratio(redirect.rps, bareRun.rps),
-        sessionToRedirect: median(rounds.map((round) => ratio(round.session.rps, round.redirect.rps)), (r) => r),
-        launchToRedirect: median(rounds.map((round) => ratio(round.launch.rps, round.redirect.rps)), (r) => r),
+        sessionToRedirect: median(roundSummaries.map((r) => r.sessionToRedirect), (r) => r),
+        launchToRedirect: median(roundSummaries.map((r) => r.launchToRedirect), (r) => r),
       },
       concurrency1: { launchP50Ms: single.p50Ms, launchP99Ms: single.p99Ms, simGetLoginTicketP50Ms: simDirect.p50Ms, overheadP50Ms: Math.round((single.p50Ms - simDirect.p50Ms) * 100) / 100, redirectP50Ms: redirectSingle.p50Ms, sessionP50Ms: sessionSingle.p50Ms },
       upstream,
