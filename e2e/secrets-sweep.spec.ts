@@ -22,6 +22,9 @@ function storedFiles(): string[] {
 }
 
 test('no ticket, token, code, assertion, meeting link token, WebEx password or session cookie appears in any database, log, page or JSON answer', async ({ browser, request }) => {
+  // an admin sign-in and seven pages in each portal, then every database and log read: 44 s on a
+  // busy CI machine, over 60 s on a busier one (the time, not what it checks)
+  test.setTimeout(180_000);
   const secrets = await simSecrets(request);
   // every kind the simulator hands out: XML tickets, OAuth and Service App tokens, start/join link tokens, …
   const issued = Object.values(secrets).flat();
