@@ -49,6 +49,7 @@ describe('loadConfig', () => {
     ['CREDENTIAL_KEYS', '1:short', /at least 32 characters/],
     ['CREDENTIAL_KEYS', `a:${KEY}`, /<number>:<secret>/],
     ['NEXTAUTH_URL', 'http://portal.example.com', /https/],
+    ['OIDC_ISSUER', 'http://idp.example.com', /OIDC_ISSUER: must be an https:\/\/ URL/],
     ['OIDC_TRUST_UNVERIFIED_EMAIL', 'yes please', /true or false/],
     ['SESSION_MAX_AGE', '8h', /SESSION_MAX_AGE/],
     ['SESSION_IDLE_MINUTES', '0', /more than 0 minutes/],
@@ -62,8 +63,9 @@ describe('loadConfig', () => {
     expect(problems.join('\n')).toMatch(message);
   });
 
-  it('allows plain http only on loopback (the simulator, a local portal)', () => {
-    const config = loadConfig({ ...valid, NEXTAUTH_URL: 'http://localhost:3000', WEBEX_BASE_URL: 'http://127.0.0.1:4020/' });
+  it('allows plain http only on loopback (the simulator, a local portal, the bundled identity provider)', () => {
+    const config = loadConfig({ ...valid, NEXTAUTH_URL: 'http://localhost:3000', WEBEX_BASE_URL: 'http://127.0.0.1:4020/', OIDC_ISSUER: 'http://127.0.0.1:4010/' });
+    expect(config.oidc.issuer).toBe('http://127.0.0.1:4010');
     expect(config.webex.baseUrl).toBe('http://127.0.0.1:4020');
     expect(config.webex.landingUrl).toBe('http://127.0.0.1:4020/webappng/sites/acme/dashboard');
   });
@@ -128,5 +130,22 @@ describe('parseKeyMap', () => {
   it('reads several keys and refuses duplicates', () => {
     expect(parseKeyMap(`1:${KEY},2:${KEY}y`)).toEqual({ '1': KEY, '2': `${KEY}y` });
     expect(parseKeyMap(`1:${KEY},1:${KEY}`)).toMatch(/twice/);
+  });
+
+  // issue 16, finding 4: an entry without its "id:" prefix is all secret, and the message went to stderr and the log pipeline
+  const SECRET = 'Zq7pLm3vX9rT2wKc8yHn4bJd6fGs1aEu';
+  it.each([
+    ['no prefix', SECRET],
+    ['no prefix, second entry', `1:${KEY},${SECRET}`],
+    ['a non-numeric id', `${SECRET.slice(0, 12)}:${SECRET.slice(12)}`],
+    ['a colon first', `:${SECRET}`],
+    ['a short secret', `1:${SECRET.slice(0, 20)}`],
+  ])('names the entry by position and never prints any part of its secret (%s)', (_case, value) => {
+    const message = parseKeyMap(value);
+    expect(typeof message).toBe('string');
+    expect(message).toMatch(/entry \d|key 1/);
+    for (let at = 0; at + 4 <= SECRET.length; at += 1) expect(message).not.toContain(SECRET.slice(at, at + 4));
+    const problems = problemsOf({ ...valid, CREDENTIAL_KEYS: value }).join('\n');
+    for (let at = 0; at + 4 <= SECRET.length; at += 1) expect(problems).not.toContain(SECRET.slice(at, at + 4));
   });
 });

@@ -209,11 +209,13 @@ type Env = Record<string, string | undefined>;
 /** Parses "1:secret,2:newer-secret" into an iron-session password map. */
 export function parseKeyMap(value: string): Record<string, string> | string {
   const keys: Record<string, string> = {};
-  for (const entry of value.split(',').map((e) => e.trim()).filter(Boolean)) {
+  const entries = value.split(',').map((e) => e.trim()).filter(Boolean);
+  for (const [index, entry] of entries.entries()) {
     const colon = entry.indexOf(':');
     const id = entry.slice(0, colon);
     const secret = entry.slice(colon + 1);
-    if (colon < 1 || !/^\d+$/.test(id)) return `entry "${id || entry.slice(0, 4)}…" must look like <number>:<secret>`;
+    // Named by position only: an entry without its "id:" is all secret, and so may be what stands before a colon.
+    if (colon < 1 || !/^\d+$/.test(id)) return `entry ${index + 1} (counting from 1) must look like <number>:<secret>; nothing of it is shown here, since it may be the secret`;
     if (secret.length < MIN_SECRET_LENGTH) return `the secret of key ${id} must be at least ${MIN_SECRET_LENGTH} characters`;
     if (keys[id] !== undefined) return `key ${id} appears twice`;
     keys[id] = secret;
@@ -335,6 +337,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
 
   const appUrl = new URL(e.NEXTAUTH_URL);
   if (!isSecureOrLoopback(appUrl)) problems.push('NEXTAUTH_URL: must use https:// outside localhost');
+  // The refreshed ID token's claims (the groups that make an admin) are read without a signature
+  // check on the strength of TLS to the token endpoint (lib/session/idp-refresh.ts): only https gives it.
+  // Validated only: the issuer is kept as written, since it must equal the tokens' `iss` to the letter.
+  secureUrl(e.OIDC_ISSUER, 'OIDC_ISSUER', problems);
   const credentials = credentialConfig(e, appUrl, problems);
   const rest = restConfig(e, baseUrl.hostname, problems);
   if (problems.length > 0 || typeof keys === 'string' || !credentials) throw new ConfigError(problems);
