@@ -126,6 +126,21 @@ describe('loadConfig', () => {
   });
 });
 
+describe('configuration errors and secrets', () => {
+  // A malformed secret is still (mostly) a secret: the message names the variable and the rule, never the value.
+  const SECRET = 'Zq7pLm3vX9rT2wKc';
+  it.each([
+    ['NEXTAUTH_SECRET', SECRET],
+    ['METRICS_TOKEN', SECRET.slice(0, 12)],
+    ['CREDENTIAL_KEYS', `1:${SECRET}`],
+    ['CREDENTIAL_KEYS', `${SECRET}${SECRET}`],
+  ])('%s: a malformed value is refused without any part of it in the message', (name, value) => {
+    const problems = problemsOf({ ...valid, [name]: value }).join('\n');
+    expect(problems).toMatch(new RegExp(name));
+    for (let at = 0; at + 4 <= SECRET.length; at += 1) expect(problems).not.toContain(SECRET.slice(at, at + 4));
+  });
+});
+
 describe('parseKeyMap', () => {
   it('reads several keys and refuses duplicates', () => {
     expect(parseKeyMap(`1:${KEY},2:${KEY}y`)).toEqual({ '1': KEY, '2': `${KEY}y` });
