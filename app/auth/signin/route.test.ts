@@ -86,3 +86,16 @@ describe('GET /auth/signin: where a sign-in comes back to', () => {
     expect(signIns[0]?.get('csrfToken')).toBe('csrf-123');
   });
 });
+
+describe('GET /auth/signin: an error from the sign-in flow', () => {
+  it.each([
+    ['OAuthCallback', 'OAuthCallback'],
+    ['OAuthSignin', 'OAuthSignin'],
+    ['CallTheHelpDeskOn5550100', 'Default'],
+    ['__proto__', 'Default'],
+  ])('error=%s goes to the error page as the code %s, never as outside text', async (error, code) => {
+    const response = await signIn({ error, callbackUrl: '/' });
+    expect(response.status).toBe(303);
+    expect(landing(response).href).toBe(`${APP_URL}/auth/error?error=${code}`);
+  });
+});

@@ -7,7 +7,7 @@ import { nextRecoveryStep, parseRecoveryState, RECOVERY_COOKIE, RECOVERY_FIELD }
 import { returnUrl } from '@/lib/app-context';
 import { getConfig } from '@/lib/config';
 import { describeLoginFailure } from '@/lib/problems';
-import { buildLogoutUrl, parseMeetingNumber } from '@/lib/webex';
+import { buildLogoutUrl, knownLoginFailureReason, parseMeetingNumber } from '@/lib/webex';
 
 export const dynamic = 'force-dynamic';
 
@@ -80,6 +80,8 @@ export default async function WebexReturnPage({ searchParams }: { searchParams: 
   // a failed join or start names its meeting (the BU inside MU): the way back to its page
   const meeting = parseMeetingNumber(firstParam(params.meeting));
   const target = meeting ? ({ kind: 'meeting', number: meeting, role: 'join' } as const) : undefined;
-  // RS is shown as text (React escapes it); a long or odd value is cut, not trusted.
-  return <ProblemCard problem={problem} detail={rs ? `WebEx said: ${rs.slice(0, 64)}` : 'WebEx gave no reason'} action={signOut || undefined} target={target} />;
+  // RS is anybody's text: only a reason we know is named, as we spell it
+  const reason = knownLoginFailureReason(rs);
+  const detail = reason ? `WebEx said: ${reason}` : rs ? 'WebEx gave a reason the portal does not know' : 'WebEx gave no reason';
+  return <ProblemCard problem={problem} detail={detail} action={signOut || undefined} target={target} />;
 }
