@@ -3,6 +3,7 @@ import { buildAuthOptions, csrfCookieName, csrfTokenOf, isAdminUser, isSameOrigi
 import { loadConfig } from './config';
 import { testEnvironment } from './config-for-tests';
 import { captureLog } from './log-capture';
+import { callbacksAway } from './return-targets-for-tests';
 
 const APP = new URL('https://portal.example.com');
 const env = testEnvironment({ NEXTAUTH_URL: 'https://portal.example.com', OIDC_ISSUER: 'https://idp.example.com' });
@@ -101,23 +102,14 @@ describe('one-click sign-in: where it comes back to, and next-auth\'s CSRF token
   });
 
   // issue 16 finding 1: a path that is read again as `//host` once the route builds its redirect
+  it.each(callbacksAway('http://localhost:3000'))('for the portal at http://localhost:3000, callbackUrl %j comes back to the home page', (value) => {
+    expect(portalPath(value, new URL('http://localhost:3000'))).toBe('/');
+  });
+
   it.each([
-    ['/.//evil.example/x', '/'],
-    ['/%2e//evil.example', '/'],
-    ['/%2E%2E//evil.example', '/'],
-    ['/a/..//evil.example', '/'],
-    ['http://localhost:3000//evil.example/x', '/'],
-    ['http://localhost:3000/.//evil.example/x', '/'],
-    ['/\\evil', '/'],
-    ['/%5Cevil', '/'],
     ['/%5cevil.example/x', '/'],
-    ['/%2F/evil.example', '/'],
     ['/%2f%2fevil.example', '/'],
-    ['/%252F%252Fevil.example', '/'],
-    ['/\t/evil.example', '/'],
-    ['/\n/evil.example', '/'],
     ['\t//evil.example', '/'],
-    ['/\r\n/evil.example', '/'],
     ['/%00/x', '/'],
     ['/%E0%A4%A', '/'],
     ['http://localhost:3001/admin', '/'],
