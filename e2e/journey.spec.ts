@@ -221,6 +221,31 @@ test('AlreadyLogon again after the relaunch: no second bounce, the employee gets
   await expect(page.getByRole('heading', { name: 'Signed in to WebEx as alice' })).toBeVisible();
 });
 
+// issue 16 finding 6: a link from any site to the return page made the browser sign out of WebEx and relaunch
+test('a link from another site to the AlreadyLogon return page signs nothing out of WebEx: it only explains', async ({ page }) => {
+  await signIn(page, 'alice@example.com');
+  await page.getByRole('button', { name: 'Join WebEx' }).click();
+  await expect(page.getByRole('heading', { name: 'Signed in to WebEx as alice' })).toBeVisible();
+  // minutes later: the mark of that Join has expired, as in a browser that never launched from the portal
+  await page.context().clearCookies({ name: 'webex-sso.launched' });
+
+  // a page of another site links to the return page as WebEx would send it
+  const returnUrl = `${APP_ORIGIN}/webex/return?AT=LI&ST=FAIL&RS=AlreadyLogon`;
+  await page.route('http://evil.example/', (route) => route.fulfill({ contentType: 'text/html', body: `<a href="${returnUrl}">Your meeting</a>` }));
+  await page.goto('http://evil.example/');
+  const visits = recordWebexVisits(page);
+  await page.getByRole('link', { name: 'Your meeting' }).click();
+  await expect(page.getByRole('heading', { name: 'Someone is already signed in to WebEx in this browser' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Sign out of WebEx' })).toBeVisible();
+  await page.waitForTimeout(1_000); // an automatic sign-out would have started by now
+  expect(visits.logouts).toEqual([]);
+  expect(visits.logins).toEqual([]);
+
+  // WebEx still has alice's session
+  await page.goto(`${SIM}/webappng/sites/acme/dashboard`);
+  await expect(page.getByRole('heading', { name: 'Signed in to WebEx as alice' })).toBeVisible();
+});
+
 test('ST=SUCCESS on the return page claims nothing: anyone can type it', async ({ page }) => {
   await page.goto('/webex/return?AT=LI&ST=SUCCESS');
   await expect(page.getByRole('heading', { name: 'Back from WebEx' })).toBeVisible();
@@ -241,7 +266,9 @@ test('a return URL naming an Object.prototype member gets the generic page, not 
     const response = await page.goto(`/webex/return?AT=LI&ST=FAIL&RS=${rs}`);
     expect(response?.status()).toBe(200);
     await expect(page.getByRole('heading', { name: 'WebEx could not sign you in' })).toBeVisible();
-    await expect(page.getByText(`Code: LOGIN_UNKNOWN · WebEx said: ${rs}`)).toBeVisible();
+    // the reason is not one we know, so the page does not repeat it (issue 16 finding 9)
+    await expect(page.getByText('Code: LOGIN_UNKNOWN · WebEx gave a reason the portal does not know')).toBeVisible();
+    await expect(page.getByText(rs)).toHaveCount(0);
   }
   const failed = await page.goto('/launch/failed?code=__proto__');
   expect(failed?.status()).toBe(200);

@@ -3,6 +3,7 @@ import { buildAuthOptions, csrfCookieName, csrfTokenOf, isAdminUser, isSameOrigi
 import { loadConfig } from './config';
 import { testEnvironment } from './config-for-tests';
 import { captureLog } from './log-capture';
+import { callbacksAway } from './return-targets-for-tests';
 
 const APP = new URL('https://portal.example.com');
 const env = testEnvironment({ NEXTAUTH_URL: 'https://portal.example.com', OIDC_ISSUER: 'https://idp.example.com' });
@@ -98,6 +99,35 @@ describe('one-click sign-in: where it comes back to, and next-auth\'s CSRF token
     [['/admin'], '/'],
   ])('callbackUrl %j comes back to %s', (value, expected) => {
     expect(portalPath(value, app)).toBe(expected);
+  });
+
+  // issue 16 finding 1: a path that is read again as `//host` once the route builds its redirect
+  it.each(callbacksAway('http://localhost:3000'))('for the portal at http://localhost:3000, callbackUrl %j comes back to the home page', (value) => {
+    expect(portalPath(value, new URL('http://localhost:3000'))).toBe('/');
+  });
+
+  it.each([
+    ['/%5cevil.example/x', '/'],
+    ['/%2f%2fevil.example', '/'],
+    ['\t//evil.example', '/'],
+    ['/%00/x', '/'],
+    ['/%E0%A4%A', '/'],
+    ['http://localhost:3001/admin', '/'],
+    ['/admin/mappings?q=%2F%2Fevil.example#top', '/admin/mappings?q=%2F%2Fevil.example#top'],
+    ['http://localhost:3000/meet/123456789', '/meet/123456789'],
+    ['/admin/', '/admin/'],
+  ])('for the portal at http://localhost:3000, callbackUrl %j comes back to %s', (value, expected) => {
+    expect(portalPath(value, new URL('http://localhost:3000'))).toBe(expected);
+  });
+
+  it("next-auth's own redirects (its callbackUrl cookie, sign-out) come back the same way, as an absolute URL of the portal", async () => {
+    const redirect = buildAuthOptions(loadConfig(env)).callbacks?.redirect;
+    expect(redirect).toBeTypeOf('function');
+    const to = (url: string) => redirect?.({ url, baseUrl: APP.origin });
+    expect(await to('/meet/123456789')).toBe('https://portal.example.com/meet/123456789');
+    expect(await to('https://portal.example.com//evil.example/x')).toBe('https://portal.example.com/');
+    expect(await to('/.//evil.example/x')).toBe('https://portal.example.com/');
+    expect(await to('https://evil.example/')).toBe('https://portal.example.com/');
   });
 
   it('signInPath names the page to come back to', () => {

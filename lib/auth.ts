@@ -70,16 +70,43 @@ export const SIGN_IN_PATH = '/auth/signin';
 export const FROM_NEXT_AUTH = 'from-next-auth';
 
 /**
- * Where a sign-in may come back to: a page of the portal, as a path. Anything else (another
- * origin, `//host`, `/\host`, a malformed value) → the home page.
+ * Where a sign-in may come back to: a page of the portal, as a path safe to send as a Location
+ * as it is. The value is read as a browser reads it (WHATWG URL against the portal: tabs and
+ * newlines dropped, `\` read as `/`, dot segments and `%2e` resolved); its path, decoded as
+ * often as it decodes (whatever reads it next may decode it again), must then still be a plain
+ * path: no empty, `.` or `..` segment, no `\`, no control character. Anything else (another
+ * origin, `//host`, `/.//host`, `/%2F/host`, `/%5Chost`, a malformed value) → the home page.
  */
 export function portalPath(value: unknown, appUrl: URL): string {
-  if (typeof value !== 'string' || value === '') return '/';
+  if (typeof value !== 'string') return '/';
+  let url: URL;
   try {
-    const url = new URL(value, appUrl);
-    return url.origin === appUrl.origin ? `${url.pathname}${url.search}${url.hash}` : '/';
+    url = new URL(value, appUrl);
   } catch {
     return '/';
+  }
+  return url.origin === appUrl.origin && isPlainPath(url.pathname) ? `${url.pathname}${url.search}${url.hash}` : '/';
+}
+
+function isPlainPath(pathname: string): boolean {
+  const path = decodedFully(pathname);
+  if (path === undefined || /[\\\p{Cc}]/u.test(path)) return false;
+  // the segments after the leading '/': only the last may be empty (a trailing slash)
+  const segments = path.split('/').slice(1);
+  return segments.every((segment, i) => (segment !== '' || i === segments.length - 1) && segment !== '.' && segment !== '..');
+}
+
+/** The text once nothing in it decodes further (`%252F` → `%2F` → `/`); undefined when it does not decode. */
+function decodedFully(text: string): string | undefined {
+  for (let current = text; ; ) {
+    let next: string;
+    try {
+      next = decodeURIComponent(current);
+    } catch {
+      return undefined;
+    }
+    if (next === current) return current;
+    current = next;
   }
 }
 
@@ -188,6 +215,11 @@ export function buildAuthOptions(config: AppConfig, idTokens?: Pick<IdTokenStore
       },
       session({ session, token }) {
         return { ...session, user: portalUserOf(token, config) };
+      },
+      // next-auth's own ways back (the callbackUrl of its sign-in and sign-out, its callback-url
+      // cookie) are decided as the portal's sign-in decides them; its default keeps `//host` paths
+      redirect({ url }) {
+        return new URL(portalPath(url, config.appUrl), config.appUrl).href;
       },
     },
   };

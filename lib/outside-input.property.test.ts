@@ -10,7 +10,7 @@ import { firstOf } from '../app/search-params';
 import { parseForm } from './mappings/validation';
 import { MAPPING_SORTS } from './mappings/store';
 import { describeLaunchFailure, describeLoginFailure } from './problems';
-import { codeForExceptionId, codeForLoginFailure, LOGIN_FAILURE_CODES, parseGetLoginTicketResponse, WEBEX_ERROR_CODES, WebexError } from './webex';
+import { codeForExceptionId, codeForLoginFailure, knownLoginFailureReason, LOGIN_FAILURE_CODES, parseGetLoginTicketResponse, WEBEX_ERROR_CODES, WebexError } from './webex';
 import { claimOf } from './auth';
 
 const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__', 'prototype', 'isPrototypeOf'];
@@ -28,10 +28,14 @@ describe('lookups keyed by outside input', () => {
     fc.assert(
       fc.property(hostile, (rs) => {
         expect(LOGIN_FAILURE_CODES).toContain(codeForLoginFailure(rs));
+        // the name the return page shows is ours, and only for a reason with a code of its own
+        const reason = knownLoginFailureReason(rs);
+        expect(reason === undefined || (reason.toLowerCase() === rs.trim().toLowerCase() && codeForLoginFailure(rs) !== 'LOGIN_UNKNOWN')).toBe(true);
       }),
       RUNS,
     );
     expect(codeForLoginFailure('__proto__')).toBe('LOGIN_UNKNOWN');
+    expect(knownLoginFailureReason('__proto__')).toBeUndefined();
   });
 
   it("WebEx's exceptionID → an error code, also when it arrives inside a FAILURE answer", () => {

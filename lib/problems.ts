@@ -270,7 +270,7 @@ const TEXTS: Record<Problem['code'], Text> = {
   LOGIN_UNKNOWN: {
     title: 'WebEx could not sign you in',
     what: 'WebEx reported a sign-in failure we do not recognise.',
-    next: 'Try again; if it keeps happening, tell {support} the reason shown below.',
+    next: 'Try again; if it keeps happening, tell {support}, mentioning the time.',
     retry: true,
   },
 };
@@ -298,3 +298,10 @@ export function describeLoginFailure(rs: string | undefined, support: string, co
   return withSupport(codeForLoginFailure(rs, command), 'LOGIN_UNKNOWN', support);
 }
 
+
+/**
+ * What the sign-in error page explains: next-auth's codes that an OpenID sign-in without a
+ * database adapter sends (through /auth/signin or to pages.error), and the portal's own
+ * (EmailUnverified from our signIn callback, Cookies from /auth/signin). Anything else is Default.
+ */
+export const SIGN_IN_ERROR_CODES = ['EmailUnverified', 'AccessDenied', 'Configuration', 'Cookies', 'Verification', 'OAuthSignin', 'OAuthCallback', 'Callback', 'Default'] as const;

@@ -151,7 +151,7 @@ export async function revokeConnectionAction(_prev: RevokeState, form: FormData)
   if (!email.success || !deps) return { message: 'Nothing revoked: unknown connection.' };
   if (!(await disconnect(deps, email.data, admin.email))) return { message: `${email.data} had no WebEx connection.` };
   revalidatePath('/admin/connections');
-  redirect(`/admin/connections?revoked=${encodeURIComponent(email.data)}`);
+  redirect('/admin/connections?revoked=1');
 }
 
 export type ServiceAppCheckState = { check?: ServiceAppCheck; message?: string };

@@ -4,12 +4,14 @@
  */
 import type { JWT } from 'next-auth/jwt';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { launchedCookie } from '@/lib/already-logon';
 import type { LaunchResult, LaunchTarget } from '@/lib/launch';
 import type { RateDecision } from '@/lib/rate-limit';
 import { testEnvironment } from '@/lib/config-for-tests';
 import { sessionCookies } from '@/lib/session/session-double';
 
 const APP_URL = 'http://localhost:3000';
+const SECRET = 'launch-route-test-secret-0123456789abcdef';
 const LOGIN_URL = 'https://acme.webex.com/acme/p.php?AT=LI&WID=alice&TK=T%2B1';
 
 let token: JWT | null = null;
@@ -54,7 +56,7 @@ const ALICE: JWT = { email: 'alice@example.com', name: 'Alice', groups: [], sign
 beforeAll(() => {
   Object.assign(process.env, testEnvironment({
     NEXTAUTH_URL: APP_URL,
-    NEXTAUTH_SECRET: 'launch-route-test-secret-0123456789abcdef',
+    NEXTAUTH_SECRET: SECRET,
     CREDENTIAL_KEYS: '1:launch-route-test-key-0123456789abcdef',
     LOG_LEVEL: 'silent',
   }));
@@ -73,6 +75,11 @@ beforeEach(() => {
 async function post(headers: Record<string, string>, form?: Record<string, string>): Promise<Response> {
   const { POST } = await import('./route');
   return POST(new Request(`${APP_URL}/launch`, { method: 'POST', headers, body: new URLSearchParams(form) }));
+}
+
+/** The Cookie pair of the mark a launch at `launchedAt` sets (lib/already-logon.ts). */
+async function launchMark(launchedAt = Date.now()): Promise<string> {
+  return (await launchedCookie(launchedAt, { appUrl: new URL(APP_URL), authSecret: SECRET })).split(';')[0] ?? '';
 }
 
 function expectPrivate(response: Response): void {
@@ -150,8 +157,10 @@ describe('POST /launch', () => {
 describe('POST /launch: the AlreadyLogon recovery (sign out of WebEx, then one relaunch)', () => {
   const LOGOUT_URL = `https://acme.webex.com/acme/p.php?AT=LO&BU=${encodeURIComponent(`${APP_URL}/webex/return`)}`;
 
+  const EXPLANATION = `${APP_URL}/webex/return?AT=LI&ST=FAIL&RS=AlreadyLogon`;
+
   it('sign-out: sends the browser to WebEx AT=LO and starts the recovery, without launching', async () => {
-    const response = await post({ origin: APP_URL }, { recovery: 'sign-out' });
+    const response = await post({ origin: APP_URL, cookie: await launchMark() }, { recovery: 'sign-out' });
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe(LOGOUT_URL);
     expect(response.headers.get('set-cookie')).toMatch(/^webex-sso\.recovery=signing-out; Max-Age=120; Path=\/; HttpOnly; SameSite=Lax$/);
@@ -168,7 +177,7 @@ describe('POST /launch: the AlreadyLogon recovery (sign out of WebEx, then one r
   });
 
   it('loop guard: a sign-out during a recovery keeps the recovery where it is', async () => {
-    const response = await post({ origin: APP_URL, cookie: 'webex-sso.recovery=relaunched' }, { recovery: 'sign-out' });
+    const response = await post({ origin: APP_URL, cookie: `webex-sso.recovery=relaunched; ${await launchMark()}` }, { recovery: 'sign-out' });
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe(LOGOUT_URL);
     expect(response.headers.get('set-cookie')).toBeNull();
@@ -178,6 +187,33 @@ describe('POST /launch: the AlreadyLogon recovery (sign out of WebEx, then one r
     const response = await post({ origin: APP_URL, cookie: 'webex-sso.recovery=relaunched' });
     expect(response.status).toBe(302);
     expect(response.headers.get('set-cookie')).toMatch(/^webex-sso\.recovery=; Max-Age=0;/);
+  });
+
+  // issue 16 finding 6: a link from any site to the return page started the sign-out
+  it.each([
+    ['no mark (a browser that did not just launch)', async () => ''],
+    ['a mark past its two minutes', async () => launchMark(Date.now() - 121_000)],
+    ['a mark the portal did not make', async () => 'webex-sso.launched=1'],
+  ])('sign-out with %s: no sign-out at WebEx, no recovery; the explanation with its own sign-out button', async (_name, cookie) => {
+    const response = await post({ origin: APP_URL, cookie: await cookie() }, { recovery: 'sign-out' });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe(EXPLANATION);
+    expect(response.headers.get('set-cookie')).toBeNull();
+    expectPrivate(response);
+    expect(launched).toEqual([]);
+  });
+
+  it.each(['redirect', 'post'])('a launch to p.php (%s delivery) marks this browser as the one that launched, for two minutes', async (how) => {
+    delivery = how;
+    const response = await post({ origin: APP_URL });
+    expect(response.headers.getSetCookie()).toContainEqual(expect.stringMatching(/^webex-sso\.launched=[^;]{20,}; Max-Age=120; Path=\/; HttpOnly; SameSite=Lax$/));
+  });
+
+  it('a REST link or a failed launch sets no mark: WebEx sends no AlreadyLogon back for them', async () => {
+    nextResult = { ok: true, location: 'https://acme.webex.com/meet/j.php?MTID=m1', webexId: 'alice', via: 'rest' };
+    expect((await post({ origin: APP_URL })).headers.getSetCookie()).toEqual([]);
+    nextResult = { ok: false, code: 'WEBEX_TIMEOUT', webexId: 'alice' };
+    expect((await post({ origin: APP_URL })).headers.getSetCookie()).toEqual([]);
   });
 
   it('refuses a cross-origin recovery step like any other launch', async () => {
@@ -221,7 +257,7 @@ describe('POST /launch: the launch target', () => {
     const response = await post({ origin: APP_URL }, { meeting: '26341234567', role: 'host' });
     expect(response.status).toBe(302);
     expect(targets).toEqual([MEETING]);
-    expect(response.headers.get('set-cookie')).toMatch(/^webex-sso\.target=host\.26341234567; Max-Age=120; Path=\/; HttpOnly; SameSite=Lax$/);
+    expect(response.headers.getSetCookie()).toContainEqual(expect.stringMatching(/^webex-sso\.target=host\.26341234567; Max-Age=120; Path=\/; HttpOnly; SameSite=Lax$/));
   });
 
   it.each([

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { planLaunch, parseRecoveryStep, readRecoveryState, readRelaunchTarget, recoveryCookie, relaunchTargetCookie, RECOVERY_FIELD } from '@/lib/already-logon';
+import { alreadyLogonPage, launchedCookie, planLaunch, parseRecoveryStep, readRecentLaunch, readRecoveryState, readRelaunchTarget, recoveryCookie, relaunchTargetCookie, RECOVERY_FIELD } from '@/lib/already-logon';
 import { getLaunchDeps, getLaunchLimiter, returnUrl } from '@/lib/app-context';
 import { getPortalUser, isSameOriginRequest, signInPath } from '@/lib/auth';
 import { getConfig } from '@/lib/config';
@@ -46,8 +46,9 @@ export async function POST(request: Request): Promise<Response> {
   const user = await getPortalUser();
   if (!user) return redirectTo(new URL(signInPath(pageOf(target)), config.appUrl));
 
-  // 4. a step of the AlreadyLogon recovery, or a Join
-  const plan = planLaunch(step, readRecoveryState(cookies));
+  // 4. a step of the AlreadyLogon recovery (its sign-out only in the browser that just launched), or a Join
+  const plan = planLaunch(step, readRecoveryState(cookies), await readRecentLaunch(cookies, config.authSecret));
+  if (plan.action === 'explain') return redirectTo(alreadyLogonPage(returnUrl(config)));
   const setCookies = [
     ...(plan.cookie === undefined ? [] : [recoveryCookie(plan.cookie, config.appUrl)]),
     ...(step ? [] : [relaunchTargetCookie(target, cookies, config.appUrl)].filter((c) => c !== undefined)),
@@ -77,7 +78,9 @@ export async function POST(request: Request): Promise<Response> {
     metrics().launches.inc({ outcome: 'PORTAL_UNAVAILABLE' });
     return redirectTo(new URL('/launch/failed?code=PORTAL_UNAVAILABLE', config.appUrl), 303, setCookies, extra);
   }
-  if (result.ok) return result.via === 'rest' ? redirectTo(result.location, 302, setCookies, extra) : deliverLogin(result.location, config.webex.loginDelivery, setCookies, extra);
+  if (result.ok && result.via === 'rest') return redirectTo(result.location, 302, setCookies, extra);
+  // off to p.php, from where WebEx may answer AlreadyLogon: the mark that lets the recovery act in this browser
+  if (result.ok) return deliverLogin(result.location, config.webex.loginDelivery, [...setCookies, await launchedCookie(Date.now(), config)], extra);
   const failed = new URL('/launch/failed', config.appUrl);
   failed.searchParams.set('code', result.code);
   if (target.kind === 'meeting') {

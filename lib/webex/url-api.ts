@@ -82,29 +82,43 @@ export const LOGIN_FAILURE_CODES = [
 
 export type LoginFailureCode = (typeof LOGIN_FAILURE_CODES)[number];
 
-// Keys are lower-cased: doc copies spell BadWebIDorPassword three ways. A Map, because RS comes
-// from a query string and `__proto__` is a valid one.
-const CODE_BY_RS: ReadonlyMap<string, LoginFailureCode> = new Map([
-  ['invalidticket', 'LOGIN_INVALID_TICKET'],
-  ['invalidsessionticket', 'LOGIN_INVALID_TICKET'],
-  ['autologindisabled', 'LOGIN_AUTO_LOGIN_DISABLED'],
-  ['alreadylogon', 'LOGIN_ALREADY_LOGGED_ON'],
-  ['accessdenied', 'LOGIN_ACCESS_DENIED'],
-  ['badwebidorpassword', 'LOGIN_BAD_WEBEX_ID_OR_PASSWORD'],
-  ['badwebexidorpassword', 'LOGIN_BAD_WEBEX_ID_OR_PASSWORD'],
-  ['accountlocked', 'LOGIN_ACCOUNT_LOCKED'],
-  // m.php AT=JM [reference §5.3, C1 view.php]
-  ['meetingnotinprogress', 'MEETING_NOT_IN_PROGRESS'],
-  ['invalidmeetingkey', 'MEETING_INVALID_KEY'],
-  ['invalidmeetingkeyorpassword', 'MEETING_INVALID_KEY'],
-  ['meetinglocked', 'MEETING_LOCKED'],
-]);
+// RS as WebEx spells it [reference §5.3]. Looked up lower-cased (doc copies spell
+// BadWebIDorPassword three ways), in a Map because RS comes from a query string and `__proto__`
+// is a valid one.
+const LOGIN_FAILURES: ReadonlyMap<string, { reason: string; code: LoginFailureCode }> = new Map(
+  (
+    [
+      ['InvalidTicket', 'LOGIN_INVALID_TICKET'],
+      ['InvalidSessionTicket', 'LOGIN_INVALID_TICKET'],
+      ['AutoLoginDisabled', 'LOGIN_AUTO_LOGIN_DISABLED'],
+      ['AlreadyLogon', 'LOGIN_ALREADY_LOGGED_ON'],
+      ['AccessDenied', 'LOGIN_ACCESS_DENIED'],
+      ['BadWebIDorPassword', 'LOGIN_BAD_WEBEX_ID_OR_PASSWORD'],
+      ['BadWebExIDorPassword', 'LOGIN_BAD_WEBEX_ID_OR_PASSWORD'],
+      ['AccountLocked', 'LOGIN_ACCOUNT_LOCKED'],
+      // m.php AT=JM [reference §5.3, C1 view.php]
+      ['MeetingNotInProgress', 'MEETING_NOT_IN_PROGRESS'],
+      ['InvalidMeetingKey', 'MEETING_INVALID_KEY'],
+      ['InvalidMeetingKeyOrPassword', 'MEETING_INVALID_KEY'],
+      ['MeetingLocked', 'MEETING_LOCKED'],
+    ] as const
+  ).map(([reason, code]) => [reason.toLowerCase(), { reason, code }]),
+);
+
+function loginFailureOf(rs: string | undefined): { reason: string; code: LoginFailureCode } | undefined {
+  return rs ? LOGIN_FAILURES.get(rs.trim().toLowerCase()) : undefined;
+}
+
+/** A failure reason (RS) the portal knows, as WebEx spells it (never the caller's text); undefined for any other. */
+export function knownLoginFailureReason(rs: string | undefined): string | undefined {
+  return loginFailureOf(rs)?.reason;
+}
 
 /**
  * Maps a URL API failure reason (RS) to a stable code; unknown or missing → LOGIN_UNKNOWN. `AT`
  * tells the command: AccessDenied on AT=HM means "not this meeting's host" [reference §5.3].
  */
 export function codeForLoginFailure(rs: string | undefined, command?: string): LoginFailureCode {
-  const code = (rs && CODE_BY_RS.get(rs.trim().toLowerCase())) || 'LOGIN_UNKNOWN';
+  const code = loginFailureOf(rs)?.code ?? 'LOGIN_UNKNOWN';
   return code === 'LOGIN_ACCESS_DENIED' && command?.toUpperCase() === 'HM' ? 'MEETING_HOST_DENIED' : code;
 }

@@ -10,7 +10,8 @@ const when = (iso: string | null) => (iso ? iso.slice(0, 16).replace('T', ' ') :
 /** Who has connected their WebEx account (oauth mode), with a revoke for each. Never a token. */
 export default async function ConnectionsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   await requireAdmin('read');
-  const revoked = firstParam((await searchParams).revoked);
+  // set by the revoke action; the query string is anybody's, so it names no one
+  const revoked = firstParam((await searchParams).revoked) === '1';
   const oauth = await getOAuth();
   if (!oauth) {
     return (
@@ -27,7 +28,7 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
       <p className="muted">Employees who allowed the portal to act as their WebEx host. Revoking asks them to connect again.</p>
       {revoked && (
         <p className="notice" role="status">
-          Revoked the WebEx connection of {revoked}.
+          Revoked the WebEx connection. The employee is asked to connect again at their next Join.
         </p>
       )}
       {connections.length === 0 ? (

@@ -1,6 +1,7 @@
-import { firstParam, type SearchParams } from '../../search-params';
+import { firstOf, firstParam, type SearchParams } from '../../search-params';
 import { signInPath } from '@/lib/auth';
 import { getConfig } from '@/lib/config';
+import { SIGN_IN_ERROR_CODES } from '@/lib/problems';
 
 export const dynamic = 'force-dynamic';
 
@@ -12,7 +13,9 @@ export const dynamic = 'force-dynamic';
 
 /** next-auth's error page (pages.error): what went wrong at sign-in, and what to do. */
 export default async function SignInErrorPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const error = firstParam((await searchParams).error);
+  // the query string is anybody's: it picks one of our codes (an unknown one is Default), never a text
+  const given = firstParam((await searchParams).error);
+  const error = given ? firstOf(given, SIGN_IN_ERROR_CODES, 'Default') : undefined;
   const { oidc, supportContact } = getConfig();
   const [title, what] =
     error === 'EmailUnverified'
@@ -30,7 +33,7 @@ export default async function SignInErrorPage({ searchParams }: { searchParams: 
       <p>{what}</p>
       <p>
         <strong>What to do:</strong> try again; if it keeps happening, tell {supportContact}
-        {error ? ` (code ${error.slice(0, 40)})` : ''}.
+        {error ? ` (code ${error})` : ''}.
       </p>
       <div className="actions">
         <a className="button" href={signInPath('/')}>

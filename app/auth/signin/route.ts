@@ -2,7 +2,9 @@ import NextAuth from 'next-auth';
 import { NextRequest } from 'next/server';
 import { csrfCookieName, csrfTokenOf, FROM_NEXT_AUTH, getAuthOptions, getPortalUser, portalPath } from '@/lib/auth';
 import { getConfig } from '@/lib/config';
+import { SIGN_IN_ERROR_CODES } from '@/lib/problems';
 import { redirectTo } from '../../responses';
+import { firstOf } from '../../search-params';
 
 export const dynamic = 'force-dynamic';
 
@@ -20,9 +22,10 @@ export async function GET(request: NextRequest): Promise<Response> {
   const params = request.nextUrl.searchParams;
   const callbackUrl = new URL(portalPath(params.get('callbackUrl'), config.appUrl), config.appUrl).href;
 
-  // 1. an error from the sign-in flow: the page that explains it, never another round to the provider
+  // 1. an error from the sign-in flow: the page that explains it (by a code of ours, an unknown one
+  //    is Default), never another round to the provider
   const error = params.get('error');
-  if (error) return redirectTo(new URL(`/auth/error?${new URLSearchParams({ error: error.slice(0, 64) })}`, config.appUrl));
+  if (error) return redirectTo(new URL(`/auth/error?${new URLSearchParams({ error: firstOf(error, SIGN_IN_ERROR_CODES, 'Default') })}`, config.appUrl));
 
   // 2. already signed in (a bookmarked or shared sign-in link): straight on, no round to the provider
   if (await getPortalUser()) return redirectTo(callbackUrl);

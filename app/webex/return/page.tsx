@@ -3,26 +3,30 @@ import { AutoSubmitForm } from './auto-submit';
 import { JoinButton } from '../../join-button';
 import { ProblemCard } from '../../problem-card';
 import { firstParam, type SearchParams } from '../../search-params';
-import { nextRecoveryStep, parseRecoveryState, RECOVERY_COOKIE, RECOVERY_FIELD } from '@/lib/already-logon';
+import { isRecentLaunch, LAUNCHED_COOKIE, nextRecoveryStep, parseRecoveryState, RECOVERY_COOKIE, RECOVERY_FIELD } from '@/lib/already-logon';
 import { returnUrl } from '@/lib/app-context';
 import { getConfig } from '@/lib/config';
 import { describeLoginFailure } from '@/lib/problems';
-import { buildLogoutUrl, parseMeetingNumber } from '@/lib/webex';
+import { buildLogoutUrl, knownLoginFailureReason, parseMeetingNumber } from '@/lib/webex';
 
 export const dynamic = 'force-dynamic';
 
 /**
  * BU: WebEx comes back here with AT=…&ST=FAIL&RS=… when a login did not work, and after a logout.
- * Anyone can type this URL, so it never claims more than it knows; AlreadyLogon is recovered
- * automatically, once (lib/already-logon.ts).
+ * Anyone can type or link this URL, so it never claims more than it knows; AlreadyLogon is
+ * recovered automatically, once, and only in the browser that just launched (lib/already-logon.ts).
  */
 export default async function WebexReturnPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = await searchParams;
   const status = firstParam(params.ST).toUpperCase();
-  const recovery = parseRecoveryState((await cookies()).get(RECOVERY_COOKIE)?.value);
+  const config = getConfig();
+  const jar = await cookies();
+  const recovery = parseRecoveryState(jar.get(RECOVERY_COOKIE)?.value);
+  // this browser's own launch, moments ago: only then is an AlreadyLogon here the answer to it
+  const launchedHere = await isRecentLaunch(jar.get(LAUNCHED_COOKIE)?.value, config.authSecret);
 
   if (status === 'SUCCESS' && firstParam(params.AT).toUpperCase() === 'LO') {
-    if (nextRecoveryStep('signed-out', recovery) === 'relaunch') {
+    if (nextRecoveryStep('signed-out', recovery, launchedHere) === 'relaunch') {
       return (
         <section className="card" role="status">
           <h1>Signed out of WebEx: joining again</h1>
@@ -58,9 +62,8 @@ export default async function WebexReturnPage({ searchParams }: { searchParams: 
   }
 
   const rs = firstParam(params.RS) || undefined;
-  const config = getConfig();
   const problem = describeLoginFailure(rs, config.supportContact, firstParam(params.AT));
-  if (problem.code === 'LOGIN_ALREADY_LOGGED_ON' && nextRecoveryStep('already-logged-on', recovery) === 'sign-out') {
+  if (problem.code === 'LOGIN_ALREADY_LOGGED_ON' && nextRecoveryStep('already-logged-on', recovery, launchedHere) === 'sign-out') {
     return (
       <section className="card" role="status">
         <h1>Signing out the other WebEx session</h1>
@@ -71,7 +74,8 @@ export default async function WebexReturnPage({ searchParams }: { searchParams: 
       </section>
     );
   }
-  // Still AlreadyLogon after our one sign-out and relaunch: no second bounce, the employee decides.
+  // Still AlreadyLogon after our one sign-out and relaunch (no second bounce), or in a browser that
+  // did not just launch (a link from anywhere): the employee decides.
   const signOut = problem.code === 'LOGIN_ALREADY_LOGGED_ON' && (
     <a className="button" href={buildLogoutUrl({ baseUrl: config.webex.baseUrl, siteName: config.webex.siteName, backUrl: returnUrl(config) })}>
       Sign out of WebEx
@@ -80,6 +84,8 @@ export default async function WebexReturnPage({ searchParams }: { searchParams: 
   // a failed join or start names its meeting (the BU inside MU): the way back to its page
   const meeting = parseMeetingNumber(firstParam(params.meeting));
   const target = meeting ? ({ kind: 'meeting', number: meeting, role: 'join' } as const) : undefined;
-  // RS is shown as text (React escapes it); a long or odd value is cut, not trusted.
-  return <ProblemCard problem={problem} detail={rs ? `WebEx said: ${rs.slice(0, 64)}` : 'WebEx gave no reason'} action={signOut || undefined} target={target} />;
+  // RS is anybody's text: only a reason we know is named, as we spell it
+  const reason = knownLoginFailureReason(rs);
+  const detail = reason ? `WebEx said: ${reason}` : rs ? 'WebEx gave a reason the portal does not know' : 'WebEx gave no reason';
+  return <ProblemCard problem={problem} detail={detail} action={signOut || undefined} target={target} />;
 }
