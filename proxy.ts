@@ -5,7 +5,8 @@ import { crossOriginRefusal, isCrossOriginWrite } from '@/lib/cross-origin';
 import { bodyRefusal, refuseBody } from '@/lib/request-limits';
 import { securityHeaders, newNonce } from '@/lib/security-headers';
 import { nowSeconds, renewSession } from '@/lib/session';
-import { encodeSession, readSessionToken, sessionCookieName } from '@/lib/session/token';
+import { sessionCookieWrites, sessionSetCookie } from '@/lib/session/cookie';
+import { encodeSession, readSessionToken } from '@/lib/session/token';
 
 // Runs before every page, route and server action (Node.js runtime in Next 16).
 export async function proxy(request: NextRequest): Promise<Response> {
@@ -30,29 +31,29 @@ export async function proxy(request: NextRequest): Promise<Response> {
     return response;
   };
 
-  // 3. the session: over (absolute or idle) → gone for this request and the browser; otherwise
-  //    activity recorded and admin rights re-checked (always on an admin write), written back
-  const secure = config.appUrl.protocol === 'https:';
-  const cookieName = sessionCookieName(config.appUrl);
+  // 3. the session: over (absolute or idle) → gone for this request and the browser, in every
+  //    chunk; otherwise activity recorded and admin rights re-checked (always on an admin write),
+  //    written back (in chunks when it outgrew one cookie, stale chunks cleared)
   const token = await readSessionToken(request.cookies.getAll(), config.appUrl, config.authSecret);
   if (!token) return next();
   const adminWrite = !['GET', 'HEAD'].includes(request.method) && /^\/admin(\/|$)/.test(request.nextUrl.pathname);
   const renewal = await renewSession(token, config, { now: nowSeconds(), forceAdminRecheck: adminWrite });
-
-  if (renewal.kind === 'ended') {
-    request.cookies.delete(cookieName);
-    const response = next();
-    response.cookies.set(cookieName, '', { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: 0 });
-    return response;
+  let session: { value: string; maxAge: number } | undefined;
+  if (renewal.kind === 'active') {
+    if (!renewal.token) return next();
+    session = { value: await encodeSession({ token: renewal.token, secret: config.authSecret, maxAge: renewal.maxAgeSeconds }), maxAge: renewal.maxAgeSeconds };
   }
-  if (!renewal.token) return next();
-  const value = await encodeSession({ token: renewal.token, secret: config.authSecret, maxAge: renewal.maxAgeSeconds });
-  request.cookies.set(cookieName, value);
+  const writes = sessionCookieWrites(request.cookies.getAll().map((cookie) => cookie.name), config.appUrl, session);
+  // the page reads the cookies as the browser will hold them after this answer
+  for (const { name, value } of writes) {
+    if (value) request.cookies.set(name, value);
+    else request.cookies.delete(name);
+  }
   const response = next();
   // A cookie set on a server action's answer makes Next re-render the page, and a form loses its
   // errors: there only a material change is written back (bookkeeping waits for the next page).
-  if (!request.headers.has('next-action') || renewal.material) {
-    response.cookies.set(cookieName, value, { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: renewal.maxAgeSeconds });
+  if (renewal.kind === 'ended' || renewal.material || !request.headers.has('next-action')) {
+    for (const write of writes) response.headers.append('Set-Cookie', sessionSetCookie(write, config.appUrl));
   }
   return response;
 }
