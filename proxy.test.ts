@@ -158,3 +158,43 @@ describe('a session cookie next-auth split into chunks', () => {
     expect([...page.keys()].sort()).toEqual([...renewed.map(([name]) => name), 'other'].sort());
   });
 });
+
+describe("the CSV upload's body allowance", () => {
+  const IMPORT_PATH = '/admin/mappings/import';
+  const LARGE = String(8 * 1024 * 1024);
+
+  /** A large upload whose body records whether anyone started reading it. */
+  async function upload(cookies: { name: string; value: string }[], headers: Record<string, string> = { 'content-length': LARGE }): Promise<{ status: number; bodyRead: boolean }> {
+    const { proxy } = await import('./proxy');
+    let bodyRead = false;
+    const body = new ReadableStream({ pull: () => void (bodyRead = true) }, { highWaterMark: 0 });
+    const cookie = cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+    const init = { method: 'POST', headers: { ...headers, cookie, origin: APP_URL, 'next-action': 'abc' }, body, duplex: 'half' };
+    const response = await proxy(new NextRequest(`${APP_URL}${IMPORT_PATH}`, init as ConstructorParameters<typeof NextRequest>[1]));
+    return { status: response.status, bodyRead };
+  }
+
+  it('is refused (413) to an anonymous sender before the body is read, whatever the length says', async () => {
+    expect(await upload([])).toEqual({ status: 413, bodyRead: false });
+    expect(await upload([], { 'transfer-encoding': 'chunked' })).toEqual({ status: 413, bodyRead: false });
+    // a forged or foreign cookie is no session
+    expect(await upload([{ name: NAME, value: 'forged' }])).toEqual({ status: 413, bodyRead: false });
+  });
+
+  it('is refused to a signed-in employee who is not an admin, and to an admin the identity provider no longer confirms', async () => {
+    idpGroups = ['staff'];
+    expect(await upload(await cookiesOf(session({ groups: ['staff'] })))).toEqual({ status: 413, bodyRead: false });
+    expect(await upload(await cookiesOf(session()))).toEqual({ status: 413, bodyRead: false });
+  });
+
+  it('is refused when the session is over, however admin it was', async () => {
+    idpGroups = ['webex-admins'];
+    expect(await upload(await cookiesOf(session({ signedInAt: now() - 3600 })))).toEqual({ status: 413, bodyRead: false });
+  });
+
+  it("lets an admin's upload through (the proxy still reads none of it)", async () => {
+    idpGroups = ['webex-admins'];
+    expect(await upload(await cookiesOf(session()))).toEqual({ status: 200, bodyRead: false });
+    expect(await upload(await cookiesOf(session()), { 'transfer-encoding': 'chunked' })).toEqual({ status: 200, bodyRead: false });
+  });
+});
