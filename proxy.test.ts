@@ -1,6 +1,7 @@
 /**
  * The proxy in front of every request (issue 16): the session cookie, however many chunks next-auth
- * split it into, is cleared, renewed and forwarded whole.
+ * split it into, is cleared, renewed and forwarded whole; only an admin's session opens the CSV
+ * upload's body allowance; a session ended on the server is asked of the database, opened lazily.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -51,6 +52,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await new Promise((resolve) => idp.close(resolve));
+  const { getDb } = await import('./lib/db');
+  await (await getDb()).db.destroy();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -109,6 +112,17 @@ async function reassembled(cookies: [string, { value: string }][]): Promise<JWT 
   const value = [...cookies].sort(([a], [b]) => order(a) - order(b)).map(([, c]) => c.value).join('');
   return decode({ token: value, secret: SECRET });
 }
+
+describe('the database behind the revocation check', () => {
+  // first in this file: the tests after it open the database
+  it('is not opened by importing the proxy, nor by a request without a session', async () => {
+    const holder = globalThis as { __webexSsoDb?: unknown };
+    await through([]);
+    expect(holder.__webexSsoDb).toBeUndefined();
+    await through(await cookiesOf(session()));
+    expect(holder.__webexSsoDb).toBeDefined();
+  });
+});
 
 describe('a session cookie next-auth split into chunks', () => {
   it('is cleared in every chunk when the session ends, and the page gets none of them', async () => {

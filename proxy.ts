@@ -5,7 +5,7 @@ import { getConfig } from '@/lib/config';
 import { crossOriginRefusal, isCrossOriginWrite } from '@/lib/cross-origin';
 import { bodyRefusal, isUploadPath, refuseBody } from '@/lib/request-limits';
 import { securityHeaders, newNonce } from '@/lib/security-headers';
-import { nowSeconds, renewSession } from '@/lib/session';
+import { nowSeconds, renewSession, sessionRevocations } from '@/lib/session';
 import { sessionCookieWrites, sessionSetCookie } from '@/lib/session/cookie';
 import { encodeSession, readSessionToken } from '@/lib/session/token';
 
@@ -33,13 +33,14 @@ export async function proxy(request: NextRequest): Promise<Response> {
     return response;
   };
 
-  // 3. the session: over (absolute or idle) → gone for this request and the browser, in every
-  //    chunk; otherwise activity recorded and admin rights re-checked (always on an admin write),
-  //    written back (in chunks when it outgrew one cookie, stale chunks cleared)
+  // 3. the session: over (absolute or idle, or ended on the server: signed out) → gone for this
+  //    request and the browser, in every chunk; otherwise activity recorded and admin rights
+  //    re-checked (always on an admin write), written back (in chunks when it outgrew one cookie,
+  //    stale chunks cleared). Not checkable (the database down) → hidden from this request only.
   const token = await readSessionToken(request.cookies.getAll(), config.appUrl, config.authSecret);
   if (!token) return overForm ? bodyRefusal(overForm) : next();
   const adminWrite = !['GET', 'HEAD'].includes(request.method) && /^\/admin(\/|$)/.test(request.nextUrl.pathname);
-  const renewal = await renewSession(token, config, { now: nowSeconds(), forceAdminRecheck: adminWrite });
+  const renewal = await renewSession(token, config, { now: nowSeconds(), forceAdminRecheck: adminWrite, revocations: sessionRevocations() });
   // the upload's allowance: a session that goes on, of an admin (re-checked at the identity provider for this write)
   const uploader = renewal.kind === 'active' && portalUserOf(renewal.token ?? token, config).isAdmin;
   const tooLarge = overForm && (uploader ? refuseBody(request.method, request.nextUrl.pathname, request.headers, config.importMaxBytes) : overForm);
@@ -59,7 +60,7 @@ export async function proxy(request: NextRequest): Promise<Response> {
   const response = answer();
   // A cookie set on a server action's answer makes Next re-render the page, and a form loses its
   // errors: there only a material change is written back (bookkeeping waits for the next page).
-  if (renewal.kind === 'ended' || renewal.material || !request.headers.has('next-action')) {
+  if (renewal.kind === 'ended' || (renewal.kind === 'active' && (renewal.material || !request.headers.has('next-action')))) {
     for (const write of writes) response.headers.append('Set-Cookie', sessionSetCookie(write, config.appUrl));
   }
   return response;
