@@ -3,15 +3,12 @@
  * split it into, is cleared, renewed and forwarded whole; only an admin's session opens the CSV
  * upload's body allowance; a session ended on the server is asked of the database, opened lazily.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { decode, encode, type JWT } from 'next-auth/jwt';
 import { NextRequest } from 'next/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testEnvironment } from './lib/config-for-tests';
+import { setUpPortalEnvironment } from './lib/config-for-tests';
 
 const APP_URL = 'http://localhost:3000';
 const SECRET = 'proxy-test-secret-0123456789abcdefghij';
@@ -20,10 +17,11 @@ const NAME = 'next-auth.session-token';
 const BROWSER_COOKIE_LIMIT = 4096;
 const NEXT_AUTH_CHUNK = 4096 - 163;
 
+setUpPortalEnvironment({ NEXTAUTH_URL: APP_URL, NEXTAUTH_SECRET: SECRET, ADMIN_GROUP: 'webex-admins', SESSION_MAX_AGE: '3600', SESSION_IDLE_MINUTES: '10', ADMIN_RECHECK_MINUTES: '5' });
+
 // the identity provider's answer to the admin re-check: the groups the user has now
 let idpGroups: string[] = [];
 let idp: Server;
-let dir = '';
 
 beforeAll(async () => {
   idp = createServer((req, res) => {
@@ -34,28 +32,9 @@ beforeAll(async () => {
     req.resume().on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id_token: idToken })));
   });
   await new Promise<void>((resolve) => idp.listen(0, '127.0.0.1', resolve));
-  dir = mkdtempSync(join(tmpdir(), 'webex-sso-proxy-'));
-  Object.assign(
-    process.env,
-    testEnvironment({
-      NEXTAUTH_URL: APP_URL,
-      NEXTAUTH_SECRET: SECRET,
-      OIDC_ISSUER: `http://127.0.0.1:${(idp.address() as AddressInfo).port}`,
-      DATABASE_URL: `file:${join(dir, 'proxy.sqlite')}`,
-      ADMIN_GROUP: 'webex-admins',
-      SESSION_MAX_AGE: '3600',
-      SESSION_IDLE_MINUTES: '10',
-      ADMIN_RECHECK_MINUTES: '5',
-      LOG_LEVEL: 'silent',
-    }),
-  );
+  process.env.OIDC_ISSUER = `http://127.0.0.1:${(idp.address() as AddressInfo).port}`;
 });
-afterAll(async () => {
-  await new Promise((resolve) => idp.close(resolve));
-  const { getDb } = await import('./lib/db');
-  await (await getDb()).db.destroy();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => new Promise((resolve) => idp.close(resolve)));
 
 const now = () => Math.floor(Date.now() / 1000);
 let sessions = 0;

@@ -5,12 +5,9 @@
  * Issue 16, finding 13: letting such a write through in isCrossOriginWrite or isSameOriginRequest
  * passed every test.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { NextRequest } from 'next/server';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { testEnvironment } from '@/lib/config-for-tests';
+import { describe, expect, it, vi } from 'vitest';
+import { setUpPortalEnvironment } from '@/lib/config-for-tests';
 import { sessionCookies } from '@/lib/session/session-double';
 
 const APP_URL = 'http://localhost:3000';
@@ -18,26 +15,12 @@ let requestHeaders: Record<string, string> = {};
 
 vi.mock('next/headers', () => ({ headers: async () => new Headers(requestHeaders), cookies: () => sessionCookies(null) }));
 
-let dir = '';
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'webex-sso-same-origin-'));
-  Object.assign(
-    process.env,
-    testEnvironment({
-      __NEXT_EXPERIMENTAL_AUTH_INTERRUPTS: 'true',
-      NEXTAUTH_URL: APP_URL,
-      DATABASE_URL: `file:${join(dir, 'same-origin.sqlite')}`,
-      // the sign-out's way stays in the portal: no discovery at an identity provider
-      SIGNOUT_WEBEX: 'false',
-      SIGNOUT_IDP: 'false',
-      LOG_LEVEL: 'silent',
-    }),
-  );
-});
-afterAll(async () => {
-  const { getDb } = await import('@/lib/db');
-  await (await getDb()).db.destroy();
-  rmSync(dir, { recursive: true, force: true });
+setUpPortalEnvironment({
+  __NEXT_EXPERIMENTAL_AUTH_INTERRUPTS: 'true',
+  NEXTAUTH_URL: APP_URL,
+  // the sign-out's way stays in the portal: no discovery at an identity provider
+  SIGNOUT_WEBEX: 'false',
+  SIGNOUT_IDP: 'false',
 });
 
 const postTo = (path: string, headers: Record<string, string>) => new NextRequest(`${APP_URL}${path}`, { method: 'POST', headers, body: '' });

@@ -2,13 +2,10 @@
  * The admin's End sessions (issue 16, finding 7): every portal session of one employee signed in
  * before it is over at once, wherever its cookie is; a sign-in after it is not. Audited.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { JWT } from 'next-auth/jwt';
 import { NextRequest } from 'next/server';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { testEnvironment } from '@/lib/config-for-tests';
+import { describe, expect, it, vi } from 'vitest';
+import { setUpPortalEnvironment } from '@/lib/config-for-tests';
 import { sessionCookies } from '@/lib/session/session-double';
 import { encodeSession } from '@/lib/session/token';
 
@@ -32,26 +29,7 @@ const ADMIN = session('ada@example.com', 'sid-admin', now() - 600, ['webex-admin
 vi.mock('next/headers', () => ({ headers: async () => new Headers({ origin: APP_URL }), cookies: () => sessionCookies(ADMIN) }));
 vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
 
-let dir = '';
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'webex-sso-end-sessions-'));
-  Object.assign(
-    process.env,
-    testEnvironment({
-      __NEXT_EXPERIMENTAL_AUTH_INTERRUPTS: 'true',
-      NEXTAUTH_URL: APP_URL,
-      NEXTAUTH_SECRET: SECRET,
-      DATABASE_URL: `file:${join(dir, 'end-sessions.sqlite')}`,
-      ADMIN_GROUP: 'webex-admins',
-      LOG_LEVEL: 'silent',
-    }),
-  );
-});
-afterAll(async () => {
-  const { getDb } = await import('@/lib/db');
-  await (await getDb()).db.destroy();
-  rmSync(dir, { recursive: true, force: true });
-});
+setUpPortalEnvironment({ __NEXT_EXPERIMENTAL_AUTH_INTERRUPTS: 'true', NEXTAUTH_URL: APP_URL, NEXTAUTH_SECRET: SECRET, ADMIN_GROUP: 'webex-admins' });
 
 /** Whether a page request through the proxy with this session is still signed in. */
 async function signedIn(token: JWT): Promise<boolean> {

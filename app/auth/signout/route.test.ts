@@ -2,38 +2,20 @@
  * Sign out ends the session on the server (issue 16, finding 7): the cookie it cleared in this
  * browser opens nothing anywhere else afterwards, whoever copied it.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { JWT } from 'next-auth/jwt';
 import { NextRequest } from 'next/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testEnvironment } from '@/lib/config-for-tests';
+import { describe, expect, it } from 'vitest';
+import { setUpPortalEnvironment } from '@/lib/config-for-tests';
 import { encodeSession } from '@/lib/session/token';
 
 const APP_URL = 'http://localhost:3000';
 const SECRET = 'signout-route-test-secret-0123456789abcdef';
-let dir = '';
-
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'webex-sso-signout-'));
-  Object.assign(
-    process.env,
-    testEnvironment({
-      NEXTAUTH_URL: APP_URL,
-      NEXTAUTH_SECRET: SECRET,
-      DATABASE_URL: `file:${join(dir, 'signout.sqlite')}`,
-      // the way out stays in the portal: no discovery at an identity provider
-      SIGNOUT_WEBEX: 'false',
-      SIGNOUT_IDP: 'false',
-      LOG_LEVEL: 'silent',
-    }),
-  );
-});
-afterAll(async () => {
-  const { getDb } = await import('@/lib/db');
-  await (await getDb()).db.destroy();
-  rmSync(dir, { recursive: true, force: true });
+setUpPortalEnvironment({
+  NEXTAUTH_URL: APP_URL,
+  NEXTAUTH_SECRET: SECRET,
+  // the way out stays in the portal: no discovery at an identity provider
+  SIGNOUT_WEBEX: 'false',
+  SIGNOUT_IDP: 'false',
 });
 
 const now = () => Math.floor(Date.now() / 1000);
