@@ -1,10 +1,9 @@
 /**
  * Portal sessions between requests: the proxy runs `renewSession` on every request that carries
- * a session. It ends a session past SESSION_MAX_AGE or idle for SESSION_IDLE_MINUTES, or ended on
- * the server (signed out, ./revocations.ts), records
- * activity, and re-checks the user's claims (admin group) at the identity provider every
- * ADMIN_RECHECK_MINUTES and on every admin write. Page reads (getPortalUser) cannot write
- * cookies, so this is where a changed session is written back.
+ * a session. It ends a session past SESSION_MAX_AGE, idle for SESSION_IDLE_MINUTES or ended on the
+ * server (signed out: ./revocations.ts), records activity, and re-checks the user's claims (admin
+ * group) at the identity provider every ADMIN_RECHECK_MINUTES and on every admin write. Page
+ * reads (getPortalUser) cannot write cookies, so this is where a changed session is written back.
  */
 import type { JWT } from 'next-auth/jwt';
 import { claimOf, identityFromClaims } from '../auth';
@@ -16,7 +15,7 @@ import { adminRecheckDue, remainingSeconds, sessionEnd, timesOf, touchDue, type 
 import { revocableSession, type SessionRevocations } from './revocations';
 
 export { nowSeconds } from './policy';
-export { createSessionRevocations, revocableSession, sessionRevocations, type RevocableSession, type SessionRevocations } from './revocations';
+export { revocableSession, sessionRevocations } from './revocations';
 
 export type Renewal =
   | { kind: 'ended'; reason: SessionEnd }
@@ -26,7 +25,7 @@ export type Renewal =
    * token) and must reach the browser even where writing a cookie has a cost.
    */
   | { kind: 'active'; token?: JWT; material?: boolean; maxAgeSeconds: number }
-  /** whether the portal ended it could not be checked (the database did not answer): not honoured for this request, kept for the next */
+  /** the database could not say whether the portal ended it: not honoured for this request, kept in the browser for the next */
   | { kind: 'unverified' };
 
 export interface RenewOptions {

@@ -60,7 +60,7 @@ export function createSessionRevocations(db: () => Promise<Kysely<Database>>, po
       try {
         await record(sessionSubject(session.sessionId), new Date((session.signedInAt + policy.maxAgeSeconds) * 1000));
       } catch (err) {
-        // the session id is a bearer secret's handle: the e-mail says whose session it was
+        // whose session it was; its id, otherwise only inside the encrypted cookie, stays out of logs
         log.error({ code: 'SESSION_REVOKE_FAILED', email: session.email, err: err instanceof Error ? err.message : String(err) }, 'sign-out could not end the session on the server; its cookie is cleared in this browser only');
       }
     },
