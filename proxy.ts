@@ -1,20 +1,23 @@
 import type { NextRequest } from 'next/server';
 import { NextResponse } from 'next/server';
+import { portalUserOf } from '@/lib/auth';
 import { getConfig } from '@/lib/config';
 import { crossOriginRefusal, isCrossOriginWrite } from '@/lib/cross-origin';
-import { bodyRefusal, refuseBody } from '@/lib/request-limits';
+import { bodyRefusal, isUploadPath, refuseBody } from '@/lib/request-limits';
 import { securityHeaders, newNonce } from '@/lib/security-headers';
-import { nowSeconds, renewSession } from '@/lib/session';
-import { encodeSession, readSessionToken, sessionCookieName } from '@/lib/session/token';
+import { nowSeconds, renewSession, sessionRevocations } from '@/lib/session';
+import { sessionCookieWrites, sessionSetCookie } from '@/lib/session/cookie';
+import { encodeSession, readSessionToken } from '@/lib/session/token';
 
 // Runs before every page, route and server action (Node.js runtime in Next 16).
 export async function proxy(request: NextRequest): Promise<Response> {
   const config = getConfig();
   // 1. a server action or form post from another site: 403 with our page, not Next's 500
   if (isCrossOriginWrite(request.method, request.nextUrl.pathname, request.headers, config.appUrl)) return crossOriginRefusal();
-  // 2. a body far larger than anything our forms send: refused before it is read
-  const tooLarge = refuseBody(request.method, request.nextUrl.pathname, request.headers, config.importMaxBytes);
-  if (tooLarge) return bodyRefusal(tooLarge);
+  // 2. a body far larger than anything our forms send: refused before it is read. Only the CSV
+  //    upload may be larger, and only an admin's: that waits for the session (3), still unread
+  const overForm = refuseBody(request.method, request.nextUrl.pathname, request.headers);
+  if (overForm && !isUploadPath(request.nextUrl.pathname)) return bodyRefusal(overForm);
 
   // Every answer carries this response's CSP; the request carries it too (and x-nonce), so Next
   // puts the nonce on its own scripts and our pages can read it.
@@ -30,29 +33,35 @@ export async function proxy(request: NextRequest): Promise<Response> {
     return response;
   };
 
-  // 3. the session: over (absolute or idle) → gone for this request and the browser; otherwise
-  //    activity recorded and admin rights re-checked (always on an admin write), written back
-  const secure = config.appUrl.protocol === 'https:';
-  const cookieName = sessionCookieName(config.appUrl);
+  // 3. the session: over (absolute or idle, or ended on the server: signed out) → gone for this
+  //    request and the browser, in every chunk; otherwise activity recorded and admin rights
+  //    re-checked (always on an admin write), written back (in chunks when it outgrew one cookie,
+  //    stale chunks cleared). Not checkable (the database down) → hidden from this request only.
   const token = await readSessionToken(request.cookies.getAll(), config.appUrl, config.authSecret);
-  if (!token) return next();
+  if (!token) return overForm ? bodyRefusal(overForm) : next();
   const adminWrite = !['GET', 'HEAD'].includes(request.method) && /^\/admin(\/|$)/.test(request.nextUrl.pathname);
-  const renewal = await renewSession(token, config, { now: nowSeconds(), forceAdminRecheck: adminWrite });
+  const renewal = await renewSession(token, config, { now: nowSeconds(), forceAdminRecheck: adminWrite, revocations: sessionRevocations() });
+  // the upload's allowance: a session that goes on, of an admin (re-checked at the identity provider for this write)
+  const uploader = renewal.kind === 'active' && portalUserOf(renewal.token ?? token, config).isAdmin;
+  const tooLarge = overForm && (uploader ? refuseBody(request.method, request.nextUrl.pathname, request.headers, config.importMaxBytes) : overForm);
+  const answer = () => (tooLarge ? bodyRefusal(tooLarge) : next());
 
-  if (renewal.kind === 'ended') {
-    request.cookies.delete(cookieName);
-    const response = next();
-    response.cookies.set(cookieName, '', { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: 0 });
-    return response;
+  let session: { value: string; maxAge: number } | undefined;
+  if (renewal.kind === 'active') {
+    if (!renewal.token) return answer();
+    session = { value: await encodeSession({ token: renewal.token, secret: config.authSecret, maxAge: renewal.maxAgeSeconds }), maxAge: renewal.maxAgeSeconds };
   }
-  if (!renewal.token) return next();
-  const value = await encodeSession({ token: renewal.token, secret: config.authSecret, maxAge: renewal.maxAgeSeconds });
-  request.cookies.set(cookieName, value);
-  const response = next();
+  const writes = sessionCookieWrites(request.cookies.getAll().map((cookie) => cookie.name), config.appUrl, session);
+  // the page reads the cookies as the browser will hold them after this answer
+  for (const { name, value } of writes) {
+    if (value) request.cookies.set(name, value);
+    else request.cookies.delete(name);
+  }
+  const response = answer();
   // A cookie set on a server action's answer makes Next re-render the page, and a form loses its
   // errors: there only a material change is written back (bookkeeping waits for the next page).
-  if (!request.headers.has('next-action') || renewal.material) {
-    response.cookies.set(cookieName, value, { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: renewal.maxAgeSeconds });
+  if (renewal.kind === 'ended' || (renewal.kind === 'active' && (renewal.material || !request.headers.has('next-action')))) {
+    for (const write of writes) response.headers.append('Set-Cookie', sessionSetCookie(write, config.appUrl));
   }
   return response;
 }

@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: { alias: { '@': fileURLToPath(new URL('.', import.meta.url)) } },
   test: {
-    include: ['lib/**/*.test.ts', 'app/**/*.test.ts', 'scripts/**/*.test.ts', 'e2e/servers/**/*.test.ts'],
+    include: ['proxy.test.ts', 'lib/**/*.test.ts', 'app/**/*.test.ts', 'scripts/**/*.test.ts', 'e2e/servers/**/*.test.ts'],
     environment: 'node',
     testTimeout: 15_000,
     // better-sqlite3 is native; forks isolate it cleanly.

@@ -19,6 +19,8 @@ describe('isSameOriginRequest', () => {
     [{ origin: 'null', 'sec-fetch-site': 'cross-site' }, false],
     [{ 'sec-fetch-site': 'same-origin' }, true],
     [{ 'sec-fetch-site': 'same-site' }, false],
+    [{ 'sec-fetch-site': 'cross-site' }, false],
+    [{ 'sec-fetch-site': 'none' }, false],
     [{}, false],
   ])('%j → %s', (headers, expected) => {
     expect(isSameOriginRequest(new Headers(headers), APP)).toBe(expected);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { NextAuthOptions } from 'next-auth';
 import type { JWT } from 'next-auth/jwt';
 import { cookies, headers } from 'next/headers';
@@ -6,6 +7,7 @@ import { getConfig, type AppConfig } from './config';
 import { log } from './log';
 import { normalizeEmail } from './mappings/store';
 import { adminCheckFresh, nowSeconds, sessionEnd, timesOf, type SessionEnd } from './session/policy';
+import { revocableSession, sessionRevocations, type SessionRevocations } from './session/revocations';
 import { decodeSession, encodeSession, readSessionToken } from './session/token';
 import { createIdTokenStore, type IdTokenStore } from './sign-out/id-tokens';
 
@@ -135,9 +137,10 @@ export function csrfTokenOf(cookieValue: string | undefined): string | undefined
 
 /**
  * next-auth's options for a configuration (exported for tests; the app uses getAuthOptions).
- * `idTokens` keeps each session's ID token for the identity provider's logout at sign-out.
+ * `idTokens` keeps each session's ID token for the identity provider's logout at sign-out;
+ * `revocations` ends a session on the server when next-auth's own sign-out ends it.
  */
-export function buildAuthOptions(config: AppConfig, idTokens?: Pick<IdTokenStore, 'remember'>): NextAuthOptions {
+export function buildAuthOptions(config: AppConfig, idTokens?: Pick<IdTokenStore, 'remember'>, revocations?: Pick<SessionRevocations, 'revoke'>): NextAuthOptions {
   return {
     secret: config.authSecret,
     // Stateless cookie sessions: any instance behind a load balancer can serve any request. The
@@ -201,6 +204,8 @@ export function buildAuthOptions(config: AppConfig, idTokens?: Pick<IdTokenStore
           // ID token waits server-side for sign-out, the cookie holds only its reference
           const idTokenRef = account?.id_token && idTokens ? await idTokens.remember(account.id_token, new Date((now + config.session.maxAgeSeconds) * 1000)) : undefined;
           return Object.assign(token, identityFromClaims(profile as Claims, config), idTokenRef ? { idTokenRef } : {}, {
+            // what a sign-out ends on the server (lib/session/revocations.ts)
+            sessionId: randomBytes(16).toString('base64url'),
             signedInAt: now,
             lastSeenAt: now,
             adminCheckedAt: now,
@@ -222,6 +227,13 @@ export function buildAuthOptions(config: AppConfig, idTokens?: Pick<IdTokenStore
         return new URL(portalPath(url, config.appUrl), config.appUrl).href;
       },
     },
+    events: {
+      // /api/auth/signout: the session ends on the server, as with the portal's Sign out (token null: a cookie that did not decode)
+      async signOut({ token }) {
+        const session = token ? revocableSession(token) : undefined;
+        if (session && revocations) await revocations.revoke(session);
+      },
+    },
   };
 }
 
@@ -229,7 +241,7 @@ let cached: NextAuthOptions | undefined;
 
 /** next-auth's options, built from the validated configuration on first use. */
 export function getAuthOptions(): NextAuthOptions {
-  cached ??= buildAuthOptions(getConfig(), idTokenStore());
+  cached ??= buildAuthOptions(getConfig(), idTokenStore(), sessionRevocations());
   return cached;
 }
 

@@ -1,3 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+
 /**
  * For tests: the smallest valid environment of a local portal (http on localhost, an identity
  * provider nobody calls, site acme), with the settings a test is about laid over it.
@@ -13,4 +18,21 @@ export function testEnvironment(overrides: Record<string, string>): Record<strin
     CREDENTIAL_KEYS: `1:${'k'.repeat(32)}`,
     ...overrides,
   };
+}
+
+/**
+ * For tests of whole requests (the proxy, routes, actions, which read getConfig and getDb): the
+ * process environment of a local portal on a database file of its own, silent, set before the
+ * test file's first test; after its last, the process's database is closed and the file removed.
+ */
+export function setUpPortalEnvironment(overrides: Record<string, string>): void {
+  const dir = mkdtempSync(join(tmpdir(), 'webex-sso-portal-'));
+  beforeAll(() => {
+    Object.assign(process.env, testEnvironment({ DATABASE_URL: `file:${join(dir, 'portal.sqlite')}`, LOG_LEVEL: 'silent', ...overrides }));
+  });
+  afterAll(async () => {
+    const { getDb } = await import('./db');
+    await (await getDb()).db.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
 }

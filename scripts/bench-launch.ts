@@ -242,10 +242,11 @@ export async function benchLaunch(): Promise<void> {
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const startPortal = () => pinned(0, [process.execPath, ...profile, 'node_modules/next/dist/bin/next', 'start', '-H', 'localhost', '-p', String(APP_PORT)], portalEnv);
 
-  // the session a signed-in employee's browser holds (lastSeenAt now: no run lasts the minute after which it is re-written)
+  // the session a signed-in employee's browser holds (lastSeenAt now: no run lasts the minute after which it is re-written;
+  // a session id, or the proxy ends it as a token from before sign-out ended sessions on the server)
   const sessionCookie = async () => {
     const now = Math.floor(Date.now() / 1000);
-    const token = { sub: 'bench-alice', email: alice.email, name: alice.name, groups: [], signedInAt: now, lastSeenAt: now, adminCheckedAt: now, adminVerified: true };
+    const token = { sub: 'bench-alice', email: alice.email, name: alice.name, groups: [], sessionId: 'bench-alice-session', signedInAt: now, lastSeenAt: now, adminCheckedAt: now, adminVerified: true };
     return `next-auth.session-token=${await encode({ token, secret: secrets.nextAuthSecret })}`;
   };
   const launchLoad = async (connections = CONNECTIONS): Promise<Load> => ({

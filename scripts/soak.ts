@@ -139,7 +139,7 @@ async function main(): Promise<void> {
     const now = Math.floor(Date.now() / 1000);
     const cookies = await Promise.all(
       users.map(async (email) => {
-        const token = await encode({ token: { sub: email, email, name: email, groups: ['staff'], signedInAt: now, lastSeenAt: now, adminCheckedAt: now }, secret });
+        const token = await encode({ token: { sub: email, email, name: email, groups: ['staff'], sessionId: randomBytes(16).toString('base64url'), signedInAt: now, lastSeenAt: now, adminCheckedAt: now }, secret });
         return `next-auth.session-token=${token}`;
       }),
     );

@@ -16,6 +16,7 @@ import { formatBytes, ImportTooLargeError, type ImportCounts, type ImportProblem
 import { findPendingImport } from '@/lib/mappings/pending-imports';
 import { emailSchema, type FieldErrors } from '@/lib/mappings/validation';
 import { describeLaunchFailure } from '@/lib/problems';
+import { sessionRevocations } from '@/lib/session';
 import { WebexError } from '@/lib/webex';
 
 // Every action starts with requireAdmin('write'): same origin, signed in, admin. The
@@ -152,6 +153,23 @@ export async function revokeConnectionAction(_prev: RevokeState, form: FormData)
   if (!(await disconnect(deps, email.data, admin.email))) return { message: `${email.data} had no WebEx connection.` };
   revalidatePath('/admin/connections');
   redirect('/admin/connections?revoked=1');
+}
+
+export type EndSessionsState = { ok?: boolean; message?: string; fieldErrors?: FieldErrors };
+
+/**
+ * Ends every portal session of one employee signed in until now, on every browser and instance (a
+ * lost laptop, a copied cookie, offboarding); a later sign-in works. Their identity provider and
+ * WebEx sessions are theirs to end there.
+ */
+export async function endSessionsAction(_prev: EndSessionsState, form: FormData): Promise<EndSessionsState> {
+  const admin = await requireAdmin('write');
+  const email = emailSchema.safeParse(form.get('email') ?? '');
+  if (!email.success) return { ok: false, fieldErrors: { email: email.error.issues.map((i) => i.message) } };
+  await sessionRevocations().endSessionsOf(email.data);
+  const { db } = await getDb();
+  await recordAudit(db, { actor: admin.email, action: 'session.end-all', target: email.data, outcome: 'OK' });
+  return { ok: true, message: `Ended every portal session of ${email.data}: they must sign in again (new sign-ins are not affected).` };
 }
 
 export type ServiceAppCheckState = { check?: ServiceAppCheck; message?: string };

@@ -38,6 +38,7 @@ const ENTRY_POINTS: Record<string, Kind> = {
   'app/admin/actions.ts#revokeConnectionAction': 'write',
   'app/admin/actions.ts#checkServiceAppAction': 'write',
   'app/admin/actions.ts#installServiceAppTokenAction': 'write',
+  'app/admin/actions.ts#endSessionsAction': 'write',
 };
 
 // The caller of the moment: the JWT next-auth would have decoded, and the request headers.

@@ -1,5 +1,6 @@
 import { ConnectionCheckPanel } from './connection-check';
 import { CredentialModeFacts } from './credential-mode';
+import { EndSessionsForm } from './end-sessions-form';
 import { LaunchPaths } from './launch-paths';
 import { MappingTestForm } from './mapping-test-form';
 import { ServiceAppSection } from './service-app';
@@ -44,6 +45,14 @@ export default async function AdminSettingsPage() {
         <h2>Automatic mapping rule</h2>
         <p>{describeRule(config.mappingRule)}</p>
         <p className="muted">Explicit mappings always win. Set with MAPPING_RULE, MAPPING_RULE_CLAIM and MAPPING_RULE_LOWERCASE.</p>
+      </section>
+      <section className="card">
+        <h2>End an employee&apos;s sessions</h2>
+        <p className="muted">
+          Signs one employee out of the portal on every browser and device at once (a lost laptop, a copied session, offboarding). They can sign in
+          again unless the identity provider stops them; their sessions there and at WebEx are ended there.
+        </p>
+        <EndSessionsForm />
       </section>
       <section className="card">
         <h2>Test a mapping</h2>

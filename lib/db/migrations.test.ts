@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import { CompiledQuery, Kysely, SqliteDialect, sql, type Compilable } from 'kysely';
 import SqliteDatabase from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { listAuditEvents } from '../audit';
@@ -103,4 +103,22 @@ describe('migrations', () => {
     expect((await listAuditEvents(db, { user: 'le' })).rows.map((r) => r.target)).toEqual(['Émile']);
     await db.destroy();
   }, 30_000);
+
+  it('012 keeps session revocations by subject, read by primary key and pruned through an index of their expiry', async () => {
+    const db = open('upgrade-012.sqlite');
+    expect((await createMigrator(db as Kysely<unknown>, 'sqlite').migrateTo('011_short_search')).error).toBeUndefined();
+    await migrateToLatest(db as Kysely<unknown>, 'sqlite');
+    await db.insertInto('portal_session_revocations').values({ subject: 'session:abc', ended_at: '2026-01-01T00:00:00.000Z', expires_at: '2026-01-01T08:00:00.000Z' }).execute();
+    await expect(db.insertInto('portal_session_revocations').values({ subject: 'session:abc', ended_at: 'x', expires_at: 'y' }).execute()).rejects.toThrow(/UNIQUE/);
+    const plan = async (query: Compilable) => {
+      const { sql: text, parameters } = query.compile();
+      return (await db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${text}`, [...parameters]))).rows.map((r) => r.detail).join('; ');
+    };
+    // the proxy's read on every request with a session: one probe of the key's b-tree
+    expect(await plan(db.selectFrom('portal_session_revocations').select(['subject', 'ended_at']).where('subject', 'in', ['session:abc', 'user:a@example.com']))).toBe(
+      'SEARCH portal_session_revocations USING PRIMARY KEY (subject=?)',
+    );
+    expect(await plan(db.deleteFrom('portal_session_revocations').where('expires_at', '<', '2026-01-01T00:00:00.000Z'))).toMatch(/USING (COVERING )?INDEX portal_session_revocations_expires_at \(expires_at<\?\)/);
+    await db.destroy();
+  });
 });

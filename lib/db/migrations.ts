@@ -186,6 +186,21 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         if (dialect === 'sqlite') await db.transaction().execute(padFtsIndexes);
       },
     },
+    '012_session_revocations': {
+      async up(db) {
+        // portal sessions ended server-side (lib/session/revocations.ts): `session:<id>` by a sign-out,
+        // `user:<email>` by an admin's End sessions; the proxy reads one of them per request by key
+        await db.schema
+          .createTable('portal_session_revocations')
+          // SQLite: the rows live in the key's b-tree, so the read is one probe
+          .$call((t) => (dialect === 'sqlite' ? t.modifyEnd(sql`without rowid`) : t))
+          .addColumn('subject', 'text', (c) => c.primaryKey())
+          .addColumn('ended_at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('portal_session_revocations_expires_at').on('portal_session_revocations').column('expires_at').execute();
+      },
+    },
   };
 }
 

@@ -95,6 +95,16 @@ export interface PortalIdTokensTable {
   expires_at: string;
 }
 
+/** A portal session ended on the server: the proxy refuses its cookie on every instance until the session would have ended anyway. */
+export interface PortalSessionRevocationsTable {
+  /** `session:<sessionId>` (a sign-out) or `user:<email>` (an admin ended all of one employee's sessions) */
+  subject: string;
+  /** ISO-8601 UTC: when it was ended; a `user:` row ends the sessions signed in until then */
+  ended_at: string;
+  /** ISO-8601 UTC: when every session it ends is over anyway; the row is pruned after */
+  expires_at: string;
+}
+
 /** Launches per day and outcome with a latency histogram: the dashboard reads this, not the audit log. */
 export interface LaunchDailyTable {
   /** YYYY-MM-DD, UTC */
@@ -119,5 +129,6 @@ export interface Database {
   webex_session_tickets: WebexSessionTicketsTable;
   webex_oauth_tokens: WebexOAuthTokensTable;
   portal_id_tokens: PortalIdTokensTable;
+  portal_session_revocations: PortalSessionRevocationsTable;
   import_rows: ImportRowsTable;
 }

@@ -1,9 +1,9 @@
 /**
  * Portal sessions between requests: the proxy runs `renewSession` on every request that carries
- * a session. It ends a session past SESSION_MAX_AGE or idle for SESSION_IDLE_MINUTES, records
- * activity, and re-checks the user's claims (admin group) at the identity provider every
- * ADMIN_RECHECK_MINUTES and on every admin write. Page reads (getPortalUser) cannot write
- * cookies, so this is where a changed session is written back.
+ * a session. It ends a session past SESSION_MAX_AGE, idle for SESSION_IDLE_MINUTES or ended on the
+ * server (signed out: ./revocations.ts), records activity, and re-checks the user's claims (admin
+ * group) at the identity provider every ADMIN_RECHECK_MINUTES and on every admin write. Page
+ * reads (getPortalUser) cannot write cookies, so this is where a changed session is written back.
  */
 import type { JWT } from 'next-auth/jwt';
 import { claimOf, identityFromClaims } from '../auth';
@@ -12,8 +12,10 @@ import { log } from '../log';
 import { normalizeEmail } from '../mappings/store';
 import { refreshClaims, type RefreshOutcome } from './idp-refresh';
 import { adminRecheckDue, remainingSeconds, sessionEnd, timesOf, touchDue, type SessionEnd } from './policy';
+import { revocableSession, type SessionRevocations } from './revocations';
 
 export { nowSeconds } from './policy';
+export { revocableSession, sessionRevocations } from './revocations';
 
 export type Renewal =
   | { kind: 'ended'; reason: SessionEnd }
@@ -22,13 +24,16 @@ export type Renewal =
    * `material`: the change is more than bookkeeping (claims, admin verification, a rotated refresh
    * token) and must reach the browser even where writing a cookie has a cost.
    */
-  | { kind: 'active'; token?: JWT; material?: boolean; maxAgeSeconds: number };
+  | { kind: 'active'; token?: JWT; material?: boolean; maxAgeSeconds: number }
+  /** the database could not say whether the portal ended it: not honoured for this request, kept in the browser for the next */
+  | { kind: 'unverified' };
 
 export interface RenewOptions {
   now: number;
   /** an admin write: re-check now, whatever the interval says */
   forceAdminRecheck: boolean;
   refresh?: (refreshToken: string, subject: string, fresh: boolean) => Promise<RefreshOutcome>;
+  revocations: Pick<SessionRevocations, 'isRevoked'>;
 }
 
 /** The session's fate for this request; `token` is what the cookie holds (decoded). */
@@ -37,6 +42,18 @@ export async function renewSession(token: JWT, config: AppConfig, options: Renew
   const times = timesOf(token);
   const end = sessionEnd(times, now, config.session);
   if (end || !times) return { kind: 'ended', reason: end ?? 'unreadable' };
+  // A token without a session id was issued before sign-out ended sessions on the server: nothing
+  // can end its copies, so it ends now, like a token without times (its employee signs in once
+  // more, mostly a redirect through the identity provider's open session), rather than keep up to
+  // SESSION_MAX_AGE of the hole it would leave.
+  const revocable = revocableSession(token);
+  if (!revocable) return { kind: 'ended', reason: 'unreadable' };
+  try {
+    if (await options.revocations.isRevoked(revocable)) return { kind: 'ended', reason: 'revoked' };
+  } catch (err) {
+    log.error({ code: 'SESSION_CHECK_FAILED', err: err instanceof Error ? err.message : String(err) }, 'could not check whether the session was ended on the server; not honoured for this request');
+    return { kind: 'unverified' };
+  }
   const maxAgeSeconds = remainingSeconds(times, now, config.session);
 
   let next: JWT | undefined;

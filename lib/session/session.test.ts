@@ -2,20 +2,28 @@
  * Sessions end on time without the user signing out (absolute lifetime, idle timeout), and admin
  * rights follow the identity provider's current claims; the proxy writes the outcome back.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { decode, encode, type JWT } from 'next-auth/jwt';
 import { NextRequest } from 'next/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAuthOptions, SessionEndedError } from '../auth';
 import { loadConfig } from '../config';
 import { testEnvironment } from '../config-for-tests';
+import { captureLog } from '../log-capture';
 import { refreshClaims, type RefreshOutcome } from './idp-refresh';
 import { renewSession } from './index';
 
 const SECRET = 'session-test-secret-0123456789abcdef';
+// the proxy asks the database whether a session was ended on the server
+const DIR = mkdtempSync(join(tmpdir(), 'webex-sso-session-'));
+afterAll(() => rmSync(DIR, { recursive: true, force: true }));
 const ENV = testEnvironment({
   NEXTAUTH_SECRET: SECRET,
+  DATABASE_URL: `file:${join(DIR, 'session.sqlite')}`,
   ADMIN_GROUP: 'webex-admins',
   SESSION_MAX_AGE: '3600',
   SESSION_IDLE_MINUTES: '10',
@@ -26,14 +34,40 @@ const config = loadConfig(ENV);
 const T = 1_800_000_000; // "now", in seconds
 
 function session(overrides: Partial<Record<string, unknown>> = {}): JWT {
-  return { sub: 'sub-ada', email: 'ada@example.com', name: 'Ada', groups: ['webex-admins'], refreshToken: 'rt-1', signedInAt: T - 600, lastSeenAt: T - 5, adminCheckedAt: T - 30, adminVerified: true, ...overrides };
+  return { sub: 'sub-ada', email: 'ada@example.com', name: 'Ada', groups: ['webex-admins'], refreshToken: 'rt-1', sessionId: 'sid-ada', signedInAt: T - 600, lastSeenAt: T - 5, adminCheckedAt: T - 30, adminVerified: true, ...overrides };
 }
 
 const claims = (groups: string[], refreshToken = 'rt-2'): RefreshOutcome => ({ kind: 'claims', claims: { sub: 'sub-ada', email: 'ada@example.com', email_verified: true, groups }, refreshToken });
 
 describe('renewSession', () => {
   const renew = (token: JWT, options: { now?: number; force?: boolean; outcome?: RefreshOutcome } = {}) =>
-    renewSession(token, config, { now: options.now ?? T, forceAdminRecheck: options.force ?? false, refresh: async () => options.outcome ?? claims(['webex-admins']) });
+    renewSession(token, config, { now: options.now ?? T, forceAdminRecheck: options.force ?? false, refresh: async () => options.outcome ?? claims(['webex-admins']), revocations: { isRevoked: async () => false } });
+
+  it('ends a session the portal ended on the server (signed out, or all of the employee\'s ended), before asking the identity provider anything', async () => {
+    const asked: unknown[] = [];
+    const revocations = { isRevoked: async (revocable: unknown) => (asked.push(revocable), true) };
+    const refresh = async () => {
+      throw new Error('a revoked session must not spend its refresh token');
+    };
+    expect(await renewSession(session({ adminCheckedAt: T - 600 }), config, { now: T, forceAdminRecheck: true, refresh, revocations })).toEqual({ kind: 'ended', reason: 'revoked' });
+    expect(asked).toEqual([{ sessionId: 'sid-ada', email: 'ada@example.com', signedInAt: T - 600 }]);
+  });
+
+  it('ends a token without a session id (issued before Sign out ended sessions on the server: nothing could end its copies)', async () => {
+    expect(await renew(session({ sessionId: undefined }))).toEqual({ kind: 'ended', reason: 'unreadable' });
+  });
+
+  it('does not honour a session the database cannot check, for this request, and keeps it for the next', async () => {
+    const revocations = {
+      isRevoked: async () => {
+        throw new Error('database down');
+      },
+    };
+    const logged = await captureLog(async () => {
+      expect(await renewSession(session(), config, { now: T, forceAdminRecheck: false, revocations })).toEqual({ kind: 'unverified' });
+    });
+    expect(logged).toContain('SESSION_CHECK_FAILED');
+  });
 
   it('ends a session SESSION_MAX_AGE after sign-in, however active it is (no sliding)', async () => {
     expect(await renew(session({ signedInAt: T - 3599, lastSeenAt: T - 1 }))).toMatchObject({ kind: 'active', maxAgeSeconds: 1 });

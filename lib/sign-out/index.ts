@@ -1,6 +1,7 @@
 import { sealData, unsealData } from 'iron-session';
 import type { AppConfig } from '../config';
 import { log } from '../log';
+import { sessionCookieWrites, sessionSetCookie } from '../session/cookie';
 import { discover } from '../session/idp-refresh';
 import { buildLogoutUrl } from '../webex';
 import type { IdTokenStore } from './id-tokens';
@@ -109,8 +110,5 @@ export async function signOutCookie(way: Pick<SignOutWay, 'remaining' | 'done'> 
  * large one into (`.0`, `.1`, …), of those the browser sent.
  */
 export function clearSessionCookies(sentNames: readonly string[], appUrl: URL): string[] {
-  const secure = appUrl.protocol === 'https:';
-  const base = `${secure ? '__Secure-' : ''}next-auth.session-token`;
-  const names = new Set([base, ...sentNames.filter((name) => name.startsWith(`${base}.`))]);
-  return [...names].map((name) => `${name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`);
+  return sessionCookieWrites(sentNames, appUrl).map((write) => sessionSetCookie(write, appUrl));
 }

@@ -80,6 +80,35 @@ describe('sign-in keeps only a reference to the ID token in the session', () => 
   });
 });
 
+describe('a session of its own at every sign-in, which sign-out ends on the server', () => {
+  const signIn = async (options: ReturnType<typeof buildAuthOptions>) =>
+    options.callbacks?.jwt?.({
+      token: { sub: 'alice', email: 'alice@example.com' },
+      user: { id: 'alice' },
+      account: { provider: 'oidc', type: 'oauth', providerAccountId: 'alice' },
+      profile: { sub: 'alice', email: 'alice@example.com', email_verified: true } as never,
+    });
+
+  it('the jwt callback gives each sign-in a random session id, and a later read of the token keeps it', async () => {
+    const options = buildAuthOptions(config);
+    const [first, second] = [await signIn(options), await signIn(options)];
+    expect(first?.sessionId).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(second?.sessionId).not.toBe(first?.sessionId);
+    expect((await options.callbacks?.jwt?.({ token: first ?? {}, user: undefined as never, account: null }))?.sessionId).toBe(first?.sessionId);
+  });
+
+  it("next-auth's own sign-out (/api/auth/signout) ends the session on the server too", async () => {
+    const revoked: unknown[] = [];
+    const options = buildAuthOptions(config, undefined, { revoke: async (session) => void revoked.push(session) });
+    const token = await signIn(options);
+    await options.events?.signOut?.({ token: token ?? {}, session: undefined as never });
+    expect(revoked).toEqual([{ sessionId: token?.sessionId, email: 'alice@example.com', signedInAt: token?.signedInAt }]);
+    // a cookie that did not decode (next-auth passes null) ends nothing
+    await options.events?.signOut?.({ token: null as never, session: undefined as never });
+    expect(revoked).toHaveLength(1);
+  });
+});
+
 describe('the way out', () => {
   const endSessionEndpoint = async () => 'https://idp.example.com/logout';
 

@@ -1,6 +1,7 @@
 import type { NextRequest } from 'next/server';
 import { idTokenStore, isSameOriginRequest } from '@/lib/auth';
 import { getConfig } from '@/lib/config';
+import { revocableSession, sessionRevocations } from '@/lib/session';
 import { readSessionToken } from '@/lib/session/token';
 import { clearSessionCookies, planSignOutFor, signOutCookie } from '@/lib/sign-out';
 import { crossOriginRefused, redirectTo } from '../../responses';
@@ -17,9 +18,12 @@ export async function POST(request: NextRequest): Promise<Response> {
   const config = getConfig();
   // 1. only our own pages sign someone out
   if (!isSameOriginRequest(request.headers, config.appUrl)) return crossOriginRefused();
-  // 2. the session's reference to its ID token, for the provider's logout
+  // 2. the session ends on the server, so no copy of its cookie opens anything (a token from before
+  //    session ids has none to end: the proxy ends those on sight)
   const token = await readSessionToken(request.cookies.getAll(), config.appUrl, config.authSecret);
-  // 3. the steps: WebEx's AT=LO and the provider's logout, each when configured and possible
+  const session = token && revocableSession(token);
+  if (session) await sessionRevocations().revoke(session);
+  // 3. the steps: WebEx's AT=LO and the provider's logout (with the session's ID token), each when configured and possible
   const way = await planSignOutFor(token?.idTokenRef, { config, idTokens: idTokenStore() });
   // 4. the portal session ends with this answer, whatever the other steps do; WebEx's BU finds the rest in a cookie
   const sent = request.cookies.getAll().map((cookie) => cookie.name);
