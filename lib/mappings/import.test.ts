@@ -459,4 +459,21 @@ describe('listWaitingPreviews', () => {
     await applyImport(store.db, newer.pending);
     expect((await listWaitingPreviews(store.db, 'ada@example.com')).map((p) => p.token)).toEqual([older.pending.token]);
   });
+
+  // issue 16 finding 13: only the preview's discard caught a file with a bad row staged as ready
+  it.each([
+    ['a bad cell', csv('good@example.com,good,Good', 'not-an-email,x,X')],
+    ['a row with too many cells', csv('good@example.com,good,Good', 'extra@example.com,extra,Extra,more')],
+    ['an e-mail repeated', csv('good@example.com,good,Good', 'GOOD@example.com,again,Again')],
+    ['a CSV syntax error', csv('good@example.com,good,Good', 'open@example.com,open,"never closed')],
+  ])('never marks a file with %s ready to apply, though its valid rows are staged', async (_name, file) => {
+    await store.db.deleteFrom('pending_imports').execute();
+    const staged = await stageMappingCsv(store.db, file, { maxBytes: LIMIT, actor: 'ada@example.com', deleteMissing: false });
+    expect(staged.problemCount).toBeGreaterThan(0);
+    expect(staged.rowCount).toBe(1);
+    const row = await store.db.selectFrom('pending_imports').select('row_count').where('id', '=', staged.pending.id).executeTakeFirstOrThrow();
+    expect(row.row_count).toBe(0);
+    expect(await listWaitingPreviews(store.db, 'ada@example.com')).toEqual([]);
+    await discardPendingImport(store.db, staged.pending.id);
+  });
 });
