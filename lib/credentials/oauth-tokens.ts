@@ -83,6 +83,8 @@ export interface OAuthTokenStoreOptions {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
+/** An UPDATE conditional on the lease (or on the row's state) that found its row. */
+const held = (result: { numUpdatedRows: bigint }) => Number(result.numUpdatedRows) === 1;
 
 /**
  * Sealed OAuth grants per portal user, shared by every instance. A rotating refresh token is
@@ -137,7 +139,6 @@ export function createOAuthTokenStore(options: OAuthTokenStoreOptions): OAuthTok
 
   async function refreshUnderLease(host: HostRef, staleVersion: number): Promise<AccessToken> {
     const email = normalizeEmail(host.email);
-    const owner = randomUUID();
     const giveUpAt = now() + options.leaseMs * 2;
     for (;;) {
       const row = await usableRow(host);
@@ -145,6 +146,8 @@ export function createOAuthTokenStore(options: OAuthTokenStoreOptions): OAuthTok
         // someone refreshed (or reconnected) since our token was read: theirs is the one to use
         return { token: (await open(row.sealed)).accessToken, version: row.version, refreshed: true };
       }
+      // a new owner per lease: a lease this refresher lost and took again is not mistaken for the old one
+      const owner = randomUUID();
       const at = now();
       const taken = await db
         .updateTable('webex_oauth_tokens')
@@ -153,13 +156,23 @@ export function createOAuthTokenStore(options: OAuthTokenStoreOptions): OAuthTok
         .where('version', '=', staleVersion)
         .where((eb) => eb.or([eb('lock_until', 'is', null), eb('lock_until', '<=', iso(at))]))
         .executeTakeFirst();
-      if (Number(taken.numUpdatedRows) === 1) return spendRefreshToken(email, owner, row.sealed, staleVersion);
+      if (held(taken)) {
+        const spent = await spendRefreshToken(email, owner, row.sealed, staleVersion);
+        if (spent) return spent;
+        // the lease ran out under a slow refresh and another instance took it: what it stored (or is
+        // storing) is the outcome, read from the row like any other refresher's
+      }
       if (now() > giveUpAt) throw new HostCredentialError('WEBEX_OAUTH_UNAVAILABLE', 'another instance has been refreshing this WebEx token for too long');
       await new Promise((resolve) => setTimeout(resolve, LEASE_POLL_MS));
     }
   }
 
-  async function spendRefreshToken(email: string, owner: string, sealed: string, version: number): Promise<AccessToken> {
+  /**
+   * Spends the refresh token under the lease `owner` took. Every write is conditional on still
+   * holding it: undefined when it changed no row (the lease expired and another refresher took it),
+   * so this refresher's answer, whatever it was, never replaces that one's.
+   */
+  async function spendRefreshToken(email: string, owner: string, sealed: string, version: number): Promise<AccessToken | undefined> {
     const mine = db.updateTable('webex_oauth_tokens').where('email', '=', email).where('lock_owner', '=', owner);
     const stored = await open(sealed);
     let fresh: TokenSet;
@@ -169,7 +182,8 @@ export function createOAuthTokenStore(options: OAuthTokenStoreOptions): OAuthTok
     } catch (err) {
       const code = err instanceof HostCredentialError ? err.code : 'WEBEX_OAUTH_UNAVAILABLE';
       if (code === 'WEBEX_RECONNECT_NEEDED') {
-        await mine.set({ status: 'reconnect', sealed: null, version: version + 1, lock_owner: null, lock_until: null, updated_at: iso(now()) }).execute();
+        // a refusal after the lease was lost says nothing of the grant (the new holder may have spent the token first): the row tells
+        if (!held(await mine.set({ status: 'reconnect', sealed: null, version: version + 1, lock_owner: null, lock_until: null, updated_at: iso(now()) }).executeTakeFirst())) return undefined;
       } else {
         await mine.set({ lock_owner: null, lock_until: null }).execute();
       }
@@ -177,7 +191,7 @@ export function createOAuthTokenStore(options: OAuthTokenStoreOptions): OAuthTok
       throw err;
     }
     const at = now();
-    await mine
+    const written = await mine
       .set({
         sealed: await sealSecret({ accessToken: fresh.accessToken, refreshToken: fresh.refreshToken ?? stored.refreshToken }, keys),
         access_expires_at: fresh.expiresIn === undefined ? null : iso(at + fresh.expiresIn * 1000),
@@ -187,8 +201,8 @@ export function createOAuthTokenStore(options: OAuthTokenStoreOptions): OAuthTok
         lock_until: null,
         updated_at: iso(at),
       })
-      .execute();
-    return { token: fresh.accessToken, version: version + 1, refreshed: true };
+      .executeTakeFirst();
+    return held(written) ? { token: fresh.accessToken, version: version + 1, refreshed: true } : undefined;
   }
 
   /** One refresh per user at a time in this process; the lease covers the other instances. */
