@@ -74,7 +74,7 @@ export async function testMappingAction(_prev: TestState, form: FormData): Promi
   const admin = await requireAdmin('write');
   const email = emailSchema.safeParse(form.get('email') ?? '');
   if (!email.success) return { fieldErrors: { email: email.error.issues.map((i) => i.message) } };
-  return { result: await testMapping(await getLaunchDeps(), admin.email, email.data, getConfig().supportContact) };
+  return { result: await testMapping(await getLaunchDeps(), admin, email.data, getConfig().supportContact) };
 }
 
 export type ConnectionState = { check?: ConnectionCheck };

@@ -26,11 +26,24 @@ export { createWebexOAuthClient, type WebexOAuthClient, type TokenSet } from './
 export { createOAuthTokenStore, type ConnectionStatus, type OAuthTokenStore } from './oauth-tokens';
 export { createSessionTicketCache, type SessionTicketCache } from './session-tickets';
 
+/**
+ * The portal sign-in a call is made in: who signed in, when, and when that session ends (seconds
+ * since the epoch, as the session token counts them; the end is sign-in + SESSION_MAX_AGE). A SAML
+ * assertion states it as the host's authentication (AuthnInstant, SessionNotOnOrAfter).
+ */
+export interface PortalSignIn {
+  email: string;
+  signedInAt: number;
+  sessionEndsAt: number;
+}
+
 /** The host a call is made as: the portal user, their WebEx ID, and the mapping's sealed password if any. */
 export interface HostIdentity {
   email: string;
   webexId: string;
   sealedCredential: string | null;
+  /** the host's own sign-in for a launch; for an admin's mapping test, the admin's (lib/checks.ts) */
+  signIn: PortalSignIn;
 }
 
 /** How the credential of a call was obtained, for the audit log (never the credential itself). */
@@ -108,6 +121,8 @@ export function createHostCredentials(deps: HostCredentialDeps): HostCredentials
             recipient: config.recipient,
             nameId: config.nameIdSource === 'email' ? host.email : host.webexId,
             nameIdFormat: config.nameIdSource === 'email' ? 'email' : 'unspecified',
+            authnInstant: new Date(host.signIn.signedInAt * 1000),
+            sessionNotOnOrAfter: new Date(host.signIn.sessionEndsAt * 1000),
           },
           config.keys,
         );

@@ -3,6 +3,7 @@ import { openTempDatabase, type TempDatabase } from '../db/temp-database';
 import { WebexError } from '../webex/errors';
 import type { SessionTicket } from '../webex/xml-api';
 import { createHostCredentials } from './index';
+import { signedIn } from './portal-sign-in-double';
 import { createSessionTicketCache } from './session-tickets';
 
 const KEYS = { '1': 'session-ticket-test-key-0123456789abcdef' };
@@ -123,7 +124,7 @@ describe('asHost with session tickets: renewed once, never in a loop', () => {
   it('uses the cached ticket; when WebEx refuses it, authenticates once and retries once', async () => {
     const { credentials, seen, issued } = setup();
     const { sealCredential } = await import('../webex/credentials');
-    const host = { email: 'alice@example.com', webexId: 'alice', sealedCredential: await sealCredential({ kind: 'password', password: 'pw' }, KEYS) };
+    const host = { email: 'alice@example.com', webexId: 'alice', signIn: signedIn('alice@example.com'), sealedCredential: await sealCredential({ kind: 'password', password: 'pw' }, KEYS) };
     const call = async (context: { sessionTicket?: string }) => {
       seen.push(context.sessionTicket ?? '');
       if (context.sessionTicket === 'st-1' && seen.length > 1) throw expired();
@@ -139,7 +140,7 @@ describe('asHost with session tickets: renewed once, never in a loop', () => {
   it('a renewed ticket refused again is the answer: no third try', async () => {
     const { credentials, seen, issued } = setup();
     const { sealCredential } = await import('../webex/credentials');
-    const host = { email: 'bob@example.com', webexId: 'bob', sealedCredential: await sealCredential({ kind: 'password', password: 'pw' }, KEYS) };
+    const host = { email: 'bob@example.com', webexId: 'bob', signIn: signedIn('bob@example.com'), sealedCredential: await sealCredential({ kind: 'password', password: 'pw' }, KEYS) };
     await credentials.asHost(host, async () => 'warm');
     const always = async (context: { sessionTicket?: string }) => {
       seen.push(context.sessionTicket ?? '');
@@ -153,7 +154,7 @@ describe('asHost with session tickets: renewed once, never in a loop', () => {
   it('a fresh ticket refused is not retried, and other failures are never retried', async () => {
     const { credentials, seen } = setup();
     const { sealCredential } = await import('../webex/credentials');
-    const host = { email: 'carol@example.com', webexId: 'carol', sealedCredential: await sealCredential({ kind: 'password', password: 'pw' }, KEYS) };
+    const host = { email: 'carol@example.com', webexId: 'carol', signIn: signedIn('carol@example.com'), sealedCredential: await sealCredential({ kind: 'password', password: 'pw' }, KEYS) };
     await expect(credentials.asHost(host, async (c) => { seen.push(c.sessionTicket ?? ''); throw expired(); })).rejects.toMatchObject({ code: 'WEBEX_CREDENTIAL_EXPIRED' });
     await expect(credentials.asHost(host, async (c) => { seen.push(c.sessionTicket ?? ''); throw new WebexError('WEBEX_TIMEOUT', 'slow'); })).rejects.toMatchObject({ code: 'WEBEX_TIMEOUT' });
     expect(seen).toHaveLength(2);
@@ -161,7 +162,7 @@ describe('asHost with session tickets: renewed once, never in a loop', () => {
 
   it('no stored password in password→ticket mode is CREDENTIAL_MISSING, before any call', async () => {
     const { credentials, issued } = setup();
-    await expect(credentials.asHost({ email: 'x@example.com', webexId: 'x', sealedCredential: null }, async () => 'never')).rejects.toMatchObject({ code: 'CREDENTIAL_MISSING' });
+    await expect(credentials.asHost({ email: 'x@example.com', webexId: 'x', signIn: signedIn('x@example.com'), sealedCredential: null }, async () => 'never')).rejects.toMatchObject({ code: 'CREDENTIAL_MISSING' });
     expect(issued()).toBe(0);
   });
 });
