@@ -57,7 +57,8 @@ function readPersonalRoom(rest: RestLaunchDeps, hostEmail: string) {
  *
  * The user did not sign in for this call; the admin did: in saml mode the assertion states the
  * admin's own portal sign-in (when it was, when that session ends) as the authentication, never
- * the moment of the test.
+ * the moment of the test, and the session ticket it yields is bound to the admin's sign-in, so the
+ * user's own launches never use it (lib/credentials/session-tickets.ts).
  */
 export async function testMapping(deps: CheckDeps, admin: PortalSignIn, email: string, support: string): Promise<MappingTestResult> {
   const actor = admin.email;

@@ -10,7 +10,8 @@ import { checkConnection, testMapping } from '../checks';
 import type { CredentialConfig } from '../config';
 import { openTempDatabase, type TempDatabase } from '../db/temp-database';
 import { launchWebex, type LaunchDeps } from '../launch';
-import { upsertMapping } from '../mappings/store';
+import { saveMapping, type AdminContext } from '../mappings/admin';
+import { findMappingByEmail, upsertMapping } from '../mappings/store';
 import { loadSigningKeys, SAML_NS, type SamlSigningKeys } from '../saml';
 import { createWebexClient, sealCredential } from '../webex';
 import { disconnect, finishConnect, startConnect, type ConnectDeps } from './connect';
@@ -264,6 +265,107 @@ describe('oauth mode', () => {
     expect((await connectAs(connect, 'alice@example.com', 'alice', 'alice', 'Alice-WebEx-1')).ok).toBe(true);
     expect(await testMapping(launch, signedIn('admin@example.com'), 'alice@example.com', 'the IT desk')).toMatchObject({ outcome: 'OK', credential: 'access-token', webexUser: { webExId: 'alice' } });
     expect(await checkConnection(launch, signedIn('alice@example.com'), 'the IT desk')).toMatchObject({ ok: true, checkedAs: 'alice' });
+  });
+});
+
+// issue 16 finding 2: the cache was read by WebEx ID before any check of the credential its ticket came from
+describe('a session ticket is bound to the credential it came from', () => {
+  const admin = { db: undefined as unknown as AdminContext['db'], credentialKeys: KEYS, actor: 'admin@example.com' };
+  const ticketsOf = (email: string) => store.db.selectFrom('webex_session_tickets').select('email').where('email', '=', email).execute();
+  const lastCredential = async (email: string) => JSON.parse((await auditOf(email)).at(-1)?.detail ?? '{}').credential as string | undefined;
+  const mappingOf = async (email: string) => {
+    const mapping = await findMappingByEmail(store.db, email);
+    if (!mapping) throw new Error(`no mapping for ${email}`);
+    return mapping;
+  };
+  beforeAll(() => {
+    admin.db = store.db;
+  });
+
+  it("oauth session-ticket mode: the employee's Disconnect ends it at once, the next launch is WEBEX_NOT_CONNECTED", async () => {
+    const { launch, connect } = depsFor(oauthConfig('session-ticket'), { kind: 'email', lowercase: true });
+    if (!connect) throw new Error('oauth deps');
+    expect((await connectAs(connect, 'dave@example.com', 'dave@example.com', 'dave@example.com', 'Dave-WebEx-1')).ok).toBe(true);
+    expect(await launchWebex(signedIn('dave@example.com'), launch, 'b1')).toMatchObject({ ok: true });
+    expect(await launchWebex(signedIn('dave@example.com'), launch, 'b2')).toMatchObject({ ok: true });
+    expect(await lastCredential('dave@example.com')).toBe('cached-session-ticket');
+    expect(await disconnect(connect, 'dave@example.com', 'dave@example.com')).toBe(true);
+    expect(await ticketsOf('dave@example.com')).toEqual([]);
+    expect(await launchWebex(signedIn('dave@example.com'), launch, 'b3')).toMatchObject({ ok: false, code: 'WEBEX_NOT_CONNECTED' });
+  });
+
+  it("oauth session-ticket mode: an admin's Revoke likewise", async () => {
+    const { launch, connect } = depsFor(oauthConfig('session-ticket'), { kind: 'email', lowercase: true });
+    if (!connect) throw new Error('oauth deps');
+    expect((await connectAs(connect, 'dave@example.com', 'dave@example.com', 'dave@example.com', 'Dave-WebEx-1')).ok).toBe(true);
+    expect(await launchWebex(signedIn('dave@example.com'), launch, 'b4')).toMatchObject({ ok: true });
+    expect(await disconnect(connect, 'dave@example.com', 'admin@example.com')).toBe(true);
+    expect(await launchWebex(signedIn('dave@example.com'), launch, 'b5')).toMatchObject({ ok: false, code: 'WEBEX_NOT_CONNECTED' });
+  });
+
+  it('oauth session-ticket mode: a connection that must be renewed is checked before the cached ticket', async () => {
+    const { launch, connect } = depsFor(oauthConfig('session-ticket'), { kind: 'email', lowercase: true });
+    if (!connect) throw new Error('oauth deps');
+    expect((await connectAs(connect, 'dave@example.com', 'dave@example.com', 'dave@example.com', 'Dave-WebEx-1')).ok).toBe(true);
+    expect(await launchWebex(signedIn('dave@example.com'), launch, 'b6')).toMatchObject({ ok: true });
+    // a refresh refused elsewhere (another instance) marked the grant dead
+    await store.db.updateTable('webex_oauth_tokens').set({ status: 'reconnect', sealed: null }).where('email', '=', 'dave@example.com').execute();
+    expect(await launchWebex(signedIn('dave@example.com'), launch, 'b7')).toMatchObject({ ok: false, code: 'WEBEX_RECONNECT_NEEDED' });
+  });
+
+  it('oauth session-ticket mode: a second portal user mapped to the same WebEx ID, never connected, is not connected', async () => {
+    const { launch, connect } = depsFor(oauthConfig('session-ticket'), { kind: 'email', lowercase: true });
+    if (!connect) throw new Error('oauth deps');
+    expect((await connectAs(connect, 'dave@example.com', 'dave@example.com', 'dave@example.com', 'Dave-WebEx-1')).ok).toBe(true);
+    expect(await launchWebex(signedIn('dave@example.com'), launch, 'b8')).toMatchObject({ ok: true });
+    await upsertMapping(store.db, { email: 'dave.deputy@example.com', webexId: 'dave@example.com', sealedCredential: null });
+    expect(await launchWebex(signedIn('dave.deputy@example.com'), launch, 'b9')).toMatchObject({ ok: false, code: 'WEBEX_NOT_CONNECTED' });
+  });
+
+  it('password→ticket: a second portal user on the same WebEx ID without a password of their own gets CREDENTIAL_MISSING; with one, a ticket of their own', async () => {
+    const { launch } = depsFor({ mode: 'password', toSessionTicket: true });
+    await upsertMapping(store.db, { email: 'dave@example.com', webexId: 'dave@example.com', sealedCredential: await sealCredential({ kind: 'password', password: 'Dave-WebEx-1' }, KEYS) });
+    expect(await launchWebex(signedIn('dave@example.com'), launch, 'p3')).toMatchObject({ ok: true });
+    expect(await launchWebex(signedIn('dave.deputy@example.com'), launch, 'p4')).toMatchObject({ ok: false, code: 'CREDENTIAL_MISSING' });
+    await upsertMapping(store.db, { email: 'dave.deputy@example.com', webexId: 'dave@example.com', sealedCredential: await sealCredential({ kind: 'password', password: 'Dave-WebEx-1' }, KEYS) });
+    expect(await launchWebex(signedIn('dave.deputy@example.com'), launch, 'p5')).toMatchObject({ ok: true });
+    expect(await lastCredential('dave.deputy@example.com')).toBe('new-session-ticket');
+  });
+
+  it('password→ticket: a password change drops the host\'s ticket at once; the next launch converts the new password', async () => {
+    const { launch } = depsFor({ mode: 'password', toSessionTicket: true });
+    expect(await launchWebex(signedIn('dave@example.com'), launch, 'p6')).toMatchObject({ ok: true });
+    expect(await lastCredential('dave@example.com')).toBe('cached-session-ticket');
+    const dave = await mappingOf('dave@example.com');
+    const saved = await saveMapping(admin, { email: dave.email, webexId: dave.webexId, credential: 'replace', password: 'Dave-WebEx-1', version: String(dave.version) }, dave.id);
+    expect(saved.ok).toBe(true);
+    expect(await ticketsOf('dave@example.com')).toEqual([]);
+    expect(await launchWebex(signedIn('dave@example.com'), launch, 'p7')).toMatchObject({ ok: true });
+    expect(await lastCredential('dave@example.com')).toBe('new-session-ticket');
+  });
+
+  it('saml: a second portal user on the same WebEx ID gets a ticket of their own, and a WebEx ID change drops the host\'s ticket at once', async () => {
+    const { launch } = depsFor(samlConfig('webex-id'));
+    await upsertMapping(store.db, { email: 'carol.deputy@example.com', webexId: 'carol@example.com', sealedCredential: null });
+    expect(await launchWebex(signedIn('carol@example.com'), launch, 'm1')).toMatchObject({ ok: true });
+    const before = sim.stats().sessionTicketsIssued;
+    expect(await launchWebex(signedIn('carol.deputy@example.com'), launch, 'm2')).toMatchObject({ ok: true, webexId: 'carol@example.com' });
+    expect(await lastCredential('carol.deputy@example.com')).toBe('new-session-ticket');
+    expect(sim.stats().sessionTicketsIssued - before).toBe(1);
+
+    const deputy = await mappingOf('carol.deputy@example.com');
+    expect((await saveMapping(admin, { email: deputy.email, webexId: 'alice', version: String(deputy.version) }, deputy.id)).ok).toBe(true);
+    expect(await ticketsOf('carol.deputy@example.com')).toEqual([]);
+    expect(await launchWebex(signedIn('carol.deputy@example.com'), launch, 'm3')).toMatchObject({ ok: true, webexId: 'alice' });
+    expect(await lastCredential('carol.deputy@example.com')).toBe('new-session-ticket');
+  });
+
+  it("saml: a ticket made for an admin's mapping test is not the one the host's launch uses", async () => {
+    const { launch } = depsFor(samlConfig());
+    await store.db.deleteFrom('webex_session_tickets').execute();
+    expect(await testMapping(launch, signedIn('admin@example.com'), 'carol@example.com', 'the IT desk')).toMatchObject({ outcome: 'OK', credential: 'new-session-ticket' });
+    expect(await launchWebex(signedIn('carol@example.com'), launch, 'm4')).toMatchObject({ ok: true });
+    expect(await lastCredential('carol@example.com')).toBe('new-session-ticket');
   });
 });
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../audit';
 import type { Database } from '../db/schema';
-import { normalizeEmail } from '../mappings/store';
+import { forgetSessionTickets, normalizeEmail } from '../mappings/store';
 import { CredentialError, sealSecret, unsealSecret, type CredentialKeys } from '../webex/credentials';
 import { HostCredentialError } from './errors';
 import type { TokenSet, WebexOAuthClient } from './oauth-client';
@@ -65,11 +65,16 @@ export interface OAuthTokenStore {
    * token that rotates is spent once, however many instances start with it. True when stored.
    */
   seed(email: string, webexId: string, refreshToken: string): Promise<boolean>;
+  /**
+   * The host's grant, when it is connected as this WebEx ID (else the reason to (re)connect), named
+   * by when it was made: what a session ticket made from it is bound to.
+   */
+  connection(host: HostRef): Promise<{ connectedAt: string }>;
   /** The host's access token, refreshed first when it is about to run out. */
   accessToken(host: HostRef): Promise<AccessToken>;
   /** After WebEx refused the token of `staleVersion`: refresh once, or take the refresh someone else made meanwhile. */
   renewAfterRejection(host: HostRef, staleVersion: number): Promise<AccessToken>;
-  /** Forgets the grant, revoking it at WebEx when a revocation endpoint is configured. */
+  /** Forgets the grant and the session tickets made from it, revoking it at WebEx when a revocation endpoint is configured. */
   disconnect(email: string): Promise<{ existed: boolean; revokedAtWebex: boolean }>;
 }
 
@@ -266,6 +271,9 @@ export function createOAuthTokenStore(options: OAuthTokenStoreOptions): OAuthTok
         .executeTakeFirst();
       return Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1;
     },
+    async connection(host) {
+      return { connectedAt: (await usableRow(host)).connected_at };
+    },
     async accessToken(host) {
       const row = await usableRow(host);
       if (renewDue(row.access_expires_at, row.updated_at)) return renew(host, row.version);
@@ -283,7 +291,10 @@ export function createOAuthTokenStore(options: OAuthTokenStoreOptions): OAuthTok
         // Revocation is a courtesy to WebEx: the grant is forgotten here whatever it answers.
         if (token) revokedAtWebex = await options.client.revoke(token).catch(() => false);
       }
-      await db.deleteFrom('webex_oauth_tokens').where('email', '=', key).execute();
+      await db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('webex_oauth_tokens').where('email', '=', key).execute();
+        await forgetSessionTickets(trx, [key]);
+      });
       return { existed: true, revokedAtWebex };
     },
   };

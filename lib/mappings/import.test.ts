@@ -290,6 +290,24 @@ describe('countImportChanges and applyImport', () => {
     expect((await findMappingByEmail(store.db, 'same@example.com'))?.sealedCredential).toBe(sealed);
   });
 
+  // issue 16 finding 2: a session ticket must end with the WebEx ID (or mapping) it came from
+  it.each([
+    ['whose WebEx ID changes', false],
+    ['whose WebEx ID changes or whose mapping is deleted as missing', true],
+  ])('drops the cached session tickets of hosts %s, and no others', async (_name, deleteMissing) => {
+    const at = T0.toISOString();
+    const ticket = (email: string, webexId: string) => ({ email, webex_id: webexId, binding: 'saml:x', sealed: `sealed-${email}`, use_until: '2999-01-01T00:00:00.000Z', created_at: at });
+    await store.db.deleteFrom('webex_session_tickets').execute();
+    await store.db
+      .insertInto('webex_session_tickets')
+      .values([ticket('same@example.com', 'same'), ticket('changed@example.com', 'old-id'), ticket('renamed@example.com', 'renamed'), ticket('absent@example.com', 'absent')])
+      .execute();
+    // a WebEx ID in another case is the same account
+    await applyRows(FILE.map((r) => (r.email === 'renamed@example.com' ? { ...r, webexId: 'RENAMED' } : r)), deleteMissing, T1);
+    const left = (await store.db.selectFrom('webex_session_tickets').select('email').orderBy('email').execute()).map((r) => r.email);
+    expect(left).toEqual(deleteMissing ? ['renamed@example.com', 'same@example.com'] : ['absent@example.com', 'renamed@example.com', 'same@example.com']);
+  });
+
   it('is a no-op when applied twice', async () => {
     await applyRows(FILE, true, T1);
     const once = await snapshot();

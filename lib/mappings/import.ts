@@ -255,6 +255,17 @@ export async function applyImport(db: Kysely<Database>, pending: Pick<PendingImp
       .where('import_id', '=', importId)
       .select((eb) => [eb.fn.min<number>('line').as('first'), eb.fn.max<number>('line').as('last')])
       .executeTakeFirstOrThrow();
+    // the cached session tickets of hosts given another WebEx ID (or deleted) end with their mappings
+    // (lib/credentials/session-tickets.ts); driven by the tickets, a few rows, not by the file
+    await sql`
+      delete from webex_session_tickets where exists (
+        select 1 from import_rows r join mappings m on m.email = r.email
+        where r.import_id = ${importId} and r.email = webex_session_tickets.email and lower(m.webex_id) <> lower(r.webex_id))`.execute(trx);
+    if (pending.deleteMissing) {
+      await sql`
+        delete from webex_session_tickets where exists (select 1 from mappings m where m.email = webex_session_tickets.email)
+          and not exists (select 1 from import_rows r where r.import_id = ${importId} and r.email = webex_session_tickets.email)`.execute(trx);
+    }
     let updates = 0;
     let creates = 0;
     for (let from = Number(span.first ?? 1); from <= Number(span.last ?? 0); from += APPLY_CHUNK) {
