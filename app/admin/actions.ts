@@ -52,7 +52,7 @@ export async function saveMappingAction(_prev: FormState, form: FormData): Promi
     return { ok: false, message: result.message, fieldErrors: result.fieldErrors, values: kept };
   }
   revalidatePath('/admin/mappings');
-  redirect(`/admin/mappings/${result.value.id}?saved=1`);
+  redirect(`/admin/mappings/${result.value.id}?saved=${result.value.passwordCleared ? 'password-cleared' : '1'}`);
 }
 
 /** Delete at the version the admin confirmed. */
@@ -138,7 +138,8 @@ export async function applyImportAction(_prev: ImportState, form: FormData): Pro
   if (!imported) return { message: 'This preview has expired or was already applied. Upload the file again.' };
   const { counts: c, deleted } = imported;
   revalidatePath('/admin/mappings');
-  redirect(`/admin/mappings?imported=${[c.creates, c.updates, c.unchanged, deleted].join('-')}`);
+  // a fifth number only when the import cleared stored passwords (the page says so)
+  redirect(`/admin/mappings?imported=${[c.creates, c.updates, c.unchanged, deleted, ...(c.passwordsCleared > 0 ? [c.passwordsCleared] : [])].join('-')}`);
 }
 
 export type RevokeState = { message?: string };

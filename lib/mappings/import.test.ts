@@ -249,20 +249,21 @@ describe('countImportChanges and applyImport', () => {
     { email: 'renamed@example.com', webexId: 'renamed', displayName: 'New Name' },
     { email: 'new@example.com', webexId: 'new', displayName: 'New' },
   ];
-  const COUNTS = { creates: 1, updates: 2, unchanged: 1, missing: 1 };
+  // changed@example.com's new WebEx ID clears its stored password (issue 16 finding 8)
+  const COUNTS = { creates: 1, updates: 2, unchanged: 1, missing: 1, passwordsCleared: 1 };
 
   it('counts creates, updates, unchanged and missing without writing', async () => {
     const before = await snapshot();
     expect(await countRows(FILE)).toEqual(COUNTS);
-    expect(await countRows([])).toEqual({ creates: 0, updates: 0, unchanged: 0, missing: 4 });
+    expect(await countRows([])).toEqual({ creates: 0, updates: 0, unchanged: 0, missing: 4, passwordsCleared: 0 });
     expect(await snapshot()).toEqual(before);
   });
 
-  it('counts a WebEx ID that differs only in case as an update', async () => {
-    expect(await countRows([{ email: 'same@example.com', webexId: 'SAME', displayName: null }])).toMatchObject({ updates: 1, unchanged: 0 });
+  it('counts a WebEx ID that differs only in case as an update (of the same account: its password stays)', async () => {
+    expect(await countRows([{ email: 'same@example.com', webexId: 'SAME', displayName: null }])).toMatchObject({ updates: 1, unchanged: 0, passwordsCleared: 0 });
   });
 
-  it('upserts by e-mail, keeps stored credentials and leaves missing mappings alone', async () => {
+  it('upserts by e-mail, keeps stored credentials unless the WebEx ID changes, and leaves missing mappings alone', async () => {
     const before = new Map((await snapshot()).map((r) => [r.email, r]));
     expect(await applyRows(FILE, false, T1)).toEqual(COUNTS);
     const after = new Map((await snapshot()).map((r) => [r.email, r]));
@@ -272,8 +273,8 @@ describe('countImportChanges and applyImport', () => {
     expect(after.get('same@example.com')).toEqual(before.get('same@example.com'));
     expect(after.get('absent@example.com')).toEqual(before.get('absent@example.com'));
     const search = (email: string, webexId: string, name: string | null) => ({ search_text: searchTextOf(email, webexId, name) });
-    expect(after.get('changed@example.com')).toEqual({ ...before.get('changed@example.com'), webex_id: 'new-id', version: 2, updated_at: T1.toISOString(), ...search('changed@example.com', 'new-id', 'Old') });
-    expect(after.get('changed@example.com')?.credential).toBe(sealed);
+    expect(after.get('changed@example.com')).toEqual({ ...before.get('changed@example.com'), webex_id: 'new-id', credential: null, version: 2, updated_at: T1.toISOString(), ...search('changed@example.com', 'new-id', 'Old') });
+    expect(after.get('same@example.com')?.credential).toBe(sealed);
     expect(after.get('renamed@example.com')).toEqual({
       ...before.get('renamed@example.com'),
       display_name: 'New Name',
@@ -311,7 +312,7 @@ describe('countImportChanges and applyImport', () => {
   it('is a no-op when applied twice', async () => {
     await applyRows(FILE, true, T1);
     const once = await snapshot();
-    expect(await applyRows(FILE, true, new Date('2025-03-01T00:00:00.000Z'))).toEqual({ creates: 0, updates: 0, unchanged: FILE.length, missing: 0 });
+    expect(await applyRows(FILE, true, new Date('2025-03-01T00:00:00.000Z'))).toEqual({ creates: 0, updates: 0, unchanged: FILE.length, missing: 0, passwordsCleared: 0 });
     expect(await snapshot()).toEqual(once);
   });
 
@@ -397,8 +398,8 @@ describe('exportMappingCsv', () => {
     const parsed = await read(text);
     expect(parsed.problems).toEqual([]);
     expect(parsed.rows).toHaveLength(HOSTILE.length);
-    expect(await countRows(parsed.rows)).toEqual({ creates: 0, updates: 0, unchanged: HOSTILE.length, missing: 0 });
-    expect(await applyRows(parsed.rows, true, new Date('2025-06-01T00:00:00.000Z'))).toEqual({ creates: 0, updates: 0, unchanged: HOSTILE.length, missing: 0 });
+    expect(await countRows(parsed.rows)).toEqual({ creates: 0, updates: 0, unchanged: HOSTILE.length, missing: 0, passwordsCleared: 0 });
+    expect(await applyRows(parsed.rows, true, new Date('2025-06-01T00:00:00.000Z'))).toEqual({ creates: 0, updates: 0, unchanged: HOSTILE.length, missing: 0, passwordsCleared: 0 });
     expect(await snapshot()).toEqual(before);
   });
 

@@ -61,8 +61,18 @@ export interface MappingInput {
   email: string;
   webexId: string;
   displayName?: string | null;
-  /** sealed credential; undefined keeps the stored one, null clears it */
+  /** sealed credential; undefined keeps the stored one (unless the WebEx ID changes: see updateMapping), null clears it */
   sealedCredential?: string | null;
+}
+
+/**
+ * A stored password is the password of one WebEx account: given another WebEx ID (case aside: WebEx
+ * IDs are case-insensitive), a mapping keeps none, unless the same change sets a new one. Sent as the
+ * new account's, the old one would fail, or lock that account.
+ */
+function credentialAfter(stored: string | null, storedWebexId: string, changes: { webexId: string; sealedCredential?: string | null }): string | null {
+  if (changes.sealedCredential !== undefined) return changes.sealedCredential;
+  return storedWebexId.toLowerCase() === changes.webexId.toLowerCase() ? stored : null;
 }
 
 /** The row of a new mapping (version 1), as every insert writes it. */
@@ -93,7 +103,11 @@ export async function upsertMapping(db: Kysely<Database>, input: MappingInput, n
         webex_id: values.webex_id,
         display_name: values.display_name,
         search_text: values.search_text,
-        ...(input.sealedCredential === undefined ? {} : { credential: input.sealedCredential }),
+        // credentialAfter, in SQL: the stored row is only known here
+        credential:
+          input.sealedCredential === undefined
+            ? eb.case().when(sql<string>`lower(mappings.webex_id)`, '=', values.webex_id.toLowerCase()).then(eb.ref('mappings.credential')).else(null).end()
+            : input.sealedCredential,
         version: eb(eb.ref('mappings.version'), '+', 1),
         updated_at: at,
       })),
@@ -152,7 +166,7 @@ export interface MappingChanges {
   email: string;
   webexId: string;
   displayName: string | null;
-  /** undefined keeps the stored credential, null clears it */
+  /** undefined keeps the stored credential (unless the WebEx ID changes: it is then cleared), null clears it */
   sealedCredential?: string | null;
 }
 
@@ -183,7 +197,7 @@ export async function updateMapping(db: Kysely<Database>, id: number, expectedVe
         webex_id: changes.webexId,
         display_name: changes.displayName,
         search_text: searchTextOf(normalizeEmail(changes.email), changes.webexId, changes.displayName),
-        ...(changes.sealedCredential === undefined ? {} : { credential: changes.sealedCredential }),
+        credential: credentialAfter(before.credential, before.webex_id, changes),
         version: expectedVersion + 1,
         updated_at: now.toISOString(),
       })
