@@ -270,7 +270,7 @@ describe('oauth mode', () => {
 
 // issue 16 finding 2: the cache was read by WebEx ID before any check of the credential its ticket came from
 describe('a session ticket is bound to the credential it came from', () => {
-  const admin = { db: undefined as unknown as AdminContext['db'], credentialKeys: KEYS, actor: 'admin@example.com' };
+  const admin = (): AdminContext => ({ db: store.db, credentialKeys: KEYS, actor: 'admin@example.com' });
   const ticketsOf = (email: string) => store.db.selectFrom('webex_session_tickets').select('email').where('email', '=', email).execute();
   const lastCredential = async (email: string) => JSON.parse((await auditOf(email)).at(-1)?.detail ?? '{}').credential as string | undefined;
   const mappingOf = async (email: string) => {
@@ -278,15 +278,17 @@ describe('a session ticket is bound to the credential it came from', () => {
     if (!mapping) throw new Error(`no mapping for ${email}`);
     return mapping;
   };
-  beforeAll(() => {
-    admin.db = store.db;
-  });
-
-  it("oauth session-ticket mode: the employee's Disconnect ends it at once, the next launch is WEBEX_NOT_CONNECTED", async () => {
+  /** oauth session-ticket mode, dave connected and launched once: his ticket is cached. */
+  async function daveLaunchedOnTicket(requestId: string) {
     const { launch, connect } = depsFor(oauthConfig('session-ticket'), { kind: 'email', lowercase: true });
     if (!connect) throw new Error('oauth deps');
     expect((await connectAs(connect, 'dave@example.com', 'dave@example.com', 'dave@example.com', 'Dave-WebEx-1')).ok).toBe(true);
-    expect(await launchWebex(signedIn('dave@example.com'), launch, 'b1')).toMatchObject({ ok: true });
+    expect(await launchWebex(signedIn('dave@example.com'), launch, requestId)).toMatchObject({ ok: true });
+    return { launch, connect };
+  }
+
+  it("oauth session-ticket mode: the employee's Disconnect ends it at once, the next launch is WEBEX_NOT_CONNECTED", async () => {
+    const { launch, connect } = await daveLaunchedOnTicket('b1');
     expect(await launchWebex(signedIn('dave@example.com'), launch, 'b2')).toMatchObject({ ok: true });
     expect(await lastCredential('dave@example.com')).toBe('cached-session-ticket');
     expect(await disconnect(connect, 'dave@example.com', 'dave@example.com')).toBe(true);
@@ -295,29 +297,20 @@ describe('a session ticket is bound to the credential it came from', () => {
   });
 
   it("oauth session-ticket mode: an admin's Revoke likewise", async () => {
-    const { launch, connect } = depsFor(oauthConfig('session-ticket'), { kind: 'email', lowercase: true });
-    if (!connect) throw new Error('oauth deps');
-    expect((await connectAs(connect, 'dave@example.com', 'dave@example.com', 'dave@example.com', 'Dave-WebEx-1')).ok).toBe(true);
-    expect(await launchWebex(signedIn('dave@example.com'), launch, 'b4')).toMatchObject({ ok: true });
+    const { launch, connect } = await daveLaunchedOnTicket('b4');
     expect(await disconnect(connect, 'dave@example.com', 'admin@example.com')).toBe(true);
     expect(await launchWebex(signedIn('dave@example.com'), launch, 'b5')).toMatchObject({ ok: false, code: 'WEBEX_NOT_CONNECTED' });
   });
 
   it('oauth session-ticket mode: a connection that must be renewed is checked before the cached ticket', async () => {
-    const { launch, connect } = depsFor(oauthConfig('session-ticket'), { kind: 'email', lowercase: true });
-    if (!connect) throw new Error('oauth deps');
-    expect((await connectAs(connect, 'dave@example.com', 'dave@example.com', 'dave@example.com', 'Dave-WebEx-1')).ok).toBe(true);
-    expect(await launchWebex(signedIn('dave@example.com'), launch, 'b6')).toMatchObject({ ok: true });
+    const { launch } = await daveLaunchedOnTicket('b6');
     // a refresh refused elsewhere (another instance) marked the grant dead
     await store.db.updateTable('webex_oauth_tokens').set({ status: 'reconnect', sealed: null }).where('email', '=', 'dave@example.com').execute();
     expect(await launchWebex(signedIn('dave@example.com'), launch, 'b7')).toMatchObject({ ok: false, code: 'WEBEX_RECONNECT_NEEDED' });
   });
 
   it('oauth session-ticket mode: a second portal user mapped to the same WebEx ID, never connected, is not connected', async () => {
-    const { launch, connect } = depsFor(oauthConfig('session-ticket'), { kind: 'email', lowercase: true });
-    if (!connect) throw new Error('oauth deps');
-    expect((await connectAs(connect, 'dave@example.com', 'dave@example.com', 'dave@example.com', 'Dave-WebEx-1')).ok).toBe(true);
-    expect(await launchWebex(signedIn('dave@example.com'), launch, 'b8')).toMatchObject({ ok: true });
+    const { launch } = await daveLaunchedOnTicket('b8');
     await upsertMapping(store.db, { email: 'dave.deputy@example.com', webexId: 'dave@example.com', sealedCredential: null });
     expect(await launchWebex(signedIn('dave.deputy@example.com'), launch, 'b9')).toMatchObject({ ok: false, code: 'WEBEX_NOT_CONNECTED' });
   });
@@ -337,7 +330,7 @@ describe('a session ticket is bound to the credential it came from', () => {
     expect(await launchWebex(signedIn('dave@example.com'), launch, 'p6')).toMatchObject({ ok: true });
     expect(await lastCredential('dave@example.com')).toBe('cached-session-ticket');
     const dave = await mappingOf('dave@example.com');
-    const saved = await saveMapping(admin, { email: dave.email, webexId: dave.webexId, credential: 'replace', password: 'Dave-WebEx-1', version: String(dave.version) }, dave.id);
+    const saved = await saveMapping(admin(), { email: dave.email, webexId: dave.webexId, credential: 'replace', password: 'Dave-WebEx-1', version: String(dave.version) }, dave.id);
     expect(saved.ok).toBe(true);
     expect(await ticketsOf('dave@example.com')).toEqual([]);
     expect(await launchWebex(signedIn('dave@example.com'), launch, 'p7')).toMatchObject({ ok: true });
@@ -354,7 +347,7 @@ describe('a session ticket is bound to the credential it came from', () => {
     expect(sim.stats().sessionTicketsIssued - before).toBe(1);
 
     const deputy = await mappingOf('carol.deputy@example.com');
-    expect((await saveMapping(admin, { email: deputy.email, webexId: 'alice', version: String(deputy.version) }, deputy.id)).ok).toBe(true);
+    expect((await saveMapping(admin(), { email: deputy.email, webexId: 'alice', version: String(deputy.version) }, deputy.id)).ok).toBe(true);
     expect(await ticketsOf('carol.deputy@example.com')).toEqual([]);
     expect(await launchWebex(signedIn('carol.deputy@example.com'), launch, 'm3')).toMatchObject({ ok: true, webexId: 'alice' });
     expect(await lastCredential('carol.deputy@example.com')).toBe('new-session-ticket');
