@@ -61,7 +61,7 @@ export interface MappingInput {
   email: string;
   webexId: string;
   displayName?: string | null;
-  /** sealed credential; undefined keeps the stored one (unless the WebEx ID changes: see updateMapping), null clears it */
+  /** sealed credential; undefined keeps the stored one (unless the WebEx ID changes: credentialAfter), null clears it */
   sealedCredential?: string | null;
 }
 
@@ -166,7 +166,7 @@ export interface MappingChanges {
   email: string;
   webexId: string;
   displayName: string | null;
-  /** undefined keeps the stored credential (unless the WebEx ID changes: it is then cleared), null clears it */
+  /** undefined keeps the stored credential (unless the WebEx ID changes: credentialAfter), null clears it */
   sealedCredential?: string | null;
 }
 
