@@ -258,3 +258,23 @@ test('a long list pages forward and back with cursors, every row once', async ({
   await expect(admin.getByText('Page 2 of 3')).toBeVisible();
   expect(await emails()).toEqual(pages[1]);
 });
+
+// issue 16 finding 8: the old account's password followed the mapping to a new WebEx ID
+test('a new WebEx ID clears the stored password, and the page says so', async ({ browser }) => {
+  const admin = await signedIn(browser, 'admin@example.com');
+  await admin.goto('/admin/mappings/new');
+  await admin.getByLabel('Portal e-mail').fill('moved.host@example.com');
+  await admin.getByLabel('WebEx ID').fill('moved.host');
+  await admin.getByLabel('New WebEx password').fill('Moved-Host-Pw-1');
+  await admin.getByRole('button', { name: 'Save' }).click();
+  await expect(admin.getByTestId('credential-status')).toHaveText('set');
+
+  await admin.getByLabel('WebEx ID').fill('moved.host.two');
+  await admin.getByRole('button', { name: 'Save' }).click();
+  await expect(admin.getByRole('status').filter({ hasText: 'The stored WebEx password was cleared because the WebEx ID changed' })).toContainText('set the password of moved.host.two again');
+  await expect(admin.getByTestId('credential-status')).toHaveText('not set');
+
+  admin.once('dialog', (dialog) => void dialog.accept());
+  await admin.getByRole('button', { name: 'Delete this mapping' }).click();
+  await expect(admin.getByText('Removed the mapping of moved.host@example.com.')).toBeVisible();
+});

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { buildAuthOptions, csrfCookieName, csrfTokenOf, isAdminUser, isSameOriginRequest, portalPath, signInPath } from './auth';
+import { buildAuthOptions, csrfCookieName, csrfTokenOf, isAdminUser, isSameOriginRequest, portalPath, portalUserOf, signInPath } from './auth';
 import { loadConfig } from './config';
 import { testEnvironment } from './config-for-tests';
 import { captureLog } from './log-capture';
 import { callbacksAway } from './return-targets-for-tests';
+import { nowSeconds } from './session/policy';
 
 const APP = new URL('https://portal.example.com');
 const env = testEnvironment({ NEXTAUTH_URL: 'https://portal.example.com', OIDC_ISSUER: 'https://idp.example.com' });
@@ -34,6 +35,16 @@ describe('isAdminUser', () => {
     expect(isAdminUser('bob@example.com', ['webex-admins'], admin)).toBe(true);
     expect(isAdminUser('bob@example.com', ['webex-admins-not'], admin)).toBe(false);
     expect(isAdminUser('bob@example.com', ['webex-admins'], { ...admin, group: undefined })).toBe(false);
+  });
+});
+
+describe('portalUserOf', () => {
+  // issue 16 finding 11: what a SAML assertion states of the employee's authentication comes from here
+  it('carries when the user signed in and when the session ends at the latest (sign-in + SESSION_MAX_AGE)', () => {
+    const config = loadConfig({ ...env, SESSION_MAX_AGE: '7200' });
+    const signedInAt = nowSeconds() - 600;
+    const user = portalUserOf({ email: 'ada@example.com', signedInAt, lastSeenAt: signedInAt, adminCheckedAt: signedInAt }, config);
+    expect(user).toMatchObject({ email: 'ada@example.com', signedInAt, sessionEndsAt: signedInAt + 7200 });
   });
 });
 

@@ -20,6 +20,10 @@ export interface PortalUser {
   mappingClaim?: string;
   /** when admin rights were last checked against the identity provider (seconds since the epoch) */
   adminCheckedAt: number;
+  /** when the user signed in at the identity provider (seconds since the epoch): a SAML assertion's AuthnInstant */
+  signedInAt: number;
+  /** when this session ends at the latest, signedInAt + SESSION_MAX_AGE: a SAML assertion's SessionNotOnOrAfter */
+  sessionEndsAt: number;
 }
 
 type Claims = Record<string, unknown>;
@@ -263,6 +267,8 @@ export function portalUserOf(token: JWT, config: AppConfig, now = nowSeconds()):
     name: token.name ?? email,
     isAdmin: verified && isAdminUser(email, groups, config.admin),
     adminCheckedAt: times?.adminCheckedAt ?? 0,
+    signedInAt: times?.signedInAt ?? 0,
+    sessionEndsAt: (times?.signedInAt ?? 0) + config.session.maxAgeSeconds,
     ...(typeof token.mappingClaim === 'string' ? { mappingClaim: token.mappingClaim } : {}),
   };
 }

@@ -10,6 +10,7 @@ import type { MappingRule } from './mappings/rules';
 import { upsertMapping } from './mappings/store';
 import { describeLaunchFailure } from './problems';
 import { createHostCredentials } from './credentials';
+import { signedIn } from './credentials/portal-sign-in-double';
 import { createWebexClient, sealCredential } from './webex';
 
 const KEYS: Record<string, string> = { '1': 'checks-test-key-0123456789abcdef0123' };
@@ -70,7 +71,7 @@ afterAll(async () => {
 describe('testMapping', () => {
   it('is OK for a linked user with the right password, and never asks for a login ticket', async () => {
     const before = sim.stats();
-    const result = await testMapping(depsFor(sim), ADMIN, 'Alice@Example.com', SUPPORT);
+    const result = await testMapping(depsFor(sim), signedIn(ADMIN), 'Alice@Example.com', SUPPORT);
     expect(result).toEqual({
       email: 'Alice@Example.com',
       source: 'mapping',
@@ -92,7 +93,7 @@ describe('testMapping', () => {
   });
 
   it('reports WEBEX_BAD_CREDENTIALS with exceptionID 030002 for a wrong password', async () => {
-    const result = await testMapping(depsFor(sim), ADMIN, 'wrong.password@example.com', SUPPORT);
+    const result = await testMapping(depsFor(sim), signedIn(ADMIN), 'wrong.password@example.com', SUPPORT);
     expect(result).toEqual({
       email: 'wrong.password@example.com',
       source: 'mapping',
@@ -111,14 +112,14 @@ describe('testMapping', () => {
 
   it('reports MAPPING_MISSING for an unknown e-mail without asking WebEx', async () => {
     const before = sim.stats().xmlRequests;
-    const result = await testMapping(depsFor(sim), ADMIN, 'nobody@example.com', SUPPORT);
+    const result = await testMapping(depsFor(sim), signedIn(ADMIN), 'nobody@example.com', SUPPORT);
     expect(result).toMatchObject({ email: 'nobody@example.com', source: null, webexId: null, outcome: 'MAPPING_MISSING' });
     expect(sim.stats().xmlRequests).toBe(before);
     expect(await lastAudit('mapping.test')).toMatchObject({ actor: ADMIN, target: 'nobody@example.com', outcome: 'MAPPING_MISSING', detail: { source: null, webexId: null } });
   });
 
   it('reports source "rule" when only the rule applies, then CREDENTIAL_MISSING (rules carry no credential)', async () => {
-    const result = await testMapping(depsFor(sim, { kind: 'email-local-part', lowercase: true }), ADMIN, 'Bob@example.com', SUPPORT);
+    const result = await testMapping(depsFor(sim, { kind: 'email-local-part', lowercase: true }), signedIn(ADMIN), 'Bob@example.com', SUPPORT);
     expect(result).toEqual({
       email: 'Bob@example.com',
       source: 'rule',
@@ -130,12 +131,12 @@ describe('testMapping', () => {
   });
 
   it('prefers the explicit mapping over the rule', async () => {
-    const result = await testMapping(depsFor(sim, { kind: 'email-local-part', lowercase: true }), ADMIN, 'alice@example.com', SUPPORT);
+    const result = await testMapping(depsFor(sim, { kind: 'email-local-part', lowercase: true }), signedIn(ADMIN), 'alice@example.com', SUPPORT);
     expect(result).toMatchObject({ source: 'mapping', webexId: 'alice', outcome: 'OK' });
   });
 
   it('reports CREDENTIAL_MISSING for a mapping without credential', async () => {
-    expect(await testMapping(depsFor(sim), ADMIN, 'no.credential@example.com', SUPPORT)).toMatchObject({ source: 'mapping', webexId: 'bob', outcome: 'CREDENTIAL_MISSING' });
+    expect(await testMapping(depsFor(sim), signedIn(ADMIN), 'no.credential@example.com', SUPPORT)).toMatchObject({ source: 'mapping', webexId: 'bob', outcome: 'CREDENTIAL_MISSING' });
   });
 });
 
@@ -144,7 +145,7 @@ describe('checkConnection', () => {
     ['the default site', () => sim, { autoLogin: true, ssoEnabled: false }],
     ['an SSO site without ticket login', () => ssoSim, { autoLogin: false, ssoEnabled: true }],
   ])('reports autoLogin and ssoEnabled from GetSite for %s', async (_name, target, flags) => {
-    const result = await checkConnection(depsFor(target()), { email: ADMIN }, SUPPORT);
+    const result = await checkConnection(depsFor(target()), signedIn(ADMIN), SUPPORT);
     expect(result).toEqual({ ok: true, checkedAs: 'alice', site: expect.objectContaining({ siteName: 'acme', ...flags }) });
     const audit = await lastAudit('webex.check');
     expect(audit).toMatchObject({ actor: ADMIN, target: 'acme', outcome: 'OK', detail: { ...flags, checkedAs: 'alice' } });
@@ -153,19 +154,19 @@ describe('checkConnection', () => {
 
   it('reports MAPPING_MISSING for an admin without a mapping, without asking WebEx', async () => {
     const before = sim.stats().xmlRequests;
-    const result = await checkConnection(depsFor(sim), { email: 'unlinked.admin@example.com' }, SUPPORT);
+    const result = await checkConnection(depsFor(sim), signedIn('unlinked.admin@example.com'), SUPPORT);
     expect(result).toEqual({ ok: false, code: 'MAPPING_MISSING', checkedAs: null, meaning: expect.stringContaining('link your portal account') });
     expect(sim.stats().xmlRequests).toBe(before);
     expect(await lastAudit('webex.check')).toMatchObject({ actor: 'unlinked.admin@example.com', target: 'acme', outcome: 'MAPPING_MISSING', detail: { checkedAs: null } });
   });
 
   it('explains a missing credential as "link your account" too', async () => {
-    const result = await checkConnection(depsFor(sim), { email: 'no.credential@example.com' }, SUPPORT);
+    const result = await checkConnection(depsFor(sim), signedIn('no.credential@example.com'), SUPPORT);
     expect(result).toMatchObject({ ok: false, code: 'CREDENTIAL_MISSING', checkedAs: 'bob', meaning: expect.stringContaining('link your portal account') });
   });
 
   it('reports a wrong password with its exceptionID', async () => {
-    const result = await checkConnection(depsFor(sim), { email: 'wrong.password@example.com' }, SUPPORT);
+    const result = await checkConnection(depsFor(sim), signedIn('wrong.password@example.com'), SUPPORT);
     expect(result).toMatchObject({ ok: false, code: 'WEBEX_BAD_CREDENTIALS', exceptionID: '030002', checkedAs: 'bob', meaning: describeLaunchFailure('WEBEX_BAD_CREDENTIALS', SUPPORT).what });
     expect(await lastAudit('webex.check')).toMatchObject({ outcome: 'WEBEX_BAD_CREDENTIALS', detail: { exceptionID: '030002', checkedAs: 'bob' } });
   });

@@ -4,7 +4,8 @@ import { resolveWebexAccount, type MappingSource } from './mappings/resolve';
 import { describeLaunchFailure } from './problems';
 import { WebexError, type SiteInfo, type WebexUser } from './webex';
 import { hostEmailFor, type RestIdentity, type RestLaunchDeps, type ServiceAppStatus } from './webex-rest';
-import type { CredentialUse } from './credentials';
+import type { CredentialUse, PortalSignIn } from './credentials';
+import type { RuleInput } from './mappings/rules';
 
 /** What the admin's "test" tells about one user, without logging anyone in. */
 export interface MappingTestResult {
@@ -53,8 +54,14 @@ function readPersonalRoom(rest: RestLaunchDeps, hostEmail: string) {
  * again and again [reference §4.1], so a test that fetched one would hold the very ticket the
  * host's next Join uses. With WEBEX_LAUNCH_API=rest, where no launch uses the XML API, it reads
  * the user's personal room through the Service App instead (no link is made).
+ *
+ * The user did not sign in for this call; the admin did: in saml mode the assertion states the
+ * admin's own portal sign-in (when it was, when that session ends) as the authentication, never
+ * the moment of the test, and the session ticket it yields is bound to the admin's sign-in, so the
+ * user's own launches never use it (lib/credentials/session-tickets.ts).
  */
-export async function testMapping(deps: CheckDeps, actor: string, email: string, support: string): Promise<MappingTestResult> {
+export async function testMapping(deps: CheckDeps, admin: PortalSignIn, email: string, support: string): Promise<MappingTestResult> {
+  const actor = admin.email;
   const started = performance.now();
   const account = await resolveWebexAccount(deps.db, { email }, deps.rule);
   let result: MappingTestResult;
@@ -68,7 +75,7 @@ export async function testMapping(deps: CheckDeps, actor: string, email: string,
       ? { ...base, outcome: 'OK', rest: { hostEmail, roomTopic: room.value.topic }, meaning: 'The company app can act for this user at WebEx: they can start their personal room and join meetings.' }
       : { ...base, outcome: room.code, rest: { hostEmail }, meaning: describeLaunchFailure(room.code, support).what };
   } else {
-    const outcome = await callAsHost(hostOf(email, account), deps, (context) => deps.webex.getUser(context));
+    const outcome = await callAsHost(hostOf(email, account, admin), deps, (context) => deps.webex.getUser(context));
     result = outcome.ok
       ? {
           email,
@@ -109,7 +116,7 @@ const NOT_LINKED = 'The check calls the XML API as your own WebEx account: link 
  * Calls GetSite as the admin's own linked WebEx account: proves the base URL, the XML API and the
  * credential work, and reports whether ticket login (autoLogin) is on and whether the site uses SSO.
  */
-export async function checkConnection(deps: CheckDeps, admin: { email: string }, support: string): Promise<ConnectionCheck> {
+export async function checkConnection(deps: CheckDeps, admin: RuleInput & PortalSignIn, support: string): Promise<ConnectionCheck> {
   const started = performance.now();
   const result = await runConnectionCheck(deps, admin, support);
   await recordAudit(deps.db, {
@@ -123,10 +130,11 @@ export async function checkConnection(deps: CheckDeps, admin: { email: string },
   return result;
 }
 
-async function runConnectionCheck(deps: CheckDeps, admin: { email: string }, support: string): Promise<ConnectionCheck> {
+async function runConnectionCheck(deps: CheckDeps, admin: RuleInput & PortalSignIn, support: string): Promise<ConnectionCheck> {
   const account = await resolveWebexAccount(deps.db, admin, deps.rule);
   if (!account) return { ok: false, code: 'MAPPING_MISSING', checkedAs: null, meaning: NOT_LINKED };
-  const outcome = await callAsHost(hostOf(admin.email, account), deps, (context) => deps.webex.getSite(context));
+  // the admin's own account, in the admin's own sign-in: what a launch of theirs would assert
+  const outcome = await callAsHost(hostOf(admin.email, account, admin), deps, (context) => deps.webex.getSite(context));
   if (outcome.ok) return { ok: true, site: outcome.value, checkedAs: account.webexId };
   const { code, exceptionID, reason } = outcome;
   const meaning = code === 'CREDENTIAL_MISSING' || code === 'WEBEX_NOT_CONNECTED' ? NOT_LINKED : describeLaunchFailure(code, support).what;

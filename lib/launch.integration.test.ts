@@ -12,6 +12,7 @@ import { launchWebex, type LaunchDeps } from './launch';
 import { captureLog } from './log-capture';
 import { upsertMapping } from './mappings/store';
 import { createHostCredentials } from './credentials';
+import { signedIn } from './credentials/portal-sign-in-double';
 import { createWebexClient, parseMeetingNumber, sealCredential, type MeetingNumber } from './webex';
 
 const KEYS: Record<string, string> = { '1': 'integration-test-key-0123456789abcdef' };
@@ -79,7 +80,7 @@ afterAll(async () => {
 });
 
 function launch(email: string, d = deps) {
-  return launchWebex({ email }, d, `req-${randomUUID()}`);
+  return launchWebex(signedIn(email), d, `req-${randomUUID()}`);
 }
 
 describe('launchWebex against the simulator', () => {
@@ -106,7 +107,7 @@ describe('launchWebex against the simulator', () => {
   it('a meeting target: MU is the site\'s m.php, the host lands in the meeting, and the audit names it', async () => {
     const meeting = parseMeetingNumber('123456789') as MeetingNumber;
     const requestId = `req-${randomUUID()}`;
-    const result = await launchWebex({ email: 'alice@example.com' }, deps, requestId, { kind: 'meeting', number: meeting, role: 'host' });
+    const result = await launchWebex(signedIn('alice@example.com'), deps, requestId, { kind: 'meeting', number: meeting, role: 'host' });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     const mu = new URL(new URL(result.location).searchParams.get('MU') ?? '');
@@ -191,11 +192,11 @@ describe('launchWebex against the simulator', () => {
     // the database refusing the write, as a full disk or a lock held past busy_timeout would
     await sql`create trigger audit_refused before insert on audit_events begin select raise(abort, 'disk I/O error'); end`.execute(store.db);
     try {
-      await expect(launchWebex({ email: 'alice@example.com' }, deps, `unaudited-${randomUUID()}`)).rejects.toThrow(/disk I\/O error/);
+      await expect(launchWebex(signedIn('alice@example.com'), deps, `unaudited-${randomUUID()}`)).rejects.toThrow(/disk I\/O error/);
     } finally {
       await sql`drop trigger audit_refused`.execute(store.db);
     }
-    expect(await launchWebex({ email: 'alice@example.com' }, deps, `audited-${randomUUID()}`)).toMatchObject({ ok: true });
+    expect(await launchWebex(signedIn('alice@example.com'), deps, `audited-${randomUUID()}`)).toMatchObject({ ok: true });
   });
 
   it('audits each launch once, with its own outcome and duration, and never the ticket', async () => {
@@ -214,7 +215,7 @@ describe('launchWebex against the simulator', () => {
       if (fault) sim.inject({ fault, times: 1 });
       const requestId = `audit-${randomUUID()}`;
       requestIds.push(requestId);
-      const result = await launchWebex({ email }, deps, requestId);
+      const result = await launchWebex(signedIn(email), deps, requestId);
       expect(result.ok ? 'OK' : result.code).toBe(outcome);
       if (result.ok) tickets.push(new URL(result.location).searchParams.get('TK') ?? '');
     }

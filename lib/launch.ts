@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { recordLaunch } from './audit';
-import { HostCredentialError, type CredentialUse, type HostCredentialCode, type HostCredentials, type HostIdentity } from './credentials';
+import { HostCredentialError, type CredentialUse, type HostCredentialCode, type HostCredentials, type HostIdentity, type PortalSignIn } from './credentials';
 import type { LaunchApi } from './config';
 import type { Database } from './db/schema';
 import { log } from './log';
@@ -79,8 +79,8 @@ export type LaunchResult =
   /** retryAfterSeconds: when WebEx asked the portal to wait (REST 429) */
   | { ok: false; code: LaunchFailureCode; webexId?: string; retryAfterSeconds?: number };
 
-/** Who launches: the portal user, with the name a join shows in the meeting. */
-export type Launcher = RuleInput & { name?: string };
+/** Who launches: the portal user and their sign-in, with the name a join shows in the meeting. */
+export type Launcher = RuleInput & PortalSignIn & { name?: string };
 
 export interface LaunchDeps {
   db: Kysely<Database>;
@@ -101,9 +101,9 @@ export type HostCallOutcome<T> =
   | { ok: true; value: T; credential: CredentialUse }
   | { ok: false; code: Exclude<LaunchFailureCode, 'MAPPING_MISSING'>; exceptionID?: string; reason?: string; httpStatus?: number };
 
-/** The host behind a resolved account, as the credential seam needs it. */
-export function hostOf(email: string, account: ResolvedAccount): HostIdentity {
-  return { email, webexId: account.webexId, sealedCredential: account.sealedCredential };
+/** The host behind a resolved account, as the credential seam needs it, in the sign-in `signIn` makes the call in. */
+export function hostOf(email: string, account: ResolvedAccount, signIn: PortalSignIn): HostIdentity {
+  return { email, webexId: account.webexId, sealedCredential: account.sealedCredential, signIn: { email: signIn.email, signedInAt: signIn.signedInAt, sessionEndsAt: signIn.sessionEndsAt } };
 }
 
 /**
@@ -155,7 +155,7 @@ async function attempt(user: Launcher, deps: LaunchDeps, target: LaunchTarget): 
 /** The XML adapter: GetLoginTicket as the host, then the p.php login URL (MU = the target). */
 async function attemptXml(user: Launcher, account: ResolvedAccount, deps: LaunchDeps, target: LaunchTarget): Promise<Attempt> {
   const { webexId, source } = account;
-  const outcome = await callAsHost(hostOf(user.email, account), deps, (context) => deps.webex.getLoginTicket(context));
+  const outcome = await callAsHost(hostOf(user.email, account, user), deps, (context) => deps.webex.getLoginTicket(context));
   if (!outcome.ok) {
     return { result: { ok: false, code: outcome.code, webexId }, detail: { source, api: 'xml', exceptionID: outcome.exceptionID, httpStatus: outcome.httpStatus } };
   }

@@ -75,10 +75,20 @@ describe('npm run mappings', { timeout: 60_000 }, () => {
   });
 
   it('set on an existing e-mail updates it and keeps the password', async () => {
-    expect(cli(['set', 'alice@example.com', 'alice.a']).code).toBe(0);
+    expect(cli(['set', 'alice@example.com', 'Alice']).code).toBe(0);
     const [alice] = await rows();
-    expect(alice).toMatchObject({ webex_id: 'alice.a', display_name: 'Alice', version: 2 });
+    expect(alice).toMatchObject({ webex_id: 'Alice', display_name: 'Alice', version: 2 });
     expect(alice?.credential).toMatch(/^Fe26\.2\*/);
+  });
+
+  // issue 16 finding 8: the old account's password followed the mapping to a new WebEx ID
+  it('set with a new WebEx ID clears the stored password and says so, unless --password-stdin gives the new one', async () => {
+    const moved = cli(['set', 'alice@example.com', 'alice.a']);
+    expect(moved).toMatchObject({ code: 0, out: expect.stringContaining('Its stored WebEx password was cleared because the WebEx ID changed (Alice → alice.a): set the password again.') });
+    expect((await rows())[0]).toMatchObject({ webex_id: 'alice.a', credential: null, version: 3 });
+    const withPassword = cli(['set', 'alice@example.com', 'alice.b', '--password-stdin'], { input: 'New-S3cret\n' });
+    expect(withPassword).toMatchObject({ code: 0, out: 'Saved alice@example.com.\n' });
+    expect((await rows())[0]?.credential).toMatch(/^Fe26\.2\*/);
   });
 
   it('import refuses a file with an error whole, naming file, line and column', async () => {
@@ -108,6 +118,14 @@ describe('npm run mappings', { timeout: 60_000 }, () => {
     const toFile = join(dir, 'out.csv');
     expect(cli(['export', toFile]).code).toBe(0);
     expect(readFileSync(toFile, 'utf8')).toBe(exported.out);
+  });
+
+  it('import says which stored passwords a new WebEx ID clears, in the dry run and when applied', async () => {
+    const moving = file('moving.csv', 'email,webex_id\nalice@example.com,alice.c\n');
+    expect(cli(['import', moving, '--dry-run'])).toMatchObject({ code: 0, out: expect.stringContaining('would create 0, update 1, leave 0 unchanged, keep 2 not in the file; 1 stored WebEx password would be cleared (its WebEx ID changes)') });
+    expect((await rows())[0]?.credential).toMatch(/^Fe26\.2\*/);
+    expect(cli(['import', moving])).toMatchObject({ code: 0, out: expect.stringContaining('1 stored WebEx password was cleared because its WebEx ID changed: set it again.') });
+    expect((await rows())[0]).toMatchObject({ webex_id: 'alice.c', credential: null });
   });
 
   it('remove deletes a mapping, and exits 3 for an e-mail without one or a missing file', async () => {

@@ -69,7 +69,8 @@ async function run(argv: string[], ctx: AdminContext, importMaxBytes: number): P
       if (values['dry-run']) {
         const c = preview.counts;
         await discardPendingImport(ctx.db, preview.pending.id);
-        console.log(`dry run: ${preview.rowCount} rows valid; would create ${c.creates}, update ${c.updates}, leave ${c.unchanged} unchanged, ${deleteMissing ? 'delete' : 'keep'} ${c.missing} not in the file`);
+        const cleared = c.passwordsCleared === 0 ? '' : `; ${c.passwordsCleared} stored WebEx password${c.passwordsCleared === 1 ? ' would be cleared (its WebEx ID changes)' : 's would be cleared (their WebEx IDs change)'}`;
+        console.log(`dry run: ${preview.rowCount} rows valid; would create ${c.creates}, update ${c.updates}, leave ${c.unchanged} unchanged, ${deleteMissing ? 'delete' : 'keep'} ${c.missing} not in the file${cleared}`);
         return EXIT.ok;
       }
       const imported = await importMappings(ctx, preview.pending, `cli:${file}`);

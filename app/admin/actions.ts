@@ -53,7 +53,7 @@ export async function saveMappingAction(_prev: FormState, form: FormData): Promi
     return { ok: false, message: result.message, fieldErrors: result.fieldErrors, values: kept };
   }
   revalidatePath('/admin/mappings');
-  redirect(`/admin/mappings/${result.value.id}?saved=1`);
+  redirect(`/admin/mappings/${result.value.id}?saved=${result.value.passwordCleared ? 'password-cleared' : '1'}`);
 }
 
 /** Delete at the version the admin confirmed. */
@@ -75,7 +75,7 @@ export async function testMappingAction(_prev: TestState, form: FormData): Promi
   const admin = await requireAdmin('write');
   const email = emailSchema.safeParse(form.get('email') ?? '');
   if (!email.success) return { fieldErrors: { email: email.error.issues.map((i) => i.message) } };
-  return { result: await testMapping(await getLaunchDeps(), admin.email, email.data, getConfig().supportContact) };
+  return { result: await testMapping(await getLaunchDeps(), admin, email.data, getConfig().supportContact) };
 }
 
 export type ConnectionState = { check?: ConnectionCheck };
@@ -139,7 +139,8 @@ export async function applyImportAction(_prev: ImportState, form: FormData): Pro
   if (!imported) return { message: 'This preview has expired or was already applied. Upload the file again.' };
   const { counts: c, deleted } = imported;
   revalidatePath('/admin/mappings');
-  redirect(`/admin/mappings?imported=${[c.creates, c.updates, c.unchanged, deleted].join('-')}`);
+  // a fifth number only when the import cleared stored passwords (the page says so)
+  redirect(`/admin/mappings?imported=${[c.creates, c.updates, c.unchanged, deleted, ...(c.passwordsCleared > 0 ? [c.passwordsCleared] : [])].join('-')}`);
 }
 
 export type RevokeState = { message?: string };

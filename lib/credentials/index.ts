@@ -19,18 +19,31 @@ import { buildSecurityContext, CredentialError, unsealCredential, type Authentic
 import { WebexError } from '../webex/errors';
 import { HostCredentialError } from './errors';
 import type { OAuthTokenStore } from './oauth-tokens';
-import { createSessionTicketCache } from './session-tickets';
+import { createSessionTicketCache, ticketBinding, type TicketSource } from './session-tickets';
 
 export { HOST_CREDENTIAL_CODES, HostCredentialError, type HostCredentialCode } from './errors';
 export { createWebexOAuthClient, type WebexOAuthClient, type TokenSet } from './oauth-client';
 export { createOAuthTokenStore, type ConnectionStatus, type OAuthTokenStore } from './oauth-tokens';
 export { createSessionTicketCache, type SessionTicketCache } from './session-tickets';
 
+/**
+ * The portal sign-in a call is made in: who signed in, when, and when that session ends (seconds
+ * since the epoch, as the session token counts them; the end is sign-in + SESSION_MAX_AGE). A SAML
+ * assertion states it as the host's authentication (AuthnInstant, SessionNotOnOrAfter).
+ */
+export interface PortalSignIn {
+  email: string;
+  signedInAt: number;
+  sessionEndsAt: number;
+}
+
 /** The host a call is made as: the portal user, their WebEx ID, and the mapping's sealed password if any. */
 export interface HostIdentity {
   email: string;
   webexId: string;
   sealedCredential: string | null;
+  /** the host's own sign-in for a launch; for an admin's mapping test, the admin's (lib/checks.ts) */
+  signIn: PortalSignIn;
 }
 
 /** How the credential of a call was obtained, for the audit log (never the credential itself). */
@@ -58,10 +71,15 @@ function isRejectedCredential(err: unknown): boolean {
   return err instanceof WebexError && err.code === 'WEBEX_CREDENTIAL_EXPIRED';
 }
 
-async function openPassword(host: HostIdentity, keys: CredentialKeys): Promise<string> {
+function storedPassword(host: HostIdentity): string {
   if (!host.sealedCredential) throw new HostCredentialError('CREDENTIAL_MISSING', 'no WebEx password is stored for this host');
+  return host.sealedCredential;
+}
+
+async function openPassword(host: HostIdentity, keys: CredentialKeys): Promise<string> {
+  const sealed = storedPassword(host);
   try {
-    const credential = await unsealCredential(host.sealedCredential, keys);
+    const credential = await unsealCredential(sealed, keys);
     if (credential.kind !== 'password') throw new HostCredentialError('CREDENTIAL_MISSING', 'the stored credential is not a password');
     return credential.password;
   } catch (err) {
@@ -108,6 +126,8 @@ export function createHostCredentials(deps: HostCredentialDeps): HostCredentials
             recipient: config.recipient,
             nameId: config.nameIdSource === 'email' ? host.email : host.webexId,
             nameIdFormat: config.nameIdSource === 'email' ? 'email' : 'unspecified',
+            authnInstant: new Date(host.signIn.signedInAt * 1000),
+            sessionNotOnOrAfter: new Date(host.signIn.sessionEndsAt * 1000),
           },
           config.keys,
         );
@@ -126,14 +146,30 @@ export function createHostCredentials(deps: HostCredentialDeps): HostCredentials
     }
   }
 
+  /**
+   * What this host's ticket must have come from, checked before the cache on every use: no password
+   * of their own (password mode) or no live connection as this WebEx ID (oauth) ends here.
+   */
+  async function ticketSourceOf(host: HostIdentity): Promise<TicketSource> {
+    switch (config.mode) {
+      case 'password':
+        return { kind: 'password', sealedCredential: storedPassword(host) };
+      case 'saml':
+        return { kind: 'saml', signedInAs: host.signIn.email };
+      case 'oauth':
+        return { kind: 'oauth', connectedAt: (await oauthTokens().connection(host)).connectedAt };
+    }
+  }
+
   async function withSessionTicket<T>(host: HostIdentity, call: (context: SecurityContext) => Promise<T>) {
-    const first = await sessionTickets.get(host.webexId, () => authenticateHost(host));
+    const key = { email: host.email, webexId: host.webexId, binding: ticketBinding(await ticketSourceOf(host), deps.keys) };
+    const first = await sessionTickets.get(key, () => authenticateHost(host));
     try {
       return { value: await call(context(host, { kind: 'sessionTicket', sessionTicket: first.sessionTicket })), credential: first.cached ? ('cached-session-ticket' as const) : ('new-session-ticket' as const) };
     } catch (err) {
       if (!first.cached || !isRejectedCredential(err)) throw err;
-      await sessionTickets.drop(host.webexId, first.sealed);
-      const fresh = await sessionTickets.get(host.webexId, () => authenticateHost(host));
+      await sessionTickets.drop(key, first.sealed);
+      const fresh = await sessionTickets.get(key, () => authenticateHost(host));
       return { value: await call(context(host, { kind: 'sessionTicket', sessionTicket: fresh.sessionTicket })), credential: 'renewed-session-ticket' as const };
     }
   }

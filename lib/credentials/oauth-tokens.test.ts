@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../db/connection';
 import { sharedDatabaseCases, type TwoConnections } from '../db/temp-database';
 import { HostCredentialError } from './errors';
+import type { TokenSet } from './oauth-client';
 import { createOAuthTokenStore, type OAuthTokenStore } from './oauth-tokens';
 import { rotatingTokenEndpoint as rotatingServer } from './rotating-token-endpoint';
 
@@ -91,6 +92,44 @@ function contract(name: string, open: (() => Promise<TwoConnections>) | undefine
       await expect(a.renewAfterRejection(host, 1)).rejects.toMatchObject({ code: 'WEBEX_OAUTH_UNAVAILABLE' });
       down = false;
       expect((await a.renewAfterRejection(host, 1)).token).toBe('at-1');
+    });
+
+    // issue 16 finding 12: the write of a refresh that outlived its lease changed no row, and nobody noticed
+    it.each<[string, string, (refreshToken: string) => TokenSet]>([
+      ['answers late', 'late@example.com', () => ({ accessToken: 'at-slow', refreshToken: 'rt-slow', expiresIn: 3600, refreshExpiresIn: undefined })],
+      ['is refused late (the other instance spent the refresh token)', 'refused-late@example.com', () => {
+        throw new HostCredentialError('WEBEX_RECONNECT_NEEDED', 'invalid_grant');
+      }],
+    ])('a refresh that %s after its lease ran out never writes over the token another instance stored; its caller gets the stored one', async (_name, email, slowAnswer) => {
+      if (!dbs) throw new Error('no database');
+      let clock = Date.now();
+      let started!: () => void;
+      const slowStarted = new Promise<void>((resolve) => (started = resolve));
+      let finish!: () => void;
+      const gate = new Promise<void>((resolve) => (finish = resolve));
+      const slow = {
+        async refresh(refreshToken: string) {
+          started();
+          await gate;
+          return slowAnswer(refreshToken);
+        },
+        revoke: async () => true,
+      };
+      const fast = { refresh: async (): Promise<TokenSet> => ({ accessToken: 'at-fast', refreshToken: 'rt-fast', expiresIn: 3600, refreshExpiresIn: undefined }), revoke: async () => true };
+      const a = createOAuthTokenStore({ db: dbs.a.db, keys: KEYS, client: slow, leaseMs: 2_000, now: () => clock });
+      const b = createOAuthTokenStore({ db: dbs.b.db, keys: KEYS, client: fast, leaseMs: 2_000, now: () => clock });
+      const host = { email, webexId: 'slow' };
+      await a.save(email, 'slow', { accessToken: 'at-0', refreshToken: 'rt-0', expiresIn: 3600, refreshExpiresIn: undefined });
+
+      const first = a.renewAfterRejection(host, 1);
+      await slowStarted;
+      clock += 2_001; // the lease has run out under the slow refresh…
+      expect(await b.renewAfterRejection(host, 1)).toMatchObject({ token: 'at-fast', version: 2 }); // …and the other instance took it and stored its token
+      finish();
+
+      expect(await first).toMatchObject({ token: 'at-fast', version: 2, refreshed: true });
+      expect(await b.accessToken(host)).toMatchObject({ token: 'at-fast', version: 2 });
+      expect(await a.status(email)).toMatchObject({ state: 'connected' });
     });
 
     it('not connected, or connected as another WebEx ID, asks the employee to (re)connect', async () => {

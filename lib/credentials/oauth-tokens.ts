@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../audit';
 import type { Database } from '../db/schema';
-import { normalizeEmail } from '../mappings/store';
+import { forgetSessionTickets, normalizeEmail } from '../mappings/store';
 import { CredentialError, sealSecret, unsealSecret, type CredentialKeys } from '../webex/credentials';
 import { HostCredentialError } from './errors';
 import type { TokenSet, WebexOAuthClient } from './oauth-client';
@@ -65,11 +65,16 @@ export interface OAuthTokenStore {
    * token that rotates is spent once, however many instances start with it. True when stored.
    */
   seed(email: string, webexId: string, refreshToken: string): Promise<boolean>;
+  /**
+   * The host's grant, when it is connected as this WebEx ID (else the reason to (re)connect), named
+   * by when it was made: what a session ticket made from it is bound to.
+   */
+  connection(host: HostRef): Promise<{ connectedAt: string }>;
   /** The host's access token, refreshed first when it is about to run out. */
   accessToken(host: HostRef): Promise<AccessToken>;
   /** After WebEx refused the token of `staleVersion`: refresh once, or take the refresh someone else made meanwhile. */
   renewAfterRejection(host: HostRef, staleVersion: number): Promise<AccessToken>;
-  /** Forgets the grant, revoking it at WebEx when a revocation endpoint is configured. */
+  /** Forgets the grant and the session tickets made from it, revoking it at WebEx when a revocation endpoint is configured. */
   disconnect(email: string): Promise<{ existed: boolean; revokedAtWebex: boolean }>;
 }
 
@@ -83,6 +88,8 @@ export interface OAuthTokenStoreOptions {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
+/** An UPDATE conditional on the lease (or on the row's state) that found its row. */
+const held = (result: { numUpdatedRows: bigint }) => Number(result.numUpdatedRows) === 1;
 
 /**
  * Sealed OAuth grants per portal user, shared by every instance. A rotating refresh token is
@@ -137,7 +144,6 @@ export function createOAuthTokenStore(options: OAuthTokenStoreOptions): OAuthTok
 
   async function refreshUnderLease(host: HostRef, staleVersion: number): Promise<AccessToken> {
     const email = normalizeEmail(host.email);
-    const owner = randomUUID();
     const giveUpAt = now() + options.leaseMs * 2;
     for (;;) {
       const row = await usableRow(host);
@@ -145,6 +151,8 @@ export function createOAuthTokenStore(options: OAuthTokenStoreOptions): OAuthTok
         // someone refreshed (or reconnected) since our token was read: theirs is the one to use
         return { token: (await open(row.sealed)).accessToken, version: row.version, refreshed: true };
       }
+      // a new owner per lease: a lease this refresher lost and took again is not mistaken for the old one
+      const owner = randomUUID();
       const at = now();
       const taken = await db
         .updateTable('webex_oauth_tokens')
@@ -153,13 +161,23 @@ export function createOAuthTokenStore(options: OAuthTokenStoreOptions): OAuthTok
         .where('version', '=', staleVersion)
         .where((eb) => eb.or([eb('lock_until', 'is', null), eb('lock_until', '<=', iso(at))]))
         .executeTakeFirst();
-      if (Number(taken.numUpdatedRows) === 1) return spendRefreshToken(email, owner, row.sealed, staleVersion);
+      if (held(taken)) {
+        const spent = await spendRefreshToken(email, owner, row.sealed, staleVersion);
+        if (spent) return spent;
+        // the lease ran out under a slow refresh and another instance took it: what it stored (or is
+        // storing) is the outcome, read from the row like any other refresher's
+      }
       if (now() > giveUpAt) throw new HostCredentialError('WEBEX_OAUTH_UNAVAILABLE', 'another instance has been refreshing this WebEx token for too long');
       await new Promise((resolve) => setTimeout(resolve, LEASE_POLL_MS));
     }
   }
 
-  async function spendRefreshToken(email: string, owner: string, sealed: string, version: number): Promise<AccessToken> {
+  /**
+   * Spends the refresh token under the lease `owner` took. Every write is conditional on still
+   * holding it: undefined when it changed no row (the lease expired and another refresher took it),
+   * so this refresher's answer, whatever it was, never replaces that one's.
+   */
+  async function spendRefreshToken(email: string, owner: string, sealed: string, version: number): Promise<AccessToken | undefined> {
     const mine = db.updateTable('webex_oauth_tokens').where('email', '=', email).where('lock_owner', '=', owner);
     const stored = await open(sealed);
     let fresh: TokenSet;
@@ -169,7 +187,8 @@ export function createOAuthTokenStore(options: OAuthTokenStoreOptions): OAuthTok
     } catch (err) {
       const code = err instanceof HostCredentialError ? err.code : 'WEBEX_OAUTH_UNAVAILABLE';
       if (code === 'WEBEX_RECONNECT_NEEDED') {
-        await mine.set({ status: 'reconnect', sealed: null, version: version + 1, lock_owner: null, lock_until: null, updated_at: iso(now()) }).execute();
+        // a refusal after the lease was lost says nothing of the grant (the new holder may have spent the token first): the row tells
+        if (!held(await mine.set({ status: 'reconnect', sealed: null, version: version + 1, lock_owner: null, lock_until: null, updated_at: iso(now()) }).executeTakeFirst())) return undefined;
       } else {
         await mine.set({ lock_owner: null, lock_until: null }).execute();
       }
@@ -177,7 +196,7 @@ export function createOAuthTokenStore(options: OAuthTokenStoreOptions): OAuthTok
       throw err;
     }
     const at = now();
-    await mine
+    const written = await mine
       .set({
         sealed: await sealSecret({ accessToken: fresh.accessToken, refreshToken: fresh.refreshToken ?? stored.refreshToken }, keys),
         access_expires_at: fresh.expiresIn === undefined ? null : iso(at + fresh.expiresIn * 1000),
@@ -187,8 +206,8 @@ export function createOAuthTokenStore(options: OAuthTokenStoreOptions): OAuthTok
         lock_until: null,
         updated_at: iso(at),
       })
-      .execute();
-    return { token: fresh.accessToken, version: version + 1, refreshed: true };
+      .executeTakeFirst();
+    return held(written) ? { token: fresh.accessToken, version: version + 1, refreshed: true } : undefined;
   }
 
   /** One refresh per user at a time in this process; the lease covers the other instances. */
@@ -252,6 +271,9 @@ export function createOAuthTokenStore(options: OAuthTokenStoreOptions): OAuthTok
         .executeTakeFirst();
       return Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1;
     },
+    async connection(host) {
+      return { connectedAt: (await usableRow(host)).connected_at };
+    },
     async accessToken(host) {
       const row = await usableRow(host);
       if (renewDue(row.access_expires_at, row.updated_at)) return renew(host, row.version);
@@ -269,7 +291,10 @@ export function createOAuthTokenStore(options: OAuthTokenStoreOptions): OAuthTok
         // Revocation is a courtesy to WebEx: the grant is forgotten here whatever it answers.
         if (token) revokedAtWebex = await options.client.revoke(token).catch(() => false);
       }
-      await db.deleteFrom('webex_oauth_tokens').where('email', '=', key).execute();
+      await db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('webex_oauth_tokens').where('email', '=', key).execute();
+        await forgetSessionTickets(trx, [key]);
+      });
       return { existed: true, revokedAtWebex };
     },
   };

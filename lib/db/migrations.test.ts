@@ -1,14 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CompiledQuery, Kysely, SqliteDialect, sql, type Compilable } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, sql, type Compilable } from 'kysely';
 import SqliteDatabase from 'better-sqlite3';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { listAuditEvents } from '../audit';
 import { listMappings } from '../mappings/store';
 import { createMigrator, migrateToLatest } from './migrations';
+import type { Dialect } from './dialect';
 import type { Database } from './schema';
-import { addUnsearchedRows } from './temp-database';
+import { addUnsearchedRows, openTempPostgresSchema } from './temp-database';
 
 const dir = mkdtempSync(join(tmpdir(), 'webex-sso-migrations-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -120,5 +122,44 @@ describe('migrations', () => {
     );
     expect(await plan(db.deleteFrom('portal_session_revocations').where('expires_at', '<', '2026-01-01T00:00:00.000Z'))).toMatch(/USING (COVERING )?INDEX portal_session_revocations_expires_at \(expires_at<\?\)/);
     await db.destroy();
+  });
+});
+
+const postgres = await openTempPostgresSchema('migration-013');
+afterAll(async () => {
+  await postgres?.drop();
+});
+
+describe('013 session tickets by credential', () => {
+  /**
+   * A ticket cached by WebEx ID alone before 013 says nothing of the credential it came from: it is
+   * gone after; the new table keeps one ticket per portal user, with its WebEx ID and binding.
+   */
+  async function upgrade(db: Kysely<Database>, dialect: Dialect, schema?: string) {
+    const migrator = createMigrator(db as Kysely<unknown>, dialect, schema);
+    expect((await migrator.migrateTo('011_short_search')).error).toBeUndefined();
+    await sql`insert into webex_session_tickets (webex_id, sealed, use_until, created_at) values ('shared', 'sealed-by-webex-id', '2999-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z')`.execute(db);
+    expect((await migrator.migrateToLatest()).error).toBeUndefined();
+    expect(await db.selectFrom('webex_session_tickets').selectAll().execute()).toEqual([]);
+    const row = { email: 'alice@example.com', webex_id: 'shared', binding: 'saml:alice@example.com', sealed: 'sealed', use_until: '2999-01-01T00:00:00.000Z', created_at: '2025-01-01T00:00:00.000Z' };
+    await db.insertInto('webex_session_tickets').values(row).execute();
+    await expect(db.insertInto('webex_session_tickets').values({ ...row, webex_id: 'other' }).execute()).rejects.toThrow();
+    expect(await db.selectFrom('webex_session_tickets').selectAll().execute()).toEqual([row]);
+  }
+
+  it('SQLite', async () => {
+    const db = open('upgrade-013.sqlite');
+    await upgrade(db, 'sqlite');
+    await db.destroy();
+  });
+
+  it.skipIf(!postgres)('PostgreSQL', async () => {
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: postgres?.url, max: 1 }) }) });
+    try {
+      const schema = (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema;
+      await upgrade(db, 'postgres', schema);
+    } finally {
+      await db.destroy();
+    }
   });
 });

@@ -201,6 +201,23 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('portal_session_revocations_expires_at').on('portal_session_revocations').column('expires_at').execute();
       },
     },
+    '013_session_tickets_by_credential': {
+      async up(db) {
+        // A session ticket is kept per portal user, beside what it came from (lib/credentials/session-tickets.ts),
+        // no longer per WebEx ID: one host's ticket served anyone resolved to that ID. The cached tickets
+        // are dropped (they say nothing of their credential); each host authenticates once more.
+        await db.schema.dropTable('webex_session_tickets').execute();
+        await db.schema
+          .createTable('webex_session_tickets')
+          .addColumn('email', 'text', (c) => c.primaryKey())
+          .addColumn('webex_id', 'text', (c) => c.notNull())
+          .addColumn('binding', 'text', (c) => c.notNull())
+          .addColumn('sealed', 'text', (c) => c.notNull())
+          .addColumn('use_until', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

@@ -53,10 +53,17 @@ export interface ImportRowsTable {
   search_text: string;
 }
 
-/** A host's WebEx session ticket from AuthenticateUser, shared by every instance until shortly before it runs out. */
+/**
+ * A portal user's WebEx session ticket from AuthenticateUser, shared by every instance until shortly
+ * before it runs out, and used only while the credential it came from is the host's (`binding`).
+ */
 export interface WebexSessionTicketsTable {
-  /** the WebEx ID, lower-cased (WebEx IDs are case-insensitive) */
+  /** the portal user whose host it acts as, lower-cased */
+  email: string;
+  /** the WebEx ID it was issued for, lower-cased (WebEx IDs are case-insensitive) */
   webex_id: string;
+  /** what it came from, never a secret: lib/credentials/session-tickets.ts ticketBinding */
+  binding: string;
   /** the sealed ticket (iron-session seal under CREDENTIAL_KEYS), never the clear value */
   sealed: string;
   /** ISO-8601 UTC: stop using it from then on */

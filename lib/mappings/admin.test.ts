@@ -118,16 +118,40 @@ describe('saveMapping: update', () => {
   it('updates at the form\'s version, keeps the credential on "keep", and audits before → after', async () => {
     const jane = await createJane();
     const sealed = await storedCredential('jane@example.com');
-    const result = await saveMapping(ctx, { email: 'jane@example.com', webexId: 'jane.doe', displayName: 'Jane Doe', credential: 'keep', version: '1' }, jane.id);
-    expect(result).toMatchObject({ ok: true, message: 'Saved jane@example.com.', value: { id: jane.id, webexId: 'jane.doe', version: 2, hasCredential: true } });
+    const result = await saveMapping(ctx, { email: 'jane@example.com', webexId: 'jane', displayName: 'Jane Doe', credential: 'keep', version: '1' }, jane.id);
+    expect(result).toMatchObject({ ok: true, message: 'Saved jane@example.com.', value: { id: jane.id, webexId: 'jane', version: 2, hasCredential: true, passwordCleared: false } });
     expect(await storedCredential('jane@example.com')).toBe(sealed);
 
     const update = (await auditRows())[1];
     expect(update).toMatchObject({ action: 'mapping.update', target: 'jane@example.com', outcome: 'OK' });
     expect(update?.detail).toEqual({
       before: { email: 'jane@example.com', webexId: 'jane', displayName: 'Jane', credential: 'set', version: 1 },
-      after: { email: 'jane@example.com', webexId: 'jane.doe', displayName: 'Jane Doe', credential: 'set', version: 2 },
+      after: { email: 'jane@example.com', webexId: 'jane', displayName: 'Jane Doe', credential: 'set', version: 2 },
     });
+  });
+
+  // issue 16 finding 8: the old account's password followed the mapping to a new WebEx ID
+  it('a new WebEx ID on "keep" clears the stored password and says so; the audit shows it cleared', async () => {
+    const jane = await createJane();
+    const result = await saveMapping(ctx, { email: 'jane@example.com', webexId: 'jane.doe', displayName: 'Jane', credential: 'keep', version: '1' }, jane.id);
+    expect(result).toMatchObject({
+      ok: true,
+      message: 'Saved jane@example.com. Its stored WebEx password was cleared because the WebEx ID changed (jane → jane.doe): set the password again.',
+      value: { webexId: 'jane.doe', hasCredential: false, passwordCleared: true },
+    });
+    expect(await storedCredential('jane@example.com')).toBeNull();
+    expect((await auditRows())[1]?.detail).toMatchObject({ before: { webexId: 'jane', credential: 'set' }, after: { webexId: 'jane.doe', credential: 'not set' } });
+  });
+
+  it.each<[string, Record<string, string>, boolean]>([
+    ['a new WebEx ID with a new password stores the new one', { webexId: 'jane.doe', credential: 'replace', password: 'New-Pass-2' }, true],
+    ['the same WebEx ID in another case keeps the password', { webexId: 'JANE', credential: 'keep' }, true],
+    ['a mapping without a password has none to clear', { webexId: 'jane.doe', credential: 'clear' }, false],
+  ])('%s, and says nothing of clearing', async (_name, change, has) => {
+    const jane = await createJane();
+    const result = await saveMapping(ctx, { email: 'jane@example.com', displayName: 'Jane', version: '1', ...change }, jane.id);
+    expect(result).toMatchObject({ ok: true, message: 'Saved jane@example.com.', value: { hasCredential: has, passwordCleared: false } });
+    if (change.password) expect(await unsealCredential((await storedCredential('jane@example.com')) ?? '', KEYS)).toEqual({ kind: 'password', password: change.password });
   });
 
   it.each<[string, Record<string, string>, boolean, string | undefined]>([
@@ -237,7 +261,7 @@ describe('previewImport and importMappings', () => {
     const result = await importMappings(ctx, await previewed(rows, true), 'mappings.csv');
     expect(result).toEqual({
       message: 'Imported 5 rows: 3 created, 1 updated, 1 unchanged, 2 deleted.',
-      counts: { creates: 3, updates: 1, unchanged: 1, missing: 2 },
+      counts: { creates: 3, updates: 1, unchanged: 1, missing: 2, passwordsCleared: 0 },
       deleted: 2,
     });
     const [event] = await auditRows();
@@ -251,6 +275,23 @@ describe('previewImport and importMappings', () => {
     });
     expect(event?.duration_ms).toEqual(expect.any(Number));
     expect((await store.db.selectFrom('mappings').select('email').execute()).map((r) => r.email).sort()).toEqual(rows.map((r) => r.email).sort());
+  });
+
+  // issue 16 finding 8: an import moved a mapping to another WebEx ID with the old account's password
+  it('clears the stored passwords of mappings the file gives another WebEx ID, and says so in the preview, the result and the audit', async () => {
+    await saveMapping(ctx, { email: 'moved@example.com', webexId: 'old-id', credential: 'replace', password: PASSWORD });
+    await saveMapping(ctx, { email: 'stays@example.com', webexId: 'stays', credential: 'replace', password: PASSWORD });
+    const rows = [
+      { email: 'moved@example.com', webexId: 'new-id', displayName: null },
+      { email: 'stays@example.com', webexId: 'STAYS', displayName: 'Same account' },
+    ];
+    const preview = await previewImport(ctx, [csv(rows)], false, 1 << 20);
+    expect(preview.counts).toEqual({ creates: 0, updates: 2, unchanged: 0, missing: 0, passwordsCleared: 1 });
+    const result = await importMappings(ctx, preview.pending!, 'mappings.csv');
+    expect(result?.message).toBe('Imported 2 rows: 0 created, 2 updated, 0 unchanged, 0 deleted. 1 stored WebEx password was cleared because its WebEx ID changed: set it again.');
+    expect(await storedCredential('moved@example.com')).toBeNull();
+    expect(await storedCredential('stays@example.com')).not.toBeNull();
+    expect((await auditRows()).at(-1)?.detail).toMatchObject({ updated: 2, passwordsCleared: 1 });
   });
 
   it('reports 0 deleted and keeps missing mappings without deleteMissing', async () => {

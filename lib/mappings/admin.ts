@@ -39,8 +39,11 @@ function refusal(err: unknown): AdminResult<never> {
     : { ok: false, message: err.message };
 }
 
+/** A saved mapping; passwordCleared: its stored WebEx password went with its old WebEx ID (the admin must set it again). */
+export type SavedMapping = Mapping & { passwordCleared: boolean };
+
 /** Creates a mapping (no id) or updates one at the version the form was based on. */
-export async function saveMapping(ctx: AdminContext, values: Record<string, unknown>, id?: number): Promise<AdminResult<Mapping>> {
+export async function saveMapping(ctx: AdminContext, values: Record<string, unknown>, id?: number): Promise<AdminResult<SavedMapping>> {
   const parsed = parseForm(MappingFormSchema, values);
   if ('fieldErrors' in parsed) return { ok: false, message: 'Not saved: check the highlighted fields.', fieldErrors: parsed.fieldErrors };
   const form = parsed.data;
@@ -64,10 +67,12 @@ export async function saveMapping(ctx: AdminContext, values: Record<string, unkn
     if (id === undefined) {
       const created = await createMapping(ctx.db, { ...changes, sealedCredential: sealedCredential ?? null });
       await recordAudit(ctx.db, { actor: ctx.actor, action: 'mapping.create', target: created.email, outcome: 'OK', detail: { after: auditView(created) }, requestId: ctx.requestId });
-      return { ok: true, message: `Linked ${created.email} to WebEx ${created.webexId}.`, value: created };
+      return { ok: true, message: `Linked ${created.email} to WebEx ${created.webexId}.`, value: { ...created, passwordCleared: false } };
     }
     const before = await getMapping(ctx.db, id);
     const updated = await updateMapping(ctx.db, id, form.version ?? 0, { ...changes, sealedCredential });
+    // the update succeeded at the form's version, so `before` is the row it replaced
+    const passwordCleared = sealedCredential === undefined && before?.hasCredential === true && !updated.hasCredential;
     await recordAudit(ctx.db, {
       actor: ctx.actor,
       action: 'mapping.update',
@@ -76,7 +81,8 @@ export async function saveMapping(ctx: AdminContext, values: Record<string, unkn
       detail: { before: auditView(before), after: auditView(updated) },
       requestId: ctx.requestId,
     });
-    return { ok: true, message: `Saved ${updated.email}.`, value: updated };
+    const cleared = passwordCleared ? ` Its stored WebEx password was cleared because the WebEx ID changed (${before.webexId} → ${updated.webexId}): set the password again.` : '';
+    return { ok: true, message: `Saved ${updated.email}.${cleared}`, value: { ...updated, passwordCleared } };
   } catch (err) {
     const result = refusal(err);
     await recordAudit(ctx.db, { actor: ctx.actor, action: id === undefined ? 'mapping.create' : 'mapping.update', target: form.email, outcome: 'REFUSED', detail: { reason: result.message }, requestId: ctx.requestId });
@@ -132,13 +138,21 @@ export async function importMappings(ctx: AdminContext, pending: PendingImport, 
     action: 'mapping.import',
     target: source,
     outcome: 'OK',
-    detail: { rows: pending.rowCount, created: counts.creates, updated: counts.updates, unchanged: counts.unchanged, deleted, deleteMissing: pending.deleteMissing },
+    detail: { rows: pending.rowCount, created: counts.creates, updated: counts.updates, unchanged: counts.unchanged, deleted, deleteMissing: pending.deleteMissing, passwordsCleared: counts.passwordsCleared },
     durationMs: performance.now() - started,
     requestId: ctx.requestId,
   });
   return {
-    message: `Imported ${pending.rowCount} rows: ${counts.creates} created, ${counts.updates} updated, ${counts.unchanged} unchanged, ${deleted} deleted.`,
+    message: `Imported ${pending.rowCount} rows: ${counts.creates} created, ${counts.updates} updated, ${counts.unchanged} unchanged, ${deleted} deleted.${clearedPasswordsNotice(counts.passwordsCleared)}`,
     counts,
     deleted,
   };
+}
+
+/** What the admin is told of stored passwords an import cleared (nothing when none). */
+export function clearedPasswordsNotice(cleared: number): string {
+  if (cleared === 0) return '';
+  return cleared === 1
+    ? ' 1 stored WebEx password was cleared because its WebEx ID changed: set it again.'
+    : ` ${cleared} stored WebEx passwords were cleared because their WebEx IDs changed: set them again.`;
 }

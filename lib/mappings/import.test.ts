@@ -249,20 +249,21 @@ describe('countImportChanges and applyImport', () => {
     { email: 'renamed@example.com', webexId: 'renamed', displayName: 'New Name' },
     { email: 'new@example.com', webexId: 'new', displayName: 'New' },
   ];
-  const COUNTS = { creates: 1, updates: 2, unchanged: 1, missing: 1 };
+  // changed@example.com's new WebEx ID clears its stored password (issue 16 finding 8)
+  const COUNTS = { creates: 1, updates: 2, unchanged: 1, missing: 1, passwordsCleared: 1 };
 
   it('counts creates, updates, unchanged and missing without writing', async () => {
     const before = await snapshot();
     expect(await countRows(FILE)).toEqual(COUNTS);
-    expect(await countRows([])).toEqual({ creates: 0, updates: 0, unchanged: 0, missing: 4 });
+    expect(await countRows([])).toEqual({ creates: 0, updates: 0, unchanged: 0, missing: 4, passwordsCleared: 0 });
     expect(await snapshot()).toEqual(before);
   });
 
-  it('counts a WebEx ID that differs only in case as an update', async () => {
-    expect(await countRows([{ email: 'same@example.com', webexId: 'SAME', displayName: null }])).toMatchObject({ updates: 1, unchanged: 0 });
+  it('counts a WebEx ID that differs only in case as an update (of the same account: its password stays)', async () => {
+    expect(await countRows([{ email: 'same@example.com', webexId: 'SAME', displayName: null }])).toMatchObject({ updates: 1, unchanged: 0, passwordsCleared: 0 });
   });
 
-  it('upserts by e-mail, keeps stored credentials and leaves missing mappings alone', async () => {
+  it('upserts by e-mail, keeps stored credentials unless the WebEx ID changes, and leaves missing mappings alone', async () => {
     const before = new Map((await snapshot()).map((r) => [r.email, r]));
     expect(await applyRows(FILE, false, T1)).toEqual(COUNTS);
     const after = new Map((await snapshot()).map((r) => [r.email, r]));
@@ -272,8 +273,8 @@ describe('countImportChanges and applyImport', () => {
     expect(after.get('same@example.com')).toEqual(before.get('same@example.com'));
     expect(after.get('absent@example.com')).toEqual(before.get('absent@example.com'));
     const search = (email: string, webexId: string, name: string | null) => ({ search_text: searchTextOf(email, webexId, name) });
-    expect(after.get('changed@example.com')).toEqual({ ...before.get('changed@example.com'), webex_id: 'new-id', version: 2, updated_at: T1.toISOString(), ...search('changed@example.com', 'new-id', 'Old') });
-    expect(after.get('changed@example.com')?.credential).toBe(sealed);
+    expect(after.get('changed@example.com')).toEqual({ ...before.get('changed@example.com'), webex_id: 'new-id', credential: null, version: 2, updated_at: T1.toISOString(), ...search('changed@example.com', 'new-id', 'Old') });
+    expect(after.get('same@example.com')?.credential).toBe(sealed);
     expect(after.get('renamed@example.com')).toEqual({
       ...before.get('renamed@example.com'),
       display_name: 'New Name',
@@ -290,10 +291,28 @@ describe('countImportChanges and applyImport', () => {
     expect((await findMappingByEmail(store.db, 'same@example.com'))?.sealedCredential).toBe(sealed);
   });
 
+  // issue 16 finding 2: a session ticket must end with the WebEx ID (or mapping) it came from
+  it.each([
+    ['whose WebEx ID changes', false],
+    ['whose WebEx ID changes or whose mapping is deleted as missing', true],
+  ])('drops the cached session tickets of hosts %s, and no others', async (_name, deleteMissing) => {
+    const at = T0.toISOString();
+    const ticket = (email: string, webexId: string) => ({ email, webex_id: webexId, binding: 'saml:x', sealed: `sealed-${email}`, use_until: '2999-01-01T00:00:00.000Z', created_at: at });
+    await store.db.deleteFrom('webex_session_tickets').execute();
+    await store.db
+      .insertInto('webex_session_tickets')
+      .values([ticket('same@example.com', 'same'), ticket('changed@example.com', 'old-id'), ticket('renamed@example.com', 'renamed'), ticket('absent@example.com', 'absent')])
+      .execute();
+    // a WebEx ID in another case is the same account
+    await applyRows(FILE.map((r) => (r.email === 'renamed@example.com' ? { ...r, webexId: 'RENAMED' } : r)), deleteMissing, T1);
+    const left = (await store.db.selectFrom('webex_session_tickets').select('email').orderBy('email').execute()).map((r) => r.email);
+    expect(left).toEqual(deleteMissing ? ['renamed@example.com', 'same@example.com'] : ['absent@example.com', 'renamed@example.com', 'same@example.com']);
+  });
+
   it('is a no-op when applied twice', async () => {
     await applyRows(FILE, true, T1);
     const once = await snapshot();
-    expect(await applyRows(FILE, true, new Date('2025-03-01T00:00:00.000Z'))).toEqual({ creates: 0, updates: 0, unchanged: FILE.length, missing: 0 });
+    expect(await applyRows(FILE, true, new Date('2025-03-01T00:00:00.000Z'))).toEqual({ creates: 0, updates: 0, unchanged: FILE.length, missing: 0, passwordsCleared: 0 });
     expect(await snapshot()).toEqual(once);
   });
 
@@ -379,8 +398,8 @@ describe('exportMappingCsv', () => {
     const parsed = await read(text);
     expect(parsed.problems).toEqual([]);
     expect(parsed.rows).toHaveLength(HOSTILE.length);
-    expect(await countRows(parsed.rows)).toEqual({ creates: 0, updates: 0, unchanged: HOSTILE.length, missing: 0 });
-    expect(await applyRows(parsed.rows, true, new Date('2025-06-01T00:00:00.000Z'))).toEqual({ creates: 0, updates: 0, unchanged: HOSTILE.length, missing: 0 });
+    expect(await countRows(parsed.rows)).toEqual({ creates: 0, updates: 0, unchanged: HOSTILE.length, missing: 0, passwordsCleared: 0 });
+    expect(await applyRows(parsed.rows, true, new Date('2025-06-01T00:00:00.000Z'))).toEqual({ creates: 0, updates: 0, unchanged: HOSTILE.length, missing: 0, passwordsCleared: 0 });
     expect(await snapshot()).toEqual(before);
   });
 
@@ -458,5 +477,22 @@ describe('listWaitingPreviews', () => {
 
     await applyImport(store.db, newer.pending);
     expect((await listWaitingPreviews(store.db, 'ada@example.com')).map((p) => p.token)).toEqual([older.pending.token]);
+  });
+
+  // issue 16 finding 13: only the preview's discard caught a file with a bad row staged as ready
+  it.each([
+    ['a bad cell', csv('good@example.com,good,Good', 'not-an-email,x,X')],
+    ['a row with too many cells', csv('good@example.com,good,Good', 'extra@example.com,extra,Extra,more')],
+    ['an e-mail repeated', csv('good@example.com,good,Good', 'GOOD@example.com,again,Again')],
+    ['a CSV syntax error', csv('good@example.com,good,Good', 'open@example.com,open,"never closed')],
+  ])('never marks a file with %s ready to apply, though its valid rows are staged', async (_name, file) => {
+    await store.db.deleteFrom('pending_imports').execute();
+    const staged = await stageMappingCsv(store.db, file, { maxBytes: LIMIT, actor: 'ada@example.com', deleteMissing: false });
+    expect(staged.problemCount).toBeGreaterThan(0);
+    expect(staged.rowCount).toBe(1);
+    const row = await store.db.selectFrom('pending_imports').select('row_count').where('id', '=', staged.pending.id).executeTakeFirstOrThrow();
+    expect(row.row_count).toBe(0);
+    expect(await listWaitingPreviews(store.db, 'ada@example.com')).toEqual([]);
+    await discardPendingImport(store.db, staged.pending.id);
   });
 });

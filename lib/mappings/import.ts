@@ -215,30 +215,37 @@ export interface ImportCounts {
   unchanged: number;
   /** mappings not in the file: deleted when deleteMissing, otherwise left alone */
   missing: number;
+  /** of the updates, mappings whose stored WebEx password is cleared: the file gives them another WebEx ID */
+  passwordsCleared: number;
 }
 
 // '' and null are the same "no name": a stored '' is not rewritten as null.
 const differs = sql<boolean>`(m.webex_id <> r.webex_id or coalesce(m.display_name, '') <> coalesce(r.display_name, ''))`;
+// A stored password is one WebEx account's (lib/mappings/store.ts credentialAfter): another WebEx ID
+// (case aside) keeps none, and CSV files never carry a new one.
+const losesPassword = sql<boolean>`(m.credential is not null and lower(m.webex_id) <> lower(r.webex_id))`;
 
 /** What applying a staged import would do, compared with the database now. */
 export async function countImportChanges(db: Kysely<Database>, importId: number): Promise<ImportCounts> {
-  const { rows } = await sql<{ staged: number | string; known: number | string; changed: number | string; total: number | string }>`
+  const { rows } = await sql<{ staged: number | string; known: number | string; changed: number | string; cleared: number | string; total: number | string }>`
     select
       (select count(*) from import_rows where import_id = ${importId}) as staged,
       count(*) as known,
       coalesce(sum(case when ${differs} then 1 else 0 end), 0) as changed,
+      coalesce(sum(case when ${losesPassword} then 1 else 0 end), 0) as cleared,
       (select count(*) from mappings) as total
     from import_rows r join mappings m on m.email = r.email
     where r.import_id = ${importId}`.execute(db);
   const n = (v: number | string | undefined) => Number(v ?? 0);
-  const { staged, known, changed, total } = rows[0] ?? { staged: 0, known: 0, changed: 0, total: 0 };
-  return { creates: n(staged) - n(known), updates: n(changed), unchanged: n(known) - n(changed), missing: n(total) - n(known) };
+  const { staged, known, changed, cleared, total } = rows[0] ?? { staged: 0, known: 0, changed: 0, cleared: 0, total: 0 };
+  return { creates: n(staged) - n(known), updates: n(changed), unchanged: n(known) - n(changed), missing: n(total) - n(known), passwordsCleared: n(cleared) };
 }
 
 /**
  * Applies a staged import in one transaction: all of its rows or none. Upserts by e-mail (a row equal
  * to the stored mapping is not written, so not even its version moves); with deleteMissing, mappings
- * whose e-mail is not in the file are deleted. Stored credentials are kept for updated mappings.
+ * whose e-mail is not in the file are deleted. Stored credentials are kept for updated mappings,
+ * except where the file gives a mapping another WebEx ID: that password is cleared (and counted).
  * The work happens in the database, a slice of lines per statement; no row passes through JavaScript.
  * Consumes the pending import in the same transaction, so it applies once: undefined when it was
  * already applied or discarded.
@@ -255,10 +262,32 @@ export async function applyImport(db: Kysely<Database>, pending: Pick<PendingImp
       .where('import_id', '=', importId)
       .select((eb) => [eb.fn.min<number>('line').as('first'), eb.fn.max<number>('line').as('last')])
       .executeTakeFirstOrThrow();
+    // the cached session tickets of hosts given another WebEx ID (or deleted) end with their mappings
+    // (lib/credentials/session-tickets.ts); driven by the tickets, a few rows, not by the file
+    await sql`
+      delete from webex_session_tickets where exists (
+        select 1 from import_rows r join mappings m on m.email = r.email
+        where r.import_id = ${importId} and r.email = webex_session_tickets.email and lower(m.webex_id) <> lower(r.webex_id))`.execute(trx);
+    if (pending.deleteMissing) {
+      await sql`
+        delete from webex_session_tickets where exists (select 1 from mappings m where m.email = webex_session_tickets.email)
+          and not exists (select 1 from import_rows r where r.import_id = ${importId} and r.email = webex_session_tickets.email)`.execute(trx);
+    }
+    // (most portals store no password at all: then nothing can be cleared, and no pass is spent on it)
+    const storesPasswords = before > 0 && (await trx.selectFrom('mappings').select('id').where('credential', 'is not', null).limit(1).executeTakeFirst()) !== undefined;
     let updates = 0;
     let creates = 0;
+    let passwordsCleared = 0;
     for (let from = Number(span.first ?? 1); from <= Number(span.last ?? 0); from += APPLY_CHUNK) {
       const slice = sql<boolean>`r.import_id = ${importId} and r.line >= ${from} and r.line < ${from + APPLY_CHUNK}`;
+      if (storesPasswords) {
+        // before the update below, which gives these rows their new WebEx ID (and their new version)
+        const cleared = await sql`
+          update mappings as m set credential = null
+          from import_rows r
+          where ${slice} and r.email = m.email and ${losesPassword}`.execute(trx);
+        passwordsCleared += Number(cleared.numAffectedRows ?? 0);
+      }
       // (into an empty table, as a first import is, there is nothing to update)
       if (before > 0) {
         const updated = await sql`
@@ -275,7 +304,7 @@ export async function applyImport(db: Kysely<Database>, pending: Pick<PendingImp
     }
     // the statements' own counts give what countImportChanges would, without another pass
     const unchanged = claimed.row_count - updates - creates;
-    const result: ImportCounts = { creates, updates, unchanged, missing: before - updates - unchanged };
+    const result: ImportCounts = { creates, updates, unchanged, missing: before - updates - unchanged, passwordsCleared };
     if (pending.deleteMissing && result.missing > 0) {
       await sql`delete from mappings where not exists (select 1 from import_rows r where r.import_id = ${importId} and r.email = mappings.email)`.execute(trx);
     }

@@ -132,15 +132,32 @@ describe('updateMapping', () => {
     expect(updated.hasCredential).toBe(stored !== null);
     expect((await rawRow(original.id))?.credential).toBe(stored);
   });
+
+  // issue 16 finding 8: the old account's password followed the mapping to a new WebEx ID
+  it.each<[string, string, string | null | undefined, string | null]>([
+    ['a new WebEx ID clears the stored password', 'jane.doe', undefined, null],
+    ['a new WebEx ID with a new password stores that one', 'jane.doe', 'sealed-new', 'sealed-new'],
+    ['the same WebEx ID in another case is the same account: the password stays', 'JANE', undefined, 'sealed-1'],
+  ])('%s', async (_name, webexId, sealedCredential, stored) => {
+    const updated = await updateMapping(store.db, original.id, 1, { email: 'jane@example.com', webexId, displayName: 'Jane', sealedCredential });
+    expect(updated).toMatchObject({ webexId, hasCredential: stored !== null });
+    expect((await rawRow(original.id))?.credential).toBe(stored);
+  });
 });
 
 describe('upsertMapping', () => {
   it('creates, then replaces by e-mail with a version bump, keeping the credential when undefined', async () => {
     const created = await upsertMapping(store.db, { email: 'Jane@example.com', webexId: 'jane', sealedCredential: 'sealed' }, T0);
-    const replaced = await upsertMapping(store.db, { email: 'jane@EXAMPLE.com', webexId: 'jane2', displayName: 'Jane' }, T1);
-    expect(replaced).toMatchObject({ id: created.id, webexId: 'jane2', displayName: 'Jane', version: 2, hasCredential: true, createdAt: T0.toISOString(), updatedAt: T1.toISOString() });
-    const cleared = await upsertMapping(store.db, { email: 'jane@example.com', webexId: 'jane2', sealedCredential: null });
+    const replaced = await upsertMapping(store.db, { email: 'jane@EXAMPLE.com', webexId: 'Jane', displayName: 'Jane' }, T1);
+    expect(replaced).toMatchObject({ id: created.id, webexId: 'Jane', displayName: 'Jane', version: 2, hasCredential: true, createdAt: T0.toISOString(), updatedAt: T1.toISOString() });
+    const cleared = await upsertMapping(store.db, { email: 'jane@example.com', webexId: 'Jane', sealedCredential: null });
     expect(cleared).toMatchObject({ version: 3, hasCredential: false });
+  });
+
+  it('a new WebEx ID clears the stored password, unless the same call gives one (issue 16 finding 8)', async () => {
+    await upsertMapping(store.db, { email: 'jane@example.com', webexId: 'jane', sealedCredential: 'sealed' }, T0);
+    expect(await upsertMapping(store.db, { email: 'jane@example.com', webexId: 'jane2' }, T1)).toMatchObject({ webexId: 'jane2', hasCredential: false });
+    expect(await upsertMapping(store.db, { email: 'jane@example.com', webexId: 'jane3', sealedCredential: 'sealed-3' }, T1)).toMatchObject({ webexId: 'jane3', hasCredential: true });
   });
 });
 

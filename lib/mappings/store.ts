@@ -41,6 +41,16 @@ function toMapping(row: Row): Mapping {
   };
 }
 
+/**
+ * Forgets the cached WebEx session tickets of these portal users (lib/credentials/session-tickets.ts):
+ * they came from the host's WebEx ID and credential, and end with them. Called when a mapping's
+ * WebEx ID or password changes or it is deleted, and when an employee's grant ends.
+ */
+export async function forgetSessionTickets(db: Kysely<Database>, emails: readonly string[]): Promise<void> {
+  if (emails.length === 0) return;
+  await db.deleteFrom('webex_session_tickets').where('email', 'in', emails.map(normalizeEmail)).execute();
+}
+
 /** The explicit mapping for a portal e-mail, with its sealed credential (one indexed read). */
 export async function findMappingByEmail(db: Kysely<Database>, email: string): Promise<MappingWithCredential | undefined> {
   const row = await db.selectFrom('mappings').selectAll().where('email', '=', normalizeEmail(email)).executeTakeFirst();
@@ -51,8 +61,18 @@ export interface MappingInput {
   email: string;
   webexId: string;
   displayName?: string | null;
-  /** sealed credential; undefined keeps the stored one, null clears it */
+  /** sealed credential; undefined keeps the stored one (unless the WebEx ID changes: credentialAfter), null clears it */
   sealedCredential?: string | null;
+}
+
+/**
+ * A stored password is the password of one WebEx account: given another WebEx ID (case aside: WebEx
+ * IDs are case-insensitive), a mapping keeps none, unless the same change sets a new one. Sent as the
+ * new account's, the old one would fail, or lock that account.
+ */
+function credentialAfter(stored: string | null, storedWebexId: string, changes: { webexId: string; sealedCredential?: string | null }): string | null {
+  if (changes.sealedCredential !== undefined) return changes.sealedCredential;
+  return storedWebexId.toLowerCase() === changes.webexId.toLowerCase() ? stored : null;
 }
 
 /** The row of a new mapping (version 1), as every insert writes it. */
@@ -71,7 +91,7 @@ export function newMappingRow(input: MappingInput, at: string): Insertable<Mappi
   };
 }
 
-/** Creates or replaces the mapping for an e-mail (used by the demo seed and tests). */
+/** Creates or replaces the mapping for an e-mail (used by the demo seed and tests); the host's cached session tickets end. */
 export async function upsertMapping(db: Kysely<Database>, input: MappingInput, now = new Date()): Promise<Mapping> {
   const at = now.toISOString();
   const values = newMappingRow(input, at);
@@ -83,13 +103,18 @@ export async function upsertMapping(db: Kysely<Database>, input: MappingInput, n
         webex_id: values.webex_id,
         display_name: values.display_name,
         search_text: values.search_text,
-        ...(input.sealedCredential === undefined ? {} : { credential: input.sealedCredential }),
+        // credentialAfter, in SQL: the stored row is only known here
+        credential:
+          input.sealedCredential === undefined
+            ? eb.case().when(sql<string>`lower(mappings.webex_id)`, '=', values.webex_id.toLowerCase()).then(eb.ref('mappings.credential')).else(null).end()
+            : input.sealedCredential,
         version: eb(eb.ref('mappings.version'), '+', 1),
         updated_at: at,
       })),
     )
     .returningAll()
     .executeTakeFirstOrThrow();
+  await forgetSessionTickets(db, [row.email]);
   return toMapping(row);
 }
 
@@ -141,7 +166,7 @@ export interface MappingChanges {
   email: string;
   webexId: string;
   displayName: string | null;
-  /** undefined keeps the stored credential, null clears it */
+  /** undefined keeps the stored credential (unless the WebEx ID changes: credentialAfter), null clears it */
   sealedCredential?: string | null;
 }
 
@@ -154,8 +179,16 @@ async function refuseStaleOrMissing(db: Kysely<Database>, id: number): Promise<n
   );
 }
 
+/** Whether a change gives the host another account or credential: its cached session tickets then end. */
+function hostChanged(before: Pick<Row, 'email' | 'webex_id' | 'credential'>, after: Pick<Row, 'email' | 'webex_id' | 'credential'>): boolean {
+  return before.email !== after.email || before.webex_id.toLowerCase() !== after.webex_id.toLowerCase() || before.credential !== after.credential;
+}
+
 /** Updates a mapping only if it is still at `expectedVersion` (optimistic concurrency). */
 export async function updateMapping(db: Kysely<Database>, id: number, expectedVersion: number, changes: MappingChanges, now = new Date()): Promise<Mapping> {
+  // every write moves the version, so the row read at expectedVersion is the one the update replaces
+  const before = await db.selectFrom('mappings').select(['email', 'webex_id', 'credential']).where('id', '=', id).where('version', '=', expectedVersion).executeTakeFirst();
+  if (!before) return refuseStaleOrMissing(db, id);
   try {
     const row = await db
       .updateTable('mappings')
@@ -164,7 +197,7 @@ export async function updateMapping(db: Kysely<Database>, id: number, expectedVe
         webex_id: changes.webexId,
         display_name: changes.displayName,
         search_text: searchTextOf(normalizeEmail(changes.email), changes.webexId, changes.displayName),
-        ...(changes.sealedCredential === undefined ? {} : { credential: changes.sealedCredential }),
+        credential: credentialAfter(before.credential, before.webex_id, changes),
         version: expectedVersion + 1,
         updated_at: now.toISOString(),
       })
@@ -172,7 +205,9 @@ export async function updateMapping(db: Kysely<Database>, id: number, expectedVe
       .where('version', '=', expectedVersion)
       .returningAll()
       .executeTakeFirst();
-    return row ? toMapping(row) : await refuseStaleOrMissing(db, id);
+    if (!row) return await refuseStaleOrMissing(db, id);
+    if (hostChanged(before, row)) await forgetSessionTickets(db, [before.email]);
+    return toMapping(row);
   } catch (err) {
     if (isUniqueViolation(err)) throw new MappingWriteError('duplicate-email', `${normalizeEmail(changes.email)} already has a mapping`);
     throw err;
@@ -182,7 +217,9 @@ export async function updateMapping(db: Kysely<Database>, id: number, expectedVe
 /** Deletes a mapping only if it is still at `expectedVersion`; returns what was deleted. */
 export async function deleteMapping(db: Kysely<Database>, id: number, expectedVersion: number): Promise<Mapping> {
   const row = await db.deleteFrom('mappings').where('id', '=', id).where('version', '=', expectedVersion).returningAll().executeTakeFirst();
-  return row ? toMapping(row) : await refuseStaleOrMissing(db, id);
+  if (!row) return refuseStaleOrMissing(db, id);
+  await forgetSessionTickets(db, [row.email]);
+  return toMapping(row);
 }
 
 export const MAPPING_SORTS = ['email', 'webex_id', 'display_name', 'updated_at'] as const;

@@ -14,6 +14,9 @@ const INPUT: AssertionInput = {
   recipient: 'https://acme.webex.com/dispatcher/SAML2AuthService?siteurl=acme',
   nameId: 'alice@example.com',
   nameIdFormat: 'email',
+  // signed in to the portal at 08:30 for an eight-hour session; the assertion is made at 10:00
+  authnInstant: new Date('2026-11-29T08:30:00.456Z'),
+  sessionNotOnOrAfter: new Date('2026-11-29T16:30:00.456Z'),
   now: new Date('2026-11-29T10:00:00.123Z'),
 };
 
@@ -58,7 +61,15 @@ describe('buildSamlResponse', () => {
     expect(conditions.getAttribute('NotOnOrAfter')).toBe('2026-11-29T10:04:00Z');
     expect(data.getAttribute('NotOnOrAfter')).toBe('2026-11-29T10:04:00Z');
     expect(one(conditions, SAML_NS, 'Audience').textContent).toBe(INPUT.audience);
-    expect(one(assertion, SAML_NS, 'AuthnStatement').getAttribute('AuthnInstant')).toBe('2026-11-29T10:00:00Z');
+  });
+
+  // issue 16 finding 11: AuthnInstant was the issue time, and no SessionNotOnOrAfter, however long ago the employee signed in
+  it('states the portal sign-in as AuthnInstant and the end of that session as SessionNotOnOrAfter, not the issue time', () => {
+    const assertion = one(parse(buildSamlResponse(INPUT).xml), SAML_NS, 'Assertion');
+    expect(assertion.getAttribute('IssueInstant')).toBe('2026-11-29T10:00:00Z');
+    const authn = one(assertion, SAML_NS, 'AuthnStatement');
+    expect(authn.getAttribute('AuthnInstant')).toBe('2026-11-29T08:30:00Z');
+    expect(authn.getAttribute('SessionNotOnOrAfter')).toBe('2026-11-29T16:30:00Z');
   });
 
   it('uses a fresh ID for every assertion', () => {

@@ -35,6 +35,13 @@ export interface AssertionInput {
   /** the host, as WebEx knows them: WebEx ID or e-mail (SAML_NAMEID_SOURCE) */
   nameId: string;
   nameIdFormat: keyof typeof NAMEID_FORMATS;
+  /**
+   * AuthnInstant: when the host signed in to the portal (at the company's identity provider), not
+   * when this assertion is made, so WebEx can apply a maximum authentication age
+   */
+  authnInstant: Date;
+  /** SessionNotOnOrAfter: when that portal session ends (sign-in + SESSION_MAX_AGE) */
+  sessionNotOnOrAfter: Date;
   now?: Date;
 }
 
@@ -100,7 +107,7 @@ export function buildSamlResponse(input: AssertionInput): { xml: string; asserti
   add(confirmation, SAML_NS, 'saml:SubjectConfirmationData', { NotOnOrAfter: notOnOrAfter, Recipient: input.recipient });
   const conditions = add(assertion, SAML_NS, 'saml:Conditions', { NotBefore: notBefore, NotOnOrAfter: notOnOrAfter });
   add(add(conditions, SAML_NS, 'saml:AudienceRestriction'), SAML_NS, 'saml:Audience', {}, input.audience);
-  const authn = add(assertion, SAML_NS, 'saml:AuthnStatement', { AuthnInstant: issued, SessionIndex: assertionId });
+  const authn = add(assertion, SAML_NS, 'saml:AuthnStatement', { AuthnInstant: instant(input.authnInstant), SessionIndex: assertionId, SessionNotOnOrAfter: instant(input.sessionNotOnOrAfter) });
   add(add(authn, SAML_NS, 'saml:AuthnContext'), SAML_NS, 'saml:AuthnContextClassRef', {}, AUTHN_CONTEXT);
 
   return { xml: new XMLSerializer().serializeToString(doc), assertionId };

@@ -14,6 +14,7 @@ import { openTempDatabase, type TempDatabase } from '../db/temp-database';
 import { launchWebex, PERSONAL_ROOM, type LaunchDeps, type LaunchTarget } from '../launch';
 import { captureLog } from '../log-capture';
 import { upsertMapping } from '../mappings/store';
+import { signedIn } from '../credentials/portal-sign-in-double';
 import { createHttpTransport, createUpstreamGuard, parseMeetingNumber, type MeetingNumber } from '../webex';
 
 const SERVICE_APP = { clientId: 'webex-sso-service-app', clientSecret: 'service-app-secret-0123456789' };
@@ -46,7 +47,7 @@ async function open(location: string): Promise<{ status: number; heading: string
 }
 
 const meeting = (number: MeetingNumber, role: 'join' | 'host'): LaunchTarget => ({ kind: 'meeting', number, role });
-const launch = (deps: LaunchDeps, email: string, target: LaunchTarget, name = 'Alice Anders') => launchWebex({ email, name }, deps, `req-${randomUUID()}`, target);
+const launch = (deps: LaunchDeps, email: string, target: LaunchTarget, name = 'Alice Anders') => launchWebex({ ...signedIn(email), name }, deps, `req-${randomUUID()}`, target);
 
 beforeAll(async () => {
   sim = await startWebexSimulator({
@@ -106,7 +107,7 @@ describe('the REST path against the simulator', () => {
     const requestId = `req-${randomUUID()}`;
     let result: Awaited<ReturnType<typeof launchWebex>> | undefined;
     const lines = await captureLog(async () => {
-      result = await launchWebex({ email: 'alice@example.com', name: 'Alice' }, deps, requestId, meeting(ALL_HANDS, 'join'));
+      result = await launchWebex({ ...signedIn('alice@example.com'), name: 'Alice' }, deps, requestId, meeting(ALL_HANDS, 'join'));
       sim.inject({ fault: { kind: 'rest-access-token-expired' }, times: 1 });
       expect((await launch(deps, 'alice@example.com', PERSONAL_ROOM)).ok).toBe(true);
     });

@@ -54,7 +54,12 @@ export function MappingForm({ initial, passwords = true }: { initial: MappingFor
       <Field name="email" label="Portal e-mail" hint="Unique; compared without regard to case." errors={errors.email}>
         <input id="email" name="email" type="email" defaultValue={value('email')} required />
       </Field>
-      <Field name="webexId" label="WebEx ID" hint={`The host's WebEx user name: ${WEBEX_ID_RULE}.`} errors={errors.webexId}>
+      <Field
+        name="webexId"
+        label="WebEx ID"
+        hint={`The host's WebEx user name: ${WEBEX_ID_RULE}.${initial.hasCredential ? ' A new WebEx ID clears the stored password, unless you set a new one below.' : ''}`}
+        errors={errors.webexId}
+      >
         <input id="webexId" name="webexId" defaultValue={value('webexId')} required maxLength={64} />
       </Field>
       <Field name="displayName" label="Display name" hint="Optional, for finding people." errors={errors.displayName}>

@@ -2,6 +2,7 @@ import { Pager } from '../pager';
 import { countText, cursorParam, firstOf, firstParam, pageParam, type SearchParams } from '../../search-params';
 import { requireAdmin } from '@/lib/auth';
 import { getDb } from '@/lib/db';
+import { clearedPasswordsNotice } from '@/lib/mappings/admin';
 import { listMappings, MAPPING_SORTS, type MappingSort } from '@/lib/mappings/store';
 import { emailSchema } from '@/lib/mappings/validation';
 
@@ -17,8 +18,8 @@ const COLUMNS: { sort: MappingSort; label: string }[] = [
 ];
 
 function notice(params: SearchParams): string | undefined {
-  const imported = /^(\d+)-(\d+)-(\d+)-(\d+)$/.exec(firstParam(params.imported));
-  if (imported) return `Imported: ${imported[1]} created, ${imported[2]} updated, ${imported[3]} unchanged, ${imported[4]} deleted.`;
+  const imported = /^(\d+)-(\d+)-(\d+)-(\d+)(?:-(\d+))?$/.exec(firstParam(params.imported));
+  if (imported) return `Imported: ${imported[1]} created, ${imported[2]} updated, ${imported[3]} unchanged, ${imported[4]} deleted.${clearedPasswordsNotice(Number(imported[5] ?? 0))}`;
   const deleted = emailSchema.safeParse(firstParam(params.deleted));
   if (deleted.success) return `Removed the mapping of ${deleted.data}.`;
   return undefined;

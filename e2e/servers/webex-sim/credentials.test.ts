@@ -33,8 +33,12 @@ beforeAll(() => {
   trust = { certificates: [keys.certificatePem], issuer: 'http://portal.example', audience: 'https://acme.webex.com', recipient: 'https://acme.webex.com/dispatcher/SAML2AuthService?siteurl=acme' };
 });
 
-const assertionFor = (nameId: string, overrides: Partial<AssertionInput> = {}, signWith = keys) =>
-  createSignedSamlResponse({ issuer: trust.issuer, audience: trust.audience, recipient: trust.recipient, nameId, nameIdFormat: 'email', ...overrides }, signWith);
+/** An assertion for a host who signed in to the portal an hour ago, for an eight-hour session. */
+const assertionFor = (nameId: string, overrides: Partial<AssertionInput> = {}, signWith = keys) => {
+  const now = overrides.now ?? new Date();
+  const signIn = { authnInstant: new Date(now.getTime() - 3600_000), sessionNotOnOrAfter: new Date(now.getTime() + 7 * 3600_000) };
+  return createSignedSamlResponse({ issuer: trust.issuer, audience: trust.audience, recipient: trust.recipient, nameId, nameIdFormat: 'email', ...signIn, ...overrides }, signWith);
+};
 
 const running: WebexSimulator[] = [];
 afterEach(async () => {
@@ -201,6 +205,14 @@ describe('SAML verifier', () => {
     expect(verify(assertionFor('alice', { now: new Date(now + 10 * 60_000) }).xml, now)).toMatchObject({ ok: false, problem: 'assertion not yet valid' });
     // within the minute of skew either way
     expect(verify(assertionFor('alice', { now: new Date(now + 100_000) }).xml, now).ok).toBe(true);
+  });
+
+  it('refuses an authentication in the future, or one whose session is over', () => {
+    const now = Date.now();
+    expect(verify(assertionFor('alice', { authnInstant: new Date(now + 10 * 60_000) }).xml, now)).toMatchObject({ ok: false, problem: 'AuthnInstant is in the future' });
+    expect(verify(assertionFor('alice', { authnInstant: new Date(now - 9 * 3600_000), sessionNotOnOrAfter: new Date(now - 3600_000) }).xml, now)).toMatchObject({ ok: false, problem: 'the session of the authentication is over (SessionNotOnOrAfter)' });
+    // a sign-in hours ago, its session still running, is what a launch late in the day asserts
+    expect(verify(assertionFor('alice', { authnInstant: new Date(now - 7 * 3600_000), sessionNotOnOrAfter: new Date(now + 3600_000) }).xml, now).ok).toBe(true);
   });
 
   it('refuses an SP-initiated response (InResponseTo) and a DTD', () => {

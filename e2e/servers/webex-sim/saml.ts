@@ -4,7 +4,8 @@
  * this verifier does what a careful service provider does (all of it the simulator's choice):
  * one signed Assertion, verified against the configured certificates only (never KeyInfo),
  * fields read only from what the signature covers, audience, recipient, issuer, a time window
- * with small skew, IdP-initiated (no InResponseTo), and each assertion ID accepted once.
+ * with small skew, an authentication not in the future whose session is not over, IdP-initiated
+ * (no InResponseTo), and each assertion ID accepted once.
  */
 import { DOMParser, type Element } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
@@ -147,7 +148,14 @@ function checkAssertion(signedXml: string, trust: SamlTrust, at: number): Checke
   if (data.hasAttribute('InResponseTo')) return { ok: false, problem: 'InResponseTo present: only IdP-initiated assertions are accepted' };
   const confirmUntil = Date.parse(data.getAttribute('NotOnOrAfter') ?? '');
   if (!Number.isFinite(confirmUntil) || at - CLOCK_SKEW_MS >= confirmUntil) return { ok: false, problem: 'subject confirmation expired' };
-  if (!firstChildElement(assertion, SAML_NS, 'AuthnStatement')) return { ok: false, problem: 'no AuthnStatement' };
+  const authn = firstChildElement(assertion, SAML_NS, 'AuthnStatement');
+  if (!authn) return { ok: false, problem: 'no AuthnStatement' };
+  // SAML core §2.7.2: AuthnInstant is required; a session past SessionNotOnOrAfter is not to be used
+  const authnInstant = Date.parse(authn.getAttribute('AuthnInstant') ?? '');
+  if (!Number.isFinite(authnInstant)) return { ok: false, problem: 'AuthnStatement needs AuthnInstant' };
+  if (authnInstant > at + CLOCK_SKEW_MS) return { ok: false, problem: 'AuthnInstant is in the future' };
+  const sessionEnd = authn.getAttribute('SessionNotOnOrAfter');
+  if (sessionEnd !== null && !(Date.parse(sessionEnd) > at - CLOCK_SKEW_MS)) return { ok: false, problem: 'the session of the authentication is over (SessionNotOnOrAfter)' };
 
   const nameId = textOf(firstChildElement(subject, SAML_NS, 'NameID')).trim();
   if (!nameId) return { ok: false, problem: 'no NameID' };

@@ -29,6 +29,11 @@ export default async function EditMappingPage({ params, searchParams }: { params
             Saved.
           </p>
         )}
+        {saved === 'password-cleared' && (
+          <p className="notice" role="status">
+            Saved. The stored WebEx password was cleared because the WebEx ID changed (it was the previous account&apos;s): set the password of {mapping.webexId} again.
+          </p>
+        )}
         <p className="muted">
           Version {mapping.version} · created {mapping.createdAt.slice(0, 16).replace('T', ' ')} · updated {mapping.updatedAt.slice(0, 16).replace('T', ' ')}
         </p>

@@ -61,6 +61,11 @@ export function ImportForm() {
                 <li>
                   {counts.missing} not in the file: {preview.deleteMissing ? 'will be deleted' : 'left alone'}
                 </li>
+                {counts.passwordsCleared > 0 && (
+                  <li>
+                    {counts.passwordsCleared} stored WebEx password{counts.passwordsCleared === 1 ? '' : 's'} will be cleared: the file gives {counts.passwordsCleared === 1 ? 'that mapping' : 'those mappings'} another WebEx ID. Set them again after the import.
+                  </li>
+                )}
               </ul>
               <input type="hidden" name="pendingId" value={preview.pendingId} />
               <button type="submit" disabled={applying}>{applying ? 'Applying…' : 'Apply import'}</button>
