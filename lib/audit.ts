@@ -22,8 +22,8 @@ export interface AuditEvent {
   requestId?: string;
 }
 
-/** Writes one event; a launch's together with the dashboard's count of it (one commit). */
-async function writeEvent(db: Kysely<Database>, event: AuditEvent, now: Date): Promise<void> {
+/** Writes one event; a launch's together with the dashboard's count of it (one commit). Returns the event's id. */
+async function writeEvent(db: Kysely<Database>, event: AuditEvent, now: Date): Promise<number> {
   metrics().auditEvents.inc({ action: event.action, outcome: event.outcome });
   const row = {
     at: now.toISOString(),
@@ -35,14 +35,12 @@ async function writeEvent(db: Kysely<Database>, event: AuditEvent, now: Date): P
     duration_ms: event.durationMs === undefined ? null : Math.round(event.durationMs),
     request_id: event.requestId ?? null,
   };
-  if (event.action !== 'launch') {
-    await db.insertInto('audit_events').values(row).execute();
-    return;
-  }
+  if (event.action !== 'launch') return (await db.insertInto('audit_events').values(row).returning('id').executeTakeFirstOrThrow()).id;
   // the event and the dashboard's count of it, together or not at all (and one commit, not two)
-  await db.transaction().execute(async (trx) => {
-    await trx.insertInto('audit_events').values(row).execute();
+  return db.transaction().execute(async (trx) => {
+    const { id } = await trx.insertInto('audit_events').values(row).returning('id').executeTakeFirstOrThrow();
     await countLaunch(trx, now, event.outcome, event.durationMs ?? 0);
+    return id;
   });
 }
 
@@ -50,11 +48,12 @@ async function writeEvent(db: Kysely<Database>, event: AuditEvent, now: Date): P
  * Appends one event. An audit write that fails is logged loudly but does not undo the action it
  * describes: an admin's change, say, is already made. A launch is written with recordLaunch.
  */
-export async function recordAudit(db: Kysely<Database>, event: AuditEvent, now = new Date()): Promise<void> {
+export async function recordAudit(db: Kysely<Database>, event: AuditEvent, now = new Date()): Promise<number | undefined> {
   try {
-    await writeEvent(db, event, now);
+    return await writeEvent(db, event, now);
   } catch (err) {
     log.error({ err, action: event.action, requestId: event.requestId }, 'audit write failed');
+    return undefined;
   }
 }
 
@@ -66,6 +65,26 @@ export async function recordAudit(db: Kysely<Database>, event: AuditEvent, now =
  */
 export async function recordLaunch(db: Kysely<Database>, event: Omit<AuditEvent, 'action'>, now = new Date()): Promise<void> {
   await writeEvent(db, { ...event, action: 'launch' }, now);
+}
+
+function entryOf(r: Selectable<AuditEventsTable>): AuditEntry {
+  return {
+    id: r.id,
+    at: r.at,
+    actor: r.actor,
+    action: r.action,
+    target: r.target,
+    outcome: r.outcome,
+    detail: r.detail === null ? null : (JSON.parse(r.detail) as Record<string, unknown>),
+    durationMs: r.duration_ms,
+    requestId: r.request_id,
+  };
+}
+
+/** One event by its id (as recordAudit returned it), or undefined. */
+export async function findAuditEvent(db: Kysely<Database>, id: number): Promise<AuditEntry | undefined> {
+  const row = await db.selectFrom('audit_events').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && entryOf(row);
 }
 
 export interface AuditQuery {
@@ -113,17 +132,7 @@ export async function listAuditEvents(db: Kysely<Database>, query: AuditQuery): 
   });
   return {
     ...page,
-    rows: page.rows.map((r) => ({
-      id: r.id,
-      at: r.at,
-      actor: r.actor,
-      action: r.action,
-      target: r.target,
-      outcome: r.outcome,
-      detail: r.detail === null ? null : (JSON.parse(r.detail) as Record<string, unknown>),
-      durationMs: r.duration_ms,
-      requestId: r.request_id,
-    })),
+    rows: page.rows.map(entryOf),
   };
 }
 

@@ -65,7 +65,7 @@ export async function deleteMappingAction(_prev: FormState, form: FormData): Pro
   const result = await removeMapping(await adminContext(admin.email), id, version);
   if (!result.ok) return { ok: false, message: result.message };
   revalidatePath('/admin/mappings');
-  redirect(`/admin/mappings?deleted=${encodeURIComponent(result.value.email)}`);
+  redirect(noticeUrl(result.eventId));
 }
 
 export type TestState = { result?: MappingTestResult; fieldErrors?: FieldErrors };
@@ -137,10 +137,13 @@ export async function applyImportAction(_prev: ImportState, form: FormData): Pro
   const pending = await findPendingImport(ctx.db, String(form.get('pendingId') ?? ''), admin.email);
   const imported = pending && (await importMappings(ctx, pending, 'upload'));
   if (!imported) return { message: 'This preview has expired or was already applied. Upload the file again.' };
-  const { counts: c, deleted } = imported;
   revalidatePath('/admin/mappings');
-  // a fifth number only when the import cleared stored passwords (the page says so)
-  redirect(`/admin/mappings?imported=${[c.creates, c.updates, c.unchanged, deleted, ...(c.passwordsCleared > 0 ? [c.passwordsCleared] : [])].join('-')}`);
+  redirect(noticeUrl(imported.eventId));
+}
+
+/** The mappings page, telling what the audit event says was done (lib/mappings adminNotice); no notice when the audit write failed. */
+function noticeUrl(eventId: number | undefined): string {
+  return eventId === undefined ? '/admin/mappings' : `/admin/mappings?${new URLSearchParams({ done: String(eventId) })}`;
 }
 
 export type RevokeState = { message?: string };

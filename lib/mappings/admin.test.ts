@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openTempDatabase, type TempDatabase } from '../db/temp-database';
 import { unsealCredential } from '../webex';
-import { importMappings, previewImport, removeMapping, saveMapping, type AdminContext } from './admin';
+import { adminNotice, importMappings, previewImport, removeMapping, saveMapping, type AdminContext } from './admin';
 import { formatCsvRow } from './csv';
 import { findMappingByEmail, upsertMapping } from './store';
 
@@ -263,8 +263,10 @@ describe('previewImport and importMappings', () => {
       message: 'Imported 5 rows: 3 created, 1 updated, 1 unchanged, 2 deleted.',
       counts: { creates: 3, updates: 1, unchanged: 1, missing: 2, passwordsCleared: 0 },
       deleted: 2,
+      eventId: expect.any(Number),
     });
     const [event] = await auditRows();
+    expect(event?.id).toBe(result?.eventId);
     expect(event).toMatchObject({
       actor: ACTOR,
       action: 'mapping.import',
@@ -318,5 +320,37 @@ describe('previewImport and importMappings', () => {
     expect(preview).toEqual({ rowCount: 1, problems: [{ line: 3, column: 'email', message: expect.any(String) }], problemCount: 1 });
     expect(await store.db.selectFrom('import_rows').selectAll().execute()).toEqual([]);
     expect(await store.db.selectFrom('pending_imports').selectAll().execute()).toEqual([]);
+  });
+});
+
+describe('adminNotice: what the mappings page says after a delete or an import', () => {
+  // issue 16 finding 9: the page names only what the portal recorded for this admin, never text from its URL
+  it('is read from the audit event of this admin\'s delete or import, by its id', async () => {
+    const jane = await upsertMapping(store.db, { email: 'jane@example.com', webexId: 'jane' });
+    const removed = await removeMapping(ctx, jane.id, jane.version);
+    expect(removed).toMatchObject({ ok: true, eventId: expect.any(Number) });
+    const deletedEvent = removed.ok ? removed.eventId : undefined;
+    expect(await adminNotice(store.db, ACTOR, deletedEvent)).toBe('Removed the mapping of jane@example.com.');
+
+    const csv = [formatCsvRow(['email', 'webex_id', 'display_name']), formatCsvRow(['kim@example.com', 'kim', 'Kim']), ''].join('\n');
+    const preview = await previewImport(ctx, [csv], false, 1_000_000);
+    const imported = preview.pending && (await importMappings(ctx, preview.pending, 'upload'));
+    expect(await adminNotice(store.db, ACTOR, imported?.eventId)).toBe('Imported: 1 created, 0 updated, 0 unchanged, 0 deleted.');
+  });
+
+  it("says nothing for another admin's event, another action, a refusal, an unknown id or none", async () => {
+    const jane = await upsertMapping(store.db, { email: 'jane@example.com', webexId: 'jane' });
+    const removed = await removeMapping(ctx, jane.id, jane.version);
+    const eventId = removed.ok ? removed.eventId : undefined;
+    expect(await adminNotice(store.db, 'eve@example.com', eventId)).toBeUndefined();
+    const saved = await saveMapping(ctx, { email: 'lee@example.com', webexId: 'lee' });
+    expect(saved.ok).toBe(true);
+    const created = await store.db.selectFrom('audit_events').select('id').where('action', '=', 'mapping.create').executeTakeFirstOrThrow();
+    expect(await adminNotice(store.db, ACTOR, created.id)).toBeUndefined();
+    await removeMapping(ctx, 999_999, 1);
+    const refused = await store.db.selectFrom('audit_events').select('id').where('outcome', '=', 'REFUSED').executeTakeFirstOrThrow();
+    expect(await adminNotice(store.db, ACTOR, refused.id)).toBeUndefined();
+    expect(await adminNotice(store.db, ACTOR, 987_654)).toBeUndefined();
+    expect(await adminNotice(store.db, ACTOR, undefined)).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { recordAudit } from '../audit';
+import { findAuditEvent, recordAudit } from '../audit';
 import type { Database } from '../db/schema';
 import { sealCredential, type CredentialKeys } from '../webex';
 import type { CsvSource } from './csv';
@@ -24,7 +24,8 @@ export interface AdminContext {
 }
 
 export type AdminResult<T = undefined> =
-  | { ok: true; message: string; value: T }
+  /** eventId: the audit event that records the change, when it could be written */
+  | { ok: true; message: string; value: T; eventId?: number }
   | { ok: false; message: string; fieldErrors?: FieldErrors };
 
 /** What the audit log may say about a mapping: never the credential, only whether one is set. */
@@ -94,8 +95,8 @@ export async function saveMapping(ctx: AdminContext, values: Record<string, unkn
 export async function removeMapping(ctx: AdminContext, id: number, version: number): Promise<AdminResult<Mapping>> {
   try {
     const deleted = await deleteMapping(ctx.db, id, version);
-    await recordAudit(ctx.db, { actor: ctx.actor, action: 'mapping.delete', target: deleted.email, outcome: 'OK', detail: { before: auditView(deleted) }, requestId: ctx.requestId });
-    return { ok: true, message: `Removed the mapping of ${deleted.email}.`, value: deleted };
+    const eventId = await recordAudit(ctx.db, { actor: ctx.actor, action: 'mapping.delete', target: deleted.email, outcome: 'OK', detail: { before: auditView(deleted) }, requestId: ctx.requestId });
+    return { ok: true, message: removedText(deleted.email), value: deleted, eventId };
   } catch (err) {
     const result = refusal(err);
     await recordAudit(ctx.db, { actor: ctx.actor, action: 'mapping.delete', target: String(id), outcome: 'REFUSED', detail: { reason: result.message }, requestId: ctx.requestId });
@@ -128,12 +129,12 @@ export async function previewImport(ctx: AdminContext, source: CsvSource, delete
 }
 
 /** Applies a previewed import in one transaction and audits it with its counts; undefined when it was already applied. */
-export async function importMappings(ctx: AdminContext, pending: PendingImport, source: string): Promise<{ message: string; counts: ImportCounts; deleted: number } | undefined> {
+export async function importMappings(ctx: AdminContext, pending: PendingImport, source: string): Promise<{ message: string; counts: ImportCounts; deleted: number; eventId: number | undefined } | undefined> {
   const started = performance.now();
   const counts = await applyImport(ctx.db, pending);
   if (!counts) return undefined;
   const deleted = pending.deleteMissing ? counts.missing : 0;
-  await recordAudit(ctx.db, {
+  const eventId = await recordAudit(ctx.db, {
     actor: ctx.actor,
     action: 'mapping.import',
     target: source,
@@ -146,11 +147,30 @@ export async function importMappings(ctx: AdminContext, pending: PendingImport, 
     message: `Imported ${pending.rowCount} rows: ${counts.creates} created, ${counts.updates} updated, ${counts.unchanged} unchanged, ${deleted} deleted.${clearedPasswordsNotice(counts.passwordsCleared)}`,
     counts,
     deleted,
+    eventId,
   };
 }
 
+const removedText = (email: string) => `Removed the mapping of ${email}.`;
+const importedText = (created: number, updated: number, unchanged: number, deleted: number, passwordsCleared: number) =>
+  `Imported: ${created} created, ${updated} updated, ${unchanged} unchanged, ${deleted} deleted.${clearedPasswordsNotice(passwordsCleared)}`;
+
+/**
+ * What the mappings page says after this admin's delete or import: read from the audit event the
+ * action recorded (its id is all the page's URL carries), so the page shows only what the portal
+ * itself recorded for this admin, never text from a link. Undefined for any other event.
+ */
+export async function adminNotice(db: Kysely<Database>, actor: string, eventId: number | undefined): Promise<string | undefined> {
+  const event = eventId === undefined ? undefined : await findAuditEvent(db, eventId);
+  if (!event || event.actor !== actor || event.outcome !== 'OK') return undefined;
+  const count = (name: string) => (typeof event.detail?.[name] === 'number' ? (event.detail[name] as number) : 0);
+  if (event.action === 'mapping.delete' && event.target) return removedText(event.target);
+  if (event.action === 'mapping.import') return importedText(count('created'), count('updated'), count('unchanged'), count('deleted'), count('passwordsCleared'));
+  return undefined;
+}
+
 /** What the admin is told of stored passwords an import cleared (nothing when none). */
-export function clearedPasswordsNotice(cleared: number): string {
+function clearedPasswordsNotice(cleared: number): string {
   if (cleared === 0) return '';
   return cleared === 1
     ? ' 1 stored WebEx password was cleared because its WebEx ID changed: set it again.'

@@ -2,9 +2,8 @@ import { Pager } from '../pager';
 import { countText, cursorParam, firstOf, firstParam, pageParam, type SearchParams } from '../../search-params';
 import { requireAdmin } from '@/lib/auth';
 import { getDb } from '@/lib/db';
-import { clearedPasswordsNotice } from '@/lib/mappings/admin';
+import { adminNotice } from '@/lib/mappings/admin';
 import { listMappings, MAPPING_SORTS, type MappingSort } from '@/lib/mappings/store';
-import { emailSchema } from '@/lib/mappings/validation';
 
 export const dynamic = 'force-dynamic';
 
@@ -17,16 +16,8 @@ const COLUMNS: { sort: MappingSort; label: string }[] = [
   { sort: 'updated_at', label: 'Updated' },
 ];
 
-function notice(params: SearchParams): string | undefined {
-  const imported = /^(\d+)-(\d+)-(\d+)-(\d+)(?:-(\d+))?$/.exec(firstParam(params.imported));
-  if (imported) return `Imported: ${imported[1]} created, ${imported[2]} updated, ${imported[3]} unchanged, ${imported[4]} deleted.${clearedPasswordsNotice(Number(imported[5] ?? 0))}`;
-  const deleted = emailSchema.safeParse(firstParam(params.deleted));
-  if (deleted.success) return `Removed the mapping of ${deleted.data}.`;
-  return undefined;
-}
-
 export default async function MappingsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  await requireAdmin('read');
+  const admin = await requireAdmin('read');
   const params = await searchParams;
   const q = firstParam(params.q).slice(0, 200);
   const sort = firstOf(params.sort, MAPPING_SORTS, 'email');
@@ -43,7 +34,9 @@ export default async function MappingsPage({ searchParams }: { searchParams: Pro
     if (!next.get('q')) next.delete('q');
     return `/admin/mappings?${next}`;
   };
-  const message = notice(params);
+  // after this admin's delete or import: what its audit event says (the URL carries only the event's id)
+  const done = Number(firstParam(params.done));
+  const message = await adminNotice(db, admin.email, Number.isSafeInteger(done) && done > 0 ? done : undefined);
 
   return (
     <section className="card">
