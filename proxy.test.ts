@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { decode, encode, type JWT } from 'next-auth/jwt';
 import { NextRequest } from 'next/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setUpPortalEnvironment } from './lib/config-for-tests';
+import { setUpPortalEnvironment } from './lib/testing/config';
 
 const APP_URL = 'http://localhost:3000';
 const SECRET = 'proxy-test-secret-0123456789abcdefghij';

@@ -1,12 +1,12 @@
-import { ConnectButton } from './connect-button';
-import { JoinButton } from './join-button';
-import { SignOutButton } from './sign-out-button';
-import { firstParam, type SearchParams } from './search-params';
-import { getOAuth, getUpstreamStats } from '@/lib/app-context';
-import { getPortalUser, signInPath } from '@/lib/auth';
+import { ConnectButton } from './_components/connect-button';
+import { JoinButton } from './_components/join-button';
+import { SignOutButton } from './_components/sign-out-button';
+import { firstParam, type SearchParams } from './_lib/search-params';
+import { getOAuth, getUpstreamStats } from '@/lib/server/deps';
+import { getPortalUser, signInPath } from '@/lib/identity/auth';
 import { getConfig } from '@/lib/config';
-import { getDb } from '@/lib/db';
-import { HOME, launchPathFor, PERSONAL_ROOM } from '@/lib/launch';
+import { getDb } from '@/lib/server/database';
+import { HOME, launchPathFor, PERSONAL_ROOM } from '@/lib/launch/launch';
 import { resolveWebexAccount, type ResolvedAccount } from '@/lib/mappings/resolve';
 import { hostEmailFor } from '@/lib/webex-rest';
 

@@ -7,8 +7,8 @@
  */
 import { NextRequest } from 'next/server';
 import { describe, expect, it, vi } from 'vitest';
-import { setUpPortalEnvironment } from '@/lib/config-for-tests';
-import { sessionCookies } from '@/lib/session/session-double';
+import { setUpPortalEnvironment } from '@/lib/testing/config';
+import { sessionCookies } from '@/lib/testing/session-cookies';
 
 const APP_URL = 'http://localhost:3000';
 let requestHeaders: Record<string, string> = {};
@@ -37,7 +37,7 @@ const DOORS: [string, (headers: Record<string, string>) => Promise<boolean>][] =
     "requireAdmin('write')",
     async (headers) => {
       requestHeaders = headers;
-      const { requireAdmin } = await import('@/lib/auth');
+      const { requireAdmin } = await import('@/lib/identity/auth');
       try {
         await requireAdmin('write');
         return false;

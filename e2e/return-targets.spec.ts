@@ -1,4 +1,4 @@
-import { callbacksAway } from '../lib/return-targets-for-tests';
+import { callbacksAway } from '../lib/testing/return-targets';
 import { expect, test } from './fixtures';
 import type { Page } from '@playwright/test';
 import { APP_ORIGIN } from './ports';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { MappingRule } from './mappings/rules';
 import { loadSigningKeys, SamlKeyError, type SamlSigningKeys } from './saml/keys';
-import { DEFAULT_LINK_HOSTS, parseLinkHosts, type LinkHosts } from './webex-rest/links';
+import { DEFAULT_LINK_HOSTS, parseLinkHosts, type LinkHosts } from './webex-rest/link-hosts';
 
 /**
  * The whole configuration, read from the environment once and validated at start
@@ -338,7 +338,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const appUrl = new URL(e.NEXTAUTH_URL);
   if (!isSecureOrLoopback(appUrl)) problems.push('NEXTAUTH_URL: must use https:// outside localhost');
   // The refreshed ID token's claims (the groups that make an admin) are read without a signature
-  // check on the strength of TLS to the token endpoint (lib/session/idp-refresh.ts): only https gives it.
+  // check on the strength of TLS to the token endpoint (lib/identity/idp-refresh.ts): only https gives it.
   // Validated only: the issuer is kept as written, since it must equal the tokens' `iss` to the letter.
   secureUrl(e.OIDC_ISSUER, 'OIDC_ISSUER', problems);
   const credentials = credentialConfig(e, appUrl, problems);

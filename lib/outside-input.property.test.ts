@@ -6,12 +6,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { firstOf } from '../app/search-params';
+import { firstOf } from '../app/_lib/search-params';
 import { parseForm } from './mappings/validation';
 import { MAPPING_SORTS } from './mappings/store';
-import { describeLaunchFailure, describeLoginFailure } from './problems';
+import { describeLaunchFailure, describeLoginFailure } from './launch/problems';
 import { codeForExceptionId, codeForLoginFailure, knownLoginFailureReason, LOGIN_FAILURE_CODES, parseGetLoginTicketResponse, WEBEX_ERROR_CODES, WebexError } from './webex';
-import { claimOf } from './auth';
+import { claimOf } from './identity/auth';
 
 const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__', 'prototype', 'isPrototypeOf'];
 const hostile = fc.oneof(

@@ -12,13 +12,13 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse';
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
-import { listAuditEvents, type AuditQuery } from '../lib/audit';
-import { loadLaunchDashboard, rebuildLaunchRollup } from '../lib/dashboard';
+import { listAuditEvents, type AuditQuery } from '../lib/audit/events';
+import { loadLaunchDashboard, rebuildLaunchRollup } from '../lib/audit/launch-rollup';
 import { openMigratedDatabase } from '../lib/db/connection';
 import type { Dialect } from '../lib/db/dialect';
 import type { Database } from '../lib/db/schema';
 import { refreshPlannerStatistics } from '../lib/db/statistics';
-import { importMappings, previewImport } from '../lib/mappings/admin';
+import { importMappings, previewImport } from '../lib/mappings/changes';
 import { formatCsvRow, parseCsv } from '../lib/mappings/csv';
 import { exportMappingCsv } from '../lib/mappings/import';
 import { listMappings, type MappingQuery } from '../lib/mappings/store';
@@ -160,7 +160,7 @@ async function fillAudit(db: Kysely<Database>, dialect: Dialect): Promise<void> 
     // the steady state after a bulk load, which autovacuum reaches within a minute or so
     await sql`vacuum analyze mappings, audit_events`.execute(db);
   }
-  // what the server's daily maintenance does for SQLite (lib/startup.ts)
+  // what the server's daily maintenance does for SQLite (lib/server/startup.ts)
   await refreshPlannerStatistics(db);
 }
 

@@ -16,7 +16,7 @@ import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadCommandConfig } from '../lib/config';
 import { openMigratedDatabase } from '../lib/db/connection';
-import { importMappings, previewImport, removeMapping, saveMapping, type AdminContext } from '../lib/mappings/admin';
+import { importMappings, previewImport, removeMapping, saveMapping, type AdminContext } from '../lib/mappings/changes';
 import { exportMappingCsv, ImportTooLargeError } from '../lib/mappings/import';
 import { discardPendingImport } from '../lib/mappings/pending-imports';
 import { findMappingByEmail } from '../lib/mappings/store';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { JWT } from 'next-auth/jwt';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { sessionCookies } from '@/lib/session/session-double';
+import { sessionCookies } from '@/lib/testing/session-cookies';
 
 const APP_URL = 'http://localhost:3000';
 const ADMIN_ROOT = join(import.meta.dirname, '.');
@@ -29,16 +29,16 @@ const ENTRY_POINTS: Record<string, Kind> = {
   'app/admin/dashboard/page.tsx#default': 'read',
   'app/admin/saml/metadata/route.ts#GET': 'read',
   'app/admin/saml/certificate/route.ts#GET': 'read',
-  'app/admin/actions.ts#saveMappingAction': 'write',
-  'app/admin/actions.ts#deleteMappingAction': 'write',
-  'app/admin/actions.ts#testMappingAction': 'write',
-  'app/admin/actions.ts#checkConnectionAction': 'write',
-  'app/admin/actions.ts#previewImportAction': 'write',
-  'app/admin/actions.ts#applyImportAction': 'write',
-  'app/admin/actions.ts#revokeConnectionAction': 'write',
-  'app/admin/actions.ts#checkServiceAppAction': 'write',
-  'app/admin/actions.ts#installServiceAppTokenAction': 'write',
-  'app/admin/actions.ts#endSessionsAction': 'write',
+  'app/admin/_lib/actions.ts#saveMappingAction': 'write',
+  'app/admin/_lib/actions.ts#deleteMappingAction': 'write',
+  'app/admin/_lib/actions.ts#testMappingAction': 'write',
+  'app/admin/_lib/actions.ts#checkConnectionAction': 'write',
+  'app/admin/_lib/actions.ts#previewImportAction': 'write',
+  'app/admin/_lib/actions.ts#applyImportAction': 'write',
+  'app/admin/_lib/actions.ts#revokeConnectionAction': 'write',
+  'app/admin/_lib/actions.ts#checkServiceAppAction': 'write',
+  'app/admin/_lib/actions.ts#installServiceAppTokenAction': 'write',
+  'app/admin/_lib/actions.ts#endSessionsAction': 'write',
 };
 
 // The caller of the moment: the JWT next-auth would have decoded, and the request headers.
@@ -134,7 +134,7 @@ beforeAll(() => {
 
 afterAll(async () => {
   token = null;
-  const { getDb } = await import('@/lib/db');
+  const { getDb } = await import('@/lib/server/database');
   await (await getDb()).db.destroy();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -166,7 +166,7 @@ describe('admin authorization', () => {
     token = { ...ADMIN, signedInAt: NOW - 8 * 3600, lastSeenAt: NOW };
     expect(await interruptOf('app/admin/page.tsx#default')).toBe('redirect /auth/signin?callbackUrl=%2Fadmin');
     token = { ...ADMIN, lastSeenAt: NOW - 30 * 60 };
-    expect(await interruptOf('app/admin/actions.ts#saveMappingAction')).toBe('redirect /auth/signin?callbackUrl=%2Fadmin');
+    expect(await interruptOf('app/admin/_lib/actions.ts#saveMappingAction')).toBe('redirect /auth/signin?callbackUrl=%2Fadmin');
   });
 
   describe.each(Object.entries(ENTRY_POINTS))('%s', (entry, kind) => {

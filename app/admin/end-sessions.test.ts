@@ -5,9 +5,9 @@
 import type { JWT } from 'next-auth/jwt';
 import { NextRequest } from 'next/server';
 import { describe, expect, it, vi } from 'vitest';
-import { setUpPortalEnvironment } from '@/lib/config-for-tests';
-import { sessionCookies } from '@/lib/session/session-double';
-import { encodeSession } from '@/lib/session/token';
+import { setUpPortalEnvironment } from '@/lib/testing/config';
+import { sessionCookies } from '@/lib/testing/session-cookies';
+import { encodeSession } from '@/lib/identity/session-token';
 
 const APP_URL = 'http://localhost:3000';
 const SECRET = 'end-sessions-test-secret-0123456789abcdef';
@@ -40,7 +40,7 @@ async function signedIn(token: JWT): Promise<boolean> {
 }
 
 const endSessions = async (email: string) => {
-  const { endSessionsAction } = await import('./actions');
+  const { endSessionsAction } = await import('./_lib/actions');
   const form = new FormData();
   form.set('email', email);
   return endSessionsAction({}, form);
@@ -64,7 +64,7 @@ describe('End sessions', () => {
 
   it('is audited: who ended whose sessions', async () => {
     await endSessions('dave@example.com');
-    const { getDb } = await import('@/lib/db');
+    const { getDb } = await import('@/lib/server/database');
     const rows = await (await getDb()).db.selectFrom('audit_events').select(['actor', 'action', 'target', 'outcome']).where('action', '=', 'session.end-all').execute();
     expect(rows).toContainEqual({ actor: 'ada@example.com', action: 'session.end-all', target: 'dave@example.com', outcome: 'OK' });
   });

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { requireAdmin } from '@/lib/auth';
+import { requireAdmin } from '@/lib/identity/auth';
 import { getConfig } from '@/lib/config';
 
 export default async function AdminLayout({ children }: { children: ReactNode }) {

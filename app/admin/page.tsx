@@ -1,11 +1,11 @@
-import { ConnectionCheckPanel } from './connection-check';
-import { CredentialModeFacts } from './credential-mode';
-import { EndSessionsForm } from './end-sessions-form';
-import { LaunchPaths } from './launch-paths';
-import { MappingTestForm } from './mapping-test-form';
-import { ServiceAppSection } from './service-app';
-import { getRestDeps } from '@/lib/app-context';
-import { requireAdmin } from '@/lib/auth';
+import { ConnectionCheckPanel } from './_components/connection-check';
+import { CredentialModeFacts } from './_components/credential-mode';
+import { EndSessionsForm } from './_components/end-sessions-form';
+import { LaunchPaths } from './_components/launch-paths';
+import { MappingTestForm } from './_components/mapping-test-form';
+import { ServiceAppSection } from './_components/service-app';
+import { getRestDeps } from '@/lib/server/deps';
+import { requireAdmin } from '@/lib/identity/auth';
 import { getConfig } from '@/lib/config';
 import { describeRule } from '@/lib/mappings/rules';
 

@@ -4,11 +4,11 @@
  */
 import type { JWT } from 'next-auth/jwt';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { launchedCookie } from '@/lib/already-logon';
-import type { LaunchResult, LaunchTarget } from '@/lib/launch';
-import type { RateDecision } from '@/lib/rate-limit';
-import { testEnvironment } from '@/lib/config-for-tests';
-import { sessionCookies } from '@/lib/session/session-double';
+import { launchedCookie } from '@/lib/launch/already-logon';
+import type { LaunchResult, LaunchTarget } from '@/lib/launch/launch';
+import type { RateDecision } from '@/lib/launch/rate-limit';
+import { testEnvironment } from '@/lib/testing/config';
+import { sessionCookies } from '@/lib/testing/session-cookies';
 
 const APP_URL = 'http://localhost:3000';
 const SECRET = 'launch-route-test-secret-0123456789abcdef';
@@ -24,8 +24,8 @@ const targets: LaunchTarget[] = [];
 let delivery = 'redirect';
 
 // next-auth's cookie decoding is not under test: our callbacks run on the token as they would.
-vi.mock('@/lib/app-context', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('@/lib/app-context')>()),
+vi.mock('@/lib/server/deps', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('@/lib/server/deps')>()),
   getLaunchDeps: async () => ({}),
   getLaunchLimiter: async () => ({
     consume: async () => {
@@ -34,8 +34,8 @@ vi.mock('@/lib/app-context', async (importOriginal) => ({
     },
   }),
 }));
-vi.mock('@/lib/launch', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('@/lib/launch')>()),
+vi.mock('@/lib/launch/launch', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('@/lib/launch/launch')>()),
   launchWebex: async (user: { email: string }, _deps: unknown, _requestId: string, target: LaunchTarget) => {
     launched.push(user.email);
     targets.push(target);
@@ -77,7 +77,7 @@ async function post(headers: Record<string, string>, form?: Record<string, strin
   return POST(new Request(`${APP_URL}/launch`, { method: 'POST', headers, body: new URLSearchParams(form) }));
 }
 
-/** The Cookie pair of the mark a launch at `launchedAt` sets (lib/already-logon.ts). */
+/** The Cookie pair of the mark a launch at `launchedAt` sets (lib/launch/already-logon.ts). */
 async function launchMark(launchedAt = Date.now()): Promise<string> {
   return (await launchedCookie(launchedAt, { appUrl: new URL(APP_URL), authSecret: SECRET })).split(';')[0] ?? '';
 }

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { alreadyLogonPage, launchedCookie, planLaunch, parseRecoveryStep, readRecentLaunch, readRecoveryState, readRelaunchTarget, recoveryCookie, relaunchTargetCookie, RECOVERY_FIELD } from '@/lib/already-logon';
-import { getLaunchDeps, getLaunchLimiter, returnUrl } from '@/lib/app-context';
-import { getPortalUser, isSameOriginRequest, signInPath } from '@/lib/auth';
+import { alreadyLogonPage, launchedCookie, planLaunch, parseRecoveryStep, readRecentLaunch, readRecoveryState, readRelaunchTarget, recoveryCookie, relaunchTargetCookie, RECOVERY_FIELD } from '@/lib/launch/already-logon';
+import { getLaunchDeps, getLaunchLimiter, returnUrl } from '@/lib/server/deps';
+import { getPortalUser, isSameOriginRequest, signInPath } from '@/lib/identity/auth';
 import { getConfig } from '@/lib/config';
-import { launchWebex, pageOf, parseLaunchTarget, PERSONAL_ROOM_VALUE, ROOM_FIELD, type LaunchResult } from '@/lib/launch';
+import { launchWebex, pageOf, parseLaunchTarget, PERSONAL_ROOM_VALUE, ROOM_FIELD, type LaunchResult } from '@/lib/launch/launch';
 import { log } from '@/lib/log';
 import { metrics } from '@/lib/metrics';
-import { trackLaunch } from '@/lib/shutdown';
+import { trackLaunch } from '@/lib/server/shutdown';
 import { buildLogoutUrl } from '@/lib/webex';
-import { crossOriginRefused, redirectTo } from '../responses';
-import { deliverLogin } from './delivery';
+import { crossOriginRefused, redirectTo } from '../_lib/responses';
+import { deliverLogin } from '../../lib/launch/delivery';
 
 // Every answer here is per-user and one-time: never pre-rendered, never cached.
 export const dynamic = 'force-dynamic';
@@ -35,7 +35,7 @@ export async function POST(request: Request): Promise<Response> {
     return crossOriginRefused();
   }
   // 2. what to launch: a Join names its target (home, a meeting, the personal room); a recovery
-  //    step relaunches the last Join's (lib/already-logon.ts); a malformed meeting is refused with its reason
+  //    step relaunches the last Join's (lib/launch/already-logon.ts); a malformed meeting is refused with its reason
   const form = await readForm(request);
   const cookies = request.headers.get('cookie');
   const step = parseRecoveryStep(form?.get(RECOVERY_FIELD));

@@ -4,7 +4,7 @@
  * belong to the employee's WebEx ID before they are kept.
  */
 import type { Kysely } from 'kysely';
-import { recordAudit } from '../audit';
+import { recordAudit } from '../audit/events';
 import type { Database } from '../db/schema';
 import { normalizeEmail } from '../mappings/store';
 import { CredentialError, sealSecret, unsealSecret, type CredentialKeys, type WebexClient } from '../webex';

@@ -5,11 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../db/connection';
-import { sharedDatabaseCases, type TwoConnections } from '../db/temp-database';
+import { sharedDatabaseCases, type TwoConnections } from '../testing/temp-database';
 import { HostCredentialError } from './errors';
 import type { TokenSet } from './oauth-client';
 import { createOAuthTokenStore, type OAuthTokenStore } from './oauth-tokens';
-import { rotatingTokenEndpoint as rotatingServer } from './rotating-token-endpoint';
+import { rotatingTokenEndpoint as rotatingServer } from '../testing/rotating-token-endpoint';
 
 const KEYS = { '1': 'oauth-store-test-key-0123456789abcdef' };
 

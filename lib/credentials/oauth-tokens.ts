@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { recordAudit } from '../audit';
+import { recordAudit } from '../audit/events';
 import type { Database } from '../db/schema';
 import { forgetSessionTickets, normalizeEmail } from '../mappings/store';
-import { CredentialError, sealSecret, unsealSecret, type CredentialKeys } from '../webex/credentials';
+import { CredentialError, sealSecret, unsealSecret, type CredentialKeys } from '../webex/security-context';
 import { HostCredentialError } from './errors';
 import type { TokenSet, WebexOAuthClient } from './oauth-client';
 

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openTempDatabase, type TempDatabase } from '../db/temp-database';
-import { sealCredential } from '../webex/credentials';
+import { openTempDatabase, type TempDatabase } from '../testing/temp-database';
+import { sealCredential } from '../webex/security-context';
 import { WebexError } from '../webex/errors';
 import type { SessionTicket } from '../webex/xml-api';
-import { createHostCredentials } from './index';
-import { signedIn } from './portal-sign-in-double';
+import { createHostCredentials } from './host-credentials';
+import { signedIn } from '../testing/portal-sign-in';
 import { createSessionTicketCache, ticketBinding } from './session-tickets';
 
 const KEYS = { '1': 'session-ticket-test-key-0123456789abcdef' };
@@ -155,7 +155,7 @@ describe('asHost with session tickets: renewed once, never in a loop', () => {
 
   it('uses the cached ticket; when WebEx refuses it, authenticates once and retries once', async () => {
     const { credentials, seen, issued } = setup();
-    const { sealCredential } = await import('../webex/credentials');
+    const { sealCredential } = await import('../webex/security-context');
     const host = { email: 'alice@example.com', webexId: 'alice', signIn: signedIn('alice@example.com'), sealedCredential: await sealCredential({ kind: 'password', password: 'pw' }, KEYS) };
     const call = async (context: { sessionTicket?: string }) => {
       seen.push(context.sessionTicket ?? '');
@@ -171,7 +171,7 @@ describe('asHost with session tickets: renewed once, never in a loop', () => {
 
   it('a renewed ticket refused again is the answer: no third try', async () => {
     const { credentials, seen, issued } = setup();
-    const { sealCredential } = await import('../webex/credentials');
+    const { sealCredential } = await import('../webex/security-context');
     const host = { email: 'bob@example.com', webexId: 'bob', signIn: signedIn('bob@example.com'), sealedCredential: await sealCredential({ kind: 'password', password: 'pw' }, KEYS) };
     await credentials.asHost(host, async () => 'warm');
     const always = async (context: { sessionTicket?: string }) => {
@@ -185,7 +185,7 @@ describe('asHost with session tickets: renewed once, never in a loop', () => {
 
   it('a fresh ticket refused is not retried, and other failures are never retried', async () => {
     const { credentials, seen } = setup();
-    const { sealCredential } = await import('../webex/credentials');
+    const { sealCredential } = await import('../webex/security-context');
     const host = { email: 'carol@example.com', webexId: 'carol', signIn: signedIn('carol@example.com'), sealedCredential: await sealCredential({ kind: 'password', password: 'pw' }, KEYS) };
     await expect(credentials.asHost(host, async (c) => { seen.push(c.sessionTicket ?? ''); throw expired(); })).rejects.toMatchObject({ code: 'WEBEX_CREDENTIAL_EXPIRED' });
     await expect(credentials.asHost(host, async (c) => { seen.push(c.sessionTicket ?? ''); throw new WebexError('WEBEX_TIMEOUT', 'slow'); })).rejects.toMatchObject({ code: 'WEBEX_TIMEOUT' });

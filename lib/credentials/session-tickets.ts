@@ -2,7 +2,7 @@ import { createHmac, hkdfSync } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { normalizeEmail } from '../mappings/store';
-import { CredentialError, sealSecret, unsealSecret, type CredentialKeys } from '../webex/credentials';
+import { CredentialError, sealSecret, unsealSecret, type CredentialKeys } from '../webex/security-context';
 import type { SessionTicket } from '../webex/xml-api';
 
 /** Stop using a session ticket this long before WebEx says it ends (or a tenth of its life, if shorter). */

@@ -5,12 +5,12 @@ import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, sql, type Compil
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { listAuditEvents } from '../audit';
+import { listAuditEvents } from '../audit/events';
 import { listMappings } from '../mappings/store';
 import { createMigrator, migrateToLatest } from './migrations';
 import type { Dialect } from './dialect';
 import type { Database } from './schema';
-import { addUnsearchedRows, openTempPostgresSchema } from './temp-database';
+import { addUnsearchedRows, openTempPostgresSchema } from '../testing/temp-database';
 
 const dir = mkdtempSync(join(tmpdir(), 'webex-sso-migrations-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,5 +1,5 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
-import { BUCKET_COLUMNS, rebuildLaunchRollup } from '../dashboard';
+import { BUCKET_COLUMNS, rebuildLaunchRollup } from '../audit/launch-rollup';
 import { log } from '../log';
 import type { Dialect } from './dialect';
 import { searchTextOf } from './search-text';
@@ -188,7 +188,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     },
     '012_session_revocations': {
       async up(db) {
-        // portal sessions ended server-side (lib/session/revocations.ts): `session:<id>` by a sign-out,
+        // portal sessions ended server-side (lib/identity/session-revocations.ts): `session:<id>` by a sign-out,
         // `user:<email>` by an admin's End sessions; the proxy reads one of them per request by key
         await db.schema
           .createTable('portal_session_revocations')

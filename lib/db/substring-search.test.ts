@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { listAuditEvents, pruneAudit, recordAudit } from '../audit';
+import { listAuditEvents, pruneAudit, recordAudit } from '../audit/events';
 import { formatCsvRow } from '../mappings/csv';
 import { applyImport, stageMappingCsv } from '../mappings/import';
 import { createMapping, deleteMapping, listMappings, newMappingRow, updateMapping, upsertMapping } from '../mappings/store';
 import { ftsHoldsAsIs, prefixEnd, substringMatch, type SearchedTable } from './substring-search';
-import { addUnsearchedRows, openTempDatabase, type TempDatabase } from './temp-database';
+import { addUnsearchedRows, openTempDatabase, type TempDatabase } from '../testing/temp-database';
 
 // Enough rows that SQLite answers short searches through its FTS indexes (below, it scans);
 // the tests' own rows come after them, and their queries avoid digits, '@' and '.'.

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTempDatabase, type TempDatabase } from '../db/temp-database';
+import { openTempDatabase, type TempDatabase } from '../testing/temp-database';
 import { resolveWebexAccount } from './resolve';
 import { deriveWebexId, describeRule, type MappingRule } from './rules';
 import { upsertMapping } from './store';

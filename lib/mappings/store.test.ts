@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { COUNT_LIMIT } from '../db/paged-list';
 import { searchTextOf } from '../db/search-text';
-import { openTempDatabase, type TempDatabase } from '../db/temp-database';
+import { openTempDatabase, type TempDatabase } from '../testing/temp-database';
 import { containsPattern } from '../db/substring-search';
 import {
   createMapping,

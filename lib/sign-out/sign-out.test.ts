@@ -4,11 +4,11 @@
  * identity provider, kept sealed in a cookie while the browser is at WebEx.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildAuthOptions } from '../auth';
+import { buildAuthOptions } from '../identity/auth';
 import { loadConfig } from '../config';
-import { testEnvironment } from '../config-for-tests';
-import { openTempDatabase, type TempDatabase } from '../db/temp-database';
-import { clearSessionCookies, continueSignOut, createIdTokenStore, OPEN, planSignOutFor, signOutCookie, SIGN_OUT_COOKIE, WEBEX_NOT_CONFIRMED, type IdTokenStore } from './index';
+import { testEnvironment } from '../testing/config';
+import { openTempDatabase, type TempDatabase } from '../testing/temp-database';
+import { clearSessionCookies, continueSignOut, createIdTokenStore, OPEN, planSignOutFor, signOutCookie, SIGN_OUT_COOKIE, WEBEX_NOT_CONFIRMED, type IdTokenStore } from './sign-out';
 
 const KEYS = { '1': 'sign-out-test-key-0123456789abcdefghij' };
 const ID_TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl';

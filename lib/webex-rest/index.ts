@@ -4,6 +4,6 @@
  * lib/webex's XML client, on the same transport, exchange habits and error vocabulary.
  */
 export * from './client';
-export * from './links';
+export * from './link-hosts';
 export * from './meeting-links';
 export * from './service-app';

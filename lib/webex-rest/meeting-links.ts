@@ -1,7 +1,7 @@
 import type { MeetingNumber, MeetingRole } from '../webex/meetings';
 import { WebexError } from '../webex/errors';
 import type { JoinLinks, WebexRestClient } from './client';
-import { checkMeetingLink, type LinkHosts } from './links';
+import { checkMeetingLink, type LinkHosts } from './link-hosts';
 import type { ServiceApp } from './service-app';
 
 /**

@@ -6,15 +6,15 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startWebexSimulator, type SimFault, type WebexSimulator } from '../../e2e/servers/webex-sim';
-import { createAppDeps } from '../app-context';
-import { listAuditEvents } from '../audit';
+import { createAppDeps } from '../server/deps';
+import { listAuditEvents } from '../audit/events';
 import { loadConfig } from '../config';
-import { testEnvironment } from '../config-for-tests';
-import { openTempDatabase, type TempDatabase } from '../db/temp-database';
-import { launchWebex, PERSONAL_ROOM, type LaunchDeps, type LaunchTarget } from '../launch';
-import { captureLog } from '../log-capture';
+import { testEnvironment } from '../testing/config';
+import { openTempDatabase, type TempDatabase } from '../testing/temp-database';
+import { launchWebex, PERSONAL_ROOM, type LaunchDeps, type LaunchTarget } from '../launch/launch';
+import { captureLog } from '../testing/log-capture';
 import { upsertMapping } from '../mappings/store';
-import { signedIn } from '../credentials/portal-sign-in-double';
+import { signedIn } from '../testing/portal-sign-in';
 import { createHttpTransport, createUpstreamGuard, parseMeetingNumber, type MeetingNumber } from '../webex';
 
 const SERVICE_APP = { clientId: 'webex-sso-service-app', clientSecret: 'service-app-secret-0123456789' };

@@ -6,9 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostCredentialError } from '../credentials/errors';
 import { createOAuthTokenStore, SERVICE_APP_GRANT } from '../credentials/oauth-tokens';
-import { rotatingTokenEndpoint as tokenEndpoint } from '../credentials/rotating-token-endpoint';
+import { rotatingTokenEndpoint as tokenEndpoint } from '../testing/rotating-token-endpoint';
 import type { Db } from '../db/connection';
-import { sharedDatabaseCases, type TwoConnections } from '../db/temp-database';
+import { sharedDatabaseCases, type TwoConnections } from '../testing/temp-database';
 import { WebexError } from '../webex/errors';
 import { createServiceApp, type ServiceApp } from './service-app';
 

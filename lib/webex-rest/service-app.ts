@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { listAuditEvents } from '../audit';
+import { listAuditEvents } from '../audit/events';
 import { HostCredentialError } from '../credentials/errors';
 import type { WebexOAuthClient } from '../credentials/oauth-client';
 import { SERVICE_APP_GRANT, type OAuthTokenStore } from '../credentials/oauth-tokens';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createWebexClient } from './client';
 import { WebexError } from './errors';
-import { rejectedCode } from './errors-double';
+import { rejectedCode } from '../testing/webex-errors';
 import type { Transport, TransportResponse } from './transport';
 
 const OK = `<?xml version="1.0" encoding="UTF-8"?><serv:message xmlns:serv="s" xmlns:use="u"><serv:header><serv:response><serv:result>SUCCESS</serv:result><serv:gsbStatus>PRIMARY</serv:gsbStatus></serv:response></serv:header><serv:body><serv:bodyContent><use:ticket>T1</use:ticket><use:apiVersion>V</use:apiVersion></serv:bodyContent></serv:body></serv:message>`;

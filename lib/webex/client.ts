@@ -1,4 +1,4 @@
-import type { SecurityContext } from './credentials';
+import type { SecurityContext } from './security-context';
 import { WebexError } from './errors';
 import { createExchange, observed, type ExchangeOptions } from './exchange';
 import { xmlRequest } from './transport';

@@ -1,6 +1,6 @@
 export * from './client';
 export * from './exchange';
-export * from './credentials';
+export * from './security-context';
 export * from './errors';
 export * from './meetings';
 export * from './url-api';

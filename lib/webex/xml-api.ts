@@ -1,5 +1,5 @@
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
-import type { SecurityContext } from './credentials';
+import type { SecurityContext } from './security-context';
 import { codeForExceptionId, WebexError } from './errors';
 import { findUnsafeXml } from './xml-safety';
 

@@ -6,7 +6,7 @@ import { XMLParser } from 'fast-xml-parser';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { WebexError } from './errors';
-import { thrownCode } from './errors-double';
+import { thrownCode } from '../testing/webex-errors';
 import { buildLoginUrl } from './url-api';
 import { buildAuthenticateUserRequest, buildGetLoginTicketRequest, parseGetLoginTicketResponse, parseGetSiteResponse } from './xml-api';
 import { findUnsafeXml } from './xml-safety';

@@ -3,18 +3,18 @@
  * its query string is shown.
  */
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { testEnvironment } from '@/lib/config-for-tests';
+import { testEnvironment } from '@/lib/testing/config';
 import type { ConnectionStatus } from '@/lib/credentials/oauth-tokens';
-import { renderToHtml } from '../../render-for-tests';
+import { renderToHtml } from '../../../lib/testing/render';
 
 const CONNECTIONS: ConnectionStatus[] = [];
 
-vi.mock('@/lib/auth', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('@/lib/auth')>()),
+vi.mock('@/lib/identity/auth', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('@/lib/identity/auth')>()),
   requireAdmin: async () => ({ email: 'ada@example.com', name: 'Ada', isAdmin: true, adminCheckedAt: 0 }),
 }));
-vi.mock('@/lib/app-context', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('@/lib/app-context')>()),
+vi.mock('@/lib/server/deps', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('@/lib/server/deps')>()),
   getOAuth: async () => ({ tokens: { list: async () => CONNECTIONS } }),
 }));
 

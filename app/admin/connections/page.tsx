@@ -1,7 +1,7 @@
-import { RevokeConnectionForm } from './revoke-form';
-import { getOAuth } from '@/lib/app-context';
-import { firstParam, type SearchParams } from '../../search-params';
-import { requireAdmin } from '@/lib/auth';
+import { RevokeConnectionForm } from '../_components/revoke-form';
+import { getOAuth } from '@/lib/server/deps';
+import { firstParam, type SearchParams } from '../../_lib/search-params';
+import { requireAdmin } from '@/lib/identity/auth';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,8 +1,8 @@
-import { requireAdmin } from '@/lib/auth';
+import { requireAdmin } from '@/lib/identity/auth';
 import { getConfig } from '@/lib/config';
-import { loadLaunchDashboard, type LaunchDashboard } from '@/lib/dashboard';
-import { getDb } from '@/lib/db';
-import { describeLaunchFailure } from '@/lib/problems';
+import { loadLaunchDashboard, type LaunchDashboard } from '@/lib/audit/launch-rollup';
+import { getDb } from '@/lib/server/database';
+import { describeLaunchFailure } from '@/lib/launch/problems';
 
 export const dynamic = 'force-dynamic';
 

@@ -3,11 +3,11 @@
  * for this admin; nothing from its query string is shown.
  */
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { testEnvironment } from '@/lib/config-for-tests';
-import { renderToHtml } from '../../render-for-tests';
+import { testEnvironment } from '@/lib/testing/config';
+import { renderToHtml } from '../../../lib/testing/render';
 
-vi.mock('@/lib/auth', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('@/lib/auth')>()),
+vi.mock('@/lib/identity/auth', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('@/lib/identity/auth')>()),
   requireAdmin: async () => ({ email: 'ada@example.com', name: 'Ada', isAdmin: true, adminCheckedAt: 0, signedInAt: 0, sessionEndsAt: 0 }),
 }));
 

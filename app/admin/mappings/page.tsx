@@ -1,8 +1,8 @@
-import { Pager } from '../pager';
-import { countText, cursorParam, firstOf, firstParam, pageParam, type SearchParams } from '../../search-params';
-import { requireAdmin } from '@/lib/auth';
-import { getDb } from '@/lib/db';
-import { adminNotice } from '@/lib/mappings/admin';
+import { Pager } from '../_components/pager';
+import { countText, cursorParam, firstOf, firstParam, pageParam, type SearchParams } from '../../_lib/search-params';
+import { requireAdmin } from '@/lib/identity/auth';
+import { getDb } from '@/lib/server/database';
+import { adminNotice } from '@/lib/mappings/changes';
 import { listMappings, MAPPING_SORTS, type MappingSort } from '@/lib/mappings/store';
 
 export const dynamic = 'force-dynamic';

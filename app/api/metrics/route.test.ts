@@ -1,6 +1,6 @@
 /** /api/metrics: off without METRICS_TOKEN, bearer-protected with it, Prometheus text with bounded labels. */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { testEnvironment } from '@/lib/config-for-tests';
+import { testEnvironment } from '@/lib/testing/config';
 import { metrics } from '@/lib/metrics';
 
 const TOKEN = 'metrics-test-token-0123456789';

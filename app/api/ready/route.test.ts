@@ -4,7 +4,7 @@ let databaseUp = true;
 let draining = false;
 let circuit: 'closed' | 'open' | 'half-open' = 'closed';
 
-vi.mock('@/lib/db', () => ({
+vi.mock('@/lib/server/database', () => ({
   getDb: async () => {
     if (!databaseUp) throw new Error('connect ECONNREFUSED');
     return { db: {} };
@@ -20,8 +20,8 @@ vi.mock('kysely', async (importOriginal) => ({
     },
   }),
 }));
-vi.mock('@/lib/app-context', () => ({ getUpstreamStats: () => ({ circuit, inFlight: 0, waiting: 0 }) }));
-vi.mock('@/lib/shutdown', () => ({ isDraining: () => draining }));
+vi.mock('@/lib/server/deps', () => ({ getUpstreamStats: () => ({ circuit, inFlight: 0, waiting: 0 }) }));
+vi.mock('@/lib/server/shutdown', () => ({ isDraining: () => draining }));
 
 async function ready() {
   const { GET } = await import('./route');

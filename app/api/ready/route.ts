@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import { getUpstreamStats } from '@/lib/app-context';
-import { getDb } from '@/lib/db';
-import { isDraining } from '@/lib/shutdown';
+import { getUpstreamStats } from '@/lib/server/deps';
+import { getDb } from '@/lib/server/database';
+import { isDraining } from '@/lib/server/shutdown';
 
 export const dynamic = 'force-dynamic';
 

@@ -3,8 +3,8 @@
  * text of its query string.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { testEnvironment } from '@/lib/config-for-tests';
-import { renderToHtml } from '../../render-for-tests';
+import { testEnvironment } from '@/lib/testing/config';
+import { renderToHtml } from '../../../lib/testing/render';
 
 beforeAll(() => {
   Object.assign(process.env, testEnvironment({ LOG_LEVEL: 'silent' }));

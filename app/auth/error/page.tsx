@@ -1,7 +1,7 @@
-import { firstOf, firstParam, type SearchParams } from '../../search-params';
-import { signInPath } from '@/lib/auth';
+import { firstOf, firstParam, type SearchParams } from '../../_lib/search-params';
+import { signInPath } from '@/lib/identity/auth';
 import { getConfig } from '@/lib/config';
-import { SIGN_IN_ERROR_CODES } from '@/lib/problems';
+import { SIGN_IN_ERROR_CODES } from '@/lib/launch/problems';
 
 export const dynamic = 'force-dynamic';
 

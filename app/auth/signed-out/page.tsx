@@ -1,9 +1,9 @@
 import type { Metadata } from 'next';
-import { firstParam, type SearchParams } from '../../search-params';
-import { SignOutButton } from '../../sign-out-button';
-import { getPortalUser, signInPath } from '@/lib/auth';
+import { firstParam, type SearchParams } from '../../_lib/search-params';
+import { SignOutButton } from '../../_components/sign-out-button';
+import { getPortalUser, signInPath } from '@/lib/identity/auth';
 import { getConfig } from '@/lib/config';
-import { OPEN, WEBEX_NOT_CONFIRMED } from '@/lib/sign-out';
+import { OPEN, WEBEX_NOT_CONFIRMED } from '@/lib/sign-out/sign-out';
 
 export const dynamic = 'force-dynamic';
 

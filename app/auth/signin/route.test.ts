@@ -6,9 +6,9 @@
 import type { JWT } from 'next-auth/jwt';
 import { NextRequest } from 'next/server';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { testEnvironment } from '@/lib/config-for-tests';
-import { callbacksAway } from '@/lib/return-targets-for-tests';
-import { sessionCookies } from '@/lib/session/session-double';
+import { testEnvironment } from '@/lib/testing/config';
+import { callbacksAway } from '@/lib/testing/return-targets';
+import { sessionCookies } from '@/lib/testing/session-cookies';
 
 const APP_URL = 'http://localhost:3000';
 const CSRF_COOKIE = 'next-auth.csrf-token=csrf-123%7Chash-456';

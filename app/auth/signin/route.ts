@@ -1,14 +1,14 @@
 import NextAuth from 'next-auth';
 import { NextRequest } from 'next/server';
-import { csrfCookieName, csrfTokenOf, FROM_NEXT_AUTH, getAuthOptions, getPortalUser, portalPath } from '@/lib/auth';
+import { csrfCookieName, csrfTokenOf, FROM_NEXT_AUTH, getAuthOptions, getPortalUser, portalPath } from '@/lib/identity/auth';
 import { getConfig } from '@/lib/config';
-import { SIGN_IN_ERROR_CODES } from '@/lib/problems';
-import { redirectTo } from '../../responses';
-import { firstOf } from '../../search-params';
+import { SIGN_IN_ERROR_CODES } from '@/lib/launch/problems';
+import { redirectTo } from '../../_lib/responses';
+import { firstOf } from '../../_lib/search-params';
 
 export const dynamic = 'force-dynamic';
 
-// The provider id in lib/auth.ts: the one identity provider.
+// The provider id in lib/identity/auth.ts: the one identity provider.
 const PROVIDER = 'oidc';
 
 /**

@@ -1,10 +1,10 @@
 import type { NextRequest } from 'next/server';
-import { idTokenStore, isSameOriginRequest } from '@/lib/auth';
+import { idTokenStore, isSameOriginRequest } from '@/lib/identity/auth';
 import { getConfig } from '@/lib/config';
-import { revocableSession, sessionRevocations } from '@/lib/session';
-import { readSessionToken } from '@/lib/session/token';
-import { clearSessionCookies, planSignOutFor, signOutCookie } from '@/lib/sign-out';
-import { crossOriginRefused, redirectTo } from '../../responses';
+import { revocableSession, sessionRevocations } from '@/lib/identity/session-renewal';
+import { readSessionToken } from '@/lib/identity/session-token';
+import { clearSessionCookies, planSignOutFor, signOutCookie } from '@/lib/sign-out/sign-out';
+import { crossOriginRefused, redirectTo } from '../../_lib/responses';
 
 export const dynamic = 'force-dynamic';
 

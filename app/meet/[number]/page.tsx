@@ -1,9 +1,9 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
-import { JoinButton } from '../../join-button';
-import { getPortalUser, signInPath } from '@/lib/auth';
+import { JoinButton } from '../../_components/join-button';
+import { getPortalUser, signInPath } from '@/lib/identity/auth';
 import { getConfig } from '@/lib/config';
-import { pageOf, type LaunchTarget } from '@/lib/launch';
+import { pageOf, type LaunchTarget } from '@/lib/launch/launch';
 import { formatMeetingNumber, parseMeetingNumber } from '@/lib/webex';
 
 export const dynamic = 'force-dynamic';

@@ -1,8 +1,8 @@
-import { getConnectDeps } from '@/lib/app-context';
-import { getPortalUser, isSameOriginRequest, signInPath } from '@/lib/auth';
+import { getConnectDeps } from '@/lib/server/deps';
+import { getPortalUser, isSameOriginRequest, signInPath } from '@/lib/identity/auth';
 import { getConfig } from '@/lib/config';
 import { CONNECT_COOKIE, CONNECT_TTL_SECONDS, startConnect } from '@/lib/credentials/connect';
-import { crossOriginRefused, redirectTo } from '../../responses';
+import { crossOriginRefused, redirectTo } from '../../_lib/responses';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,9 +1,9 @@
-import { getConnectDeps } from '@/lib/app-context';
-import { getPortalUser, isSameOriginRequest, signInPath } from '@/lib/auth';
+import { getConnectDeps } from '@/lib/server/deps';
+import { getPortalUser, isSameOriginRequest, signInPath } from '@/lib/identity/auth';
 import { getConfig } from '@/lib/config';
 import { disconnect } from '@/lib/credentials/connect';
 import { normalizeEmail } from '@/lib/mappings/store';
-import { crossOriginRefused, redirectTo } from '../../responses';
+import { crossOriginRefused, redirectTo } from '../../_lib/responses';
 
 export const dynamic = 'force-dynamic';
 

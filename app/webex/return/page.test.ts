@@ -4,10 +4,10 @@
  * in the browser that just launched (finding 6).
  */
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { launchedCookie, LAUNCHED_COOKIE, RECOVERY_COOKIE } from '@/lib/already-logon';
-import { testEnvironment } from '@/lib/config-for-tests';
-import type { SearchParams } from '../../search-params';
-import { renderToHtml } from '../../render-for-tests';
+import { launchedCookie, LAUNCHED_COOKIE, RECOVERY_COOKIE } from '@/lib/launch/already-logon';
+import { testEnvironment } from '@/lib/testing/config';
+import type { SearchParams } from '../../_lib/search-params';
+import { renderToHtml } from '../../../lib/testing/render';
 
 /** the cookies of the browser of the moment */
 let jar = new Map<string, string>();

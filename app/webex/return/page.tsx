@@ -1,12 +1,12 @@
 import { cookies } from 'next/headers';
-import { AutoSubmitForm } from './auto-submit';
-import { JoinButton } from '../../join-button';
-import { ProblemCard } from '../../problem-card';
-import { firstParam, type SearchParams } from '../../search-params';
-import { isRecentLaunch, LAUNCHED_COOKIE, nextRecoveryStep, parseRecoveryState, RECOVERY_COOKIE, RECOVERY_FIELD } from '@/lib/already-logon';
-import { returnUrl } from '@/lib/app-context';
+import { AutoSubmitForm } from '../../_components/auto-submit-form';
+import { JoinButton } from '../../_components/join-button';
+import { ProblemCard } from '../../_components/problem-card';
+import { firstParam, type SearchParams } from '../../_lib/search-params';
+import { isRecentLaunch, LAUNCHED_COOKIE, nextRecoveryStep, parseRecoveryState, RECOVERY_COOKIE, RECOVERY_FIELD } from '@/lib/launch/already-logon';
+import { returnUrl } from '@/lib/server/deps';
 import { getConfig } from '@/lib/config';
-import { describeLoginFailure } from '@/lib/problems';
+import { describeLoginFailure } from '@/lib/launch/problems';
 import { buildLogoutUrl, knownLoginFailureReason, parseMeetingNumber } from '@/lib/webex';
 
 export const dynamic = 'force-dynamic';
@@ -14,7 +14,7 @@ export const dynamic = 'force-dynamic';
 /**
  * BU: WebEx comes back here with AT=…&ST=FAIL&RS=… when a login did not work, and after a logout.
  * Anyone can type or link this URL, so it never claims more than it knows; AlreadyLogon is
- * recovered automatically, once, and only in the browser that just launched (lib/already-logon.ts).
+ * recovered automatically, once, and only in the browser that just launched (lib/launch/already-logon.ts).
  */
 export default async function WebexReturnPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = await searchParams;

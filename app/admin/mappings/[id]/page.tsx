@@ -1,12 +1,12 @@
 import { notFound } from 'next/navigation';
-import { RevokeConnectionForm } from '../../connections/revoke-form';
-import { MappingTestForm } from '../../mapping-test-form';
-import { DeleteMappingForm } from '../delete-mapping-form';
-import { MappingForm } from '../mapping-form';
-import { getOAuth } from '@/lib/app-context';
-import { requireAdmin } from '@/lib/auth';
+import { RevokeConnectionForm } from '../../_components/revoke-form';
+import { MappingTestForm } from '../../_components/mapping-test-form';
+import { DeleteMappingForm } from '../../_components/delete-mapping-form';
+import { MappingForm } from '../../_components/mapping-form';
+import { getOAuth } from '@/lib/server/deps';
+import { requireAdmin } from '@/lib/identity/auth';
 import { getConfig, storesPasswords } from '@/lib/config';
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/server/database';
 import { getMapping } from '@/lib/mappings/store';
 
 export const dynamic = 'force-dynamic';

@@ -1,6 +1,6 @@
-import { recordAudit } from '@/lib/audit';
-import { requireAdmin } from '@/lib/auth';
-import { getDb } from '@/lib/db';
+import { recordAudit } from '@/lib/audit/events';
+import { requireAdmin } from '@/lib/identity/auth';
+import { getDb } from '@/lib/server/database';
 import { exportMappingCsv } from '@/lib/mappings/import';
 
 export const dynamic = 'force-dynamic';

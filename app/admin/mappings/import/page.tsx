@@ -1,8 +1,8 @@
-import { ImportForm } from './import-form';
-import { WaitingPreviews } from './waiting-previews';
-import { requireAdmin } from '@/lib/auth';
+import { ImportForm } from '../../_components/import-form';
+import { WaitingPreviews } from '../../_components/waiting-previews';
+import { requireAdmin } from '@/lib/identity/auth';
 import { getConfig } from '@/lib/config';
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/server/database';
 import { CSV_COLUMNS, formatBytes } from '@/lib/mappings/import';
 import { listWaitingPreviews } from '@/lib/mappings/pending-imports';
 

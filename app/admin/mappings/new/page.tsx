@@ -1,5 +1,5 @@
-import { MappingForm } from '../mapping-form';
-import { requireAdmin } from '@/lib/auth';
+import { MappingForm } from '../../_components/mapping-form';
+import { requireAdmin } from '@/lib/identity/auth';
 import { getConfig, storesPasswords } from '@/lib/config';
 
 export const dynamic = 'force-dynamic';

@@ -1,4 +1,4 @@
-import { requireAdmin } from '@/lib/auth';
+import { requireAdmin } from '@/lib/identity/auth';
 import { getConfig } from '@/lib/config';
 
 export const dynamic = 'force-dynamic';

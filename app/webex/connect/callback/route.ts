@@ -1,11 +1,11 @@
 import { cookies } from 'next/headers';
-import { getConnectDeps } from '@/lib/app-context';
-import { getPortalUser } from '@/lib/auth';
+import { getConnectDeps } from '@/lib/server/deps';
+import { getPortalUser } from '@/lib/identity/auth';
 import { getConfig } from '@/lib/config';
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/server/database';
 import { CONNECT_COOKIE, finishConnect } from '@/lib/credentials/connect';
 import { resolveWebexAccount } from '@/lib/mappings/resolve';
-import { redirectTo } from '../../../responses';
+import { redirectTo } from '../../../_lib/responses';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,0 +1,193 @@
+import { recordAudit } from '../audit/events';
+import { callAsHost, hostOf, type LaunchDeps, type LaunchFailureCode } from './launch';
+import { resolveWebexAccount, type MappingSource } from '../mappings/resolve';
+import { describeLaunchFailure } from './problems';
+import { WebexError, type SiteInfo, type WebexUser } from '../webex';
+import { hostEmailFor, type RestIdentity, type RestLaunchDeps, type ServiceAppStatus } from '../webex-rest';
+import type { CredentialUse, PortalSignIn } from '../credentials/host-credentials';
+import type { RuleInput } from '../mappings/rules';
+
+/** What the admin's "test" tells about one user, without logging anyone in. */
+export interface MappingTestResult {
+  email: string;
+  source: MappingSource | null;
+  webexId: string | null;
+  outcome: 'OK' | LaunchFailureCode;
+  exceptionID?: string;
+  /** how the host's credential was obtained (password, session ticket, access token) */
+  credential?: CredentialUse;
+  /** rest mode: the WebEx e-mail the Service App acts for, and the personal room WebEx found for it */
+  rest?: { hostEmail: string; roomTopic?: string };
+  /** what WebEx knows of the host */
+  webexUser?: WebexUser;
+  /** one sentence for the admin */
+  meaning: string;
+}
+
+type CheckDeps = Pick<LaunchDeps, 'db' | 'webex' | 'site' | 'rule' | 'credentials' | 'launchApi' | 'rest'>;
+
+/** A REST call's failure as the checks report it (the launch's codes and texts). */
+interface RestFailure {
+  code: LaunchFailureCode;
+  httpStatus?: number;
+  trackingId?: string;
+  reason?: string;
+}
+
+async function restOutcome<T>(run: () => Promise<T>): Promise<{ ok: true; value: T } | ({ ok: false } & RestFailure)> {
+  try {
+    return { ok: true, value: await run() };
+  } catch (err) {
+    if (!(err instanceof WebexError)) throw err;
+    return { ok: false, code: err.code, httpStatus: err.httpStatus, trackingId: err.trackingId, reason: err.reason };
+  }
+}
+
+/** The personal room of a WebEx e-mail, as the Service App reads it: proves the app may act for that person. */
+function readPersonalRoom(rest: RestLaunchDeps, hostEmail: string) {
+  return restOutcome(async () => (await rest.serviceApp.withToken((token) => rest.client.personalRoom(token, hostEmail))).value);
+}
+
+/**
+ * Resolves a user as a launch would and proves the host's credential with GetUser (the host's own
+ * profile). It never asks for a login ticket: WebEx hands out the host's current unused ticket
+ * again and again [reference §4.1], so a test that fetched one would hold the very ticket the
+ * host's next Join uses. With WEBEX_LAUNCH_API=rest, where no launch uses the XML API, it reads
+ * the user's personal room through the Service App instead (no link is made).
+ *
+ * The user did not sign in for this call; the admin did: in saml mode the assertion states the
+ * admin's own portal sign-in (when it was, when that session ends) as the authentication, never
+ * the moment of the test, and the session ticket it yields is bound to the admin's sign-in, so the
+ * user's own launches never use it (lib/credentials/session-tickets.ts).
+ */
+export async function testMapping(deps: CheckDeps, admin: PortalSignIn, email: string, support: string): Promise<MappingTestResult> {
+  const actor = admin.email;
+  const started = performance.now();
+  const account = await resolveWebexAccount(deps.db, { email }, deps.rule);
+  let result: MappingTestResult;
+  if (!account) {
+    result = { email, source: null, webexId: null, outcome: 'MAPPING_MISSING', meaning: 'No explicit mapping, and the automatic rule gives no WebEx ID for this user.' };
+  } else if (deps.launchApi === 'rest' && deps.rest) {
+    const hostEmail = hostEmailFor(email, account.webexId);
+    const room = await readPersonalRoom(deps.rest, hostEmail);
+    const base = { email, source: account.source, webexId: account.webexId };
+    result = room.ok
+      ? { ...base, outcome: 'OK', rest: { hostEmail, roomTopic: room.value.topic }, meaning: 'The company app can act for this user at WebEx: they can start their personal room and join meetings.' }
+      : { ...base, outcome: room.code, rest: { hostEmail }, meaning: describeLaunchFailure(room.code, support).what };
+  } else {
+    const outcome = await callAsHost(hostOf(email, account, admin), deps, (context) => deps.webex.getUser(context));
+    result = outcome.ok
+      ? {
+          email,
+          source: account.source,
+          webexId: account.webexId,
+          outcome: 'OK',
+          credential: outcome.credential,
+          webexUser: outcome.value,
+          meaning: 'WebEx accepted the credential for this host: this user can join.',
+        }
+      : {
+          email,
+          source: account.source,
+          webexId: account.webexId,
+          outcome: outcome.code,
+          exceptionID: outcome.exceptionID,
+          meaning: describeLaunchFailure(outcome.code, support).what,
+        };
+  }
+  await recordAudit(deps.db, {
+    actor,
+    action: 'mapping.test',
+    target: email,
+    outcome: result.outcome,
+    detail: { source: result.source, webexId: result.webexId, credential: result.credential, exceptionID: result.exceptionID, ...(result.rest ? { api: 'rest', hostEmail: result.rest.hostEmail } : {}) },
+    durationMs: performance.now() - started,
+  });
+  return result;
+}
+
+export type ConnectionCheck =
+  | { ok: true; site: SiteInfo; checkedAs: string }
+  | { ok: false; code: LaunchFailureCode; exceptionID?: string; reason?: string; checkedAs: string | null; meaning: string };
+
+const NOT_LINKED = 'The check calls the XML API as your own WebEx account: link your portal account (and, in password mode, set its password; in oauth mode, connect it) first.';
+
+/**
+ * Calls GetSite as the admin's own linked WebEx account: proves the base URL, the XML API and the
+ * credential work, and reports whether ticket login (autoLogin) is on and whether the site uses SSO.
+ */
+export async function checkConnection(deps: CheckDeps, admin: RuleInput & PortalSignIn, support: string): Promise<ConnectionCheck> {
+  const started = performance.now();
+  const result = await runConnectionCheck(deps, admin, support);
+  await recordAudit(deps.db, {
+    actor: admin.email,
+    action: 'webex.check',
+    target: deps.site.siteName,
+    outcome: result.ok ? 'OK' : result.code,
+    detail: result.ok ? { autoLogin: result.site.autoLogin, ssoEnabled: result.site.ssoEnabled, checkedAs: result.checkedAs } : { exceptionID: result.exceptionID, checkedAs: result.checkedAs },
+    durationMs: performance.now() - started,
+  });
+  return result;
+}
+
+async function runConnectionCheck(deps: CheckDeps, admin: RuleInput & PortalSignIn, support: string): Promise<ConnectionCheck> {
+  const account = await resolveWebexAccount(deps.db, admin, deps.rule);
+  if (!account) return { ok: false, code: 'MAPPING_MISSING', checkedAs: null, meaning: NOT_LINKED };
+  // the admin's own account, in the admin's own sign-in: what a launch of theirs would assert
+  const outcome = await callAsHost(hostOf(admin.email, account, admin), deps, (context) => deps.webex.getSite(context));
+  if (outcome.ok) return { ok: true, site: outcome.value, checkedAs: account.webexId };
+  const { code, exceptionID, reason } = outcome;
+  const meaning = code === 'CREDENTIAL_MISSING' || code === 'WEBEX_NOT_CONNECTED' ? NOT_LINKED : describeLaunchFailure(code, support).what;
+  return { ok: false, code, exceptionID, reason, checkedAs: account.webexId, meaning };
+}
+
+/** What the settings page learns of the Service App (never a token). */
+export interface ServiceAppCheck {
+  ok: boolean;
+  /** the first failure, when not ok */
+  failure?: RestFailure & { meaning: string };
+  /** whom the token belongs to (GET /people/me): proves it is valid, names the org */
+  identity?: RestIdentity;
+  /** the dry call: the personal room of the admin's own WebEx e-mail, which proves the scopes */
+  dryCall?: { hostEmail: string; ok: boolean; roomTopic?: string; code?: LaunchFailureCode; meaning?: string };
+  /** the grant after the check: state and expiry */
+  status: ServiceAppStatus;
+}
+
+const NO_DRY_CALL = 'Your portal account is not linked to a WebEx account, so the check could not read a personal room (it proves the Service App\'s scopes).';
+
+/**
+ * The REST path's connection check: the Service App's token (refreshed when due) must be accepted
+ * by `GET /people/me`, which names its org; then the personal room of the admin's own WebEx e-mail
+ * is read, a call needing the admin-level scopes the launches need. No meeting link is made.
+ */
+export async function checkServiceApp(deps: Pick<CheckDeps, 'db' | 'rule'> & { rest: RestLaunchDeps }, admin: { email: string }, support: string): Promise<ServiceAppCheck> {
+  const started = performance.now();
+  const { rest } = deps;
+  const who = await restOutcome(async () => (await rest.serviceApp.withToken((token) => rest.client.me(token))).value);
+  let result: Omit<ServiceAppCheck, 'status'>;
+  if (!who.ok) {
+    result = { ok: false, failure: { ...who, meaning: describeLaunchFailure(who.code, support).what } };
+  } else {
+    const account = await resolveWebexAccount(deps.db, admin, deps.rule);
+    if (!account) {
+      result = { ok: false, identity: who.value, failure: { code: 'MAPPING_MISSING', meaning: NO_DRY_CALL } };
+    } else {
+      const hostEmail = hostEmailFor(admin.email, account.webexId);
+      const room = await readPersonalRoom(rest, hostEmail);
+      result = room.ok
+        ? { ok: true, identity: who.value, dryCall: { hostEmail, ok: true, roomTopic: room.value.topic } }
+        : { ok: false, identity: who.value, failure: { ...room, meaning: describeLaunchFailure(room.code, support).what }, dryCall: { hostEmail, ok: false, code: room.code, meaning: describeLaunchFailure(room.code, support).what } };
+    }
+  }
+  const status = await rest.serviceApp.status();
+  await recordAudit(deps.db, {
+    actor: admin.email,
+    action: 'service-app.check',
+    target: result.identity?.orgId ?? null,
+    outcome: result.ok ? 'OK' : (result.failure?.code ?? 'WEBEX_REFUSED'),
+    detail: { orgId: result.identity?.orgId, dryCall: result.dryCall?.hostEmail, httpStatus: result.failure?.httpStatus, trackingId: result.failure?.trackingId, reason: result.failure?.reason },
+    durationMs: performance.now() - started,
+  });
+  return { ...result, status };
+}

@@ -1,0 +1,189 @@
+import type { Kysely } from 'kysely';
+import { getConfig, type AppConfig } from '../config';
+import {
+  createHostCredentials,
+  createOAuthTokenStore,
+  createWebexOAuthClient,
+  type OAuthTokenStore,
+  type WebexOAuthClient,
+} from '../credentials/host-credentials';
+import type { ConnectDeps } from '../credentials/connect';
+import { getDb } from './database';
+import type { Database } from '../db/schema';
+import type { LaunchDeps } from '../launch/launch';
+import { metrics } from '../metrics';
+import { createLaunchLimiter, type LaunchLimiter } from '../launch/rate-limit';
+import { createHttpTransport, createUpstreamGuard, createWebexClient, type HttpTransport, type Transport, type UpstreamGuard, type UpstreamStats } from '../webex';
+import { createServiceApp, createWebexRestClient, type RestLaunchDeps } from '../webex-rest';
+
+// The composition root: the one place that turns configuration into wired dependencies.
+//
+// The deps are per module instance, deliberately not on globalThis: Next bundles lib/ into
+// several server chunks, each with its own error classes, and an object created by another
+// chunk throws errors that fail this chunk's `instanceof` checks (a launch after an admin page
+// answered 500). The transport and the guard hold no classes the app checks with instanceof
+// (the guard's refusals are read by code), so the process shares one pool and one circuit.
+interface Upstream {
+  transport: HttpTransport;
+  /** toward the site's XML API */
+  guard: UpstreamGuard;
+  /** toward the REST API (webexapis.com): another host, so its own cap and circuit; an outage of one never silences the other */
+  restGuard: UpstreamGuard;
+}
+
+const holder = globalThis as typeof globalThis & { __webexSsoUpstream?: Upstream };
+
+/** Both guards' state as one: the circuit is as open as the worse of them; calls add up. */
+function combinedStats(a: UpstreamStats, b: UpstreamStats): UpstreamStats {
+  const order = ['closed', 'half-open', 'open'] as const;
+  return { circuit: order[Math.max(order.indexOf(a.circuit), order.indexOf(b.circuit))] ?? 'closed', inFlight: a.inFlight + b.inFlight, waiting: a.waiting + b.waiting };
+}
+
+/** The process's one connection pool and guards toward WebEx, sized by the configuration. */
+function upstream(config: AppConfig): Upstream {
+  if (holder.__webexSsoUpstream) return holder.__webexSsoUpstream;
+  const guard = () =>
+    createUpstreamGuard({
+      maxConcurrency: config.webex.maxConcurrency,
+      maxWaitMs: config.webex.queueWaitMs,
+      failureThreshold: config.webex.circuitFailures,
+      coolDownMs: config.webex.circuitCoolDownMs,
+    });
+  // never more sockets per origin than calls allowed in flight toward it
+  holder.__webexSsoUpstream = { transport: createHttpTransport({ maxSockets: config.webex.maxConcurrency }), guard: guard(), restGuard: guard() };
+  const { transport } = holder.__webexSsoUpstream;
+  metrics().upstream.stats = getUpstreamStats;
+  metrics().upstream.sockets = () => transport.sockets();
+  return holder.__webexSsoUpstream;
+}
+
+/** Closes the process's WebEx connections and the breakers' timers (shutdown, once the launches are done). */
+export function closeUpstream(): void {
+  holder.__webexSsoUpstream?.transport.close();
+  holder.__webexSsoUpstream?.guard.close();
+  holder.__webexSsoUpstream?.restGuard.close();
+}
+
+/** Whether WebEx is answering, as this process last saw it (the home page and readiness show it). */
+export function getUpstreamStats(): UpstreamStats {
+  const { guard, restGuard } = upstream(getConfig());
+  return combinedStats(guard.stats(), restGuard.stats());
+}
+
+/** Everything the app's use cases need, wired once per bundle. */
+export interface AppDeps {
+  launch: LaunchDeps;
+  /** oauth mode only: the "Connect WebEx" client and the token store the launch uses too */
+  oauth?: { client: WebexOAuthClient; tokens: OAuthTokenStore };
+  /** oauth mode only */
+  connect?: ConnectDeps;
+  /** WEBEX_LAUNCH_API=rest|auto only: the Service App and the REST client */
+  rest?: RestLaunchDeps;
+}
+
+/** The REST adapter: the Service App's grant (the OAuth token store under its fixed key) and the REST client. */
+function createRestDeps(config: AppConfig, db: Kysely<Database>, transport: Transport, guard: UpstreamGuard | undefined): RestLaunchDeps | undefined {
+  const rest = config.rest;
+  if (!rest) return undefined;
+  const { timeoutMs, maxResponseBytes } = config.webex;
+  const client = createWebexOAuthClient({ tokenUrl: `${rest.apiBaseUrl}/access_token`, clientId: rest.clientId, clientSecret: rest.clientSecret, assumeBearer: true, timeoutMs, maxResponseBytes });
+  const tokens = createOAuthTokenStore({ db, keys: config.credentialKeys, client, leaseMs: timeoutMs + 5_000 });
+  return {
+    client: createWebexRestClient({
+      baseUrl: rest.apiBaseUrl,
+      timeoutMs,
+      maxResponseBytes,
+      transport,
+      guard,
+      observe: (call, outcome, seconds) => metrics().webexCalls.observe({ call, outcome }, seconds),
+    }),
+    serviceApp: createServiceApp({ db, tokens, client, clientId: rest.clientId, initialRefreshToken: rest.initialRefreshToken }),
+    linkHosts: rest.linkHosts,
+  };
+}
+
+/**
+ * Wires everything from the configuration: the XML API client gets the configured timeout and
+ * size limit, the credential seam the configured mode, the REST adapter the Service App (rest and
+ * auto). Pure, so a test can wire it against its own server.
+ */
+export function createAppDeps(config: AppConfig, db: Kysely<Database>, transport: Transport, guard?: UpstreamGuard, restGuard?: UpstreamGuard): AppDeps {
+  const webex = createWebexClient({
+    baseUrl: config.webex.baseUrl,
+    timeoutMs: config.webex.timeoutMs,
+    maxResponseBytes: config.webex.maxResponseBytes,
+    transport,
+    guard,
+    observe: (call, outcome, seconds) => metrics().webexCalls.observe({ call, outcome }, seconds),
+  });
+  const credentials = config.credentials;
+  let oauth: AppDeps['oauth'];
+  let connect: ConnectDeps | undefined;
+  if (credentials.mode === 'oauth') {
+    const client = createWebexOAuthClient({ ...credentials, timeoutMs: config.webex.timeoutMs, maxResponseBytes: config.webex.maxResponseBytes });
+    // the lease outlasts one token request (its timeout), so a live refresher never loses it
+    const tokens = createOAuthTokenStore({ db, keys: config.credentialKeys, client, leaseMs: config.webex.timeoutMs + 5_000 });
+    oauth = { client, tokens };
+    connect = { db, keys: config.credentialKeys, oauth: client, tokens, webex, siteName: config.webex.siteName, tokenUse: credentials.tokenUse };
+  }
+  const rest = createRestDeps(config, db, transport, restGuard);
+  return {
+    launch: {
+      db,
+      webex,
+      credentials: createHostCredentials({ config: credentials, siteName: config.webex.siteName, webex, keys: config.credentialKeys, db, oauthTokens: oauth?.tokens }),
+      site: config.webex,
+      rule: config.mappingRule,
+      backUrl: returnUrl(config),
+      launchApi: config.webex.launchApi,
+      rest,
+    },
+    oauth,
+    connect,
+    rest,
+  };
+}
+
+/** Where WebEx reports a failed login or a logout (BU). */
+export function returnUrl(config: AppConfig = getConfig()): string {
+  return new URL('/webex/return', config.appUrl).href;
+}
+
+let deps: AppDeps | undefined;
+
+/** This bundle's dependencies, on the process's one keep-alive pool. */
+async function getAppDeps(): Promise<AppDeps> {
+  const { db } = await getDb();
+  const config = getConfig();
+  const { transport, guard, restGuard } = upstream(config);
+  deps ??= createAppDeps(config, db, transport, guard, restGuard);
+  return deps;
+}
+
+/** Everything launchWebex (and the admin's checks) need. */
+export async function getLaunchDeps(): Promise<LaunchDeps> {
+  return (await getAppDeps()).launch;
+}
+
+/** The "Connect WebEx" client and token store, in oauth mode; undefined in the other modes. */
+export async function getOAuth(): Promise<AppDeps['oauth']> {
+  return (await getAppDeps()).oauth;
+}
+
+/** What "Connect WebEx" needs, in oauth mode; undefined in the other modes. */
+export async function getConnectDeps(): Promise<ConnectDeps | undefined> {
+  return (await getAppDeps()).connect;
+}
+
+/** The Service App and REST client, with WEBEX_LAUNCH_API=rest|auto; undefined with xml. */
+export async function getRestDeps(): Promise<RestLaunchDeps | undefined> {
+  return (await getAppDeps()).rest;
+}
+
+let limiter: LaunchLimiter | undefined;
+
+/** The per-user launch limit, counted in the shared database. */
+export async function getLaunchLimiter(): Promise<LaunchLimiter> {
+  limiter ??= createLaunchLimiter(await getDb(), getConfig().launchRateLimit);
+  return limiter;
+}

@@ -1,0 +1,114 @@
+import { sealData, unsealData } from 'iron-session';
+import type { AppConfig } from '../config';
+import { log } from '../log';
+import { sessionCookieWrites, sessionSetCookie } from '../identity/session-cookie';
+import { discover } from '../identity/idp-refresh';
+import { buildLogoutUrl } from '../webex';
+import type { IdTokenStore } from '../identity/id-tokens';
+import { continueAfterWebex, planSignOut, type SignOutStep } from './plan';
+
+export { createIdTokenStore, type IdTokenStore } from '../identity/id-tokens';
+export { buildEndSessionUrl, continueAfterWebex, planSignOut, WEBEX_NOT_CONFIRMED, type SignOutFacts, type SignOutStep } from './plan';
+
+/** Where WebEx comes back after AT=LO during a sign-out (app/auth/signout/continue). */
+export const CONTINUE_PATH = '/auth/signout/continue';
+/** The chain's last page, and the provider's post_logout_redirect_uri. */
+export const SIGNED_OUT_PATH = '/auth/signed-out';
+
+/** The steps still to take while the browser is at WebEx: sealed, for the continue route only. */
+export const SIGN_OUT_COOKIE = 'webex-sso.signout';
+// Long enough for a slow WebEx logout, short enough that a later visit to the continue route finds nothing.
+const SIGN_OUT_SECONDS = 300;
+
+export interface SignOutDeps {
+  config: Pick<AppConfig, 'appUrl' | 'oidc' | 'signOut' | 'webex'>;
+  idTokens: IdTokenStore;
+  /** the provider's end_session_endpoint; default: its discovery document */
+  endSessionEndpoint?: () => Promise<string | undefined>;
+}
+
+async function discoveredEndSession(issuer: string): Promise<string | undefined> {
+  try {
+    return (await discover(issuer)).endSession;
+  } catch (err) {
+    log.warn({ err: err instanceof Error ? err.message : String(err) }, 'identity provider discovery failed; sign-out skips its logout');
+    return undefined;
+  }
+}
+
+/** The sign-out's way, once the portal session is over. */
+export interface SignOutWay {
+  /** where to send the browser now */
+  location: string;
+  /** the step `location` is; none when it is the signed-out page */
+  first?: SignOutStep['kind'];
+  /** the steps after that one */
+  remaining: SignOutStep[];
+  /** the signed-out page, telling which sessions were left open (a step not configured or not possible) */
+  done: string;
+}
+
+/**
+ * The sign-out's way after the portal session (the caller clears its cookie). `idTokenRef` is
+ * the session's reference to its ID token, when it has one.
+ */
+export async function planSignOutFor(idTokenRef: unknown, deps: SignOutDeps): Promise<SignOutWay> {
+  const { config } = deps;
+  const idTokenHint = typeof idTokenRef === 'string' ? await deps.idTokens.take(idTokenRef) : undefined;
+  const endSessionEndpoint = config.signOut.idp ? await (deps.endSessionEndpoint ?? (() => discoveredEndSession(config.oidc.issuer)))() : undefined;
+  // WEBEX_LAUNCH_API=rest never signs anyone in to the WebEx site (REST links make no site session,
+  // and the site's URL API may be retired): there is no WebEx session of ours to end or to warn about
+  const siteSession = config.webex.launchApi !== 'rest';
+  const steps = planSignOut({
+    settings: { ...config.signOut, webex: config.signOut.webex && siteSession },
+    webexLogoutUrl: buildLogoutUrl({ baseUrl: config.webex.baseUrl, siteName: config.webex.siteName, backUrl: new URL(CONTINUE_PATH, config.appUrl).href }),
+    endSessionEndpoint,
+    idTokenHint,
+    clientId: config.oidc.clientId,
+    postLogoutRedirectUri: new URL(SIGNED_OUT_PATH, config.appUrl).href,
+  });
+  const done = new URL(SIGNED_OUT_PATH, config.appUrl);
+  for (const kind of siteSession ? (['webex', 'idp'] as const) : (['idp'] as const)) if (!steps.some((step) => step.kind === kind)) done.searchParams.set(kind, OPEN);
+  const [first, ...remaining] = steps;
+  return { location: first?.url ?? done.href, first: first?.kind, remaining, done: done.href };
+}
+
+/** The signed-out page's flag for a session the sign-out did not end (`webex=open`, `idp=open`). */
+export const OPEN = 'open';
+
+/** After WebEx's AT=LO: the next URL, from the sealed way (none, or unreadable: the signed-out page). */
+export async function continueSignOut(sealed: string | undefined, webexStatus: string, config: Pick<AppConfig, 'appUrl' | 'authSecret'>): Promise<string> {
+  let remaining: SignOutStep[] = [];
+  let done = new URL(SIGNED_OUT_PATH, config.appUrl).href;
+  if (sealed) {
+    try {
+      const data = await unsealData<{ remaining?: unknown; done?: unknown }>(sealed, { password: config.authSecret, ttl: SIGN_OUT_SECONDS });
+      if (Array.isArray(data.remaining)) remaining = data.remaining.filter(isStep);
+      if (typeof data.done === 'string' && new URL(data.done).origin === config.appUrl.origin) done = data.done;
+    } catch {
+      // an altered or expired cookie: nothing more to do than the signed-out page
+    }
+  }
+  return continueAfterWebex(remaining, webexStatus, done).location;
+}
+
+function isStep(value: unknown): value is SignOutStep {
+  const step = value as Partial<SignOutStep> | null;
+  return typeof step === 'object' && step !== null && (step.kind === 'webex' || step.kind === 'idp') && typeof step.url === 'string';
+}
+
+/** Set-Cookie keeping the way after WebEx for the continue route (sealed: it may hold the ID token), or clearing it. */
+export async function signOutCookie(way: Pick<SignOutWay, 'remaining' | 'done'> | undefined, config: Pick<AppConfig, 'appUrl' | 'authSecret'>): Promise<string> {
+  const secure = config.appUrl.protocol === 'https:' ? '; Secure' : '';
+  if (!way) return `${SIGN_OUT_COOKIE}=; Path=${CONTINUE_PATH}; Max-Age=0; HttpOnly; SameSite=Lax${secure}`;
+  const value = await sealData({ remaining: way.remaining, done: way.done }, { password: config.authSecret, ttl: SIGN_OUT_SECONDS });
+  return `${SIGN_OUT_COOKIE}=${value}; Path=${CONTINUE_PATH}; Max-Age=${SIGN_OUT_SECONDS}; HttpOnly; SameSite=Lax${secure}`;
+}
+
+/**
+ * Set-Cookie clearing the portal session: next-auth's session cookie, and the chunks it splits a
+ * large one into (`.0`, `.1`, …), of those the browser sent.
+ */
+export function clearSessionCookies(sentNames: readonly string[], appUrl: URL): string[] {
+  return sessionCookieWrites(sentNames, appUrl).map((write) => sessionSetCookie(write, appUrl));
+}
