@@ -163,7 +163,7 @@ describe('POST /launch: the AlreadyLogon recovery (sign out of WebEx, then one r
     const response = await post({ origin: APP_URL, cookie: await launchMark() }, { recovery: 'sign-out' });
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe(LOGOUT_URL);
-    expect(response.headers.get('set-cookie')).toMatch(/^webex-sso\.recovery=signing-out; Max-Age=120; Path=\/; HttpOnly; SameSite=Lax$/);
+    expect(response.headers.get('set-cookie')).toMatch(/^webex-sso\.recovery=signing-out; Path=\/; Max-Age=120; HttpOnly; SameSite=Lax$/);
     expectPrivate(response);
     expect(launched).toEqual([]);
   });
@@ -172,7 +172,7 @@ describe('POST /launch: the AlreadyLogon recovery (sign out of WebEx, then one r
     const response = await post({ origin: APP_URL, cookie: 'webex-sso.recovery=signing-out' }, { recovery: 'relaunch' });
     expect(response.status).toBe(302);
     expect(response.headers.get('location')).toBe(LOGIN_URL);
-    expect(response.headers.get('set-cookie')).toMatch(/^webex-sso\.recovery=relaunched; Max-Age=120;/);
+    expect(response.headers.get('set-cookie')).toMatch(/^webex-sso\.recovery=relaunched; Path=\/; Max-Age=120;/);
     expect(launched).toEqual(['alice@example.com']);
   });
 
@@ -186,7 +186,7 @@ describe('POST /launch: the AlreadyLogon recovery (sign out of WebEx, then one r
   it("an employee's own Join ends a recovery, so a later AlreadyLogon recovers again", async () => {
     const response = await post({ origin: APP_URL, cookie: 'webex-sso.recovery=relaunched' });
     expect(response.status).toBe(302);
-    expect(response.headers.get('set-cookie')).toMatch(/^webex-sso\.recovery=; Max-Age=0;/);
+    expect(response.headers.get('set-cookie')).toMatch(/^webex-sso\.recovery=; Path=\/; Max-Age=0;/);
   });
 
   // issue 16 finding 6: a link from any site to the return page started the sign-out
@@ -206,7 +206,7 @@ describe('POST /launch: the AlreadyLogon recovery (sign out of WebEx, then one r
   it.each(['redirect', 'post'])('a launch to p.php (%s delivery) marks this browser as the one that launched, for two minutes', async (how) => {
     delivery = how;
     const response = await post({ origin: APP_URL });
-    expect(response.headers.getSetCookie()).toContainEqual(expect.stringMatching(/^webex-sso\.launched=[^;]{20,}; Max-Age=120; Path=\/; HttpOnly; SameSite=Lax$/));
+    expect(response.headers.getSetCookie()).toContainEqual(expect.stringMatching(/^webex-sso\.launched=[^;]{20,}; Path=\/; Max-Age=120; HttpOnly; SameSite=Lax$/));
   });
 
   it('a REST link or a failed launch sets no mark: WebEx sends no AlreadyLogon back for them', async () => {
@@ -257,7 +257,7 @@ describe('POST /launch: the launch target', () => {
     const response = await post({ origin: APP_URL }, { meeting: '26341234567', role: 'host' });
     expect(response.status).toBe(302);
     expect(targets).toEqual([MEETING]);
-    expect(response.headers.getSetCookie()).toContainEqual(expect.stringMatching(/^webex-sso\.target=host\.26341234567; Max-Age=120; Path=\/; HttpOnly; SameSite=Lax$/));
+    expect(response.headers.getSetCookie()).toContainEqual(expect.stringMatching(/^webex-sso\.target=host\.26341234567; Path=\/; Max-Age=120; HttpOnly; SameSite=Lax$/));
   });
 
   it.each([

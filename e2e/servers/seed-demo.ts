@@ -1,13 +1,13 @@
 import { openMigratedDatabase } from '../../lib/db/connection';
 import { upsertMapping } from '../../lib/mappings/store';
-import { sealCredential, type CredentialKeys } from '../../lib/webex';
+import { sealCredential, type SecretKeys } from '../../lib/secrets';
 import { DEMO_EMPLOYEES } from './demo-users';
 
 /**
  * Links the demo employees marked `linked` to their WebEx accounts; with their sealed WebEx
  * passwords only when `withPasswords` (password mode): the passwordless modes store none.
  */
-export async function seedDemoMappings(databaseUrl: string, keys: CredentialKeys, withPasswords: boolean): Promise<void> {
+export async function seedDemoMappings(databaseUrl: string, keys: SecretKeys, withPasswords: boolean): Promise<void> {
   const { db } = await openMigratedDatabase(databaseUrl);
   try {
     for (const employee of DEMO_EMPLOYEES.filter((e) => e.linked)) {

@@ -5,17 +5,26 @@
  */
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../audit/events';
+import { clearCookie, serializeCookie } from '../http/cookies';
 import type { Database } from '../db/schema';
 import { normalizeEmail } from '../mappings/store';
-import { CredentialError, sealSecret, unsealSecret, type CredentialKeys, type WebexClient } from '../webex';
+import { type WebexClient } from '../webex';
 import { WebexError } from '../webex/errors';
 import { HostCredentialError, type HostCredentialCode } from './errors';
 import type { TokenSet, WebexOAuthClient } from './oauth-client';
 import type { OAuthTokenStore } from './oauth-tokens';
+import { SealedSecretError, sealSecret, type SecretKeys, unsealSecret } from '../secrets';
 
 export const CONNECT_COOKIE = 'webex_connect';
 /** Long enough to sign in at WebEx, short enough that a forgotten tab's state is useless. */
 export const CONNECT_TTL_SECONDS = 10 * 60;
+// the routes that start and finish a connection: nowhere else is the cookie sent
+const CONNECT_PATH = '/webex/connect';
+
+/** Set-Cookie for a started connection's sealed state, or clearing it (undefined). */
+export function connectCookie(sealed: string | undefined, appUrl: URL): string {
+  return sealed === undefined ? clearCookie(CONNECT_COOKIE, appUrl, CONNECT_PATH) : serializeCookie(CONNECT_COOKIE, sealed, appUrl, { maxAgeSeconds: CONNECT_TTL_SECONDS, path: CONNECT_PATH });
+}
 
 interface PendingConnect {
   email: string;
@@ -32,7 +41,7 @@ function isPendingConnect(value: unknown): value is PendingConnect {
 
 export interface ConnectDeps {
   db: Kysely<Database>;
-  keys: CredentialKeys;
+  keys: SecretKeys;
   oauth: WebexOAuthClient;
   tokens: OAuthTokenStore;
   webex: Pick<WebexClient, 'getUser' | 'authenticateUser'>;
@@ -82,7 +91,7 @@ export async function finishConnect(deps: ConnectDeps, user: { email: string; we
     try {
       pending = sealedPending ? await unsealSecret(sealedPending, deps.keys, isPendingConnect) : undefined;
     } catch (err) {
-      if (!(err instanceof CredentialError)) throw err;
+      if (!(err instanceof SealedSecretError)) throw err;
     }
     if (!pending || pending.email !== email || pending.expiresAt < Date.now()) {
       return { ok: false, code: 'CONNECT_EXPIRED', message: 'This connection attempt expired or was started in another session. Start again from the portal.' };

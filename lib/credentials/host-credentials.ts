@@ -15,7 +15,7 @@ import type { Kysely } from 'kysely';
 import type { CredentialConfig } from '../config';
 import type { Database } from '../db/schema';
 import { createSignedSamlResponse } from '../saml';
-import { buildSecurityContext, CredentialError, unsealCredential, type AuthenticateUserBody, type CredentialKeys, type SecurityContext, type WebexClient, type WebexCredential } from '../webex';
+import { buildSecurityContext, type AuthenticateUserBody, type SecurityContext, type WebexClient, type HostCredential } from '../webex';
 import { WebexError } from '../webex/errors';
 import { HostCredentialError } from './errors';
 import type { OAuthTokenStore } from './oauth-tokens';
@@ -25,6 +25,7 @@ export { HOST_CREDENTIAL_CODES, HostCredentialError, type HostCredentialCode } f
 export { createWebexOAuthClient, type WebexOAuthClient, type TokenSet } from './oauth-client';
 export { createOAuthTokenStore, type ConnectionStatus, type OAuthTokenStore } from './oauth-tokens';
 export { createSessionTicketCache, type SessionTicketCache } from './session-tickets';
+import { SealedSecretError, type SecretKeys, unsealCredential } from '../secrets';
 
 /**
  * The portal sign-in a call is made in: who signed in, when, and when that session ends (seconds
@@ -59,7 +60,7 @@ export interface HostCredentialDeps {
   config: CredentialConfig;
   siteName: string;
   webex: Pick<WebexClient, 'authenticateUser'>;
-  keys: CredentialKeys;
+  keys: SecretKeys;
   /** where session tickets are cached */
   db: Kysely<Database>;
   /** oauth mode only */
@@ -76,14 +77,14 @@ function storedPassword(host: HostIdentity): string {
   return host.sealedCredential;
 }
 
-async function openPassword(host: HostIdentity, keys: CredentialKeys): Promise<string> {
+async function openPassword(host: HostIdentity, keys: SecretKeys): Promise<string> {
   const sealed = storedPassword(host);
   try {
     const credential = await unsealCredential(sealed, keys);
     if (credential.kind !== 'password') throw new HostCredentialError('CREDENTIAL_MISSING', 'the stored credential is not a password');
     return credential.password;
   } catch (err) {
-    if (err instanceof CredentialError) throw new HostCredentialError('CREDENTIAL_UNREADABLE', err.message, { cause: err });
+    if (err instanceof SealedSecretError) throw new HostCredentialError('CREDENTIAL_UNREADABLE', err.message, { cause: err });
     throw err;
   }
 }
@@ -93,7 +94,7 @@ export function createHostCredentials(deps: HostCredentialDeps): HostCredentials
   const { config, siteName } = deps;
   const sessionTickets = createSessionTicketCache({ db: deps.db, keys: deps.keys });
   // every mode ends in one of the securityContext variants of the reference (§3.2), or in none (AuthenticateUser's)
-  const context = (host: HostIdentity, credential?: WebexCredential): SecurityContext =>
+  const context = (host: HostIdentity, credential?: HostCredential): SecurityContext =>
     credential ? buildSecurityContext(siteName, host.webexId, credential) : { siteName, webExID: host.webexId };
 
   function oauthTokens(): OAuthTokenStore {
@@ -102,7 +103,7 @@ export function createHostCredentials(deps: HostCredentialDeps): HostCredentials
   }
 
   /** AuthenticateUser, with a SAML refusal named as such. */
-  async function authenticate(host: HostIdentity, credential: WebexCredential | undefined, body: AuthenticateUserBody) {
+  async function authenticate(host: HostIdentity, credential: HostCredential | undefined, body: AuthenticateUserBody) {
     try {
       return await deps.webex.authenticateUser(context(host, credential), body);
     } catch (err) {

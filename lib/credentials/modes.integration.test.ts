@@ -13,10 +13,11 @@ import { launchWebex, type LaunchDeps } from '../launch/launch';
 import { saveMapping, type AdminContext } from '../mappings/changes';
 import { findMappingByEmail, upsertMapping } from '../mappings/store';
 import { loadSigningKeys, SAML_NS, type SamlSigningKeys } from '../saml';
-import { createWebexClient, sealCredential } from '../webex';
+import { createWebexClient } from '../webex';
 import { disconnect, finishConnect, startConnect, type ConnectDeps } from './connect';
 import { createHostCredentials, createOAuthTokenStore, createWebexOAuthClient } from './host-credentials';
 import { signedIn } from '../testing/portal-sign-in';
+import { sealCredential } from '../secrets';
 
 const KEYS = { '1': 'modes-test-key-0123456789abcdef01234' };
 const SAML = { issuer: 'http://portal.example', audience: 'https://acme.webex.com', recipient: 'https://acme.webex.com/dispatcher/SAML2AuthService?siteurl=acme' };

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { recordAudit } from '../audit/events';
 import type { Database } from '../db/schema';
 import { forgetSessionTickets, normalizeEmail } from '../mappings/store';
-import { CredentialError, sealSecret, unsealSecret, type CredentialKeys } from '../webex/security-context';
+import { SealedSecretError, sealSecret, type SecretKeys, unsealSecret } from '../secrets';
 import { HostCredentialError } from './errors';
 import type { TokenSet, WebexOAuthClient } from './oauth-client';
 
@@ -80,7 +80,7 @@ export interface OAuthTokenStore {
 
 export interface OAuthTokenStoreOptions {
   db: Kysely<Database>;
-  keys: CredentialKeys;
+  keys: SecretKeys;
   client: Pick<WebexOAuthClient, 'refresh' | 'revoke'>;
   /** longer than one token request can take (its timeout), so a lease never expires under a live refresher */
   leaseMs: number;
@@ -119,7 +119,7 @@ export function createOAuthTokenStore(options: OAuthTokenStoreOptions): OAuthTok
     try {
       return await unsealSecret(sealed, keys, isStoredTokens);
     } catch (err) {
-      if (err instanceof CredentialError) throw new HostCredentialError('CREDENTIAL_UNREADABLE', err.message, { cause: err });
+      if (err instanceof SealedSecretError) throw new HostCredentialError('CREDENTIAL_UNREADABLE', err.message, { cause: err });
       throw err;
     }
   }

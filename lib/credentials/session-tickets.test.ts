@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openTempDatabase, type TempDatabase } from '../testing/temp-database';
-import { sealCredential } from '../webex/security-context';
+import { sealCredential } from '../secrets';
 import { WebexError } from '../webex/errors';
 import type { SessionTicket } from '../webex/xml-api';
 import { createHostCredentials } from './host-credentials';
@@ -155,7 +155,6 @@ describe('asHost with session tickets: renewed once, never in a loop', () => {
 
   it('uses the cached ticket; when WebEx refuses it, authenticates once and retries once', async () => {
     const { credentials, seen, issued } = setup();
-    const { sealCredential } = await import('../webex/security-context');
     const host = { email: 'alice@example.com', webexId: 'alice', signIn: signedIn('alice@example.com'), sealedCredential: await sealCredential({ kind: 'password', password: 'pw' }, KEYS) };
     const call = async (context: { sessionTicket?: string }) => {
       seen.push(context.sessionTicket ?? '');
@@ -171,7 +170,6 @@ describe('asHost with session tickets: renewed once, never in a loop', () => {
 
   it('a renewed ticket refused again is the answer: no third try', async () => {
     const { credentials, seen, issued } = setup();
-    const { sealCredential } = await import('../webex/security-context');
     const host = { email: 'bob@example.com', webexId: 'bob', signIn: signedIn('bob@example.com'), sealedCredential: await sealCredential({ kind: 'password', password: 'pw' }, KEYS) };
     await credentials.asHost(host, async () => 'warm');
     const always = async (context: { sessionTicket?: string }) => {
@@ -185,7 +183,6 @@ describe('asHost with session tickets: renewed once, never in a loop', () => {
 
   it('a fresh ticket refused is not retried, and other failures are never retried', async () => {
     const { credentials, seen } = setup();
-    const { sealCredential } = await import('../webex/security-context');
     const host = { email: 'carol@example.com', webexId: 'carol', signIn: signedIn('carol@example.com'), sealedCredential: await sealCredential({ kind: 'password', password: 'pw' }, KEYS) };
     await expect(credentials.asHost(host, async (c) => { seen.push(c.sessionTicket ?? ''); throw expired(); })).rejects.toMatchObject({ code: 'WEBEX_CREDENTIAL_EXPIRED' });
     await expect(credentials.asHost(host, async (c) => { seen.push(c.sessionTicket ?? ''); throw new WebexError('WEBEX_TIMEOUT', 'slow'); })).rejects.toMatchObject({ code: 'WEBEX_TIMEOUT' });

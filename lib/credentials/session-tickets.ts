@@ -2,7 +2,7 @@ import { createHmac, hkdfSync } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { normalizeEmail } from '../mappings/store';
-import { CredentialError, sealSecret, unsealSecret, type CredentialKeys } from '../webex/security-context';
+import { SealedSecretError, sealSecret, type SecretKeys, unsealSecret } from '../secrets';
 import type { SessionTicket } from '../webex/xml-api';
 
 /** Stop using a session ticket this long before WebEx says it ends (or a tenth of its life, if shorter). */
@@ -46,10 +46,10 @@ function isStoredTicket(value: unknown): value is { sessionTicket: string } {
   return typeof value === 'object' && value !== null && typeof (value as { sessionTicket?: unknown }).sessionTicket === 'string';
 }
 
-const bindingKeys = new WeakMap<CredentialKeys, Buffer>();
+const bindingKeys = new WeakMap<SecretKeys, Buffer>();
 
 /** A key of its own for fingerprints, derived from every CREDENTIAL_KEYS entry (adding one makes each host authenticate once more). */
-function bindingKey(keys: CredentialKeys): Buffer {
+function bindingKey(keys: SecretKeys): Buffer {
   let key = bindingKeys.get(keys);
   if (!key) {
     const material = Object.entries(keys)
@@ -80,7 +80,7 @@ function bindingKey(keys: CredentialKeys): Buffer {
  *
  * Nothing here is a secret: a database reader learns no more than which mode made the ticket.
  */
-export function ticketBinding(source: TicketSource, keys: CredentialKeys): string {
+export function ticketBinding(source: TicketSource, keys: SecretKeys): string {
   switch (source.kind) {
     case 'password':
       return `password:${createHmac('sha256', bindingKey(keys)).update(source.sealedCredential).digest('base64url')}`;
@@ -99,7 +99,7 @@ export function ticketBinding(source: TicketSource, keys: CredentialKeys): strin
  * or password) also deletes its host's row at once; the key check is what makes that unnecessary
  * for safety.
  */
-export function createSessionTicketCache(options: { db: Kysely<Database>; keys: CredentialKeys; now?: () => number }): SessionTicketCache {
+export function createSessionTicketCache(options: { db: Kysely<Database>; keys: SecretKeys; now?: () => number }): SessionTicketCache {
   const { db, keys } = options;
   const now = options.now ?? Date.now;
   const inFlight = new Map<string, Promise<UsableSessionTicket>>();
@@ -120,7 +120,7 @@ export function createSessionTicketCache(options: { db: Kysely<Database>; keys: 
       return { sessionTicket: stored.sessionTicket, sealed: row.sealed, cached: true };
     } catch (err) {
       // a key removed from CREDENTIAL_KEYS: the ticket is simply made again
-      if (err instanceof CredentialError) return undefined;
+      if (err instanceof SealedSecretError) return undefined;
       throw err;
     }
   }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { log } from '../log';
-import { sealSecret, unsealSecret, type CredentialKeys } from '../webex';
+import { sealSecret, type SecretKeys, unsealSecret } from '../secrets';
 
 /**
  * The identity provider's ID token of each portal session, for `id_token_hint` at sign-out. The
@@ -21,7 +21,7 @@ function isSealedIdToken(value: unknown): value is { idToken: string } {
   return typeof value === 'object' && value !== null && typeof (value as { idToken?: unknown }).idToken === 'string';
 }
 
-export function createIdTokenStore(db: () => Promise<Kysely<Database>>, keys: CredentialKeys, now: () => Date = () => new Date()): IdTokenStore {
+export function createIdTokenStore(db: () => Promise<Kysely<Database>>, keys: SecretKeys, now: () => Date = () => new Date()): IdTokenStore {
   return {
     async remember(idToken, expiresAt) {
       try {

@@ -5,6 +5,7 @@
  * cookie the browser sent that a write does not set again is cleared: a stale chunk would be read
  * as part of the token, a stale whole cookie instead of the chunks (lib/identity/session-token.ts).
  */
+import { serializeCookie } from '../http/cookies';
 import { sessionCookieName } from './session-token';
 
 // next-auth 4's chunk size: the 4096 bytes a browser keeps per cookie, less 163 for the name and attributes
@@ -41,5 +42,5 @@ export function sessionCookieWrites(sentNames: Iterable<string>, appUrl: URL, se
 
 /** The Set-Cookie header of a session cookie: next-auth's attributes (path /, HttpOnly, Lax, Secure on https). */
 export function sessionSetCookie({ name, value, maxAge }: SessionCookieWrite, appUrl: URL): string {
-  return `${name}=${value}; Path=/; Max-Age=${maxAge}; HttpOnly; SameSite=Lax${appUrl.protocol === 'https:' ? '; Secure' : ''}`;
+  return serializeCookie(name, value, appUrl, { maxAgeSeconds: maxAge });
 }

@@ -17,7 +17,7 @@ async function markOf(launchedAt: number, config = HTTP): Promise<string> {
 
 describe('the mark of a launch', () => {
   it('is set by the launch only: HttpOnly, SameSite=Lax, two minutes, Secure on https', async () => {
-    expect(await launchedCookie(LAUNCHED_AT, HTTP)).toMatch(/^webex-sso\.launched=[^;]{20,}; Max-Age=120; Path=\/; HttpOnly; SameSite=Lax$/);
+    expect(await launchedCookie(LAUNCHED_AT, HTTP)).toMatch(/^webex-sso\.launched=[^;]{20,}; Path=\/; Max-Age=120; HttpOnly; SameSite=Lax$/);
     expect(await launchedCookie(LAUNCHED_AT, HTTPS)).toMatch(/; HttpOnly; SameSite=Lax; Secure$/);
   });
 

@@ -8,8 +8,9 @@
  * moments ago (LAUNCHED_COOKIE).
  */
 
-import { sealData, unsealData } from 'iron-session';
 import type { AppConfig } from '../config';
+import { clearCookie, readCookie, serializeCookie } from '../http/cookies';
+import { sealShortLived, unsealShortLived } from '../secrets';
 import { HOME, parseLaunchTarget, type LaunchTarget } from './launch';
 
 export const RECOVERY_COOKIE = 'webex-sso.recovery';
@@ -50,35 +51,21 @@ export function parseRecoveryStep(value: unknown): RecoveryStep | undefined {
   return value === 'sign-out' || value === 'relaunch' ? value : undefined;
 }
 
-function readCookie(cookieHeader: string | null, name: string): string | undefined {
-  for (const pair of cookieHeader?.split(';') ?? []) {
-    const separator = pair.indexOf('=');
-    if (separator > 0 && pair.slice(0, separator).trim() === name) return pair.slice(separator + 1).trim();
-  }
-  return undefined;
-}
-
 function setCookie(name: string, value: string | null, appUrl: URL, maxAgeSeconds = RECOVERY_SECONDS): string {
-  const attributes = ['Path=/', 'HttpOnly', 'SameSite=Lax', ...(appUrl.protocol === 'https:' ? ['Secure'] : [])];
-  return [`${name}=${value ?? ''}`, `Max-Age=${value ? maxAgeSeconds : 0}`, ...attributes].join('; ');
+  return value ? serializeCookie(name, value, appUrl, { maxAgeSeconds }) : clearCookie(name, appUrl);
 }
 
 /** Set-Cookie marking this browser as the one that launched at `launchedAt` (ms since the epoch). */
 export async function launchedCookie(launchedAt: number, config: Pick<AppConfig, 'appUrl' | 'authSecret'>): Promise<string> {
-  const seal = await sealData({ launchedAt }, { password: config.authSecret, ttl: LAUNCHED_SECONDS });
+  const seal = await sealShortLived({ launchedAt }, config.authSecret, LAUNCHED_SECONDS);
   return setCookie(LAUNCHED_COOKIE, seal, config.appUrl, LAUNCHED_SECONDS);
 }
 
 /** True when `value` is a mark the portal sealed for a launch less than LAUNCHED_SECONDS before `now`. */
 export async function isRecentLaunch(value: string | undefined, secret: string, now = Date.now()): Promise<boolean> {
   if (!value) return false;
-  try {
-    const { launchedAt } = await unsealData<{ launchedAt?: unknown }>(value, { password: secret, ttl: LAUNCHED_SECONDS });
-    return typeof launchedAt === 'number' && now - launchedAt < LAUNCHED_SECONDS * 1000;
-  } catch {
-    // unsealData throws on some malformed seals ("Wrong mac prefix"): no mark
-    return false;
-  }
+  const launchedAt = (await unsealShortLived(value, secret, LAUNCHED_SECONDS))?.launchedAt;
+  return typeof launchedAt === 'number' && now - launchedAt < LAUNCHED_SECONDS * 1000;
 }
 
 /** The same, from a Cookie header. */

@@ -11,7 +11,8 @@ import { upsertMapping } from '../mappings/store';
 import { describeLaunchFailure } from './problems';
 import { createHostCredentials } from '../credentials/host-credentials';
 import { signedIn } from '../testing/portal-sign-in';
-import { createWebexClient, sealCredential } from '../webex';
+import { createWebexClient } from '../webex';
+import { sealCredential } from '../secrets';
 
 const KEYS: Record<string, string> = { '1': 'checks-test-key-0123456789abcdef0123' };
 const ADMIN = 'admin@example.com';

@@ -13,7 +13,8 @@ import { captureLog } from '../testing/log-capture';
 import { upsertMapping } from '../mappings/store';
 import { createHostCredentials } from '../credentials/host-credentials';
 import { signedIn } from '../testing/portal-sign-in';
-import { createWebexClient, parseMeetingNumber, sealCredential, type MeetingNumber } from '../webex';
+import { createWebexClient, parseMeetingNumber, type MeetingNumber } from '../webex';
+import { sealCredential } from '../secrets';
 
 const KEYS: Record<string, string> = { '1': 'integration-test-key-0123456789abcdef' };
 const BACK_URL = 'http://localhost:3000/webex/return';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openTempDatabase, type TempDatabase } from '../testing/temp-database';
-import { unsealCredential } from '../webex';
+import { unsealCredential } from '../secrets';
 import { adminNotice, importMappings, previewImport, removeMapping, saveMapping, type AdminContext } from './changes';
 import { formatCsvRow } from './csv';
 import { findMappingByEmail, upsertMapping } from './store';

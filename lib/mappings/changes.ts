@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { findAuditEvent, recordAudit } from '../audit/events';
 import type { Database } from '../db/schema';
-import { sealCredential, type CredentialKeys } from '../webex';
+import { sealCredential, type SecretKeys } from '../secrets';
 import type { CsvSource } from './csv';
 import { applyImport, countImportChanges, stageMappingCsv, type ImportCounts, type ImportProblem } from './import';
 import { discardPendingImport, type PendingImport } from './pending-imports';
@@ -15,7 +15,7 @@ import { MappingFormSchema, parseForm, type FieldErrors } from './validation';
 export interface AdminContext {
   db: Kysely<Database>;
   /** needed only to store a WebEx password (the CLI leaves it out when it stores none) */
-  credentialKeys: CredentialKeys | undefined;
+  credentialKeys: SecretKeys | undefined;
   /** the admin's e-mail, or cli:<user> */
   actor: string;
   requestId?: string;

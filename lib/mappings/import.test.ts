@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { searchTextOf } from '../db/search-text';
 import { openTempDatabase, type TempDatabase } from '../testing/temp-database';
-import { sealCredential } from '../webex';
+import { sealCredential } from '../secrets';
 import { formatCsvRow, parseCsv, type CsvSource } from './csv';
 import { applyImport, countImportChanges, exportMappingCsv, ImportTooLargeError, stageMappingCsv, type ImportCounts, type ImportProblem } from './import';
 import { discardPendingImport, listWaitingPreviews } from './pending-imports';

@@ -1,5 +1,6 @@
-import { sealData, unsealData } from 'iron-session';
 import type { AppConfig } from '../config';
+import { clearCookie, serializeCookie } from '../http/cookies';
+import { unsealShortLived, sealShortLived } from '../secrets';
 import { log } from '../log';
 import { sessionCookieWrites, sessionSetCookie } from '../identity/session-cookie';
 import { discover } from '../identity/idp-refresh';
@@ -80,15 +81,10 @@ export const OPEN = 'open';
 export async function continueSignOut(sealed: string | undefined, webexStatus: string, config: Pick<AppConfig, 'appUrl' | 'authSecret'>): Promise<string> {
   let remaining: SignOutStep[] = [];
   let done = new URL(SIGNED_OUT_PATH, config.appUrl).href;
-  if (sealed) {
-    try {
-      const data = await unsealData<{ remaining?: unknown; done?: unknown }>(sealed, { password: config.authSecret, ttl: SIGN_OUT_SECONDS });
-      if (Array.isArray(data.remaining)) remaining = data.remaining.filter(isStep);
-      if (typeof data.done === 'string' && new URL(data.done).origin === config.appUrl.origin) done = data.done;
-    } catch {
-      // an altered or expired cookie: nothing more to do than the signed-out page
-    }
-  }
+  // an altered or expired cookie opens to nothing: nothing more to do than the signed-out page
+  const data = sealed ? await unsealShortLived(sealed, config.authSecret, SIGN_OUT_SECONDS) : undefined;
+  if (Array.isArray(data?.remaining)) remaining = data.remaining.filter(isStep);
+  if (typeof data?.done === 'string' && new URL(data.done).origin === config.appUrl.origin) done = data.done;
   return continueAfterWebex(remaining, webexStatus, done).location;
 }
 
@@ -99,10 +95,9 @@ function isStep(value: unknown): value is SignOutStep {
 
 /** Set-Cookie keeping the way after WebEx for the continue route (sealed: it may hold the ID token), or clearing it. */
 export async function signOutCookie(way: Pick<SignOutWay, 'remaining' | 'done'> | undefined, config: Pick<AppConfig, 'appUrl' | 'authSecret'>): Promise<string> {
-  const secure = config.appUrl.protocol === 'https:' ? '; Secure' : '';
-  if (!way) return `${SIGN_OUT_COOKIE}=; Path=${CONTINUE_PATH}; Max-Age=0; HttpOnly; SameSite=Lax${secure}`;
-  const value = await sealData({ remaining: way.remaining, done: way.done }, { password: config.authSecret, ttl: SIGN_OUT_SECONDS });
-  return `${SIGN_OUT_COOKIE}=${value}; Path=${CONTINUE_PATH}; Max-Age=${SIGN_OUT_SECONDS}; HttpOnly; SameSite=Lax${secure}`;
+  if (!way) return clearCookie(SIGN_OUT_COOKIE, config.appUrl, CONTINUE_PATH);
+  const value = await sealShortLived({ remaining: way.remaining, done: way.done }, config.authSecret, SIGN_OUT_SECONDS);
+  return serializeCookie(SIGN_OUT_COOKIE, value, config.appUrl, { maxAgeSeconds: SIGN_OUT_SECONDS, path: CONTINUE_PATH });
 }
 
 /**

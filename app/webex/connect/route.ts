@@ -1,7 +1,7 @@
 import { getConnectDeps } from '@/lib/server/deps';
 import { getPortalUser, isSameOriginRequest, signInPath } from '@/lib/identity/auth';
 import { getConfig } from '@/lib/config';
-import { CONNECT_COOKIE, CONNECT_TTL_SECONDS, startConnect } from '@/lib/credentials/connect';
+import { connectCookie, startConnect } from '@/lib/credentials/connect';
 import { crossOriginRefused, redirectTo } from '../../_lib/responses';
 
 export const dynamic = 'force-dynamic';
@@ -23,6 +23,5 @@ export async function POST(request: Request): Promise<Response> {
   const deps = await getConnectDeps();
   if (!deps) return redirectTo(new URL('/', config.appUrl));
   const { location, cookie } = await startConnect(deps, user.email);
-  const secure = config.appUrl.protocol === 'https:' ? '; Secure' : '';
-  return redirectTo(location, 303, [`${CONNECT_COOKIE}=${cookie}; Path=/webex/connect; Max-Age=${CONNECT_TTL_SECONDS}; HttpOnly; SameSite=Lax${secure}`]);
+  return redirectTo(location, 303, [connectCookie(cookie, config.appUrl)]);
 }

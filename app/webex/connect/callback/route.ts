@@ -3,7 +3,7 @@ import { getConnectDeps } from '@/lib/server/deps';
 import { getPortalUser } from '@/lib/identity/auth';
 import { getConfig } from '@/lib/config';
 import { getDb } from '@/lib/server/database';
-import { CONNECT_COOKIE, finishConnect } from '@/lib/credentials/connect';
+import { CONNECT_COOKIE, connectCookie, finishConnect } from '@/lib/credentials/connect';
 import { resolveWebexAccount } from '@/lib/mappings/resolve';
 import { redirectTo } from '../../../_lib/responses';
 
@@ -12,7 +12,7 @@ export const dynamic = 'force-dynamic';
 /** WebEx sends the employee back here with ?code&state (or ?error): finish, then home or an explanation. */
 export async function GET(request: Request): Promise<Response> {
   const config = getConfig();
-  const failed = (code: string) => redirectTo(new URL(`/launch/failed?code=${encodeURIComponent(code)}`, config.appUrl), 303, [`${CONNECT_COOKIE}=; Path=/webex/connect; Max-Age=0`]);
+  const failed = (code: string) => redirectTo(new URL(`/launch/failed?code=${encodeURIComponent(code)}`, config.appUrl), 303, [connectCookie(undefined, config.appUrl)]);
   const deps = await getConnectDeps();
   const user = await getPortalUser();
   // the portal session ended meanwhile: the state cookie alone proves nothing
@@ -24,5 +24,5 @@ export async function GET(request: Request): Promise<Response> {
   const callback = new URL(`${new URL(request.url).search}`, config.credentials.mode === 'oauth' ? config.credentials.redirectUri : config.appUrl);
   const result = await finishConnect(deps, { email: user.email, webexId: account.webexId }, callback, (await cookies()).get(CONNECT_COOKIE)?.value);
   if (!result.ok) return failed(result.code);
-  return redirectTo(new URL('/?connected=1', config.appUrl), 303, [`${CONNECT_COOKIE}=; Path=/webex/connect; Max-Age=0`]);
+  return redirectTo(new URL('/?connected=1', config.appUrl), 303, [connectCookie(undefined, config.appUrl)]);
 }

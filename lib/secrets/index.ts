@@ -1,0 +1,7 @@
+/**
+ * Secrets at rest, sealed in one place (iron-session): WebEx passwords, session tickets, OAuth
+ * tokens and ID tokens under CREDENTIAL_KEYS (the highest id seals, every listed id opens), and
+ * short-lived cookie values under NEXTAUTH_SECRET.
+ */
+export { SealedSecretError, sealSecret, sealShortLived, unsealSecret, unsealShortLived, type SecretKeys } from './seal';
+export { sealCredential, unsealCredential } from './host-credential';
