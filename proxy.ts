@@ -1,13 +1,13 @@
 import type { NextRequest } from 'next/server';
 import { NextResponse } from 'next/server';
-import { portalUserOf } from '@/lib/identity/auth';
+import { nowSeconds, portalUserOf, renewSession } from '@/lib/identity';
 import { getConfig } from '@/lib/config';
-import { crossOriginRefusal, isCrossOriginWrite } from '@/lib/http/same-origin';
-import { bodyRefusal, isUploadPath, refuseBody } from '@/lib/http/request-limits';
-import { securityHeaders, newNonce } from '@/lib/http/security-headers';
-import { nowSeconds, renewSession, sessionRevocations } from '@/lib/identity/session-renewal';
-import { sessionCookieWrites, sessionSetCookie } from '@/lib/identity/session-cookie';
-import { encodeSession, readSessionToken } from '@/lib/identity/session-token';
+import { crossOriginRefusal, isCrossOriginWrite } from '@/lib/http';
+import { bodyRefusal, isUploadPath, refuseBody } from '@/lib/http';
+import { securityHeaders, newNonce } from '@/lib/http';
+import { sessionCookieWrites, sessionSetCookie } from '@/lib/identity';
+import { encodeSession, readSessionToken } from '@/lib/identity';
+import { sessionRevocations } from '@/lib/server';
 
 // Runs before every page, route and server action (Node.js runtime in Next 16).
 export async function proxy(request: NextRequest): Promise<Response> {

@@ -2,13 +2,14 @@ import { ConnectButton } from './_components/connect-button';
 import { JoinButton } from './_components/join-button';
 import { SignOutButton } from './_components/sign-out-button';
 import { firstParam, type SearchParams } from './_lib/search-params';
-import { getOAuth, getUpstreamStats } from '@/lib/server/deps';
-import { getPortalUser, signInPath } from '@/lib/identity/auth';
+import { getOAuth, getUpstreamStats } from '@/lib/server';
+import { signInPath } from '@/lib/identity';
 import { getConfig } from '@/lib/config';
-import { getDb } from '@/lib/server/database';
-import { HOME, launchPathFor, PERSONAL_ROOM } from '@/lib/launch/launch';
-import { resolveWebexAccount, type ResolvedAccount } from '@/lib/mappings/resolve';
+import { getDb } from '@/lib/server';
+import { HOME, launchPathFor, PERSONAL_ROOM } from '@/lib/launch';
+import { resolveWebexAccount, type ResolvedAccount } from '@/lib/mappings';
 import { hostEmailFor } from '@/lib/webex-rest';
+import { getPortalUser } from '@/lib/server';
 
 export const dynamic = 'force-dynamic';
 
@@ -144,7 +145,7 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
         </section>
       ) : !homeOffered ? (
         <RestWebexCard email={user.email} account={account} />
-      ) : config.credentials.mode === 'oauth' ? (
+      ) : config.hostCredentials.mode === 'oauth' ? (
         <OAuthWebexCard email={user.email} account={account} notice={notice} room={room} />
       ) : (
         <section className="card" aria-label="WebEx">

@@ -37,7 +37,7 @@ const DOORS: [string, (headers: Record<string, string>) => Promise<boolean>][] =
     "requireAdmin('write')",
     async (headers) => {
       requestHeaders = headers;
-      const { requireAdmin } = await import('@/lib/identity/auth');
+      const { requireAdmin } = await import('@/lib/server');
       try {
         await requireAdmin('write');
         return false;

@@ -5,8 +5,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
-import { createMigrator } from '../lib/db/migrations';
-import { openMigratedDatabase } from '../lib/db/connection';
+import { createMigrator } from '../lib/db';
+import { openMigratedDatabase } from '../lib/db';
 import { expect, test } from './fixtures';
 import type { Page } from '@playwright/test';
 import { postgresOrigin, SIM_ORIGIN } from './ports';

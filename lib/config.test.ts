@@ -32,7 +32,7 @@ describe('loadConfig', () => {
       timeoutMs: 10_000,
     });
     expect(config.oidc.issuer).toBe('https://example.okta.com');
-    expect(config.credentialKeys).toEqual({ '1': KEY });
+    expect(config.secretKeys).toEqual({ '1': KEY });
   });
 
   it('names every missing variable in one message', () => {

@@ -1,7 +1,11 @@
 import { z } from 'zod';
-import type { MappingRule } from './mappings/rules';
-import { loadSigningKeys, SamlKeyError, type SamlSigningKeys } from './saml/keys';
-import { DEFAULT_LINK_HOSTS, parseLinkHosts, type LinkHosts } from './webex-rest/link-hosts';
+import type { HostCredentialSettings } from './credentials';
+import { normalizeEmail, type AdminSettings, type OidcSettings, type SessionPolicy } from './identity';
+import type { LaunchApi, LoginDelivery } from './launch';
+import type { MappingRule } from './mappings';
+import { loadSigningKeys, SamlKeyError, type SamlSigningKeys } from './saml';
+import type { SecretKeys } from './secrets';
+import { DEFAULT_LINK_HOSTS, parseLinkHosts, type RestSettings } from './webex-rest';
 
 /**
  * The whole configuration, read from the environment once and validated at start
@@ -12,18 +16,8 @@ export interface AppConfig {
   /** the portal's public origin, from NEXTAUTH_URL */
   appUrl: URL;
   authSecret: string;
-  oidc: {
-    issuer: string;
-    clientId: string;
-    clientSecret: string;
-    scopes: string;
-    displayName: string;
-    emailClaim: string;
-    /** accept an e-mail the IdP does not mark email_verified (OIDC_TRUST_UNVERIFIED_EMAIL) */
-    trustUnverifiedEmail: boolean;
-  };
-  /** portal sessions, in seconds: absolute lifetime from sign-in, idle timeout, admin re-check interval */
-  session: { maxAgeSeconds: number; idleSeconds: number; adminRecheckSeconds: number };
+  oidc: OidcSettings;
+  session: SessionPolicy;
   webex: {
     siteName: string;
     /** origin (and optional path prefix) of the site, without a trailing slash */
@@ -44,72 +38,27 @@ export interface AppConfig {
     launchApi: LaunchApi;
   };
   /** the REST path's Service App (WEBEX_LAUNCH_API=rest|auto); undefined with xml */
-  rest: RestConfig | undefined;
+  rest: RestSettings | undefined;
   /** what the portal's Sign out ends besides the portal session (SIGNOUT_WEBEX, SIGNOUT_IDP) */
   signOut: { webex: boolean; idp: boolean };
   /** how the portal proves to WebEx that it may act as a host (WEBEX_CREDENTIAL_MODE) */
-  credentials: CredentialConfig;
-  /** iron-session password map for secrets at rest; the highest id seals, every id unseals */
-  credentialKeys: Record<string, string>;
+  hostCredentials: HostCredentialSettings;
+  /** the key map sealing secrets at rest (CREDENTIAL_KEYS); the highest id seals, every id unseals */
+  secretKeys: SecretKeys;
   databaseUrl: string;
-  admin: { emails: ReadonlySet<string>; groupClaim: string; group: string | undefined };
+  admin: AdminSettings;
   /** how to derive a WebEx ID for users without an explicit mapping */
   mappingRule: MappingRule;
   /** launches per portal user per window (LAUNCH_RATE_LIMIT per LAUNCH_RATE_WINDOW_SECONDS) */
   launchRateLimit: { points: number; windowSeconds: number };
+  /** where the portal's forms may send the browser, redirects included (the pages' CSP form-action) */
+  formActionOrigins: readonly string[];
   /** bearer token for /api/metrics; undefined: the endpoint is off */
   metricsToken: string | undefined;
   auditRetentionDays: number;
   importMaxBytes: number;
   supportContact: string;
 }
-
-export type CredentialMode = 'password' | 'saml' | 'oauth';
-
-export type LoginDelivery = 'redirect' | 'post';
-
-/** xml: GetLoginTicket → p.php for every button; rest: meetings over REST, no site sign-in; auto: REST for meetings, XML for the site's home */
-export type LaunchApi = 'xml' | 'rest' | 'auto';
-
-/** The company's Service App at the Webex REST API (reference §10). */
-export interface RestConfig {
-  /** e.g. https://webexapis.com/v1, without a trailing slash */
-  apiBaseUrl: string;
-  clientId: string;
-  clientSecret: string;
-  /** the first refresh token, used only while the database holds no Service App grant */
-  initialRefreshToken: string | undefined;
-  /** where the start/join links may point */
-  linkHosts: LinkHosts;
-}
-
-export type CredentialConfig =
-  | {
-      mode: 'password';
-      /** WEBEX_PASSWORD_TO_SESSION_TICKET: trade the password for a cached session ticket (reference §3.3) */
-      toSessionTicket: boolean;
-    }
-  | {
-      mode: 'saml';
-      issuer: string;
-      audience: string;
-      recipient: string;
-      nameIdSource: 'webex-id' | 'email';
-      keys: SamlSigningKeys;
-    }
-  | {
-      mode: 'oauth';
-      authorizeUrl: string;
-      tokenUrl: string;
-      revokeUrl: string | undefined;
-      clientId: string;
-      clientSecret: string;
-      scopes: string;
-      /** the access token goes into the securityContext, or is exchanged for a session ticket */
-      tokenUse: 'access-token' | 'session-ticket';
-      /** the portal's callback, to register with the integration */
-      redirectUri: string;
-    };
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -246,7 +195,7 @@ function secureUrl(value: string, name: string, problems: string[]): string {
 }
 
 /** The credential mode's settings; adds to problems and returns undefined when they are incomplete. */
-function credentialConfig(e: ParsedEnv, appUrl: URL, problems: string[]): CredentialConfig | undefined {
+function credentialConfig(e: ParsedEnv, appUrl: URL, problems: string[]): HostCredentialSettings | undefined {
   const before = problems.length;
   switch (e.WEBEX_CREDENTIAL_MODE) {
     case 'password':
@@ -273,7 +222,7 @@ function credentialConfig(e: ParsedEnv, appUrl: URL, problems: string[]): Creden
     }
     case 'oauth': {
       requireIn('oauth', e, ['WEBEX_OAUTH_CLIENT_ID', 'WEBEX_OAUTH_CLIENT_SECRET'], problems);
-      const config: CredentialConfig = {
+      const config: HostCredentialSettings = {
         mode: 'oauth',
         authorizeUrl: secureUrl(e.WEBEX_OAUTH_AUTHORIZE_URL, 'WEBEX_OAUTH_AUTHORIZE_URL', problems),
         tokenUrl: secureUrl(e.WEBEX_OAUTH_TOKEN_URL, 'WEBEX_OAUTH_TOKEN_URL', problems),
@@ -290,7 +239,7 @@ function credentialConfig(e: ParsedEnv, appUrl: URL, problems: string[]): Creden
 }
 
 /** The Service App's settings when a REST path is on; adds to problems when they are incomplete. */
-function restConfig(e: ParsedEnv, siteHost: string, problems: string[]): RestConfig | undefined {
+function restConfig(e: ParsedEnv, siteHost: string, problems: string[]): RestSettings | undefined {
   if (e.WEBEX_LAUNCH_API === 'xml') return undefined;
   for (const name of ['WEBEX_SERVICE_APP_CLIENT_ID', 'WEBEX_SERVICE_APP_CLIENT_SECRET'] as const) {
     if (e[name] === undefined) problems.push(`${name}: is missing; WEBEX_LAUNCH_API=${e.WEBEX_LAUNCH_API} needs the Service App's client ID and secret (README, "The REST path")`);
@@ -304,6 +253,21 @@ function restConfig(e: ParsedEnv, siteHost: string, problems: string[]): RestCon
     initialRefreshToken: e.WEBEX_SERVICE_APP_REFRESH_TOKEN,
     linkHosts: typeof linkHosts === 'string' ? { exact: [], suffixes: [] } : linkHosts,
   };
+}
+
+/**
+ * Where the portal's forms may send the browser, redirects included (browsers apply form-action
+ * to them): the portal itself, the identity provider (sign-in), the WebEx site (Join's 302), in
+ * oauth mode WebEx's authorization page (Connect WebEx), and with the REST path every host a
+ * start/join link may be on (WEBEX_REST_LINK_HOSTS), since /launch answers with a 302 to it.
+ */
+function formActionOrigins(at: { appUrl: URL; issuer: string; siteUrl: string; hostCredentials: HostCredentialSettings; rest: RestSettings | undefined }): string[] {
+  const site = new URL(at.siteUrl);
+  const origins = new Set([at.appUrl.origin, new URL(at.issuer).origin, site.origin]);
+  if (at.hostCredentials.mode === 'oauth') origins.add(new URL(at.hostCredentials.authorizeUrl).origin);
+  for (const suffix of at.rest?.linkHosts.suffixes ?? []) origins.add(`https://*${suffix}`);
+  for (const host of at.rest?.linkHosts.exact ?? []) if (host !== site.hostname) origins.add(`https://${host}`);
+  return [...origins];
 }
 
 /** Validates an environment into an AppConfig; throws ConfigError listing every problem. */
@@ -345,6 +309,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const rest = restConfig(e, baseUrl.hostname, problems);
   if (problems.length > 0 || typeof keys === 'string' || !credentials) throw new ConfigError(problems);
 
+
   return {
     appUrl,
     authSecret: e.NEXTAUTH_SECRET,
@@ -376,12 +341,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
       launchApi: e.WEBEX_LAUNCH_API,
     },
     rest,
+    formActionOrigins: formActionOrigins({ appUrl, issuer: e.OIDC_ISSUER, siteUrl: base, hostCredentials: credentials, rest }),
     signOut: { webex: e.SIGNOUT_WEBEX, idp: e.SIGNOUT_IDP },
-    credentials,
-    credentialKeys: keys,
+    hostCredentials: credentials,
+    secretKeys: keys,
     databaseUrl: e.DATABASE_URL,
     admin: {
-      emails: new Set(e.ADMIN_EMAILS.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)),
+      emails: new Set(e.ADMIN_EMAILS.split(',').map(normalizeEmail).filter(Boolean)),
       groupClaim: e.ADMIN_GROUP_CLAIM,
       group: e.ADMIN_GROUP,
     },
@@ -398,8 +364,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
  * Whether mappings take a WebEx password: only in password mode, and not with WEBEX_LAUNCH_API=rest,
  * where no launch uses the XML API (the admin form, its action and the command line agree).
  */
-export function storesPasswords(config: { credentials: { mode: CredentialConfig['mode'] }; webex: { launchApi: LaunchApi } }): boolean {
-  return config.credentials.mode === 'password' && config.webex.launchApi !== 'rest';
+export function storesPasswords(config: { hostCredentials: { mode: HostCredentialSettings['mode'] }; webex: { launchApi: LaunchApi } }): boolean {
+  return config.hostCredentials.mode === 'password' && config.webex.launchApi !== 'rest';
 }
 
 /** What the mappings command line needs: the database always, the sealing keys only to store a password. */
@@ -407,7 +373,7 @@ export interface CommandConfig {
   databaseUrl: string;
   importMaxBytes: number;
   /** set only when asked for (`needsKeys`) */
-  credentialKeys: Record<string, string> | undefined;
+  secretKeys: SecretKeys | undefined;
   /** false outside password mode, and with WEBEX_LAUNCH_API=rest: no password is stored then */
   acceptsPasswords: boolean;
 }
@@ -427,7 +393,7 @@ export function loadCommandConfig(env: Env, options: { needsKeys: boolean }): Co
   const e = parsed.data;
   const keys = options.needsKeys ? parseKeyMap(e.CREDENTIAL_KEYS ?? '') : undefined;
   if (typeof keys === 'string') throw new ConfigError([`CREDENTIAL_KEYS: ${keys}`]);
-  return { databaseUrl: e.DATABASE_URL, importMaxBytes: e.CSV_IMPORT_MAX_BYTES, credentialKeys: keys, acceptsPasswords: storesPasswords({ credentials: { mode: e.WEBEX_CREDENTIAL_MODE }, webex: { launchApi: e.WEBEX_LAUNCH_API } }) };
+  return { databaseUrl: e.DATABASE_URL, importMaxBytes: e.CSV_IMPORT_MAX_BYTES, secretKeys: keys, acceptsPasswords: storesPasswords({ hostCredentials: { mode: e.WEBEX_CREDENTIAL_MODE }, webex: { launchApi: e.WEBEX_LAUNCH_API } }) };
 }
 
 let cached: AppConfig | undefined;

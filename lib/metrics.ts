@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { UpstreamStats } from './webex/guard';
+import type { UpstreamStats } from './webex';
 
 /**
  * The portal's Prometheus metrics (prom-client), one registry per process: Next bundles lib/ into

@@ -7,11 +7,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { firstOf } from '../app/_lib/search-params';
-import { parseForm } from './mappings/validation';
-import { MAPPING_SORTS } from './mappings/store';
-import { describeLaunchFailure, describeLoginFailure } from './launch/problems';
+import { parseForm } from './mappings';
+import { MAPPING_SORTS } from './mappings';
+import { describeLaunchFailure, describeLoginFailure } from './launch';
 import { codeForExceptionId, codeForLoginFailure, knownLoginFailureReason, LOGIN_FAILURE_CODES, parseGetLoginTicketResponse, WEBEX_ERROR_CODES, WebexError } from './webex';
-import { claimOf } from './identity/auth';
+import { claimOf } from './identity';
 
 const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__', 'prototype', 'isPrototypeOf'];
 const hostile = fc.oneof(

@@ -12,16 +12,16 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse';
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
-import { listAuditEvents, type AuditQuery } from '../lib/audit/events';
-import { loadLaunchDashboard, rebuildLaunchRollup } from '../lib/audit/launch-rollup';
-import { openMigratedDatabase } from '../lib/db/connection';
-import type { Dialect } from '../lib/db/dialect';
-import type { Database } from '../lib/db/schema';
-import { refreshPlannerStatistics } from '../lib/db/statistics';
-import { importMappings, previewImport } from '../lib/mappings/changes';
-import { formatCsvRow, parseCsv } from '../lib/mappings/csv';
-import { exportMappingCsv } from '../lib/mappings/import';
-import { listMappings, type MappingQuery } from '../lib/mappings/store';
+import { listAuditEvents, type AuditQuery } from '../lib/audit';
+import { loadLaunchDashboard, rebuildLaunchRollup } from '../lib/audit';
+import { openMigratedDatabase } from '../lib/db';
+import type { Dialect } from '../lib/db';
+import type { Database } from '../lib/db';
+import { refreshPlannerStatistics } from '../lib/db';
+import { importMappings, previewImport } from '../lib/mappings';
+import { formatCsvRow, parseCsv } from '../lib/mappings';
+import { exportMappingCsv } from '../lib/mappings';
+import { listMappings, type MappingQuery } from '../lib/mappings';
 import { writeResultsSection } from './bench-results';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
@@ -55,7 +55,7 @@ interface ImportRun {
 /** Child mode: what `npm run mappings -- import FILE` does (preview, then apply), timed, with its peak memory. */
 export async function importChild(file: string, databaseUrl: string): Promise<void> {
   const { db } = await openMigratedDatabase(databaseUrl);
-  const ctx = { db, credentialKeys: {}, actor: 'bench' };
+  const ctx = { db, secretKeys: {}, actor: 'bench' };
   const started = performance.now();
   const preview = await previewImport(ctx, createReadStream(file), false, IMPORT_LIMIT);
   const previewed = performance.now();

@@ -217,7 +217,7 @@ export async function benchLaunch(): Promise<void> {
   const secrets = generateDemoSecrets({});
   mkdirSync('data/bench', { recursive: true });
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${DATABASE_FILE}${suffix}`, { force: true });
-  await seedDemoMappings(`file:${DATABASE_FILE}`, secrets.credentialKeys, true);
+  await seedDemoMappings(`file:${DATABASE_FILE}`, secrets.secretKeys, true);
 
   const portalEnv: Record<string, string> = {
     NODE_ENV: 'production',
@@ -230,7 +230,7 @@ export async function benchLaunch(): Promise<void> {
     OIDC_CLIENT_SECRET: secrets.clientSecret,
     WEBEX_SITE_NAME: DEMO_SITE_NAME,
     WEBEX_BASE_URL: SIM,
-    CREDENTIAL_KEYS: Object.entries(secrets.credentialKeys).map(([id, key]) => `${id}:${key}`).join(','),
+    CREDENTIAL_KEYS: Object.entries(secrets.secretKeys).map(([id, key]) => `${id}:${key}`).join(','),
     DATABASE_URL: `file:${DATABASE_FILE}`,
     // one user clicks thousands of times here; the limiter still counts every launch
     LAUNCH_RATE_LIMIT: '1000000',

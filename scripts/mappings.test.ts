@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openMigratedDatabase } from '../lib/db/connection';
+import { openMigratedDatabase } from '../lib/db';
 
 const dir = mkdtempSync(join(tmpdir(), 'webex-sso-cli-'));
 const databaseUrl = `file:${join(dir, 'cli.sqlite')}`;

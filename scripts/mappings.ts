@@ -15,11 +15,11 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadCommandConfig } from '../lib/config';
-import { openMigratedDatabase } from '../lib/db/connection';
-import { importMappings, previewImport, removeMapping, saveMapping, type AdminContext } from '../lib/mappings/changes';
-import { exportMappingCsv, ImportTooLargeError } from '../lib/mappings/import';
-import { discardPendingImport } from '../lib/mappings/pending-imports';
-import { findMappingByEmail } from '../lib/mappings/store';
+import { openMigratedDatabase } from '../lib/db';
+import { importMappings, previewImport, removeMapping, saveMapping, type AdminContext } from '../lib/mappings';
+import { exportMappingCsv, ImportTooLargeError } from '../lib/mappings';
+import { discardPendingImport } from '../lib/mappings';
+import { findMappingByEmail } from '../lib/mappings';
 
 const EXIT = { ok: 0, refused: 1, usage: 2, notFound: 3, config: 4 } as const;
 
@@ -141,7 +141,7 @@ async function main(): Promise<number> {
     return EXIT.config;
   }
   const { db } = await openMigratedDatabase(config.databaseUrl);
-  const ctx: AdminContext = { db, credentialKeys: config.credentialKeys, actor: `cli:${userInfo().username}`, acceptsPasswords: config.acceptsPasswords };
+  const ctx: AdminContext = { db, secretKeys: config.secretKeys, actor: `cli:${userInfo().username}`, acceptsPasswords: config.acceptsPasswords };
   try {
     return await run(process.argv.slice(2), ctx, config.importMaxBytes);
   } catch (err) {

@@ -1,4 +1,4 @@
-import { PERSONAL_ROOM_VALUE, ROOM_FIELD, type LaunchTarget } from '@/lib/launch/launch';
+import { PERSONAL_ROOM_VALUE, ROOM_FIELD, type LaunchTarget } from '@/lib/launch';
 
 /**
  * Join is a POST from a form button, never a link: a link preview or a prefetch of a GET

@@ -134,7 +134,7 @@ beforeAll(() => {
 
 afterAll(async () => {
   token = null;
-  const { getDb } = await import('@/lib/server/database');
+  const { getDb } = await import('@/lib/server');
   await (await getDb()).db.destroy();
   rmSync(dir, { recursive: true, force: true });
 });

@@ -7,7 +7,7 @@ import { NextRequest } from 'next/server';
 import { describe, expect, it, vi } from 'vitest';
 import { setUpPortalEnvironment } from '@/lib/testing/config';
 import { sessionCookies } from '@/lib/testing/session-cookies';
-import { encodeSession } from '@/lib/identity/session-token';
+import { encodeSession } from '@/lib/identity';
 
 const APP_URL = 'http://localhost:3000';
 const SECRET = 'end-sessions-test-secret-0123456789abcdef';
@@ -64,7 +64,7 @@ describe('End sessions', () => {
 
   it('is audited: who ended whose sessions', async () => {
     await endSessions('dave@example.com');
-    const { getDb } = await import('@/lib/server/database');
+    const { getDb } = await import('@/lib/server');
     const rows = await (await getDb()).db.selectFrom('audit_events').select(['actor', 'action', 'target', 'outcome']).where('action', '=', 'session.end-all').execute();
     expect(rows).toContainEqual({ actor: 'ada@example.com', action: 'session.end-all', target: 'dave@example.com', outcome: 'OK' });
   });

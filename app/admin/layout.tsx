@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { requireAdmin } from '@/lib/identity/auth';
+import { requireAdmin } from '@/lib/server';
 import { getConfig } from '@/lib/config';
 
 export default async function AdminLayout({ children }: { children: ReactNode }) {
@@ -12,7 +12,7 @@ export default async function AdminLayout({ children }: { children: ReactNode })
         <a href="/admin">Settings</a>
         <a href="/admin/mappings">Mappings</a>
         <a href="/admin/mappings/import">Import</a>
-        {getConfig().credentials.mode === 'oauth' && <a href="/admin/connections">Connections</a>}
+        {getConfig().hostCredentials.mode === 'oauth' && <a href="/admin/connections">Connections</a>}
         <a href="/admin/audit">Audit log</a>
       </nav>
       {children}

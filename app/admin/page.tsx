@@ -4,10 +4,10 @@ import { EndSessionsForm } from './_components/end-sessions-form';
 import { LaunchPaths } from './_components/launch-paths';
 import { MappingTestForm } from './_components/mapping-test-form';
 import { ServiceAppSection } from './_components/service-app';
-import { getRestDeps } from '@/lib/server/deps';
-import { requireAdmin } from '@/lib/identity/auth';
+import { getRestDeps } from '@/lib/server';
+import { requireAdmin } from '@/lib/server';
 import { getConfig } from '@/lib/config';
-import { describeRule } from '@/lib/mappings/rules';
+import { describeRule } from '@/lib/mappings';
 
 export const dynamic = 'force-dynamic';
 
@@ -32,7 +32,7 @@ export default async function AdminSettingsPage() {
         </dl>
         {xmlUsed ? (
           <>
-            <CredentialModeFacts credentials={config.credentials} />
+            <CredentialModeFacts credentials={config.hostCredentials} />
             <ConnectionCheckPanel />
           </>
         ) : (

@@ -4,9 +4,9 @@
  */
 import type { JWT } from 'next-auth/jwt';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { launchedCookie } from '@/lib/launch/already-logon';
-import type { LaunchResult, LaunchTarget } from '@/lib/launch/launch';
-import type { RateDecision } from '@/lib/launch/rate-limit';
+import { launchedCookie } from '@/lib/launch';
+import type { LaunchResult, LaunchTarget } from '@/lib/launch';
+import type { RateDecision } from '@/lib/launch';
 import { testEnvironment } from '@/lib/testing/config';
 import { sessionCookies } from '@/lib/testing/session-cookies';
 
@@ -24,8 +24,8 @@ const targets: LaunchTarget[] = [];
 let delivery = 'redirect';
 
 // next-auth's cookie decoding is not under test: our callbacks run on the token as they would.
-vi.mock('@/lib/server/deps', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('@/lib/server/deps')>()),
+vi.mock('@/lib/server', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('@/lib/server')>()),
   getLaunchDeps: async () => ({}),
   getLaunchLimiter: async () => ({
     consume: async () => {
@@ -34,8 +34,8 @@ vi.mock('@/lib/server/deps', async (importOriginal) => ({
     },
   }),
 }));
-vi.mock('@/lib/launch/launch', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('@/lib/launch/launch')>()),
+vi.mock('@/lib/launch', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('@/lib/launch')>()),
   launchWebex: async (user: { email: string }, _deps: unknown, _requestId: string, target: LaunchTarget) => {
     launched.push(user.email);
     targets.push(target);

@@ -12,9 +12,9 @@ describe('generateDemoSecrets', () => {
     const [a, b] = [generateDemoSecrets({}), generateDemoSecrets({})];
     expect(a.nextAuthSecret).not.toBe(b.nextAuthSecret);
     expect(a.clientSecret).not.toBe(b.clientSecret);
-    expect(a.credentialKeys['1']).not.toBe(b.credentialKeys['1']);
-    for (const secret of [a.nextAuthSecret, a.clientSecret, a.credentialKeys['1'] ?? '']) expect(secret.length).toBeGreaterThanOrEqual(32);
-    expect(parseKeyMap(Object.entries(a.credentialKeys).map(([id, key]) => `${id}:${key}`).join(','))).toEqual(a.credentialKeys);
+    expect(a.secretKeys['1']).not.toBe(b.secretKeys['1']);
+    for (const secret of [a.nextAuthSecret, a.clientSecret, a.secretKeys['1'] ?? '']) expect(secret.length).toBeGreaterThanOrEqual(32);
+    expect(parseKeyMap(Object.entries(a.secretKeys).map(([id, key]) => `${id}:${key}`).join(','))).toEqual(a.secretKeys);
   });
 
   it('takes NEXTAUTH_SECRET from the environment (the bench signs cookies with it)', () => {

@@ -12,7 +12,7 @@ export interface DemoSecrets {
   oauthClientSecret: string;
   /** the company's Service App at the simulated REST API (rest and auto modes) */
   serviceAppClientSecret: string;
-  credentialKeys: Record<string, string>;
+  secretKeys: Record<string, string>;
 }
 
 function randomSecret(): string {
@@ -25,6 +25,6 @@ export function generateDemoSecrets(env: Record<string, string | undefined> = pr
     clientSecret: randomSecret(),
     oauthClientSecret: randomSecret(),
     serviceAppClientSecret: randomSecret(),
-    credentialKeys: { '1': randomSecret() },
+    secretKeys: { '1': randomSecret() },
   };
 }

@@ -1,5 +1,5 @@
-import { openMigratedDatabase } from '../../lib/db/connection';
-import { upsertMapping } from '../../lib/mappings/store';
+import { openMigratedDatabase } from '../../lib/db';
+import { upsertMapping } from '../../lib/mappings';
 import { sealCredential, type SecretKeys } from '../../lib/secrets';
 import { DEMO_EMPLOYEES } from './demo-users';
 

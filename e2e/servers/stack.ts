@@ -46,7 +46,7 @@ const POSTGRES_INFO = 'data/e2e-postgres.json';
 const LOOPBACK = '127.0.0.1';
 const CLIENT_ID = 'webex-sso-portal';
 // The demo databases are re-created on every start, so new keys every start lose nothing.
-const { nextAuthSecret, clientSecret: CLIENT_SECRET, oauthClientSecret, serviceAppClientSecret, credentialKeys: CREDENTIAL_KEYS } = generateDemoSecrets();
+const { nextAuthSecret, clientSecret: CLIENT_SECRET, oauthClientSecret, serviceAppClientSecret, secretKeys: CREDENTIAL_KEYS } = generateDemoSecrets();
 const OAUTH_CLIENT = { clientId: 'webex-sso-portal-oauth', clientSecret: oauthClientSecret };
 /** the company's Service App (rest and auto): authorized for the demo org; each portal gets its own tokens, as each deployment would */
 const SERVICE_APP = { clientId: 'webex-sso-service-app', clientSecret: serviceAppClientSecret };

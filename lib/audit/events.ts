@@ -1,11 +1,10 @@
 import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
-import { listPage, type ListPage } from '../db/paged-list';
-import type { AuditEventsTable, Database } from '../db/schema';
-import { substringMatch } from '../db/substring-search';
+import { clampInt, type ListPage, listPage } from '../db';
+import type { AuditEventsTable, Database } from '../db';
+import { substringMatch } from '../db';
 import { log } from '../log';
 import { countLaunch, pruneLaunchRollup } from './launch-rollup';
 import { metrics } from '../metrics';
-import { clampInt } from '../mappings/store';
 
 export interface AuditEvent {
   /** who did it: the portal e-mail, or `cli:<user>` for scripts */

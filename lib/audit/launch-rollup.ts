@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '../db/schema';
+import type { Database } from '../db';
 
 /**
  * The launch dashboard's numbers, from a daily rollup (launch_daily) kept beside the audit log:

@@ -4,12 +4,12 @@
  * belong to the employee's WebEx ID before they are kept.
  */
 import type { Kysely } from 'kysely';
-import { recordAudit } from '../audit/events';
-import { clearCookie, serializeCookie } from '../http/cookies';
-import type { Database } from '../db/schema';
-import { normalizeEmail } from '../mappings/store';
+import { recordAudit } from '../audit';
+import { clearCookie, serializeCookie } from '../http';
+import type { Database } from '../db';
+import { normalizeEmail } from '../identity';
 import { type WebexClient } from '../webex';
-import { WebexError } from '../webex/errors';
+import { WebexError } from '../webex';
 import { HostCredentialError, type HostCredentialCode } from './errors';
 import type { TokenSet, WebexOAuthClient } from './oauth-client';
 import type { OAuthTokenStore } from './oauth-tokens';

@@ -1,5 +1,5 @@
 /**
- * The credential seam (DESIGN.md, "one seam, several ways to be the host"): the launch, the
+ * The credential seam (one seam, several ways to be the host): the launch, the
  * admin's mapping test and the connection check ask one question — run this XML API call as
  * that host — and the configured mode answers it:
  *
@@ -12,20 +12,16 @@
  * never more.
  */
 import type { Kysely } from 'kysely';
-import type { CredentialConfig } from '../config';
-import type { Database } from '../db/schema';
+import type { Database } from '../db';
 import { createSignedSamlResponse } from '../saml';
 import { buildSecurityContext, type AuthenticateUserBody, type SecurityContext, type WebexClient, type HostCredential } from '../webex';
-import { WebexError } from '../webex/errors';
+import { WebexError } from '../webex';
 import { HostCredentialError } from './errors';
 import type { OAuthTokenStore } from './oauth-tokens';
 import { createSessionTicketCache, ticketBinding, type TicketSource } from './session-tickets';
 
-export { HOST_CREDENTIAL_CODES, HostCredentialError, type HostCredentialCode } from './errors';
-export { createWebexOAuthClient, type WebexOAuthClient, type TokenSet } from './oauth-client';
-export { createOAuthTokenStore, type ConnectionStatus, type OAuthTokenStore } from './oauth-tokens';
-export { createSessionTicketCache, type SessionTicketCache } from './session-tickets';
 import { SealedSecretError, type SecretKeys, unsealCredential } from '../secrets';
+import type { HostCredentialSettings } from './settings';
 
 /**
  * The portal sign-in a call is made in: who signed in, when, and when that session ends (seconds
@@ -51,13 +47,13 @@ export interface HostIdentity {
 export type CredentialUse = 'password' | 'new-session-ticket' | 'cached-session-ticket' | 'renewed-session-ticket' | 'access-token' | 'refreshed-access-token';
 
 export interface HostCredentials {
-  readonly mode: CredentialConfig['mode'];
+  readonly mode: HostCredentialSettings['mode'];
   /** Runs `call` with a securityContext for the host. Throws HostCredentialError or WebexError. */
   asHost<T>(host: HostIdentity, call: (context: SecurityContext) => Promise<T>): Promise<{ value: T; credential: CredentialUse }>;
 }
 
 export interface HostCredentialDeps {
-  config: CredentialConfig;
+  config: HostCredentialSettings;
   siteName: string;
   webex: Pick<WebexClient, 'authenticateUser'>;
   keys: SecretKeys;

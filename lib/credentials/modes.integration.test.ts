@@ -6,16 +6,18 @@ import { DOMParser } from '@xmldom/xmldom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSelfSignedCertificate } from '../../e2e/servers/certificates';
 import { startWebexSimulator, type WebexSimulator } from '../../e2e/servers/webex-sim';
-import { checkConnection, testMapping } from '../launch/checks';
-import type { CredentialConfig } from '../config';
+import { checkConnection, testMapping } from '../launch';
+import { type HostCredentialSettings } from '.';
 import { openTempDatabase, type TempDatabase } from '../testing/temp-database';
-import { launchWebex, type LaunchDeps } from '../launch/launch';
-import { saveMapping, type AdminContext } from '../mappings/changes';
-import { findMappingByEmail, upsertMapping } from '../mappings/store';
+import { launchWebex, type LaunchDeps } from '../launch';
+import { saveMapping, type AdminContext } from '../mappings';
+import { findMappingByEmail, upsertMapping } from '../mappings';
 import { loadSigningKeys, SAML_NS, type SamlSigningKeys } from '../saml';
 import { createWebexClient } from '../webex';
 import { disconnect, finishConnect, startConnect, type ConnectDeps } from './connect';
-import { createHostCredentials, createOAuthTokenStore, createWebexOAuthClient } from './host-credentials';
+import { createHostCredentials } from './host-credentials';
+import { createWebexOAuthClient } from './oauth-client';
+import { createOAuthTokenStore } from './oauth-tokens';
 import { signedIn } from '../testing/portal-sign-in';
 import { sealCredential } from '../secrets';
 
@@ -50,7 +52,7 @@ afterAll(async () => {
   await sim.close();
 });
 
-function depsFor(config: CredentialConfig, rule: LaunchDeps['rule'] = { kind: 'email', lowercase: true }) {
+function depsFor(config: HostCredentialSettings, rule: LaunchDeps['rule'] = { kind: 'email', lowercase: true }) {
   const webex = createWebexClient({ baseUrl: sim.url, timeoutMs: 2_000, maxResponseBytes: 65_536 });
   const oauth =
     config.mode === 'oauth'
@@ -70,8 +72,8 @@ function depsFor(config: CredentialConfig, rule: LaunchDeps['rule'] = { kind: 'e
   return { launch, connect, tokens };
 }
 
-const samlConfig = (nameIdSource: 'webex-id' | 'email' = 'email'): CredentialConfig => ({ mode: 'saml', ...SAML, nameIdSource, keys });
-const oauthConfig = (tokenUse: 'access-token' | 'session-ticket'): CredentialConfig => ({
+const samlConfig = (nameIdSource: 'webex-id' | 'email' = 'email'): HostCredentialSettings => ({ mode: 'saml', ...SAML, nameIdSource, keys });
+const oauthConfig = (tokenUse: 'access-token' | 'session-ticket'): HostCredentialSettings => ({
   mode: 'oauth',
   authorizeUrl: `${sim.url}/v1/oauth2/authorize`,
   tokenUrl: `${sim.url}/v1/oauth2/token`,
@@ -142,7 +144,7 @@ describe('saml mode', () => {
 
   it('an assertion WebEx does not trust is WEBEX_SSO_REFUSED with its exceptionID audited', async () => {
     const other = createSelfSignedCertificate('not trusted');
-    const untrusted: CredentialConfig = { mode: 'saml', ...SAML, nameIdSource: 'email', keys: loadSigningKeys({ key: other.privateKeyPem, cert: other.certificatePem }) };
+    const untrusted: HostCredentialSettings = { mode: 'saml', ...SAML, nameIdSource: 'email', keys: loadSigningKeys({ key: other.privateKeyPem, cert: other.certificatePem }) };
     await store.db.deleteFrom('webex_session_tickets').execute();
     expect(await launchWebex(signedIn('carol@example.com'), depsFor(untrusted).launch, 'r5')).toMatchObject({ ok: false, code: 'WEBEX_SSO_REFUSED' });
     const row = (await auditOf('carol@example.com')).at(-1);
@@ -271,7 +273,7 @@ describe('oauth mode', () => {
 
 // issue 16 finding 2: the cache was read by WebEx ID before any check of the credential its ticket came from
 describe('a session ticket is bound to the credential it came from', () => {
-  const admin = (): AdminContext => ({ db: store.db, credentialKeys: KEYS, actor: 'admin@example.com' });
+  const admin = (): AdminContext => ({ db: store.db, secretKeys: KEYS, actor: 'admin@example.com' });
   const ticketsOf = (email: string) => store.db.selectFrom('webex_session_tickets').select('email').where('email', '=', email).execute();
   const lastCredential = async (email: string) => JSON.parse((await auditOf(email)).at(-1)?.detail ?? '{}').credential as string | undefined;
   const mappingOf = async (email: string) => {

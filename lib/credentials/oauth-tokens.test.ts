@@ -4,7 +4,7 @@
  * instances on two connections, as two portal instances would be.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../db/connection';
+import type { Db } from '../db';
 import { sharedDatabaseCases, type TwoConnections } from '../testing/temp-database';
 import { HostCredentialError } from './errors';
 import type { TokenSet } from './oauth-client';

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { recordAudit } from '../audit/events';
-import type { Database } from '../db/schema';
-import { forgetSessionTickets, normalizeEmail } from '../mappings/store';
+import { recordAudit } from '../audit';
+import type { Database } from '../db';
+import { forgetSessionTickets } from '../mappings';
 import { SealedSecretError, sealSecret, type SecretKeys, unsealSecret } from '../secrets';
 import { HostCredentialError } from './errors';
 import type { TokenSet, WebexOAuthClient } from './oauth-client';
+import { normalizeEmail } from '../identity';
 
 /** Refresh when less than this is left of the access token's life (or a tenth of it, if shorter). */
 const RENEW_BEFORE_MS = 60_000;

@@ -1,9 +1,9 @@
 import { createHmac, hkdfSync } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema';
-import { normalizeEmail } from '../mappings/store';
+import type { Database } from '../db';
+import { normalizeEmail } from '../identity';
 import { SealedSecretError, sealSecret, type SecretKeys, unsealSecret } from '../secrets';
-import type { SessionTicket } from '../webex/xml-api';
+import type { SessionTicket } from '../webex';
 
 /** Stop using a session ticket this long before WebEx says it ends (or a tenth of its life, if shorter). */
 const RENEW_BEFORE_MS = 60_000;

@@ -5,8 +5,8 @@ import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, sql, type Compil
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { listAuditEvents } from '../audit/events';
-import { listMappings } from '../mappings/store';
+import { listAuditEvents } from '../audit';
+import { listMappings } from '../mappings';
 import { createMigrator, migrateToLatest } from './migrations';
 import type { Dialect } from './dialect';
 import type { Database } from './schema';

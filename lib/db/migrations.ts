@@ -1,5 +1,5 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
-import { BUCKET_COLUMNS, rebuildLaunchRollup } from '../audit/launch-rollup';
+import { BUCKET_COLUMNS, rebuildLaunchRollup } from '../audit';
 import { log } from '../log';
 import type { Dialect } from './dialect';
 import { searchTextOf } from './search-text';

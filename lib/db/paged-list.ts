@@ -190,3 +190,9 @@ async function sortMatches<Row extends { id: number }>(
   const matched = Number(rows[0]?.matched ?? 0);
   return { matched, rows: rows.filter((r) => r.id !== null).map(({ matched: _matched, ...row }) => row as Row & { sort_key: unknown }) };
 }
+
+/** A whole number within [min, max]; anything else (NaN, 2.5, undefined) becomes the fallback or is clamped. */
+export function clampInt(value: number | undefined, min: number, max: number, fallback: number): number {
+  if (value === undefined || !Number.isFinite(value)) return fallback;
+  return Math.min(Math.max(Math.floor(value), min), max);
+}

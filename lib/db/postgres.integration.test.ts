@@ -7,11 +7,11 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { listAuditEvents, recordAudit } from '../audit/events';
+import { listAuditEvents, recordAudit } from '../audit';
 import { log } from '../log';
-import { previewImport, importMappings, type AdminContext } from '../mappings/changes';
-import { exportMappingCsv } from '../mappings/import';
-import { createMapping, deleteMapping, listMappings, MappingWriteError, newMappingRow, updateMapping } from '../mappings/store';
+import { previewImport, importMappings, type AdminContext } from '../mappings';
+import { exportMappingCsv } from '../mappings';
+import { createMapping, deleteMapping, listMappings, MappingWriteError, newMappingRow, updateMapping } from '../mappings';
 import { openMigratedDatabase, type Db } from './connection';
 import { createMigrator } from './migrations';
 
@@ -115,7 +115,7 @@ describe.skipIf(!available)('PostgreSQL', () => {
   });
 
   it('imports in one transaction and round-trips through export unchanged', async () => {
-    const ctx: AdminContext = { db: store.db, credentialKeys: {}, actor: 'cli:test' };
+    const ctx: AdminContext = { db: store.db, secretKeys: {}, actor: 'cli:test' };
     const importText = async (csv: string, deleteMissing: boolean) => {
       const preview = await previewImport(ctx, [csv], deleteMissing, 1 << 20);
       expect(preview.problems).toEqual([]);

@@ -1,4 +1,14 @@
-import { isSameOriginRequest } from '../identity/auth';
+/**
+ * True when a state-changing request comes from our own pages. Browsers send Origin on every
+ * POST (as "null" under a no-referrer policy); Sec-Fetch-Site, which pages cannot forge, is
+ * the fallback. A request with neither is refused.
+ */
+export function isSameOriginRequest(headers: Headers, appUrl: URL): boolean {
+  const origin = headers.get('origin');
+  if (origin !== null && origin !== 'null') return origin === appUrl.origin;
+  return headers.get('sec-fetch-site') === 'same-origin';
+}
+
 
 // next-auth checks its own CSRF token on these, and an identity provider may post its answer back.
 const OWN_CSRF_PATHS = /^\/api\/auth(\/|$)/;

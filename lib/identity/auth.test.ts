@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { buildAuthOptions, csrfCookieName, csrfTokenOf, isAdminUser, isSameOriginRequest, portalPath, portalUserOf, signInPath } from './auth';
+import { buildAuthOptions, csrfCookieName, csrfTokenOf, portalPath, portalUserOf, signInPath } from '.';
+import { isAdminUser } from './claims';
 import { loadConfig } from '../config';
 import { testEnvironment } from '../testing/config';
 import { captureLog } from '../testing/log-capture';
 import { callbacksAway } from '../testing/return-targets';
 import { nowSeconds } from './session-policy';
+import { isSameOriginRequest } from '../http';
 
 const APP = new URL('https://portal.example.com');
 const env = testEnvironment({ NEXTAUTH_URL: 'https://portal.example.com', OIDC_ISSUER: 'https://idp.example.com' });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema';
+import type { Database } from '../db';
 import { log } from '../log';
 import { sealSecret, type SecretKeys, unsealSecret } from '../secrets';
 

@@ -1,4 +1,4 @@
-import type { AppConfig } from '../config';
+import type { OidcSettings } from './settings';
 
 /** What a refresh token grant tells about the user now. */
 export type RefreshOutcome =
@@ -9,7 +9,7 @@ export type RefreshOutcome =
   /** no answer we can use (network, 5xx, misconfiguration): the rights stay unverified */
   | { kind: 'unavailable'; detail: string };
 
-type Oidc = Pick<AppConfig['oidc'], 'issuer' | 'clientId' | 'clientSecret'>;
+type Oidc = Pick<OidcSettings, 'issuer' | 'clientId' | 'clientSecret'>;
 type FetchFn = typeof fetch;
 
 // Every request of an admin may be waiting on this: a hanging identity provider must not hang the portal.

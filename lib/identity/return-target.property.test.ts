@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { portalPath } from './auth';
+import { portalPath } from '.';
 
 const PORTALS = [new URL('http://localhost:3000'), new URL('https://portal.example.com')];
 const RUNS = { numRuns: 2000 };

@@ -5,7 +5,7 @@
  * cookie the browser sent that a write does not set again is cleared: a stale chunk would be read
  * as part of the token, a stale whole cookie instead of the chunks (lib/identity/session-token.ts).
  */
-import { serializeCookie } from '../http/cookies';
+import { serializeCookie } from '../http';
 import { sessionCookieName } from './session-token';
 
 // next-auth 4's chunk size: the 4096 bytes a browser keeps per cookie, less 163 for the name and attributes

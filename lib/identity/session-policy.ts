@@ -1,4 +1,4 @@
-import type { AppConfig } from '../config';
+import type { SessionPolicy } from './settings';
 
 /** The times a session carries in its token, in seconds since the epoch (JWT style). */
 export interface SessionTimes {
@@ -10,7 +10,6 @@ export interface SessionTimes {
   adminCheckedAt: number;
 }
 
-export type SessionPolicy = AppConfig['session'];
 
 /** Why a session is over. */
 export type SessionEnd = 'expired' | 'idle' | 'revoked' | 'unreadable';

@@ -6,16 +6,13 @@
  * reads (getPortalUser) cannot write cookies, so this is where a changed session is written back.
  */
 import type { JWT } from 'next-auth/jwt';
-import { claimOf, identityFromClaims } from './auth';
-import type { AppConfig } from '../config';
+import { claimOf, identityFromClaims } from './claims';
+import { normalizeEmail } from './email';
 import { log } from '../log';
-import { normalizeEmail } from '../mappings/store';
 import { refreshClaims, type RefreshOutcome } from './idp-refresh';
 import { adminRecheckDue, remainingSeconds, sessionEnd, timesOf, touchDue, type SessionEnd } from './session-policy';
 import { revocableSession, type SessionRevocations } from './session-revocations';
-
-export { nowSeconds } from './session-policy';
-export { revocableSession, sessionRevocations } from './session-revocations';
+import type { IdentitySettings } from './settings';
 
 export type Renewal =
   | { kind: 'ended'; reason: SessionEnd }
@@ -37,7 +34,7 @@ export interface RenewOptions {
 }
 
 /** The session's fate for this request; `token` is what the cookie holds (decoded). */
-export async function renewSession(token: JWT, config: AppConfig, options: RenewOptions): Promise<Renewal> {
+export async function renewSession(token: JWT, config: IdentitySettings, options: RenewOptions): Promise<Renewal> {
   const { now } = options;
   const times = timesOf(token);
   const end = sessionEnd(times, now, config.session);
@@ -71,7 +68,7 @@ export async function renewSession(token: JWT, config: AppConfig, options: Renew
 
 const MATERIAL_FIELDS = ['groups', 'mappingClaim', 'adminVerified', 'refreshToken'] as const;
 
-async function recheckClaims(token: JWT, config: AppConfig, options: RenewOptions): Promise<JWT | 'revoked'> {
+async function recheckClaims(token: JWT, config: IdentitySettings, options: RenewOptions): Promise<JWT | 'revoked'> {
   const checked = { ...token, adminCheckedAt: options.now };
   // No refresh token (the provider issues none): the rights lapse, and the admin pages send the
   // user through sign-in again, which brings current claims (re-authentication instead of refresh).

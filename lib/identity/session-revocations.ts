@@ -8,14 +8,14 @@
  */
 import type { Kysely } from 'kysely';
 import type { JWT } from 'next-auth/jwt';
-import { getConfig, type AppConfig } from '../config';
-import type { Database } from '../db/schema';
+import type { Database } from '../db';
 import { log } from '../log';
-import { normalizeEmail } from '../mappings/store';
+import { normalizeEmail } from './email';
+import type { SessionPolicy } from './settings';
 
 /** What a session's token says about the session itself. */
 export interface RevocableSession {
-  /** random, set at sign-in (lib/identity/auth.ts) */
+  /** random, set at sign-in (lib/identity/auth-options.ts) */
   sessionId: string;
   email: string;
   /** seconds since the epoch */
@@ -41,7 +41,7 @@ export function revocableSession(token: JWT): RevocableSession | undefined {
 const sessionSubject = (sessionId: string) => `session:${sessionId}`;
 const userSubject = (email: string) => `user:${normalizeEmail(email)}`;
 
-export function createSessionRevocations(db: () => Promise<Kysely<Database>>, policy: Pick<AppConfig['session'], 'maxAgeSeconds'>, now: () => Date = () => new Date()): SessionRevocations {
+export function createSessionRevocations(db: () => Promise<Kysely<Database>>, policy: Pick<SessionPolicy, 'maxAgeSeconds'>, now: () => Date = () => new Date()): SessionRevocations {
   /** Records (or moves on) one revocation, after pruning the rows whose sessions are all over. */
   async function record(subject: string, expiresAt: Date): Promise<void> {
     const store = await db();
@@ -74,12 +74,4 @@ export function createSessionRevocations(db: () => Promise<Kysely<Database>>, po
       return rows.some((row) => row.subject === session || Date.parse(row.ended_at) >= signedInAt * 1000);
     },
   };
-}
-
-let processRevocations: SessionRevocations | undefined;
-
-/** The process's revocations (the database is opened on first use, never by importing this module: the proxy imports it). */
-export function sessionRevocations(): SessionRevocations {
-  processRevocations ??= createSessionRevocations(async () => (await (await import('../server/database')).getDb()).db, getConfig().session);
-  return processRevocations;
 }

@@ -10,12 +10,12 @@ import { join } from 'node:path';
 import { decode, encode, type JWT } from 'next-auth/jwt';
 import { NextRequest } from 'next/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildAuthOptions, SessionEndedError } from './auth';
+import { buildAuthOptions, renewSession } from '.';
+import { SessionEndedError } from './auth-options';
 import { loadConfig } from '../config';
 import { testEnvironment } from '../testing/config';
 import { captureLog } from '../testing/log-capture';
 import { refreshClaims, type RefreshOutcome } from './idp-refresh';
-import { renewSession } from './session-renewal';
 
 const SECRET = 'session-test-secret-0123456789abcdef';
 // the proxy asks the database whether a session was ended on the server

@@ -9,7 +9,7 @@
  */
 
 import type { AppConfig } from '../config';
-import { clearCookie, readCookie, serializeCookie } from '../http/cookies';
+import { clearCookie, readCookie, serializeCookie } from '../http';
 import { sealShortLived, unsealShortLived } from '../secrets';
 import { HOME, parseLaunchTarget, type LaunchTarget } from './launch';
 

@@ -1,11 +1,12 @@
-import { recordAudit } from '../audit/events';
-import { callAsHost, hostOf, type LaunchDeps, type LaunchFailureCode } from './launch';
-import { resolveWebexAccount, type MappingSource } from '../mappings/resolve';
+import { recordAudit } from '../audit';
+import { callAsHost, hostOf, type LaunchDeps, type LaunchFailureCode, type RestDeps } from './launch';
+import { resolveWebexAccount, type MappingSource } from '../mappings';
 import { describeLaunchFailure } from './problems';
 import { WebexError, type SiteInfo, type WebexUser } from '../webex';
-import { hostEmailFor, type RestIdentity, type RestLaunchDeps, type ServiceAppStatus } from '../webex-rest';
-import type { CredentialUse, PortalSignIn } from '../credentials/host-credentials';
-import type { RuleInput } from '../mappings/rules';
+import { hostEmailFor, type RestIdentity } from '../webex-rest';
+import type { CredentialUse, PortalSignIn } from '../credentials';
+import type { RuleInput } from '../mappings';
+import { type ServiceAppStatus } from '../credentials';
 
 /** What the admin's "test" tells about one user, without logging anyone in. */
 export interface MappingTestResult {
@@ -44,7 +45,7 @@ async function restOutcome<T>(run: () => Promise<T>): Promise<{ ok: true; value:
 }
 
 /** The personal room of a WebEx e-mail, as the Service App reads it: proves the app may act for that person. */
-function readPersonalRoom(rest: RestLaunchDeps, hostEmail: string) {
+function readPersonalRoom(rest: RestDeps, hostEmail: string) {
   return restOutcome(async () => (await rest.serviceApp.withToken((token) => rest.client.personalRoom(token, hostEmail))).value);
 }
 
@@ -161,7 +162,7 @@ const NO_DRY_CALL = 'Your portal account is not linked to a WebEx account, so th
  * by `GET /people/me`, which names its org; then the personal room of the admin's own WebEx e-mail
  * is read, a call needing the admin-level scopes the launches need. No meeting link is made.
  */
-export async function checkServiceApp(deps: Pick<CheckDeps, 'db' | 'rule'> & { rest: RestLaunchDeps }, admin: { email: string }, support: string): Promise<ServiceAppCheck> {
+export async function checkServiceApp(deps: Pick<CheckDeps, 'db' | 'rule'> & { rest: RestDeps }, admin: { email: string }, support: string): Promise<ServiceAppCheck> {
   const started = performance.now();
   const { rest } = deps;
   const who = await restOutcome(async () => (await rest.serviceApp.withToken((token) => rest.client.me(token))).value);

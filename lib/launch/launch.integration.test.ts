@@ -10,8 +10,8 @@ import { startWebexSimulator, type SimFault, type WebexSimulator } from '../../e
 import { openTempDatabase, type TempDatabase } from '../testing/temp-database';
 import { launchWebex, type LaunchDeps } from './launch';
 import { captureLog } from '../testing/log-capture';
-import { upsertMapping } from '../mappings/store';
-import { createHostCredentials } from '../credentials/host-credentials';
+import { upsertMapping } from '../mappings';
+import { createHostCredentials } from '../credentials';
 import { signedIn } from '../testing/portal-sign-in';
 import { createWebexClient, parseMeetingNumber, type MeetingNumber } from '../webex';
 import { sealCredential } from '../secrets';

@@ -1,12 +1,11 @@
 import type { Kysely } from 'kysely';
-import { recordLaunch } from '../audit/events';
-import { HostCredentialError, type CredentialUse, type HostCredentialCode, type HostCredentials, type HostIdentity, type PortalSignIn } from '../credentials/host-credentials';
-import type { LaunchApi } from '../config';
-import type { Database } from '../db/schema';
+import { recordLaunch } from '../audit';
+import { HostCredentialError, type CredentialUse, type HostCredentialCode, type HostCredentials, type HostIdentity, type PortalSignIn } from '../credentials';
+import type { Database } from '../db';
 import { log } from '../log';
 import { metrics } from '../metrics';
-import { resolveWebexAccount, type ResolvedAccount } from '../mappings/resolve';
-import type { MappingRule, RuleInput } from '../mappings/rules';
+import { resolveWebexAccount, type ResolvedAccount } from '../mappings';
+import type { MappingRule, RuleInput } from '../mappings';
 import {
   WebexError,
   buildLoginUrl,
@@ -20,6 +19,7 @@ import {
   type WebexErrorCode,
 } from '../webex';
 import { hostEmailFor, meetingLink, type RestLaunchDeps } from '../webex-rest';
+import type { ServiceApp } from '../credentials';
 
 /**
  * Why a launch did not produce a login URL or meeting link; each has an employee-facing page.
@@ -33,6 +33,12 @@ export type LaunchFailureCode = 'MAPPING_MISSING' | 'LAUNCH_UNAVAILABLE' | HostC
  * their own personal room, started as its host (REST only). A small value on purpose: it travels
  * from the route through the use case into the audit, whichever API serves it.
  */
+/** xml: GetLoginTicket → p.php for every button; rest: meetings over REST, no site sign-in; auto: REST for meetings, XML for the site's home */
+export type LaunchApi = 'xml' | 'rest' | 'auto';
+
+/** How the login ticket reaches p.php (WEBEX_LOGIN_DELIVERY): a 302 to its URL, or an auto-submitted POST form. */
+export type LoginDelivery = 'redirect' | 'post';
+
 export type LaunchTarget = { kind: 'home' } | { kind: 'meeting'; number: MeetingNumber; role: MeetingRole } | { kind: 'personal-room' };
 
 export const HOME: LaunchTarget = { kind: 'home' };
@@ -82,6 +88,9 @@ export type LaunchResult =
 /** Who launches: the portal user and their sign-in, with the name a join shows in the meeting. */
 export type Launcher = RuleInput & PortalSignIn & { name?: string };
 
+/** The REST adapter as the launch and the admin's checks use it: its calls made as the company's Service App. */
+export type RestDeps = RestLaunchDeps<ServiceApp>;
+
 export interface LaunchDeps {
   db: Kysely<Database>;
   webex: WebexClient;
@@ -94,7 +103,7 @@ export interface LaunchDeps {
   /** which API serves which button (WEBEX_LAUNCH_API; xml when absent) */
   launchApi?: LaunchApi;
   /** the REST adapter, when WEBEX_LAUNCH_API is rest or auto */
-  rest?: RestLaunchDeps;
+  rest?: RestDeps;
 }
 
 export type HostCallOutcome<T> =

@@ -1,4 +1,4 @@
-import { HOST_CREDENTIAL_CODES } from '../credentials/errors';
+import { HOST_CREDENTIAL_CODES } from '../credentials';
 import type { LaunchFailureCode } from './launch';
 import { codeForLoginFailure, WEBEX_ERROR_CODES, type LoginFailureCode } from '../webex';
 

@@ -1,7 +1,7 @@
 import { RateLimiterPostgres, RateLimiterRes, RateLimiterSQLite, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { recordAudit } from '../audit/events';
-import type { Db } from '../db/connection';
-import { normalizeEmail } from '../mappings/store';
+import { recordAudit } from '../audit';
+import type { Db } from '../db';
+import { normalizeEmail } from '../identity';
 
 /** Launches allowed per portal user in each window. */
 export interface LaunchRateLimit {

@@ -14,7 +14,7 @@ let ctx: AdminContext;
 
 beforeAll(async () => {
   store = await openTempDatabase('admin');
-  ctx = { db: store.db, credentialKeys: KEYS, actor: ACTOR, requestId: 'req-admin-1' };
+  ctx = { db: store.db, secretKeys: KEYS, actor: ACTOR, requestId: 'req-admin-1' };
 });
 
 beforeEach(async () => {

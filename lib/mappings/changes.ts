@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import { findAuditEvent, recordAudit } from '../audit/events';
-import type { Database } from '../db/schema';
+import { findAuditEvent, recordAudit } from '../audit';
+import type { Database } from '../db';
 import { sealCredential, type SecretKeys } from '../secrets';
 import type { CsvSource } from './csv';
 import { applyImport, countImportChanges, stageMappingCsv, type ImportCounts, type ImportProblem } from './import';
@@ -15,7 +15,7 @@ import { MappingFormSchema, parseForm, type FieldErrors } from './validation';
 export interface AdminContext {
   db: Kysely<Database>;
   /** needed only to store a WebEx password (the CLI leaves it out when it stores none) */
-  credentialKeys: SecretKeys | undefined;
+  secretKeys: SecretKeys | undefined;
   /** the admin's e-mail, or cli:<user> */
   actor: string;
   requestId?: string;
@@ -53,12 +53,12 @@ export async function saveMapping(ctx: AdminContext, values: Record<string, unkn
   }
   if (id !== undefined && form.version === undefined) return { ok: false, message: 'Not saved: the form did not say which version it edits. Reload and try again.' };
 
-  if (form.credential === 'replace' && !ctx.credentialKeys) {
+  if (form.credential === 'replace' && !ctx.secretKeys) {
     return { ok: false, message: 'Not saved: CREDENTIAL_KEYS is not set, so no password can be stored.' };
   }
   const sealedCredential =
-    form.credential === 'replace' && ctx.credentialKeys
-      ? await sealCredential({ kind: 'password', password: form.password }, ctx.credentialKeys)
+    form.credential === 'replace' && ctx.secretKeys
+      ? await sealCredential({ kind: 'password', password: form.password }, ctx.secretKeys)
       : form.credential === 'clear'
         ? null
         : undefined;

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { searchTextOf } from '../db/search-text';
+import { searchTextOf } from '../db';
 import { openTempDatabase, type TempDatabase } from '../testing/temp-database';
 import { sealCredential } from '../secrets';
 import { formatCsvRow, parseCsv, type CsvSource } from './csv';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema';
+import type { Database } from '../db';
 
 // A preview is a decision aid, not a queue: apply it soon or upload again.
 const PENDING_TTL_MS = 60 * 60 * 1000;

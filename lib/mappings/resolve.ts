@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema';
+import type { Database } from '../db';
 import { deriveWebexId, type MappingRule, type RuleInput } from './rules';
 import { findMappingByEmail } from './store';
 

@@ -1,8 +1,9 @@
 import { sql, type Insertable, type Kysely, type RawBuilder } from 'kysely';
-import { listPage, type ListPage } from '../db/paged-list';
-import type { Database, MappingsTable } from '../db/schema';
-import { searchTextOf } from '../db/search-text';
-import { substringMatch } from '../db/substring-search';
+import { clampInt, listPage, type ListPage } from '../db';
+import { normalizeEmail } from '../identity';
+import type { Database, MappingsTable } from '../db';
+import { searchTextOf } from '../db';
+import { substringMatch } from '../db';
 
 /** A mapping as the rest of the app sees it: whether a credential is set, never the credential. */
 export interface Mapping {
@@ -21,10 +22,6 @@ export interface MappingWithCredential extends Mapping {
   sealedCredential: string | null;
 }
 
-/** E-mail addresses compare case-insensitively everywhere in the product. */
-export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
 
 type Row = Pick<MappingsTable, 'email' | 'webex_id' | 'display_name' | 'credential' | 'version' | 'created_at' | 'updated_at'> & { id: number };
 
@@ -240,11 +237,6 @@ export interface MappingQuery {
   before?: string;
 }
 
-/** A whole number within [min, max]; anything else (NaN, 2.5, undefined) becomes the fallback or is clamped. */
-export function clampInt(value: number | undefined, min: number, max: number, fallback: number): number {
-  if (value === undefined || !Number.isFinite(value)) return fallback;
-  return Math.min(Math.max(Math.floor(value), min), max);
-}
 
 // people expect "bob" next to "Bob": IDs and names sort case-insensitively (expression indexes, migration 005)
 const SORT_KEYS: Record<MappingSort, RawBuilder<unknown>> = {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DOMImplementation, XMLSerializer, type Document, type Element } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
-import { assertXmlChars } from '../webex/xml-api';
+import { assertXmlChars } from '../webex';
 import type { SamlSigningKeys } from './keys';
 
 export const SAMLP_NS = 'urn:oasis:names:tc:SAML:2.0:protocol';

@@ -1,3 +1,3 @@
-export * from './assertion';
-export * from './keys';
-export * from './metadata';
+export { type AssertionInput, createSignedSamlResponse, SAML_NS } from './assertion';
+export { describeCertificate, loadSigningKeys, SamlKeyError, type SamlSigningKeys } from './keys';
+export { buildIdpMetadata } from './metadata';

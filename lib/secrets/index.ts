@@ -3,5 +3,5 @@
  * tokens and ID tokens under CREDENTIAL_KEYS (the highest id seals, every listed id opens), and
  * short-lived cookie values under NEXTAUTH_SECRET.
  */
-export { SealedSecretError, sealSecret, sealShortLived, unsealSecret, unsealShortLived, type SecretKeys } from './seal';
 export { sealCredential, unsealCredential } from './host-credential';
+export { SealedSecretError, sealSecret, sealShortLived, type SecretKeys, unsealSecret, unsealShortLived } from './seal';

@@ -1,7 +1,7 @@
 import { getConfig } from '../config';
-import { openMigratedDatabase, type Db } from '../db/connection';
+import { openMigratedDatabase, type Db } from '../db';
 
-export type { Db } from '../db/connection';
+export type { Db } from '../db';
 
 // Kept on globalThis so Next's dev reloads and the many route bundles share one pool.
 const holder = globalThis as typeof globalThis & { __webexSsoDb?: Promise<Db>; __webexSsoDbOpened?: Db };

@@ -75,7 +75,7 @@ describe('createAppDeps', () => {
     expect(deps.site).toMatchObject({ siteName: 'acme', baseUrl: `${base}/slow` });
     expect(deps.backUrl).toBe('http://localhost:3000/webex/return');
     expect(deps.rule).toEqual(config.mappingRule);
-    expect(deps.credentials.mode).toBe(config.credentials.mode);
+    expect(deps.credentials.mode).toBe(config.hostCredentials.mode);
     expect(deps.db).toBe(store.db);
   });
 });

@@ -1,20 +1,14 @@
 import type { Kysely } from 'kysely';
 import { getConfig, type AppConfig } from '../config';
-import {
-  createHostCredentials,
-  createOAuthTokenStore,
-  createWebexOAuthClient,
-  type OAuthTokenStore,
-  type WebexOAuthClient,
-} from '../credentials/host-credentials';
-import type { ConnectDeps } from '../credentials/connect';
+import { createHostCredentials, createOAuthTokenStore, createServiceApp, createWebexOAuthClient, type OAuthTokenStore, type WebexOAuthClient } from '../credentials';
+import type { ConnectDeps } from '../credentials';
 import { getDb } from './database';
-import type { Database } from '../db/schema';
-import type { LaunchDeps } from '../launch/launch';
+import type { Database } from '../db';
+import type { LaunchDeps, RestDeps } from '../launch';
 import { metrics } from '../metrics';
-import { createLaunchLimiter, type LaunchLimiter } from '../launch/rate-limit';
+import { createLaunchLimiter, type LaunchLimiter } from '../launch';
 import { createHttpTransport, createUpstreamGuard, createWebexClient, type HttpTransport, type Transport, type UpstreamGuard, type UpstreamStats } from '../webex';
-import { createServiceApp, createWebexRestClient, type RestLaunchDeps } from '../webex-rest';
+import { createWebexRestClient } from '../webex-rest';
 
 // The composition root: the one place that turns configuration into wired dependencies.
 //
@@ -78,16 +72,16 @@ export interface AppDeps {
   /** oauth mode only */
   connect?: ConnectDeps;
   /** WEBEX_LAUNCH_API=rest|auto only: the Service App and the REST client */
-  rest?: RestLaunchDeps;
+  rest?: RestDeps;
 }
 
 /** The REST adapter: the Service App's grant (the OAuth token store under its fixed key) and the REST client. */
-function createRestDeps(config: AppConfig, db: Kysely<Database>, transport: Transport, guard: UpstreamGuard | undefined): RestLaunchDeps | undefined {
+function createRestDeps(config: AppConfig, db: Kysely<Database>, transport: Transport, guard: UpstreamGuard | undefined): RestDeps | undefined {
   const rest = config.rest;
   if (!rest) return undefined;
   const { timeoutMs, maxResponseBytes } = config.webex;
   const client = createWebexOAuthClient({ tokenUrl: `${rest.apiBaseUrl}/access_token`, clientId: rest.clientId, clientSecret: rest.clientSecret, assumeBearer: true, timeoutMs, maxResponseBytes });
-  const tokens = createOAuthTokenStore({ db, keys: config.credentialKeys, client, leaseMs: timeoutMs + 5_000 });
+  const tokens = createOAuthTokenStore({ db, keys: config.secretKeys, client, leaseMs: timeoutMs + 5_000 });
   return {
     client: createWebexRestClient({
       baseUrl: rest.apiBaseUrl,
@@ -116,22 +110,22 @@ export function createAppDeps(config: AppConfig, db: Kysely<Database>, transport
     guard,
     observe: (call, outcome, seconds) => metrics().webexCalls.observe({ call, outcome }, seconds),
   });
-  const credentials = config.credentials;
+  const credentials = config.hostCredentials;
   let oauth: AppDeps['oauth'];
   let connect: ConnectDeps | undefined;
   if (credentials.mode === 'oauth') {
     const client = createWebexOAuthClient({ ...credentials, timeoutMs: config.webex.timeoutMs, maxResponseBytes: config.webex.maxResponseBytes });
     // the lease outlasts one token request (its timeout), so a live refresher never loses it
-    const tokens = createOAuthTokenStore({ db, keys: config.credentialKeys, client, leaseMs: config.webex.timeoutMs + 5_000 });
+    const tokens = createOAuthTokenStore({ db, keys: config.secretKeys, client, leaseMs: config.webex.timeoutMs + 5_000 });
     oauth = { client, tokens };
-    connect = { db, keys: config.credentialKeys, oauth: client, tokens, webex, siteName: config.webex.siteName, tokenUse: credentials.tokenUse };
+    connect = { db, keys: config.secretKeys, oauth: client, tokens, webex, siteName: config.webex.siteName, tokenUse: credentials.tokenUse };
   }
   const rest = createRestDeps(config, db, transport, restGuard);
   return {
     launch: {
       db,
       webex,
-      credentials: createHostCredentials({ config: credentials, siteName: config.webex.siteName, webex, keys: config.credentialKeys, db, oauthTokens: oauth?.tokens }),
+      credentials: createHostCredentials({ config: credentials, siteName: config.webex.siteName, webex, keys: config.secretKeys, db, oauthTokens: oauth?.tokens }),
       site: config.webex,
       rule: config.mappingRule,
       backUrl: returnUrl(config),
@@ -176,7 +170,7 @@ export async function getConnectDeps(): Promise<ConnectDeps | undefined> {
 }
 
 /** The Service App and REST client, with WEBEX_LAUNCH_API=rest|auto; undefined with xml. */
-export async function getRestDeps(): Promise<RestLaunchDeps | undefined> {
+export async function getRestDeps(): Promise<RestDeps | undefined> {
   return (await getAppDeps()).rest;
 }
 

@@ -1,8 +1,8 @@
 import { closeUpstream } from './deps';
-import { pruneAudit } from '../audit/events';
+import { pruneAudit } from '../audit';
 import { getConfig } from '../config';
 import { closeDatabaseOnExit, getDb } from './database';
-import { refreshPlannerStatistics } from '../db/statistics';
+import { refreshPlannerStatistics } from '../db';
 import { log } from '../log';
 import { installShutdown } from './shutdown';
 

@@ -4,7 +4,7 @@
  * identity provider, kept sealed in a cookie while the browser is at WebEx.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildAuthOptions } from '../identity/auth';
+import { buildAuthOptions } from '../identity';
 import { loadConfig } from '../config';
 import { testEnvironment } from '../testing/config';
 import { openTempDatabase, type TempDatabase } from '../testing/temp-database';

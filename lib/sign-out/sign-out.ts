@@ -1,14 +1,14 @@
 import type { AppConfig } from '../config';
-import { clearCookie, serializeCookie } from '../http/cookies';
+import { clearCookie, serializeCookie } from '../http';
 import { unsealShortLived, sealShortLived } from '../secrets';
 import { log } from '../log';
-import { sessionCookieWrites, sessionSetCookie } from '../identity/session-cookie';
-import { discover } from '../identity/idp-refresh';
+import { sessionCookieWrites, sessionSetCookie } from '../identity';
+import { discover } from '../identity';
 import { buildLogoutUrl } from '../webex';
-import type { IdTokenStore } from '../identity/id-tokens';
+import type { IdTokenStore } from '../identity';
 import { continueAfterWebex, planSignOut, type SignOutStep } from './plan';
 
-export { createIdTokenStore, type IdTokenStore } from '../identity/id-tokens';
+export { createIdTokenStore, type IdTokenStore } from '../identity';
 export { buildEndSessionUrl, continueAfterWebex, planSignOut, WEBEX_NOT_CONFIRMED, type SignOutFacts, type SignOutStep } from './plan';
 
 /** Where WebEx comes back after AT=LO during a sign-out (app/auth/signout/continue). */

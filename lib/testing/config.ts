@@ -31,7 +31,7 @@ export function setUpPortalEnvironment(overrides: Record<string, string>): void 
     Object.assign(process.env, testEnvironment({ DATABASE_URL: `file:${join(dir, 'portal.sqlite')}`, LOG_LEVEL: 'silent', ...overrides }));
   });
   afterAll(async () => {
-    const { getDb } = await import('../server/database');
+    const { getDb } = await import('../server');
     await (await getDb()).db.destroy();
     rmSync(dir, { recursive: true, force: true });
   });

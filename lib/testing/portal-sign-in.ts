@@ -1,4 +1,4 @@
-import type { PortalSignIn } from '../credentials/host-credentials';
+import type { PortalSignIn } from '../credentials';
 
 /** SESSION_MAX_AGE's default (lib/config.ts): eight hours. */
 const SESSION_SECONDS = 8 * 60 * 60;

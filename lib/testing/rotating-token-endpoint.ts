@@ -1,5 +1,5 @@
-import { HostCredentialError } from '../credentials/errors';
-import type { TokenSet } from '../credentials/oauth-client';
+import { HostCredentialError } from '../credentials';
+import type { TokenSet } from '../credentials';
 
 /**
  * For tests, network off: a token endpoint with rotation, as strict as a careful server. A refresh

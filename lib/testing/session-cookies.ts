@@ -1,6 +1,6 @@
 import type { JWT } from 'next-auth/jwt';
 import { getConfig } from '../config';
-import { encodeSession, sessionCookieName } from '../identity/session-token';
+import { encodeSession, sessionCookieName } from '../identity';
 
 /**
  * For tests: the cookies of a request from a browser whose session is `token` (null: no session),

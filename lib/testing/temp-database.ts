@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { Kysely } from 'kysely';
-import { newMappingRow } from '../mappings/store';
-import { openMigratedDatabase, type Db } from '../db/connection';
-import type { Database } from '../db/schema';
+import { newMappingRow } from '../mappings';
+import { openMigratedDatabase, type Db } from '../db';
+import type { Database } from '../db';
 
 export interface TempDatabase extends Db {
   /** the DATABASE_URL it was opened with, for a second connection to the same file */

@@ -1,4 +1,4 @@
-import { WebexError } from '../webex/errors';
+import { WebexError } from '../webex';
 
 /** For tests: the code of the WebexError `call` throws, or 'no error' when it returns; any other error is rethrown. */
 export function thrownCode(call: () => unknown): string {

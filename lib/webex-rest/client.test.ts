@@ -1,7 +1,7 @@
 /** The REST client with the network off: every status a call can meet, size limit, deadline, bad JSON. */
 import { describe, expect, it } from 'vitest';
-import { WebexError } from '../webex/errors';
-import type { Transport, TransportRequest, TransportResponse } from '../webex/transport';
+import { WebexError } from '../webex';
+import type { Transport, TransportRequest, TransportResponse } from '../webex';
 import { createWebexRestClient, parseRetryAfter } from './client';
 
 async function* once(chunk: Uint8Array): AsyncGenerator<Uint8Array> {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { WebexError, type WebexErrorCode } from '../webex/errors';
-import { createExchange, observed, type Answer, type ExchangeOptions } from '../webex/exchange';
-import type { TransportRequest } from '../webex/transport';
+import { WebexError, type WebexErrorCode } from '../webex';
+import { createExchange, observed, type Answer, type ExchangeOptions } from '../webex';
+import type { TransportRequest } from '../webex';
 
 export interface WebexRestClientOptions extends ExchangeOptions {
   /** e.g. https://webexapis.com/v1 (the simulator's …/v1 in tests) */

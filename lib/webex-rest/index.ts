@@ -3,7 +3,7 @@
  * for sites past the XML and URL API retirement. The second adapter of the launch beside
  * lib/webex's XML client, on the same transport, exchange habits and error vocabulary.
  */
-export * from './client';
-export * from './link-hosts';
-export * from './meeting-links';
-export * from './service-app';
+export { createWebexRestClient, type RestIdentity } from './client';
+export { DEFAULT_LINK_HOSTS, type LinkHosts, parseLinkHosts } from './link-hosts';
+export { hostEmailFor, meetingLink, type RestLaunchDeps } from './meeting-links';
+export { type RestSettings } from './settings';

@@ -1,4 +1,4 @@
-import { WebexError } from '../webex/errors';
+import { WebexError } from '../webex';
 
 /**
  * Where a start or join link may send an employee: https on a host the configuration allows

@@ -1,12 +1,12 @@
 /** The REST adapter's decisions, network off: which link a target takes, what a refusal means, the link check. */
 import { describe, expect, it } from 'vitest';
-import { WebexError } from '../webex/errors';
+import { WebexError } from '../webex';
 import { rejectedCode } from '../testing/webex-errors';
-import { parseMeetingNumber, type MeetingNumber } from '../webex/meetings';
+import { parseMeetingNumber, type MeetingNumber } from '../webex';
 import type { JoinLinks, JoinMeetingRequest, WebexRestClient } from './client';
 import { parseLinkHosts, type LinkHosts } from './link-hosts';
 import { hostEmailFor, LINK_LIFETIME_MINUTES, meetingLink, type RestTarget } from './meeting-links';
-import type { ServiceApp } from './service-app';
+import type { ServiceApp } from '../credentials';
 
 const NUMBER = parseMeetingNumber('123456789') as MeetingNumber;
 const HOSTS = parseLinkHosts('.webex.com', 'acme.webex.com') as LinkHosts;

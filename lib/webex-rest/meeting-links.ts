@@ -1,18 +1,25 @@
-import type { MeetingNumber, MeetingRole } from '../webex/meetings';
-import { WebexError } from '../webex/errors';
+import type { MeetingNumber, MeetingRole } from '../webex';
+import { WebexError } from '../webex';
 import type { JoinLinks, WebexRestClient } from './client';
 import { checkMeetingLink, type LinkHosts } from './link-hosts';
-import type { ServiceApp } from './service-app';
 
 /**
  * The REST adapter of the launch: a start or join link from `POST /meetings/join`, asked by the
  * company's Service App on the employee's behalf (reference §10). The link is checked and handed
  * back to be used at once: it is never stored, audited or logged.
  */
-export interface RestLaunchDeps {
+export interface RestLaunchDeps<S extends TokenSource = TokenSource> {
   client: WebexRestClient;
-  serviceApp: ServiceApp;
+  serviceApp: S;
   linkHosts: LinkHosts;
+}
+
+/**
+ * The company Service App's access token for a call (lib/credentials' ServiceApp is one): a token
+ * WebEx refuses is renewed once and the call made once more.
+ */
+export interface TokenSource {
+  withToken<T>(call: (accessToken: string) => Promise<T>): Promise<{ value: T; refreshed: boolean }>;
 }
 
 /** What REST opens: a meeting to join or start, or the employee's own personal room (started as its host). */

@@ -6,14 +6,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startWebexSimulator, type SimFault, type WebexSimulator } from '../../e2e/servers/webex-sim';
-import { createAppDeps } from '../server/deps';
-import { listAuditEvents } from '../audit/events';
+import { createAppDeps } from '../server';
+import { listAuditEvents } from '../audit';
 import { loadConfig } from '../config';
 import { testEnvironment } from '../testing/config';
 import { openTempDatabase, type TempDatabase } from '../testing/temp-database';
-import { launchWebex, PERSONAL_ROOM, type LaunchDeps, type LaunchTarget } from '../launch/launch';
+import { launchWebex, PERSONAL_ROOM, type LaunchDeps, type LaunchTarget } from '../launch';
 import { captureLog } from '../testing/log-capture';
-import { upsertMapping } from '../mappings/store';
+import { upsertMapping } from '../mappings';
 import { signedIn } from '../testing/portal-sign-in';
 import { createHttpTransport, createUpstreamGuard, parseMeetingNumber, type MeetingNumber } from '../webex';
 

@@ -1,9 +1,9 @@
-export * from './client';
-export * from './exchange';
-export * from './security-context';
-export * from './errors';
-export * from './meetings';
-export * from './url-api';
-export * from './xml-api';
-export * from './transport';
-export * from './guard';
+export { createWebexClient, type WebexClient } from './client';
+export { codeForExceptionId, WEBEX_ERROR_CODES, WebexError, type WebexErrorCode } from './errors';
+export { type Answer, createExchange, type ExchangeOptions, observed } from './exchange';
+export { createUpstreamGuard, type UpstreamGuard, type UpstreamStats } from './guard';
+export { buildMeetingUrl, formatMeetingNumber, type MeetingNumber, type MeetingRole, parseMeetingNumber, parseMeetingRole } from './meetings';
+export { buildSecurityContext, type HostCredential, type SecurityContext } from './security-context';
+export { createHttpTransport, type HttpTransport, type Transport, type TransportRequest, type TransportResponse } from './transport';
+export { buildLoginUrl, buildLogoutUrl, codeForLoginFailure, knownLoginFailureReason, LOGIN_FAILURE_CODES, type LoginFailureCode, type LoginForm, loginFormOf } from './url-api';
+export { assertXmlChars, type AuthenticateUserBody, buildGetLoginTicketRequest, parseGetLoginTicketResponse, type SessionTicket, type SiteInfo, type WebexUser } from './xml-api';

@@ -1,4 +1,4 @@
-import type { CredentialConfig } from '@/lib/config';
+import { type HostCredentialSettings } from '@/lib/credentials';
 import { describeCertificate } from '@/lib/saml';
 
 const day = (date: Date) => date.toISOString().slice(0, 10);
@@ -22,7 +22,7 @@ function Certificate({ pem, label, href }: { pem: string; label: string; href: s
 }
 
 /** How the portal acts as a host, and what must be configured at WebEx for it. */
-export function CredentialModeFacts({ credentials }: { credentials: CredentialConfig }) {
+export function CredentialModeFacts({ credentials }: { credentials: HostCredentialSettings }) {
   switch (credentials.mode) {
     case 'password':
       return (

@@ -1,5 +1,4 @@
-import type { LaunchApi } from '@/lib/config';
-import { launchPathFor, type LaunchTarget } from '@/lib/launch/launch';
+import { type LaunchApi, launchPathFor, type LaunchTarget } from '@/lib/launch';
 import { parseMeetingNumber } from '@/lib/webex';
 
 // any meeting number: the path depends on the kind of button, not on the meeting

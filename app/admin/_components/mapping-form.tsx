@@ -2,7 +2,7 @@
 
 import { useActionState, useState } from 'react';
 import { saveMappingAction, type FormState } from '../_lib/actions';
-import { WEBEX_ID_RULE } from '@/lib/mappings/validation';
+import { WEBEX_ID_RULE } from '@/lib/mappings';
 
 type CredentialChoice = 'keep' | 'replace' | 'clear';
 

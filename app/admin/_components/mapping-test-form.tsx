@@ -2,7 +2,7 @@
 
 import { useActionState } from 'react';
 import { testMappingAction, type TestState } from '../_lib/actions';
-import type { CredentialUse } from '@/lib/credentials/host-credentials';
+import type { CredentialUse } from '@/lib/credentials';
 
 const CREDENTIAL_WORDS: Record<CredentialUse, string> = {
   password: 'the stored WebEx password',

@@ -1,6 +1,6 @@
 import { ServiceAppCheckPanel, ServiceAppTokenForm } from './service-app-forms';
-import type { RestConfig } from '@/lib/config';
-import type { ServiceAppStatus } from '@/lib/webex-rest';
+import { type RestSettings } from '@/lib/webex-rest';
+import { type ServiceAppStatus } from '@/lib/credentials';
 
 const when = (iso: string | null | undefined) => (iso ? `${iso.slice(0, 16).replace('T', ' ')} UTC` : '—');
 
@@ -11,7 +11,7 @@ const STATE_WORDS: Record<ServiceAppStatus['state'], string> = {
 };
 
 /** The company's Service App (the REST path): its settings, its grant, the check and the paste-once form. */
-export function ServiceAppSection({ rest, status }: { rest: RestConfig; status: ServiceAppStatus }) {
+export function ServiceAppSection({ rest, status }: { rest: RestSettings; status: ServiceAppStatus }) {
   return (
     <section className="card" aria-labelledby="service-app-title">
       <h2 id="service-app-title">Service App (REST)</h2>

@@ -2,7 +2,7 @@
 
 import { useActionState } from 'react';
 import { applyImportAction, type ImportState } from '../_lib/actions';
-import type { WaitingPreview } from '@/lib/mappings/pending-imports';
+import type { WaitingPreview } from '@/lib/mappings';
 
 /** One preview waiting for "apply": its own form, so its message stays next to it. */
 function Waiting({ preview }: { preview: WaitingPreview }) {

@@ -4,19 +4,18 @@ import { randomUUID } from 'node:crypto';
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { getConnectDeps, getLaunchDeps, getRestDeps } from '@/lib/server/deps';
-import { recordAudit } from '@/lib/audit/events';
-import { requireAdmin } from '@/lib/identity/auth';
-import { checkConnection, checkServiceApp, testMapping, type ConnectionCheck, type MappingTestResult, type ServiceAppCheck } from '@/lib/launch/checks';
+import { getConnectDeps, getLaunchDeps, getRestDeps } from '@/lib/server';
+import { recordAudit } from '@/lib/audit';
+import { requireAdmin, sessionRevocations } from '@/lib/server';
+import { checkConnection, checkServiceApp, testMapping, type ConnectionCheck, type MappingTestResult, type ServiceAppCheck } from '@/lib/launch';
 import { getConfig, storesPasswords } from '@/lib/config';
-import { disconnect } from '@/lib/credentials/connect';
-import { getDb } from '@/lib/server/database';
-import { importMappings, previewImport, removeMapping, saveMapping, type AdminContext } from '@/lib/mappings/changes';
-import { formatBytes, ImportTooLargeError, type ImportCounts, type ImportProblem } from '@/lib/mappings/import';
-import { findPendingImport } from '@/lib/mappings/pending-imports';
-import { emailSchema, type FieldErrors } from '@/lib/mappings/validation';
-import { describeLaunchFailure } from '@/lib/launch/problems';
-import { sessionRevocations } from '@/lib/identity/session-renewal';
+import { disconnect } from '@/lib/credentials';
+import { getDb } from '@/lib/server';
+import { importMappings, previewImport, removeMapping, saveMapping, type AdminContext } from '@/lib/mappings';
+import { formatBytes, ImportTooLargeError, type ImportCounts, type ImportProblem } from '@/lib/mappings';
+import { findPendingImport } from '@/lib/mappings';
+import { emailSchema, type FieldErrors } from '@/lib/mappings';
+import { describeLaunchFailure } from '@/lib/launch';
 import { WebexError } from '@/lib/webex';
 
 // Every action starts with requireAdmin('write'): same origin, signed in, admin. The
@@ -33,7 +32,7 @@ export interface FormState {
 async function adminContext(actor: string): Promise<AdminContext> {
   const { db } = await getDb();
   const config = getConfig();
-  return { db, credentialKeys: config.credentialKeys, actor, requestId: randomUUID(), acceptsPasswords: storesPasswords(config) };
+  return { db, secretKeys: config.secretKeys, actor, requestId: randomUUID(), acceptsPasswords: storesPasswords(config) };
 }
 
 function formValues(form: FormData): Record<string, string> {

@@ -1,9 +1,9 @@
 import { Pager } from '../_components/pager';
 import { countText, cursorParam, firstParam, pageParam, type SearchParams } from '../../_lib/search-params';
-import { listAuditEvents, listAuditFacets } from '@/lib/audit/events';
-import { requireAdmin } from '@/lib/identity/auth';
+import { listAuditEvents, listAuditFacets } from '@/lib/audit';
+import { requireAdmin } from '@/lib/server';
 import { getConfig } from '@/lib/config';
-import { getDb } from '@/lib/server/database';
+import { getDb } from '@/lib/server';
 
 export const dynamic = 'force-dynamic';
 

@@ -4,17 +4,14 @@
  */
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { testEnvironment } from '@/lib/testing/config';
-import type { ConnectionStatus } from '@/lib/credentials/oauth-tokens';
+import type { ConnectionStatus } from '@/lib/credentials';
 import { renderToHtml } from '../../../lib/testing/render';
 
 const CONNECTIONS: ConnectionStatus[] = [];
 
-vi.mock('@/lib/identity/auth', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('@/lib/identity/auth')>()),
+vi.mock('@/lib/server', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('@/lib/server')>()),
   requireAdmin: async () => ({ email: 'ada@example.com', name: 'Ada', isAdmin: true, adminCheckedAt: 0 }),
-}));
-vi.mock('@/lib/server/deps', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('@/lib/server/deps')>()),
   getOAuth: async () => ({ tokens: { list: async () => CONNECTIONS } }),
 }));
 

@@ -1,8 +1,8 @@
-import { requireAdmin } from '@/lib/identity/auth';
+import { requireAdmin } from '@/lib/server';
 import { getConfig } from '@/lib/config';
-import { loadLaunchDashboard, type LaunchDashboard } from '@/lib/audit/launch-rollup';
-import { getDb } from '@/lib/server/database';
-import { describeLaunchFailure } from '@/lib/launch/problems';
+import { loadLaunchDashboard, type LaunchDashboard } from '@/lib/audit';
+import { getDb } from '@/lib/server';
+import { describeLaunchFailure } from '@/lib/launch';
 
 export const dynamic = 'force-dynamic';
 

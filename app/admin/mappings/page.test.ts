@@ -6,8 +6,8 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { testEnvironment } from '@/lib/testing/config';
 import { renderToHtml } from '../../../lib/testing/render';
 
-vi.mock('@/lib/identity/auth', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('@/lib/identity/auth')>()),
+vi.mock('@/lib/server', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('@/lib/server')>()),
   requireAdmin: async () => ({ email: 'ada@example.com', name: 'Ada', isAdmin: true, adminCheckedAt: 0, signedInAt: 0, sessionEndsAt: 0 }),
 }));
 

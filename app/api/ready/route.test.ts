@@ -4,11 +4,13 @@ let databaseUp = true;
 let draining = false;
 let circuit: 'closed' | 'open' | 'half-open' = 'closed';
 
-vi.mock('@/lib/server/database', () => ({
+vi.mock('@/lib/server', () => ({
   getDb: async () => {
     if (!databaseUp) throw new Error('connect ECONNREFUSED');
     return { db: {} };
   },
+  getUpstreamStats: () => ({ circuit, inFlight: 0, waiting: 0 }),
+  isDraining: () => draining,
 }));
 // `select 1` answers while the database is up
 vi.mock('kysely', async (importOriginal) => ({
@@ -20,8 +22,6 @@ vi.mock('kysely', async (importOriginal) => ({
     },
   }),
 }));
-vi.mock('@/lib/server/deps', () => ({ getUpstreamStats: () => ({ circuit, inFlight: 0, waiting: 0 }) }));
-vi.mock('@/lib/server/shutdown', () => ({ isDraining: () => draining }));
 
 async function ready() {
   const { GET } = await import('./route');

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import { getUpstreamStats } from '@/lib/server/deps';
-import { getDb } from '@/lib/server/database';
-import { isDraining } from '@/lib/server/shutdown';
+import { getUpstreamStats } from '@/lib/server';
+import { getDb } from '@/lib/server';
+import { isDraining } from '@/lib/server';
 
 export const dynamic = 'force-dynamic';
 

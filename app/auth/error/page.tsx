@@ -1,7 +1,7 @@
 import { firstOf, firstParam, type SearchParams } from '../../_lib/search-params';
-import { signInPath } from '@/lib/identity/auth';
+import { signInPath } from '@/lib/identity';
 import { getConfig } from '@/lib/config';
-import { SIGN_IN_ERROR_CODES } from '@/lib/launch/problems';
+import { SIGN_IN_ERROR_CODES } from '@/lib/launch';
 
 export const dynamic = 'force-dynamic';
 

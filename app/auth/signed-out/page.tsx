@@ -1,9 +1,10 @@
 import type { Metadata } from 'next';
 import { firstParam, type SearchParams } from '../../_lib/search-params';
 import { SignOutButton } from '../../_components/sign-out-button';
-import { getPortalUser, signInPath } from '@/lib/identity/auth';
+import { signInPath } from '@/lib/identity';
 import { getConfig } from '@/lib/config';
-import { OPEN, WEBEX_NOT_CONFIRMED } from '@/lib/sign-out/sign-out';
+import { OPEN, WEBEX_NOT_CONFIRMED } from '@/lib/sign-out';
+import { getPortalUser } from '@/lib/server';
 
 export const dynamic = 'force-dynamic';
 

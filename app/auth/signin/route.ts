@@ -1,10 +1,11 @@
 import NextAuth from 'next-auth';
 import { NextRequest } from 'next/server';
-import { csrfCookieName, csrfTokenOf, FROM_NEXT_AUTH, getAuthOptions, getPortalUser, portalPath } from '@/lib/identity/auth';
+import { csrfCookieName, csrfTokenOf, FROM_NEXT_AUTH, portalPath } from '@/lib/identity';
 import { getConfig } from '@/lib/config';
-import { SIGN_IN_ERROR_CODES } from '@/lib/launch/problems';
+import { SIGN_IN_ERROR_CODES } from '@/lib/launch';
 import { redirectTo } from '../../_lib/responses';
 import { firstOf } from '../../_lib/search-params';
+import { getAuthOptions, getPortalUser } from '@/lib/server';
 
 export const dynamic = 'force-dynamic';
 

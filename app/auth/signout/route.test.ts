@@ -6,7 +6,7 @@ import type { JWT } from 'next-auth/jwt';
 import { NextRequest } from 'next/server';
 import { describe, expect, it } from 'vitest';
 import { setUpPortalEnvironment } from '@/lib/testing/config';
-import { encodeSession } from '@/lib/identity/session-token';
+import { encodeSession } from '@/lib/identity';
 
 const APP_URL = 'http://localhost:3000';
 const SECRET = 'signout-route-test-secret-0123456789abcdef';

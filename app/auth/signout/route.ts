@@ -1,10 +1,11 @@
 import type { NextRequest } from 'next/server';
-import { idTokenStore, isSameOriginRequest } from '@/lib/identity/auth';
+import { isSameOriginRequest } from '@/lib/http';
 import { getConfig } from '@/lib/config';
-import { revocableSession, sessionRevocations } from '@/lib/identity/session-renewal';
-import { readSessionToken } from '@/lib/identity/session-token';
-import { clearSessionCookies, planSignOutFor, signOutCookie } from '@/lib/sign-out/sign-out';
+import { revocableSession } from '@/lib/identity';
+import { readSessionToken } from '@/lib/identity';
+import { clearSessionCookies, planSignOutFor, signOutCookie } from '@/lib/sign-out';
 import { crossOriginRefused, redirectTo } from '../../_lib/responses';
+import { idTokenStore, sessionRevocations } from '@/lib/server';
 
 export const dynamic = 'force-dynamic';
 

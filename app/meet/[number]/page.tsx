@@ -1,10 +1,11 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { JoinButton } from '../../_components/join-button';
-import { getPortalUser, signInPath } from '@/lib/identity/auth';
+import { signInPath } from '@/lib/identity';
 import { getConfig } from '@/lib/config';
-import { pageOf, type LaunchTarget } from '@/lib/launch/launch';
+import { pageOf, type LaunchTarget } from '@/lib/launch';
 import { formatMeetingNumber, parseMeetingNumber } from '@/lib/webex';
+import { getPortalUser } from '@/lib/server';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,8 +1,10 @@
-import { getConnectDeps } from '@/lib/server/deps';
-import { getPortalUser, isSameOriginRequest, signInPath } from '@/lib/identity/auth';
+import { getConnectDeps } from '@/lib/server';
+import { signInPath } from '@/lib/identity';
 import { getConfig } from '@/lib/config';
-import { connectCookie, startConnect } from '@/lib/credentials/connect';
+import { connectCookie, startConnect } from '@/lib/credentials';
 import { crossOriginRefused, redirectTo } from '../../_lib/responses';
+import { getPortalUser } from '@/lib/server';
+import { isSameOriginRequest } from '@/lib/http';
 
 export const dynamic = 'force-dynamic';
 

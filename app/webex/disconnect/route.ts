@@ -1,9 +1,10 @@
-import { getConnectDeps } from '@/lib/server/deps';
-import { getPortalUser, isSameOriginRequest, signInPath } from '@/lib/identity/auth';
+import { getConnectDeps } from '@/lib/server';
 import { getConfig } from '@/lib/config';
-import { disconnect } from '@/lib/credentials/connect';
-import { normalizeEmail } from '@/lib/mappings/store';
+import { disconnect } from '@/lib/credentials';
+import { normalizeEmail, signInPath } from '@/lib/identity';
 import { crossOriginRefused, redirectTo } from '../../_lib/responses';
+import { getPortalUser } from '@/lib/server';
+import { isSameOriginRequest } from '@/lib/http';
 
 export const dynamic = 'force-dynamic';
 

@@ -4,7 +4,7 @@
  * in the browser that just launched (finding 6).
  */
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { launchedCookie, LAUNCHED_COOKIE, RECOVERY_COOKIE } from '@/lib/launch/already-logon';
+import { launchedCookie, LAUNCHED_COOKIE, RECOVERY_COOKIE } from '@/lib/launch';
 import { testEnvironment } from '@/lib/testing/config';
 import type { SearchParams } from '../../_lib/search-params';
 import { renderToHtml } from '../../../lib/testing/render';

@@ -3,11 +3,11 @@ import { RevokeConnectionForm } from '../../_components/revoke-form';
 import { MappingTestForm } from '../../_components/mapping-test-form';
 import { DeleteMappingForm } from '../../_components/delete-mapping-form';
 import { MappingForm } from '../../_components/mapping-form';
-import { getOAuth } from '@/lib/server/deps';
-import { requireAdmin } from '@/lib/identity/auth';
+import { getOAuth } from '@/lib/server';
+import { requireAdmin } from '@/lib/server';
 import { getConfig, storesPasswords } from '@/lib/config';
-import { getDb } from '@/lib/server/database';
-import { getMapping } from '@/lib/mappings/store';
+import { getDb } from '@/lib/server';
+import { getMapping } from '@/lib/mappings';
 
 export const dynamic = 'force-dynamic';
 
@@ -19,7 +19,7 @@ export default async function EditMappingPage({ params, searchParams }: { params
   if (!mapping) notFound();
   const { saved } = await searchParams;
   const connection = await (await getOAuth())?.tokens.status(mapping.email);
-  const oauthMode = getConfig().credentials.mode === 'oauth';
+  const oauthMode = getConfig().hostCredentials.mode === 'oauth';
   return (
     <>
       <section className="card">

@@ -1,7 +1,7 @@
-import { recordAudit } from '@/lib/audit/events';
-import { requireAdmin } from '@/lib/identity/auth';
-import { getDb } from '@/lib/server/database';
-import { exportMappingCsv } from '@/lib/mappings/import';
+import { recordAudit } from '@/lib/audit';
+import { requireAdmin } from '@/lib/server';
+import { getDb } from '@/lib/server';
+import { exportMappingCsv } from '@/lib/mappings';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,10 +1,10 @@
 import { ImportForm } from '../../_components/import-form';
 import { WaitingPreviews } from '../../_components/waiting-previews';
-import { requireAdmin } from '@/lib/identity/auth';
+import { requireAdmin } from '@/lib/server';
 import { getConfig } from '@/lib/config';
-import { getDb } from '@/lib/server/database';
-import { CSV_COLUMNS, formatBytes } from '@/lib/mappings/import';
-import { listWaitingPreviews } from '@/lib/mappings/pending-imports';
+import { getDb } from '@/lib/server';
+import { CSV_COLUMNS, formatBytes } from '@/lib/mappings';
+import { listWaitingPreviews } from '@/lib/mappings';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,5 +1,5 @@
 import { MappingForm } from '../../_components/mapping-form';
-import { requireAdmin } from '@/lib/identity/auth';
+import { requireAdmin } from '@/lib/server';
 import { getConfig, storesPasswords } from '@/lib/config';
 
 export const dynamic = 'force-dynamic';

@@ -1,4 +1,4 @@
-import { requireAdmin } from '@/lib/identity/auth';
+import { requireAdmin } from '@/lib/server';
 import { getConfig } from '@/lib/config';
 
 export const dynamic = 'force-dynamic';
@@ -7,9 +7,9 @@ export const dynamic = 'force-dynamic';
 export async function GET(request: Request): Promise<Response> {
   await requireAdmin('read');
   const config = getConfig();
-  if (config.credentials.mode !== 'saml') return new Response('Not in saml mode (WEBEX_CREDENTIAL_MODE).', { status: 404 });
+  if (config.hostCredentials.mode !== 'saml') return new Response('Not in saml mode (WEBEX_CREDENTIAL_MODE).', { status: 404 });
   const next = new URL(request.url).searchParams.get('next') === '1';
-  const pem = next ? config.credentials.keys.nextCertificatePem : config.credentials.keys.certificatePem;
+  const pem = next ? config.hostCredentials.keys.nextCertificatePem : config.hostCredentials.keys.certificatePem;
   if (!pem) return new Response('No next certificate is configured (SAML_SIGNING_CERT_NEXT).', { status: 404 });
   return new Response(pem, {
     headers: {

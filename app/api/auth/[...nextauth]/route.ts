@@ -1,5 +1,5 @@
 import NextAuth from 'next-auth';
-import { getAuthOptions } from '@/lib/identity/auth';
+import { getAuthOptions } from '@/lib/server';
 
 // Options are built on first request, so `next build` needs no environment.
 const handler = (req: Request, ctx: { params: Promise<{ nextauth: string[] }> }) => NextAuth(getAuthOptions())(req, ctx);

@@ -1,6 +1,6 @@
 import type { NextRequest } from 'next/server';
 import { getConfig } from '@/lib/config';
-import { continueSignOut, SIGN_OUT_COOKIE, signOutCookie } from '@/lib/sign-out/sign-out';
+import { continueSignOut, SIGN_OUT_COOKIE, signOutCookie } from '@/lib/sign-out';
 import { redirectTo } from '../../../_lib/responses';
 
 export const dynamic = 'force-dynamic';

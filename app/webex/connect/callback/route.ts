@@ -1,10 +1,10 @@
 import { cookies } from 'next/headers';
-import { getConnectDeps } from '@/lib/server/deps';
-import { getPortalUser } from '@/lib/identity/auth';
+import { getConnectDeps } from '@/lib/server';
+import { getPortalUser } from '@/lib/server';
 import { getConfig } from '@/lib/config';
-import { getDb } from '@/lib/server/database';
-import { CONNECT_COOKIE, connectCookie, finishConnect } from '@/lib/credentials/connect';
-import { resolveWebexAccount } from '@/lib/mappings/resolve';
+import { getDb } from '@/lib/server';
+import { CONNECT_COOKIE, connectCookie, finishConnect } from '@/lib/credentials';
+import { resolveWebexAccount } from '@/lib/mappings';
 import { redirectTo } from '../../../_lib/responses';
 
 export const dynamic = 'force-dynamic';
@@ -21,7 +21,7 @@ export async function GET(request: Request): Promise<Response> {
   const account = await resolveWebexAccount(db, user, config.mappingRule);
   if (!account) return failed('MAPPING_MISSING');
   // the query (code, state) is read from the request as WebEx sent it; the origin is ours
-  const callback = new URL(`${new URL(request.url).search}`, config.credentials.mode === 'oauth' ? config.credentials.redirectUri : config.appUrl);
+  const callback = new URL(`${new URL(request.url).search}`, config.hostCredentials.mode === 'oauth' ? config.hostCredentials.redirectUri : config.appUrl);
   const result = await finishConnect(deps, { email: user.email, webexId: account.webexId }, callback, (await cookies()).get(CONNECT_COOKIE)?.value);
   if (!result.ok) return failed(result.code);
   return redirectTo(new URL('/?connected=1', config.appUrl), 303, [connectCookie(undefined, config.appUrl)]);

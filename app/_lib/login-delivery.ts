@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { LoginDelivery } from '@/lib/config';
+import { type LoginDelivery } from '@/lib/launch';
 import { loginFormOf, type LoginForm } from '@/lib/webex';
-import { privateHeaders, redirectTo } from '../../app/_lib/responses';
-import { scriptNonce, scriptString } from '../../app/_lib/script-nonce';
+import { privateHeaders, redirectTo } from './responses';
+import { scriptNonce, scriptString } from './script-nonce';
 
 const FORM_ID = 'webex-login';
 

@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
-import { listAuditEvents } from '../audit/events';
-import { HostCredentialError } from '../credentials/errors';
-import type { WebexOAuthClient } from '../credentials/oauth-client';
-import { SERVICE_APP_GRANT, type OAuthTokenStore } from '../credentials/oauth-tokens';
-import type { Database } from '../db/schema';
-import { WebexError } from '../webex/errors';
+import { listAuditEvents } from '../audit';
+import { HostCredentialError } from './errors';
+import type { WebexOAuthClient } from './oauth-client';
+import { SERVICE_APP_GRANT, type OAuthTokenStore } from './oauth-tokens';
+import type { Database } from '../db';
+import { WebexError } from '../webex';
 
 /**
  * The company's Service App (reference §10, [R5]): a machine account a Control Hub admin

@@ -4,12 +4,12 @@
  * portal instances would have — on SQLite, and on PostgreSQL when a server answers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HostCredentialError } from '../credentials/errors';
-import { createOAuthTokenStore, SERVICE_APP_GRANT } from '../credentials/oauth-tokens';
+import { HostCredentialError } from './errors';
+import { createOAuthTokenStore, SERVICE_APP_GRANT } from './oauth-tokens';
 import { rotatingTokenEndpoint as tokenEndpoint } from '../testing/rotating-token-endpoint';
-import type { Db } from '../db/connection';
+import type { Db } from '../db';
 import { sharedDatabaseCases, type TwoConnections } from '../testing/temp-database';
-import { WebexError } from '../webex/errors';
+import { WebexError } from '../webex';
 import { createServiceApp, type ServiceApp } from './service-app';
 
 const KEYS = { '1': 'service-app-test-key-0123456789abcdef' };

@@ -1,0 +1,7 @@
+export { CONNECT_COOKIE, connectCookie, type ConnectDeps, disconnect, finishConnect, startConnect } from './connect';
+export { HOST_CREDENTIAL_CODES, type HostCredentialCode, HostCredentialError } from './errors';
+export { createHostCredentials, type CredentialUse, type HostCredentials, type HostIdentity, type PortalSignIn } from './host-credentials';
+export { createWebexOAuthClient, type TokenSet, type WebexOAuthClient } from './oauth-client';
+export { type ConnectionStatus, createOAuthTokenStore, type OAuthTokenStore } from './oauth-tokens';
+export { createServiceApp, type ServiceApp, type ServiceAppStatus } from './service-app';
+export { type HostCredentialSettings } from './settings';

@@ -1,0 +1,8 @@
+export { type Db, type Dialect, openMigratedDatabase } from './connection';
+export { dialectOf } from './dialect';
+export { createMigrator } from './migrations';
+export { clampInt, COUNT_LIMIT, listPage, type ListPage } from './paged-list';
+export { type AuditEventsTable, type Database, type ImportRowsTable, type MappingsTable } from './schema';
+export { searchTextOf } from './search-text';
+export { refreshPlannerStatistics } from './statistics';
+export { containsPattern, substringMatch } from './substring-search';

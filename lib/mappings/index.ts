@@ -1,0 +1,8 @@
+export { type AdminContext, adminNotice, importMappings, previewImport, removeMapping, saveMapping } from './changes';
+export { formatCsvRow, parseCsv } from './csv';
+export { applyImport, CSV_COLUMNS, exportMappingCsv, formatBytes, type ImportCounts, type ImportProblem, ImportTooLargeError, stageMappingCsv } from './import';
+export { discardPendingImport, findPendingImport, listWaitingPreviews, type WaitingPreview } from './pending-imports';
+export { type MappingSource, type ResolvedAccount, resolveWebexAccount } from './resolve';
+export { describeRule, type MappingRule, type RuleInput } from './rules';
+export { createMapping, deleteMapping, findMappingByEmail, forgetSessionTickets, getMapping, listMappings, MAPPING_SORTS, type MappingQuery, type MappingSort, MappingWriteError, newMappingRow, updateMapping, upsertMapping } from './store';
+export { emailSchema, type FieldErrors, parseForm, WEBEX_ID_RULE } from './validation';
