@@ -1,12 +1,7 @@
-import type { NextRequest } from 'next/server';
-import { NextResponse } from 'next/server';
-import { nowSeconds, portalUserOf, renewSession } from '@/lib/identity';
+import { type NextRequest, NextResponse } from 'next/server';
+import { encodeSession, nowSeconds, portalUserOf, readSessionToken, renewSession, sessionCookieWrites, sessionSetCookie } from '@/lib/identity';
 import { getConfig } from '@/lib/config';
-import { crossOriginRefusal, isCrossOriginWrite } from '@/lib/http';
-import { bodyRefusal, isUploadPath, refuseBody } from '@/lib/http';
-import { securityHeaders, newNonce } from '@/lib/http';
-import { sessionCookieWrites, sessionSetCookie } from '@/lib/identity';
-import { encodeSession, readSessionToken } from '@/lib/identity';
+import { bodyRefusal, crossOriginRefusal, isCrossOriginWrite, isUploadPath, newNonce, refuseBody, securityHeaders } from '@/lib/http';
 import { sessionRevocations } from '@/lib/server';
 
 // Runs before every page, route and server action (Node.js runtime in Next 16).

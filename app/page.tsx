@@ -2,14 +2,12 @@ import { ConnectButton } from './_components/connect-button';
 import { JoinButton } from './_components/join-button';
 import { SignOutButton } from './_components/sign-out-button';
 import { firstParam, type SearchParams } from './_lib/search-params';
-import { getOAuth, getUpstreamStats } from '@/lib/server';
+import { getDb, getOAuth, getPortalUser, getUpstreamStats } from '@/lib/server';
 import { signInPath } from '@/lib/identity';
 import { getConfig } from '@/lib/config';
-import { getDb } from '@/lib/server';
 import { HOME, launchPathFor, PERSONAL_ROOM } from '@/lib/launch';
 import { resolveWebexAccount, type ResolvedAccount } from '@/lib/mappings';
 import { hostEmailFor } from '@/lib/webex-rest';
-import { getPortalUser } from '@/lib/server';
 
 export const dynamic = 'force-dynamic';
 

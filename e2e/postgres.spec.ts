@@ -5,8 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
-import { createMigrator } from '../lib/db';
-import { openMigratedDatabase } from '../lib/db';
+import { createMigrator, openMigratedDatabase } from '../lib/db';
 import { expect, test } from './fixtures';
 import type { Page } from '@playwright/test';
 import { postgresOrigin, SIM_ORIGIN } from './ports';

@@ -16,10 +16,7 @@ import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadCommandConfig } from '../lib/config';
 import { openMigratedDatabase } from '../lib/db';
-import { importMappings, previewImport, removeMapping, saveMapping, type AdminContext } from '../lib/mappings';
-import { exportMappingCsv, ImportTooLargeError } from '../lib/mappings';
-import { discardPendingImport } from '../lib/mappings';
-import { findMappingByEmail } from '../lib/mappings';
+import { type AdminContext, discardPendingImport, exportMappingCsv, findMappingByEmail, importMappings, ImportTooLargeError, previewImport, removeMapping, saveMapping } from '../lib/mappings';
 
 const EXIT = { ok: 0, refused: 1, usage: 2, notFound: 3, config: 4 } as const;
 

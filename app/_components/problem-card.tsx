@@ -1,7 +1,6 @@
 import type { ReactNode } from 'react';
 import { JoinButton } from './join-button';
-import type { LaunchTarget } from '@/lib/launch';
-import type { Problem } from '@/lib/launch';
+import type { LaunchTarget, Problem } from '@/lib/launch';
 
 /**
  * One failure, told to an employee: what happened, what to do, and a retry when it can help. A

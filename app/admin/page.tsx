@@ -4,8 +4,7 @@ import { EndSessionsForm } from './_components/end-sessions-form';
 import { LaunchPaths } from './_components/launch-paths';
 import { MappingTestForm } from './_components/mapping-test-form';
 import { ServiceAppSection } from './_components/service-app';
-import { getRestDeps } from '@/lib/server';
-import { requireAdmin } from '@/lib/server';
+import { getRestDeps, requireAdmin } from '@/lib/server';
 import { getConfig } from '@/lib/config';
 import { describeRule } from '@/lib/mappings';
 

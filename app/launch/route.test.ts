@@ -4,9 +4,7 @@
  */
 import type { JWT } from 'next-auth/jwt';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { launchedCookie } from '@/lib/launch';
-import type { LaunchResult, LaunchTarget } from '@/lib/launch';
-import type { RateDecision } from '@/lib/launch';
+import { launchedCookie, type LaunchResult, type LaunchTarget, type RateDecision } from '@/lib/launch';
 import { testEnvironment } from '@/lib/testing/config';
 import { sessionCookies } from '@/lib/testing/session-cookies';
 

@@ -1,16 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { alreadyLogonPage, launchedCookie, planLaunch, parseRecoveryStep, readRecentLaunch, readRecoveryState, readRelaunchTarget, recoveryCookie, relaunchTargetCookie, RECOVERY_FIELD } from '@/lib/launch';
-import { getLaunchDeps, getLaunchLimiter, returnUrl } from '@/lib/server';
+import { alreadyLogonPage, launchedCookie, type LaunchResult, launchWebex, pageOf, parseLaunchTarget, parseRecoveryStep, PERSONAL_ROOM_VALUE, planLaunch, readRecentLaunch, readRecoveryState, readRelaunchTarget, RECOVERY_FIELD, recoveryCookie, relaunchTargetCookie, ROOM_FIELD } from '@/lib/launch';
+import { getLaunchDeps, getLaunchLimiter, getPortalUser, returnUrl, trackLaunch } from '@/lib/server';
 import { signInPath } from '@/lib/identity';
 import { getConfig } from '@/lib/config';
-import { launchWebex, pageOf, parseLaunchTarget, PERSONAL_ROOM_VALUE, ROOM_FIELD, type LaunchResult } from '@/lib/launch';
 import { log } from '@/lib/log';
 import { metrics } from '@/lib/metrics';
-import { trackLaunch } from '@/lib/server';
 import { buildLogoutUrl } from '@/lib/webex';
 import { crossOriginRefused, redirectTo } from '../_lib/responses';
 import { deliverLogin } from '../_lib/login-delivery';
-import { getPortalUser } from '@/lib/server';
 import { isSameOriginRequest } from '@/lib/http';
 
 // Every answer here is per-user and one-time: never pre-rendered, never cached.

@@ -1,7 +1,5 @@
 import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
-import { clampInt, type ListPage, listPage } from '../db';
-import type { AuditEventsTable, Database } from '../db';
-import { substringMatch } from '../db';
+import { type AuditEventsTable, clampInt, type Database, type ListPage, listPage, substringMatch } from '../db';
 import { log } from '../log';
 import { countLaunch, pruneLaunchRollup } from './launch-rollup';
 import { metrics } from '../metrics';

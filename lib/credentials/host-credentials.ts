@@ -14,8 +14,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db';
 import { createSignedSamlResponse } from '../saml';
-import { buildSecurityContext, type AuthenticateUserBody, type SecurityContext, type WebexClient, type HostCredential } from '../webex';
-import { WebexError } from '../webex';
+import { type AuthenticateUserBody, buildSecurityContext, type HostCredential, type SecurityContext, type WebexClient, WebexError } from '../webex';
 import { HostCredentialError } from './errors';
 import type { OAuthTokenStore } from './oauth-tokens';
 import { createSessionTicketCache, ticketBinding, type TicketSource } from './session-tickets';

@@ -4,4 +4,5 @@ export { createHostCredentials, type CredentialUse, type HostCredentials, type H
 export { createWebexOAuthClient, type TokenSet, type WebexOAuthClient } from './oauth-client';
 export { type ConnectionStatus, createOAuthTokenStore, type OAuthTokenStore } from './oauth-tokens';
 export { createServiceApp, type ServiceApp, type ServiceAppStatus } from './service-app';
+export { forgetSessionTickets } from './session-tickets';
 export { type HostCredentialSettings } from './settings';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../audit';
 import type { Database } from '../db';
-import { forgetSessionTickets } from '../mappings';
+import { forgetSessionTickets } from './session-tickets';
 import { SealedSecretError, sealSecret, type SecretKeys, unsealSecret } from '../secrets';
 import { HostCredentialError } from './errors';
 import type { TokenSet, WebexOAuthClient } from './oauth-client';

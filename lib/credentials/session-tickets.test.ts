@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openTempDatabase, type TempDatabase } from '../testing/temp-database';
 import { sealCredential } from '../secrets';
-import { WebexError } from '../webex';
-import type { SessionTicket } from '../webex';
+import { type SessionTicket, WebexError } from '../webex';
 import { createHostCredentials } from './host-credentials';
 import { signedIn } from '../testing/portal-sign-in';
 import { createSessionTicketCache, ticketBinding } from './session-tickets';

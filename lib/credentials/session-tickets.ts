@@ -163,3 +163,13 @@ export function createSessionTicketCache(options: { db: Kysely<Database>; keys: 
     },
   };
 }
+
+/**
+ * Forgets the cached WebEx session tickets of these portal users :
+ * they came from the host's WebEx ID and credential, and end with them. Called when a mapping's
+ * WebEx ID or password changes or it is deleted, and when an employee's grant ends.
+ */
+export async function forgetSessionTickets(db: Kysely<Database>, emails: readonly string[]): Promise<void> {
+  if (emails.length === 0) return;
+  await db.deleteFrom('webex_session_tickets').where('email', 'in', emails.map(normalizeEmail)).execute();
+}

@@ -5,7 +5,7 @@ import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, sql, type Compil
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { listAuditEvents } from '../audit';
+import { listAuditEvents, rebuildLaunchRollup } from '../audit';
 import { listMappings } from '../mappings';
 import { createMigrator, migrateToLatest } from './migrations';
 import type { Dialect } from './dialect';
@@ -49,6 +49,26 @@ describe('migrations', () => {
     const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db);
     // every migration the app defines, each applied once
     expect(applied.rows.map((r) => r.name)).toEqual((await createMigrator(db as Kysely<unknown>, 'sqlite').getMigrations()).map((m) => m.name));
+    await db.destroy();
+  });
+
+  it('009 backfills the launch rollup from the launches audited before it, as the live rebuild counts them', async () => {
+    const db = open('upgrade-009.sqlite');
+    expect((await createMigrator(db as Kysely<unknown>, 'sqlite').migrateTo('008_launch_rate_limits')).error).toBeUndefined();
+    for (const [at, outcome, duration] of [['2026-11-01T09:00:00Z', 'OK', 80], ['2026-11-01T10:00:00Z', 'OK', 300], ['2026-11-01T11:00:00Z', 'WEBEX_TIMEOUT', 12_000], ['2026-11-02T09:00:00Z', 'OK', null]] as const) {
+      await sql`insert into audit_events (at, actor, action, target, outcome, duration_ms) values (${at}, 'a@example.com', 'launch', 'a', ${outcome}, ${duration})`.execute(db);
+    }
+    await sql`insert into audit_events (at, actor, action, target, outcome) values ('2026-11-01T12:00:00Z', 'admin@example.com', 'mapping.create', 'x', 'OK')`.execute(db);
+    await migrateToLatest(db as Kysely<unknown>, 'sqlite');
+    const rollup = async () => (await sql`select * from launch_daily order by day, outcome`.execute(db)).rows;
+    const backfilled = await rollup();
+    expect(backfilled).toEqual([
+      expect.objectContaining({ day: '2026-11-01', outcome: 'OK', launches: 2, d_le_100: 1, d_le_500: 1 }),
+      expect.objectContaining({ day: '2026-11-01', outcome: 'WEBEX_TIMEOUT', launches: 1, d_over: 1 }),
+      expect.objectContaining({ day: '2026-11-02', outcome: 'OK', launches: 1, d_le_100: 1 }),
+    ]);
+    await rebuildLaunchRollup(db);
+    expect(await rollup()).toEqual(backfilled);
     await db.destroy();
   });
 

@@ -1,5 +1,4 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
-import { BUCKET_COLUMNS, rebuildLaunchRollup } from '../audit';
 import { log } from '../log';
 import type { Dialect } from './dialect';
 import { searchTextOf } from './search-text';
@@ -166,10 +165,10 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '009_launch_rollup': {
       async up(db) {
         let table = db.schema.createTable('launch_daily').addColumn('day', 'text', (c) => c.notNull()).addColumn('outcome', 'text', (c) => c.notNull()).addColumn('launches', 'integer', (c) => c.notNull().defaultTo(0));
-        for (const column of BUCKET_COLUMNS) table = table.addColumn(column, 'integer', (c) => c.notNull().defaultTo(0));
+        for (const column of ROLLUP_COLUMNS) table = table.addColumn(column, 'integer', (c) => c.notNull().defaultTo(0));
         await table.addPrimaryKeyConstraint('launch_daily_pk', ['day', 'outcome']).execute();
         // the launches audited before the rollup existed
-        await rebuildLaunchRollup(db);
+        await backfillLaunchRollup(db);
       },
     },
     '010_audit_action_outcome': {
@@ -356,4 +355,25 @@ export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Pr
   }
   // SQLite: let the planner know the new indexes' shape.
   await refreshPlannerStatistics(db);
+}
+
+// Migration 009's own copy of the launch rollup (lib/audit/launch-rollup.ts, rebuildLaunchRollup): a
+// migration is a snapshot of the schema it made, so it does not follow later changes to the live code,
+// and lib/db imports no domain module.
+const ROLLUP_BOUNDS_MS = [100, 250, 500, 1_000, 2_500, 5_000, 10_000] as const;
+const ROLLUP_COLUMNS = ['d_le_100', 'd_le_250', 'd_le_500', 'd_le_1000', 'd_le_2500', 'd_le_5000', 'd_le_10000', 'd_over'] as const;
+
+/** The rollup rebuilt from the audit log: migration 009's backfill. */
+async function backfillLaunchRollup<DB>(db: Kysely<DB>): Promise<void> {
+  const bucketSums = ROLLUP_COLUMNS.map((column, i) => {
+    const low = i === 0 ? undefined : ROLLUP_BOUNDS_MS[i - 1];
+    const high = ROLLUP_BOUNDS_MS[i];
+    const condition =
+      high === undefined ? sql`coalesce(duration_ms, 0) > ${sql.lit(low ?? 0)}` : low === undefined ? sql`coalesce(duration_ms, 0) <= ${sql.lit(high)}` : sql`coalesce(duration_ms, 0) > ${sql.lit(low)} and coalesce(duration_ms, 0) <= ${sql.lit(high)}`;
+    return sql`sum(case when ${condition} then 1 else 0 end) as ${sql.ref(column)}`;
+  });
+  await sql`delete from launch_daily`.execute(db);
+  await sql`insert into launch_daily (day, outcome, launches, ${sql.join(ROLLUP_COLUMNS.map((c) => sql.ref(c)))})
+    select substr(at, 1, 10) as day, outcome, count(*) as launches, ${sql.join(bucketSums)}
+    from audit_events where action = 'launch' group by substr(at, 1, 10), outcome`.execute(db);
 }

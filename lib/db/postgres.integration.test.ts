@@ -9,9 +9,7 @@ import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { listAuditEvents, recordAudit } from '../audit';
 import { log } from '../log';
-import { previewImport, importMappings, type AdminContext } from '../mappings';
-import { exportMappingCsv } from '../mappings';
-import { createMapping, deleteMapping, listMappings, MappingWriteError, newMappingRow, updateMapping } from '../mappings';
+import { type AdminContext, createMapping, deleteMapping, exportMappingCsv, importMappings, listMappings, MappingWriteError, newMappingRow, previewImport, updateMapping } from '../mappings';
 import { openMigratedDatabase, type Db } from './connection';
 import { createMigrator } from './migrations';
 

@@ -2,9 +2,7 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { listAuditEvents, pruneAudit, recordAudit } from '../audit';
-import { formatCsvRow } from '../mappings';
-import { applyImport, stageMappingCsv } from '../mappings';
-import { createMapping, deleteMapping, listMappings, newMappingRow, updateMapping, upsertMapping } from '../mappings';
+import { applyImport, createMapping, deleteMapping, formatCsvRow, listMappings, newMappingRow, stageMappingCsv, updateMapping, upsertMapping } from '../mappings';
 import { ftsHoldsAsIs, prefixEnd, substringMatch, type SearchedTable } from './substring-search';
 import { addUnsearchedRows, openTempDatabase, type TempDatabase } from '../testing/temp-database';
 

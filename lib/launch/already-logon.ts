@@ -8,7 +8,6 @@
  * moments ago (LAUNCHED_COOKIE).
  */
 
-import type { AppConfig } from '../config';
 import { clearCookie, readCookie, serializeCookie } from '../http';
 import { sealShortLived, unsealShortLived } from '../secrets';
 import { HOME, parseLaunchTarget, type LaunchTarget } from './launch';
@@ -56,7 +55,7 @@ function setCookie(name: string, value: string | null, appUrl: URL, maxAgeSecond
 }
 
 /** Set-Cookie marking this browser as the one that launched at `launchedAt` (ms since the epoch). */
-export async function launchedCookie(launchedAt: number, config: Pick<AppConfig, 'appUrl' | 'authSecret'>): Promise<string> {
+export async function launchedCookie(launchedAt: number, config: { appUrl: URL; authSecret: string }): Promise<string> {
   const seal = await sealShortLived({ launchedAt }, config.authSecret, LAUNCHED_SECONDS);
   return setCookie(LAUNCHED_COOKIE, seal, config.appUrl, LAUNCHED_SECONDS);
 }

@@ -1,12 +1,10 @@
 import { recordAudit } from '../audit';
 import { callAsHost, hostOf, type LaunchDeps, type LaunchFailureCode, type RestDeps } from './launch';
-import { resolveWebexAccount, type MappingSource } from '../mappings';
+import { type MappingSource, resolveWebexAccount, type RuleInput } from '../mappings';
 import { describeLaunchFailure } from './problems';
 import { WebexError, type SiteInfo, type WebexUser } from '../webex';
 import { hostEmailFor, type RestIdentity } from '../webex-rest';
-import type { CredentialUse, PortalSignIn } from '../credentials';
-import type { RuleInput } from '../mappings';
-import { type ServiceAppStatus } from '../credentials';
+import { type CredentialUse, type PortalSignIn, type ServiceAppStatus } from '../credentials';
 
 /** What the admin's "test" tells about one user, without logging anyone in. */
 export interface MappingTestResult {

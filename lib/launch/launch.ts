@@ -1,11 +1,10 @@
 import type { Kysely } from 'kysely';
 import { recordLaunch } from '../audit';
-import { HostCredentialError, type CredentialUse, type HostCredentialCode, type HostCredentials, type HostIdentity, type PortalSignIn } from '../credentials';
+import { type CredentialUse, type HostCredentialCode, HostCredentialError, type HostCredentials, type HostIdentity, type PortalSignIn, type ServiceApp } from '../credentials';
 import type { Database } from '../db';
 import { log } from '../log';
 import { metrics } from '../metrics';
-import { resolveWebexAccount, type ResolvedAccount } from '../mappings';
-import type { MappingRule, RuleInput } from '../mappings';
+import { type MappingRule, type ResolvedAccount, resolveWebexAccount, type RuleInput } from '../mappings';
 import {
   WebexError,
   buildLoginUrl,
@@ -19,7 +18,6 @@ import {
   type WebexErrorCode,
 } from '../webex';
 import { hostEmailFor, meetingLink, type RestLaunchDeps } from '../webex-rest';
-import type { ServiceApp } from '../credentials';
 
 /**
  * Why a launch did not produce a login URL or meeting link; each has an employee-facing page.

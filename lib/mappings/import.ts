@@ -1,8 +1,5 @@
 import { CompiledQuery, sql, type Insertable, type Kysely } from 'kysely';
-import { dialectOf, type Dialect } from '../db';
-import type { Database, ImportRowsTable } from '../db';
-import { searchTextOf } from '../db';
-import { refreshPlannerStatistics } from '../db';
+import { type Database, type Dialect, dialectOf, type ImportRowsTable, refreshPlannerStatistics, searchTextOf } from '../db';
 import { chunksOf, CsvSyntaxError, formatCsvRow, parseCsv, restoreNeutralised, type CsvSource } from './csv';
 import { createPendingImport, discardPendingImport, type PendingImport } from './pending-imports';
 import { displayNameSchema, emailSchema, webexIdSchema } from './validation';

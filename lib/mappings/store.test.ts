@@ -1,9 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { COUNT_LIMIT } from '../db';
-import { searchTextOf } from '../db';
+import { containsPattern, COUNT_LIMIT, searchTextOf } from '../db';
 import { openTempDatabase, type TempDatabase } from '../testing/temp-database';
-import { containsPattern } from '../db';
 import {
   createMapping,
   deleteMapping,

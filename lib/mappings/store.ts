@@ -1,9 +1,7 @@
 import { sql, type Insertable, type Kysely, type RawBuilder } from 'kysely';
-import { clampInt, listPage, type ListPage } from '../db';
+import { clampInt, type Database, listPage, type ListPage, type MappingsTable, searchTextOf, substringMatch } from '../db';
+import { forgetSessionTickets } from '../credentials';
 import { normalizeEmail } from '../identity';
-import type { Database, MappingsTable } from '../db';
-import { searchTextOf } from '../db';
-import { substringMatch } from '../db';
 
 /** A mapping as the rest of the app sees it: whether a credential is set, never the credential. */
 export interface Mapping {
@@ -36,16 +34,6 @@ function toMapping(row: Row): Mapping {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
-}
-
-/**
- * Forgets the cached WebEx session tickets of these portal users (lib/credentials/session-tickets.ts):
- * they came from the host's WebEx ID and credential, and end with them. Called when a mapping's
- * WebEx ID or password changes or it is deleted, and when an employee's grant ends.
- */
-export async function forgetSessionTickets(db: Kysely<Database>, emails: readonly string[]): Promise<void> {
-  if (emails.length === 0) return;
-  await db.deleteFrom('webex_session_tickets').where('email', 'in', emails.map(normalizeEmail)).execute();
 }
 
 /** The explicit mapping for a portal e-mail, with its sealed credential (one indexed read). */

@@ -1,12 +1,10 @@
 import type { Kysely } from 'kysely';
 import { getConfig, type AppConfig } from '../config';
-import { createHostCredentials, createOAuthTokenStore, createServiceApp, createWebexOAuthClient, type OAuthTokenStore, type WebexOAuthClient } from '../credentials';
-import type { ConnectDeps } from '../credentials';
+import { type ConnectDeps, createHostCredentials, createOAuthTokenStore, createServiceApp, createWebexOAuthClient, type OAuthTokenStore, type WebexOAuthClient } from '../credentials';
 import { getDb } from './database';
 import type { Database } from '../db';
-import type { LaunchDeps, RestDeps } from '../launch';
+import { createLaunchLimiter, type LaunchDeps, type LaunchLimiter, type RestDeps } from '../launch';
 import { metrics } from '../metrics';
-import { createLaunchLimiter, type LaunchLimiter } from '../launch';
 import { createHttpTransport, createUpstreamGuard, createWebexClient, type HttpTransport, type Transport, type UpstreamGuard, type UpstreamStats } from '../webex';
 import { createWebexRestClient } from '../webex-rest';
 

@@ -8,7 +8,9 @@ import { buildAuthOptions } from '../identity';
 import { loadConfig } from '../config';
 import { testEnvironment } from '../testing/config';
 import { openTempDatabase, type TempDatabase } from '../testing/temp-database';
-import { clearSessionCookies, continueSignOut, createIdTokenStore, OPEN, planSignOutFor, signOutCookie, SIGN_OUT_COOKIE, WEBEX_NOT_CONFIRMED, type IdTokenStore } from './sign-out';
+import { createIdTokenStore, type IdTokenStore } from '../identity';
+import { WEBEX_NOT_CONFIRMED } from './plan';
+import { clearSessionCookies, continueSignOut, OPEN, planSignOutFor, signOutCookie, SIGN_OUT_COOKIE } from './sign-out';
 
 const KEYS = { '1': 'sign-out-test-key-0123456789abcdefghij' };
 const ID_TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl';

@@ -1,15 +1,11 @@
-import type { AppConfig } from '../config';
 import { clearCookie, serializeCookie } from '../http';
 import { unsealShortLived, sealShortLived } from '../secrets';
 import { log } from '../log';
-import { sessionCookieWrites, sessionSetCookie } from '../identity';
-import { discover } from '../identity';
+import { discover, type IdTokenStore, type OidcSettings, sessionCookieWrites, sessionSetCookie } from '../identity';
+import type { LaunchApi } from '../launch';
 import { buildLogoutUrl } from '../webex';
-import type { IdTokenStore } from '../identity';
 import { continueAfterWebex, planSignOut, type SignOutStep } from './plan';
 
-export { createIdTokenStore, type IdTokenStore } from '../identity';
-export { buildEndSessionUrl, continueAfterWebex, planSignOut, WEBEX_NOT_CONFIRMED, type SignOutFacts, type SignOutStep } from './plan';
 
 /** Where WebEx comes back after AT=LO during a sign-out (app/auth/signout/continue). */
 export const CONTINUE_PATH = '/auth/signout/continue';
@@ -21,8 +17,20 @@ export const SIGN_OUT_COOKIE = 'webex-sso.signout';
 // Long enough for a slow WebEx logout, short enough that a later visit to the continue route finds nothing.
 const SIGN_OUT_SECONDS = 300;
 
+/** What Sign out reads of the configuration (lib/config.ts validates it). */
+export interface SignOutSettings {
+  appUrl: URL;
+  oidc: Pick<OidcSettings, 'issuer' | 'clientId'>;
+  /** what Sign out ends besides the portal session (SIGNOUT_WEBEX, SIGNOUT_IDP) */
+  signOut: { webex: boolean; idp: boolean };
+  webex: { baseUrl: string; siteName: string; launchApi: LaunchApi };
+}
+
+/** The portal's own secret and origin, for the sealed cookie that carries the way on after WebEx. */
+type CookieSettings = { appUrl: URL; authSecret: string };
+
 export interface SignOutDeps {
-  config: Pick<AppConfig, 'appUrl' | 'oidc' | 'signOut' | 'webex'>;
+  config: SignOutSettings;
   idTokens: IdTokenStore;
   /** the provider's end_session_endpoint; default: its discovery document */
   endSessionEndpoint?: () => Promise<string | undefined>;
@@ -78,7 +86,7 @@ export async function planSignOutFor(idTokenRef: unknown, deps: SignOutDeps): Pr
 export const OPEN = 'open';
 
 /** After WebEx's AT=LO: the next URL, from the sealed way (none, or unreadable: the signed-out page). */
-export async function continueSignOut(sealed: string | undefined, webexStatus: string, config: Pick<AppConfig, 'appUrl' | 'authSecret'>): Promise<string> {
+export async function continueSignOut(sealed: string | undefined, webexStatus: string, config: CookieSettings): Promise<string> {
   let remaining: SignOutStep[] = [];
   let done = new URL(SIGNED_OUT_PATH, config.appUrl).href;
   // an altered or expired cookie opens to nothing: nothing more to do than the signed-out page
@@ -94,7 +102,7 @@ function isStep(value: unknown): value is SignOutStep {
 }
 
 /** Set-Cookie keeping the way after WebEx for the continue route (sealed: it may hold the ID token), or clearing it. */
-export async function signOutCookie(way: Pick<SignOutWay, 'remaining' | 'done'> | undefined, config: Pick<AppConfig, 'appUrl' | 'authSecret'>): Promise<string> {
+export async function signOutCookie(way: Pick<SignOutWay, 'remaining' | 'done'> | undefined, config: CookieSettings): Promise<string> {
   if (!way) return clearCookie(SIGN_OUT_COOKIE, config.appUrl, CONTINUE_PATH);
   const value = await sealShortLived({ remaining: way.remaining, done: way.done }, config.authSecret, SIGN_OUT_SECONDS);
   return serializeCookie(SIGN_OUT_COOKIE, value, config.appUrl, { maxAgeSeconds: SIGN_OUT_SECONDS, path: CONTINUE_PATH });

@@ -1,5 +1,4 @@
-import { HostCredentialError } from '../credentials';
-import type { TokenSet } from '../credentials';
+import { HostCredentialError, type TokenSet } from '../credentials';
 
 /**
  * For tests, network off: a token endpoint with rotation, as strict as a careful server. A refresh

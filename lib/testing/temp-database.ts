@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import type { Kysely } from 'kysely';
 import { newMappingRow } from '../mappings';
-import { openMigratedDatabase, type Db } from '../db';
-import type { Database } from '../db';
+import { type Database, type Db, openMigratedDatabase } from '../db';
 
 export interface TempDatabase extends Db {
   /** the DATABASE_URL it was opened with, for a second connection to the same file */

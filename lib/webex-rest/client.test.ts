@@ -1,7 +1,6 @@
 /** The REST client with the network off: every status a call can meet, size limit, deadline, bad JSON. */
 import { describe, expect, it } from 'vitest';
-import { WebexError } from '../webex';
-import type { Transport, TransportRequest, TransportResponse } from '../webex';
+import { type Transport, type TransportRequest, type TransportResponse, WebexError } from '../webex';
 import { createWebexRestClient, parseRetryAfter } from './client';
 
 async function* once(chunk: Uint8Array): AsyncGenerator<Uint8Array> {

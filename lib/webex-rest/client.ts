@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { WebexError, type WebexErrorCode } from '../webex';
-import { createExchange, observed, type Answer, type ExchangeOptions } from '../webex';
-import type { TransportRequest } from '../webex';
+import { type Answer, createExchange, type ExchangeOptions, observed, type TransportRequest, WebexError, type WebexErrorCode } from '../webex';
 
 export interface WebexRestClientOptions extends ExchangeOptions {
   /** e.g. https://webexapis.com/v1 (the simulator's …/v1 in tests) */

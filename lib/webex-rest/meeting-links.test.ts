@@ -1,8 +1,7 @@
 /** The REST adapter's decisions, network off: which link a target takes, what a refusal means, the link check. */
 import { describe, expect, it } from 'vitest';
-import { WebexError } from '../webex';
+import { type MeetingNumber, parseMeetingNumber, WebexError } from '../webex';
 import { rejectedCode } from '../testing/webex-errors';
-import { parseMeetingNumber, type MeetingNumber } from '../webex';
 import type { JoinLinks, JoinMeetingRequest, WebexRestClient } from './client';
 import { parseLinkHosts, type LinkHosts } from './link-hosts';
 import { hostEmailFor, LINK_LIFETIME_MINUTES, meetingLink, type RestTarget } from './meeting-links';

@@ -1,5 +1,4 @@
-import type { MeetingNumber, MeetingRole } from '../webex';
-import { WebexError } from '../webex';
+import { type MeetingNumber, type MeetingRole, WebexError } from '../webex';
 import type { JoinLinks, WebexRestClient } from './client';
 import { checkMeetingLink, type LinkHosts } from './link-hosts';
 

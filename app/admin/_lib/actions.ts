@@ -4,18 +4,12 @@ import { randomUUID } from 'node:crypto';
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { getConnectDeps, getLaunchDeps, getRestDeps } from '@/lib/server';
+import { getConnectDeps, getDb, getLaunchDeps, getRestDeps, requireAdmin, sessionRevocations } from '@/lib/server';
 import { recordAudit } from '@/lib/audit';
-import { requireAdmin, sessionRevocations } from '@/lib/server';
-import { checkConnection, checkServiceApp, testMapping, type ConnectionCheck, type MappingTestResult, type ServiceAppCheck } from '@/lib/launch';
+import { checkConnection, checkServiceApp, type ConnectionCheck, describeLaunchFailure, type MappingTestResult, type ServiceAppCheck, testMapping } from '@/lib/launch';
 import { getConfig, storesPasswords } from '@/lib/config';
 import { disconnect } from '@/lib/credentials';
-import { getDb } from '@/lib/server';
-import { importMappings, previewImport, removeMapping, saveMapping, type AdminContext } from '@/lib/mappings';
-import { formatBytes, ImportTooLargeError, type ImportCounts, type ImportProblem } from '@/lib/mappings';
-import { findPendingImport } from '@/lib/mappings';
-import { emailSchema, type FieldErrors } from '@/lib/mappings';
-import { describeLaunchFailure } from '@/lib/launch';
+import { type AdminContext, emailSchema, type FieldErrors, findPendingImport, formatBytes, type ImportCounts, importMappings, type ImportProblem, ImportTooLargeError, previewImport, removeMapping, saveMapping } from '@/lib/mappings';
 import { WebexError } from '@/lib/webex';
 
 // Every action starts with requireAdmin('write'): same origin, signed in, admin. The

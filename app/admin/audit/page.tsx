@@ -1,9 +1,8 @@
 import { Pager } from '../_components/pager';
 import { countText, cursorParam, firstParam, pageParam, type SearchParams } from '../../_lib/search-params';
 import { listAuditEvents, listAuditFacets } from '@/lib/audit';
-import { requireAdmin } from '@/lib/server';
+import { getDb, requireAdmin } from '@/lib/server';
 import { getConfig } from '@/lib/config';
-import { getDb } from '@/lib/server';
 
 export const dynamic = 'force-dynamic';
 

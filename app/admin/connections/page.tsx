@@ -1,7 +1,6 @@
 import { RevokeConnectionForm } from '../_components/revoke-form';
-import { getOAuth } from '@/lib/server';
+import { getOAuth, requireAdmin } from '@/lib/server';
 import { firstParam, type SearchParams } from '../../_lib/search-params';
-import { requireAdmin } from '@/lib/server';
 
 export const dynamic = 'force-dynamic';
 

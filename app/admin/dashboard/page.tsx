@@ -1,7 +1,6 @@
-import { requireAdmin } from '@/lib/server';
+import { getDb, requireAdmin } from '@/lib/server';
 import { getConfig } from '@/lib/config';
 import { loadLaunchDashboard, type LaunchDashboard } from '@/lib/audit';
-import { getDb } from '@/lib/server';
 import { describeLaunchFailure } from '@/lib/launch';
 
 export const dynamic = 'force-dynamic';

@@ -1,9 +1,7 @@
 import { Pager } from '../_components/pager';
 import { countText, cursorParam, firstOf, firstParam, pageParam, type SearchParams } from '../../_lib/search-params';
-import { requireAdmin } from '@/lib/server';
-import { getDb } from '@/lib/server';
-import { adminNotice } from '@/lib/mappings';
-import { listMappings, MAPPING_SORTS, type MappingSort } from '@/lib/mappings';
+import { getDb, requireAdmin } from '@/lib/server';
+import { adminNotice, listMappings, MAPPING_SORTS, type MappingSort } from '@/lib/mappings';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,7 +1,5 @@
 import { sql } from 'kysely';
-import { getUpstreamStats } from '@/lib/server';
-import { getDb } from '@/lib/server';
-import { isDraining } from '@/lib/server';
+import { getDb, getUpstreamStats, isDraining } from '@/lib/server';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,8 +1,7 @@
 import type { NextRequest } from 'next/server';
 import { isSameOriginRequest } from '@/lib/http';
 import { getConfig } from '@/lib/config';
-import { revocableSession } from '@/lib/identity';
-import { readSessionToken } from '@/lib/identity';
+import { readSessionToken, revocableSession } from '@/lib/identity';
 import { clearSessionCookies, planSignOutFor, signOutCookie } from '@/lib/sign-out';
 import { crossOriginRefused, redirectTo } from '../../_lib/responses';
 import { idTokenStore, sessionRevocations } from '@/lib/server';

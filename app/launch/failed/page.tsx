@@ -1,8 +1,7 @@
 import { ConnectButton } from '../../_components/connect-button';
 import { ProblemCard } from '../../_components/problem-card';
 import { getConfig } from '@/lib/config';
-import { parseLaunchTarget } from '@/lib/launch';
-import { CONNECT_CODES, describeLaunchFailure } from '@/lib/launch';
+import { CONNECT_CODES, describeLaunchFailure, parseLaunchTarget } from '@/lib/launch';
 
 export const dynamic = 'force-dynamic';
 

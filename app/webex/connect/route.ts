@@ -1,9 +1,8 @@
-import { getConnectDeps } from '@/lib/server';
+import { getConnectDeps, getPortalUser } from '@/lib/server';
 import { signInPath } from '@/lib/identity';
 import { getConfig } from '@/lib/config';
 import { connectCookie, startConnect } from '@/lib/credentials';
 import { crossOriginRefused, redirectTo } from '../../_lib/responses';
-import { getPortalUser } from '@/lib/server';
 import { isSameOriginRequest } from '@/lib/http';
 
 export const dynamic = 'force-dynamic';

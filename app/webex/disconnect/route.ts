@@ -1,9 +1,8 @@
-import { getConnectDeps } from '@/lib/server';
+import { getConnectDeps, getPortalUser } from '@/lib/server';
 import { getConfig } from '@/lib/config';
 import { disconnect } from '@/lib/credentials';
 import { normalizeEmail, signInPath } from '@/lib/identity';
 import { crossOriginRefused, redirectTo } from '../../_lib/responses';
-import { getPortalUser } from '@/lib/server';
 import { isSameOriginRequest } from '@/lib/http';
 
 export const dynamic = 'force-dynamic';

@@ -3,10 +3,9 @@ import { AutoSubmitForm } from '../../_components/auto-submit-form';
 import { JoinButton } from '../../_components/join-button';
 import { ProblemCard } from '../../_components/problem-card';
 import { firstParam, type SearchParams } from '../../_lib/search-params';
-import { isRecentLaunch, LAUNCHED_COOKIE, nextRecoveryStep, parseRecoveryState, RECOVERY_COOKIE, RECOVERY_FIELD } from '@/lib/launch';
+import { describeLoginFailure, isRecentLaunch, LAUNCHED_COOKIE, nextRecoveryStep, parseRecoveryState, RECOVERY_COOKIE, RECOVERY_FIELD } from '@/lib/launch';
 import { returnUrl } from '@/lib/server';
 import { getConfig } from '@/lib/config';
-import { describeLoginFailure } from '@/lib/launch';
 import { buildLogoutUrl, knownLoginFailureReason, parseMeetingNumber } from '@/lib/webex';
 
 export const dynamic = 'force-dynamic';

@@ -3,10 +3,8 @@ import { RevokeConnectionForm } from '../../_components/revoke-form';
 import { MappingTestForm } from '../../_components/mapping-test-form';
 import { DeleteMappingForm } from '../../_components/delete-mapping-form';
 import { MappingForm } from '../../_components/mapping-form';
-import { getOAuth } from '@/lib/server';
-import { requireAdmin } from '@/lib/server';
+import { getDb, getOAuth, requireAdmin } from '@/lib/server';
 import { getConfig, storesPasswords } from '@/lib/config';
-import { getDb } from '@/lib/server';
 import { getMapping } from '@/lib/mappings';
 
 export const dynamic = 'force-dynamic';

@@ -1,6 +1,5 @@
 import { recordAudit } from '@/lib/audit';
-import { requireAdmin } from '@/lib/server';
-import { getDb } from '@/lib/server';
+import { getDb, requireAdmin } from '@/lib/server';
 import { exportMappingCsv } from '@/lib/mappings';
 
 export const dynamic = 'force-dynamic';

@@ -1,10 +1,8 @@
 import { ImportForm } from '../../_components/import-form';
 import { WaitingPreviews } from '../../_components/waiting-previews';
-import { requireAdmin } from '@/lib/server';
+import { getDb, requireAdmin } from '@/lib/server';
 import { getConfig } from '@/lib/config';
-import { getDb } from '@/lib/server';
-import { CSV_COLUMNS, formatBytes } from '@/lib/mappings';
-import { listWaitingPreviews } from '@/lib/mappings';
+import { CSV_COLUMNS, formatBytes, listWaitingPreviews } from '@/lib/mappings';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,8 +1,6 @@
 import { cookies } from 'next/headers';
-import { getConnectDeps } from '@/lib/server';
-import { getPortalUser } from '@/lib/server';
+import { getConnectDeps, getDb, getPortalUser } from '@/lib/server';
 import { getConfig } from '@/lib/config';
-import { getDb } from '@/lib/server';
 import { CONNECT_COOKIE, connectCookie, finishConnect } from '@/lib/credentials';
 import { resolveWebexAccount } from '@/lib/mappings';
 import { redirectTo } from '../../../_lib/responses';
