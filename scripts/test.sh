@@ -16,6 +16,7 @@ fi
 echo "== typecheck and lint"
 npx tsc --noEmit
 npx eslint .
+npm run --silent lint:imports
 echo "== unit and integration tests"
 npx vitest run
 echo "== production build"

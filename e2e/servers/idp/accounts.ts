@@ -1,6 +1,14 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Account } from 'oidc-provider';
-import type { IdpUser } from './index';
+
+export interface IdpUser {
+  email: string;
+  password: string;
+  name: string;
+  groups: string[];
+  /** the `email_verified` claim (default true): false plays a provider that lets users set any address */
+  emailVerified?: boolean;
+}
 
 export interface AuthenticatedUser extends IdpUser {
   /** the OpenID `sub`: the account id at this provider */

@@ -8,27 +8,18 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import type { ClientMetadata, Configuration, KoaContextWithOIDC } from 'oidc-provider';
-import { createAccountDirectory, type AccountDirectory } from './accounts';
+import { createAccountDirectory, type AccountDirectory, type IdpUser } from './accounts';
 import { createInteractionHandler, type InteractionHandler } from './interactions';
 import { createMemoryAdapter } from './memory-adapter';
 import { ORGANIZATION_NAME, renderLogoutPage, renderMessagePage } from './pages';
 
-export { subjectForEmail } from './accounts';
+export { subjectForEmail, type IdpUser } from './accounts';
 
 export interface IdpClient {
   clientId: string;
   clientSecret: string;
   redirectUris: string[];
   postLogoutRedirectUris?: string[];
-}
-
-export interface IdpUser {
-  email: string;
-  password: string;
-  name: string;
-  groups: string[];
-  /** the `email_verified` claim (default true): false plays a provider that lets users set any address */
-  emailVerified?: boolean;
 }
 
 export interface IdpOptions {
