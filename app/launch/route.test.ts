@@ -21,26 +21,27 @@ const launched: string[] = [];
 const targets: LaunchTarget[] = [];
 let delivery = 'redirect';
 
-// next-auth's cookie decoding is not under test: our callbacks run on the token as they would.
-vi.mock('@/lib/server', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('@/lib/server')>()),
-  getLaunchDeps: async () => ({}),
-  getLaunchLimiter: async () => ({
-    consume: async () => {
-      if (storeFailure?.in === 'limiter') throw storeFailure.error;
-      return nextRate;
-    },
-  }),
-}));
-vi.mock('@/lib/launch', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('@/lib/launch')>()),
-  launchWebex: async (user: { email: string }, _deps: unknown, _requestId: string, target: LaunchTarget) => {
-    launched.push(user.email);
-    targets.push(target);
-    if (storeFailure?.in === 'launch') throw storeFailure.error;
-    return nextResult;
-  },
-}));
+// The use case's own seams (lib/launch JoinDeps): the real settings and portal user (from the
+// session cookie), a scripted launch limit and launch.
+vi.mock('@/lib/server', async (importOriginal) => {
+  const original = await importOriginal<typeof import('@/lib/server')>();
+  return {
+    ...original,
+    getJoinDeps: () => ({
+      ...original.getJoinDeps(),
+      consumeLaunch: async () => {
+        if (storeFailure?.in === 'limiter') throw storeFailure.error;
+        return nextRate;
+      },
+      launch: async (user: { email: string }, target: LaunchTarget) => {
+        launched.push(user.email);
+        targets.push(target);
+        if (storeFailure?.in === 'launch') throw storeFailure.error;
+        return nextResult;
+      },
+    }),
+  };
+});
 vi.mock('@/lib/config', async (importOriginal) => {
   const original = await importOriginal<typeof import('@/lib/config')>();
   return { ...original, getConfig: () => ({ ...original.loadConfig(), webex: { ...original.loadConfig().webex, loginDelivery: delivery } }) };

@@ -10,7 +10,7 @@
 
 import { clearCookie, readCookie, serializeCookie } from '../http';
 import { sealShortLived, unsealShortLived } from '../secrets';
-import { HOME, parseLaunchTarget, type LaunchTarget } from './launch';
+import { HOME, type LaunchTarget, parseLaunchTarget } from './target';
 
 export const RECOVERY_COOKIE = 'webex-sso.recovery';
 

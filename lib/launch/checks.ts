@@ -1,10 +1,11 @@
 import { recordAudit } from '../audit';
-import { callAsHost, hostOf, type LaunchDeps, type LaunchFailureCode, type RestDeps } from './launch';
+import { callAsHost, hostOf, type LaunchDeps, type RestDeps } from './launch';
 import { type MappingSource, resolveWebexAccount, type RuleInput } from '../mappings';
 import { describeLaunchFailure } from './problems';
 import { WebexError, type SiteInfo, type WebexUser } from '../webex';
 import { hostEmailFor, type RestIdentity } from '../webex-rest';
 import { type CredentialUse, type PortalSignIn, type ServiceAppStatus } from '../credentials';
+import { type LaunchFailureCode } from './codes';
 
 /** What the admin's "test" tells about one user, without logging anyone in. */
 export interface MappingTestResult {

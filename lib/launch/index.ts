@@ -1,5 +1,8 @@
-export { alreadyLogonPage, isRecentLaunch, LAUNCHED_COOKIE, launchedCookie, nextRecoveryStep, parseRecoveryState, parseRecoveryStep, planLaunch, readRecentLaunch, readRecoveryState, readRelaunchTarget, RECOVERY_COOKIE, RECOVERY_FIELD, recoveryCookie, relaunchTargetCookie } from './already-logon';
+export { isRecentLaunch, LAUNCHED_COOKIE, launchedCookie, nextRecoveryStep, parseRecoveryState, RECOVERY_COOKIE, RECOVERY_FIELD } from './already-logon';
 export { checkConnection, checkServiceApp, type ConnectionCheck, type MappingTestResult, type ServiceAppCheck, testMapping } from './checks';
-export { HOME, type LaunchApi, type LaunchDeps, launchPathFor, type LaunchResult, type LaunchTarget, launchWebex, type LoginDelivery, pageOf, parseLaunchTarget, PERSONAL_ROOM, PERSONAL_ROOM_VALUE, type RestDeps, ROOM_FIELD } from './launch';
-export { CONNECT_CODES, describeLaunchFailure, describeLoginFailure, type Problem, SIGN_IN_ERROR_CODES } from './problems';
+export { CONNECT_CODES } from './codes';
+export { answerJoin, type JoinDeps, type LaunchAnswer } from './join';
+export { type LaunchDeps, type LaunchResult, launchWebex, type RestDeps } from './launch';
+export { describeLaunchFailure, describeLoginFailure, type Problem, SIGN_IN_ERROR_CODES } from './problems';
 export { createLaunchLimiter, type LaunchLimiter, type RateDecision } from './rate-limit';
+export { HOME, type LaunchApi, launchPathFor, type LaunchTarget, type LoginDelivery, pageOf, parseLaunchTarget, PERSONAL_ROOM, PERSONAL_ROOM_VALUE, ROOM_FIELD } from './target';

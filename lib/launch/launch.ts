@@ -1,81 +1,19 @@
 import type { Kysely } from 'kysely';
 import { recordLaunch } from '../audit';
-import { type CredentialUse, type HostCredentialCode, HostCredentialError, type HostCredentials, type HostIdentity, type PortalSignIn, type ServiceApp } from '../credentials';
+import type { CredentialUse, HostCredentials, HostIdentity, PortalSignIn, ServiceApp } from '../credentials';
 import type { Database } from '../db';
 import { log } from '../log';
 import { metrics } from '../metrics';
 import { type MappingRule, type ResolvedAccount, resolveWebexAccount, type RuleInput } from '../mappings';
 import {
-  WebexError,
   buildLoginUrl,
   buildMeetingUrl,
-  parseMeetingNumber,
-  parseMeetingRole,
-  type MeetingNumber,
-  type MeetingRole,
   type SecurityContext,
   type WebexClient,
-  type WebexErrorCode,
 } from '../webex';
 import { hostEmailFor, meetingLink, type RestLaunchDeps } from '../webex-rest';
-
-/**
- * Why a launch did not produce a login URL or meeting link; each has an employee-facing page.
- * LAUNCH_UNAVAILABLE: the configured launch API does not serve that button (WEBEX_LAUNCH_API).
- */
-export type LaunchFailureCode = 'MAPPING_MISSING' | 'LAUNCH_UNAVAILABLE' | HostCredentialCode | WebexErrorCode;
-
-/**
- * Where a launch takes the employee: the site's home signed in (MU = WEBEX_LANDING_URL), a
- * meeting to join or start as its host (MU = the site's m.php, or a REST start/join link), or
- * their own personal room, started as its host (REST only). A small value on purpose: it travels
- * from the route through the use case into the audit, whichever API serves it.
- */
-/** xml: GetLoginTicket → p.php for every button; rest: meetings over REST, no site sign-in; auto: REST for meetings, XML for the site's home */
-export type LaunchApi = 'xml' | 'rest' | 'auto';
-
-/** How the login ticket reaches p.php (WEBEX_LOGIN_DELIVERY): a 302 to its URL, or an auto-submitted POST form. */
-export type LoginDelivery = 'redirect' | 'post';
-
-export type LaunchTarget = { kind: 'home' } | { kind: 'meeting'; number: MeetingNumber; role: MeetingRole } | { kind: 'personal-room' };
-
-export const HOME: LaunchTarget = { kind: 'home' };
-export const PERSONAL_ROOM: LaunchTarget = { kind: 'personal-room' };
-
-/** The form field (and its one value) that asks for the employee's personal room. */
-export const ROOM_FIELD = 'room';
-export const PERSONAL_ROOM_VALUE = 'personal';
-
-const absent = (value: unknown) => value === null || value === undefined;
-
-/**
- * The target a Join form names: no field → the site's home; `room=personal` alone → the personal
- * room; a meeting number with a role → that meeting; anything else → undefined, refused (outside
- * input never picks another target).
- */
-export function parseLaunchTarget(meeting: unknown, role: unknown, room?: unknown): LaunchTarget | undefined {
-  if (!absent(room)) return room === PERSONAL_ROOM_VALUE && absent(meeting) && absent(role) ? PERSONAL_ROOM : undefined;
-  if (absent(meeting)) return absent(role) ? HOME : undefined;
-  const number = parseMeetingNumber(meeting);
-  const parsedRole = parseMeetingRole(role);
-  return number && parsedRole ? { kind: 'meeting', number, role: parsedRole } : undefined;
-}
-
-/** The portal page a target is launched from: where a sign-in comes back to. */
-export function pageOf(target: LaunchTarget): string {
-  return target.kind === 'meeting' ? `/meet/${target.number}` : '/';
-}
-
-/**
- * Which API serves a target under WEBEX_LAUNCH_API: xml serves the site's home and meetings;
- * rest serves meetings and the personal room (REST has no signed-in landing on the site's home,
- * reference §10); auto serves the home by XML and the rest by REST. Undefined: not offered.
- */
-export function launchPathFor(api: LaunchApi, target: LaunchTarget): 'xml' | 'rest' | undefined {
-  if (target.kind === 'home') return api === 'rest' ? undefined : 'xml';
-  if (api === 'xml') return target.kind === 'meeting' ? 'xml' : undefined;
-  return 'rest';
-}
+import { launchFailureOf, type LaunchFailure, type LaunchFailureCode } from './codes';
+import { HOME, launchPathFor, type LaunchApi, type LaunchTarget } from './target';
 
 export type LaunchResult =
   /** via: how to deliver it (an XML login URL as configured, a REST link by 302 only) */
@@ -104,9 +42,7 @@ export interface LaunchDeps {
   rest?: RestDeps;
 }
 
-export type HostCallOutcome<T> =
-  | { ok: true; value: T; credential: CredentialUse }
-  | { ok: false; code: Exclude<LaunchFailureCode, 'MAPPING_MISSING'>; exceptionID?: string; reason?: string; httpStatus?: number };
+export type HostCallOutcome<T> = ({ ok: true; value: T; credential: CredentialUse }) | ({ ok: false } & LaunchFailure);
 
 /** The host behind a resolved account, as the credential seam needs it, in the sign-in `signIn` makes the call in. */
 export function hostOf(email: string, account: ResolvedAccount, signIn: PortalSignIn): HostIdentity {
@@ -122,9 +58,7 @@ export async function callAsHost<T>(host: HostIdentity, deps: Pick<LaunchDeps, '
     const { value, credential } = await deps.credentials.asHost(host, call);
     return { ok: true, value, credential };
   } catch (err) {
-    if (err instanceof HostCredentialError) return { ok: false, code: err.code, exceptionID: err.exceptionID };
-    if (err instanceof WebexError) return { ok: false, code: err.code, exceptionID: err.exceptionID, reason: err.reason, httpStatus: err.httpStatus };
-    throw err;
+    return { ok: false, ...launchFailureOf(err) };
   }
 }
 
@@ -186,11 +120,8 @@ async function attemptRest(user: Launcher, account: ResolvedAccount, deps: Launc
     const link = await meetingLink(deps.rest, { hostEmail, attendee: { email: user.email, displayName: user.name || user.email }, target });
     return { result: { ok: true, location: link.location, webexId, via: 'rest' }, detail: { source, api: 'rest', hostEmail, credential: link.refreshed ? 'refreshed-service-app-token' : 'service-app-token' } };
   } catch (err) {
-    if (!(err instanceof WebexError)) throw err;
-    return {
-      result: { ok: false, code: err.code, webexId, retryAfterSeconds: err.retryAfterSeconds },
-      detail: { source, api: 'rest', hostEmail, httpStatus: err.httpStatus, trackingId: err.trackingId, reason: err.reason, retryAfterSeconds: err.retryAfterSeconds },
-    };
+    const { code, httpStatus, trackingId, reason, retryAfterSeconds } = launchFailureOf(err);
+    return { result: { ok: false, code, webexId, retryAfterSeconds }, detail: { source, api: 'rest', hostEmail, httpStatus, trackingId, reason, retryAfterSeconds } };
   }
 }
 

@@ -1,22 +1,10 @@
-import { HOST_CREDENTIAL_CODES } from '../credentials';
-import type { LaunchFailureCode } from './launch';
-import { codeForLoginFailure, WEBEX_ERROR_CODES, type LoginFailureCode } from '../webex';
-
-/** Why "Connect WebEx" did not complete, beyond the launch's own codes. */
-export type ConnectFailureCode = 'CONNECT_EXPIRED' | 'CONNECT_WRONG_ACCOUNT';
-/**
- * The portal itself: too many launches (RATE_LIMITED), or its own store failing mid-launch
- * (PORTAL_UNAVAILABLE: the database down or locked, so the Join could not be recorded and no
- * WebEx URL is handed out).
- */
-export type PortalRefusalCode = 'RATE_LIMITED' | 'PORTAL_UNAVAILABLE';
-
-/** A meeting link or Join form whose meeting number is not one. */
-export type MeetingInputCode = 'MEETING_NUMBER_INVALID';
+import { codeForLoginFailure, type LoginFailureCode } from '../webex';
+import { parseLaunchFailureCode, type LaunchFailureCode } from './codes';
 
 /** What an employee reads when Join WebEx did not work: what happened, and what to do. */
 export interface Problem {
-  code: LaunchFailureCode | LoginFailureCode | ConnectFailureCode | MeetingInputCode | PortalRefusalCode;
+  /** a launch failure (./codes.ts), or a URL API failure WebEx reported on BU */
+  code: LaunchFailureCode | LoginFailureCode;
   title: string;
   what: string;
   next: string;
@@ -282,15 +270,9 @@ function withSupport(code: Problem['code'], fallback: Problem['code'], support: 
   return { ...text, code: known, next: text.next.replace('{support}', support) };
 }
 
-const LAUNCH_CODES = new Set<string>(['MAPPING_MISSING', 'LAUNCH_UNAVAILABLE', 'CONNECT_EXPIRED', 'CONNECT_WRONG_ACCOUNT', 'MEETING_NUMBER_INVALID', 'RATE_LIMITED', 'PORTAL_UNAVAILABLE', ...HOST_CREDENTIAL_CODES, ...WEBEX_ERROR_CODES]);
-
-/** Codes whose way out is (re)connecting the employee's WebEx account. */
-export const CONNECT_CODES: ReadonlySet<string> = new Set(['WEBEX_NOT_CONNECTED', 'WEBEX_RECONNECT_NEEDED', 'CONNECT_EXPIRED', 'CONNECT_WRONG_ACCOUNT']);
-
 /** The page text for a launch failure code from a query string; unknown codes get a generic text. */
 export function describeLaunchFailure(code: string | undefined, support: string): Problem {
-  const known = code !== undefined && LAUNCH_CODES.has(code) ? (code as Problem['code']) : 'WEBEX_REFUSED';
-  return withSupport(known, 'WEBEX_REFUSED', support);
+  return withSupport(parseLaunchFailureCode(code) ?? 'WEBEX_REFUSED', 'WEBEX_REFUSED', support);
 }
 
 /** The page text for a URL API failure reported on BU (`AT=…&ST=FAIL&RS=…`). */

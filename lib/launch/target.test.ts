@@ -1,6 +1,6 @@
 /** The launch's pure decisions: which target a form names, and which API serves it under WEBEX_LAUNCH_API. */
 import { describe, expect, it } from 'vitest';
-import { HOME, launchPathFor, pageOf, parseLaunchTarget, PERSONAL_ROOM, type LaunchTarget } from './launch';
+import { HOME, launchPathFor, type LaunchTarget, pageOf, parseLaunchTarget, PERSONAL_ROOM } from './target';
 import { parseMeetingNumber, type MeetingNumber } from '../webex';
 
 const NUMBER = parseMeetingNumber('123456789') as MeetingNumber;

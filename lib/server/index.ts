@@ -3,3 +3,4 @@ export { createAppDeps, getConnectDeps, getLaunchDeps, getLaunchLimiter, getOAut
 export { getAuthOptions, getPortalUser, idTokenStore, requireAdmin, sessionRevocations } from './identity';
 export { isDraining, trackLaunch } from './shutdown';
 export { startOrExit } from './startup';
+export { getJoinDeps } from './join';

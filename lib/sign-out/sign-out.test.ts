@@ -4,11 +4,10 @@
  * identity provider, kept sealed in a cookie while the browser is at WebEx.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildAuthOptions } from '../identity';
+import { buildAuthOptions, createIdTokenStore, type IdTokenStore } from '../identity';
 import { loadConfig } from '../config';
 import { testEnvironment } from '../testing/config';
 import { openTempDatabase, type TempDatabase } from '../testing/temp-database';
-import { createIdTokenStore, type IdTokenStore } from '../identity';
 import { WEBEX_NOT_CONFIRMED } from './plan';
 import { clearSessionCookies, continueSignOut, OPEN, planSignOutFor, signOutCookie, SIGN_OUT_COOKIE } from './sign-out';
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { type LoginDelivery } from '@/lib/launch';
-import { loginFormOf, type LoginForm } from '@/lib/webex';
-import { privateHeaders, redirectTo } from './responses';
+import type { LaunchAnswer } from '@/lib/launch';
+import type { LoginForm } from '@/lib/webex';
+import { crossOriginRefused, privateHeaders, redirectTo } from './responses';
 import { scriptNonce, scriptString } from './script-nonce';
 
 const FORM_ID = 'webex-login';
@@ -12,9 +12,9 @@ function escapeHtml(text: string): string {
 
 /**
  * The page that delivers the login by POST: the AT=LI form, submitted by a nonce'd script at once,
- * or by its button where scripts do not run. Exported for tests.
+ * or by its button where scripts do not run.
  */
-export function renderLoginForm(form: LoginForm, nonce: string): string {
+function renderLoginForm(form: LoginForm, nonce: string): string {
   const inputs = form.fields.map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`).join('');
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="no-referrer"><meta name="robots" content="noindex">
@@ -31,14 +31,11 @@ export function renderLoginForm(form: LoginForm, nonce: string): string {
 }
 
 /**
- * The login, as configured (WEBEX_LOGIN_DELIVERY): `redirect`, a 302 to the p.php URL; `post`, a
- * no-store page whose form carries the ticket to p.php in a POST body, so no URL the browser
- * visits holds it. The page's own policy lets only its nonce'd script run and its form go only
- * to the WebEx site.
+ * The login by POST (WEBEX_LOGIN_DELIVERY=post): a no-store page whose form carries the ticket to
+ * p.php in a POST body, so no URL the browser visits holds it. The page's own policy lets only its
+ * nonce'd script run and its form go only to the WebEx site.
  */
-export async function deliverLogin(location: string, delivery: LoginDelivery, setCookies: readonly string[], extra: Readonly<Record<string, string>> = {}): Promise<Response> {
-  if (delivery === 'redirect') return redirectTo(location, 302, setCookies, extra);
-  const form = loginFormOf(location);
+async function loginFormPage(form: LoginForm, setCookies: readonly string[], extra: Readonly<Record<string, string>>): Promise<Response> {
   const nonce = (await scriptNonce()) ?? randomBytes(16).toString('base64');
   const headers = privateHeaders(setCookies, extra);
   headers.set('Content-Type', 'text/html; charset=utf-8');
@@ -47,4 +44,18 @@ export async function deliverLogin(location: string, delivery: LoginDelivery, se
     `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; form-action ${new URL(form.action).origin}; base-uri 'none'; frame-ancestors 'none'`,
   );
   return new Response(renderLoginForm(form, nonce), { status: 200, headers });
+}
+
+/** POST /launch's one answer (lib/launch answerJoin) as the Response it stands for. */
+export async function launchResponse(answer: LaunchAnswer): Promise<Response> {
+  switch (answer.kind) {
+    case 'refused':
+      return crossOriginRefused();
+    case 'redirect':
+      return redirectTo(answer.location, answer.status, answer.cookies, answer.headers);
+    case 'failed':
+      return redirectTo(answer.page, 303, answer.cookies, answer.headers);
+    case 'form':
+      return loginFormPage(answer.form, answer.cookies, answer.headers);
+  }
 }
