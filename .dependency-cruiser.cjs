@@ -9,7 +9,7 @@
 
 // Lowest first. `config`, `log` and `metrics` are single files; the rest are folders.
 const LAYERS = [
-  ['log'],
+  ['log', 'process'],
   ['db', 'http'],
   ['webex'],
   ['saml', 'webex-rest', 'secrets', 'metrics'],

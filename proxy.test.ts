@@ -3,6 +3,7 @@
  * split it into, is cleared, renewed and forwarded whole; only an admin's session opens the CSV
  * upload's body allowance; a session ended on the server is asked of the database, opened lazily.
  */
+import { processSlot } from '@/lib/process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decode, encode, type JWT } from 'next-auth/jwt';
@@ -95,11 +96,11 @@ async function reassembled(cookies: [string, { value: string }][]): Promise<JWT 
 describe('the database behind the revocation check', () => {
   // first in this file: the tests after it open the database
   it('is not opened by importing the proxy, nor by a request without a session', async () => {
-    const holder = globalThis as { __webexSsoDb?: unknown };
+    const database = processSlot('database');
     await through([]);
-    expect(holder.__webexSsoDb).toBeUndefined();
+    expect(database.get()).toBeUndefined();
     await through(await cookiesOf(session()));
-    expect(holder.__webexSsoDb).toBeDefined();
+    expect(database.get()).toBeDefined();
   });
 });
 

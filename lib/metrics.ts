@@ -1,3 +1,4 @@
+import { processSlot } from './process';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { UpstreamStats } from './webex';
 
@@ -80,10 +81,9 @@ function createMetrics(): PortalMetrics {
   };
 }
 
-const holder = globalThis as typeof globalThis & { __webexSsoMetrics?: PortalMetrics };
+const processMetrics = processSlot<PortalMetrics>('metrics');
 
 /** This process's metrics. */
 export function metrics(): PortalMetrics {
-  holder.__webexSsoMetrics ??= createMetrics();
-  return holder.__webexSsoMetrics;
+  return processMetrics.getOrCreate(createMetrics);
 }

@@ -1,16 +1,13 @@
-import { getConfig } from '@/lib/config';
 import { answerJoin } from '@/lib/launch';
 import { getJoinDeps } from '@/lib/server';
 import { launchResponse } from '../_lib/launch-response';
-import { redirectTo } from '../_lib/responses';
+import { goHome } from '../_lib/form-post';
 
 // Every answer here is per-user and one-time: never pre-rendered, never cached.
 export const dynamic = 'force-dynamic';
 
 // A GET (a typed URL, a link preview, a prefetch) only shows the page with the Join button.
-export function GET(): Response {
-  return redirectTo(new URL('/', getConfig().appUrl));
-}
+export const GET = goHome;
 
 /**
  * The Join form's fields. Our forms post urlencoded, read here as text (undici's formData() cost

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { normalizeEmail } from '../identity';
 
 /**
  * WebEx IDs we accept: 1–64 characters, letters, digits and . _ @ + - , starting with a letter
@@ -13,11 +14,14 @@ const CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
 
 export const emailSchema = z
   .string({ error: 'Enter the portal e-mail address' })
-  .trim()
-  .toLowerCase()
-  .min(1, 'Enter the portal e-mail address')
-  .max(254, 'An e-mail address has at most 254 characters')
-  .pipe(z.email({ error: 'Enter a valid e-mail address, like name@example.com' }));
+  .transform(normalizeEmail)
+  .pipe(
+    z
+      .string()
+      .min(1, 'Enter the portal e-mail address')
+      .max(254, 'An e-mail address has at most 254 characters')
+      .pipe(z.email({ error: 'Enter a valid e-mail address, like name@example.com' })),
+  );
 
 export const webexIdSchema = z
   .string({ error: 'Enter the WebEx ID' })

@@ -1,21 +1,27 @@
 import { getConfig } from '../config';
 import { openMigratedDatabase, type Db } from '../db';
+import { processSlot } from '../process';
 
 export type { Db } from '../db';
 
-// Kept on globalThis so Next's dev reloads and the many route bundles share one pool.
-const holder = globalThis as typeof globalThis & { __webexSsoDb?: Promise<Db>; __webexSsoDbOpened?: Db };
+// One pool for every route bundle (and Next's dev reloads): the opening, and what it opened.
+const opening = processSlot<Promise<Db>>('database');
+const opened = processSlot<Db>('database-opened');
 
 /** The process-wide database, migrated on first use (instrumentation.ts touches it at start). */
 export function getDb(): Promise<Db> {
-  holder.__webexSsoDb ??= openMigratedDatabase(getConfig().databaseUrl).then(
-    (opened) => (holder.__webexSsoDbOpened = opened),
-    (err: unknown) => {
-      holder.__webexSsoDb = undefined;
-      throw err;
-    },
+  return opening.getOrCreate(() =>
+    openMigratedDatabase(getConfig().databaseUrl).then(
+      (db) => {
+        opened.set(db);
+        return db;
+      },
+      (err: unknown) => {
+        opening.set(undefined);
+        throw err;
+      },
+    ),
   );
-  return holder.__webexSsoDb;
 }
 
 /**
@@ -26,7 +32,7 @@ export function getDb(): Promise<Db> {
  */
 export function closeDatabaseOnExit(): void {
   process.once('exit', () => {
-    const opened = holder.__webexSsoDbOpened;
-    if (opened?.driver.kind === 'sqlite') opened.driver.database.close();
+    const db = opened.get();
+    if (db?.driver.kind === 'sqlite') db.driver.database.close();
   });
 }

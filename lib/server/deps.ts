@@ -5,6 +5,7 @@ import { getDb } from './database';
 import type { Database } from '../db';
 import { createLaunchLimiter, type LaunchDeps, type LaunchLimiter, type RestDeps } from '../launch';
 import { metrics } from '../metrics';
+import { processSlot } from '../process';
 import { createHttpTransport, createUpstreamGuard, createWebexClient, type HttpTransport, type Transport, type UpstreamGuard, type UpstreamStats } from '../webex';
 import { createWebexRestClient } from '../webex-rest';
 
@@ -23,7 +24,7 @@ interface Upstream {
   restGuard: UpstreamGuard;
 }
 
-const holder = globalThis as typeof globalThis & { __webexSsoUpstream?: Upstream };
+const processUpstream = processSlot<Upstream>('upstream');
 
 /** Both guards' state as one: the circuit is as open as the worse of them; calls add up. */
 function combinedStats(a: UpstreamStats, b: UpstreamStats): UpstreamStats {
@@ -33,27 +34,28 @@ function combinedStats(a: UpstreamStats, b: UpstreamStats): UpstreamStats {
 
 /** The process's one connection pool and guards toward WebEx, sized by the configuration. */
 function upstream(config: AppConfig): Upstream {
-  if (holder.__webexSsoUpstream) return holder.__webexSsoUpstream;
-  const guard = () =>
-    createUpstreamGuard({
-      maxConcurrency: config.webex.maxConcurrency,
-      maxWaitMs: config.webex.queueWaitMs,
-      failureThreshold: config.webex.circuitFailures,
-      coolDownMs: config.webex.circuitCoolDownMs,
-    });
-  // never more sockets per origin than calls allowed in flight toward it
-  holder.__webexSsoUpstream = { transport: createHttpTransport({ maxSockets: config.webex.maxConcurrency }), guard: guard(), restGuard: guard() };
-  const { transport } = holder.__webexSsoUpstream;
-  metrics().upstream.stats = getUpstreamStats;
-  metrics().upstream.sockets = () => transport.sockets();
-  return holder.__webexSsoUpstream;
+  return processUpstream.getOrCreate(() => {
+    const guard = () =>
+      createUpstreamGuard({
+        maxConcurrency: config.webex.maxConcurrency,
+        maxWaitMs: config.webex.queueWaitMs,
+        failureThreshold: config.webex.circuitFailures,
+        coolDownMs: config.webex.circuitCoolDownMs,
+      });
+    // never more sockets per origin than calls allowed in flight toward it
+    const transport = createHttpTransport({ maxSockets: config.webex.maxConcurrency });
+    metrics().upstream.stats = getUpstreamStats;
+    metrics().upstream.sockets = () => transport.sockets();
+    return { transport, guard: guard(), restGuard: guard() };
+  });
 }
 
 /** Closes the process's WebEx connections and the breakers' timers (shutdown, once the launches are done). */
 export function closeUpstream(): void {
-  holder.__webexSsoUpstream?.transport.close();
-  holder.__webexSsoUpstream?.guard.close();
-  holder.__webexSsoUpstream?.restGuard.close();
+  const pools = processUpstream.get();
+  pools?.transport.close();
+  pools?.guard.close();
+  pools?.restGuard.close();
 }
 
 /** Whether WebEx is answering, as this process last saw it (the home page and readiness show it). */

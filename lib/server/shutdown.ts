@@ -1,14 +1,15 @@
 import { log } from '../log';
+import { processSlot } from '../process';
 
 /**
  * Graceful shutdown. Next's own SIGTERM handler stops accepting connections, waits for the
  * requests in flight and exits; this adds what Next cannot know: a deadline (a launch waiting on
  * a hung WebEx must not hold the process forever), a draining flag for readiness, and closing the
- * WebEx connection pool once the launches in flight are done. State is per process (globalThis):
+ * WebEx connection pool once the launches in flight are done. State is per process (lib/process):
  * every bundle counts into it.
  */
-const state = globalThis as typeof globalThis & { __webexSsoShutdown?: { inFlight: number; draining: boolean } };
-const current = () => (state.__webexSsoShutdown ??= { inFlight: 0, draining: false });
+const state = processSlot<{ inFlight: number; draining: boolean }>('shutdown');
+const current = () => state.getOrCreate(() => ({ inFlight: 0, draining: false }));
 
 /** Counts a launch as in flight while it runs. */
 export async function trackLaunch<T>(run: () => Promise<T>): Promise<T> {

@@ -2,8 +2,8 @@
 
 import { useActionState } from 'react';
 import { checkServiceAppAction, installServiceAppTokenAction, type ServiceAppCheckState, type ServiceAppTokenState } from '../_lib/actions';
+import { utcTime } from '../../_lib/format';
 
-const when = (iso: string | null) => (iso ? `${iso.slice(0, 16).replace('T', ' ')} UTC` : '—');
 
 /** Check the Service App: token, org, and a dry call proving the scopes. */
 export function ServiceAppCheckPanel() {
@@ -32,9 +32,9 @@ export function ServiceAppCheckPanel() {
               </>
             )}
             <dt>Access token expires</dt>
-            <dd>{when(result.status.accessExpiresAt)}</dd>
+            <dd>{utcTime(result.status.accessExpiresAt)}</dd>
             <dt>Refresh token expires</dt>
-            <dd>{result.status.refreshExpiresAt ? when(result.status.refreshExpiresAt) : 'not reported'}</dd>
+            <dd>{result.status.refreshExpiresAt ? utcTime(result.status.refreshExpiresAt) : 'not reported'}</dd>
             {result.dryCall && (
               <>
                 <dt>Dry call (scopes)</dt>

@@ -1,8 +1,8 @@
 import { ServiceAppCheckPanel, ServiceAppTokenForm } from './service-app-forms';
 import { type RestSettings } from '@/lib/webex-rest';
 import { type ServiceAppStatus } from '@/lib/credentials';
+import { utcTime } from '../../_lib/format';
 
-const when = (iso: string | null | undefined) => (iso ? `${iso.slice(0, 16).replace('T', ' ')} UTC` : '—');
 
 const STATE_WORDS: Record<ServiceAppStatus['state'], string> = {
   authorized: 'authorized',
@@ -28,14 +28,14 @@ export function ServiceAppSection({ rest, status }: { rest: RestSettings; status
           {status.otherClient ? ' (the stored grant belongs to another client ID)' : ''}
         </dd>
         <dt>Access token expires</dt>
-        <dd>{when(status.accessExpiresAt)}</dd>
+        <dd>{utcTime(status.accessExpiresAt)}</dd>
         <dt>Refresh token expires</dt>
-        <dd>{status.refreshExpiresAt ? when(status.refreshExpiresAt) : 'not reported'}</dd>
+        <dd>{status.refreshExpiresAt ? utcTime(status.refreshExpiresAt) : 'not reported'}</dd>
         {status.lastFailure && (
           <>
             <dt>Last refresh failed</dt>
             <dd className="bad" data-testid="service-app-failure">
-              {when(status.lastFailure.at)}: <code>{status.lastFailure.code}</code>. Until a refresh works, employees read “WebEx is not reachable through the company app”.
+              {utcTime(status.lastFailure.at)}: <code>{status.lastFailure.code}</code>. Until a refresh works, employees read “WebEx is not reachable through the company app”.
             </dd>
           </>
         )}

@@ -3,17 +3,17 @@
 import { useActionState } from 'react';
 import { applyImportAction, type ImportState } from '../_lib/actions';
 import type { WaitingPreview } from '@/lib/mappings';
+import { utcTime } from '../../_lib/format';
 
 /** One preview waiting for "apply": its own form, so its message stays next to it. */
 function Waiting({ preview }: { preview: WaitingPreview }) {
   const [applied, apply, applying] = useActionState<ImportState, FormData>(applyImportAction, {});
-  const when = `${preview.createdAt.slice(0, 16).replace('T', ' ')} UTC`;
   return (
     <li>
       <form action={apply}>
-        Previewed {when}: {preview.rowCount} rows; mappings not in the file {preview.deleteMissing ? 'will be deleted' : 'left alone'}.{' '}
+        Previewed {utcTime(preview.createdAt)}: {preview.rowCount} rows; mappings not in the file {preview.deleteMissing ? 'will be deleted' : 'left alone'}.{' '}
         <input type="hidden" name="pendingId" value={preview.token} />
-        <button type="submit" disabled={applying} aria-label={`Apply the import previewed ${when}`}>
+        <button type="submit" disabled={applying} aria-label={`Apply the import previewed ${utcTime(preview.createdAt)}`}>
           {applying ? 'Applying…' : 'Apply'}
         </button>
         {applied.message && (

@@ -3,6 +3,7 @@ import { countText, cursorParam, firstParam, pageParam, type SearchParams } from
 import { listAuditEvents, listAuditFacets } from '@/lib/audit';
 import { getDb, requireAdmin } from '@/lib/server';
 import { getConfig } from '@/lib/config';
+import { utcTime } from '../../_lib/format';
 
 export const dynamic = 'force-dynamic';
 
@@ -29,8 +30,6 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     listAuditFacets(db),
   ]);
   const { rows, total, totalExact } = list;
-  // without a page before it, this is page 1 whatever the URL said
-  const shown = list.previous ? page : 1;
   const link = (p: number, cursor: Record<string, string>) => `/admin/audit?${new URLSearchParams({ ...filter, page: String(p), ...cursor })}`;
 
   return (
@@ -60,7 +59,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <table>
         <thead>
           <tr>
-            <th>When (UTC)</th>
+            <th>When</th>
             <th>Who</th>
             <th>Action</th>
             <th>Target</th>
@@ -72,7 +71,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <tbody>
           {rows.map((e) => (
             <tr key={e.id}>
-              <td>{e.at.slice(0, 19).replace('T', ' ')}</td>
+              <td>{utcTime(e.at, 'second')}</td>
               <td>{e.actor}</td>
               <td>{e.action}</td>
               <td>{e.target ?? ''}</td>
@@ -83,14 +82,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           ))}
         </tbody>
       </table>
-      <Pager
-        page={shown}
-        pages={totalExact ? Math.max(1, Math.ceil(total / PAGE_SIZE)) : undefined}
-        previousHref={list.previous && link(shown - 1, { before: list.previous })}
-        nextHref={list.next && link(shown + 1, { after: list.next })}
-        previous="← Newer"
-        next="Older →"
-      />
+      <Pager list={list} page={page} pageSize={PAGE_SIZE} href={link} previous="← Newer" next="Older →" />
     </section>
   );
 }

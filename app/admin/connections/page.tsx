@@ -1,10 +1,10 @@
 import { RevokeConnectionForm } from '../_components/revoke-form';
 import { getOAuth, requireAdmin } from '@/lib/server';
 import { firstParam, type SearchParams } from '../../_lib/search-params';
+import { utcTime } from '../../_lib/format';
 
 export const dynamic = 'force-dynamic';
 
-const when = (iso: string | null) => (iso ? iso.slice(0, 16).replace('T', ' ') : '—');
 
 /** Who has connected their WebEx account (oauth mode), with a revoke for each. Never a token. */
 export default async function ConnectionsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
@@ -52,8 +52,8 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
                 <td>{c.email}</td>
                 <td>{c.webexId}</td>
                 <td>{c.state === 'connected' ? 'connected' : 'must reconnect'}</td>
-                <td>{when(c.accessExpiresAt)}</td>
-                <td>{when(c.connectedAt)}</td>
+                <td>{utcTime(c.accessExpiresAt)}</td>
+                <td>{utcTime(c.connectedAt)}</td>
                 <td>
                   <RevokeConnectionForm email={c.email} />
                 </td>

@@ -2,6 +2,7 @@ import { Pager } from '../_components/pager';
 import { countText, cursorParam, firstOf, firstParam, pageParam, type SearchParams } from '../../_lib/search-params';
 import { getDb, requireAdmin } from '@/lib/server';
 import { adminNotice, listMappings, MAPPING_SORTS, type MappingSort } from '@/lib/mappings';
+import { utcTime } from '../../_lib/format';
 
 export const dynamic = 'force-dynamic';
 
@@ -25,8 +26,6 @@ export default async function MappingsPage({ searchParams }: { searchParams: Pro
   const { db } = await getDb();
   const list = await listMappings(db, { q, sort, dir, page, pageSize: PAGE_SIZE, after: cursorParam(params.after), before: cursorParam(params.before) });
   const { rows, total, totalExact } = list;
-  // without a page before it, this is page 1 whatever the URL said
-  const shown = list.previous ? page : 1;
   const link = (changes: Record<string, string | number>) => {
     const next = new URLSearchParams({ q, sort, dir, page: '1', ...Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, String(v)])) });
     if (!next.get('q')) next.delete('q');
@@ -75,18 +74,13 @@ export default async function MappingsPage({ searchParams }: { searchParams: Pro
               </td>
               <td>{m.webexId}</td>
               <td>{m.displayName ?? ''}</td>
-              <td>{m.updatedAt.slice(0, 16).replace('T', ' ')}</td>
+              <td>{utcTime(m.updatedAt)}</td>
               <td>{m.hasCredential ? 'set' : 'not set'}</td>
             </tr>
           ))}
         </tbody>
       </table>
-      <Pager
-        page={shown}
-        pages={totalExact ? Math.max(1, Math.ceil(total / PAGE_SIZE)) : undefined}
-        previousHref={list.previous && link({ page: shown - 1, before: list.previous })}
-        nextHref={list.next && link({ page: shown + 1, after: list.next })}
-      />
+      <Pager list={list} page={page} pageSize={PAGE_SIZE} href={(p, cursor) => link({ page: p, ...cursor })} />
     </section>
   );
 }

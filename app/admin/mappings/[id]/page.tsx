@@ -5,7 +5,8 @@ import { DeleteMappingForm } from '../../_components/delete-mapping-form';
 import { MappingForm } from '../../_components/mapping-form';
 import { getDb, getOAuth, requireAdmin } from '@/lib/server';
 import { getConfig, storesPasswords } from '@/lib/config';
-import { getMapping } from '@/lib/mappings';
+import { getMapping, WEBEX_ID_RULE } from '@/lib/mappings';
+import { utcTime } from '../../../_lib/format';
 
 export const dynamic = 'force-dynamic';
 
@@ -33,12 +34,13 @@ export default async function EditMappingPage({ params, searchParams }: { params
           </p>
         )}
         <p className="muted">
-          Version {mapping.version} · created {mapping.createdAt.slice(0, 16).replace('T', ' ')} · updated {mapping.updatedAt.slice(0, 16).replace('T', ' ')}
+          Version {mapping.version} · created {utcTime(mapping.createdAt)} · updated {utcTime(mapping.updatedAt)}
         </p>
         {/* key: a saved version re-mounts the form with the stored values */}
         <MappingForm
           key={mapping.version}
           initial={{ id: mapping.id, version: mapping.version, email: mapping.email, webexId: mapping.webexId, displayName: mapping.displayName ?? '', hasCredential: mapping.hasCredential }}
+          webexIdRule={WEBEX_ID_RULE}
           passwords={storesPasswords(getConfig())}
         />
       </section>
@@ -49,7 +51,7 @@ export default async function EditMappingPage({ params, searchParams }: { params
             {!connection
               ? 'Not connected: the employee has not allowed the portal yet.'
               : connection.state === 'connected'
-                ? `Connected as ${connection.webexId}; the access token expires ${connection.accessExpiresAt?.slice(0, 16).replace('T', ' ') ?? 'when WebEx decides'} (refreshed automatically).`
+                ? `Connected as ${connection.webexId}; the access token expires ${connection.accessExpiresAt ? utcTime(connection.accessExpiresAt) : 'when WebEx decides'} (refreshed automatically).`
                 : 'Must reconnect: the authorisation was revoked or expired.'}
           </p>
           {connection && <RevokeConnectionForm email={mapping.email} />}

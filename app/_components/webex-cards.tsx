@@ -1,0 +1,99 @@
+import type { ReactNode } from 'react';
+import type { ResolvedAccount } from '@/lib/mappings';
+import { getOAuth } from '@/lib/server';
+import { hostEmailFor } from '@/lib/webex-rest';
+import { ConnectButton } from './connect-button';
+import { JoinButton } from './join-button';
+import { PERSONAL_ROOM } from '@/lib/launch';
+
+/** The home page's WebEx cards, one per way the portal is set up to launch. */
+
+function SourceNote({ account }: { account: ResolvedAccount }) {
+  return <span className="muted">{account.source === 'mapping' ? ' (linked by your administrator)' : ' (derived by the company rule)'}</span>;
+}
+
+/** The WebEx card: the host account the employee joins as, and their buttons. */
+export function WebexCard({ account, notice, children }: { account: ResolvedAccount; notice?: ReactNode; children: ReactNode }) {
+  return (
+    <section className="card" aria-label="WebEx">
+      <h2>WebEx</h2>
+      {notice}
+      <p>
+        You join as WebEx host <strong data-testid="webex-id">{account.webexId}</strong>
+        <SourceNote account={account} />.
+      </p>
+      <div className="actions">{children}</div>
+    </section>
+  );
+}
+
+/** Start my personal room (REST, through the company's Service App), where WEBEX_LAUNCH_API offers it. */
+export function PersonalRoomButton({ offered }: { offered: boolean }) {
+  return offered ? <JoinButton label="Start my personal room" target={PERSONAL_ROOM} secondary /> : null;
+}
+
+/**
+ * The WebEx card with WEBEX_LAUNCH_API=rest: meetings only, through the company's Service App;
+ * no sign-in to the site itself (REST has none), so no Join WebEx and no credential of the employee.
+ */
+export function RestWebexCard({ email, account }: { email: string; account: ResolvedAccount }) {
+  return (
+    <section className="card" aria-label="WebEx">
+      <h2>WebEx</h2>
+      <p>
+        You start and join meetings as <strong data-testid="webex-email">{hostEmailFor(email, account.webexId)}</strong>
+        <SourceNote account={account} />, through the company&apos;s WebEx app: no WebEx password needed.
+      </p>
+      <div className="actions">
+        <JoinButton label="Start my personal room" target={PERSONAL_ROOM} />
+      </div>
+      <p className="muted">To join someone else&apos;s meeting, open its portal link (/meet/ and the meeting number) from the invitation.</p>
+    </section>
+  );
+}
+
+/** The WebEx card in oauth mode: Join once connected, else Connect (or Reconnect). */
+export async function OAuthWebexCard({ email, account, notice, room }: { email: string; account: ResolvedAccount; notice: string; room: boolean }) {
+  const connection = await (await getOAuth())?.tokens.status(email);
+  const usable = connection?.state === 'connected' && connection.webexId.toLowerCase() === account.webexId.toLowerCase();
+  if (!usable) {
+    const again = connection !== undefined;
+    return (
+      <section className="card" aria-label="WebEx">
+        <h2>{again ? 'Reconnect your WebEx account' : 'Connect your WebEx account'}</h2>
+        <p>
+          You join as WebEx host <strong data-testid="webex-id">{account.webexId}</strong>
+          <SourceNote account={account} />.{' '}
+          {again
+            ? 'Your WebEx authorisation for the portal ended (revoked, expired, or your WebEx link changed). Allow the portal again to join with one click.'
+            : 'Once, sign in to WebEx and allow the portal; after that, Join WebEx signs you in with one click.'}
+        </p>
+        <div className="actions">
+          <ConnectButton label={again ? 'Reconnect WebEx' : 'Connect WebEx'} />
+          <PersonalRoomButton offered={room} />
+        </div>
+      </section>
+    );
+  }
+  return (
+    <WebexCard
+      account={account}
+      notice={
+        notice === 'connected' && (
+          <p className="notice" role="status">
+            Your WebEx account is connected.
+          </p>
+        )
+      }
+    >
+      <JoinButton />
+      <PersonalRoomButton offered={room} />
+      <form method="post" action="/webex/disconnect">
+        <button type="submit" className="secondary">
+          Disconnect WebEx
+        </button>
+      </form>
+    </WebexCard>
+  );
+}
+
