@@ -1,8 +1,8 @@
 import { getConfig, type AppConfig } from '@/lib/config';
-import { isSameOriginRequest } from '@/lib/http';
+import { crossOriginRefusal, isSameOriginRequest } from '@/lib/http';
 import { signInPath, type PortalUser } from '@/lib/identity';
 import { getPortalUser } from '@/lib/server';
-import { crossOriginRefused, redirectTo } from './responses';
+import { redirectTo } from './responses';
 
 /** A GET of a form-POST route (a typed URL, a link preview, a prefetch) changes nothing: the home page. */
 export function goHome(): Response {
@@ -16,7 +16,7 @@ export function goHome(): Response {
 export function formPost<R extends Request>(handle: (request: R, config: AppConfig) => Promise<Response>): (request: R) => Promise<Response> {
   return async (request) => {
     const config = getConfig();
-    if (!isSameOriginRequest(request.headers, config.appUrl)) return crossOriginRefused();
+    if (!isSameOriginRequest(request.headers, config.appUrl)) return crossOriginRefusal();
     return handle(request, config);
   };
 }

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { crossOriginRefusal } from '@/lib/http';
 import type { LaunchAnswer } from '@/lib/launch';
 import type { LoginForm } from '@/lib/webex';
-import { crossOriginRefused, privateHeaders, redirectTo } from './responses';
+import { privateHeaders, redirectTo } from './responses';
 import { scriptNonce, scriptString } from './script-nonce';
 
 const FORM_ID = 'webex-login';
@@ -50,7 +51,7 @@ async function loginFormPage(form: LoginForm, setCookies: readonly string[], ext
 export async function launchResponse(answer: LaunchAnswer): Promise<Response> {
   switch (answer.kind) {
     case 'refused':
-      return crossOriginRefused();
+      return crossOriginRefusal();
     case 'redirect':
       return redirectTo(answer.location, answer.status, answer.cookies, answer.headers);
     case 'failed':

@@ -14,8 +14,3 @@ export function redirectTo(location: string | URL, status: 302 | 303 = 303, setC
   headers.set('Location', String(location));
   return new Response(null, { status, headers });
 }
-
-/** What a state-changing request from another origin gets. */
-export function crossOriginRefused(): Response {
-  return new Response('Cross-origin request refused.', { status: 403, headers: NO_STORE });
-}

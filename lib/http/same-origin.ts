@@ -34,10 +34,16 @@ const REFUSED_PAGE = `<!doctype html>
 <p>If you clicked a link or a button on another site, go to the portal and do it from there.</p>
 <a class="button" href="/">Back to the portal</a></section></main></body></html>`;
 
-/** The 403 the proxy answers: the portal's look, no detail of the request. */
+/** The 403 every door answers a request from another site with (the proxy, /launch, the form-POST routes): the portal's look, no detail of the request. */
 export function crossOriginRefusal(): Response {
   return new Response(REFUSED_PAGE, {
     status: 403,
-    headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', 'X-Frame-Options': 'DENY', 'Content-Security-Policy': "frame-ancestors 'none'; base-uri 'self'" },
+    headers: {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'Referrer-Policy': 'no-referrer',
+      'X-Frame-Options': 'DENY',
+      'Content-Security-Policy': "frame-ancestors 'none'; base-uri 'self'",
+    },
   });
 }
