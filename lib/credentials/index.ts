@@ -1,3 +1,8 @@
+/**
+ * How the portal proves to WebEx that it may act as a host: one seam (a securityContext for this
+ * host, now) with one provider per credential mode, the session-ticket cache, the employees' OAuth
+ * grants (Connect WebEx) and the company Service App's grant.
+ */
 export { CONNECT_COOKIE, connectCookie, type ConnectDeps, disconnect, finishConnect, startConnect } from './connect';
 export { HOST_CREDENTIAL_CODES, type HostCredentialCode, HostCredentialError } from './errors';
 export { createHostCredentials, type CredentialUse, type HostCredentials, type HostIdentity, type PortalSignIn } from './host-credentials';

@@ -1,3 +1,7 @@
+/**
+ * The database: connection (SQLite or PostgreSQL), migrations, the schema's types, paging and
+ * substring search. Imports no domain module.
+ */
 export { type Db, type Dialect, openMigratedDatabase } from './connection';
 export { dialectOf } from './dialect';
 export { createMigrator } from './migrations';

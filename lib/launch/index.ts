@@ -1,3 +1,8 @@
+/**
+ * The journey: a Join in, one answer out (answerJoin), the use case behind it (launchWebex), its
+ * target, the AlreadyLogon recovery, the per-user rate limit, the failure codes and the texts an
+ * employee reads, and the admin's dry runs of a launch.
+ */
 export { isRecentLaunch, LAUNCHED_COOKIE, launchedCookie, nextRecoveryStep, parseRecoveryState, RECOVERY_COOKIE, RECOVERY_FIELD } from './already-logon';
 export { checkConnection, checkServiceApp, type ConnectionCheck, type MappingTestResult, type ServiceAppCheck, testMapping } from './checks';
 export { CONNECT_CODES } from './codes';

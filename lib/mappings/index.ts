@@ -1,3 +1,7 @@
+/**
+ * The admin's data: portal user → WebEx ID, by mapping row or rule; its validation, audited
+ * changes, CSV import and export.
+ */
 export { type AdminContext, adminNotice, importMappings, previewImport, removeMapping, saveMapping } from './changes';
 export { formatCsvRow, parseCsv } from './csv';
 export { applyImport, CSV_COLUMNS, exportMappingCsv, formatBytes, type ImportCounts, type ImportProblem, ImportTooLargeError, stageMappingCsv } from './import';

@@ -1,3 +1,8 @@
+/**
+ * The composition root: the one place configuration becomes wired objects for this process
+ * (database, WebEx pools, the launch's and identity's dependencies), start-up and graceful
+ * shutdown.
+ */
 export { getDb } from './database';
 export { createAppDeps, getConnectDeps, getLaunchDeps, getLaunchLimiter, getOAuth, getRestDeps, getUpstreamStats, returnUrl } from './deps';
 export { getAuthOptions, getPortalUser, idTokenStore, requireAdmin, sessionRevocations } from './identity';

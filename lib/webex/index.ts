@@ -1,3 +1,8 @@
+/**
+ * The WebEx XML API and URL API adapter: the securityContext, GetLoginTicket and its siblings over
+ * a pooled, guarded transport, typed errors, p.php and m.php URLs. Takes its transport and
+ * settings as arguments; no Next import.
+ */
 export { createWebexClient, type WebexClient } from './client';
 export { codeForExceptionId, WEBEX_ERROR_CODES, WebexError, type WebexErrorCode } from './errors';
 export { type Answer, createExchange, type ExchangeOptions, observed } from './exchange';
