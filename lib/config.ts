@@ -119,7 +119,7 @@ const EnvSchema = z.object({
   SAML_SIGNING_KEY: optionalString,
   SAML_SIGNING_CERT: optionalString,
   SAML_SIGNING_CERT_NEXT: optionalString,
-  // Cisco's Meetings OAuth sample (reference §3.3 item 1, [C7] oauth2.py)
+  // Cisco's Meetings OAuth sample (docs/webex.md §8.4, [C7] oauth2.py)
   WEBEX_OAUTH_AUTHORIZE_URL: z.string().default('https://api.webex.com/v1/oauth2/authorize'),
   WEBEX_OAUTH_TOKEN_URL: z.string().default('https://api.webex.com/v1/oauth2/token'),
   WEBEX_OAUTH_REVOKE_URL: optionalString,

@@ -8,7 +8,7 @@
  *
  * Ports: APP_PORT (3000) for the first mode, the next ports for the others; IDP_PORT (4010),
  * WEBEX_SIM_PORT (4020). The portals run on `localhost` and the servers on `127.0.0.1`, so their
- * cookies never mix (STACK-NOTES). App logs go to the terminal and to data/logs/app-<mode>.log.
+ * cookies never mix (cookies do not isolate by port, RFC 6265 §8.5). App logs go to the terminal and to data/logs/app-<mode>.log.
  * Private by default: every server listens on loopback only, and the secrets are new on every
  * start and printed nowhere (demo-secrets.ts).
  */

@@ -88,7 +88,7 @@ async function openPassword(host: HostIdentity, keys: SecretKeys): Promise<strin
 export function createHostCredentials(deps: HostCredentialDeps): HostCredentials {
   const { config, siteName } = deps;
   const sessionTickets = createSessionTicketCache({ db: deps.db, keys: deps.keys });
-  // every mode ends in one of the securityContext variants of the reference (§3.2), or in none (AuthenticateUser's)
+  // every mode ends in one of the securityContext variants the portal sends (docs/webex.md §3.2), or in none (AuthenticateUser's)
   const context = (host: HostIdentity, credential?: HostCredential): SecurityContext =>
     credential ? buildSecurityContext(siteName, host.webexId, credential) : { siteName, webExID: host.webexId };
 

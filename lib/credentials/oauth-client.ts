@@ -21,7 +21,7 @@ export interface OAuthClientOptions {
   redirectUri?: string;
   /**
    * Read a token answer without `token_type` as a bearer token. The Webex platform's documented
-   * token answers (reference §10, Service Apps and Login with Webex) show none, and oauth4webapi
+   * token answers (docs/webex.md §9.3, Service Apps and Login with Webex) show none, and oauth4webapi
    * refuses such an answer; whether today's endpoint sends one is unverified.
    */
   assumeBearer?: boolean;

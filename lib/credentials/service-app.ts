@@ -7,7 +7,7 @@ import type { Database } from '../db';
 import { WebexError } from '../webex';
 
 /**
- * The company's Service App (reference §10, [R5]): a machine account a Control Hub admin
+ * The company's Service App (docs/webex.md §9.3, [R5]): a machine account a Control Hub admin
  * authorized once. Its grant lives in the OAuth token store under a fixed key, so it is sealed,
  * shared by every instance, and refreshed (grant_type=refresh_token) under the store's row lease:
  * a refresh token that rotates is spent once. Lifetimes come from each answer's `expires_in` /

@@ -4,7 +4,7 @@ import type { SamlSigningKeys } from '../saml';
 export type HostCredentialSettings =
   | {
       mode: 'password';
-      /** WEBEX_PASSWORD_TO_SESSION_TICKET: trade the password for a cached session ticket (reference §3.3) */
+      /** WEBEX_PASSWORD_TO_SESSION_TICKET: trade the password for a cached session ticket (docs/webex.md §3.3) */
       toSessionTicket: boolean;
     }
   | {

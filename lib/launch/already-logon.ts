@@ -1,7 +1,7 @@
 /**
- * Recovery from `RS=AlreadyLogon` (reference §8.5): sign the browser out of WebEx (`AT=LO`), then
+ * Recovery from `RS=AlreadyLogon` (docs/webex.md §10): sign the browser out of WebEx (`AT=LO`), then
  * launch once more. The ticket of the refused login was not used and stays WebEx's current ticket
- * for that host (§4.1), so the fresh launch gets it again and WebEx consumes it: the p.php URL left
+ * for that host (docs/webex.md §4.3), so the fresh launch gets it again and WebEx consumes it: the p.php URL left
  * in the browser's history stops working. A short-lived cookie is the loop guard: one automatic
  * sign-out and one relaunch per recovery, never a second bounce. The return page is anybody's
  * link, so the recovery starts only in a browser that carries the mark of its own launch, made

@@ -51,7 +51,7 @@ function readPersonalRoom(rest: RestDeps, hostEmail: string) {
 /**
  * Resolves a user as a launch would and proves the host's credential with GetUser (the host's own
  * profile). It never asks for a login ticket: WebEx hands out the host's current unused ticket
- * again and again [reference §4.1], so a test that fetched one would hold the very ticket the
+ * again and again [docs/webex.md §4.3], so a test that fetched one would hold the very ticket the
  * host's next Join uses. With WEBEX_LAUNCH_API=rest, where no launch uses the XML API, it reads
  * the user's personal room through the Service App instead (no link is made).
  *

@@ -129,7 +129,7 @@ describe('launchWebex against the simulator', () => {
     ['no.credential@example.com', 'CREDENTIAL_MISSING'],
     ['old.key@example.com', 'CREDENTIAL_UNREADABLE'],
     ['wrong.password@example.com', 'WEBEX_BAD_CREDENTIALS'],
-    // WebEx answers an unknown ID as a wrong password (030002, BadWebIDorPassword: reference §4.3, §5.3)
+    // WebEx answers an unknown ID as a wrong password (030002, BadWebIDorPassword: docs/webex.md §5.3, docs/webex.md §7.6)
     ['unknown.at.webex@example.com', 'WEBEX_BAD_CREDENTIALS'],
   ])('%s → %s', async (email, code) => {
     expect(await launch(email)).toMatchObject({ ok: false, code });

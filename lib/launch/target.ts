@@ -44,7 +44,7 @@ export function pageOf(target: LaunchTarget): string {
 /**
  * Which API serves a target under WEBEX_LAUNCH_API: xml serves the site's home and meetings;
  * rest serves meetings and the personal room (REST has no signed-in landing on the site's home,
- * reference §10); auto serves the home by XML and the rest by REST. Undefined: not offered.
+ * docs/webex.md §9.5); auto serves the home by XML and the rest by REST. Undefined: not offered.
  */
 export function launchPathFor(api: LaunchApi, target: LaunchTarget): 'xml' | 'rest' | undefined {
   if (target.kind === 'home') return api === 'rest' ? undefined : 'xml';

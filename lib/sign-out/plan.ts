@@ -1,6 +1,6 @@
 /**
  * Sign out everywhere: after the portal's own session, the WebEx site's (p.php AT=LO, reference
- * §5.7) and the identity provider's (OpenID Connect RP-Initiated Logout 1.0). Each step is taken
+ * docs/webex.md §7.8) and the identity provider's (OpenID Connect RP-Initiated Logout 1.0). Each step is taken
  * only when configured and possible; the browser walks them in order and ends on the portal's
  * "You are signed out" page.
  */

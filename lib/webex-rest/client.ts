@@ -9,7 +9,7 @@ export interface WebexRestClientOptions extends ExchangeOptions {
 }
 
 /**
- * A `POST /meetings/join` as the portal sends it (reference §10, [R1]): one meeting (its number,
+ * A `POST /meetings/join` as the portal sends it (docs/webex.md §9.2, [R1]): one meeting (its number,
  * or the personal room's link as `webLink`), the host the Service App acts for, and for a join the
  * person who joins. `joinDirectly` is always false: the portal wants the links, not WebEx's 302.
  */
@@ -33,7 +33,7 @@ export interface JoinLinks {
 
 /** The parts of a personal room the portal uses (never its host PIN). */
 export interface PersonalRoom {
-  /** the room's web link, which /meetings/join takes as `webLink` (unverified, reference §10) */
+  /** the room's web link, which /meetings/join takes as `webLink` (unverified, docs/webex.md §9.4) */
   link: string;
   topic: string | undefined;
 }

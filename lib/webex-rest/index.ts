@@ -1,5 +1,5 @@
 /**
- * The REST path (reference §10): meetings started or joined through the company's Service App,
+ * The REST path (docs/webex.md §9): meetings started or joined through the company's Service App,
  * for sites past the XML and URL API retirement. The second adapter of the launch beside
  * lib/webex's XML client, on the same transport, exchange habits and error vocabulary.
  */

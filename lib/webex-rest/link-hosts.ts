@@ -14,7 +14,7 @@ export interface LinkHosts {
   suffixes: readonly string[];
 }
 
-/** The default: every WebEx host; WebEx's own examples send links to {site}.webex.com and {cluster}.dmz.webex.com [reference §10, D19]. */
+/** The default: every WebEx host; WebEx's own examples send links to {site}.webex.com and {cluster}.dmz.webex.com [docs/webex.md §9.6, D19]. */
 export const DEFAULT_LINK_HOSTS = '.webex.com';
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);

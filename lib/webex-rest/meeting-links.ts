@@ -4,7 +4,7 @@ import { checkMeetingLink, type LinkHosts } from './link-hosts';
 
 /**
  * The REST adapter of the launch: a start or join link from `POST /meetings/join`, asked by the
- * company's Service App on the employee's behalf (reference §10). The link is checked and handed
+ * company's Service App on the employee's behalf (docs/webex.md §9.2). The link is checked and handed
  * back to be used at once: it is never stored, audited or logged.
  */
 export interface RestLaunchDeps<S extends TokenSource = TokenSource> {
@@ -40,7 +40,7 @@ export const LINK_LIFETIME_MINUTES = 5;
 
 /**
  * The WebEx e-mail of a host: the WebEx ID when it is an e-mail (on Common Identity sites it is,
- * reference §3.1), else the portal e-mail, which the mapping ties to that WebEx account. Unverified:
+ * docs/webex.md §3.1), else the portal e-mail, which the mapping ties to that WebEx account. Unverified:
  * that a WebEx account with a non-e-mail ID carries the same e-mail as the portal.
  */
 export function hostEmailFor(portalEmail: string, webexId: string): string {

@@ -1,6 +1,6 @@
 import type { LinkHosts } from './link-hosts';
 
-/** The company's Service App at the Webex REST API (reference §10). */
+/** The company's Service App at the Webex REST API (docs/webex.md §9). */
 export interface RestSettings {
   /** e.g. https://webexapis.com/v1, without a trailing slash */
   apiBaseUrl: string;

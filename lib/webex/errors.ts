@@ -87,7 +87,7 @@ export class WebexError extends Error {
   }
 }
 
-// exceptionIDs from the reference's catalogue (§4.3); anything else is WEBEX_REFUSED. A Map:
+// exceptionIDs of the catalogue (docs/webex.md §5.2); anything else is WEBEX_REFUSED. A Map:
 // the ID is whatever the answer says, `__proto__` included.
 const CODE_BY_EXCEPTION_ID: ReadonlyMap<string, WebexErrorCode> = new Map([
   ['000001', 'WEBEX_ACCESS_DENIED'],
@@ -100,7 +100,7 @@ const CODE_BY_EXCEPTION_ID: ReadonlyMap<string, WebexErrorCode> = new Map([
 ]);
 
 // The one FAILURE known only by its words: no source shows the exceptionID of an invalid Meetings
-// OAuth access token, and Splunk's add-on refreshes on this reason text (reference §4.3, [C10]).
+// OAuth access token, and Splunk's add-on refreshes on this reason text (docs/webex.md §5.2, [C10]).
 const INVALID_ACCESS_TOKEN_REASON = /\baccess token is invalid\b/i;
 
 /**

@@ -67,7 +67,7 @@ describe('formatMeetingNumber', () => {
   });
 });
 
-describe('buildMeetingUrl (MU for a meeting, reference §5.8)', () => {
+describe('buildMeetingUrl (MU for a meeting, docs/webex.md §7.9)', () => {
   const site = { baseUrl: 'https://acme.webex.com/', siteName: 'acme', backUrl: 'https://portal.example.com/webex/return?x=1&y=2' };
   const number = parseMeetingNumber('26341234567') as MeetingNumber;
 

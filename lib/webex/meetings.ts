@@ -1,6 +1,6 @@
 /**
  * WebEx meetings in the URL API: the meeting number (MK, "meeting key") and the `m.php` commands
- * that join (`AT=JM`) or start (`AT=HM`) a meeting once the browser is signed in (reference §5.8).
+ * that join (`AT=JM`) or start (`AT=HM`) a meeting once the browser is signed in (docs/webex.md §7.9).
  */
 
 /** A meeting number as WebEx prints it in invites, digits only; made by `parseMeetingNumber`. */
@@ -12,7 +12,7 @@ export type MeetingRole = 'join' | 'host';
 export const MEETING_ROLES: readonly MeetingRole[] = ['join', 'host'];
 
 /**
- * Meeting numbers in WebEx invites have 9 (older sites), 10 or 11 digits; the reference names no
+ * Meeting numbers in WebEx invites have 9 (older sites), 10 or 11 digits; docs/webex.md (§7.9) names no
  * length, so this range is what invites show (unverified against every site). Digits only: the
  * spaced form of an invite ("2634 123 4567") is for reading, not for URLs.
  */
@@ -48,7 +48,7 @@ export interface MeetingUrlInput {
 
 /**
  * Builds `{base}/{site}/m.php?AT=JM|HM&MK=…&BU=…`, the MU that takes a freshly signed-in host
- * into a meeting (reference §5.8: what GethosturlMeeting chains). Always on the site's own
+ * into a meeting (docs/webex.md §7.9: what GethosturlMeeting chains). Always on the site's own
  * origin, whatever the input: WebEx only honours MU targets on the site.
  */
 export function buildMeetingUrl(input: MeetingUrlInput): string {

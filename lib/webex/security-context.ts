@@ -1,6 +1,6 @@
 /**
- * How we prove to WebEx that we may act as a host: the securityContext variants of the reference
- * (§3.2). The host's own password (the seed's form, and the only one sealed at rest in a mapping),
+ * How we prove to WebEx that we may act as a host: the securityContext variants of docs/webex.md
+ * §3.2. The host's own password (the form of GetLoginTicket's own sample [D1], and the only one sealed at rest in a mapping),
  * a sessionTicket from AuthenticateUser (saml mode, or any mode converting to session tickets), or
  * a Meetings OAuth access token (oauth mode). lib/credentials picks one per call; lib/secrets
  * seals the password at rest.

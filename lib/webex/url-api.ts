@@ -46,7 +46,7 @@ export interface LoginForm {
 }
 
 /**
- * The same login as `buildLoginUrl`'s, for delivery by POST (reference §5.1: Cisco's own advice
+ * The same login as `buildLoginUrl`'s, for delivery by POST (docs/webex.md §7.4: Cisco's own advice
  * for credentials; the ticket then stays out of URLs, history and proxy logs). Derived from the
  * URL so both deliveries always carry exactly the same parameters.
  */
@@ -57,7 +57,7 @@ export function loginFormOf(loginUrl: string): LoginForm {
 
 /**
  * Builds `{base}/{site}/p.php?AT=LO&BU=…`: signs the browser out of WebEx, then WebEx sends it to
- * BU with `AT=LO&ST=SUCCESS`. The way out of AlreadyLogon (reference §5.7, §8).
+ * BU with `AT=LO&ST=SUCCESS`. The way out of AlreadyLogon (docs/webex.md §7.8, docs/webex.md §10).
  */
 export function buildLogoutUrl(input: Pick<LoginUrlInput, 'baseUrl' | 'siteName' | 'backUrl'>): string {
   const url = new URL(`${input.baseUrl.replace(/\/+$/, '')}/${encodeURIComponent(input.siteName)}/p.php`);
@@ -65,7 +65,7 @@ export function buildLogoutUrl(input: Pick<LoginUrlInput, 'baseUrl' | 'siteName'
   return url.href;
 }
 
-/** Stable codes for the RS values WebEx appends to BU after a failed URL API login or meeting command (§5.3). */
+/** Stable codes for the RS values WebEx appends to BU after a failed URL API login or meeting command (docs/webex.md §7.6). */
 export const LOGIN_FAILURE_CODES = [
   'MEETING_NOT_IN_PROGRESS',
   'MEETING_INVALID_KEY',
@@ -82,7 +82,7 @@ export const LOGIN_FAILURE_CODES = [
 
 export type LoginFailureCode = (typeof LOGIN_FAILURE_CODES)[number];
 
-// RS as WebEx spells it [reference §5.3]. Looked up lower-cased (doc copies spell
+// RS as WebEx spells it [docs/webex.md §7.6]. Looked up lower-cased (doc copies spell
 // BadWebIDorPassword three ways), in a Map because RS comes from a query string and `__proto__`
 // is a valid one.
 const LOGIN_FAILURES: ReadonlyMap<string, { reason: string; code: LoginFailureCode }> = new Map(
@@ -96,7 +96,7 @@ const LOGIN_FAILURES: ReadonlyMap<string, { reason: string; code: LoginFailureCo
       ['BadWebIDorPassword', 'LOGIN_BAD_WEBEX_ID_OR_PASSWORD'],
       ['BadWebExIDorPassword', 'LOGIN_BAD_WEBEX_ID_OR_PASSWORD'],
       ['AccountLocked', 'LOGIN_ACCOUNT_LOCKED'],
-      // m.php AT=JM [reference §5.3, C1 view.php]
+      // m.php AT=JM [docs/webex.md §7.6, C1 view.php]
       ['MeetingNotInProgress', 'MEETING_NOT_IN_PROGRESS'],
       ['InvalidMeetingKey', 'MEETING_INVALID_KEY'],
       ['InvalidMeetingKeyOrPassword', 'MEETING_INVALID_KEY'],
@@ -116,7 +116,7 @@ export function knownLoginFailureReason(rs: string | undefined): string | undefi
 
 /**
  * Maps a URL API failure reason (RS) to a stable code; unknown or missing → LOGIN_UNKNOWN. `AT`
- * tells the command: AccessDenied on AT=HM means "not this meeting's host" [reference §5.3].
+ * tells the command: AccessDenied on AT=HM means "not this meeting's host" [docs/webex.md §7.6].
  */
 export function codeForLoginFailure(rs: string | undefined, command?: string): LoginFailureCode {
   const code = loginFailureOf(rs)?.code ?? 'LOGIN_UNKNOWN';

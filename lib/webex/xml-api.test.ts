@@ -45,7 +45,7 @@ function caught(fn: () => unknown): WebexError {
 }
 
 describe('buildGetLoginTicketRequest', () => {
-  it('builds the seed envelope: serv:message, unprefixed header and body, GetLoginTicket type', () => {
+  it('builds the envelope of Cisco’s sample (docs/webex.md §2.3): serv:message, unprefixed header and body, GetLoginTicket type', () => {
     const xml = buildGetLoginTicketRequest({ siteName: 'acme', webExID: 'hostname@acme.com', password: 'P@ssword123' });
     expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?><serv:message xmlns:serv="http://www.webex.com/schemas/2002/06/service"')).toBe(true);
     expect(xml).toContain('<header><securityContext><siteName>acme</siteName><webExID>hostname@acme.com</webExID><password>P@ssword123</password></securityContext></header>');
@@ -168,7 +168,7 @@ function answer(body: string): string {
 }
 
 describe('buildAuthenticateUserRequest', () => {
-  it('puts no credential in the securityContext and the SAML Response in the body (reference §3.2, §6)', () => {
+  it('puts no credential in the securityContext and the SAML Response in the body (docs/webex.md §3.2, docs/webex.md §6.1)', () => {
     const xml = buildAuthenticateUserRequest({ siteName: 'acme', webExID: 'h' }, { protocol: 'SAML2.0', samlResponse: 'PHNhbWw+' });
     const message = readBack(xml).message;
     expect(message.header.securityContext).toEqual({ siteName: 'acme', webExID: 'h' });

@@ -69,7 +69,7 @@ export function buildGetSiteRequest(context: SecurityContext): string {
 }
 
 /**
- * What AuthenticateUser proves the host with (reference §3.2, §6): nothing in the body when the
+ * What AuthenticateUser proves the host with (docs/webex.md §3.2, docs/webex.md §6.1): nothing in the body when the
  * password rides in the securityContext, a Webex access token, or a Base64 SAML Response.
  */
 export type AuthenticateUserBody = Record<string, never> | { accessToken: string } | { protocol: 'SAML2.0'; samlResponse: string };

@@ -73,7 +73,7 @@ let oidcProviderModule: Promise<OidcProviderModule> | undefined;
 
 /**
  * oidc-provider 9 prints "Unsupported runtime" once when imported on Node 20, the project's
- * supported engine, where it works (see /work/shared/STACK-NOTES.md). Import it with exactly that
+ * supported engine, where it works (docs/operations.md lists the version pins). Import it with exactly that
  * line held back so the demo and test output stay quiet; every other warning passes through.
  */
 function loadOidcProvider(): Promise<OidcProviderModule> {

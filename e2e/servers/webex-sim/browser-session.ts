@@ -3,7 +3,7 @@ import { sealData, unsealData } from 'iron-session';
 
 export const SESSION_COOKIE_NAME = 'webex_sim_session';
 
-/** WebEx ends a session after 30 minutes of inactivity [reference §5.3]; the simulator does not slide it. */
+/** WebEx ends a session after 30 minutes of inactivity [docs/webex.md §7.10]; the simulator does not slide it. */
 const SESSION_TTL_SECONDS = 30 * 60;
 
 /** iron-session refuses shorter passwords; failing at start-up says what to fix. */

@@ -52,7 +52,7 @@ async function startSim(overrides: Partial<SimOptions> = {}): Promise<WebexSimul
 }
 
 describe('AuthenticateUser', () => {
-  it('turns a password into a session ticket with createTime and timeToLive (reference §3.3, §6)', async () => {
+  it('turns a password into a session ticket with createTime and timeToLive (docs/webex.md §3.3, docs/webex.md §6.1)', async () => {
     let clock = 1_700_000_000_000;
     const sim = await startSim({ now: () => clock, sessionTicketTtlSeconds: 120 });
     const answer = await callXml(sim, aliceByPassword, AUTHENTICATE_USER);

@@ -19,7 +19,7 @@ export function renderPage(title: string, bodyHtml: string): string {
 
 /**
  * How real p.php sends the browser on: HTTP 200 with a script setting location.href, not a 3xx
- * [reference §5.3]. Automated clients read the target from `location.href="…"`.
+ * [docs/webex.md §7.5]. Automated clients read the target from `location.href="…"`.
  */
 export function renderRedirectPage(target: string): string {
   return renderPage(

@@ -2,7 +2,7 @@
  * A WebEx Meetings simulator for integration tests, Playwright and the demo: the XML API
  * (GetLoginTicket, GetSite), the URL API login (p.php AT=LI / AT=LO) and meetings (m.php AT=JM /
  * AT=HM) as described in
- * /work/shared/webex-reference.md, plus a control API for faults and stats. Production code
+ * docs/webex.md, plus a control API for faults and stats. Production code
  * never imports it.
  */
 import { randomBytes } from 'node:crypto';
@@ -28,9 +28,9 @@ export { SESSION_COOKIE_NAME } from './browser-session';
 export { OAUTH_PATHS } from './oauth';
 
 const DEFAULT_HOST = '127.0.0.1';
-/** No lifetime is published for login tickets [reference §5.6]; five minutes keeps tests honest about "use it now". */
+/** No lifetime is published for login tickets [docs/webex.md §7.10]; five minutes keeps tests honest about "use it now". */
 const DEFAULT_TICKET_TTL_MS = 300_000;
-/** The reference's AuthenticateUser sample says timeToLive 5400 [§6]. */
+/** Cisco's AuthenticateUser sample says timeToLive 5400 (docs/webex.md §6.1). */
 const DEFAULT_SESSION_TICKET_TTL_SECONDS = 5400;
 /** Simulator's choice (unverified): an hour for access tokens, 60 days for refresh tokens. */
 const DEFAULT_ACCESS_TOKEN_TTL_SECONDS = 3600;

@@ -1,8 +1,8 @@
 /**
- * The start and join links of `POST /v1/meetings/join`, shaped like WebEx's example [reference §10,
+ * The start and join links of `POST /v1/meetings/join`, shaped like WebEx's example [docs/webex.md §9.2,
  * D19]: `{site origin}/wbxmjs/joinservice/sites/{site}/meeting/download/{meeting id}?siteurl={site}
  * &integrationJoinToken=…&principal=…`. Opening one lands the browser in the meeting as the person
- * it was made for, "without logging in"; it creates no site session [reference §10].
+ * it was made for, "without logging in"; it creates no site session [docs/webex.md §9.2].
  *
  * Simulator's choices, unverified: a link works once (a second open is refused), and stops at its
  * expiration (`expirationMinutes`; the startLink's own lifetime is unpublished, here the same).

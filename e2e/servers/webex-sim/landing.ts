@@ -6,7 +6,7 @@ export function dashboardPath(siteName: string): string {
   return `/webappng/sites/${encodeURIComponent(siteName)}/dashboard`;
 }
 
-/** The classic My WebEx page, where `MU=GoBack` without BU lands [reference §5.3]. */
+/** The classic My WebEx page, where `MU=GoBack` without BU lands [docs/webex.md §7.5]. */
 export function myWebexPath(siteName: string): string {
   return `/${encodeURIComponent(siteName)}/mywebex/default.do`;
 }

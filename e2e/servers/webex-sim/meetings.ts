@@ -51,12 +51,12 @@ export interface MeetingRequest {
 }
 
 /**
- * m.php: AT=JM (join as attendee) and AT=HM (host) [reference §5.8], after a login chained by MU.
- * Failures go to BU with `AT=JM|HM&ST=FAIL&RS=…` [reference §5.3]: an unknown meeting is
+ * m.php: AT=JM (join as attendee) and AT=HM (host) [docs/webex.md §7.9], after a login chained by MU.
+ * Failures go to BU with `AT=JM|HM&ST=FAIL&RS=…` [docs/webex.md §7.6]: an unknown meeting is
  * `InvalidMeetingKey`, one not started `MeetingNotInProgress`, and AT=HM without the host's own
  * WebEx session `AccessDenied`.
  *
- * Simulator's choices (unverified, the reference does not settle them): m.php answers the meeting
+ * Simulator's choices (unverified, docs/webex.md §7.9 does not settle them): m.php answers the meeting
  * page itself (a real site hands over to its meeting client); AT=HM on an unknown meeting answers
  * InvalidMeetingKey; AT=JM without a WebEx session joins as a guest named by AN (or "Guest");
  * meeting passwords (PW) are not modelled.

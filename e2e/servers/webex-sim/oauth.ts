@@ -1,8 +1,8 @@
 /**
  * The Webex Meetings OAuth authorization server, as far as an integration sees it: Cisco's sample
  * uses https://api.webex.com/v1/oauth2/authorize and …/token with PKCE S256 and
- * client_secret_post [reference §3.3 item 1, C7 oauth2.py]; Splunk refreshes with refresh_token
- * [C10]. What the reference does not give is the simulator's choice, marked "unverified": PKCE is
+ * client_secret_post [docs/webex.md §8.4, C7 oauth2.py]; Splunk refreshes with refresh_token
+ * [C10]. What docs/webex.md does not give is the simulator's choice, marked "unverified": PKCE is
  * required, codes live 60 s and work once, refresh tokens rotate and a reused one revokes its
  * grant, /v1/oauth2/revoke exists (RFC 7009) and revokes the whole grant.
  */

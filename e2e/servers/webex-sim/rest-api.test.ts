@@ -1,4 +1,4 @@
-/** The simulator's REST API and Service App token endpoint, over HTTP, as strict as the reference (§10) allows. */
+/** The simulator's REST API and Service App token endpoint, over HTTP, as strict as docs/webex.md (§9) allows. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWebexSimulator, type SimOptions, type WebexSimulator } from './index';
 

@@ -1,11 +1,11 @@
 /**
- * The Webex REST API, as far as the portal's REST path uses it [reference §10]:
+ * The Webex REST API, as far as the portal's REST path uses it [docs/webex.md §9]:
  * `POST /v1/meetings/join`, `GET /v1/meetingPreferences/personalMeetingRoom`, `GET /v1/people/me`,
  * and the start/join links `meetings/join` hands out (join-links.ts). Callers are the
  * organisation's Service App (service-app.ts): no other tokens are modelled, so every caller must
  * send `hostEmail` ("For Service Apps, hostEmail must be provided" [R1]).
  *
- * meetings/join, from the reference: exactly one of meetingId, meetingNumber, webLink;
+ * meetings/join, from docs/webex.md §9.2: exactly one of meetingId, meetingNumber, webLink;
  * `joinDirectly` true (the default) answers 302 to joinLink, false answers 200 JSON with
  * startLink, joinLink, expiration; `displayName` needs `email` and has at most 128 characters;
  * `expirationMinutes` 1–60; only the meeting's host or a cohost gets a startLink;

@@ -1,5 +1,5 @@
 /**
- * The simulated site's SAML trust (reference §3.3 items 2–3: an IdP-initiated assertion, Base64,
+ * The simulated site's SAML trust (docs/webex.md §8.1: an IdP-initiated assertion, Base64,
  * accepted by AuthenticateUser in place of a password). WebEx's own checks are not published, so
  * this verifier does what a careful service provider does (all of it the simulator's choice):
  * one signed Assertion, verified against the configured certificates only (never KeyInfo),

@@ -1,5 +1,5 @@
 /**
- * The Webex platform's token endpoint for the organisation's Service App [reference §10, R5]:
+ * The Webex platform's token endpoint for the organisation's Service App [docs/webex.md §9.3, R5]:
  * `POST /v1/access_token` with grant_type=refresh_token, client_id and client_secret (form fields),
  * answering access_token, expires_in, refresh_token and refresh_token_expires_in, and no
  * token_type, as the documented answers show. First tokens come from the developer portal's

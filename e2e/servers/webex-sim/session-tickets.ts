@@ -18,7 +18,7 @@ export interface SessionTicketStore {
 }
 
 /**
- * Session tickets as AuthenticateUser hands them out [reference §6]: an opaque string, the time it
+ * Session tickets as AuthenticateUser hands them out [docs/webex.md §6.1]: an opaque string, the time it
  * was made (epoch ms) and a lifetime in seconds. Simulator's choice: 32 random bytes as base64.
  */
 export function createSessionTicketStore(options: { ttlSeconds: number; now: () => number; onIssue: () => void }): SessionTicketStore {

@@ -84,7 +84,7 @@ export function expectFailure(answer: Awaited<ReturnType<typeof callXml>>, excep
   expect(answer.text).toContain('<serv:bodyContent/>');
 }
 
-/** A session ticket from AuthenticateUser with the host's password in the header (reference §3.3, last paragraph). */
+/** A session ticket from AuthenticateUser with the host's password in the header (docs/webex.md §3.3, last paragraph). */
 export async function sessionTicketFor(sim: WebexSimulator, context: ContextFields = aliceByPassword): Promise<string> {
   const answer = await callXml(sim, context, AUTHENTICATE_USER);
   expect(answer.response['serv:result']).toBe('SUCCESS');

@@ -14,7 +14,7 @@ interface HostTicket {
 
 export interface TicketStore {
   /**
-   * The host's current ticket, as GetLoginTicket returns it [reference D1]: a new one only when the
+   * The host's current ticket, as GetLoginTicket returns it [D1] (docs/webex.md §4.3): a new one only when the
    * host has none, or the last one was used, or (simulator) it expired.
    */
   currentTicket(webExID: string): string;

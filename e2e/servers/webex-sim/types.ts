@@ -31,7 +31,7 @@ export interface SimMeeting {
   number: string;
   /** who may start it (AT=HM), any case */
   hostWebExID: string;
-  /** REST: who else gets a startLink from meetings/join [reference §10, R1: "the meeting host or cohost"] */
+  /** REST: who else gets a startLink from meetings/join [docs/webex.md §9.2, R1: "the meeting host or cohost"] */
   cohostWebExIDs?: string[];
   topic?: string;
   /** default false: attendees get MeetingNotInProgress until the host starts it */
@@ -65,10 +65,10 @@ export interface SimOptions {
   meetings?: SimMeeting[];
   /**
    * The Webex REST API (/v1/access_token, /v1/meetings/join, /v1/meetingPreferences/personalMeetingRoom,
-   * /v1/people/me) and the organisation's Service App [reference §10]; without it those paths are 404.
+   * /v1/people/me) and the organisation's Service App [docs/webex.md §9]; without it those paths are 404.
    */
   serviceApp?: SimServiceApp;
-  /** AuthenticateUser's timeToLive; default 5400, the reference's sample */
+  /** AuthenticateUser's timeToLive; default 5400, Cisco's sample (docs/webex.md §6.1) */
   sessionTicketTtlSeconds?: number;
   /** iron-session password for the simulator's own cookie, >= 32 characters; default a random one */
   sessionPassword?: string;
@@ -95,7 +95,7 @@ export interface SimServiceApp {
 /** The REST calls the simulator answers, for fault rules. */
 export type RestCall = 'meetings/join' | 'meetingPreferences/personalMeetingRoom' | 'people/me';
 
-/** The tokens the developer portal's "Generate Tokens" hands an admin for an authorized Service App [reference §10, R5]. */
+/** The tokens the developer portal's "Generate Tokens" hands an admin for an authorized Service App [docs/webex.md §9.3, R5]. */
 export interface ServiceAppTokens {
   access_token: string;
   expires_in: number;

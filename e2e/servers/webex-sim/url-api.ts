@@ -20,7 +20,7 @@ export interface UrlApiDeps {
 export interface UrlApiRequest {
   /** GET query, or a POST's form body laid over its query */
   params: URLSearchParams;
-  /** whether a password came in a POST body, the only way WebEx takes one since 2016 [reference §5.1, D13] */
+  /** whether a password came in a POST body, the only way WebEx takes one since 2016 [docs/webex.md §7.4, D13] */
   passwordPosted: boolean;
   /** the origins that count as "this site" for MU: the simulator's own and the one the browser used */
   siteOrigins: readonly string[];
@@ -36,7 +36,7 @@ export interface UrlApiOutcome {
   note: string;
 }
 
-/** p.php: AT=LI (ticket login) and AT=LO (logout) [reference §5]. */
+/** p.php: AT=LI (ticket login) and AT=LO (logout) [docs/webex.md §7]. */
 export async function answerUrlApiRequest(request: UrlApiRequest, deps: UrlApiDeps): Promise<UrlApiOutcome> {
   const command = request.params.get('AT');
   if (command === 'LI') return logIn(request, deps);
@@ -61,10 +61,10 @@ async function logIn(request: UrlApiRequest, deps: UrlApiDeps): Promise<UrlApiOu
   if (fault?.kind === 'url-failure') return fail(fault.rs);
   // Site-level refusals come first and leave the ticket unused.
   if (!deps.autoLogin || fault?.kind === 'auto-login-disabled') return fail('AutoLoginDisabled');
-  // Any open WebEx session in this browser, whoever holds it, stops a login [reference §5.3, D7];
+  // Any open WebEx session in this browser, whoever holds it, stops a login [docs/webex.md §7.6, D7];
   // the ticket stays unused (and usable) — the portal must not leave it lying in a URL.
   if (request.signedInAs !== undefined) return fail('AlreadyLogon');
-  // Simulator assumption: the reference names no RS for a missing WID or TK/PW.
+  // Simulator assumption: docs/webex.md (§7.6) names no RS for a missing WID or TK/PW.
   const user = wid ? deps.users.find({ webExID: wid }) : undefined;
   if (password !== undefined) {
     // Simulator's choice (unverified RS): a password in a query string is refused, as WebEx has since 2016.
@@ -84,7 +84,7 @@ async function logIn(request: UrlApiRequest, deps: UrlApiDeps): Promise<UrlApiOu
 
 function logOut(request: UrlApiRequest, deps: UrlApiDeps): UrlApiOutcome {
   const backUrl = parseBackUrl(request.params.get('BU'));
-  // AT=SU/LI/LO all need the site's autologin option [reference §5.4].
+  // AT=SU/LI/LO all need the site's autologin option [docs/webex.md §7.7].
   if (!deps.autoLogin) return { answer: failureAnswer('LO', 'AutoLoginDisabled', backUrl), note: 'LO FAIL AutoLoginDisabled' };
 
   const answer = backUrl
@@ -93,7 +93,7 @@ function logOut(request: UrlApiRequest, deps: UrlApiDeps): UrlApiOutcome {
   return { answer, setCookie: deps.sessions.signOutCookie(), note: 'LO SUCCESS' };
 }
 
-/** MU if it points to this site, `GoBack` → BU, else the default landing page [reference §5.2–5.3]. */
+/** MU if it points to this site, `GoBack` → BU, else the default landing page [docs/webex.md §7.2, §7.5]. */
 function successTarget(request: UrlApiRequest, webExID: string, backUrl: URL | undefined, siteName: string): string {
   const mainUrl = request.params.get('MU');
   if (mainUrl === 'GoBack') {
@@ -107,14 +107,14 @@ function successTarget(request: UrlApiRequest, webExID: string, backUrl: URL | u
 
 const FAILURE_TITLES = { LI: 'WebEx login failed', LO: 'WebEx logout failed', JM: 'Joining the meeting failed', HM: 'Starting the meeting failed' } as const;
 
-/** A URL API command's failure: on to BU with `AT&ST=FAIL&RS` [reference §5.3], or WebEx's own page without BU. */
+/** A URL API command's failure: on to BU with `AT&ST=FAIL&RS` [docs/webex.md §7.6], or WebEx's own page without BU. */
 export function failureAnswer(command: keyof typeof FAILURE_TITLES, rs: string, backUrl: URL | undefined): HttpAnswer {
   if (backUrl) return htmlAnswer(200, renderRedirectPage(withResult(backUrl, { AT: command, ST: 'FAIL', RS: rs }).href));
   const title = FAILURE_TITLES[command];
   return htmlAnswer(200, renderPage(title, `<h1>${title}</h1><p>Reason: <code id="rs">${escapeHtml(rs)}</code></p>`));
 }
 
-/** BU may be any Internet URL [reference D8]; the simulator only follows absolute http(s) ones. */
+/** BU may be any Internet URL [D8] (docs/webex.md §7.2); the simulator only follows absolute http(s) ones. */
 export function parseBackUrl(value: string | null): URL | undefined {
   const url = value ? parseUrl(value) : undefined;
   return url && (url.protocol === 'http:' || url.protocol === 'https:') ? url : undefined;

@@ -23,7 +23,7 @@ export function createUserDirectory(users: readonly SimUser[]): UserDirectory {
 
   return {
     find({ webExID, email }) {
-      // webExID wins when both are given; email replaces it when used alone [reference §3.1].
+      // webExID wins when both are given; email replaces it when used alone [docs/webex.md §3.1].
       if (webExID !== undefined) return byId.get(webExID.toLowerCase());
       if (email !== undefined) return byEmail.get(email.toLowerCase());
       return undefined;
@@ -36,8 +36,8 @@ export function createUserDirectory(users: readonly SimUser[]): UserDirectory {
 }
 
 /**
- * Checks a password. An unknown ID and a wrong password get the same 030002: the reference's
- * BadWebIDorPassword covers "no account" too [reference §4.3, §5.3], and one answer for both
+ * Checks a password. An unknown ID and a wrong password get the same 030002: docs/webex.md's
+ * BadWebIDorPassword covers "no account" too [docs/webex.md §5.3, docs/webex.md §7.6], and one answer for both
  * does not tell a caller which IDs exist.
  */
 export function checkPassword(user: SimUser | undefined, password: string | undefined): XmlFailure | undefined {

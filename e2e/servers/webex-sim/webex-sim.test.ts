@@ -324,7 +324,7 @@ describe('URL API: p.php?AT=LI', () => {
     const again = await browser.open(loginUrl(sim, { WID: 'alice', TK: ticket, BU: BACK_URL }));
     expect(again.setCookies).toHaveLength(0);
     expect(new URL(scriptRedirectTarget(again.html)).searchParams.get('RS')).toBe('AlreadyLogon');
-    // WebEx hands out the same unused ticket until it is used [reference §4.1]: that is why a URL left in history matters.
+    // WebEx hands out the same unused ticket until it is used [docs/webex.md §4.3]: that is why a URL left in history matters.
     expect(await ticketFor(sim)).toBe(ticket);
     const elsewhere = await createBrowser().open(loginUrl(sim, { WID: 'alice', TK: ticket }));
     expect(elsewhere.setCookies).toHaveLength(1);
@@ -336,7 +336,7 @@ describe('URL API: p.php?AT=LI', () => {
     expect(login.setCookies).toHaveLength(1);
   });
 
-  it('signs in with a POSTed password, and refuses a password in the query string [reference §5.1]', async () => {
+  it('signs in with a POSTed password, and refuses a password in the query string [docs/webex.md §7.4]', async () => {
     const sim = await startSim();
     const browser = createBrowser();
     const post = (form: Record<string, string>) =>

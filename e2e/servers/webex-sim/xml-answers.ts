@@ -1,6 +1,6 @@
 import { XMLBuilder } from 'fast-xml-parser';
 
-// Namespaces and prefixes exactly as WebEx writes them (seed GetLoginTicket sample, reference §4.1,
+// Namespaces and prefixes exactly as WebEx writes them (seed GetLoginTicket sample, docs/webex.md §2.4,
 // and recorded GetSite answers).
 const NS = {
   serv: 'http://www.webex.com/schemas/2002/06/service',
@@ -18,7 +18,7 @@ export type GsbStatus = 'PRIMARY' | 'BACKUP';
 export interface XmlFailure {
   exceptionID: string;
   reason: string;
-  /** serv:subErrors/serv:subError [reference §4.2]; 030048 carries AS0001 */
+  /** serv:subErrors/serv:subError [docs/webex.md §5.1]; 030048 carries AS0001 */
   subErrors?: readonly { exceptionID: string; reason: string; value?: string }[];
 }
 
@@ -39,7 +39,7 @@ export function buildLoginTicketAnswer(ticket: string, gsbStatus: GsbStatus): st
 }
 
 /**
- * GetSite in the shape of recorded answers [reference §6, S-atlas]: metaData (with WebEx's own
+ * GetSite in the shape of recorded answers [docs/webex.md §6.3, S-atlas]: metaData (with WebEx's own
  * spelling parterID), supportAPI, securityOptions, samlSSO. No apiVersion: GetAPIVersion has it.
  */
 export function buildSiteAnswer(
@@ -75,7 +75,7 @@ export function buildSiteAnswer(
   });
 }
 
-/** AuthenticateUser's answer [reference §6]: sessionTicket, createTime (epoch ms), timeToLive (seconds). */
+/** AuthenticateUser's answer [docs/webex.md §6.1]: sessionTicket, createTime (epoch ms), timeToLive (seconds). */
 export function buildSessionTicketAnswer(ticket: { sessionTicket: string; createTime: number; timeToLive: number }, gsbStatus: GsbStatus): string {
   return buildMessage({ '@_xmlns:use': NS.use }, successHeader(gsbStatus), {
     '@_xsi:type': 'use:authenticateUserResponse',
@@ -99,7 +99,7 @@ export function buildUserAnswer(user: { webExID: string; email?: string; firstNa
   });
 }
 
-/** FAILURE travels with HTTP 200 and an empty bodyContent [reference §4.2]. */
+/** FAILURE travels with HTTP 200 and an empty bodyContent [docs/webex.md §5.1]. */
 export function buildFailureAnswer(failure: XmlFailure, gsbStatus: GsbStatus): string {
   return buildMessage(
     { '@_xmlns:use': NS.use },

@@ -118,7 +118,7 @@ function answerRequest(request: ParsedXmlRequest, user: SimUser | undefined, dep
       if (request.body.webExId?.toLowerCase() !== user.webExID.toLowerCase()) return fail(EXCEPTIONS.accessDenied);
       return buildUserAnswer(user, gsbStatus);
     case 'GetLoginTicket':
-      // The ticket belongs to the host named in the security context [reference D1].
+      // The ticket belongs to the host named in the security context [D1] (docs/webex.md §4.1).
       return buildLoginTicketAnswer(deps.tickets.currentTicket(user.webExID), gsbStatus);
   }
 }
@@ -130,7 +130,7 @@ function answerRequest(request: ParsedXmlRequest, user: SimUser | undefined, dep
  */
 function checkCredential(context: SecurityContext, user: SimUser | undefined, deps: XmlApiDeps): XmlFailure | undefined {
   const given = (['password', 'sessionTicket', 'webExAccessToken'] as const).filter((name) => context[name] !== undefined);
-  // Simulator assumption: the reference documents each credential as replacing the password,
+  // Simulator assumption: docs/webex.md (§3.1) documents each credential as replacing the password,
   // never a mix, so a request carrying several is refused rather than guessed at.
   if (given.length > 1) return EXCEPTIONS.invalidRequest;
   if (context.sessionTicket !== undefined) {
@@ -143,7 +143,7 @@ function checkCredential(context: SecurityContext, user: SimUser | undefined, de
 }
 
 /**
- * AuthenticateUser [reference §3.2, §3.3, §6]: a password in the header with an empty body, or
+ * AuthenticateUser [docs/webex.md §3.2, docs/webex.md §3.3, docs/webex.md §6.1]: a password in the header with an empty body, or
  * no credential in the header and an access token or a SAML Response in the body. The proof must
  * name the host of the security context.
  */

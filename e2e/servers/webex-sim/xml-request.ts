@@ -20,7 +20,7 @@ export interface SecurityContext {
   webExAccessToken?: string;
 }
 
-/** The bodyContent fields of the calls the simulator knows (reference §6). */
+/** The bodyContent fields of the calls the simulator knows (docs/webex.md §6). */
 export interface RequestBody {
   /** AuthenticateUser: a Webex access token */
   accessToken?: string;
