@@ -2,7 +2,6 @@
 
 import { useActionState, useState } from 'react';
 import { saveMappingAction, type FormState } from '../_lib/actions';
-import { WEBEX_ID_RULE } from '@/lib/mappings';
 
 type CredentialChoice = 'keep' | 'replace' | 'clear';
 
@@ -31,7 +30,16 @@ function Field({ name, label, hint, errors, children }: { name: string; label: s
 }
 
 /** Create or edit one mapping. The server validates with the same schema and answers inline. */
-export function MappingForm({ initial, passwords = true }: { initial: MappingFormValues; /** false outside password mode */ passwords?: boolean }) {
+export function MappingForm({
+  initial,
+  webexIdRule,
+  passwords = true,
+}: {
+  initial: MappingFormValues;
+  /** WEBEX_ID_RULE, passed in by the page: importing lib/mappings here would pull its server code into the browser bundle */
+  webexIdRule: string;
+  /** false outside password mode */ passwords?: boolean;
+}) {
   const [state, save, pending] = useActionState<FormState, FormData>(saveMappingAction, {});
   const [credential, setCredential] = useState<CredentialChoice>(initial.hasCredential || !passwords ? 'keep' : 'replace');
   const errors = state.fieldErrors ?? {};
@@ -57,7 +65,7 @@ export function MappingForm({ initial, passwords = true }: { initial: MappingFor
       <Field
         name="webexId"
         label="WebEx ID"
-        hint={`The host's WebEx user name: ${WEBEX_ID_RULE}.${initial.hasCredential ? ' A new WebEx ID clears the stored password, unless you set a new one below.' : ''}`}
+        hint={`The host's WebEx user name: ${webexIdRule}.${initial.hasCredential ? ' A new WebEx ID clears the stored password, unless you set a new one below.' : ''}`}
         errors={errors.webexId}
       >
         <input id="webexId" name="webexId" defaultValue={value('webexId')} required maxLength={64} />

@@ -5,7 +5,7 @@ import { DeleteMappingForm } from '../../_components/delete-mapping-form';
 import { MappingForm } from '../../_components/mapping-form';
 import { getDb, getOAuth, requireAdmin } from '@/lib/server';
 import { getConfig, storesPasswords } from '@/lib/config';
-import { getMapping } from '@/lib/mappings';
+import { getMapping, WEBEX_ID_RULE } from '@/lib/mappings';
 
 export const dynamic = 'force-dynamic';
 
@@ -39,6 +39,7 @@ export default async function EditMappingPage({ params, searchParams }: { params
         <MappingForm
           key={mapping.version}
           initial={{ id: mapping.id, version: mapping.version, email: mapping.email, webexId: mapping.webexId, displayName: mapping.displayName ?? '', hasCredential: mapping.hasCredential }}
+          webexIdRule={WEBEX_ID_RULE}
           passwords={storesPasswords(getConfig())}
         />
       </section>

@@ -1,6 +1,7 @@
 import { MappingForm } from '../../_components/mapping-form';
 import { requireAdmin } from '@/lib/server';
 import { getConfig, storesPasswords } from '@/lib/config';
+import { WEBEX_ID_RULE } from '@/lib/mappings';
 
 export const dynamic = 'force-dynamic';
 
@@ -10,7 +11,7 @@ export default async function NewMappingPage({ searchParams }: { searchParams: P
   return (
     <section className="card">
       <h1>New mapping</h1>
-      <MappingForm initial={{ email: typeof email === 'string' ? email : '', webexId: '', displayName: '', hasCredential: false }} passwords={storesPasswords(getConfig())} />
+      <MappingForm initial={{ email: typeof email === 'string' ? email : '', webexId: '', displayName: '', hasCredential: false }} webexIdRule={WEBEX_ID_RULE} passwords={storesPasswords(getConfig())} />
     </section>
   );
 }
