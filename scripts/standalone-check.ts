@@ -348,6 +348,8 @@ async function main(): Promise<void> {
   const folder = join(dir, 'app');
   // verbatimSymlinks: Next's .next/node_modules links to the traced packages are relative, and stay so
   cpSync(built, folder, { recursive: true, verbatimSymlinks: true });
+  // as in the image, which never has the checkout's .env (.dockerignore) that Next copies into the folder
+  for (const name of ['.env', '.env.production']) rmSync(join(folder, name), { force: true });
   const sizeMiB = duKiB(folder) / 1024;
   // as the Dockerfile leaves it: the code read-only to the portal's user, which owns data/ (the volume) and .next/cache
   const user = imageUser();

@@ -40,10 +40,11 @@ afterAll(() => {
 describe('assembleStandalone', { timeout: 60_000 }, () => {
   it('copies .next/static and public/ beside server.js and compiles a CLI that exports with nothing but the folder', async () => {
     const root = checkout();
-    const { folder, externals } = await assembleStandalone({ root });
+    const { folder, externals, envFiles } = await assembleStandalone({ root });
     expect(existsSync(join(folder, '.next/static/chunks/app.js'))).toBe(true);
     expect(existsSync(join(folder, 'public/robots.txt'))).toBe(true);
     expect(externals).toEqual(EXTERNALS);
+    expect(envFiles).toEqual([]);
 
     const run = spawnSync(process.execPath, [CLI_FILE, 'export'], {
       cwd: folder,
@@ -53,6 +54,12 @@ describe('assembleStandalone', { timeout: 60_000 }, () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^email,webex_id,display_name/);
+  });
+
+  it("names the checkout's .env files Next copied into the folder (the build machine's secrets)", async () => {
+    const root = checkout();
+    writeFileSync(join(root, STANDALONE_DIR, '.env'), 'NEXTAUTH_SECRET=from-the-build-machine\n');
+    expect((await assembleStandalone({ root })).envFiles).toEqual(['.env']);
   });
 
   it('refuses a checkout without a standalone build, saying to build first', async () => {

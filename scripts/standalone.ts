@@ -12,7 +12,7 @@
  * in the CLI too: it uses the server's traced copies. Last, it checks those copies are there, so a
  * folder that could not start fails here rather than in a container.
  */
-import { cpSync, existsSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -43,6 +43,8 @@ export interface Assembled {
   folder: string;
   /** the packages mappings.js leaves to the folder's node_modules */
   externals: string[];
+  /** the checkout's .env files Next copied in (`.env`, `.env.production`): the build machine's settings, secrets too */
+  envFiles: string[];
 }
 
 /** The package a bare import names: `pg` for `pg/lib/x`, `@scope/name` for `@scope/name/x`. */
@@ -99,12 +101,17 @@ export async function assembleStandalone({ root = resolve(import.meta.dirname, '
   if (missing.length > 0) {
     throw new StandaloneError(`not in ${folder}/node_modules: ${missing.join(', ')}. The server's trace should have put them there: are they still in serverExternalPackages and imported by the server?`);
   }
-  return { folder, externals };
+  const envFiles = readdirSync(folder).filter((name) => name.startsWith('.env')).sort();
+  return { folder, externals, envFiles };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   assembleStandalone().then(
-    ({ folder, externals }) => console.log(`standalone: ${folder} holds server.js, .next/static, public/ and ${CLI_FILE} (external: ${externals.join(', ')})`),
+    ({ folder, externals, envFiles }) => {
+      console.log(`standalone: ${folder} holds server.js, .next/static, public/ and ${CLI_FILE} (external: ${externals.join(', ')})`);
+      // the image never has them (.dockerignore keeps them out of docker build); a folder copied elsewhere would
+      if (envFiles.length > 0) console.warn(`standalone: warning: Next copied ${envFiles.join(' and ')} into ${folder}: this machine's settings and secrets go wherever the folder goes`);
+    },
     (err: unknown) => {
       console.error(err instanceof StandaloneError ? err.message : err);
       process.exitCode = 1;
