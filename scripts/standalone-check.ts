@@ -286,17 +286,19 @@ async function checkRun(label: string, folder: string, databaseUrl: string | und
     expectThat(inFlightStatus === 302, `${label}: the Join in flight at SIGTERM was answered ${inFlightStatus}, not 302`);
     expectThat(stopped !== undefined && stopped.at - signalled <= DRAIN_DEADLINE_MS, `${label}: still running ${DRAIN_DEADLINE_MS} ms after SIGTERM`);
     expectThat(stopped.code === DRAINED_EXIT_CODE, `${label}: exited ${stopped.code} after SIGTERM, not ${DRAINED_EXIT_CODE}`);
-    const messages = output
+    const logLines = output
       .join('')
       .split('\n')
       .flatMap((line) => {
         try {
-          return [(JSON.parse(line) as { msg?: string }).msg ?? ''];
+          return [JSON.parse(line) as { msg?: string; inFlight?: number }];
         } catch {
-          return [];
+          return []; // Next's own lines are not JSON
         }
       });
-    for (const msg of ['shutting down: finishing launches in flight', 'shutdown: launches done, WebEx connections closed']) expectThat(messages.includes(msg), `${label}: no "${msg}" log line`);
+    const draining = logLines.find((line) => line.msg === 'shutting down: finishing launches in flight');
+    expectThat(draining?.inFlight === 1, `${label}: no "shutting down: finishing launches in flight" log line with the Join in flight (inFlight: 1)`);
+    expectThat(logLines.some((line) => line.msg === 'shutdown: launches done, WebEx connections closed'), `${label}: no "shutdown: launches done, WebEx connections closed" log line`);
     const sqliteFile = databaseUrl ? undefined : join(folder, 'data', 'webex-sso.sqlite');
     if (sqliteFile) {
       expectThat(existsSync(sqliteFile), `${label}: no database at ${sqliteFile}, the image's volume`);
