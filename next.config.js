@@ -1,5 +1,10 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  // .next/standalone: server.js with only the node_modules it uses, what the container image holds
+  // (scripts/standalone.ts adds the static assets, public/ and the compiled mappings CLI beside it)
+  output: 'standalone',
+  // trace from this folder, not from a lockfile Next might find higher up (a checkout inside another project)
+  outputFileTracingRoot: import.meta.dirname,
   poweredByHeader: false,
   reactStrictMode: true,
   // Native and server-only modules stay out of the bundle.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Every test: types, unit + integration (vitest), then Playwright in Debian's Chromium
-# against a production build. Installs Chromium when the machine lacks it.
+# Every test: types, unit + integration (vitest), the standalone build started as the container
+# image starts it, then Playwright in Debian's Chromium against the production build. Installs
+# Chromium when the machine lacks it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
@@ -19,8 +20,10 @@ npx eslint .
 npm run --silent lint:imports
 echo "== unit and integration tests"
 npx vitest run
-echo "== production build"
-npx next build
+echo "== production build (next build, then the standalone folder: scripts/standalone.ts)"
+npm run --silent build
+echo "== standalone: the container's start path, from a copy of the folder alone, on SQLite and PostgreSQL"
+npx tsx scripts/standalone-check.ts
 echo "== end-to-end (Playwright, Chromium)"
 npx playwright test
 echo "== soak, short (every launch audited once, no leak, memory and sockets bounded, graceful SIGTERM)"
