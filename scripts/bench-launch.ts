@@ -12,7 +12,7 @@
  *  - upstream connections the simulator accepted per 1,000 launches, and the most open at once;
  *  - cold start: `next start` to the first 302 of a launch (median of three starts).
  *
- * Writes the `launch` section of bench/results.json (keys in the README's Performance section).
+ * Writes the `launch` section of bench/results.json (keys in docs/performance.md §4).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';

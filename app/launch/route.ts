@@ -10,8 +10,8 @@ export const dynamic = 'force-dynamic';
 export const GET = goHome;
 
 /**
- * The Join form's fields. Our forms post urlencoded, read here as text (undici's formData() cost
- * a twentieth of a launch's CPU for two fields); anything else goes through formData().
+ * The Join form's fields. Our forms post urlencoded, read here as text (undici's formData() costs
+ * far more for two fields: docs/performance.md §5.1); anything else goes through formData().
  */
 async function readForm(request: Request): Promise<URLSearchParams | FormData | undefined> {
   if (request.headers.get('content-type')?.startsWith('application/x-www-form-urlencoded')) return new URLSearchParams(await request.text().catch(() => ''));

@@ -23,8 +23,9 @@ const STATEMENTS_KEPT = 256;
 
 /**
  * Kysely (and rate-limiter-flexible) prepare every query anew; on a launch, preparing cost more
- * than running. The last STATEMENTS_KEPT statements are kept by their SQL text. A statement still
- * iterating (a streamed export) is busy: the same SQL meanwhile gets a statement of its own.
+ * than running (docs/performance.md §5.4). The last STATEMENTS_KEPT statements are kept by their
+ * SQL text. A statement still iterating (a streamed export) is busy: the same SQL meanwhile gets a
+ * statement of its own.
  */
 export function keepStatements(sqlite: SqliteDatabase.Database, kept = STATEMENTS_KEPT): CachingSqlite {
   const statements = new Map<string, SqliteDatabase.Statement>();

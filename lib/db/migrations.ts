@@ -174,7 +174,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '010_audit_action_outcome': {
       async up(db) {
         // the dashboard's link to one failure code's launches (action and outcome together): with an
-        // index per column, counting 10,001 of them walked half of a million-launch log (64 ms); this is direct
+        // index per column, counting them walked much of the log (docs/performance.md §5.7); this is direct
         await db.schema.createIndex('audit_events_action_outcome_at').on('audit_events').columns(['action', 'outcome', 'at']).execute();
       },
     },
@@ -263,9 +263,8 @@ async function padFtsIndexes<DB>(db: Kysely<DB>): Promise<void> {
   // two U+0001, the separator of search-text.ts, which substringMatch never looks for
   const padded = (column: string) => sql`${sql.ref(column)} || char(1, 1)`;
   // FTS5 writes what it collects in memory as a new segment, and merges segments, each time this
-  // much is held (default 1 MiB): at 8 MiB, a million-row import applied in 13–20 s instead of
-  // 23–36 s (CPU 26–34 s instead of 43–53 s, same machine, runs alternated), and the rebuild here
-  // is faster too. It is memory of the writing connection only while it writes.
+  // much is held (default 1 MiB): at 8 MiB, large imports apply markedly faster, and the rebuild
+  // here too (docs/performance.md §5.8). It is memory of the writing connection only while it writes.
   const collectUpTo = (table: string) => sql`insert into ${sql.table(table)}(${sql.ref(table)}, rank) values ('hashsize', ${sql.lit(8 * 1024 * 1024)})`;
   const statements = [
     ...['insert', 'delete', 'update'].flatMap((event) => [sql`drop trigger mappings_fts_${sql.raw(event)}`, sql`drop trigger audit_events_fts_${sql.raw(event)}`]),

@@ -6,8 +6,9 @@ import type { Database } from './schema';
  * One page of a sorted, optionally filtered table, for the admin lists (mappings, audit log), with
  * the same cost at page 20,000 as at page 1 when the caller pages with cursors.
  *
- * Counting stops at COUNT_LIMIT: counting a million rows costs more than the page itself (about
- * 50 ms on PostgreSQL), and "more than 10,000" is what an admin needs to know to narrow the search.
+ * Counting stops at COUNT_LIMIT: counting a million rows costs more than the page itself and grows
+ * with the table (docs/performance.md §5.6), and "more than 10,000" is what an admin needs to know to
+ * narrow the search.
  */
 export const COUNT_LIMIT = 10_000;
 
@@ -77,7 +78,7 @@ const flip = (dir: Dir): Dir => (dir === 'asc' ? 'desc' : 'asc');
 const and = (conditions: RawBuilder<boolean>[]) => (conditions.length === 0 ? sql<boolean>`1 = 1` : sql<boolean>`(${sql.join(conditions, sql` and `)})`);
 
 /**
- * Reads one page. Plans, chosen so no query reads much more than the page (targets in the README):
+ * Reads one page. Plans, chosen so no query reads much more than the page (targets in docs/performance.md §1):
  * - no substring filter: walk the sort index from the cursor;
  * - a filter with at most COUNT_LIMIT matches: find them through the substring index, sort, cut;
  * - more matches than that: they are dense, so walk the sort index and test each row (falls back to

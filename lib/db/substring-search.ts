@@ -44,21 +44,20 @@ export function ftsHoldsAsIs(table: SearchedTable, text: string): boolean {
 }
 
 /**
- * SQLite's plan for a short query, by the rows each reads, in rows a scan would read (0.1–0.2 µs
- * each). A scan stops at the COUNT_LIMIT + 1st match the list wants: it reads about COUNT_LIMIT /
- * share rows, the whole table when matches are rare; up to CHEAP_SCAN_ROWS (about 5 ms) it is taken
- * at once. The index's plan lists the trigrams that start with the query (fts5vocab reads every
- * index entry of each: about LISTING_ROWS per matching row; 85 ms for "a" in 1,000,000 names,
- * 2 ms for a query 30 times rarer) and looks them up in one FTS5 query, about TERM_ROWS per
- * trigram (its lookup, and its part in merging the OR of all: 33 ms for 150 of them at 100,000
- * names, where a scan took 8 ms).
+ * SQLite's plan for a short query, by the rows each reads, in rows a scan would read. A scan stops
+ * at the COUNT_LIMIT + 1st match the list wants: it reads about COUNT_LIMIT / share rows, the whole
+ * table when matches are rare; up to CHEAP_SCAN_ROWS it is cheap enough to take at once. The index's
+ * plan lists the trigrams that start with the query (fts5vocab reads every index entry of each:
+ * about LISTING_ROWS per matching row) and looks them up in one FTS5 query, about TERM_ROWS per
+ * trigram (its lookup, and its part in merging the OR of all). The constants come from measured
+ * costs: docs/performance.md §5.9.
  */
 const CHEAP_SCAN_ROWS = 30_000;
 const LISTING_ROWS = 0.5;
 const TERM_ROWS = 1_000;
 /**
- * The share is measured on SAMPLE_RUNS runs of SAMPLE_RUN consecutive ids spread over the table
- * (0.5 ms): 8 runs of 256 read 17% for "9" in e-mails numbered in id order, where 47% hold one.
+ * The share is estimated on SAMPLE_RUNS runs of SAMPLE_RUN consecutive ids spread over the table:
+ * cheap, and many short runs, since a few long ones misjudge ids that cluster (docs/performance.md §5.9).
  */
 const SAMPLE_RUNS = 128;
 const SAMPLE_RUN = 16;

@@ -2,7 +2,8 @@
  * The session cookie's JWT, in next-auth's own format (JWE, `dir` + A256GCM, the key derived by
  * HKDF-SHA256 from NEXTAUTH_SECRET), so cookies next-auth wrote and cookies written here are one
  * and the same. The difference: the derived key is computed once per secret, not on every request
- * (next-auth derives it on every encode and decode; it was the largest single cost of a launch).
+ * (next-auth derives it on every encode and decode; it was the largest single cost of a launch,
+ * docs/performance.md §5.2).
  * next-auth uses these too (its `jwt` option), as do the proxy and getPortalUser.
  */
 import { hkdfSync, randomUUID } from 'node:crypto';

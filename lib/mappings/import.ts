@@ -175,7 +175,7 @@ export async function stageMappingCsv(db: Kysely<Database>, source: CsvSource, o
   return { pending: { ...pending, rowCount }, rowCount, problems: all.slice(0, MAX_REPORTED), problemCount: total };
 }
 
-/** One chunk of validated rows into import_rows, without Kysely's per-value query building (it dominates at a million rows). */
+/** One chunk of validated rows into import_rows, without Kysely's per-value query building (it dominates at scale: docs/performance.md §5.10). */
 async function insertImportRows(db: Kysely<Database>, dialect: Dialect, rows: readonly StagedRow[]): Promise<void> {
   if (rows.length === 0) return;
   const columns = 'import_id, line, email, webex_id, display_name, search_text';

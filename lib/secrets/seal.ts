@@ -26,7 +26,7 @@ const opened = new WeakMap<SecretKeys, Map<string, unknown>>();
 /**
  * Opens a sealed secret and checks its shape. Throws SealedSecretError when no configured key opens
  * it (a key was removed from CREDENTIAL_KEYS) or it was altered: iron-session answers {} then.
- * Opening derives two keys by PBKDF2 (a third of a launch's own CPU in the profile), so the last
+ * Opening derives two keys by PBKDF2 (costly: docs/performance.md §5.3), so the last
  * OPENED_KEPT opened secrets are kept in memory per key set, which already opens every one of them;
  * callers get a copy.
  */

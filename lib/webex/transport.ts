@@ -60,8 +60,8 @@ const DEFAULT_IDLE_TIMEOUT_MS = 4_000;
  * The production transport: node:http(s) with a keep-alive connection pool per protocol, shared
  * by the XML API client and the REST client (lib/webex-rest), so one pool and one socket count
  * cover every call to WebEx.
- * (Measured here: about twice the round trips per second of the global fetch, whose web-stream
- * plumbing and, inside Next, request patching cost more than the XML exchange itself.)
+ * (Not the global fetch: its web-stream plumbing and, inside Next, request patching cost more than
+ * the XML exchange itself; docs/performance.md §5.5.)
  * Never follows redirects; TLS certificates are verified. A request that never left (refused,
  * reset before it was written) is retried once; one that was written never is.
  */
