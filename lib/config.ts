@@ -242,7 +242,7 @@ function credentialConfig(e: ParsedEnv, appUrl: URL, problems: string[]): HostCr
 function restConfig(e: ParsedEnv, siteHost: string, problems: string[]): RestSettings | undefined {
   if (e.WEBEX_LAUNCH_API === 'xml') return undefined;
   for (const name of ['WEBEX_SERVICE_APP_CLIENT_ID', 'WEBEX_SERVICE_APP_CLIENT_SECRET'] as const) {
-    if (e[name] === undefined) problems.push(`${name}: is missing; WEBEX_LAUNCH_API=${e.WEBEX_LAUNCH_API} needs the Service App's client ID and secret (README, "The REST path")`);
+    if (e[name] === undefined) problems.push(`${name}: is missing; WEBEX_LAUNCH_API=${e.WEBEX_LAUNCH_API} needs the Service App's client ID and secret (docs/operations.md, "The REST path")`);
   }
   const linkHosts = parseLinkHosts(e.WEBEX_REST_LINK_HOSTS, siteHost);
   if (typeof linkHosts === 'string') problems.push(`WEBEX_REST_LINK_HOSTS: ${linkHosts}`);

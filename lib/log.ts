@@ -3,7 +3,7 @@ import pretty from 'pino-pretty';
 
 /**
  * The one logger: JSON lines on stdout (LOG_FORMAT=json, the default), or readable lines for a
- * person at a terminal (LOG_FORMAT=pretty). The fields are documented in the README ("Logs").
+ * person at a terminal (LOG_FORMAT=pretty). The fields are documented in docs/operations.md §14.
  * Redaction is the safety net, not the plan: callers log codes and ids, never credentials,
  * tickets, tokens, login URLs or meeting links.
  */

@@ -15,7 +15,7 @@ const BUTTONS: { button: string; where: string; target: LaunchTarget; xml: strin
   { button: 'Start my personal room', where: 'home page', target: { kind: 'personal-room' }, xml: '', rest: 'REST: GET /meetingPreferences/personalMeetingRoom, then POST /meetings/join with its webLink → startLink' },
 ];
 
-/** Which API each employee button uses under WEBEX_LAUNCH_API (README, "The REST path"). */
+/** Which API each employee button uses under WEBEX_LAUNCH_API (docs/operations.md §6). */
 export function LaunchPaths({ api }: { api: LaunchApi }) {
   return (
     <>
