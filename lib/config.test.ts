@@ -64,7 +64,12 @@ describe('loadConfig', () => {
   });
 
   it('allows plain http only on loopback (the simulator, a local portal, the bundled identity provider)', () => {
-    const config = loadConfig({ ...valid, NEXTAUTH_URL: 'http://localhost:3000', WEBEX_BASE_URL: 'http://127.0.0.1:4020/', OIDC_ISSUER: 'http://127.0.0.1:4010/' });
+    const config = loadConfig({
+      ...valid,
+      NEXTAUTH_URL: 'http://localhost:3000',
+      WEBEX_BASE_URL: 'http://127.0.0.1:4020/',
+      OIDC_ISSUER: 'http://127.0.0.1:4010/',
+    });
     expect(config.oidc.issuer).toBe('http://127.0.0.1:4010');
     expect(config.webex.baseUrl).toBe('http://127.0.0.1:4020');
     expect(config.webex.landingUrl).toBe('http://127.0.0.1:4020/webappng/sites/acme/dashboard');
@@ -74,7 +79,13 @@ describe('loadConfig', () => {
     const defaults = loadConfig(valid);
     expect(defaults.session).toEqual({ maxAgeSeconds: 8 * 3600, idleSeconds: 30 * 60, adminRecheckSeconds: 5 * 60 });
     expect(defaults.oidc.trustUnverifiedEmail).toBe(false);
-    const set = loadConfig({ ...valid, SESSION_MAX_AGE: '3600', SESSION_IDLE_MINUTES: '15', ADMIN_RECHECK_MINUTES: '0.05', OIDC_TRUST_UNVERIFIED_EMAIL: 'true' });
+    const set = loadConfig({
+      ...valid,
+      SESSION_MAX_AGE: '3600',
+      SESSION_IDLE_MINUTES: '15',
+      ADMIN_RECHECK_MINUTES: '0.05',
+      OIDC_TRUST_UNVERIFIED_EMAIL: 'true',
+    });
     expect(set.session).toEqual({ maxAgeSeconds: 3600, idleSeconds: 900, adminRecheckSeconds: 3 });
     expect(set.oidc.trustUnverifiedEmail).toBe(true);
   });
@@ -99,7 +110,12 @@ describe('loadConfig', () => {
   });
 
   it('the Service App: webexapis.com by default, links on .webex.com and the site, the first refresh token kept for the store', () => {
-    const service = { WEBEX_LAUNCH_API: 'auto', WEBEX_SERVICE_APP_CLIENT_ID: 'app', WEBEX_SERVICE_APP_CLIENT_SECRET: 'shh', WEBEX_SERVICE_APP_REFRESH_TOKEN: 'rt' };
+    const service = {
+      WEBEX_LAUNCH_API: 'auto',
+      WEBEX_SERVICE_APP_CLIENT_ID: 'app',
+      WEBEX_SERVICE_APP_CLIENT_SECRET: 'shh',
+      WEBEX_SERVICE_APP_REFRESH_TOKEN: 'rt',
+    };
     expect(loadConfig({ ...valid, ...service }).rest).toEqual({
       apiBaseUrl: 'https://webexapis.com/v1',
       clientId: 'app',
@@ -108,7 +124,9 @@ describe('loadConfig', () => {
       linkHosts: { exact: ['acme.webex.com'], suffixes: ['.webex.com'] },
     });
     expect(loadConfig({ ...valid, ...service, WEBEX_API_BASE_URL: 'http://127.0.0.1:4020/v1/' }).rest?.apiBaseUrl).toBe('http://127.0.0.1:4020/v1');
-    expect(problemsOf({ ...valid, ...service, WEBEX_API_BASE_URL: 'http://webexapis.com/v1' }).join('\n')).toMatch(/WEBEX_API_BASE_URL: must be an https:\/\/ URL/);
+    expect(problemsOf({ ...valid, ...service, WEBEX_API_BASE_URL: 'http://webexapis.com/v1' }).join('\n')).toMatch(
+      /WEBEX_API_BASE_URL: must be an https:\/\/ URL/,
+    );
     expect(problemsOf({ ...valid, ...service, WEBEX_REST_LINK_HOSTS: '.com' }).join('\n')).toMatch(/WEBEX_REST_LINK_HOSTS: ".com" is too broad/);
   });
 

@@ -9,7 +9,15 @@ import { z } from 'zod';
 import { firstOf } from '../app/_lib/search-params';
 import { MAPPING_SORTS, parseForm } from './mappings';
 import { describeLaunchFailure, describeLoginFailure } from './launch';
-import { codeForExceptionId, codeForLoginFailure, knownLoginFailureReason, LOGIN_FAILURE_CODES, parseGetLoginTicketResponse, WEBEX_ERROR_CODES, WebexError } from './webex';
+import {
+  codeForExceptionId,
+  codeForLoginFailure,
+  knownLoginFailureReason,
+  LOGIN_FAILURE_CODES,
+  parseGetLoginTicketResponse,
+  WEBEX_ERROR_CODES,
+  WebexError,
+} from './webex';
 import { claimOf } from './identity';
 
 const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__', 'prototype', 'isPrototypeOf'];
@@ -72,7 +80,13 @@ describe('lookups keyed by outside input', () => {
 
   it('form errors for a field named like an Object.prototype member', () => {
     const schema = z.object({ constructor: z.string().min(1, 'needed'), toString: z.string().min(1, 'needed') });
-    const result = parseForm(schema, Object.fromEntries([['constructor', ''], ['toString', '']]));
+    const result = parseForm(
+      schema,
+      Object.fromEntries([
+        ['constructor', ''],
+        ['toString', ''],
+      ]),
+    );
     expect(result).toEqual({ fieldErrors: { constructor: ['needed'], toString: ['needed'] } });
   });
 
@@ -87,7 +101,7 @@ describe('lookups keyed by outside input', () => {
     );
   });
 
-  it('ID-token claims: only the token\'s own claims count', () => {
+  it("ID-token claims: only the token's own claims count", () => {
     fc.assert(
       fc.property(hostile, (name) => {
         const value = claimOf({}, name);

@@ -152,7 +152,10 @@ function duKiB(folder: string): number {
 /** Node looks for packages in every node_modules above a file: the copy must have none above it, or it proves nothing. */
 function assertNothingAbove(folder: string): void {
   for (let dir = dirname(folder); ; dir = dirname(dir)) {
-    expectThat(!existsSync(join(dir, 'node_modules')), `${join(dir, 'node_modules')} exists above the copy: it could lend the server packages the folder lacks`);
+    expectThat(
+      !existsSync(join(dir, 'node_modules')),
+      `${join(dir, 'node_modules')} exists above the copy: it could lend the server packages the folder lacks`,
+    );
     if (dir === dirname(dir)) return;
   }
 }
@@ -191,7 +194,9 @@ async function checkRun(label: string, folder: string, databaseUrl: string | und
     WEBEX_CREDENTIAL_MODE: 'password',
     WEBEX_TIMEOUT_MS: String(WEBEX_TIMEOUT_MS),
     WEBEX_QUEUE_WAIT_MS: String(WEBEX_QUEUE_WAIT_MS),
-    CREDENTIAL_KEYS: Object.entries(peers.secrets.secretKeys).map(([id, key]) => `${id}:${key}`).join(','),
+    CREDENTIAL_KEYS: Object.entries(peers.secrets.secretKeys)
+      .map(([id, key]) => `${id}:${key}`)
+      .join(','),
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ADMIN_GROUP: DEMO_ADMIN_GROUP,
     METRICS_TOKEN: metricsToken,
@@ -217,12 +222,25 @@ async function checkRun(label: string, folder: string, databaseUrl: string | und
 
     // 2. the Dockerfile's HEALTHCHECK passes against it
     const [command = '', ...args] = healthcheckCommand();
-    const probe = spawnSync(command === 'node' ? process.execPath : command, args, { cwd: folder, env, uid: user.uid, gid: user.gid, encoding: 'utf8', timeout: 10_000 });
+    const probe = spawnSync(command === 'node' ? process.execPath : command, args, {
+      cwd: folder,
+      env,
+      uid: user.uid,
+      gid: user.gid,
+      encoding: 'utf8',
+      timeout: 10_000,
+    });
     expectThat(probe.status === 0, `${label}: the Dockerfile's HEALTHCHECK failed (exit ${probe.status}): ${probe.stderr}`);
 
     // 3. the compiled CLI seeds the demo's linked employees, sealing their WebEx passwords with the server's keys
     for (const employee of SEEDED) {
-      const set = runCli(folder, env, user, ['set', employee.email, employee.webex.webExID, '--name', employee.name, '--password-stdin'], `${employee.webex.password}\n`);
+      const set = runCli(
+        folder,
+        env,
+        user,
+        ['set', employee.email, employee.webex.webExID, '--name', employee.name, '--password-stdin'],
+        `${employee.webex.password}\n`,
+      );
       expectThat(set.code === 0, `${label}: node ${CLI_FILE} set ${employee.email} exited ${set.code}: ${set.err}`);
     }
 
@@ -230,13 +248,19 @@ async function checkRun(label: string, folder: string, databaseUrl: string | und
     const jar = new CookieJar();
     const form = await jar.open(new URL('/auth/signin?callbackUrl=%2F', appUrl));
     const action = /<form method="post" action="([^"]+)"/.exec(form.html)?.[1];
-    expectThat(form.status === 200 && form.url.origin === new URL(peers.idpIssuer).origin && action !== undefined, `${label}: Sign in did not reach the identity provider's form (${form.status} at ${form.url.href})`);
+    expectThat(
+      form.status === 200 && form.url.origin === new URL(peers.idpIssuer).origin && action !== undefined,
+      `${label}: Sign in did not reach the identity provider's form (${form.status} at ${form.url.href})`,
+    );
     const home = await jar.open(new URL(action.replaceAll('&amp;', '&'), form.url), {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ email: alice.email, password: alice.password }),
     });
-    expectThat(home.url.href === `${appUrl}/` && home.html.replaceAll('<!-- -->', '').includes(`<h1>Hello, ${alice.name}</h1>`), `${label}: after sign-in ${home.url.href} (${home.status}) does not greet ${alice.name}`);
+    expectThat(
+      home.url.href === `${appUrl}/` && home.html.replaceAll('<!-- -->', '').includes(`<h1>Hello, ${alice.name}</h1>`),
+      `${label}: after sign-in ${home.url.href} (${home.status}) does not greet ${alice.name}`,
+    );
 
     // 5. what Next does not copy: the browser's chunks from .next/static, and public/
     const chunk = /(?:src|href)="(\/_next\/static\/[^"]+)"/.exec(home.html)?.[1];
@@ -248,13 +272,23 @@ async function checkRun(label: string, folder: string, databaseUrl: string | und
     }
 
     // 6. Join: /launch answers 302 to p.php with a ticket, which the simulator accepts
-    const launch = await jar.send(new URL('/launch', appUrl), { method: 'POST', headers: { origin: appUrl, 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
+    const launch = await jar.send(new URL('/launch', appUrl), {
+      method: 'POST',
+      headers: { origin: appUrl, 'content-type': 'application/x-www-form-urlencoded' },
+      body: '',
+    });
     const loginUrl = new URL(launch.headers.get('location') ?? '', appUrl);
-    expectThat(launch.status === 302 && loginUrl.href.startsWith(`${peers.simUrl}/${DEMO_SITE_NAME}/p.php`) && loginUrl.searchParams.has('TK'), `${label}: Join answered ${launch.status} to ${loginUrl.origin}${loginUrl.pathname}, not p.php with a ticket`);
+    expectThat(
+      launch.status === 302 && loginUrl.href.startsWith(`${peers.simUrl}/${DEMO_SITE_NAME}/p.php`) && loginUrl.searchParams.has('TK'),
+      `${label}: Join answered ${launch.status} to ${loginUrl.origin}${loginUrl.pathname}, not p.php with a ticket`,
+    );
     const login = await jar.open(loginUrl);
     const onward = /location\.href=("(?:[^"\\]|\\.)*")/.exec(login.html)?.[1];
     const webex = onward ? await jar.open(new URL(JSON.parse(onward) as string, loginUrl)) : login;
-    expectThat(webex.html.includes(`<h1>Signed in to WebEx as ${alice.webex.webExID}</h1>`), `${label}: the simulator did not sign alice in (${webex.url.href})`);
+    expectThat(
+      webex.html.includes(`<h1>Signed in to WebEx as ${alice.webex.webExID}</h1>`),
+      `${label}: the simulator did not sign alice in (${webex.url.href})`,
+    );
 
     // 7. the metrics scrape (prom-client traced in), with the Join counted
     const metrics = await (await fetch(`${appUrl}/api/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).text();
@@ -263,20 +297,33 @@ async function checkRun(label: string, folder: string, databaseUrl: string | und
     // 8. the CLI's export, on the same database
     const exported = runCli(folder, env, user, ['export']);
     const lines = exported.out.trim().split('\n');
-    expectThat(exported.code === 0 && (lines[0] ?? '').startsWith('email,webex_id,display_name'), `${label}: node ${CLI_FILE} export exited ${exported.code} without the CSV header: ${exported.err}`);
-    for (const employee of SEEDED) expectThat(lines.some((line) => line.startsWith(`${employee.email},${employee.webex.webExID},${employee.name}`)), `${label}: the export lacks ${employee.email}`);
+    expectThat(
+      exported.code === 0 && (lines[0] ?? '').startsWith('email,webex_id,display_name'),
+      `${label}: node ${CLI_FILE} export exited ${exported.code} without the CSV header: ${exported.err}`,
+    );
+    for (const employee of SEEDED)
+      expectThat(
+        lines.some((line) => line.startsWith(`${employee.email},${employee.webex.webExID},${employee.name}`)),
+        `${label}: the export lacks ${employee.email}`,
+      );
 
     // 9. on SQLite, the native module came from the folder (the server loads it only for SQLite); no file of the repository is mapped
     const maps = readFileSync(`/proc/${app.pid}/maps`, 'utf8');
-    if (!databaseUrl) expectThat(maps.includes(join(folder, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node')), `${label}: better-sqlite3's native module was not loaded from the folder`);
+    if (!databaseUrl)
+      expectThat(
+        maps.includes(join(folder, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node')),
+        `${label}: better-sqlite3's native module was not loaded from the folder`,
+      );
     expectThat(!maps.includes(`${ROOT}/`), `${label}: the server mapped a file from the repository at ${ROOT}`);
 
     // 10. SIGTERM with a Join in flight (WebEx slowed down): it is answered, the drain logged, the exit clean and in time
     peers.sim.inject({ fault: { kind: 'latency', ms: 400 }, times: 2 });
-    const inFlight = jar.send(new URL('/launch', appUrl), { method: 'POST', headers: { origin: appUrl, 'content-type': 'application/x-www-form-urlencoded' }, body: '' }).then(
-      (r) => r.status,
-      () => 0,
-    );
+    const inFlight = jar
+      .send(new URL('/launch', appUrl), { method: 'POST', headers: { origin: appUrl, 'content-type': 'application/x-www-form-urlencoded' }, body: '' })
+      .then(
+        (r) => r.status,
+        () => 0,
+      );
     await new Promise((done) => setTimeout(done, 150));
     const signalled = performance.now();
     app.kill('SIGTERM');
@@ -298,7 +345,10 @@ async function checkRun(label: string, folder: string, databaseUrl: string | und
       });
     const draining = logLines.find((line) => line.msg === 'shutting down: finishing launches in flight');
     expectThat(draining?.inFlight === 1, `${label}: no "shutting down: finishing launches in flight" log line with the Join in flight (inFlight: 1)`);
-    expectThat(logLines.some((line) => line.msg === 'shutdown: launches done, WebEx connections closed'), `${label}: no "shutdown: launches done, WebEx connections closed" log line`);
+    expectThat(
+      logLines.some((line) => line.msg === 'shutdown: launches done, WebEx connections closed'),
+      `${label}: no "shutdown: launches done, WebEx connections closed" log line`,
+    );
     const sqliteFile = databaseUrl ? undefined : join(folder, 'data', 'webex-sso.sqlite');
     if (sqliteFile) {
       expectThat(existsSync(sqliteFile), `${label}: no database at ${sqliteFile}, the image's volume`);
@@ -364,7 +414,14 @@ async function main(): Promise<void> {
   const secrets = generateDemoSecrets({});
   const idp = await startIdentityProvider({
     port: 0,
-    clients: [{ clientId: CLIENT_ID, clientSecret: secrets.clientSecret, redirectUris: ports.map((p) => `http://localhost:${p}/api/auth/callback/oidc`), postLogoutRedirectUris: ports.map((p) => `http://localhost:${p}/auth/signed-out`) }],
+    clients: [
+      {
+        clientId: CLIENT_ID,
+        clientSecret: secrets.clientSecret,
+        redirectUris: ports.map((p) => `http://localhost:${p}/api/auth/callback/oidc`),
+        postLogoutRedirectUris: ports.map((p) => `http://localhost:${p}/auth/signed-out`),
+      },
+    ],
     users: DEMO_EMPLOYEES,
   });
   const sim = await startWebexSimulator({ port: 0, siteName: DEMO_SITE_NAME, users: demoWebexUsers(), meetings: DEMO_MEETINGS.map((m) => ({ ...m })) });

@@ -63,14 +63,18 @@ describe('assembleStandalone', { timeout: 60_000 }, () => {
   });
 
   it('refuses a checkout without a standalone build, saying to build first', async () => {
-    await expect(assembleStandalone({ root: checkout({ built: false }) })).rejects.toThrow(/^standalone: .*\/server\.js is missing: run `next build` first, with output: 'standalone'/);
+    await expect(assembleStandalone({ root: checkout({ built: false }) })).rejects.toThrow(
+      /^standalone: .*\/server\.js is missing: run `next build` first, with output: 'standalone'/,
+    );
   });
 
   it('refuses a folder whose traced node_modules lacks a package the CLI leaves external', async () => {
-    await expect(assembleStandalone({ root: checkout({ traced: ['better-sqlite3', 'pino', 'pino-pretty', 'prom-client'] }) })).rejects.toThrow(/^standalone: not in .*node_modules: pg\. /);
+    await expect(assembleStandalone({ root: checkout({ traced: ['better-sqlite3', 'pino', 'pino-pretty', 'prom-client'] }) })).rejects.toThrow(
+      /^standalone: not in .*node_modules: pg\. /,
+    );
   });
 
-  it("refuses a folder whose better-sqlite3 lacks its native module", async () => {
+  it('refuses a folder whose better-sqlite3 lacks its native module', async () => {
     const root = checkout({ traced: ['pg', 'pino', 'pino-pretty', 'prom-client'] });
     const bare = join(root, STANDALONE_DIR, 'node_modules/better-sqlite3');
     mkdirSync(bare);

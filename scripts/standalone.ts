@@ -59,7 +59,10 @@ async function serverExternalPackages(root: string): Promise<string[]> {
 }
 
 /** Copies .next/static and public/ into the standalone folder, compiles the CLI into it, and checks what it needs is there. */
-export async function assembleStandalone({ root = resolve(import.meta.dirname, '..'), cliEntry = join(import.meta.dirname, 'mappings.ts') }: AssembleOptions = {}): Promise<Assembled> {
+export async function assembleStandalone({
+  root = resolve(import.meta.dirname, '..'),
+  cliEntry = join(import.meta.dirname, 'mappings.ts'),
+}: AssembleOptions = {}): Promise<Assembled> {
   const folder = join(root, STANDALONE_DIR);
   if (!existsSync(join(folder, 'server.js'))) {
     throw new StandaloneError(`${folder}/server.js is missing: run \`next build\` first, with output: 'standalone' in next.config.js.`);
@@ -99,9 +102,13 @@ export async function assembleStandalone({ root = resolve(import.meta.dirname, '
   const missing = externals.filter((name) => !existsSync(join(folder, 'node_modules', name, 'package.json')));
   if (externals.includes('better-sqlite3') && !existsSync(join(folder, 'node_modules', SQLITE_NATIVE_MODULE))) missing.push(SQLITE_NATIVE_MODULE);
   if (missing.length > 0) {
-    throw new StandaloneError(`not in ${folder}/node_modules: ${missing.join(', ')}. The server's trace should have put them there: are they still in serverExternalPackages and imported by the server?`);
+    throw new StandaloneError(
+      `not in ${folder}/node_modules: ${missing.join(', ')}. The server's trace should have put them there: are they still in serverExternalPackages and imported by the server?`,
+    );
   }
-  const envFiles = readdirSync(folder).filter((name) => name.startsWith('.env')).sort();
+  const envFiles = readdirSync(folder)
+    .filter((name) => name.startsWith('.env'))
+    .sort();
   return { folder, externals, envFiles };
 }
 
@@ -110,7 +117,10 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     ({ folder, externals, envFiles }) => {
       console.log(`standalone: ${folder} holds server.js, .next/static, public/ and ${CLI_FILE} (external: ${externals.join(', ')})`);
       // the image never has them (.dockerignore keeps them out of docker build); a folder copied elsewhere would
-      if (envFiles.length > 0) console.warn(`standalone: warning: Next copied ${envFiles.join(' and ')} into ${folder}: this machine's settings and secrets go wherever the folder goes`);
+      if (envFiles.length > 0)
+        console.warn(
+          `standalone: warning: Next copied ${envFiles.join(' and ')} into ${folder}: this machine's settings and secrets go wherever the folder goes`,
+        );
     },
     (err: unknown) => {
       console.error(err instanceof StandaloneError ? err.message : err);

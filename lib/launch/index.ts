@@ -10,4 +10,15 @@ export { answerJoin, type JoinDeps, type LaunchAnswer } from './join';
 export { type LaunchDeps, type LaunchResult, launchWebex, type RestDeps } from './launch';
 export { describeLaunchFailure, describeLoginFailure, type Problem, SIGN_IN_ERROR_CODES } from './problems';
 export { createLaunchLimiter, type LaunchLimiter, type RateDecision } from './rate-limit';
-export { HOME, type LaunchApi, launchPathFor, type LaunchTarget, type LoginDelivery, pageOf, parseLaunchTarget, PERSONAL_ROOM, PERSONAL_ROOM_VALUE, ROOM_FIELD } from './target';
+export {
+  HOME,
+  type LaunchApi,
+  launchPathFor,
+  type LaunchTarget,
+  type LoginDelivery,
+  pageOf,
+  parseLaunchTarget,
+  PERSONAL_ROOM,
+  PERSONAL_ROOM_VALUE,
+  ROOM_FIELD,
+} from './target';

@@ -21,7 +21,11 @@ function answer(status: number, body: string, headers: Record<string, string> = 
   return response;
 }
 
-const JSON_LINKS = JSON.stringify({ startLink: 'https://acme.webex.com/s?integrationJoinToken=S', joinLink: 'https://acme.webex.com/j?integrationJoinToken=J', expiration: '2026-11-29T10:00:00Z' });
+const JSON_LINKS = JSON.stringify({
+  startLink: 'https://acme.webex.com/s?integrationJoinToken=S',
+  joinLink: 'https://acme.webex.com/j?integrationJoinToken=J',
+  expiration: '2026-11-29T10:00:00Z',
+});
 const WEBEX_ERROR = (message: string) => JSON.stringify({ message, errors: [{ description: message }], trackingId: 'ROUTER_1234' });
 const JOIN = { meeting: { meetingNumber: '123456789' }, hostEmail: 'alice@example.com', expirationMinutes: 5 };
 
@@ -30,7 +34,10 @@ function clientWith(transport: Transport, overrides = {}) {
 }
 
 async function failure(promise: Promise<unknown>): Promise<WebexError> {
-  const err = await promise.then(() => undefined, (e: unknown) => e);
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   if (!(err instanceof WebexError)) throw new Error(`expected a WebexError, got ${String(err)}`);
   return err;
 }
@@ -43,12 +50,23 @@ describe('createWebexRestClient', () => {
       return answer(200, JSON_LINKS);
     });
     const links = await client.joinMeeting('TOKEN-1', { ...JOIN, attendee: { email: 'bob@example.com', displayName: 'B'.repeat(200) } });
-    expect(links).toEqual({ startLink: 'https://acme.webex.com/s?integrationJoinToken=S', joinLink: 'https://acme.webex.com/j?integrationJoinToken=J', expiration: '2026-11-29T10:00:00Z' });
+    expect(links).toEqual({
+      startLink: 'https://acme.webex.com/s?integrationJoinToken=S',
+      joinLink: 'https://acme.webex.com/j?integrationJoinToken=J',
+      expiration: '2026-11-29T10:00:00Z',
+    });
     expect(seen[0]?.url).toBe('https://webexapis.test/v1/meetings/join');
     expect(seen[0]?.request.method).toBe('POST');
     expect(seen[0]?.request.headers).toMatchObject({ authorization: 'Bearer TOKEN-1', 'content-type': 'application/json' });
     const body = JSON.parse(seen[0]?.request.body ?? '{}') as Record<string, unknown>;
-    expect(body).toEqual({ meetingNumber: '123456789', joinDirectly: false, hostEmail: 'alice@example.com', email: 'bob@example.com', displayName: 'B'.repeat(128), expirationMinutes: 5 });
+    expect(body).toEqual({
+      meetingNumber: '123456789',
+      joinDirectly: false,
+      hostEmail: 'alice@example.com',
+      email: 'bob@example.com',
+      displayName: 'B'.repeat(128),
+      expirationMinutes: 5,
+    });
   });
 
   it('GETs the personal room by userEmail (encoded) and never reads the host PIN', async () => {
@@ -75,7 +93,7 @@ describe('createWebexRestClient', () => {
     [503, 'WEBEX_SERVICE_DOWN'],
     [504, 'WEBEX_SERVICE_DOWN'],
     [302, 'WEBEX_HTTP_ERROR'],
-  ])('meetings/join HTTP %i → %s, with WebEx\'s message and trackingId kept', async (status, code) => {
+  ])("meetings/join HTTP %i → %s, with WebEx's message and trackingId kept", async (status, code) => {
     const err = await failure(clientWith(async () => answer(status, WEBEX_ERROR('Meeting not found.'))).joinMeeting('T', JOIN));
     expect(err).toMatchObject({ code, httpStatus: status, trackingId: 'ROUTER_1234', reason: 'Meeting not found.' });
   });
@@ -131,7 +149,7 @@ describe('createWebexRestClient', () => {
     expect(`${err.message} ${err.reason ?? ''}`).not.toContain('SECRET-TOKEN');
   });
 
-  it('tells observe each call\'s name and outcome', async () => {
+  it("tells observe each call's name and outcome", async () => {
     const seen: string[] = [];
     const client = clientWith(async () => answer(503, ''), { observe: (call: string, outcome: string) => seen.push(`${call} ${outcome}`) });
     await failure(client.joinMeeting('T', JOIN));

@@ -140,12 +140,24 @@ export function createWebexRestClient(options: WebexRestClientOptions): WebexRes
         ...(request.attendee ? { email: request.attendee.email, displayName: request.attendee.displayName.slice(0, 128) } : {}),
         expirationMinutes: request.expirationMinutes,
       };
-      const answer = await call('meetings/join', '/meetings/join', { method: 'POST', headers: { ...headers(accessToken), 'content-type': 'application/json' }, body: JSON.stringify(body) }, JOIN, JoinAnswer);
+      const answer = await call(
+        'meetings/join',
+        '/meetings/join',
+        { method: 'POST', headers: { ...headers(accessToken), 'content-type': 'application/json' }, body: JSON.stringify(body) },
+        JOIN,
+        JoinAnswer,
+      );
       return { startLink: answer.startLink, joinLink: answer.joinLink, expiration: answer.expiration };
     },
     async personalRoom(accessToken, userEmail) {
       const query = new URLSearchParams({ userEmail });
-      const answer = await call('meetingPreferences/personalMeetingRoom', `/meetingPreferences/personalMeetingRoom?${query}`, { method: 'GET', headers: headers(accessToken) }, PERSONAL_ROOM, PersonalRoomAnswer);
+      const answer = await call(
+        'meetingPreferences/personalMeetingRoom',
+        `/meetingPreferences/personalMeetingRoom?${query}`,
+        { method: 'GET', headers: headers(accessToken) },
+        PERSONAL_ROOM,
+        PersonalRoomAnswer,
+      );
       return { link: answer.personalMeetingRoomLink, topic: answer.topic };
     },
     async me(accessToken) {

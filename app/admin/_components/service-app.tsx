@@ -3,7 +3,6 @@ import { type RestSettings } from '@/lib/webex-rest';
 import { type ServiceAppStatus } from '@/lib/credentials';
 import { utcTime } from '../../_lib/format';
 
-
 const STATE_WORDS: Record<ServiceAppStatus['state'], string> = {
   authorized: 'authorized',
   'not-authorized': 'NOT AUTHORIZED: no grant yet; paste a refresh token below (or set WEBEX_SERVICE_APP_REFRESH_TOKEN before the first start)',
@@ -35,7 +34,8 @@ export function ServiceAppSection({ rest, status }: { rest: RestSettings; status
           <>
             <dt>Last refresh failed</dt>
             <dd className="bad" data-testid="service-app-failure">
-              {utcTime(status.lastFailure.at)}: <code>{status.lastFailure.code}</code>. Until a refresh works, employees read “WebEx is not reachable through the company app”.
+              {utcTime(status.lastFailure.at)}: <code>{status.lastFailure.code}</code>. Until a refresh works, employees read “WebEx is not reachable through
+              the company app”.
             </dd>
           </>
         )}
@@ -44,7 +44,8 @@ export function ServiceAppSection({ rest, status }: { rest: RestSettings; status
       <h3>Authorize with a new refresh token</h3>
       <p className="muted">
         After a Control Hub admin authorized the Service App for your organisation, generate its tokens in the developer portal (My Webex Apps → the app → Org
-        Authorizations) and paste the <strong>refresh token</strong> here once. The portal exchanges it at once and keeps the grant sealed; it never shows it again.
+        Authorizations) and paste the <strong>refresh token</strong> here once. The portal exchanges it at once and keeps the grant sealed; it never shows it
+        again.
       </p>
       <ServiceAppTokenForm />
     </section>

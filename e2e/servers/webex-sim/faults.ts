@@ -25,7 +25,11 @@ const faultSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('rest-token-endpoint-down') }),
   z.strictObject({ kind: z.literal('service-app-revoked') }),
   z.strictObject({ kind: z.literal('rest-access-token-expired') }),
-  z.strictObject({ kind: z.literal('rest-status'), status: z.number().int().min(400).max(599), retryAfterSeconds: z.number().int().min(0).max(3600).optional() }),
+  z.strictObject({
+    kind: z.literal('rest-status'),
+    status: z.number().int().min(400).max(599),
+    retryAfterSeconds: z.number().int().min(0).max(3600).optional(),
+  }),
   z.strictObject({ kind: z.literal('meeting-not-found') }),
   z.strictObject({ kind: z.literal('not-host') }),
 ]);
@@ -42,7 +46,7 @@ export const faultRuleSchema = z.strictObject({
 
 // Fails to compile when the zod schema and the public FaultRule type drift apart.
 type ParsedRule = z.infer<typeof faultRuleSchema>;
-true satisfies (ParsedRule extends FaultRule ? (FaultRule extends ParsedRule ? true : false) : false);
+true satisfies ParsedRule extends FaultRule ? (FaultRule extends ParsedRule ? true : false) : false;
 
 /** Which simulated service a request went to; a fault only applies to requests of its own service. */
 export type FaultTarget =
