@@ -14,9 +14,10 @@ if [ ! -x "$CHROMIUM" ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
 
-echo "== typecheck and lint"
+echo "== typecheck, lint, formatting and import rules"
 npx tsc --noEmit
 npx eslint .
+npm run --silent format:check
 npm run --silent lint:imports
 echo "== unit and integration tests"
 npx vitest run
