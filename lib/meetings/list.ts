@@ -75,8 +75,8 @@ export interface Employee {
 }
 
 export interface MeetingList {
-  /** Today's and the next 7 days' meetings of `employee`, their days counted in `zone`. */
-  forEmployee(employee: Employee, zone: string): Promise<MyMeetings>;
+  /** Today's and the next 7 days' meetings of `employee`, their days counted in `zone`; `readAt`: the clock now, to show them by */
+  forEmployee(employee: Employee, zone: string): Promise<MyMeetings & { readAt: number }>;
 }
 
 const same = (a: string | undefined, b: string) => a !== undefined && a.trim().toLowerCase() === b.trim().toLowerCase();
@@ -177,7 +177,7 @@ export function createMeetingList(deps: MeetingListDeps): MeetingList {
       const key = JSON.stringify([employee.email.toLowerCase(), employee.hostEmail.toLowerCase(), zone, window.date]);
       const { value, cached } = await cache.read(key, () => fetchList(employee, window));
       if (cached) deps.observe?.('cached');
-      return value;
+      return { ...value, readAt: now() };
     },
   };
 }
