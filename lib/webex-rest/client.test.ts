@@ -191,9 +191,9 @@ describe('listMeetings (GET /meetings) and listInvitees (GET /meetingInvitees)',
   it('follows the Link header\'s rel="next" to the end, with the same token, keeping the order', async () => {
     const seen: string[] = [];
     const pages = new Map<string, TransportResponse>([
-      ['first', page([item(1), item(2)], '<https://webexapis.test/v1/meetings?cursor=2&max=2>; rel="next"')],
-      ['https://webexapis.test/v1/meetings?cursor=2&max=2', page([item(3)], '<https://webexapis.test/v1/meetings?max=2>; rel="first", </v1/meetings?cursor=3&max=2>; rel=next')],
-      ['https://webexapis.test/v1/meetings?cursor=3&max=2', page([item(4)], '<https://webexapis.test/v1/meetings?max=2>; rel="first"')],
+      ['first', page([item(1), item(2)], '<https://webexapis.test/v1/meetings?cursor=2&max=2&hostEmail=a%2Bb%40example.com>; rel="next"')],
+      ['https://webexapis.test/v1/meetings?cursor=2&max=2&hostEmail=a%2Bb%40example.com', page([item(3)], '<https://webexapis.test/v1/meetings?max=2>; rel="first", </v1/meetings?cursor=3&max=2&hostEmail=A%2Bb%40example.com>; rel=next')],
+      ['https://webexapis.test/v1/meetings?cursor=3&max=2&hostEmail=A%2Bb%40example.com', page([item(4)], '<https://webexapis.test/v1/meetings?max=2>; rel="first"')],
     ]);
     const client = clientWith(async (url, request) => {
       seen.push(`${request.headers.authorization} ${url}`);
@@ -202,14 +202,14 @@ describe('listMeetings (GET /meetings) and listInvitees (GET /meetingInvitees)',
     const listed = await client.listMeetings('T', { ...LIST, pageSize: 2 });
     expect(listed.items.map((m) => m.id.slice(0, 2))).toEqual(['m1', 'm2', 'm3', 'm4']);
     expect(listed).toMatchObject({ complete: true, pages: 3 });
-    expect(seen.slice(1)).toEqual(['Bearer T https://webexapis.test/v1/meetings?cursor=2&max=2', 'Bearer T https://webexapis.test/v1/meetings?cursor=3&max=2']);
+    expect(seen.slice(1)).toEqual(['Bearer T https://webexapis.test/v1/meetings?cursor=2&max=2&hostEmail=a%2Bb%40example.com', 'Bearer T https://webexapis.test/v1/meetings?cursor=3&max=2&hostEmail=A%2Bb%40example.com']);
   });
 
   it('stops at the page bound and says the list is incomplete (a WebEx that never stops naming a next page)', async () => {
     let calls = 0;
     const client = clientWith(async () => {
       calls += 1;
-      return page([item(calls)], `<https://webexapis.test/v1/meetings?cursor=${calls}>; rel="next"`);
+      return page([item(calls)], `<https://webexapis.test/v1/meetings?cursor=${calls}&hostEmail=a%2Bb%40example.com>; rel="next"`);
     });
     const listed = await client.listMeetings('T', { ...LIST, maxPages: 3 });
     expect(calls).toBe(3);
@@ -223,6 +223,9 @@ describe('listMeetings (GET /meetings) and listInvitees (GET /meetingInvitees)',
     ['another origin', '<https://evil.example/v1/meetings?cursor=2>; rel="next"'],
     ['another endpoint', '<https://webexapis.test/v1/people?cursor=2>; rel="next"'],
     ['user info', '<https://x:y@webexapis.test/v1/meetings?cursor=2>; rel="next"'],
+    // a next page must still be this person's list (one Python SDK saw Webex drop query parameters from next links, docs/webex.md §9.8)
+    ['another person\'s list', '<https://webexapis.test/v1/meetings?cursor=2&hostEmail=bob%40example.com>; rel="next"'],
+    ['a list of nobody in particular', '<https://webexapis.test/v1/meetings?cursor=2>; rel="next"'],
   ])('never follows a next link to %s: the bearer token stays home', async (_what, link) => {
     const seen: string[] = [];
     const client = clientWith(async (url) => {
@@ -265,7 +268,7 @@ describe('listMeetings (GET /meetings) and listInvitees (GET /meetingInvitees)',
   it('tells observe each page as the call "meetings"', async () => {
     const seen: string[] = [];
     let calls = 0;
-    const client = clientWith(async () => (++calls === 1 ? page([item(1)], '</v1/meetings?cursor=1>; rel="next"') : answer(503, '')), { observe: (call: string, outcome: string) => seen.push(`${call} ${outcome}`) });
+    const client = clientWith(async () => (++calls === 1 ? page([item(1)], '</v1/meetings?cursor=1&hostEmail=a%2Bb%40example.com>; rel="next"') : answer(503, '')), { observe: (call: string, outcome: string) => seen.push(`${call} ${outcome}`) });
     await failure(client.listMeetings('T', LIST));
     expect(seen).toEqual(['meetings OK', 'meetings WEBEX_SERVICE_DOWN']);
   });

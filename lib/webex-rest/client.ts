@@ -247,8 +247,11 @@ export function createWebexRestClient(options: WebexRestClientOptions): WebexRes
     );
   }
 
-  /** Every page of a list from `first`, following rel="next" on the same endpoint, at most `maxPages`. */
-  async function allPages<T>(name: string, first: URL, request: TransportRequest, item: z.ZodType<T>, maxPages: number): Promise<ListedPages<T>> {
+  /**
+   * Every page of a list from `first`, following rel="next" on the same endpoint and for the same
+   * `keep` parameter (whose list it is: a next page of someone else's is refused), at most `maxPages`.
+   */
+  async function allPages<T>(name: string, first: URL, request: TransportRequest, item: z.ZodType<T>, maxPages: number, keep: string): Promise<ListedPages<T>> {
     const endpoint = new URL(first.pathname, first);
     const items: T[] = [];
     let skipped = 0;
@@ -260,6 +263,9 @@ export function createWebexRestClient(options: WebexRestClientOptions): WebexRes
       items.push(...current.items);
       skipped += current.skipped;
       url = current.next === undefined ? undefined : nextPageUrl(current.next, url.href, endpoint);
+      if (url && url.searchParams.get(keep)?.toLowerCase() !== first.searchParams.get(keep)?.toLowerCase()) {
+        throw new WebexError('WEBEX_MALFORMED_RESPONSE', `WebEx named a next page of ${name} for another ${keep}: not followed`);
+      }
     }
     return { items, complete: url === undefined, skipped, pages };
   }
@@ -295,7 +301,7 @@ export function createWebexRestClient(options: WebexRestClientOptions): WebexRes
         max: String(request.pageSize ?? LIST_PAGE_SIZE),
         ...(request.siteUrl ? { siteUrl: request.siteUrl } : {}),
       }).toString();
-      const listed = await allPages('meetings', url, { method: 'GET', headers: { ...headers(accessToken), timezone: request.timeZone } }, MeetingItem, request.maxPages ?? MAX_LIST_PAGES);
+      const listed = await allPages('meetings', url, { method: 'GET', headers: { ...headers(accessToken), timezone: request.timeZone } }, MeetingItem, request.maxPages ?? MAX_LIST_PAGES, 'hostEmail');
       const items = listed.items.map((m) => ({
         id: m.id,
         meetingNumber: m.meetingNumber,
@@ -313,7 +319,7 @@ export function createWebexRestClient(options: WebexRestClientOptions): WebexRes
     async listInvitees(accessToken, request) {
       const url = new URL(`${base}/meetingInvitees`);
       url.search = new URLSearchParams({ meetingId: request.meetingId, hostEmail: request.hostEmail, max: String(LIST_PAGE_SIZE) }).toString();
-      const listed = await allPages('meetingInvitees', url, { method: 'GET', headers: headers(accessToken) }, InviteeItem, request.maxPages ?? MAX_LIST_PAGES);
+      const listed = await allPages('meetingInvitees', url, { method: 'GET', headers: headers(accessToken) }, InviteeItem, request.maxPages ?? MAX_LIST_PAGES, 'meetingId');
       return { ...listed, items: listed.items.map((i) => ({ email: i.email, coHost: i.coHost === true })) };
     },
   };
