@@ -28,7 +28,9 @@ const unit = (name) => `^lib/${name}(\\.ts$|/)`;
 
 const layerRules = LAYERS.flatMap((layer, rank) =>
   layer.flatMap((name) => {
-    const notBelow = LAYERS.slice(rank).flat().filter((other) => other !== name);
+    const notBelow = LAYERS.slice(rank)
+      .flat()
+      .filter((other) => other !== name);
     if (notBelow.length === 0) return [];
     return {
       name: `layer-${name}`,

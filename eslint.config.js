@@ -40,7 +40,10 @@ export default tseslint.config(
     files: ['lib/**/*.ts'],
     ignores: ['**/*.test.ts', 'lib/testing/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/testing', '**/testing/*'], message: 'lib/testing holds test doubles: only tests import them.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/testing', '**/testing/*'], message: 'lib/testing holds test doubles: only tests import them.' }] },
+      ],
     },
   },
 );

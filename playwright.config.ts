@@ -18,7 +18,15 @@ export default defineConfig({
     trace: 'retain-on-failure',
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
     },
   },
   projects: [
@@ -26,7 +34,16 @@ export default defineConfig({
     {
       name: 'password',
       testMatch: '*.spec.ts',
-      testIgnore: ['saml.spec.ts', 'oauth.spec.ts', 'post-delivery.spec.ts', 'rest.spec.ts', 'auto.spec.ts', 'your-meetings.spec.ts', 'postgres.spec.ts', 'secrets-sweep.spec.ts'],
+      testIgnore: [
+        'saml.spec.ts',
+        'oauth.spec.ts',
+        'post-delivery.spec.ts',
+        'rest.spec.ts',
+        'auto.spec.ts',
+        'your-meetings.spec.ts',
+        'postgres.spec.ts',
+        'secrets-sweep.spec.ts',
+      ],
       use: { baseURL: appOrigin('password') },
     },
     { name: 'saml', testMatch: 'saml.spec.ts', use: { baseURL: appOrigin('saml') } },

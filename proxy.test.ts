@@ -18,7 +18,14 @@ const NAME = 'next-auth.session-token';
 const BROWSER_COOKIE_LIMIT = 4096;
 const NEXT_AUTH_CHUNK = 4096 - 163;
 
-setUpPortalEnvironment({ NEXTAUTH_URL: APP_URL, NEXTAUTH_SECRET: SECRET, ADMIN_GROUP: 'webex-admins', SESSION_MAX_AGE: '3600', SESSION_IDLE_MINUTES: '10', ADMIN_RECHECK_MINUTES: '5' });
+setUpPortalEnvironment({
+  NEXTAUTH_URL: APP_URL,
+  NEXTAUTH_SECRET: SECRET,
+  ADMIN_GROUP: 'webex-admins',
+  SESSION_MAX_AGE: '3600',
+  SESSION_IDLE_MINUTES: '10',
+  ADMIN_RECHECK_MINUTES: '5',
+});
 
 // the identity provider's answer to the admin re-check: the groups the user has now
 let idpGroups: string[] = [];
@@ -27,7 +34,8 @@ let idp: Server;
 beforeAll(async () => {
   idp = createServer((req, res) => {
     const issuer = `http://127.0.0.1:${(idp.address() as AddressInfo).port}`;
-    if (req.url === '/.well-known/openid-configuration') return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token_endpoint: `${issuer}/token` }));
+    if (req.url === '/.well-known/openid-configuration')
+      return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token_endpoint: `${issuer}/token` }));
     const claims = { iss: issuer, aud: 'portal', sub: 'sub-ada', groups: idpGroups };
     const idToken = ['e30', Buffer.from(JSON.stringify(claims)).toString('base64url'), 'sig'].join('.');
     req.resume().on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id_token: idToken })));
@@ -43,7 +51,19 @@ let sessions = 0;
 function session(overrides: Partial<JWT> = {}): JWT {
   sessions += 1;
   const t = now();
-  return { sub: 'sub-ada', email: 'ada@example.com', name: 'Ada', groups: ['webex-admins'], refreshToken: `rt-${sessions}`, sessionId: `sid-${sessions}`, signedInAt: t - 600, lastSeenAt: t - 5, adminCheckedAt: t - 30, adminVerified: true, ...overrides };
+  return {
+    sub: 'sub-ada',
+    email: 'ada@example.com',
+    name: 'Ada',
+    groups: ['webex-admins'],
+    refreshToken: `rt-${sessions}`,
+    sessionId: `sid-${sessions}`,
+    signedInAt: t - 600,
+    lastSeenAt: t - 5,
+    adminCheckedAt: t - 30,
+    adminVerified: true,
+    ...overrides,
+  };
 }
 /** Many groups (Entra ID sends every group id): a token next-auth splits into several cookies. */
 const MANY_GROUPS = Array.from({ length: 200 }, (_, i) => `group-${String(i).padStart(3, '0')}-0123456789abcdef0123456789`);
@@ -52,7 +72,10 @@ const MANY_GROUPS = Array.from({ length: 200 }, (_, i) => `group-${String(i).pad
 async function cookiesOf(token: JWT): Promise<{ name: string; value: string }[]> {
   const value = await encode({ token, secret: SECRET });
   if (value.length <= NEXT_AUTH_CHUNK) return [{ name: NAME, value }];
-  return Array.from({ length: Math.ceil(value.length / NEXT_AUTH_CHUNK) }, (_, i) => ({ name: `${NAME}.${i}`, value: value.slice(i * NEXT_AUTH_CHUNK, (i + 1) * NEXT_AUTH_CHUNK) }));
+  return Array.from({ length: Math.ceil(value.length / NEXT_AUTH_CHUNK) }, (_, i) => ({
+    name: `${NAME}.${i}`,
+    value: value.slice(i * NEXT_AUTH_CHUNK, (i + 1) * NEXT_AUTH_CHUNK),
+  }));
 }
 
 async function through(cookies: { name: string; value: string }[], method = 'GET', path = '/'): Promise<Response> {
@@ -74,7 +97,8 @@ function sessionSetCookies(response: Response): Map<string, SetCookie> {
   for (const line of response.headers.getSetCookie()) {
     const [pair = ''] = line.split(';');
     const name = pair.slice(0, pair.indexOf('='));
-    if (name === NAME || name.startsWith(`${NAME}.`)) set.set(name, { value: pair.slice(name.length + 1), line, maxAge: Number(/Max-Age=(\d+)/i.exec(line)?.[1]) });
+    if (name === NAME || name.startsWith(`${NAME}.`))
+      set.set(name, { value: pair.slice(name.length + 1), line, maxAge: Number(/Max-Age=(\d+)/i.exec(line)?.[1]) });
   }
   return set;
 }
@@ -84,12 +108,20 @@ const cleared = (set: Map<string, SetCookie>) => [...set].filter(([, c]) => c.ma
 /** The page's Cookie header after the proxy: name → value. */
 function forwarded(response: Response): Map<string, string> {
   const header = response.headers.get('x-middleware-request-cookie') ?? '';
-  return new Map(header.split('; ').filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+  return new Map(
+    header
+      .split('; ')
+      .filter(Boolean)
+      .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+  );
 }
 /** The token the written chunks (in order) or cookie make, as next-auth reads it. */
 async function reassembled(cookies: [string, { value: string }][]): Promise<JWT | null> {
   const order = (name: string) => (name === NAME ? 0 : Number(name.slice(NAME.length + 1)));
-  const value = [...cookies].sort(([a], [b]) => order(a) - order(b)).map(([, c]) => c.value).join('');
+  const value = [...cookies]
+    .sort(([a], [b]) => order(a) - order(b))
+    .map(([, c]) => c.value)
+    .join('');
   return decode({ token: value, secret: SECRET });
 }
 
@@ -115,7 +147,7 @@ describe('a session cookie next-auth split into chunks', () => {
     expect([...forwarded(response).keys()]).toEqual(['other']);
   });
 
-  it('comes back from a renewal in chunks each under the browser\'s per-cookie limit, and the page gets the renewed token', async () => {
+  it("comes back from a renewal in chunks each under the browser's per-cookie limit, and the page gets the renewed token", async () => {
     const token = session({ groups: MANY_GROUPS, lastSeenAt: now() - 120 });
     const chunks = await cookiesOf(token);
     const response = await through(chunks);
@@ -130,7 +162,9 @@ describe('a session cookie next-auth split into chunks', () => {
     expect(cleared(set)).toEqual([NAME]);
     const page = forwarded(response);
     expect([...page.keys()].sort()).toEqual([...chunks.map((c) => c.name), 'other'].sort());
-    expect(await reassembled([...page].filter(([name]) => name !== 'other').map(([name, value]) => [name, { value }]))).toMatchObject({ lastSeenAt: renewed?.lastSeenAt });
+    expect(await reassembled([...page].filter(([name]) => name !== 'other').map(([name, value]) => [name, { value }]))).toMatchObject({
+      lastSeenAt: renewed?.lastSeenAt,
+    });
   });
 
   it.each([
@@ -158,7 +192,10 @@ describe("the CSV upload's body allowance", () => {
   const LARGE = String(8 * 1024 * 1024);
 
   /** A large upload whose body records whether anyone started reading it. */
-  async function upload(cookies: { name: string; value: string }[], headers: Record<string, string> = { 'content-length': LARGE }): Promise<{ status: number; bodyRead: boolean }> {
+  async function upload(
+    cookies: { name: string; value: string }[],
+    headers: Record<string, string> = { 'content-length': LARGE },
+  ): Promise<{ status: number; bodyRead: boolean }> {
     const { proxy } = await import('./proxy');
     let bodyRead = false;
     const body = new ReadableStream({ pull: () => void (bodyRead = true) }, { highWaterMark: 0 });

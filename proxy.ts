@@ -46,7 +46,11 @@ export async function proxy(request: NextRequest): Promise<Response> {
     if (!renewal.token) return answer();
     session = { value: await encodeSession({ token: renewal.token, secret: config.authSecret, maxAge: renewal.maxAgeSeconds }), maxAge: renewal.maxAgeSeconds };
   }
-  const writes = sessionCookieWrites(request.cookies.getAll().map((cookie) => cookie.name), config.appUrl, session);
+  const writes = sessionCookieWrites(
+    request.cookies.getAll().map((cookie) => cookie.name),
+    config.appUrl,
+    session,
+  );
   // the page reads the cookies as the browser will hold them after this answer
   for (const { name, value } of writes) {
     if (value) request.cookies.set(name, value);

@@ -22,7 +22,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
     <html lang="en">
       <body>
         <header className="top">
-          <a href="/" className="brand">Company portal</a>
+          <a href="/" className="brand">
+            Company portal
+          </a>
         </header>
         <main>{children}</main>
       </body>

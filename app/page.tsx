@@ -82,7 +82,15 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
           <PersonalRoomButton offered={room} />
         </WebexCard>
       )}
-      {account && config.meetings && <MyMeetingsSection email={user.email} hostEmail={hostEmailFor(user.email, account.webexId)} zone={zone.zone} zoneKnown={zone.known} isAdmin={user.isAdmin} />}
+      {account && config.meetings && (
+        <MyMeetingsSection
+          email={user.email}
+          hostEmail={hostEmailFor(user.email, account.webexId)}
+          zone={zone.zone}
+          zoneKnown={zone.known}
+          isAdmin={user.isAdmin}
+        />
+      )}
     </>
   );
 }

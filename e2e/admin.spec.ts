@@ -81,7 +81,9 @@ test('an edit based on a stale version is refused, not silently lost', async ({ 
 test('a CSV with an error is refused whole, and the preview names the line', async ({ browser }) => {
   const admin = await signedIn(browser, 'admin@example.com');
   await admin.goto('/admin/mappings/import');
-  const csv = ['email,webex_id,display_name', 'carol@example.com,carol,Carol', 'dave@example.com,dave smith,Dave', 'erin@example.com,erin,Erin', ''].join('\r\n');
+  const csv = ['email,webex_id,display_name', 'carol@example.com,carol,Carol', 'dave@example.com,dave smith,Dave', 'erin@example.com,erin,Erin', ''].join(
+    '\r\n',
+  );
   await admin.getByLabel('CSV file').setInputFiles({ name: 'people.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
   await admin.getByRole('button', { name: 'Upload and preview' }).click();
 
@@ -234,7 +236,9 @@ test('a long list pages forward and back with cursors, every row once', async ({
   const admin = await signedIn(browser, 'admin@example.com');
   await admin.goto('/admin/mappings/import');
   const rows = Array.from({ length: 120 }, (_, i) => `pager${String(i).padStart(3, '0')}@example.com,pager${i},Pager Person`);
-  await admin.getByLabel('CSV file').setInputFiles({ name: 'pager.csv', mimeType: 'text/csv', buffer: Buffer.from(['email,webex_id,display_name', ...rows].join('\n')) });
+  await admin
+    .getByLabel('CSV file')
+    .setInputFiles({ name: 'pager.csv', mimeType: 'text/csv', buffer: Buffer.from(['email,webex_id,display_name', ...rows].join('\n')) });
   await admin.getByRole('button', { name: 'Upload and preview' }).click();
   await admin.getByRole('button', { name: 'Apply import' }).click();
   await expect(admin.getByText('Imported: 120 created')).toBeVisible();
@@ -271,7 +275,9 @@ test('a new WebEx ID clears the stored password, and the page says so', async ({
 
   await admin.getByLabel('WebEx ID').fill('moved.host.two');
   await admin.getByRole('button', { name: 'Save' }).click();
-  await expect(admin.getByRole('status').filter({ hasText: 'The stored WebEx password was cleared because the WebEx ID changed' })).toContainText('set the password of moved.host.two again');
+  await expect(admin.getByRole('status').filter({ hasText: 'The stored WebEx password was cleared because the WebEx ID changed' })).toContainText(
+    'set the password of moved.host.two again',
+  );
   await expect(admin.getByTestId('credential-status')).toHaveText('not set');
 
   admin.once('dialog', (dialog) => void dialog.accept());

@@ -37,7 +37,13 @@ test('one employee, both paths: Join WebEx signs in to the site by the XML API, 
   // the audit tells the two apart; the settings page says which path each button takes
   const admin = await signedIn(browser, 'admin@example.com');
   await admin.goto('/admin/audit?action=launch&user=alice%40example.com');
-  await expect(admin.getByRole('row').filter({ hasText: `meeting: ${ALL_HANDS}` }).filter({ hasText: 'api: rest' }).first()).toBeVisible();
+  await expect(
+    admin
+      .getByRole('row')
+      .filter({ hasText: `meeting: ${ALL_HANDS}` })
+      .filter({ hasText: 'api: rest' })
+      .first(),
+  ).toBeVisible();
   await admin.goto('/admin');
   await expect(admin.getByTestId('path-Join WebEx')).toContainText('XML API');
   await expect(admin.getByTestId('path-Join')).toContainText('REST: POST /meetings/join');

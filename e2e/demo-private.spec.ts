@@ -30,7 +30,15 @@ test('the demo listens on loopback only: the portal, the IdP and the simulator r
 
 test('a session cookie forged with the secret the demo used to publish opens nothing', async ({ page }) => {
   const forged = await encode({
-    token: { sub: 'x', email: 'admin@example.com', name: 'Forged', groups: ['webex-admins'], signedInAt: Date.now(), lastSeenAt: Date.now(), adminCheckedAt: Date.now() },
+    token: {
+      sub: 'x',
+      email: 'admin@example.com',
+      name: 'Forged',
+      groups: ['webex-admins'],
+      signedInAt: Date.now(),
+      lastSeenAt: Date.now(),
+      adminCheckedAt: Date.now(),
+    },
     secret: 'demo-nextauth-secret-not-for-production-0001',
   });
   await page.context().addCookies([{ name: 'next-auth.session-token', value: forged, url: APP_ORIGIN }]);
@@ -45,7 +53,12 @@ test("a web page cannot arm the simulator's faults (a no-cors text/plain POST fr
   // simulator could; a public origin would be stopped by Chromium's private-network rules)
   await page.goto(`http://127.0.0.1:${E2E_PORTS.idp}/.well-known/openid-configuration`);
   await page.evaluate(async (sim) => {
-    await fetch(`${sim}/__sim/faults`, { method: 'POST', mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ fault: { kind: 'html' }, times: 1 }) });
+    await fetch(`${sim}/__sim/faults`, {
+      method: 'POST',
+      mode: 'no-cors',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ fault: { kind: 'html' }, times: 1 }),
+    });
   }, SIM_ORIGIN);
   await signIn(page, 'alice@example.com');
   await page.getByRole('button', { name: 'Join WebEx' }).click();

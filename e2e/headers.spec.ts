@@ -5,7 +5,17 @@ import { signIn } from './sign-in';
 
 // The security headers, read off every page the portal serves, in a real browser that enforces them.
 
-const PAGES = ['/', '/admin', '/admin/mappings', '/admin/mappings/new', '/admin/mappings/import', '/admin/audit', '/launch/failed?code=WEBEX_TIMEOUT', '/webex/return?ST=FAIL&RS=InvalidTicket', '/auth/error?error=AccessDenied'];
+const PAGES = [
+  '/',
+  '/admin',
+  '/admin/mappings',
+  '/admin/mappings/new',
+  '/admin/mappings/import',
+  '/admin/audit',
+  '/launch/failed?code=WEBEX_TIMEOUT',
+  '/webex/return?ST=FAIL&RS=InvalidTicket',
+  '/auth/error?error=AccessDenied',
+];
 
 function collectViolations(page: Page): string[] {
   const violations: string[] = [];
@@ -15,7 +25,9 @@ function collectViolations(page: Page): string[] {
   return violations;
 }
 
-test('every page: a CSP with a fresh script nonce that Next uses, no inline scripts allowed, no framing, forms only to us, the IdP and WebEx', async ({ page }) => {
+test('every page: a CSP with a fresh script nonce that Next uses, no inline scripts allowed, no framing, forms only to us, the IdP and WebEx', async ({
+  page,
+}) => {
   const violations = collectViolations(page);
   await signIn(page, 'admin@example.com');
   const nonces = new Set<string>();
@@ -51,7 +63,11 @@ test('no HSTS over plain http (the stack); the header only exists for an https p
 
 test('bodies and headers beyond sane sizes are refused on every route', async ({ request }) => {
   for (const path of ['/launch', '/', '/admin', '/webex/connect']) {
-    const big = await request.post(path, { headers: { Origin: APP_ORIGIN, 'content-type': 'application/x-www-form-urlencoded' }, data: `x=${'a'.repeat(200 * 1024)}`, maxRedirects: 0 });
+    const big = await request.post(path, {
+      headers: { Origin: APP_ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
+      data: `x=${'a'.repeat(200 * 1024)}`,
+      maxRedirects: 0,
+    });
     expect(big.status(), path).toBe(413);
   }
   const hugeHeader = await request.get('/', { headers: { 'x-filler': 'a'.repeat(40 * 1024) } });

@@ -170,7 +170,10 @@ async function expectNoneSignsIn(browser: Browser, urls: string[]): Promise<void
   }
 }
 
-test('another host still signed in to WebEx: AlreadyLogon signs it out and joins again, once; no ticket URL in history still works', async ({ page, browser }) => {
+test('another host still signed in to WebEx: AlreadyLogon signs it out and joins again, once; no ticket URL in history still works', async ({
+  page,
+  browser,
+}) => {
   await signIn(page, 'alice@example.com');
   await page.getByRole('button', { name: 'Join WebEx' }).click();
   await expect(page.getByRole('heading', { name: 'Signed in to WebEx as alice' })).toBeVisible();

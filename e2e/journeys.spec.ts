@@ -14,13 +14,17 @@ const IDP_ORIGIN = `http://127.0.0.1:${E2E_PORTS.idp}`;
 function recordNavigations(page: Page): { url: string; status: number }[] {
   const visits: { url: string; status: number }[] = [];
   page.on('response', (response) => {
-    if (response.request().isNavigationRequest() && response.request().frame() === page.mainFrame()) visits.push({ url: response.url(), status: response.status() });
+    if (response.request().isNavigationRequest() && response.request().frame() === page.mainFrame())
+      visits.push({ url: response.url(), status: response.status() });
   });
   return visits;
 }
 
 test.describe('meeting links', () => {
-  test('a meeting link while signed out: sign in, back to the same meeting page, Join lands in the meeting signed in; the audit names the meeting', async ({ page, browser }) => {
+  test('a meeting link while signed out: sign in, back to the same meeting page, Join lands in the meeting signed in; the audit names the meeting', async ({
+    page,
+    browser,
+  }) => {
     await page.goto(`/meet/${ALL_HANDS}`);
     await expect(page.getByRole('heading', { name: 'WebEx meeting 123 456 789' })).toBeVisible();
     await expect(page.getByRole('button', { name: 'Join' })).toHaveCount(0);
@@ -39,10 +43,15 @@ test.describe('meeting links', () => {
 
     const admin = await signedIn(browser, 'admin@example.com');
     await admin.goto('/admin/audit?action=launch&user=alice%40example.com');
-    await expect(admin.getByRole('row').filter({ hasText: `meeting: ${ALL_HANDS}` }).first()).toBeVisible();
+    await expect(
+      admin
+        .getByRole('row')
+        .filter({ hasText: `meeting: ${ALL_HANDS}` })
+        .first(),
+    ).toBeVisible();
   });
 
-  test('Start as host starts the host\'s own meeting; others then join it; a non-host is told why not', async ({ page, browser }) => {
+  test("Start as host starts the host's own meeting; others then join it; a non-host is told why not", async ({ page, browser }) => {
     await signIn(page, 'alice@example.com');
     await page.goto(`/meet/${STAND_UP}`);
     await page.getByRole('button', { name: 'Start as host' }).click();
@@ -139,7 +148,7 @@ test.describe('meeting links', () => {
 });
 
 test.describe('one-click sign-in', () => {
-  test('the portal\'s Sign in goes straight to the identity provider: no portal page in between', async ({ page }) => {
+  test("the portal's Sign in goes straight to the identity provider: no portal page in between", async ({ page }) => {
     await page.goto('/');
     const visits = recordNavigations(page);
     await page.getByRole('link', { name: 'Sign in' }).click();
@@ -162,7 +171,7 @@ test.describe('one-click sign-in', () => {
     expect(away.headers()['location']).toBe(`${APP_ORIGIN}/`);
   });
 
-  test('sign-in errors keep the portal\'s error page, never another round to the provider', async ({ page }) => {
+  test("sign-in errors keep the portal's error page, never another round to the provider", async ({ page }) => {
     await page.goto('/api/auth/signin?error=OAuthCallback');
     await expect(page).toHaveURL(`${APP_ORIGIN}/auth/error?error=OAuthCallback`);
     await expect(page.getByRole('heading', { name: 'Sign-in did not work' })).toBeVisible();

@@ -58,7 +58,9 @@ test('both instances started at once on an empty database, and the migrations ra
   for (const origin of [A, B]) expect((await (await fetch(`${origin}/api/ready`)).json()).database).toBe('ok');
 });
 
-test('signed in on one instance, an employee joins on the other; every launch is audited once; the session ticket one made, the other uses', async ({ browser }) => {
+test('signed in on one instance, an employee joins on the other; every launch is audited once; the session ticket one made, the other uses', async ({
+  browser,
+}) => {
   const before = (await simStats((await browser.newContext()).request)).sessionTicketsIssued;
   const carol = await signedIn(browser, 'carol@example.com', A);
   // the same browser (one cookie for localhost), the other instance: no second sign-in
@@ -75,14 +77,19 @@ test('signed in on one instance, an employee joins on the other; every launch is
   // the ticket B made is shared through the database: A authenticated no one
   expect((await simStats(carol.request)).sessionTicketsIssued).toBe(afterFirst);
 
-  const audited = await query<{ request_id: string; n: string }>("select request_id, count(*) as n from audit_events where action = 'launch' and request_id = any($1) group by request_id", [launches.map((l) => l.requestId)]);
+  const audited = await query<{ request_id: string; n: string }>(
+    "select request_id, count(*) as n from audit_events where action = 'launch' and request_id = any($1) group by request_id",
+    [launches.map((l) => l.requestId)],
+  );
   expect(audited).toHaveLength(3);
   expect(audited.every((row) => Number(row.n) === 1)).toBe(true);
 });
 
 test('the launch limit holds across instances: six in ten minutes, wherever they land', async ({ browser }) => {
   const carol = await signedIn(browser, 'carol@example.com', B);
-  const done = Number((await query<{ n: string }>("select count(*) as n from audit_events where action = 'launch' and actor = 'carol@example.com'"))[0]?.n ?? 0);
+  const done = Number(
+    (await query<{ n: string }>("select count(*) as n from audit_events where action = 'launch' and actor = 'carol@example.com'"))[0]?.n ?? 0,
+  );
   const outcomes: string[] = [];
   for (let i = done; i < 7; i += 1) outcomes.push((await launch(carol, i % 2 === 0 ? A : B)).outcome);
   expect(outcomes.at(-1)).toBe('RATE_LIMITED');
@@ -140,6 +147,8 @@ test('two edits of one mapping through different instances at once: exactly one 
   const loser = winners[0] === 'edited.on.a' ? onB : onA;
   await expect(loser.getByLabel('WebEx ID')).toHaveValue(winners[0] === 'edited.on.a' ? 'edited.on.b' : 'edited.on.a');
   // both audited: the one that won, and the one refused with its reason
-  const audited = await query<{ outcome: string }>("select outcome from audit_events where action = 'mapping.update' and target = $1 order by outcome", [IMPORTED[0]]);
+  const audited = await query<{ outcome: string }>("select outcome from audit_events where action = 'mapping.update' and target = $1 order by outcome", [
+    IMPORTED[0],
+  ]);
   expect(audited.map((a) => a.outcome)).toEqual(['OK', 'REFUSED']);
 });

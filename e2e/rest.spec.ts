@@ -76,7 +76,11 @@ test('an employee starts their personal room and joins a meeting by link, landin
     expect(db.prepare('select count(*) as n from mappings where credential is not null').get()).toEqual({ n: 0 });
     const everything = JSON.stringify(['mappings', 'audit_events', 'webex_oauth_tokens'].map((table) => db.prepare(`select * from ${table}`).all()));
     const secrets = await simSecrets(request);
-    for (const secret of [...DEMO_EMPLOYEES.flatMap((e) => (e.webex.password ? [e.webex.password] : [])), ...secrets.serviceAppTokens, ...secrets.meetingLinkTokens]) {
+    for (const secret of [
+      ...DEMO_EMPLOYEES.flatMap((e) => (e.webex.password ? [e.webex.password] : [])),
+      ...secrets.serviceAppTokens,
+      ...secrets.meetingLinkTokens,
+    ]) {
       expect(everything).not.toContain(secret);
     }
     expect(db.prepare(`select count(*) as n from audit_events where action = 'launch' and detail like '%"api":"rest"%'`).get()).toEqual({ n: 6 });

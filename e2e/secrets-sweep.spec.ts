@@ -21,7 +21,10 @@ function storedFiles(): string[] {
   return [...databases, ...logs];
 }
 
-test('no ticket, token, code, assertion, meeting link token, WebEx password or session cookie appears in any database, log, page or JSON answer', async ({ browser, request }) => {
+test('no ticket, token, code, assertion, meeting link token, WebEx password or session cookie appears in any database, log, page or JSON answer', async ({
+  browser,
+  request,
+}) => {
   // an admin sign-in and seven pages in each portal, then every database and log read: 44 s on a
   // busy CI machine, over 60 s on a busier one (the time, not what it checks)
   test.setTimeout(180_000);
@@ -49,7 +52,9 @@ test('no ticket, token, code, assertion, meeting link token, WebEx password or s
   expect(sessionCookies.length).toBeGreaterThan(10);
 
   // the two instances' PostgreSQL database, every table as text
-  const postgres = existsSync('data/e2e-postgres.json') ? await dumpPostgres((JSON.parse(readFileSync('data/e2e-postgres.json', 'utf8')) as { databaseUrl: string }).databaseUrl) : '';
+  const postgres = existsSync('data/e2e-postgres.json')
+    ? await dumpPostgres((JSON.parse(readFileSync('data/e2e-postgres.json', 'utf8')) as { databaseUrl: string }).databaseUrl)
+    : '';
 
   const leaks: string[] = [];
   // a secret in a URL is percent-encoded (a link token's `+`, `/`, `=`): look for both spellings

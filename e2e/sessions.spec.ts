@@ -8,7 +8,8 @@ import { expect, test } from './fixtures';
 import { APP_ORIGIN, SIM_ORIGIN } from './ports';
 import { employee, signedIn } from './sign-in';
 
-const sessionCookiesOf = async (context: BrowserContext): Promise<Cookie[]> => (await context.cookies(APP_ORIGIN)).filter((c) => c.name.startsWith('next-auth.session-token'));
+const sessionCookiesOf = async (context: BrowserContext): Promise<Cookie[]> =>
+  (await context.cookies(APP_ORIGIN)).filter((c) => c.name.startsWith('next-auth.session-token'));
 
 /** Another browser holding these cookies (copied off the first one), on the home page. */
 async function browserWith(browser: Parameters<typeof signedIn>[0], cookies: Cookie[]): Promise<Page> {
@@ -66,7 +67,9 @@ test("an admin's End sessions signs the employee out in every browser; the emplo
   await admin.goto('/admin');
   await admin.getByLabel('Employee e-mail').fill('bob@example.com');
   await admin.getByRole('button', { name: 'End sessions' }).click();
-  await expect(admin.getByRole('status', { name: 'End sessions result' })).toHaveText('Ended every portal session of bob@example.com: they must sign in again (new sign-ins are not affected).');
+  await expect(admin.getByRole('status', { name: 'End sessions result' })).toHaveText(
+    'Ended every portal session of bob@example.com: they must sign in again (new sign-ins are not affected).',
+  );
 
   for (const page of [laptop, phone]) {
     await page.goto('/');
@@ -92,7 +95,11 @@ test("a CSV upload larger than a form: an admin's is read and previewed; anyone 
   const csv = Buffer.from(['email,webex_id,display_name', ...rows, ''].join('\r\n'));
   expect(csv.length).toBeGreaterThan(64 * 1024);
   const post = (from: { post: typeof request.post }) =>
-    from.post('/admin/mappings/import', { headers: { Origin: APP_ORIGIN }, multipart: { file: { name: 'bulk.csv', mimeType: 'text/csv', buffer: csv } }, maxRedirects: 0 });
+    from.post('/admin/mappings/import', {
+      headers: { Origin: APP_ORIGIN },
+      multipart: { file: { name: 'bulk.csv', mimeType: 'text/csv', buffer: csv } },
+      maxRedirects: 0,
+    });
 
   expect((await post(request)).status()).toBe(413);
   const bob = await signedIn(browser, 'bob@example.com');

@@ -32,7 +32,11 @@ async function signedInFrom(browser: Browser, email: string, timezoneId: string,
 /** Clicks a row's button (a POST to /launch) and follows the 302 to WebEx. */
 async function launchRow(page: Page, title: string, action: 'Join' | 'Start as host'): Promise<void> {
   const launch = page.waitForResponse((r) => new URL(r.url()).pathname === '/launch' && r.request().method() === 'POST');
-  await page.getByTestId('meeting').filter({ hasText: title }).getByRole('button', { name: `${action}: ${title}` }).click();
+  await page
+    .getByTestId('meeting')
+    .filter({ hasText: title })
+    .getByRole('button', { name: `${action}: ${title}` })
+    .click();
   expect((await launch).status()).toBe(302);
 }
 
@@ -48,7 +52,12 @@ test('alice sees her stand-up today, as its host, and starts it from the list, l
   // tomorrow's planning waits under the next 7 days, collapsed
   const later = alice.getByText(/^Next 7 days \(\d+ meetings?\)$/);
   await later.click();
-  await expect(alice.getByRole('list', { name: /Next 7 days/ }).getByTestId('meeting').filter({ hasText: 'Planning' })).toContainText('Invited');
+  await expect(
+    alice
+      .getByRole('list', { name: /Next 7 days/ })
+      .getByTestId('meeting')
+      .filter({ hasText: 'Planning' }),
+  ).toContainText('Invited');
 
   await launchRow(alice, "Alice's stand-up", 'Start as host');
   await expect(alice.getByRole('heading', { name: `Hosting WebEx meeting ${STAND_UP} as alice` })).toBeVisible();
@@ -77,7 +86,7 @@ test('a slow WebEx: the page and its buttons come first, the list after', async 
   await clearFaults(request);
 });
 
-test('the home page\'s first byte does not wait for a 2-second list call', async ({ browser }, testInfo) => {
+test("the home page's first byte does not wait for a 2-second list call", async ({ browser }, testInfo) => {
   const alice = await signedInFrom(browser, 'alice@example.com', 'Asia/Tokyo');
   await injectFault(alice, { fault: { kind: 'latency', ms: 2_000 }, call: 'meetings', webExID: 'alice', times: 1 });
   // another zone than the sign-in's: not kept, WebEx is asked (and held 2 s) for this page
@@ -103,7 +112,7 @@ test('WebEx refusing the list (403, a missing scope) shows the one line; admins 
   await bob.context().addCookies([{ name: 'tz', value: 'Europe/Lisbon', url: bob.url() }]);
   await bob.reload();
   const notice = bob.getByTestId('meetings-failed');
-  await expect(notice).toHaveText('Your meetings could not be loaded: the company\'s WebEx app may not read them. Meeting links work as before.');
+  await expect(notice).toHaveText("Your meetings could not be loaded: the company's WebEx app may not read them. Meeting links work as before.");
   await expect(bob.getByTestId('meeting')).toHaveCount(0);
   // everything else works
   await expect(bob.getByRole('button', { name: /^(Join WebEx|Start my personal room)$/ }).first()).toBeEnabled();
@@ -117,7 +126,7 @@ test('WebEx refusing the list (403, a missing scope) shows the one line; admins 
   const check = admin.getByRole('status', { name: 'Service App check' });
   await expect(check.getByTestId('service-app-missing-scope')).toHaveText('meeting:admin_schedule_read');
   await admin.getByRole('button', { name: 'Check the Service App' }).click();
-  await expect(check.getByTestId('service-app-dry-list')).toContainText('Listed today\'s meetings of admin@example.com');
+  await expect(check.getByTestId('service-app-dry-list')).toContainText("Listed today's meetings of admin@example.com");
 });
 
 test('the home page passes axe and fits 360 px with meetings, with none, and with the one line', async ({ browser }) => {
@@ -134,7 +143,7 @@ test('the home page passes axe and fits 360 px with meetings, with none, and wit
   for (const [state, page] of [
     ['home with meetings, the next 7 days open', alice],
     ['home without meetings', admin],
-    ['home with the list\'s one line', carol],
+    ["home with the list's one line", carol],
   ] as const) {
     await expectNoSeriousViolations(page, state);
     await expectNoHorizontalScroll(page, state);

@@ -64,7 +64,12 @@ describe('loadConfig', () => {
   });
 
   it('allows plain http only on loopback (the simulator, a local portal, the bundled identity provider)', () => {
-    const config = loadConfig({ ...valid, NEXTAUTH_URL: 'http://localhost:3000', WEBEX_BASE_URL: 'http://127.0.0.1:4020/', OIDC_ISSUER: 'http://127.0.0.1:4010/' });
+    const config = loadConfig({
+      ...valid,
+      NEXTAUTH_URL: 'http://localhost:3000',
+      WEBEX_BASE_URL: 'http://127.0.0.1:4020/',
+      OIDC_ISSUER: 'http://127.0.0.1:4010/',
+    });
     expect(config.oidc.issuer).toBe('http://127.0.0.1:4010');
     expect(config.webex.baseUrl).toBe('http://127.0.0.1:4020');
     expect(config.webex.landingUrl).toBe('http://127.0.0.1:4020/webappng/sites/acme/dashboard');
@@ -74,7 +79,13 @@ describe('loadConfig', () => {
     const defaults = loadConfig(valid);
     expect(defaults.session).toEqual({ maxAgeSeconds: 8 * 3600, idleSeconds: 30 * 60, adminRecheckSeconds: 5 * 60 });
     expect(defaults.oidc.trustUnverifiedEmail).toBe(false);
-    const set = loadConfig({ ...valid, SESSION_MAX_AGE: '3600', SESSION_IDLE_MINUTES: '15', ADMIN_RECHECK_MINUTES: '0.05', OIDC_TRUST_UNVERIFIED_EMAIL: 'true' });
+    const set = loadConfig({
+      ...valid,
+      SESSION_MAX_AGE: '3600',
+      SESSION_IDLE_MINUTES: '15',
+      ADMIN_RECHECK_MINUTES: '0.05',
+      OIDC_TRUST_UNVERIFIED_EMAIL: 'true',
+    });
     expect(set.session).toEqual({ maxAgeSeconds: 3600, idleSeconds: 900, adminRecheckSeconds: 3 });
     expect(set.oidc.trustUnverifiedEmail).toBe(true);
   });
@@ -99,7 +110,12 @@ describe('loadConfig', () => {
   });
 
   it('the Service App: webexapis.com by default, links on .webex.com and the site, the first refresh token kept for the store', () => {
-    const service = { WEBEX_LAUNCH_API: 'auto', WEBEX_SERVICE_APP_CLIENT_ID: 'app', WEBEX_SERVICE_APP_CLIENT_SECRET: 'shh', WEBEX_SERVICE_APP_REFRESH_TOKEN: 'rt' };
+    const service = {
+      WEBEX_LAUNCH_API: 'auto',
+      WEBEX_SERVICE_APP_CLIENT_ID: 'app',
+      WEBEX_SERVICE_APP_CLIENT_SECRET: 'shh',
+      WEBEX_SERVICE_APP_REFRESH_TOKEN: 'rt',
+    };
     expect(loadConfig({ ...valid, ...service }).rest).toEqual({
       apiBaseUrl: 'https://webexapis.com/v1',
       clientId: 'app',
@@ -108,11 +124,13 @@ describe('loadConfig', () => {
       linkHosts: { exact: ['acme.webex.com'], suffixes: ['.webex.com'] },
     });
     expect(loadConfig({ ...valid, ...service, WEBEX_API_BASE_URL: 'http://127.0.0.1:4020/v1/' }).rest?.apiBaseUrl).toBe('http://127.0.0.1:4020/v1');
-    expect(problemsOf({ ...valid, ...service, WEBEX_API_BASE_URL: 'http://webexapis.com/v1' }).join('\n')).toMatch(/WEBEX_API_BASE_URL: must be an https:\/\/ URL/);
+    expect(problemsOf({ ...valid, ...service, WEBEX_API_BASE_URL: 'http://webexapis.com/v1' }).join('\n')).toMatch(
+      /WEBEX_API_BASE_URL: must be an https:\/\/ URL/,
+    );
     expect(problemsOf({ ...valid, ...service, WEBEX_REST_LINK_HOSTS: '.com' }).join('\n')).toMatch(/WEBEX_REST_LINK_HOSTS: ".com" is too broad/);
   });
 
-  it('My meetings: kept 60 s by default, MEETINGS_CACHE_SECONDS from 0 to 3600, the site\'s host as siteUrl; nothing with xml', () => {
+  it("My meetings: kept 60 s by default, MEETINGS_CACHE_SECONDS from 0 to 3600, the site's host as siteUrl; nothing with xml", () => {
     const service = { WEBEX_LAUNCH_API: 'rest', WEBEX_SERVICE_APP_CLIENT_ID: 'app', WEBEX_SERVICE_APP_CLIENT_SECRET: 'shh' };
     expect(loadConfig({ ...valid, ...service }).meetings).toEqual({ cacheSeconds: 60 });
     expect(loadConfig({ ...valid, ...service }).rest?.siteUrl).toBeUndefined();
@@ -120,11 +138,15 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...valid, ...service, MEETINGS_CACHE_SECONDS: '300' }).meetings).toEqual({ cacheSeconds: 300 });
     expect(loadConfig(valid).meetings).toBeUndefined();
     expect(problemsOf({ ...valid, ...service, MEETINGS_CACHE_SECONDS: '-1' })).toEqual(['MEETINGS_CACHE_SECONDS: must be 0 (keep nothing) or more seconds']);
-    expect(problemsOf({ ...valid, ...service, MEETINGS_CACHE_SECONDS: '86400' })).toEqual(['MEETINGS_CACHE_SECONDS: must be at most 3600 seconds: the list is a short-lived view of WebEx']);
+    expect(problemsOf({ ...valid, ...service, MEETINGS_CACHE_SECONDS: '86400' })).toEqual([
+      'MEETINGS_CACHE_SECONDS: must be at most 3600 seconds: the list is a short-lived view of WebEx',
+    ]);
     expect(problemsOf({ ...valid, ...service, MEETINGS_CACHE_SECONDS: '1.5' })).toEqual(['MEETINGS_CACHE_SECONDS: must be a whole number of seconds']);
     expect(problemsOf({ ...valid, ...service, MEETINGS_CACHE_SECONDS: 'a minute' })).toEqual(['MEETINGS_CACHE_SECONDS: must be a number of seconds']);
     expect(loadConfig({ ...valid, ...service, WEBEX_REST_SITE_URL: 'Acme.WebEx.com' }).rest?.siteUrl).toBe('acme.webex.com');
-    expect(problemsOf({ ...valid, ...service, WEBEX_REST_SITE_URL: 'https://acme.webex.com' }).join('\n')).toMatch(/WEBEX_REST_SITE_URL: must be the WebEx site's host name/);
+    expect(problemsOf({ ...valid, ...service, WEBEX_REST_SITE_URL: 'https://acme.webex.com' }).join('\n')).toMatch(
+      /WEBEX_REST_SITE_URL: must be the WebEx site's host name/,
+    );
   });
 
   it('mappings take a WebEx password only in password mode, and not when every launch goes over REST', () => {

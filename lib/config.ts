@@ -82,16 +82,15 @@ const optionalString = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
-const intInRange = (min: number, max: number, fallback: number) =>
-  z.coerce.number().int().min(min).max(max).default(fallback);
+const intInRange = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 
 const minutesInRange = (max: number, fallback: number) =>
   z.coerce.number({ error: 'must be a number of minutes' }).positive('must be more than 0 minutes').max(max).default(fallback);
 
 const EnvSchema = z.object({
-  NEXTAUTH_URL: z.url({ protocol: /^https?$/, error: 'must be the portal\'s public URL, e.g. https://portal.example.com' }),
+  NEXTAUTH_URL: z.url({ protocol: /^https?$/, error: "must be the portal's public URL, e.g. https://portal.example.com" }),
   NEXTAUTH_SECRET: z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} random characters (openssl rand -base64 32)`),
-  OIDC_ISSUER: z.url({ protocol: /^https?$/, error: 'must be your identity provider\'s issuer URL, e.g. https://example.okta.com' }),
+  OIDC_ISSUER: z.url({ protocol: /^https?$/, error: "must be your identity provider's issuer URL, e.g. https://example.okta.com" }),
   OIDC_CLIENT_ID: z.string().min(1, 'must be the client id registered at your identity provider'),
   OIDC_CLIENT_SECRET: z.string().min(1, 'must be the client secret registered at your identity provider'),
   OIDC_SCOPES: z.string().default('openid email profile'),
@@ -137,7 +136,10 @@ const EnvSchema = z.object({
   WEBEX_SERVICE_APP_CLIENT_SECRET: optionalString,
   WEBEX_SERVICE_APP_REFRESH_TOKEN: optionalString,
   WEBEX_REST_LINK_HOSTS: z.string().default(DEFAULT_LINK_HOSTS),
-  WEBEX_REST_SITE_URL: optionalString.refine((v) => v === undefined || SITE_HOST.test(v), 'must be the WebEx site\'s host name as Webex writes siteUrl, e.g. acme.webex.com (no https://, no path)'),
+  WEBEX_REST_SITE_URL: optionalString.refine(
+    (v) => v === undefined || SITE_HOST.test(v),
+    "must be the WebEx site's host name as Webex writes siteUrl, e.g. acme.webex.com (no https://, no path)",
+  ),
   // a view, not a record: minutes at most, and 0 keeps nothing
   MEETINGS_CACHE_SECONDS: z.coerce
     .number({ error: 'must be a number of seconds' })
@@ -170,13 +172,17 @@ type Env = Record<string, string | undefined>;
 /** Parses "1:secret,2:newer-secret" into an iron-session password map. */
 export function parseKeyMap(value: string): Record<string, string> | string {
   const keys: Record<string, string> = {};
-  const entries = value.split(',').map((e) => e.trim()).filter(Boolean);
+  const entries = value
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
   for (const [index, entry] of entries.entries()) {
     const colon = entry.indexOf(':');
     const id = entry.slice(0, colon);
     const secret = entry.slice(colon + 1);
     // Named by position only: an entry without its "id:" is all secret, and so may be what stands before a colon.
-    if (colon < 1 || !/^\d+$/.test(id)) return `entry ${index + 1} (counting from 1) must look like <number>:<secret>; nothing of it is shown here, since it may be the secret`;
+    if (colon < 1 || !/^\d+$/.test(id))
+      return `entry ${index + 1} (counting from 1) must look like <number>:<secret>; nothing of it is shown here, since it may be the secret`;
     if (secret.length < MIN_SECRET_LENGTH) return `the secret of key ${id} must be at least ${MIN_SECRET_LENGTH} characters`;
     if (keys[id] !== undefined) return `key ${id} appears twice`;
     keys[id] = secret;
@@ -254,7 +260,8 @@ function credentialConfig(e: ParsedEnv, appUrl: URL, problems: string[]): HostCr
 function restConfig(e: ParsedEnv, siteHost: string, problems: string[]): RestSettings | undefined {
   if (e.WEBEX_LAUNCH_API === 'xml') return undefined;
   for (const name of ['WEBEX_SERVICE_APP_CLIENT_ID', 'WEBEX_SERVICE_APP_CLIENT_SECRET'] as const) {
-    if (e[name] === undefined) problems.push(`${name}: is missing; WEBEX_LAUNCH_API=${e.WEBEX_LAUNCH_API} needs the Service App's client ID and secret (README, "The REST path")`);
+    if (e[name] === undefined)
+      problems.push(`${name}: is missing; WEBEX_LAUNCH_API=${e.WEBEX_LAUNCH_API} needs the Service App's client ID and secret (README, "The REST path")`);
   }
   const linkHosts = parseLinkHosts(e.WEBEX_REST_LINK_HOSTS, siteHost);
   if (typeof linkHosts === 'string') problems.push(`WEBEX_REST_LINK_HOSTS: ${linkHosts}`);
@@ -274,7 +281,13 @@ function restConfig(e: ParsedEnv, siteHost: string, problems: string[]): RestSet
  * oauth mode WebEx's authorization page (Connect WebEx), and with the REST path every host a
  * start/join link may be on (WEBEX_REST_LINK_HOSTS), since /launch answers with a 302 to it.
  */
-function formActionOrigins(at: { appUrl: URL; issuer: string; siteUrl: string; hostCredentials: HostCredentialSettings; rest: RestSettings | undefined }): string[] {
+function formActionOrigins(at: {
+  appUrl: URL;
+  issuer: string;
+  siteUrl: string;
+  hostCredentials: HostCredentialSettings;
+  rest: RestSettings | undefined;
+}): string[] {
   const site = new URL(at.siteUrl);
   const origins = new Set([at.appUrl.origin, new URL(at.issuer).origin, site.origin]);
   if (at.hostCredentials.mode === 'oauth') origins.add(new URL(at.hostCredentials.authorizeUrl).origin);
@@ -288,7 +301,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
     const missing = (name: string) => env[name] === undefined || env[name] === '';
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.code === 'invalid_type' && missing(i.path.join('.')) ? 'is missing' : i.message}`));
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.code === 'invalid_type' && missing(i.path.join('.')) ? 'is missing' : i.message}`),
+    );
   }
   const e = parsed.data;
   const problems: string[] = [];
@@ -299,12 +314,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const base = baseUrl.href.replace(/\/+$/, '');
 
   const landing = new URL(e.WEBEX_LANDING_URL ?? `${base}/webappng/sites/${site}/dashboard`, `${base}/`);
-  if (landing.origin !== baseUrl.origin) problems.push(`WEBEX_LANDING_URL: must be a page of your WebEx site (${baseUrl.origin}); WebEx refuses other MU targets`);
+  if (landing.origin !== baseUrl.origin)
+    problems.push(`WEBEX_LANDING_URL: must be a page of your WebEx site (${baseUrl.origin}); WebEx refuses other MU targets`);
 
   const keys = parseKeyMap(e.CREDENTIAL_KEYS);
   if (typeof keys === 'string') problems.push(`CREDENTIAL_KEYS: ${keys}`);
 
-  if (e.MAPPING_RULE === 'claim' && !e.MAPPING_RULE_CLAIM) problems.push('MAPPING_RULE_CLAIM: is missing; MAPPING_RULE=claim needs the name of the ID-token claim that holds the WebEx ID');
+  if (e.MAPPING_RULE === 'claim' && !e.MAPPING_RULE_CLAIM)
+    problems.push('MAPPING_RULE_CLAIM: is missing; MAPPING_RULE=claim needs the name of the ID-token claim that holds the WebEx ID');
   const mappingRule: MappingRule =
     e.MAPPING_RULE === 'claim'
       ? { kind: 'claim', claim: e.MAPPING_RULE_CLAIM ?? '', lowercase: e.MAPPING_RULE_LOWERCASE }
@@ -321,7 +338,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const credentials = credentialConfig(e, appUrl, problems);
   const rest = restConfig(e, baseUrl.hostname, problems);
   if (problems.length > 0 || typeof keys === 'string' || !credentials) throw new ConfigError(problems);
-
 
   return {
     appUrl,
@@ -407,7 +423,12 @@ export function loadCommandConfig(env: Env, options: { needsKeys: boolean }): Co
   const e = parsed.data;
   const keys = options.needsKeys ? parseKeyMap(e.CREDENTIAL_KEYS ?? '') : undefined;
   if (typeof keys === 'string') throw new ConfigError([`CREDENTIAL_KEYS: ${keys}`]);
-  return { databaseUrl: e.DATABASE_URL, importMaxBytes: e.CSV_IMPORT_MAX_BYTES, secretKeys: keys, acceptsPasswords: storesPasswords({ hostCredentials: { mode: e.WEBEX_CREDENTIAL_MODE }, webex: { launchApi: e.WEBEX_LAUNCH_API } }) };
+  return {
+    databaseUrl: e.DATABASE_URL,
+    importMaxBytes: e.CSV_IMPORT_MAX_BYTES,
+    secretKeys: keys,
+    acceptsPasswords: storesPasswords({ hostCredentials: { mode: e.WEBEX_CREDENTIAL_MODE }, webex: { launchApi: e.WEBEX_LAUNCH_API } }),
+  };
 }
 
 let cached: AppConfig | undefined;

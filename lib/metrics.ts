@@ -70,17 +70,44 @@ function createMetrics(): PortalMetrics {
   return {
     registry,
     upstream,
-    launches: new Counter({ name: 'webex_sso_launches_total', help: 'Join WebEx launches by outcome code (OK or the failure code)', labelNames: ['outcome'], registers: [registry] }),
-    launchDuration: new Histogram({ name: 'webex_sso_launch_duration_seconds', help: 'Time from Join to the login URL or the failure', labelNames: ['result'], buckets: LATENCY_BUCKETS, registers: [registry] }),
+    launches: new Counter({
+      name: 'webex_sso_launches_total',
+      help: 'Join WebEx launches by outcome code (OK or the failure code)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    launchDuration: new Histogram({
+      name: 'webex_sso_launch_duration_seconds',
+      help: 'Time from Join to the login URL or the failure',
+      labelNames: ['result'],
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    }),
     launchCredentials: new Counter({
       name: 'webex_sso_launch_credentials_total',
       help: 'How launches got the host credential: password, session tickets (new = cache miss, cached = hit, renewed), access tokens',
       labelNames: ['credential'],
       registers: [registry],
     }),
-    webexCalls: new Histogram({ name: 'webex_sso_webex_call_duration_seconds', help: 'Calls to WebEx (XML API calls, REST calls) by call and outcome code', labelNames: ['call', 'outcome'], buckets: LATENCY_BUCKETS, registers: [registry] }),
-    auditEvents: new Counter({ name: 'webex_sso_audit_events_total', help: 'Audited events (launches, imports, admin changes, checks) by action and outcome', labelNames: ['action', 'outcome'], registers: [registry] }),
-    meetingLists: new Counter({ name: 'webex_sso_meeting_lists_total', help: 'Home-page lists of an employee\'s meetings: fetched from WebEx, served from memory (cached), or the failure code', labelNames: ['outcome'], registers: [registry] }),
+    webexCalls: new Histogram({
+      name: 'webex_sso_webex_call_duration_seconds',
+      help: 'Calls to WebEx (XML API calls, REST calls) by call and outcome code',
+      labelNames: ['call', 'outcome'],
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    }),
+    auditEvents: new Counter({
+      name: 'webex_sso_audit_events_total',
+      help: 'Audited events (launches, imports, admin changes, checks) by action and outcome',
+      labelNames: ['action', 'outcome'],
+      registers: [registry],
+    }),
+    meetingLists: new Counter({
+      name: 'webex_sso_meeting_lists_total',
+      help: "Home-page lists of an employee's meetings: fetched from WebEx, served from memory (cached), or the failure code",
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
   };
 }
 

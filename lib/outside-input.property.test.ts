@@ -9,7 +9,15 @@ import { z } from 'zod';
 import { firstOf } from '../app/_lib/search-params';
 import { MAPPING_SORTS, parseForm } from './mappings';
 import { describeLaunchFailure, describeLoginFailure } from './launch';
-import { codeForExceptionId, codeForLoginFailure, knownLoginFailureReason, LOGIN_FAILURE_CODES, parseGetLoginTicketResponse, WEBEX_ERROR_CODES, WebexError } from './webex';
+import {
+  codeForExceptionId,
+  codeForLoginFailure,
+  knownLoginFailureReason,
+  LOGIN_FAILURE_CODES,
+  parseGetLoginTicketResponse,
+  WEBEX_ERROR_CODES,
+  WebexError,
+} from './webex';
 import { claimOf } from './identity';
 import { dayWindow, parseTimeZone } from './meetings';
 
@@ -27,13 +35,16 @@ describe('lookups keyed by outside input', () => {
   it('the tz cookie → a zone the runtime knows, or nothing; never a throw', () => {
     const known = new Set([...Intl.supportedValuesOf('timeZone'), 'UTC']);
     fc.assert(
-      fc.property(fc.oneof(hostile, fc.constantFrom(...known), fc.constantFrom('Etc/UTC', 'Asia/Kolkata', 'Europe/Kyiv', 'Europe/Berlin;', '../UTC')), (value) => {
-        const zone = parseTimeZone(value);
-        if (zone === undefined) return;
-        // what it accepts works as a zone: the day there can be computed
-        expect(zone).toBe(value);
-        expect(dayWindow(Date.UTC(2026, 9, 25, 12), zone, 8).end).toBeGreaterThan(Date.UTC(2026, 9, 25, 12));
-      }),
+      fc.property(
+        fc.oneof(hostile, fc.constantFrom(...known), fc.constantFrom('Etc/UTC', 'Asia/Kolkata', 'Europe/Kyiv', 'Europe/Berlin;', '../UTC')),
+        (value) => {
+          const zone = parseTimeZone(value);
+          if (zone === undefined) return;
+          // what it accepts works as a zone: the day there can be computed
+          expect(zone).toBe(value);
+          expect(dayWindow(Date.UTC(2026, 9, 25, 12), zone, 8).end).toBeGreaterThan(Date.UTC(2026, 9, 25, 12));
+        },
+      ),
       RUNS,
     );
     expect(parseTimeZone('__proto__')).toBeUndefined();
@@ -88,7 +99,13 @@ describe('lookups keyed by outside input', () => {
 
   it('form errors for a field named like an Object.prototype member', () => {
     const schema = z.object({ constructor: z.string().min(1, 'needed'), toString: z.string().min(1, 'needed') });
-    const result = parseForm(schema, Object.fromEntries([['constructor', ''], ['toString', '']]));
+    const result = parseForm(
+      schema,
+      Object.fromEntries([
+        ['constructor', ''],
+        ['toString', ''],
+      ]),
+    );
     expect(result).toEqual({ fieldErrors: { constructor: ['needed'], toString: ['needed'] } });
   });
 
@@ -103,7 +120,7 @@ describe('lookups keyed by outside input', () => {
     );
   });
 
-  it('ID-token claims: only the token\'s own claims count', () => {
+  it("ID-token claims: only the token's own claims count", () => {
     fc.assert(
       fc.property(hostile, (name) => {
         const value = claimOf({}, name);

@@ -67,7 +67,10 @@ export async function importChild(file: string, databaseUrl: string): Promise<vo
 }
 
 function runImport(file: string, databaseUrl: string): ImportRun {
-  const child = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'scripts/bench.ts', 'import-child', file, databaseUrl], { encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'warn' } });
+  const child = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'scripts/bench.ts', 'import-child', file, databaseUrl], {
+    encoding: 'utf8',
+    env: { ...process.env, LOG_LEVEL: 'warn' },
+  });
   if (child.status !== 0) throw new Error(`import child failed: ${child.stderr}`);
   return JSON.parse(child.stdout.trim().split('\n').pop() ?? '{}') as ImportRun;
 }
@@ -81,7 +84,9 @@ async function compareParsers(file: string): Promise<{ handWrittenMs: number; cs
   started = performance.now();
   let again = 0;
   // The options our format needs: CR, LF and CRLF line ends in one file, empty lines skipped, line numbers.
-  const parser = createReadStream(file).pipe(parse({ bom: true, record_delimiter: ['\r\n', '\n', '\r'], skip_empty_lines: true, relax_column_count: true, info: true }));
+  const parser = createReadStream(file).pipe(
+    parse({ bom: true, record_delimiter: ['\r\n', '\n', '\r'], skip_empty_lines: true, relax_column_count: true, info: true }),
+  );
   for await (const _record of parser) again += 1;
   const csvParseMs = performance.now() - started;
   if (records !== again) throw new Error(`the parsers disagree: ${records} and ${again} records`);
@@ -238,7 +243,9 @@ async function benchDialect(target: Target, file: string) {
   const again = runImport(file, target.url);
   const importOk = ROWS < 1_000_000 || (first.totalMs <= IMPORT_TARGET.totalMs && first.peakRssMiB <= IMPORT_TARGET.peakRssMiB);
   console.log(`  CSV import, preview + apply (child process; targets at 1,000,000 rows: ≤ 30 s, ≤ 400 MiB)`);
-  console.log(`    into an empty table  ${ms(first.totalMs)}  (preview ${first.previewMs.toFixed(0)} ms, apply ${first.applyMs.toFixed(0)} ms)  peak RSS ${first.peakRssMiB.toFixed(0)} MiB  ${ROWS >= 1_000_000 ? mark(importOk) : ''}`);
+  console.log(
+    `    into an empty table  ${ms(first.totalMs)}  (preview ${first.previewMs.toFixed(0)} ms, apply ${first.applyMs.toFixed(0)} ms)  peak RSS ${first.peakRssMiB.toFixed(0)} MiB  ${ROWS >= 1_000_000 ? mark(importOk) : ''}`,
+  );
   console.log(`    same file again      ${ms(again.totalMs)}  (all unchanged)  peak RSS ${again.peakRssMiB.toFixed(0)} MiB`);
 
   const { db } = await openMigratedDatabase(target.url);
@@ -249,11 +256,15 @@ async function benchDialect(target: Target, file: string) {
     for (const [list, queries] of Object.entries(search)) {
       for (const [name, t] of Object.entries(queries)) {
         const count = t.exact ? String(t.matches) : `>${t.matches}`;
-        console.log(`    ${`${list}.${name}`.padEnd(38)} p50 ${t.p50.toFixed(1).padStart(6)} ms  p95 ${t.p95.toFixed(1).padStart(6)} ms  ${mark(t.p95 <= TARGET_P95_MS)} (${count} matches)`);
+        console.log(
+          `    ${`${list}.${name}`.padEnd(38)} p50 ${t.p50.toFixed(1).padStart(6)} ms  p95 ${t.p95.toFixed(1).padStart(6)} ms  ${mark(t.p95 <= TARGET_P95_MS)} (${count} matches)`,
+        );
       }
     }
     const dashboard = await measureDashboard(db);
-    console.log(`  Launch dashboard over ${ROWS.toLocaleString('en')} launch events: 30 days from the rollup p50 ${dashboard.load.p50.toFixed(1)} ms  p95 ${dashboard.load.p95.toFixed(1)} ms  ${mark(dashboard.load.p95 <= TARGET_P95_MS)}; rollup rebuilt from the audit log (the migration's backfill) ${ms(dashboard.rebuildMs)}`);
+    console.log(
+      `  Launch dashboard over ${ROWS.toLocaleString('en')} launch events: 30 days from the rollup p50 ${dashboard.load.p50.toFixed(1)} ms  p95 ${dashboard.load.p95.toFixed(1)} ms  ${mark(dashboard.load.p95 <= TARGET_P95_MS)}; rollup rebuilt from the audit log (the migration's backfill) ${ms(dashboard.rebuildMs)}`,
+    );
     const started = performance.now();
     let bytes = 0;
     for await (const chunk of exportMappingCsv(db)) bytes += Buffer.byteLength(chunk);
@@ -275,14 +286,21 @@ export async function benchData(): Promise<void> {
   const environment = { node: process.version, cpus: cpus().length, measuredAt: new Date().toISOString(), loadAverageAtStart: loadavg().map(round) };
   try {
     generateCsv(file, ROWS);
-    console.log(`webex-sso data bench: ${ROWS.toLocaleString('en')} mappings (CSV ${(statSync(file).size / 1_048_576).toFixed(1)} MiB) and as many audit events; node ${process.version}, ${cpus().length} cores\n`);
+    console.log(
+      `webex-sso data bench: ${ROWS.toLocaleString('en')} mappings (CSV ${(statSync(file).size / 1_048_576).toFixed(1)} MiB) and as many audit events; node ${process.version}, ${cpus().length} cores\n`,
+    );
     const parser = await compareParsers(file);
     imports.parser = { handWrittenMs: Math.round(parser.handWrittenMs), csvParseMs: Math.round(parser.csvParseMs) };
-    console.log(`CSV reading only: hand-written reader ${ms(parser.handWrittenMs)}, csv-parse ${ms(parser.csvParseMs)} (${(parser.csvParseMs / parser.handWrittenMs).toFixed(1)}×)\n`);
+    console.log(
+      `CSV reading only: hand-written reader ${ms(parser.handWrittenMs)}, csv-parse ${ms(parser.csvParseMs)} (${(parser.csvParseMs / parser.handWrittenMs).toFixed(1)}×)\n`,
+    );
 
     const sqliteDir = join(dir, 'sqlite');
     const targets: [string, Target | string][] = [
-      ['SQLite', { dialect: 'sqlite', url: `file:${join(sqliteDir, 'bench.sqlite')}`, remove: async () => rmSync(sqliteDir, { recursive: true, force: true }) }],
+      [
+        'SQLite',
+        { dialect: 'sqlite', url: `file:${join(sqliteDir, 'bench.sqlite')}`, remove: async () => rmSync(sqliteDir, { recursive: true, force: true }) },
+      ],
       ['PostgreSQL', await postgresTarget()],
     ];
     for (const [label, target] of targets) {
@@ -306,7 +324,9 @@ export async function benchData(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   const finished = { ...environment, loadAverageAtEnd: loadavg().map(round) };
-  console.log(`Load average (1, 5, 15 min) at the start ${environment.loadAverageAtStart.join(', ')}, at the end ${finished.loadAverageAtEnd.join(', ')} (${cpus().length} cores)`);
+  console.log(
+    `Load average (1, 5, 15 min) at the start ${environment.loadAverageAtStart.join(', ')}, at the end ${finished.loadAverageAtEnd.join(', ')} (${cpus().length} cores)`,
+  );
   writeResultsSection('search', { ...search, environment: finished });
   writeResultsSection('import', { ...imports, environment: finished });
   console.log('Wrote the search and import sections of bench/results.json');

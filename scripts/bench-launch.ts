@@ -119,11 +119,20 @@ export interface Measured {
 
 async function run(load: Load, portalPid?: number): Promise<Measured> {
   const cpuBefore = portalPid ? cpuMsOfTree(portalPid) : { total: 0, system: 0 };
-  const result = await autocannon({ url: load.url, method: load.method ?? 'GET', headers: load.headers, body: load.body, connections: load.connections ?? CONNECTIONS, duration: SECONDS });
+  const result = await autocannon({
+    url: load.url,
+    method: load.method ?? 'GET',
+    headers: load.headers,
+    body: load.body,
+    connections: load.connections ?? CONNECTIONS,
+    duration: SECONDS,
+  });
   const cpuAfter = portalPid ? cpuMsOfTree(portalPid) : cpuBefore;
   const wrong = Object.entries(result.statusCodeStats ?? {}).filter(([code]) => Number(code) !== load.expect);
   if (wrong.length > 0 || result.errors > 0 || result.timeouts > 0) {
-    throw new Error(`${load.method ?? 'GET'} ${load.url}: unexpected answers ${JSON.stringify(result.statusCodeStats)}, ${result.errors} errors, ${result.timeouts} timeouts`);
+    throw new Error(
+      `${load.method ?? 'GET'} ${load.url}: unexpected answers ${JSON.stringify(result.statusCodeStats)}, ${result.errors} errors, ${result.timeouts} timeouts`,
+    );
   }
   const requests = result.requests.total;
   return {
@@ -132,14 +141,24 @@ async function run(load: Load, portalPid?: number): Promise<Measured> {
     p99Ms: result.latency.p99,
     requests,
     ...(portalPid
-      ? { cpuMsPerRequest: Math.round(((cpuAfter.total - cpuBefore.total) / requests) * 100) / 100, systemCpuMsPerRequest: Math.round(((cpuAfter.system - cpuBefore.system) / requests) * 100) / 100 }
+      ? {
+          cpuMsPerRequest: Math.round(((cpuAfter.total - cpuBefore.total) / requests) * 100) / 100,
+          systemCpuMsPerRequest: Math.round(((cpuAfter.system - cpuBefore.system) / requests) * 100) / 100,
+        }
       : {}),
   };
 }
 
 /** Warm-up: JIT, pools, the route's first compile. */
 async function warmUp(load: Load): Promise<void> {
-  await autocannon({ url: load.url, method: load.method ?? 'GET', headers: load.headers, body: load.body, connections: load.connections ?? CONNECTIONS, duration: 3 });
+  await autocannon({
+    url: load.url,
+    method: load.method ?? 'GET',
+    headers: load.headers,
+    body: load.body,
+    connections: load.connections ?? CONNECTIONS,
+    duration: 3,
+  });
 }
 
 /** Warm-up, then the measured run. */
@@ -183,7 +202,11 @@ function simStats(): Promise<SimCounters> {
  * microsecond (autocannon rounds to the millisecond): the same client for the launch and for the
  * simulator, so what the client costs cancels out of the difference.
  */
-async function sequential(url: string, init: { method?: string; headers?: Record<string, string>; body?: string; expect: number }, count = 400): Promise<{ p50Ms: number; p99Ms: number }> {
+async function sequential(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string; expect: number },
+  count = 400,
+): Promise<{ p50Ms: number; p99Ms: number }> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const once = () =>
     new Promise<number>((resolve, reject) => {
@@ -230,7 +253,9 @@ export async function benchLaunch(): Promise<void> {
     OIDC_CLIENT_SECRET: secrets.clientSecret,
     WEBEX_SITE_NAME: DEMO_SITE_NAME,
     WEBEX_BASE_URL: SIM,
-    CREDENTIAL_KEYS: Object.entries(secrets.secretKeys).map(([id, key]) => `${id}:${key}`).join(','),
+    CREDENTIAL_KEYS: Object.entries(secrets.secretKeys)
+      .map(([id, key]) => `${id}:${key}`)
+      .join(','),
     DATABASE_URL: `file:${DATABASE_FILE}`,
     // one user clicks thousands of times here; the limiter still counts every launch
     LAUNCH_RATE_LIMIT: '1000000',
@@ -240,13 +265,24 @@ export async function benchLaunch(): Promise<void> {
   };
   // BENCH_CPU_PROF=DIR: the portal writes a V8 CPU profile there when it stops (open it in Chrome's DevTools)
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const startPortal = () => pinned(0, [process.execPath, ...profile, 'node_modules/next/dist/bin/next', 'start', '-H', 'localhost', '-p', String(APP_PORT)], portalEnv);
+  const startPortal = () =>
+    pinned(0, [process.execPath, ...profile, 'node_modules/next/dist/bin/next', 'start', '-H', 'localhost', '-p', String(APP_PORT)], portalEnv);
 
   // the session a signed-in employee's browser holds (lastSeenAt now: no run lasts the minute after which it is re-written;
   // a session id, or the proxy ends it as a token from before sign-out ended sessions on the server)
   const sessionCookie = async () => {
     const now = Math.floor(Date.now() / 1000);
-    const token = { sub: 'bench-alice', email: alice.email, name: alice.name, groups: [], sessionId: 'bench-alice-session', signedInAt: now, lastSeenAt: now, adminCheckedAt: now, adminVerified: true };
+    const token = {
+      sub: 'bench-alice',
+      email: alice.email,
+      name: alice.name,
+      groups: [],
+      sessionId: 'bench-alice-session',
+      signedInAt: now,
+      lastSeenAt: now,
+      adminCheckedAt: now,
+      adminVerified: true,
+    };
     return `next-auth.session-token=${await encode({ token, secret: secrets.nextAuthSecret })}`;
   };
   const launchLoad = async (connections = CONNECTIONS): Promise<Load> => ({
@@ -285,7 +321,9 @@ export async function benchLaunch(): Promise<void> {
     const portalPid = portal.pid;
     const coldStartMs = [...coldStartsMs].sort((a, b) => a - b)[1] ?? NaN;
 
-    console.log(`\nLaunch (portal pinned to core 0, simulator and autocannon on core 1${TASKSET ? '' : ' — taskset missing, NOT pinned'}; ${CONNECTIONS} connections; the Next routes ${ROUNDS} times ${SECONDS} s each, taking turns, after a 3 s warm-up: the median run)`);
+    console.log(
+      `\nLaunch (portal pinned to core 0, simulator and autocannon on core 1${TASKSET ? '' : ' — taskset missing, NOT pinned'}; ${CONNECTIONS} connections; the Next routes ${ROUNDS} times ${SECONDS} s each, taking turns, after a 3 s warm-up: the median run)`,
+    );
     const bareRun = await measure({ url: `http://127.0.0.1:${BARE_PORT}/`, expect: 302 });
     const loads = {
       redirect: { url: `${APP}/launch`, expect: 303 },
@@ -301,7 +339,11 @@ export async function benchLaunch(): Promise<void> {
       rounds.push({ redirect: await run(loads.redirect, portalPid), session: await run(loads.session, portalPid), launch: await run(loads.launch, portalPid) });
     }
     const simAfter = await simStats();
-    const medianRound = (route: keyof typeof loads) => median(rounds.map((round) => round[route]), (m) => m.rps);
+    const medianRound = (route: keyof typeof loads) =>
+      median(
+        rounds.map((round) => round[route]),
+        (m) => m.rps,
+      );
     const [redirect, session, launch] = [medianRound('redirect'), medianRound('session'), medianRound('launch')];
     // only the launch runs reach the simulator: every launch in password mode is one GetLoginTicket
     const launches = simAfter.xmlRequests - simBefore.xmlRequests;
@@ -316,7 +358,12 @@ export async function benchLaunch(): Promise<void> {
     // concurrency 1: the launch against the simulator's own GetLoginTicket, both measured here
     const single = await sequential(`${APP}/launch`, { ...(await launchLoad(1)), method: 'POST', body: '' });
     const ticketRequest = buildGetLoginTicketRequest(buildSecurityContext(DEMO_SITE_NAME, alice.webExID, { kind: 'password', password: alice.password }));
-    const simDirect = await sequential(`${SIM}/WBXService/XMLService`, { method: 'POST', headers: { 'content-type': 'application/xml; charset=utf-8' }, body: ticketRequest, expect: 200 });
+    const simDirect = await sequential(`${SIM}/WBXService/XMLService`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/xml; charset=utf-8' },
+      body: ticketRequest,
+      expect: 200,
+    });
     // the framework's own floor at concurrency 1, for comparison: the same two Next routes as above
     const redirectSingle = await sequential(loads.redirect.url, loads.redirect);
     const sessionSingle = await sequential(loads.session.url, loads.session);
@@ -338,10 +385,23 @@ export async function benchLaunch(): Promise<void> {
       rounds: roundSummaries,
       ratios: {
         redirectToBare: ratio(redirect.rps, bareRun.rps),
-        sessionToRedirect: median(roundSummaries.map((r) => r.sessionToRedirect), (r) => r),
-        launchToRedirect: median(roundSummaries.map((r) => r.launchToRedirect), (r) => r),
+        sessionToRedirect: median(
+          roundSummaries.map((r) => r.sessionToRedirect),
+          (r) => r,
+        ),
+        launchToRedirect: median(
+          roundSummaries.map((r) => r.launchToRedirect),
+          (r) => r,
+        ),
       },
-      concurrency1: { launchP50Ms: single.p50Ms, launchP99Ms: single.p99Ms, simGetLoginTicketP50Ms: simDirect.p50Ms, overheadP50Ms: Math.round((single.p50Ms - simDirect.p50Ms) * 100) / 100, redirectP50Ms: redirectSingle.p50Ms, sessionP50Ms: sessionSingle.p50Ms },
+      concurrency1: {
+        launchP50Ms: single.p50Ms,
+        launchP99Ms: single.p99Ms,
+        simGetLoginTicketP50Ms: simDirect.p50Ms,
+        overheadP50Ms: Math.round((single.p50Ms - simDirect.p50Ms) * 100) / 100,
+        redirectP50Ms: redirectSingle.p50Ms,
+        sessionP50Ms: sessionSingle.p50Ms,
+      },
       upstream,
       coldStartMs,
       coldStartsMs,
@@ -362,11 +422,28 @@ export async function benchLaunch(): Promise<void> {
     console.log(row('Next route reading the session, redirecting', session));
     console.log(row('launch (session, SQLite, XML API, audit, 302)', launch));
     console.log(`  launch ÷ redirect route by round ${results.rounds.map((r) => `${r.launchToRedirect.toFixed(3)}×`).join(', ')}`);
-    console.log(`  launch ÷ redirect route ${results.ratios.launchToRedirect.toFixed(3)}× (target ≥ ${LAUNCH_TARGETS.launchToRedirect}) ${mark(met.launchToRedirect)}; session route ÷ redirect ${results.ratios.sessionToRedirect.toFixed(3)}×; redirect route ÷ bare ${results.ratios.redirectToBare.toFixed(3)}×`);
-    console.log(`  concurrency 1: launch p50 ${single.p50Ms} ms − simulator GetLoginTicket p50 ${simDirect.p50Ms} ms = overhead ${results.concurrency1.overheadP50Ms} ms (target ≤ ${LAUNCH_TARGETS.overheadP50Ms}) ${mark(met.overheadP50Ms)}; the redirect route alone p50 ${redirectSingle.p50Ms} ms, the session route ${sessionSingle.p50Ms} ms`);
-    console.log(`  upstream: ${upstream.connectionsPer1000Launches} connections per 1,000 launches, at most ${upstream.maxOpenConnections} open for ${CONNECTIONS} clients ${mark(met.connectionsPerClient)}`);
-    console.log(`  cold start to the first 302: ${coldStartMs} ms (median of ${coldStartsMs.join(', ')}; target ≤ ${LAUNCH_TARGETS.coldStartMs}) ${mark(met.coldStartMs)}`);
-    writeResultsSection('launch', { ...results, met, environment: { node: process.version, cpus: cpus().length, measuredAt: new Date().toISOString(), loadAverage: loadavg().map((n) => Math.round(n * 100) / 100) } });
+    console.log(
+      `  launch ÷ redirect route ${results.ratios.launchToRedirect.toFixed(3)}× (target ≥ ${LAUNCH_TARGETS.launchToRedirect}) ${mark(met.launchToRedirect)}; session route ÷ redirect ${results.ratios.sessionToRedirect.toFixed(3)}×; redirect route ÷ bare ${results.ratios.redirectToBare.toFixed(3)}×`,
+    );
+    console.log(
+      `  concurrency 1: launch p50 ${single.p50Ms} ms − simulator GetLoginTicket p50 ${simDirect.p50Ms} ms = overhead ${results.concurrency1.overheadP50Ms} ms (target ≤ ${LAUNCH_TARGETS.overheadP50Ms}) ${mark(met.overheadP50Ms)}; the redirect route alone p50 ${redirectSingle.p50Ms} ms, the session route ${sessionSingle.p50Ms} ms`,
+    );
+    console.log(
+      `  upstream: ${upstream.connectionsPer1000Launches} connections per 1,000 launches, at most ${upstream.maxOpenConnections} open for ${CONNECTIONS} clients ${mark(met.connectionsPerClient)}`,
+    );
+    console.log(
+      `  cold start to the first 302: ${coldStartMs} ms (median of ${coldStartsMs.join(', ')}; target ≤ ${LAUNCH_TARGETS.coldStartMs}) ${mark(met.coldStartMs)}`,
+    );
+    writeResultsSection('launch', {
+      ...results,
+      met,
+      environment: {
+        node: process.version,
+        cpus: cpus().length,
+        measuredAt: new Date().toISOString(),
+        loadAverage: loadavg().map((n) => Math.round(n * 100) / 100),
+      },
+    });
     console.log('Wrote the launch section of bench/results.json');
   } finally {
     statsAgent.destroy();

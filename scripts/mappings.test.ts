@@ -56,10 +56,19 @@ describe('npm run mappings', { timeout: 60_000 }, () => {
   });
 
   it('asks only for what a command uses: an export needs just the database; storing a password needs CREDENTIAL_KEYS', () => {
-    expect(cli(['export'], { env: { DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' } })).toMatchObject({ code: 0, out: expect.stringContaining('email,webex_id,display_name') });
+    expect(cli(['export'], { env: { DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' } })).toMatchObject({
+      code: 0,
+      out: expect.stringContaining('email,webex_id,display_name'),
+    });
     const { CREDENTIAL_KEYS: _dropped, ...withoutKeys } = ENV;
-    expect(cli(['set', 'x@example.com', 'x', '--password-stdin'], { env: withoutKeys, input: 'pw' })).toMatchObject({ code: 4, err: expect.stringContaining('CREDENTIAL_KEYS: is missing') });
-    expect(cli(['export'], { env: { ...ENV, DATABASE_URL: databaseUrl, CSV_IMPORT_MAX_BYTES: 'lots' } })).toMatchObject({ code: 4, err: expect.stringContaining('CSV_IMPORT_MAX_BYTES') });
+    expect(cli(['set', 'x@example.com', 'x', '--password-stdin'], { env: withoutKeys, input: 'pw' })).toMatchObject({
+      code: 4,
+      err: expect.stringContaining('CREDENTIAL_KEYS: is missing'),
+    });
+    expect(cli(['export'], { env: { ...ENV, DATABASE_URL: databaseUrl, CSV_IMPORT_MAX_BYTES: 'lots' } })).toMatchObject({
+      code: 4,
+      err: expect.stringContaining('CSV_IMPORT_MAX_BYTES'),
+    });
   });
 
   it('set creates a mapping with a sealed password read from stdin, and refuses an invalid WebEx ID', async () => {
@@ -84,7 +93,10 @@ describe('npm run mappings', { timeout: 60_000 }, () => {
   // issue 16 finding 8: the old account's password followed the mapping to a new WebEx ID
   it('set with a new WebEx ID clears the stored password and says so, unless --password-stdin gives the new one', async () => {
     const moved = cli(['set', 'alice@example.com', 'alice.a']);
-    expect(moved).toMatchObject({ code: 0, out: expect.stringContaining('Its stored WebEx password was cleared because the WebEx ID changed (Alice → alice.a): set the password again.') });
+    expect(moved).toMatchObject({
+      code: 0,
+      out: expect.stringContaining('Its stored WebEx password was cleared because the WebEx ID changed (Alice → alice.a): set the password again.'),
+    });
     expect((await rows())[0]).toMatchObject({ webex_id: 'alice.a', credential: null, version: 3 });
     const withPassword = cli(['set', 'alice@example.com', 'alice.b', '--password-stdin'], { input: 'New-S3cret\n' });
     expect(withPassword).toMatchObject({ code: 0, out: 'Saved alice@example.com.\n' });
@@ -101,7 +113,10 @@ describe('npm run mappings', { timeout: 60_000 }, () => {
 
   it('import --dry-run counts without writing; import applies; export → import changes nothing', async () => {
     const good = file('good.csv', 'email,webex_id,display_name\ncarol@example.com,carol,Carol\ndave@example.com,dave,"=Dave, Sr."\n');
-    expect(cli(['import', good, '--dry-run'])).toMatchObject({ code: 0, out: expect.stringContaining('would create 2, update 0, leave 0 unchanged, keep 1 not in the file') });
+    expect(cli(['import', good, '--dry-run'])).toMatchObject({
+      code: 0,
+      out: expect.stringContaining('would create 2, update 0, leave 0 unchanged, keep 1 not in the file'),
+    });
     expect(await rows()).toHaveLength(1);
 
     expect(cli(['import', good])).toMatchObject({ code: 0, out: expect.stringContaining('2 created') });
@@ -122,9 +137,17 @@ describe('npm run mappings', { timeout: 60_000 }, () => {
 
   it('import says which stored passwords a new WebEx ID clears, in the dry run and when applied', async () => {
     const moving = file('moving.csv', 'email,webex_id\nalice@example.com,alice.c\n');
-    expect(cli(['import', moving, '--dry-run'])).toMatchObject({ code: 0, out: expect.stringContaining('would create 0, update 1, leave 0 unchanged, keep 2 not in the file; 1 stored WebEx password would be cleared (its WebEx ID changes)') });
+    expect(cli(['import', moving, '--dry-run'])).toMatchObject({
+      code: 0,
+      out: expect.stringContaining(
+        'would create 0, update 1, leave 0 unchanged, keep 2 not in the file; 1 stored WebEx password would be cleared (its WebEx ID changes)',
+      ),
+    });
     expect((await rows())[0]?.credential).toMatch(/^Fe26\.2\*/);
-    expect(cli(['import', moving])).toMatchObject({ code: 0, out: expect.stringContaining('1 stored WebEx password was cleared because its WebEx ID changed: set it again.') });
+    expect(cli(['import', moving])).toMatchObject({
+      code: 0,
+      out: expect.stringContaining('1 stored WebEx password was cleared because its WebEx ID changed: set it again.'),
+    });
     expect((await rows())[0]).toMatchObject({ webex_id: 'alice.c', credential: null });
   });
 

@@ -16,7 +16,17 @@ import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadCommandConfig } from '../lib/config';
 import { openMigratedDatabase } from '../lib/db';
-import { type AdminContext, discardPendingImport, exportMappingCsv, findMappingByEmail, importMappings, ImportTooLargeError, previewImport, removeMapping, saveMapping } from '../lib/mappings';
+import {
+  type AdminContext,
+  discardPendingImport,
+  exportMappingCsv,
+  findMappingByEmail,
+  importMappings,
+  ImportTooLargeError,
+  previewImport,
+  removeMapping,
+  saveMapping,
+} from '../lib/mappings';
 
 const EXIT = { ok: 0, refused: 1, usage: 2, notFound: 3, config: 4 } as const;
 
@@ -31,7 +41,9 @@ class UsageError extends Error {}
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 async function run(argv: string[], ctx: AdminContext, importMaxBytes: number): Promise<number> {
@@ -66,8 +78,13 @@ async function run(argv: string[], ctx: AdminContext, importMaxBytes: number): P
       if (values['dry-run']) {
         const c = preview.counts;
         await discardPendingImport(ctx.db, preview.pending.id);
-        const cleared = c.passwordsCleared === 0 ? '' : `; ${c.passwordsCleared} stored WebEx password${c.passwordsCleared === 1 ? ' would be cleared (its WebEx ID changes)' : 's would be cleared (their WebEx IDs change)'}`;
-        console.log(`dry run: ${preview.rowCount} rows valid; would create ${c.creates}, update ${c.updates}, leave ${c.unchanged} unchanged, ${deleteMissing ? 'delete' : 'keep'} ${c.missing} not in the file${cleared}`);
+        const cleared =
+          c.passwordsCleared === 0
+            ? ''
+            : `; ${c.passwordsCleared} stored WebEx password${c.passwordsCleared === 1 ? ' would be cleared (its WebEx ID changes)' : 's would be cleared (their WebEx IDs change)'}`;
+        console.log(
+          `dry run: ${preview.rowCount} rows valid; would create ${c.creates}, update ${c.updates}, leave ${c.unchanged} unchanged, ${deleteMissing ? 'delete' : 'keep'} ${c.missing} not in the file${cleared}`,
+        );
         return EXIT.ok;
       }
       const imported = await importMappings(ctx, preview.pending, `cli:${file}`);

@@ -139,7 +139,19 @@ async function main(): Promise<void> {
     const now = Math.floor(Date.now() / 1000);
     const cookies = await Promise.all(
       users.map(async (email) => {
-        const token = await encode({ token: { sub: email, email, name: email, groups: ['staff'], sessionId: randomBytes(16).toString('base64url'), signedInAt: now, lastSeenAt: now, adminCheckedAt: now }, secret });
+        const token = await encode({
+          token: {
+            sub: email,
+            email,
+            name: email,
+            groups: ['staff'],
+            sessionId: randomBytes(16).toString('base64url'),
+            signedInAt: now,
+            lastSeenAt: now,
+            adminCheckedAt: now,
+          },
+          secret,
+        });
         return `next-auth.session-token=${token}`;
       }),
     );
@@ -151,10 +163,18 @@ async function main(): Promise<void> {
         const { fault, call } = FAULTS[Math.floor(Math.random() * FAULTS.length)]?.() ?? { fault: { kind: 'backup' } as SimFault };
         sim.inject({ fault, webExID: users[user], times: 1, ...(call ? { call } : {}) });
       }
-      const response = await fetch(`${appUrl}/launch`, { method: 'POST', redirect: 'manual', headers: { origin: appUrl, cookie: cookies[user] ?? '', 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
+      const response = await fetch(`${appUrl}/launch`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { origin: appUrl, cookie: cookies[user] ?? '', 'content-type': 'application/x-www-form-urlencoded' },
+        body: '',
+      });
       const requestId = response.headers.get('x-request-id') ?? '';
       const location = response.headers.get('location') ?? '';
-      const outcome = response.status === 302 && new URL(location).pathname === '/acme/p.php' ? 'OK' : new URL(location, appUrl).searchParams.get('code') ?? `HTTP ${response.status}`;
+      const outcome =
+        response.status === 302 && new URL(location).pathname === '/acme/p.php'
+          ? 'OK'
+          : (new URL(location, appUrl).searchParams.get('code') ?? `HTTP ${response.status}`);
       answers.push({ requestId, outcome });
     };
     const run = async (count: number, faults: boolean, offset: number) => {
@@ -220,7 +240,10 @@ async function main(): Promise<void> {
 
     const byOutcome = new Map<string, number>();
     for (const a of answers) byOutcome.set(a.outcome, (byOutcome.get(a.outcome) ?? 0) + 1);
-    const outcomes = [...byOutcome].sort((a, b) => b[1] - a[1]).map(([o, n]) => `${o} ${n}`).join(', ');
+    const outcomes = [...byOutcome]
+      .sort((a, b) => b[1] - a[1])
+      .map(([o, n]) => `${o} ${n}`)
+      .join(', ');
     console.log(
       `soak: ${answers.length} launches (${outcomes}) in ${seconds.toFixed(1)} s at ${CONCURRENCY} at once for ${USERS} users; ` +
         `crashes ${crashed ? 1 : 0}, unhandled rejections ${unhandled}, audited exactly once ${answers.length - mismatched.length}/${answers.length}, ` +
@@ -271,7 +294,10 @@ async function drainOnSigterm(
   check(refused, 'a new connection was accepted after SIGTERM');
   check(exit !== undefined && exit.at - signalled <= deadlineMs, `the portal had not exited ${deadlineMs} ms after SIGTERM`);
   const took = exit ? `${((exit.at - signalled) / 1000).toFixed(1)} s` : 'did not exit';
-  return { summary: `${answered}/${IN_FLIGHT} in-flight answered, new connections ${refused ? 'refused' : 'ACCEPTED'}, exited (code ${exit?.code}) in ${took}`, clean: exit !== undefined };
+  return {
+    summary: `${answered}/${IN_FLIGHT} in-flight answered, new connections ${refused ? 'refused' : 'ACCEPTED'}, exited (code ${exit?.code}) in ${took}`,
+    clean: exit !== undefined,
+  };
 }
 
 async function scrapeMetrics(appUrl: string, token: string): Promise<string> {

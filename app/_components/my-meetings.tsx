@@ -1,5 +1,14 @@
 import { Suspense } from 'react';
-import { arrangeMeetings, clockTime, dayLabel, isoInstant, type MeetingRow, meetingsNotice, type MeetingStatus, type MeetingRoleOfEmployee } from '@/lib/meetings';
+import {
+  arrangeMeetings,
+  clockTime,
+  dayLabel,
+  isoInstant,
+  type MeetingRow,
+  meetingsNotice,
+  type MeetingStatus,
+  type MeetingRoleOfEmployee,
+} from '@/lib/meetings';
 import { getMeetingList } from '@/lib/server';
 import { JoinButton } from './join-button';
 
@@ -29,7 +38,19 @@ export function MyMeetingsSection(props: { email: string; hostEmail: string; zon
 const ROLE_WORDS: Record<MeetingRoleOfEmployee, string> = { host: 'You host', cohost: 'You cohost', invitee: 'Invited' };
 const STATUS_WORDS: Record<MeetingStatus, string | undefined> = { 'in-progress': 'In progress', ready: 'About to start', scheduled: undefined };
 
-async function MyMeetings({ email, hostEmail, zone, zoneKnown, isAdmin }: { email: string; hostEmail: string; zone: string; zoneKnown: boolean; isAdmin: boolean }) {
+async function MyMeetings({
+  email,
+  hostEmail,
+  zone,
+  zoneKnown,
+  isAdmin,
+}: {
+  email: string;
+  hostEmail: string;
+  zone: string;
+  zoneKnown: boolean;
+  isAdmin: boolean;
+}) {
   const list = await getMeetingList();
   if (!list) return null;
   const result = await list.forEmployee({ email, hostEmail }, zone);
@@ -63,7 +84,8 @@ async function MyMeetings({ email, hostEmail, zone, zoneKnown, isAdmin }: { emai
       </details>
       <p className="muted">
         Times in {zone}
-        {zoneKnown ? '' : ' (your browser\'s zone is used from your next visit)'}.{!result.complete && ' WebEx has more meetings than the portal lists; the first 500 are shown.'}
+        {zoneKnown ? '' : " (your browser's zone is used from your next visit)"}.
+        {!result.complete && ' WebEx has more meetings than the portal lists; the first 500 are shown.'}
       </p>
     </>
   );
@@ -83,7 +105,8 @@ function MeetingRows({ rows, zone, labelledBy, withDay }: { rows: MeetingRow[]; 
               </a>
               <span className="meeting-time">
                 {withDay && `${dayLabel(row.start, zone)}, `}
-                <time dateTime={isoInstant(row.start)}>{clockTime(row.start, zone)}</time>–<time dateTime={isoInstant(row.end)}>{clockTime(row.end, zone)}</time>
+                <time dateTime={isoInstant(row.start)}>{clockTime(row.start, zone)}</time>–
+                <time dateTime={isoInstant(row.end)}>{clockTime(row.end, zone)}</time>
               </span>
               <span className="meeting-facts">
                 {status && <strong className="meeting-status">{status}</strong>}
@@ -91,7 +114,12 @@ function MeetingRows({ rows, zone, labelledBy, withDay }: { rows: MeetingRow[]; 
                 {ROLE_WORDS[row.role]}
               </span>
             </div>
-            <JoinButton label={action} accessibleName={`${action}: ${row.title}`} target={{ kind: 'meeting', number: row.number, role: row.launch }} secondary={row.status !== 'in-progress' && row.launch === 'join'} />
+            <JoinButton
+              label={action}
+              accessibleName={`${action}: ${row.title}`}
+              target={{ kind: 'meeting', number: row.number, role: row.launch }}
+              secondary={row.status !== 'in-progress' && row.launch === 'join'}
+            />
           </li>
         );
       })}

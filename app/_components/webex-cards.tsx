@@ -96,4 +96,3 @@ export async function OAuthWebexCard({ email, account, notice, room }: { email: 
     </WebexCard>
   );
 }
-

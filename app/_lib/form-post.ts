@@ -22,7 +22,9 @@ export function formPost<R extends Request>(handle: (request: R, config: AppConf
 }
 
 /** formPost for the signed-in employee: an anonymous caller signs in first and comes back to the home page. */
-export function signedInFormPost<R extends Request>(handle: (request: R, config: AppConfig, user: PortalUser) => Promise<Response>): (request: R) => Promise<Response> {
+export function signedInFormPost<R extends Request>(
+  handle: (request: R, config: AppConfig, user: PortalUser) => Promise<Response>,
+): (request: R) => Promise<Response> {
   return formPost(async (request: R, config) => {
     const user = await getPortalUser();
     if (!user) return redirectTo(new URL(signInPath('/'), config.appUrl));

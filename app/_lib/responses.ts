@@ -9,7 +9,12 @@ export function privateHeaders(setCookies: readonly string[] = [], extra: Readon
 }
 
 /** A redirect with no-store; 302 for the WebEx login itself, 303 (see other) everywhere else. */
-export function redirectTo(location: string | URL, status: 302 | 303 = 303, setCookies: readonly string[] = [], extra: Readonly<Record<string, string>> = {}): Response {
+export function redirectTo(
+  location: string | URL,
+  status: 302 | 303 = 303,
+  setCookies: readonly string[] = [],
+  extra: Readonly<Record<string, string>> = {},
+): Response {
   const headers = privateHeaders(setCookies, extra);
   headers.set('Location', String(location));
   return new Response(null, { status, headers });

@@ -74,7 +74,16 @@ function exportedFunctionNames(source: string): string[] {
   const declared = [...source.matchAll(/^export\s+(?:async\s+)?function\s*\*?\s*(\w+)/gm)].map((m) => m[1] ?? '');
   const bound = [...source.matchAll(/^export\s+(?:const|let|var)\s+(\w+)\s*(?::[^=]+)?=\s*(?:async\b|function\b|\(|\w+\s*=>)/gm)].map((m) => m[1] ?? '');
   const listed = [...source.matchAll(/^export\s*\{([^}]*)\}/gm)].flatMap((m) =>
-    (m[1] ?? '').split(',').map((part) => part.trim().split(/\s+as\s+/).pop() ?? '').filter((name) => name && !name.startsWith('type ')),
+    (m[1] ?? '')
+      .split(',')
+      .map(
+        (part) =>
+          part
+            .trim()
+            .split(/\s+as\s+/)
+            .pop() ?? '',
+      )
+      .filter((name) => name && !name.startsWith('type ')),
   );
   return [...declared, ...bound, ...listed];
 }

@@ -54,7 +54,10 @@ describe('End sessions', () => {
     expect(await signedIn(laptop)).toBe(true);
     expect(await signedIn(phone)).toBe(true);
 
-    expect(await endSessions(' Bob@Example.com ')).toEqual({ ok: true, message: "Ended every portal session of bob@example.com: they must sign in again (new sign-ins are not affected)." });
+    expect(await endSessions(' Bob@Example.com ')).toEqual({
+      ok: true,
+      message: 'Ended every portal session of bob@example.com: they must sign in again (new sign-ins are not affected).',
+    });
     expect(await signedIn(laptop)).toBe(false);
     expect(await signedIn(phone)).toBe(false);
     expect(await signedIn(carol)).toBe(true);
@@ -65,7 +68,13 @@ describe('End sessions', () => {
   it('is audited: who ended whose sessions', async () => {
     await endSessions('dave@example.com');
     const { getDb } = await import('@/lib/server');
-    const rows = await (await getDb()).db.selectFrom('audit_events').select(['actor', 'action', 'target', 'outcome']).where('action', '=', 'session.end-all').execute();
+    const rows = await (
+      await getDb()
+    ).db
+      .selectFrom('audit_events')
+      .select(['actor', 'action', 'target', 'outcome'])
+      .where('action', '=', 'session.end-all')
+      .execute();
     expect(rows).toContainEqual({ actor: 'ada@example.com', action: 'session.end-all', target: 'dave@example.com', outcome: 'OK' });
   });
 

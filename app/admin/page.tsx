@@ -37,7 +37,9 @@ export default async function AdminSettingsPage() {
             <ConnectionCheckPanel />
           </>
         ) : (
-          <p className="muted">The XML API is not used (WEBEX_LAUNCH_API=rest): no employee credential is needed, and the check below is the Service App&apos;s.</p>
+          <p className="muted">
+            The XML API is not used (WEBEX_LAUNCH_API=rest): no employee credential is needed, and the check below is the Service App&apos;s.
+          </p>
         )}
         <LaunchPaths api={config.webex.launchApi} />
       </section>
@@ -56,8 +58,8 @@ export default async function AdminSettingsPage() {
       <section className="card">
         <h2>End an employee&apos;s sessions</h2>
         <p className="muted">
-          Signs one employee out of the portal on every browser and device at once (a lost laptop, a copied session, offboarding). They can sign in
-          again unless the identity provider stops them; their sessions there and at WebEx are ended there.
+          Signs one employee out of the portal on every browser and device at once (a lost laptop, a copied session, offboarding). They can sign in again unless
+          the identity provider stops them; their sessions there and at WebEx are ended there.
         </p>
         <EndSessionsForm />
       </section>
@@ -65,7 +67,7 @@ export default async function AdminSettingsPage() {
         <h2>Test a mapping</h2>
         <p className="muted">
           {xmlUsed
-            ? 'Checks one user end to end (mapping or rule, then the host\'s credential at WebEx, with GetUser) without signing anyone in and without fetching a login ticket.'
+            ? "Checks one user end to end (mapping or rule, then the host's credential at WebEx, with GetUser) without signing anyone in and without fetching a login ticket."
             : 'Checks one user end to end (mapping or rule, then their WebEx e-mail through the Service App: it reads their personal room) without making a meeting link.'}
         </p>
         <MappingTestForm />

@@ -53,12 +53,15 @@ const NOW = Math.floor(Date.now() / 1000);
 const ALICE: JWT = { email: 'alice@example.com', name: 'Alice', groups: [], signedInAt: NOW, lastSeenAt: NOW, adminCheckedAt: NOW };
 
 beforeAll(() => {
-  Object.assign(process.env, testEnvironment({
-    NEXTAUTH_URL: APP_URL,
-    NEXTAUTH_SECRET: SECRET,
-    CREDENTIAL_KEYS: '1:launch-route-test-key-0123456789abcdef',
-    LOG_LEVEL: 'silent',
-  }));
+  Object.assign(
+    process.env,
+    testEnvironment({
+      NEXTAUTH_URL: APP_URL,
+      NEXTAUTH_SECRET: SECRET,
+      CREDENTIAL_KEYS: '1:launch-route-test-key-0123456789abcdef',
+      LOG_LEVEL: 'silent',
+    }),
+  );
 });
 
 beforeEach(() => {
@@ -135,7 +138,7 @@ describe('POST /launch', () => {
   it.each([
     ['the rate limiter', 'limiter', new Error('connect ECONNREFUSED 127.0.0.1:5432')],
     ['the launch (its audit row)', 'launch', Object.assign(new Error('database is locked'), { name: 'SqliteError' })],
-  ] as const)('the portal\'s own database failing in %s: a clear page and a request id, never a 500 or a login URL', async (_, where, error) => {
+  ] as const)("the portal's own database failing in %s: a clear page and a request id, never a 500 or a login URL", async (_, where, error) => {
     storeFailure = { in: where, error };
     const response = await post({ origin: APP_URL });
     expect(response.status).toBe(303);
@@ -205,7 +208,9 @@ describe('POST /launch: the AlreadyLogon recovery (sign out of WebEx, then one r
   it.each(['redirect', 'post'])('a launch to p.php (%s delivery) marks this browser as the one that launched, for two minutes', async (how) => {
     delivery = how;
     const response = await post({ origin: APP_URL });
-    expect(response.headers.getSetCookie()).toContainEqual(expect.stringMatching(/^webex-sso\.launched=[^;]{20,}; Path=\/; Max-Age=120; HttpOnly; SameSite=Lax$/));
+    expect(response.headers.getSetCookie()).toContainEqual(
+      expect.stringMatching(/^webex-sso\.launched=[^;]{20,}; Path=\/; Max-Age=120; HttpOnly; SameSite=Lax$/),
+    );
   });
 
   it('a REST link or a failed launch sets no mark: WebEx sends no AlreadyLogon back for them', async () => {
@@ -248,7 +253,17 @@ describe('POST /launch: the launch target', () => {
     multipart.set('role', 'host');
     expect((await POST(new Request(`${APP_URL}/launch`, { method: 'POST', headers: { origin: APP_URL }, body: multipart }))).status).toBe(302);
     const urlencoded = new URLSearchParams({ meeting: '26341234567', role: 'host' });
-    expect((await POST(new Request(`${APP_URL}/launch`, { method: 'POST', headers: { origin: APP_URL, 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8' }, body: urlencoded.toString() }))).status).toBe(302);
+    expect(
+      (
+        await POST(
+          new Request(`${APP_URL}/launch`, {
+            method: 'POST',
+            headers: { origin: APP_URL, 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8' },
+            body: urlencoded.toString(),
+          }),
+        )
+      ).status,
+    ).toBe(302);
     expect(targets).toEqual([MEETING, MEETING]);
   });
 
@@ -256,7 +271,9 @@ describe('POST /launch: the launch target', () => {
     const response = await post({ origin: APP_URL }, { meeting: '26341234567', role: 'host' });
     expect(response.status).toBe(302);
     expect(targets).toEqual([MEETING]);
-    expect(response.headers.getSetCookie()).toContainEqual(expect.stringMatching(/^webex-sso\.target=host\.26341234567; Path=\/; Max-Age=120; HttpOnly; SameSite=Lax$/));
+    expect(response.headers.getSetCookie()).toContainEqual(
+      expect.stringMatching(/^webex-sso\.target=host\.26341234567; Path=\/; Max-Age=120; HttpOnly; SameSite=Lax$/),
+    );
   });
 
   it.each([
@@ -279,7 +296,10 @@ describe('POST /launch: the launch target', () => {
   });
 
   it("the recovery's relaunch relaunches the last Join's meeting from its cookie, never a target the page names", async () => {
-    await post({ origin: APP_URL, cookie: 'webex-sso.recovery=signing-out; webex-sso.target=host.26341234567' }, { recovery: 'relaunch', meeting: '999999999', role: 'join' });
+    await post(
+      { origin: APP_URL, cookie: 'webex-sso.recovery=signing-out; webex-sso.target=host.26341234567' },
+      { recovery: 'relaunch', meeting: '999999999', role: 'join' },
+    );
     expect(targets).toEqual([MEETING]);
   });
 
@@ -335,7 +355,7 @@ describe('POST /launch: the REST path (meeting links from the Service App)', () 
 });
 
 describe('POST /launch with WEBEX_LOGIN_DELIVERY=post', () => {
-  it('answers a no-store page that posts the AT=LI form to p.php, with a nonce\'d script and a button', async () => {
+  it("answers a no-store page that posts the AT=LI form to p.php, with a nonce'd script and a button", async () => {
     delivery = 'post';
     const response = await post({ origin: APP_URL });
     expect(response.status).toBe(200);
@@ -347,7 +367,9 @@ describe('POST /launch with WEBEX_LOGIN_DELIVERY=post', () => {
     );
     const html = await response.text();
     expect(html).toContain('<form id="webex-login" method="post" action="https://acme.webex.com/acme/p.php">');
-    expect(html).toContain('<input type="hidden" name="AT" value="LI"><input type="hidden" name="WID" value="alice"><input type="hidden" name="TK" value="T+1">');
+    expect(html).toContain(
+      '<input type="hidden" name="AT" value="LI"><input type="hidden" name="WID" value="alice"><input type="hidden" name="TK" value="T+1">',
+    );
     expect(html).toContain('<script nonce="test-nonce-123">document.getElementById("webex-login").submit();</script>');
     expect(html).toContain('<button type="submit">Continue to WebEx</button>');
   });

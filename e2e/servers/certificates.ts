@@ -17,9 +17,13 @@ export function createSelfSignedCertificate(commonName: string, days = 30): KeyA
   try {
     const key = join(dir, 'key.pem');
     const cert = join(dir, 'cert.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', String(days), '-subj', `/CN=${commonName}`], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', String(days), '-subj', `/CN=${commonName}`],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     return { privateKeyPem: readFileSync(key, 'utf8'), certificatePem: readFileSync(cert, 'utf8') };
   } catch (err) {
     throw new Error(`could not make a test certificate with openssl (is it installed?): ${err instanceof Error ? err.message : String(err)}`, { cause: err });

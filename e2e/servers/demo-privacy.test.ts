@@ -14,7 +14,13 @@ describe('generateDemoSecrets', () => {
     expect(a.clientSecret).not.toBe(b.clientSecret);
     expect(a.secretKeys['1']).not.toBe(b.secretKeys['1']);
     for (const secret of [a.nextAuthSecret, a.clientSecret, a.secretKeys['1'] ?? '']) expect(secret.length).toBeGreaterThanOrEqual(32);
-    expect(parseKeyMap(Object.entries(a.secretKeys).map(([id, key]) => `${id}:${key}`).join(','))).toEqual(a.secretKeys);
+    expect(
+      parseKeyMap(
+        Object.entries(a.secretKeys)
+          .map(([id, key]) => `${id}:${key}`)
+          .join(','),
+      ),
+    ).toEqual(a.secretKeys);
   });
 
   it('takes NEXTAUTH_SECRET from the environment (the bench signs cookies with it)', () => {
@@ -42,7 +48,7 @@ describe('the simulator control API', () => {
     ['a text/plain no-cors POST from another site', { origin: 'https://evil.example', 'content-type': 'text/plain' }],
     ['a JSON POST from another site', { origin: 'https://evil.example', 'content-type': 'application/json' }],
     ['a POST from an opaque origin', { origin: 'null', 'content-type': 'text/plain' }],
-    ['a POST from the portal\'s origin', { origin: 'http://localhost:3000', 'content-type': 'text/plain' }],
+    ["a POST from the portal's origin", { origin: 'http://localhost:3000', 'content-type': 'text/plain' }],
   ])('refuses %s with 403, and arms nothing', async (_name, headers) => {
     const response = await fetch(`${sim.url}/__sim/faults`, { method: 'POST', headers, body: fault });
     expect(response.status).toBe(403);

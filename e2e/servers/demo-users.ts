@@ -108,10 +108,33 @@ export function demoMeetings(now: number): DemoMeeting[] {
   const review = minute(now + Math.max(2 * MINUTE, Math.min(3 * 60 * MINUTE, (untilMidnight * 3) / 4)));
   return [
     { number: '123456789', hostWebExID: 'ada.admin', topic: 'All hands', inProgress: true },
-    { number: '24680135790', hostWebExID: 'carol@example.com', topic: 'Design sync', inProgress: true, start: Math.max(startOfToday.getTime(), minute(now - 10 * MINUTE)), durationMinutes: 60, inviteeWebExIDs: ['alice', 'bob'] },
-    { number: '26341234567', hostWebExID: 'alice', topic: "Alice's stand-up", start: standUp, durationMinutes: 15, cohostWebExIDs: ['carol@example.com'], inviteeWebExIDs: ['bob'] },
+    {
+      number: '24680135790',
+      hostWebExID: 'carol@example.com',
+      topic: 'Design sync',
+      inProgress: true,
+      start: Math.max(startOfToday.getTime(), minute(now - 10 * MINUTE)),
+      durationMinutes: 60,
+      inviteeWebExIDs: ['alice', 'bob'],
+    },
+    {
+      number: '26341234567',
+      hostWebExID: 'alice',
+      topic: "Alice's stand-up",
+      start: standUp,
+      durationMinutes: 15,
+      cohostWebExIDs: ['carol@example.com'],
+      inviteeWebExIDs: ['bob'],
+    },
     { number: '987654321', hostWebExID: 'bob', topic: "Bob's review", start: review, durationMinutes: 30, inviteeWebExIDs: ['alice'] },
-    { number: '13579024680', hostWebExID: 'carol@example.com', topic: 'Planning', start: minute(now + 24 * 60 * MINUTE), durationMinutes: 45, inviteeWebExIDs: ['alice', 'bob'] },
+    {
+      number: '13579024680',
+      hostWebExID: 'carol@example.com',
+      topic: 'Planning',
+      start: minute(now + 24 * 60 * MINUTE),
+      durationMinutes: 45,
+      inviteeWebExIDs: ['alice', 'bob'],
+    },
   ];
 }
 

@@ -54,7 +54,11 @@ const SERVICE_APP = { clientId: 'webex-sso-service-app', clientSecret: serviceAp
  * What the simulated site's SSO configuration expects (WebEx's values are the site's own; these are the demo's):
  * one SAML identity provider, whichever portals sign as it (saml, auto and the PostgreSQL pair: deployments of one company portal).
  */
-const SAML_SITE = { issuer: 'http://localhost/webex-sso', audience: 'https://acme.webex.com', recipient: 'https://acme.webex.com/dispatcher/SAML2AuthService?siteurl=acme' };
+const SAML_SITE = {
+  issuer: 'http://localhost/webex-sso',
+  audience: 'https://acme.webex.com',
+  recipient: 'https://acme.webex.com/dispatcher/SAML2AuthService?siteurl=acme',
+};
 
 function parseModes(value: string): Mode[] {
   const list = value.split(',').map((m) => m.trim());
@@ -180,14 +184,18 @@ async function main(): Promise<void> {
     }
     // the developer portal's "Generate Tokens" for this deployment; its first refresh token is WEBEX_SERVICE_APP_REFRESH_TOKEN
     const serviceAppRefreshToken = portal.mode === 'rest' || portal.mode === 'auto' ? sim.generateServiceAppTokens().refresh_token : '';
-    apps.push(startPortal(portal, { idpIssuer: idp.issuer, simUrl: sim.url, samlKey: saml.privateKeyPem, samlCert: saml.certificatePem, serviceAppRefreshToken }));
+    apps.push(
+      startPortal(portal, { idpIssuer: idp.issuer, simUrl: sim.url, samlKey: saml.privateKeyPem, samlCert: saml.certificatePem, serviceAppRefreshToken }),
+    );
   }
 
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    await Promise.all(apps.map((app) => new Promise((resolve) => (app.exitCode !== null ? resolve(undefined) : (app.once('exit', resolve), app.kill('SIGTERM'))))));
+    await Promise.all(
+      apps.map((app) => new Promise((resolve) => (app.exitCode !== null ? resolve(undefined) : (app.once('exit', resolve), app.kill('SIGTERM'))))),
+    );
     await Promise.allSettled([idp.close(), sim.close(), scaleOut.drop()]);
     process.exit(code);
   };
@@ -203,12 +211,14 @@ async function main(): Promise<void> {
       `  identity provider  ${idp.issuer}`,
       `  WebEx simulator    ${sim.url} (site ${sim.siteName})`,
       '  demo logins (email / password):',
-      ...DEMO_EMPLOYEES.map((e) => `    ${e.email.padEnd(20)} ${e.password.padEnd(12)} ${e.groups.includes(DEMO_ADMIN_GROUP) ? 'admin, ' : ''}${describeLink(e, modes)}`),
+      ...DEMO_EMPLOYEES.map(
+        (e) => `    ${e.email.padEnd(20)} ${e.password.padEnd(12)} ${e.groups.includes(DEMO_ADMIN_GROUP) ? 'admin, ' : ''}${describeLink(e, modes)}`,
+      ),
       ...(modes.includes('oauth') ? ['  Connect WebEx (oauth mode) at the simulator with the WebEx ID and password, e.g. alice / Alice-WebEx-1'] : []),
       ...(modes.some((m) => m === 'rest' || m === 'auto')
         ? [
             '  rest/auto: meetings open through the simulated Service App (Start my personal room, /meet/123456789); settings show its grant',
-            '  rest/auto: the home page lists today\'s meetings: alice hosts her stand-up, bob and carol are invited to others',
+            "  rest/auto: the home page lists today's meetings: alice hosts her stand-up, bob and carol are invited to others",
           ]
         : []),
       'Stop with Ctrl+C.',
@@ -220,11 +230,15 @@ async function main(): Promise<void> {
 function describeLink(e: (typeof DEMO_EMPLOYEES)[number], running: readonly Mode[]): string {
   if (e.emailVerified === false) return 'e-mail not verified (refused at sign-in)';
   if (e.linked) return `linked to WebEx ${e.webex.webExID}`;
-  if (running.some((m) => !WITH_PASSWORDS.includes(m))) return `WebEx ${e.webex.webExID} by the e-mail rule in saml/oauth mode${e.webex.password ? '' : ' (no WebEx password)'}`;
+  if (running.some((m) => !WITH_PASSWORDS.includes(m)))
+    return `WebEx ${e.webex.webExID} by the e-mail rule in saml/oauth mode${e.webex.password ? '' : ' (no WebEx password)'}`;
   return 'not linked to WebEx';
 }
 
-function startPortal(portal: Portal, peers: { idpIssuer: string; simUrl: string; samlKey: string; samlCert: string; serviceAppRefreshToken: string }): ChildProcess {
+function startPortal(
+  portal: Portal,
+  peers: { idpIssuer: string; simUrl: string; samlKey: string; samlCert: string; serviceAppRefreshToken: string },
+): ChildProcess {
   const pem = (value: string) => value.trim().replace(/\n/g, '\\n');
   const samlMode = {
     WEBEX_CREDENTIAL_MODE: 'saml',
@@ -275,7 +289,9 @@ function startPortal(portal: Portal, peers: { idpIssuer: string; simUrl: string;
       WEBEX_SITE_NAME: DEMO_SITE_NAME,
       WEBEX_BASE_URL: peers.simUrl,
       WEBEX_TIMEOUT_MS: process.env.WEBEX_TIMEOUT_MS ?? '10000',
-      CREDENTIAL_KEYS: Object.entries(CREDENTIAL_KEYS).map(([id, key]) => `${id}:${key}`).join(','),
+      CREDENTIAL_KEYS: Object.entries(CREDENTIAL_KEYS)
+        .map(([id, key]) => `${id}:${key}`)
+        .join(','),
       DATABASE_URL: portal.databaseUrl,
       ADMIN_GROUP: DEMO_ADMIN_GROUP,
       SUPPORT_CONTACT: 'the IT help desk (help@example.com)',

@@ -24,11 +24,35 @@ const daysAgo = (days: number) => new Date(NOW.getTime() - days * DAY);
 
 describe('recordAudit', () => {
   it('stores every field, with detail as JSON and the duration rounded', async () => {
-    await recordAudit(store.db, { actor: 'a@example.com', action: 'launch', target: 'alice', outcome: 'OK', detail: { source: 'mapping' }, durationMs: 12.6, requestId: 'r1' }, NOW);
+    await recordAudit(
+      store.db,
+      { actor: 'a@example.com', action: 'launch', target: 'alice', outcome: 'OK', detail: { source: 'mapping' }, durationMs: 12.6, requestId: 'r1' },
+      NOW,
+    );
     await recordAudit(store.db, { actor: 'cli:ops', action: 'mapping.import', outcome: 'OK' }, NOW);
     expect(await store.db.selectFrom('audit_events').selectAll().orderBy('id').execute()).toEqual([
-      { id: expect.any(Number), at: NOW.toISOString(), actor: 'a@example.com', action: 'launch', target: 'alice', outcome: 'OK', detail: '{"source":"mapping"}', duration_ms: 13, request_id: 'r1' },
-      { id: expect.any(Number), at: NOW.toISOString(), actor: 'cli:ops', action: 'mapping.import', target: null, outcome: 'OK', detail: null, duration_ms: null, request_id: null },
+      {
+        id: expect.any(Number),
+        at: NOW.toISOString(),
+        actor: 'a@example.com',
+        action: 'launch',
+        target: 'alice',
+        outcome: 'OK',
+        detail: '{"source":"mapping"}',
+        duration_ms: 13,
+        request_id: 'r1',
+      },
+      {
+        id: expect.any(Number),
+        at: NOW.toISOString(),
+        actor: 'cli:ops',
+        action: 'mapping.import',
+        target: null,
+        outcome: 'OK',
+        detail: null,
+        duration_ms: null,
+        request_id: null,
+      },
     ]);
   });
 
@@ -105,8 +129,15 @@ describe('listAuditEvents and listAuditFacets', () => {
   });
 
   it('parses the stored detail', async () => {
-    await recordAudit(store.db, { actor: 'a', action: 'webex.check', outcome: 'OK', detail: { autoLogin: true, nested: { n: 1 } }, durationMs: 4 }, new Date(NOW.getTime() + 1));
-    expect((await listAuditEvents(store.db, { action: 'webex.check' })).rows[0]).toMatchObject({ detail: { autoLogin: true, nested: { n: 1 } }, durationMs: 4 });
+    await recordAudit(
+      store.db,
+      { actor: 'a', action: 'webex.check', outcome: 'OK', detail: { autoLogin: true, nested: { n: 1 } }, durationMs: 4 },
+      new Date(NOW.getTime() + 1),
+    );
+    expect((await listAuditEvents(store.db, { action: 'webex.check' })).rows[0]).toMatchObject({
+      detail: { autoLogin: true, nested: { n: 1 } },
+      durationMs: 4,
+    });
   });
 
   it.each<[string, string, (e: (typeof EVENTS)[number]) => boolean]>([
@@ -191,7 +222,13 @@ describe('listAuditEvents with cursors and the search index', () => {
     expect(back.rows.map((r) => r.id)).toEqual(all.slice(-5, -1));
     // newest first; within an instant, the latest recorded first
     const rows = (await listAuditEvents(store.db, { pageSize: 100 })).rows;
-    expect(rows.map((r) => r.actor).slice(0, 5)).toEqual(['user4@example.com', 'user3@example.com', 'user2@example.com', 'user1@example.com', 'user0@example.com']);
+    expect(rows.map((r) => r.actor).slice(0, 5)).toEqual([
+      'user4@example.com',
+      'user3@example.com',
+      'user2@example.com',
+      'user1@example.com',
+      'user0@example.com',
+    ]);
   });
 
   it('keeps the user search index in step with recording and pruning', async () => {

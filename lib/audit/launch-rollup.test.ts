@@ -26,8 +26,13 @@ for (const [name, open] of await sharedDatabaseCases('dashboard')) {
       dbs = await (open as NonNullable<typeof open>)();
       const { db } = dbs.a;
       const launches: [number, string, number][] = [
-        [0, 'OK', 40], [0, 'OK', 60], [0, 'OK', 90], [0, 'WEBEX_TIMEOUT', 2_100],
-        [1, 'OK', 200], [1, 'MAPPING_MISSING', 5], [1, 'WEBEX_TIMEOUT', 2_200],
+        [0, 'OK', 40],
+        [0, 'OK', 60],
+        [0, 'OK', 90],
+        [0, 'WEBEX_TIMEOUT', 2_100],
+        [1, 'OK', 200],
+        [1, 'MAPPING_MISSING', 5],
+        [1, 'WEBEX_TIMEOUT', 2_200],
         [29, 'OK', 80],
         [30, 'OK', 80], // outside the 30 days
       ];

@@ -114,7 +114,11 @@ export async function rebuildLaunchRollup<DB>(db: Kysely<DB>): Promise<void> {
     const low = i === 0 ? undefined : DURATION_BOUNDS_MS[i - 1];
     const high = DURATION_BOUNDS_MS[i];
     const condition =
-      high === undefined ? sql`coalesce(duration_ms, 0) > ${sql.lit(low ?? 0)}` : low === undefined ? sql`coalesce(duration_ms, 0) <= ${sql.lit(high)}` : sql`coalesce(duration_ms, 0) > ${sql.lit(low)} and coalesce(duration_ms, 0) <= ${sql.lit(high)}`;
+      high === undefined
+        ? sql`coalesce(duration_ms, 0) > ${sql.lit(low ?? 0)}`
+        : low === undefined
+          ? sql`coalesce(duration_ms, 0) <= ${sql.lit(high)}`
+          : sql`coalesce(duration_ms, 0) > ${sql.lit(low)} and coalesce(duration_ms, 0) <= ${sql.lit(high)}`;
     return sql`sum(case when ${condition} then 1 else 0 end) as ${sql.ref(column)}`;
   });
   await sql`delete from launch_daily`.execute(db);

@@ -22,7 +22,9 @@ const CONNECT_PATH = '/webex/connect';
 
 /** Set-Cookie for a started connection's sealed state, or clearing it (undefined). */
 export function connectCookie(sealed: string | undefined, appUrl: URL): string {
-  return sealed === undefined ? clearCookie(CONNECT_COOKIE, appUrl, CONNECT_PATH) : serializeCookie(CONNECT_COOKIE, sealed, appUrl, { maxAgeSeconds: CONNECT_TTL_SECONDS, path: CONNECT_PATH });
+  return sealed === undefined
+    ? clearCookie(CONNECT_COOKIE, appUrl, CONNECT_PATH)
+    : serializeCookie(CONNECT_COOKIE, sealed, appUrl, { maxAgeSeconds: CONNECT_TTL_SECONDS, path: CONNECT_PATH });
 }
 
 interface PendingConnect {
@@ -51,11 +53,17 @@ export interface ConnectDeps {
 /** Where to send the browser, and the sealed cookie that remembers what the callback must prove. */
 export async function startConnect(deps: Pick<ConnectDeps, 'oauth' | 'keys'>, email: string): Promise<{ location: string; cookie: string }> {
   const start = await deps.oauth.startAuthorization();
-  const pending: PendingConnect = { email: normalizeEmail(email), state: start.state, codeVerifier: start.codeVerifier, expiresAt: Date.now() + CONNECT_TTL_SECONDS * 1000 };
+  const pending: PendingConnect = {
+    email: normalizeEmail(email),
+    state: start.state,
+    codeVerifier: start.codeVerifier,
+    expiresAt: Date.now() + CONNECT_TTL_SECONDS * 1000,
+  };
   return { location: start.url, cookie: await sealSecret(pending, deps.keys) };
 }
 
-export type ConnectResult = { ok: true; webexId: string } | { ok: false; code: HostCredentialCode | 'CONNECT_EXPIRED' | 'CONNECT_WRONG_ACCOUNT'; message: string };
+export type ConnectResult =
+  { ok: true; webexId: string } | { ok: false; code: HostCredentialCode | 'CONNECT_EXPIRED' | 'CONNECT_WRONG_ACCOUNT'; message: string };
 
 /** Proves the new tokens act as `webexId` at WebEx, as the launch will use them. */
 async function proveOwnership(deps: ConnectDeps, webexId: string, tokens: TokenSet): Promise<boolean> {
@@ -65,7 +73,8 @@ async function proveOwnership(deps: ConnectDeps, webexId: string, tokens: TokenS
     else await deps.webex.authenticateUser(context, { accessToken: tokens.accessToken });
     return true;
   } catch (err) {
-    if (err instanceof WebexError && ['WEBEX_CREDENTIAL_EXPIRED', 'WEBEX_BAD_CREDENTIALS', 'WEBEX_ACCESS_DENIED', 'WEBEX_REFUSED'].includes(err.code)) return false;
+    if (err instanceof WebexError && ['WEBEX_CREDENTIAL_EXPIRED', 'WEBEX_BAD_CREDENTIALS', 'WEBEX_ACCESS_DENIED', 'WEBEX_REFUSED'].includes(err.code))
+      return false;
     throw err;
   }
 }
@@ -74,7 +83,12 @@ async function proveOwnership(deps: ConnectDeps, webexId: string, tokens: TokenS
  * Completes the connection for the signed-in employee: the callback must carry the state of a
  * request this same employee started, recently. Audited whatever the outcome.
  */
-export async function finishConnect(deps: ConnectDeps, user: { email: string; webexId: string }, callback: URL, sealedPending: string | undefined): Promise<ConnectResult> {
+export async function finishConnect(
+  deps: ConnectDeps,
+  user: { email: string; webexId: string },
+  callback: URL,
+  sealedPending: string | undefined,
+): Promise<ConnectResult> {
   const email = normalizeEmail(user.email);
   const result = await exchange();
   await recordAudit(deps.db, {
@@ -104,7 +118,11 @@ export async function finishConnect(deps: ConnectDeps, user: { email: string; we
     }
     if (!(await proveOwnership(deps, user.webexId, tokens))) {
       await deps.oauth.revoke(tokens.refreshToken ?? tokens.accessToken).catch(() => false);
-      return { ok: false, code: 'CONNECT_WRONG_ACCOUNT', message: `The WebEx account you signed in with is not ${user.webexId}, the one linked to your portal account.` };
+      return {
+        ok: false,
+        code: 'CONNECT_WRONG_ACCOUNT',
+        message: `The WebEx account you signed in with is not ${user.webexId}, the one linked to your portal account.`,
+      };
     }
     await deps.tokens.save(email, user.webexId, tokens);
     return { ok: true, webexId: user.webexId };

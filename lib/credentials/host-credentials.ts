@@ -103,7 +103,10 @@ export function createHostCredentials(deps: HostCredentialDeps): HostCredentials
       return await deps.webex.authenticateUser(context(host, credential), body);
     } catch (err) {
       if (config.mode === 'saml' && err instanceof WebexError && ['WEBEX_CREDENTIAL_EXPIRED', 'WEBEX_BAD_CREDENTIALS', 'WEBEX_REFUSED'].includes(err.code)) {
-        throw new HostCredentialError('WEBEX_SSO_REFUSED', `WebEx refused the portal's SAML assertion (${err.exceptionID ?? err.code})`, { exceptionID: err.exceptionID, cause: err });
+        throw new HostCredentialError('WEBEX_SSO_REFUSED', `WebEx refused the portal's SAML assertion (${err.exceptionID ?? err.code})`, {
+          exceptionID: err.exceptionID,
+          cause: err,
+        });
       }
       throw err;
     }
@@ -161,7 +164,10 @@ export function createHostCredentials(deps: HostCredentialDeps): HostCredentials
     const key = { email: host.email, webexId: host.webexId, binding: ticketBinding(await ticketSourceOf(host), deps.keys) };
     const first = await sessionTickets.get(key, () => authenticateHost(host));
     try {
-      return { value: await call(context(host, { kind: 'sessionTicket', sessionTicket: first.sessionTicket })), credential: first.cached ? ('cached-session-ticket' as const) : ('new-session-ticket' as const) };
+      return {
+        value: await call(context(host, { kind: 'sessionTicket', sessionTicket: first.sessionTicket })),
+        credential: first.cached ? ('cached-session-ticket' as const) : ('new-session-ticket' as const),
+      };
     } catch (err) {
       if (!first.cached || !isRejectedCredential(err)) throw err;
       await sessionTickets.drop(key, first.sealed);
@@ -174,7 +180,10 @@ export function createHostCredentials(deps: HostCredentialDeps): HostCredentials
     const store = oauthTokens();
     const token = await store.accessToken(host);
     try {
-      return { value: await call(context(host, { kind: 'accessToken', webExAccessToken: token.token })), credential: token.refreshed ? ('refreshed-access-token' as const) : ('access-token' as const) };
+      return {
+        value: await call(context(host, { kind: 'accessToken', webExAccessToken: token.token })),
+        credential: token.refreshed ? ('refreshed-access-token' as const) : ('access-token' as const),
+      };
     } catch (err) {
       if (token.refreshed || !isRejectedCredential(err)) throw err;
       const renewed = await store.renewAfterRejection(host, token.version);

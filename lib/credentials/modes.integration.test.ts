@@ -20,7 +20,11 @@ import { signedIn } from '../testing/portal-sign-in';
 import { sealCredential } from '../secrets';
 
 const KEYS = { '1': 'modes-test-key-0123456789abcdef01234' };
-const SAML = { issuer: 'http://portal.example', audience: 'https://acme.webex.com', recipient: 'https://acme.webex.com/dispatcher/SAML2AuthService?siteurl=acme' };
+const SAML = {
+  issuer: 'http://portal.example',
+  audience: 'https://acme.webex.com',
+  recipient: 'https://acme.webex.com/dispatcher/SAML2AuthService?siteurl=acme',
+};
 const REDIRECT_URI = 'http://portal.example/webex/connect/callback';
 const CLIENT = { clientId: 'portal', clientSecret: 'portal-client-secret-0123456789' };
 
@@ -52,10 +56,7 @@ afterAll(async () => {
 
 function depsFor(config: HostCredentialSettings, rule: LaunchDeps['rule'] = { kind: 'email', lowercase: true }) {
   const webex = createWebexClient({ baseUrl: sim.url, timeoutMs: 2_000, maxResponseBytes: 65_536 });
-  const oauth =
-    config.mode === 'oauth'
-      ? createWebexOAuthClient({ ...config, timeoutMs: 2_000, maxResponseBytes: 65_536 })
-      : undefined;
+  const oauth = config.mode === 'oauth' ? createWebexOAuthClient({ ...config, timeoutMs: 2_000, maxResponseBytes: 65_536 }) : undefined;
   const tokens = oauth && createOAuthTokenStore({ db: store.db, keys: KEYS, client: oauth, leaseMs: 5_000 });
   const launch: LaunchDeps = {
     db: store.db,
@@ -142,7 +143,12 @@ describe('saml mode', () => {
 
   it('an assertion WebEx does not trust is WEBEX_SSO_REFUSED with its exceptionID audited', async () => {
     const other = createSelfSignedCertificate('not trusted');
-    const untrusted: HostCredentialSettings = { mode: 'saml', ...SAML, nameIdSource: 'email', keys: loadSigningKeys({ key: other.privateKeyPem, cert: other.certificatePem }) };
+    const untrusted: HostCredentialSettings = {
+      mode: 'saml',
+      ...SAML,
+      nameIdSource: 'email',
+      keys: loadSigningKeys({ key: other.privateKeyPem, cert: other.certificatePem }),
+    };
     await store.db.deleteFrom('webex_session_tickets').execute();
     expect(await launchWebex(signedIn('carol@example.com'), depsFor(untrusted).launch, 'r5')).toMatchObject({ ok: false, code: 'WEBEX_SSO_REFUSED' });
     const row = (await auditOf('carol@example.com')).at(-1);
@@ -153,14 +159,29 @@ describe('saml mode', () => {
     const { launch } = depsFor(samlConfig());
     await store.db.deleteFrom('webex_session_tickets').execute();
     const tested = await testMapping(launch, signedIn('admin@example.com'), 'carol@example.com', 'the IT desk');
-    expect(tested).toMatchObject({ outcome: 'OK', source: 'rule', webexId: 'carol@example.com', credential: 'new-session-ticket', webexUser: { webExId: 'carol@example.com', email: 'carol@example.com' } });
+    expect(tested).toMatchObject({
+      outcome: 'OK',
+      source: 'rule',
+      webexId: 'carol@example.com',
+      credential: 'new-session-ticket',
+      webexUser: { webExId: 'carol@example.com', email: 'carol@example.com' },
+    });
     const checked = await checkConnection(launch, signedIn('carol@example.com'), 'the IT desk');
     expect(checked).toMatchObject({ ok: true, checkedAs: 'carol@example.com', site: { ssoEnabled: true } });
-    expect((await store.db.selectFrom('audit_events').select(['action', 'outcome']).where('actor', 'in', ['admin@example.com', 'carol@example.com']).where('action', 'in', ['mapping.test', 'webex.check']).execute()).map((r) => `${r.action}:${r.outcome}`)).toEqual(['mapping.test:OK', 'webex.check:OK']);
+    expect(
+      (
+        await store.db
+          .selectFrom('audit_events')
+          .select(['action', 'outcome'])
+          .where('actor', 'in', ['admin@example.com', 'carol@example.com'])
+          .where('action', 'in', ['mapping.test', 'webex.check'])
+          .execute()
+      ).map((r) => `${r.action}:${r.outcome}`),
+    ).toEqual(['mapping.test:OK', 'webex.check:OK']);
   });
 
   // issue 16 finding 11: AuthnInstant was the moment of the call, however long ago the employee signed in
-  it('the assertion states the portal sign-in behind the call and the end of that session: the employee\'s for a launch and their own check, the admin\'s for a mapping test', async () => {
+  it("the assertion states the portal sign-in behind the call and the end of that session: the employee's for a launch and their own check, the admin's for a mapping test", async () => {
     const { launch } = depsFor(samlConfig());
     /** AuthnInstant and SessionNotOnOrAfter of the last assertion WebEx received, as seconds since the epoch. */
     const lastAuthn = () => {
@@ -188,7 +209,11 @@ describe('saml mode', () => {
 
 describe('password mode with WEBEX_PASSWORD_TO_SESSION_TICKET', () => {
   it('converts the password once, then launches on the cached session ticket', async () => {
-    await upsertMapping(store.db, { email: 'dave@example.com', webexId: 'dave@example.com', sealedCredential: await sealCredential({ kind: 'password', password: 'Dave-WebEx-1' }, KEYS) });
+    await upsertMapping(store.db, {
+      email: 'dave@example.com',
+      webexId: 'dave@example.com',
+      sealedCredential: await sealCredential({ kind: 'password', password: 'Dave-WebEx-1' }, KEYS),
+    });
     const { launch } = depsFor({ mode: 'password', toSessionTicket: true });
     const before = sim.stats().sessionTicketsIssued;
     expect((await launchWebex(signedIn('dave@example.com'), launch, 'p1')).ok).toBe(true);
@@ -235,9 +260,15 @@ describe('oauth mode', () => {
     if (!connect) throw new Error('oauth deps');
     const started = await startConnect(connect, 'alice@example.com');
     const callback = await authorizeAtWebex(started.location, 'alice', 'Alice-WebEx-1');
-    expect(await finishConnect(connect, { email: 'mallory@example.com', webexId: 'alice' }, callback, started.cookie)).toMatchObject({ ok: false, code: 'CONNECT_EXPIRED' });
+    expect(await finishConnect(connect, { email: 'mallory@example.com', webexId: 'alice' }, callback, started.cookie)).toMatchObject({
+      ok: false,
+      code: 'CONNECT_EXPIRED',
+    });
     const other = await startConnect(connect, 'alice@example.com');
-    expect(await finishConnect(connect, { email: 'alice@example.com', webexId: 'alice' }, callback, other.cookie)).toMatchObject({ ok: false, code: 'WEBEX_NOT_CONNECTED' });
+    expect(await finishConnect(connect, { email: 'alice@example.com', webexId: 'alice' }, callback, other.cookie)).toMatchObject({
+      ok: false,
+      code: 'WEBEX_NOT_CONNECTED',
+    });
   });
 
   it('session-ticket token use: the access token is exchanged through AuthenticateUser', async () => {
@@ -261,10 +292,21 @@ describe('oauth mode', () => {
     const { launch, connect } = depsFor(oauthConfig('access-token'), { kind: 'none' });
     if (!connect) throw new Error('oauth deps');
     await disconnect(connect, 'alice@example.com', 'alice@example.com');
-    expect(await testMapping(launch, signedIn('admin@example.com'), 'alice@example.com', 'the IT desk')).toMatchObject({ outcome: 'WEBEX_NOT_CONNECTED', webexId: 'alice' });
-    expect(await checkConnection(launch, signedIn('alice@example.com'), 'the IT desk')).toMatchObject({ ok: false, code: 'WEBEX_NOT_CONNECTED', checkedAs: 'alice' });
+    expect(await testMapping(launch, signedIn('admin@example.com'), 'alice@example.com', 'the IT desk')).toMatchObject({
+      outcome: 'WEBEX_NOT_CONNECTED',
+      webexId: 'alice',
+    });
+    expect(await checkConnection(launch, signedIn('alice@example.com'), 'the IT desk')).toMatchObject({
+      ok: false,
+      code: 'WEBEX_NOT_CONNECTED',
+      checkedAs: 'alice',
+    });
     expect((await connectAs(connect, 'alice@example.com', 'alice', 'alice', 'Alice-WebEx-1')).ok).toBe(true);
-    expect(await testMapping(launch, signedIn('admin@example.com'), 'alice@example.com', 'the IT desk')).toMatchObject({ outcome: 'OK', credential: 'access-token', webexUser: { webExId: 'alice' } });
+    expect(await testMapping(launch, signedIn('admin@example.com'), 'alice@example.com', 'the IT desk')).toMatchObject({
+      outcome: 'OK',
+      credential: 'access-token',
+      webexUser: { webExId: 'alice' },
+    });
     expect(await checkConnection(launch, signedIn('alice@example.com'), 'the IT desk')).toMatchObject({ ok: true, checkedAs: 'alice' });
   });
 });
@@ -318,27 +360,39 @@ describe('a session ticket is bound to the credential it came from', () => {
 
   it('password→ticket: a second portal user on the same WebEx ID without a password of their own gets CREDENTIAL_MISSING; with one, a ticket of their own', async () => {
     const { launch } = depsFor({ mode: 'password', toSessionTicket: true });
-    await upsertMapping(store.db, { email: 'dave@example.com', webexId: 'dave@example.com', sealedCredential: await sealCredential({ kind: 'password', password: 'Dave-WebEx-1' }, KEYS) });
+    await upsertMapping(store.db, {
+      email: 'dave@example.com',
+      webexId: 'dave@example.com',
+      sealedCredential: await sealCredential({ kind: 'password', password: 'Dave-WebEx-1' }, KEYS),
+    });
     expect(await launchWebex(signedIn('dave@example.com'), launch, 'p3')).toMatchObject({ ok: true });
     expect(await launchWebex(signedIn('dave.deputy@example.com'), launch, 'p4')).toMatchObject({ ok: false, code: 'CREDENTIAL_MISSING' });
-    await upsertMapping(store.db, { email: 'dave.deputy@example.com', webexId: 'dave@example.com', sealedCredential: await sealCredential({ kind: 'password', password: 'Dave-WebEx-1' }, KEYS) });
+    await upsertMapping(store.db, {
+      email: 'dave.deputy@example.com',
+      webexId: 'dave@example.com',
+      sealedCredential: await sealCredential({ kind: 'password', password: 'Dave-WebEx-1' }, KEYS),
+    });
     expect(await launchWebex(signedIn('dave.deputy@example.com'), launch, 'p5')).toMatchObject({ ok: true });
     expect(await lastCredential('dave.deputy@example.com')).toBe('new-session-ticket');
   });
 
-  it('password→ticket: a password change drops the host\'s ticket at once; the next launch converts the new password', async () => {
+  it("password→ticket: a password change drops the host's ticket at once; the next launch converts the new password", async () => {
     const { launch } = depsFor({ mode: 'password', toSessionTicket: true });
     expect(await launchWebex(signedIn('dave@example.com'), launch, 'p6')).toMatchObject({ ok: true });
     expect(await lastCredential('dave@example.com')).toBe('cached-session-ticket');
     const dave = await mappingOf('dave@example.com');
-    const saved = await saveMapping(admin(), { email: dave.email, webexId: dave.webexId, credential: 'replace', password: 'Dave-WebEx-1', version: String(dave.version) }, dave.id);
+    const saved = await saveMapping(
+      admin(),
+      { email: dave.email, webexId: dave.webexId, credential: 'replace', password: 'Dave-WebEx-1', version: String(dave.version) },
+      dave.id,
+    );
     expect(saved.ok).toBe(true);
     expect(await ticketsOf('dave@example.com')).toEqual([]);
     expect(await launchWebex(signedIn('dave@example.com'), launch, 'p7')).toMatchObject({ ok: true });
     expect(await lastCredential('dave@example.com')).toBe('new-session-ticket');
   });
 
-  it('saml: a second portal user on the same WebEx ID gets a ticket of their own, and a WebEx ID change drops the host\'s ticket at once', async () => {
+  it("saml: a second portal user on the same WebEx ID gets a ticket of their own, and a WebEx ID change drops the host's ticket at once", async () => {
     const { launch } = depsFor(samlConfig('webex-id'));
     await upsertMapping(store.db, { email: 'carol.deputy@example.com', webexId: 'carol@example.com', sealedCredential: null });
     expect(await launchWebex(signedIn('carol@example.com'), launch, 'm1')).toMatchObject({ ok: true });
@@ -357,7 +411,10 @@ describe('a session ticket is bound to the credential it came from', () => {
   it("saml: a ticket made for an admin's mapping test is not the one the host's launch uses", async () => {
     const { launch } = depsFor(samlConfig());
     await store.db.deleteFrom('webex_session_tickets').execute();
-    expect(await testMapping(launch, signedIn('admin@example.com'), 'carol@example.com', 'the IT desk')).toMatchObject({ outcome: 'OK', credential: 'new-session-ticket' });
+    expect(await testMapping(launch, signedIn('admin@example.com'), 'carol@example.com', 'the IT desk')).toMatchObject({
+      outcome: 'OK',
+      credential: 'new-session-ticket',
+    });
     expect(await launchWebex(signedIn('carol@example.com'), launch, 'm4')).toMatchObject({ ok: true });
     expect(await lastCredential('carol@example.com')).toBe('new-session-ticket');
   });
@@ -369,7 +426,14 @@ describe('no host secret in the clear', () => {
     const everything = [...secrets.sessionTickets, ...secrets.accessTokens, ...secrets.refreshTokens, ...secrets.authorizationCodes, ...secrets.loginTickets];
     expect(everything.length).toBeGreaterThan(10);
     const dump = JSON.stringify(
-      await Promise.all(['mappings', 'audit_events', 'webex_session_tickets', 'webex_oauth_tokens'].map((t) => store.db.selectFrom(t as 'mappings').selectAll().execute())),
+      await Promise.all(
+        ['mappings', 'audit_events', 'webex_session_tickets', 'webex_oauth_tokens'].map((t) =>
+          store.db
+            .selectFrom(t as 'mappings')
+            .selectAll()
+            .execute(),
+        ),
+      ),
     );
     for (const secret of everything) expect(dump).not.toContain(secret);
     expect(dump).not.toContain('Alice-WebEx-1');

@@ -107,7 +107,9 @@ function toCredentialError(err: unknown): HostCredentialError {
   if (err instanceof oauth.AuthorizationResponseError) {
     return new HostCredentialError('WEBEX_NOT_CONNECTED', `WebEx did not authorize the connection (${err.error})`, { cause: err });
   }
-  return new HostCredentialError('WEBEX_OAUTH_UNAVAILABLE', `the WebEx token endpoint failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  return new HostCredentialError('WEBEX_OAUTH_UNAVAILABLE', `the WebEx token endpoint failed: ${err instanceof Error ? err.message : String(err)}`, {
+    cause: err,
+  });
 }
 
 /** Creates the client over oauth4webapi (RFC 6749 + PKCE, client_secret_post as Cisco's sample uses). */
@@ -138,7 +140,8 @@ export function createWebexOAuthClient(options: OAuthClientOptions): WebexOAuthC
   return {
     async startAuthorization() {
       const { authorizeUrl, redirectUri, scopes } = options;
-      if (!authorizeUrl || !redirectUri || scopes === undefined) throw new TypeError('webex-sso: Bad usage. startAuthorization needs authorizeUrl, redirectUri and scopes');
+      if (!authorizeUrl || !redirectUri || scopes === undefined)
+        throw new TypeError('webex-sso: Bad usage. startAuthorization needs authorizeUrl, redirectUri and scopes');
       const codeVerifier = oauth.generateRandomCodeVerifier();
       const state = oauth.generateRandomState();
       const url = new URL(authorizeUrl);
@@ -161,7 +164,15 @@ export function createWebexOAuthClient(options: OAuthClientOptions): WebexOAuthC
         throw new HostCredentialError('WEBEX_NOT_CONNECTED', 'the WebEx authorization answer does not match our request', { cause: err });
       }
       try {
-        const response = await oauth.authorizationCodeGrantRequest(as, client, clientAuth, params, options.redirectUri ?? '', expected.codeVerifier, request(options.tokenUrl));
+        const response = await oauth.authorizationCodeGrantRequest(
+          as,
+          client,
+          clientAuth,
+          params,
+          options.redirectUri ?? '',
+          expected.codeVerifier,
+          request(options.tokenUrl),
+        );
         return toTokenSet(await oauth.processAuthorizationCodeResponse(as, client, response));
       } catch (err) {
         throw toCredentialError(err);

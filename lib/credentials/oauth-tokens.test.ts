@@ -55,7 +55,12 @@ function contract(name: string, open: (() => Promise<TwoConnections>) | undefine
       await a.save('race@example.com', 'race', server.initial);
       const host = { email: 'race@example.com', webexId: 'race' };
       const version = (await a.accessToken(host)).version;
-      const results = await Promise.all([a.renewAfterRejection(host, version), b.renewAfterRejection(host, version), a.renewAfterRejection(host, version), b.renewAfterRejection(host, version)]);
+      const results = await Promise.all([
+        a.renewAfterRejection(host, version),
+        b.renewAfterRejection(host, version),
+        a.renewAfterRejection(host, version),
+        b.renewAfterRejection(host, version),
+      ]);
       expect(server.refreshes()).toBe(1);
       expect(server.revoked()).toBe(false);
       expect(new Set(results.map((r) => r.token))).toEqual(new Set(['at-1']));
@@ -97,40 +102,50 @@ function contract(name: string, open: (() => Promise<TwoConnections>) | undefine
     // issue 16 finding 12: the write of a refresh that outlived its lease changed no row, and nobody noticed
     it.each<[string, string, (refreshToken: string) => TokenSet]>([
       ['answers late', 'late@example.com', () => ({ accessToken: 'at-slow', refreshToken: 'rt-slow', expiresIn: 3600, refreshExpiresIn: undefined })],
-      ['is refused late (the other instance spent the refresh token)', 'refused-late@example.com', () => {
-        throw new HostCredentialError('WEBEX_RECONNECT_NEEDED', 'invalid_grant');
-      }],
-    ])('a refresh that %s after its lease ran out never writes over the token another instance stored; its caller gets the stored one', async (_name, email, slowAnswer) => {
-      if (!dbs) throw new Error('no database');
-      let clock = Date.now();
-      let started!: () => void;
-      const slowStarted = new Promise<void>((resolve) => (started = resolve));
-      let finish!: () => void;
-      const gate = new Promise<void>((resolve) => (finish = resolve));
-      const slow = {
-        async refresh(refreshToken: string) {
-          started();
-          await gate;
-          return slowAnswer(refreshToken);
+      [
+        'is refused late (the other instance spent the refresh token)',
+        'refused-late@example.com',
+        () => {
+          throw new HostCredentialError('WEBEX_RECONNECT_NEEDED', 'invalid_grant');
         },
-        revoke: async () => true,
-      };
-      const fast = { refresh: async (): Promise<TokenSet> => ({ accessToken: 'at-fast', refreshToken: 'rt-fast', expiresIn: 3600, refreshExpiresIn: undefined }), revoke: async () => true };
-      const a = createOAuthTokenStore({ db: dbs.a.db, keys: KEYS, client: slow, leaseMs: 2_000, now: () => clock });
-      const b = createOAuthTokenStore({ db: dbs.b.db, keys: KEYS, client: fast, leaseMs: 2_000, now: () => clock });
-      const host = { email, webexId: 'slow' };
-      await a.save(email, 'slow', { accessToken: 'at-0', refreshToken: 'rt-0', expiresIn: 3600, refreshExpiresIn: undefined });
+      ],
+    ])(
+      'a refresh that %s after its lease ran out never writes over the token another instance stored; its caller gets the stored one',
+      async (_name, email, slowAnswer) => {
+        if (!dbs) throw new Error('no database');
+        let clock = Date.now();
+        let started!: () => void;
+        const slowStarted = new Promise<void>((resolve) => (started = resolve));
+        let finish!: () => void;
+        const gate = new Promise<void>((resolve) => (finish = resolve));
+        const slow = {
+          async refresh(refreshToken: string) {
+            started();
+            await gate;
+            return slowAnswer(refreshToken);
+          },
+          revoke: async () => true,
+        };
+        const fast = {
+          refresh: async (): Promise<TokenSet> => ({ accessToken: 'at-fast', refreshToken: 'rt-fast', expiresIn: 3600, refreshExpiresIn: undefined }),
+          revoke: async () => true,
+        };
+        const a = createOAuthTokenStore({ db: dbs.a.db, keys: KEYS, client: slow, leaseMs: 2_000, now: () => clock });
+        const b = createOAuthTokenStore({ db: dbs.b.db, keys: KEYS, client: fast, leaseMs: 2_000, now: () => clock });
+        const host = { email, webexId: 'slow' };
+        await a.save(email, 'slow', { accessToken: 'at-0', refreshToken: 'rt-0', expiresIn: 3600, refreshExpiresIn: undefined });
 
-      const first = a.renewAfterRejection(host, 1);
-      await slowStarted;
-      clock += 2_001; // the lease has run out under the slow refresh…
-      expect(await b.renewAfterRejection(host, 1)).toMatchObject({ token: 'at-fast', version: 2 }); // …and the other instance took it and stored its token
-      finish();
+        const first = a.renewAfterRejection(host, 1);
+        await slowStarted;
+        clock += 2_001; // the lease has run out under the slow refresh…
+        expect(await b.renewAfterRejection(host, 1)).toMatchObject({ token: 'at-fast', version: 2 }); // …and the other instance took it and stored its token
+        finish();
 
-      expect(await first).toMatchObject({ token: 'at-fast', version: 2, refreshed: true });
-      expect(await b.accessToken(host)).toMatchObject({ token: 'at-fast', version: 2 });
-      expect(await a.status(email)).toMatchObject({ state: 'connected' });
-    });
+        expect(await first).toMatchObject({ token: 'at-fast', version: 2, refreshed: true });
+        expect(await b.accessToken(host)).toMatchObject({ token: 'at-fast', version: 2 });
+        expect(await a.status(email)).toMatchObject({ state: 'connected' });
+      },
+    );
 
     it('not connected, or connected as another WebEx ID, asks the employee to (re)connect', async () => {
       const server = rotatingServer();

@@ -189,7 +189,14 @@ export function createOAuthTokenStore(options: OAuthTokenStoreOptions): OAuthTok
       const code = err instanceof HostCredentialError ? err.code : 'WEBEX_OAUTH_UNAVAILABLE';
       if (code === 'WEBEX_RECONNECT_NEEDED') {
         // a refusal after the lease was lost says nothing of the grant (the new holder may have spent the token first): the row tells
-        if (!held(await mine.set({ status: 'reconnect', sealed: null, version: version + 1, lock_owner: null, lock_until: null, updated_at: iso(now()) }).executeTakeFirst())) return undefined;
+        if (
+          !held(
+            await mine
+              .set({ status: 'reconnect', sealed: null, version: version + 1, lock_owner: null, lock_until: null, updated_at: iso(now()) })
+              .executeTakeFirst(),
+          )
+        )
+          return undefined;
       } else {
         await mine.set({ lock_owner: null, lock_until: null }).execute();
       }

@@ -25,7 +25,13 @@ function contract(name: string, open: (() => Promise<TwoConnections>) | undefine
     const initialRefreshToken = first ?? undefined;
     if (!dbs) throw new Error('no database');
     const make = (db: Db) =>
-      createServiceApp({ db: db.db, tokens: createOAuthTokenStore({ db: db.db, keys: KEYS, client: endpoint.client, leaseMs: 2_000 }), client: endpoint.client, clientId: CLIENT_ID, initialRefreshToken });
+      createServiceApp({
+        db: db.db,
+        tokens: createOAuthTokenStore({ db: db.db, keys: KEYS, client: endpoint.client, leaseMs: 2_000 }),
+        client: endpoint.client,
+        clientId: CLIENT_ID,
+        initialRefreshToken,
+      });
     return [make(dbs.a), make(dbs.b)];
   };
 
@@ -92,9 +98,11 @@ function contract(name: string, open: (() => Promise<TwoConnections>) | undefine
       expect(await a.status()).toMatchObject({ state: 'authorized', lastFailure: undefined });
       await a.withToken(async () => undefined);
       endpoint.revoke();
-      await expect(b.withToken(async () => {
-        throw new WebexError('WEBEX_CREDENTIAL_EXPIRED', 'HTTP 401');
-      })).rejects.toMatchObject({ code: 'WEBEX_APP_NOT_AUTHORIZED' });
+      await expect(
+        b.withToken(async () => {
+          throw new WebexError('WEBEX_CREDENTIAL_EXPIRED', 'HTTP 401');
+        }),
+      ).rejects.toMatchObject({ code: 'WEBEX_APP_NOT_AUTHORIZED' });
       expect(await a.status()).toMatchObject({ state: 'reconnect', lastFailure: { code: 'WEBEX_RECONNECT_NEEDED' } });
       await expect(a.install('rt-old')).rejects.toMatchObject({ code: 'WEBEX_APP_NOT_AUTHORIZED' });
     });
@@ -124,7 +132,7 @@ function contract(name: string, open: (() => Promise<TwoConnections>) | undefine
       expect((await a.withToken(async (token) => token)).value).toBe('at-1');
     });
 
-    it('the employees\' Connections list leaves the Service App\'s grant out', async () => {
+    it("the employees' Connections list leaves the Service App's grant out", async () => {
       await forget();
       const endpoint = tokenEndpoint(0);
       const [a] = instances(endpoint);
@@ -140,7 +148,13 @@ function contract(name: string, open: (() => Promise<TwoConnections>) | undefine
       const endpoint = tokenEndpoint(0);
       const [a] = instances(endpoint);
       await a.withToken(async () => undefined);
-      const other = createServiceApp({ db: dbs!.a.db, tokens: createOAuthTokenStore({ db: dbs!.a.db, keys: KEYS, client: endpoint.client, leaseMs: 2_000 }), client: endpoint.client, clientId: 'another-app', initialRefreshToken: 'rt-x' });
+      const other = createServiceApp({
+        db: dbs!.a.db,
+        tokens: createOAuthTokenStore({ db: dbs!.a.db, keys: KEYS, client: endpoint.client, leaseMs: 2_000 }),
+        client: endpoint.client,
+        clientId: 'another-app',
+        initialRefreshToken: 'rt-x',
+      });
       expect(await other.status()).toMatchObject({ state: 'reconnect', otherClient: true });
       await expect(other.withToken(async () => undefined)).rejects.toMatchObject({ code: 'WEBEX_APP_NOT_AUTHORIZED' });
     });

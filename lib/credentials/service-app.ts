@@ -52,7 +52,8 @@ export interface ServiceApp {
 /** The token store's refusals, as the launch's REST codes: the employee reads "not reachable through the company app". */
 function toAppError(err: unknown): unknown {
   if (!(err instanceof HostCredentialError)) return err;
-  if (err.code === 'WEBEX_OAUTH_UNAVAILABLE') return new WebexError('WEBEX_APP_UNAVAILABLE', `the Service App's token was not renewed: ${err.message}`, { cause: err });
+  if (err.code === 'WEBEX_OAUTH_UNAVAILABLE')
+    return new WebexError('WEBEX_APP_UNAVAILABLE', `the Service App's token was not renewed: ${err.message}`, { cause: err });
   return new WebexError('WEBEX_APP_NOT_AUTHORIZED', `the Service App has no usable grant: ${err.message}`, { cause: err });
 }
 
@@ -89,13 +90,15 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
         return { value: await call(first.token), refreshed: first.refreshed };
       } catch (err) {
         if (!isRefusedToken(err)) throw err;
-        if (first.refreshed) throw new WebexError('WEBEX_APP_NOT_AUTHORIZED', 'WebEx refused the Service App\'s access token it had just issued', { cause: err });
+        if (first.refreshed)
+          throw new WebexError('WEBEX_APP_NOT_AUTHORIZED', "WebEx refused the Service App's access token it had just issued", { cause: err });
       }
       const renewed = await token(first.version);
       try {
         return { value: await call(renewed.token), refreshed: true };
       } catch (err) {
-        if (isRefusedToken(err)) throw new WebexError('WEBEX_APP_NOT_AUTHORIZED', 'WebEx refused the Service App\'s renewed access token (deauthorized?)', { cause: err });
+        if (isRefusedToken(err))
+          throw new WebexError('WEBEX_APP_NOT_AUTHORIZED', "WebEx refused the Service App's renewed access token (deauthorized?)", { cause: err });
         throw err;
       }
     },

@@ -113,7 +113,10 @@ describe('session-ticket cache', () => {
 
   it('a ticket sealed under a key no longer configured is made again, not an error', async () => {
     const { authenticate } = authenticator();
-    await createSessionTicketCache({ db: store.db, keys: { '9': 'an-old-key-no-longer-listed-0123456789' }, now: () => clock }).get(keyOf('alice'), authenticate);
+    await createSessionTicketCache({ db: store.db, keys: { '9': 'an-old-key-no-longer-listed-0123456789' }, now: () => clock }).get(
+      keyOf('alice'),
+      authenticate,
+    );
     expect(await cache().get(keyOf('alice'), authenticate)).toMatchObject({ sessionTicket: 'ticket-2', cached: false });
   });
 });
@@ -154,7 +157,12 @@ describe('asHost with session tickets: renewed once, never in a loop', () => {
 
   it('uses the cached ticket; when WebEx refuses it, authenticates once and retries once', async () => {
     const { credentials, seen, issued } = setup();
-    const host = { email: 'alice@example.com', webexId: 'alice', signIn: signedIn('alice@example.com'), sealedCredential: await sealCredential({ kind: 'password', password: 'pw' }, KEYS) };
+    const host = {
+      email: 'alice@example.com',
+      webexId: 'alice',
+      signIn: signedIn('alice@example.com'),
+      sealedCredential: await sealCredential({ kind: 'password', password: 'pw' }, KEYS),
+    };
     const call = async (context: { sessionTicket?: string }) => {
       seen.push(context.sessionTicket ?? '');
       if (context.sessionTicket === 'st-1' && seen.length > 1) throw expired();
@@ -169,7 +177,12 @@ describe('asHost with session tickets: renewed once, never in a loop', () => {
 
   it('a renewed ticket refused again is the answer: no third try', async () => {
     const { credentials, seen, issued } = setup();
-    const host = { email: 'bob@example.com', webexId: 'bob', signIn: signedIn('bob@example.com'), sealedCredential: await sealCredential({ kind: 'password', password: 'pw' }, KEYS) };
+    const host = {
+      email: 'bob@example.com',
+      webexId: 'bob',
+      signIn: signedIn('bob@example.com'),
+      sealedCredential: await sealCredential({ kind: 'password', password: 'pw' }, KEYS),
+    };
     await credentials.asHost(host, async () => 'warm');
     const always = async (context: { sessionTicket?: string }) => {
       seen.push(context.sessionTicket ?? '');
@@ -182,15 +195,32 @@ describe('asHost with session tickets: renewed once, never in a loop', () => {
 
   it('a fresh ticket refused is not retried, and other failures are never retried', async () => {
     const { credentials, seen } = setup();
-    const host = { email: 'carol@example.com', webexId: 'carol', signIn: signedIn('carol@example.com'), sealedCredential: await sealCredential({ kind: 'password', password: 'pw' }, KEYS) };
-    await expect(credentials.asHost(host, async (c) => { seen.push(c.sessionTicket ?? ''); throw expired(); })).rejects.toMatchObject({ code: 'WEBEX_CREDENTIAL_EXPIRED' });
-    await expect(credentials.asHost(host, async (c) => { seen.push(c.sessionTicket ?? ''); throw new WebexError('WEBEX_TIMEOUT', 'slow'); })).rejects.toMatchObject({ code: 'WEBEX_TIMEOUT' });
+    const host = {
+      email: 'carol@example.com',
+      webexId: 'carol',
+      signIn: signedIn('carol@example.com'),
+      sealedCredential: await sealCredential({ kind: 'password', password: 'pw' }, KEYS),
+    };
+    await expect(
+      credentials.asHost(host, async (c) => {
+        seen.push(c.sessionTicket ?? '');
+        throw expired();
+      }),
+    ).rejects.toMatchObject({ code: 'WEBEX_CREDENTIAL_EXPIRED' });
+    await expect(
+      credentials.asHost(host, async (c) => {
+        seen.push(c.sessionTicket ?? '');
+        throw new WebexError('WEBEX_TIMEOUT', 'slow');
+      }),
+    ).rejects.toMatchObject({ code: 'WEBEX_TIMEOUT' });
     expect(seen).toHaveLength(2);
   });
 
   it('no stored password in password→ticket mode is CREDENTIAL_MISSING, before any call', async () => {
     const { credentials, issued } = setup();
-    await expect(credentials.asHost({ email: 'x@example.com', webexId: 'x', signIn: signedIn('x@example.com'), sealedCredential: null }, async () => 'never')).rejects.toMatchObject({ code: 'CREDENTIAL_MISSING' });
+    await expect(
+      credentials.asHost({ email: 'x@example.com', webexId: 'x', signIn: signedIn('x@example.com'), sealedCredential: null }, async () => 'never'),
+    ).rejects.toMatchObject({ code: 'CREDENTIAL_MISSING' });
     expect(issued()).toBe(0);
   });
 });

@@ -45,13 +45,18 @@ describe('kept statements', () => {
     const db = new Kysely<{ t: { id: Generated<number>; v: string } }>({ dialect: new SqliteDialect({ database: keepStatements(memory()) }) });
     for (let i = 0; i < 3; i += 1) {
       await db.transaction().execute(async (trx) => {
-        await trx.insertInto('t').values({ v: `x${i}` }).execute();
+        await trx
+          .insertInto('t')
+          .values({ v: `x${i}` })
+          .execute();
       });
     }
-    await expect(db.transaction().execute(async (trx) => {
-      await trx.insertInto('t').values({ v: 'rolled back' }).execute();
-      throw new Error('abort');
-    })).rejects.toThrow('abort');
+    await expect(
+      db.transaction().execute(async (trx) => {
+        await trx.insertInto('t').values({ v: 'rolled back' }).execute();
+        throw new Error('abort');
+      }),
+    ).rejects.toThrow('abort');
     const rows = await db.selectFrom('t').select('v').where('v', 'like', 'x%').orderBy('id').execute();
     expect(rows.map((r) => r.v)).toEqual(['x0', 'x1', 'x2']);
     expect((await sql<{ n: number }>`select count(*) as n from t`.execute(db)).rows[0]?.n).toBe(6);
@@ -70,7 +75,10 @@ describe('dialectOf', () => {
     expect(dialectOf(postgres)).toBe('postgres');
     // what a second copy of the PostgreSQL adapter class looks like from here: same behaviour, another class
     const adapter = postgres.getExecutor().adapter;
-    const copy = Object.assign(Object.create(null) as object, { supportsTransactionalDdl: adapter.supportsTransactionalDdl, supportsReturning: adapter.supportsReturning });
+    const copy = Object.assign(Object.create(null) as object, {
+      supportsTransactionalDdl: adapter.supportsTransactionalDdl,
+      supportsReturning: adapter.supportsReturning,
+    });
     const fromAnotherChunk = { getExecutor: () => ({ adapter: copy }) } as unknown as Kysely<unknown>;
     expect(dialectOf(fromAnotherChunk)).toBe('postgres');
     await postgres.destroy();

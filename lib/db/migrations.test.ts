@@ -55,10 +55,19 @@ describe('migrations', () => {
   it('009 backfills the launch rollup from the launches audited before it, as the live rebuild counts them', async () => {
     const db = open('upgrade-009.sqlite');
     expect((await createMigrator(db as Kysely<unknown>, 'sqlite').migrateTo('008_launch_rate_limits')).error).toBeUndefined();
-    for (const [at, outcome, duration] of [['2026-11-01T09:00:00Z', 'OK', 80], ['2026-11-01T10:00:00Z', 'OK', 300], ['2026-11-01T11:00:00Z', 'WEBEX_TIMEOUT', 12_000], ['2026-11-02T09:00:00Z', 'OK', null]] as const) {
-      await sql`insert into audit_events (at, actor, action, target, outcome, duration_ms) values (${at}, 'a@example.com', 'launch', 'a', ${outcome}, ${duration})`.execute(db);
+    for (const [at, outcome, duration] of [
+      ['2026-11-01T09:00:00Z', 'OK', 80],
+      ['2026-11-01T10:00:00Z', 'OK', 300],
+      ['2026-11-01T11:00:00Z', 'WEBEX_TIMEOUT', 12_000],
+      ['2026-11-02T09:00:00Z', 'OK', null],
+    ] as const) {
+      await sql`insert into audit_events (at, actor, action, target, outcome, duration_ms) values (${at}, 'a@example.com', 'launch', 'a', ${outcome}, ${duration})`.execute(
+        db,
+      );
     }
-    await sql`insert into audit_events (at, actor, action, target, outcome) values ('2026-11-01T12:00:00Z', 'admin@example.com', 'mapping.create', 'x', 'OK')`.execute(db);
+    await sql`insert into audit_events (at, actor, action, target, outcome) values ('2026-11-01T12:00:00Z', 'admin@example.com', 'mapping.create', 'x', 'OK')`.execute(
+      db,
+    );
     await migrateToLatest(db as Kysely<unknown>, 'sqlite');
     const rollup = async () => (await sql`select * from launch_daily order by day, outcome`.execute(db)).rows;
     const backfilled = await rollup();
@@ -96,8 +105,12 @@ describe('migrations', () => {
     expect((await createMigrator(db as Kysely<unknown>, 'sqlite').migrateTo(version)).error).toBeUndefined();
     await before?.(db);
     await sql`insert into mappings (email, webex_id, display_name, credential, version, created_at, updated_at, search_text)
-              values ('emile@example.com', 'Emile.Z', 'Émile Zola', null, 1, '2025-01-01', '2025-01-01', ${'emile@example.com\u0001emile.z\u0001émile zola'})`.execute(db);
-    await sql`insert into audit_events (at, actor, action, target, outcome) values ('2025-01-01T00:00:00.000Z', 'Admin@Example.com', 'mapping.create', ${target}, 'OK')`.execute(db);
+              values ('emile@example.com', 'Emile.Z', 'Émile Zola', null, 1, '2025-01-01', '2025-01-01', ${'emile@example.com\u0001emile.z\u0001émile zola'})`.execute(
+      db,
+    );
+    await sql`insert into audit_events (at, actor, action, target, outcome) values ('2025-01-01T00:00:00.000Z', 'Admin@Example.com', 'mapping.create', ${target}, 'OK')`.execute(
+      db,
+    );
     await migrateToLatest(db as Kysely<unknown>, 'sqlite');
     await sql`insert into mappings_fts(mappings_fts, rank) values ('integrity-check', 1)`.execute(db);
     await sql`insert into audit_events_fts(audit_events_fts, rank) values ('integrity-check', 1)`.execute(db);
@@ -117,7 +130,9 @@ describe('migrations', () => {
     const db = await upgradeFrom('upgrade-011.sqlite', '010_audit_action_outcome', 'Émile', (old) => addUnsearchedRows(old, 40_000));
     // the last characters of each text now start trigrams, with the padding
     const trigrams = async (table: string, terms: string[]) =>
-      (await sql<{ term: string }>`select term from ${sql.table(`${table}_fts_vocab`)} where term in (${sql.join(terms)}) order by term`.execute(db)).rows.map((r) => r.term);
+      (await sql<{ term: string }>`select term from ${sql.table(`${table}_fts_vocab`)} where term in (${sql.join(terms)}) order by term`.execute(db)).rows.map(
+        (r) => r.term,
+      );
     expect(await trigrams('mappings', ['la\u0001', 'a\u0001\u0001'])).toEqual(['a\u0001\u0001', 'la\u0001']);
     expect(await trigrams('audit_events', ['om\u0001', 'le\u0001', 'e\u0001\u0001'])).toEqual(['e\u0001\u0001', 'le\u0001', 'om\u0001']);
     expect((await listMappings(db, { q: 'la' })).rows.map((r) => r.email)).toEqual(['emile@example.com']);
@@ -130,17 +145,24 @@ describe('migrations', () => {
     const db = open('upgrade-012.sqlite');
     expect((await createMigrator(db as Kysely<unknown>, 'sqlite').migrateTo('011_short_search')).error).toBeUndefined();
     await migrateToLatest(db as Kysely<unknown>, 'sqlite');
-    await db.insertInto('portal_session_revocations').values({ subject: 'session:abc', ended_at: '2026-01-01T00:00:00.000Z', expires_at: '2026-01-01T08:00:00.000Z' }).execute();
-    await expect(db.insertInto('portal_session_revocations').values({ subject: 'session:abc', ended_at: 'x', expires_at: 'y' }).execute()).rejects.toThrow(/UNIQUE/);
+    await db
+      .insertInto('portal_session_revocations')
+      .values({ subject: 'session:abc', ended_at: '2026-01-01T00:00:00.000Z', expires_at: '2026-01-01T08:00:00.000Z' })
+      .execute();
+    await expect(db.insertInto('portal_session_revocations').values({ subject: 'session:abc', ended_at: 'x', expires_at: 'y' }).execute()).rejects.toThrow(
+      /UNIQUE/,
+    );
     const plan = async (query: Compilable) => {
       const { sql: text, parameters } = query.compile();
       return (await db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${text}`, [...parameters]))).rows.map((r) => r.detail).join('; ');
     };
     // the proxy's read on every request with a session: one probe of the key's b-tree
-    expect(await plan(db.selectFrom('portal_session_revocations').select(['subject', 'ended_at']).where('subject', 'in', ['session:abc', 'user:a@example.com']))).toBe(
-      'SEARCH portal_session_revocations USING PRIMARY KEY (subject=?)',
+    expect(
+      await plan(db.selectFrom('portal_session_revocations').select(['subject', 'ended_at']).where('subject', 'in', ['session:abc', 'user:a@example.com'])),
+    ).toBe('SEARCH portal_session_revocations USING PRIMARY KEY (subject=?)');
+    expect(await plan(db.deleteFrom('portal_session_revocations').where('expires_at', '<', '2026-01-01T00:00:00.000Z'))).toMatch(
+      /USING (COVERING )?INDEX portal_session_revocations_expires_at \(expires_at<\?\)/,
     );
-    expect(await plan(db.deleteFrom('portal_session_revocations').where('expires_at', '<', '2026-01-01T00:00:00.000Z'))).toMatch(/USING (COVERING )?INDEX portal_session_revocations_expires_at \(expires_at<\?\)/);
     await db.destroy();
   });
 });
@@ -158,12 +180,26 @@ describe('013 session tickets by credential', () => {
   async function upgrade(db: Kysely<Database>, dialect: Dialect, schema?: string) {
     const migrator = createMigrator(db as Kysely<unknown>, dialect, schema);
     expect((await migrator.migrateTo('011_short_search')).error).toBeUndefined();
-    await sql`insert into webex_session_tickets (webex_id, sealed, use_until, created_at) values ('shared', 'sealed-by-webex-id', '2999-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z')`.execute(db);
+    await sql`insert into webex_session_tickets (webex_id, sealed, use_until, created_at) values ('shared', 'sealed-by-webex-id', '2999-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z')`.execute(
+      db,
+    );
     expect((await migrator.migrateToLatest()).error).toBeUndefined();
     expect(await db.selectFrom('webex_session_tickets').selectAll().execute()).toEqual([]);
-    const row = { email: 'alice@example.com', webex_id: 'shared', binding: 'saml:alice@example.com', sealed: 'sealed', use_until: '2999-01-01T00:00:00.000Z', created_at: '2025-01-01T00:00:00.000Z' };
+    const row = {
+      email: 'alice@example.com',
+      webex_id: 'shared',
+      binding: 'saml:alice@example.com',
+      sealed: 'sealed',
+      use_until: '2999-01-01T00:00:00.000Z',
+      created_at: '2025-01-01T00:00:00.000Z',
+    };
     await db.insertInto('webex_session_tickets').values(row).execute();
-    await expect(db.insertInto('webex_session_tickets').values({ ...row, webex_id: 'other' }).execute()).rejects.toThrow();
+    await expect(
+      db
+        .insertInto('webex_session_tickets')
+        .values({ ...row, webex_id: 'other' })
+        .execute(),
+    ).rejects.toThrow();
     expect(await db.selectFrom('webex_session_tickets').selectAll().execute()).toEqual([row]);
   }
 

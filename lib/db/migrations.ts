@@ -44,8 +44,16 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '002_admin_search_and_imports': {
       async up(db) {
         // sort columns of the admin list, and the audit page's filters
-        await db.schema.createIndex('mappings_display_name_ci').on('mappings').expression(sql`lower(display_name)`).execute();
-        await db.schema.createIndex('mappings_webex_id_ci').on('mappings').expression(sql`lower(webex_id)`).execute();
+        await db.schema
+          .createIndex('mappings_display_name_ci')
+          .on('mappings')
+          .expression(sql`lower(display_name)`)
+          .execute();
+        await db.schema
+          .createIndex('mappings_webex_id_ci')
+          .on('mappings')
+          .expression(sql`lower(webex_id)`)
+          .execute();
         await db.schema.createIndex('mappings_updated_at').on('mappings').column('updated_at').execute();
         await db.schema.createIndex('audit_events_action_at').on('audit_events').columns(['action', 'at']).execute();
         await db.schema.createIndex('audit_events_outcome_at').on('audit_events').columns(['outcome', 'at']).execute();
@@ -63,9 +71,15 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     },
     '003_mappings_search_text': {
       async up(db) {
-        await db.schema.alterTable('mappings').addColumn('search_text', 'text', (c) => c.notNull().defaultTo('')).execute();
+        await db.schema
+          .alterTable('mappings')
+          .addColumn('search_text', 'text', (c) => c.notNull().defaultTo(''))
+          .execute();
         // Backfill with the same function the store writes with, so search folds case the same way.
-        const rows = await db.selectFrom('mappings' as never).select(['id', 'email', 'webex_id', 'display_name'] as never[]).execute();
+        const rows = await db
+          .selectFrom('mappings' as never)
+          .select(['id', 'email', 'webex_id', 'display_name'] as never[])
+          .execute();
         for (const row of rows as { id: number; email: string; webex_id: string; display_name: string | null }[]) {
           await db
             .updateTable('mappings' as never)
@@ -80,9 +94,18 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         // Sort keys with the id as tie-breaker, so a page can start after a (key, id) cursor from the index.
         // Display names sort with '' for "no name" on both databases (PostgreSQL put NULL last, SQLite first).
         // (nothing looks a mapping up by its exact WebEx ID: mappings_webex_id only cost every write)
-        for (const old of ['mappings_display_name_ci', 'mappings_webex_id_ci', 'mappings_updated_at', 'mappings_webex_id']) await db.schema.dropIndex(old).execute();
-        await db.schema.createIndex('mappings_webex_id_sort').on('mappings').expression(sql`lower(webex_id), id`).execute();
-        await db.schema.createIndex('mappings_display_name_sort').on('mappings').expression(sql`lower(coalesce(display_name, '')), id`).execute();
+        for (const old of ['mappings_display_name_ci', 'mappings_webex_id_ci', 'mappings_updated_at', 'mappings_webex_id'])
+          await db.schema.dropIndex(old).execute();
+        await db.schema
+          .createIndex('mappings_webex_id_sort')
+          .on('mappings')
+          .expression(sql`lower(webex_id), id`)
+          .execute();
+        await db.schema
+          .createIndex('mappings_display_name_sort')
+          .on('mappings')
+          .expression(sql`lower(coalesce(display_name, '')), id`)
+          .execute();
         await db.schema.createIndex('mappings_updated_at_sort').on('mappings').columns(['updated_at', 'id']).execute();
         if (dialect === 'sqlite') await createFtsIndexes(db);
         else await createTrigramIndexes(db);
@@ -164,7 +187,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     },
     '009_launch_rollup': {
       async up(db) {
-        let table = db.schema.createTable('launch_daily').addColumn('day', 'text', (c) => c.notNull()).addColumn('outcome', 'text', (c) => c.notNull()).addColumn('launches', 'integer', (c) => c.notNull().defaultTo(0));
+        let table = db.schema
+          .createTable('launch_daily')
+          .addColumn('day', 'text', (c) => c.notNull())
+          .addColumn('outcome', 'text', (c) => c.notNull())
+          .addColumn('launches', 'integer', (c) => c.notNull().defaultTo(0));
         for (const column of ROLLUP_COLUMNS) table = table.addColumn(column, 'integer', (c) => c.notNull().defaultTo(0));
         await table.addPrimaryKeyConstraint('launch_daily_pk', ['day', 'outcome']).execute();
         // the launches audited before the rollup existed
@@ -268,7 +295,10 @@ async function padFtsIndexes<DB>(db: Kysely<DB>): Promise<void> {
   // is faster too. It is memory of the writing connection only while it writes.
   const collectUpTo = (table: string) => sql`insert into ${sql.table(table)}(${sql.ref(table)}, rank) values ('hashsize', ${sql.lit(8 * 1024 * 1024)})`;
   const statements = [
-    ...['insert', 'delete', 'update'].flatMap((event) => [sql`drop trigger mappings_fts_${sql.raw(event)}`, sql`drop trigger audit_events_fts_${sql.raw(event)}`]),
+    ...['insert', 'delete', 'update'].flatMap((event) => [
+      sql`drop trigger mappings_fts_${sql.raw(event)}`,
+      sql`drop trigger audit_events_fts_${sql.raw(event)}`,
+    ]),
     sql`drop table mappings_fts`,
     sql`drop table audit_events_fts`,
 
@@ -322,7 +352,9 @@ async function createTrigramIndexes(db: Kysely<unknown>): Promise<void> {
     return;
   }
   // The extension may live in another schema than ours (it is installed once per database).
-  const { rows } = await sql<{ schema: string }>`select n.nspname as schema from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'`.execute(db);
+  const { rows } = await sql<{
+    schema: string;
+  }>`select n.nspname as schema from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'`.execute(db);
   const ops = sql.id(rows[0]?.schema ?? 'public', 'gin_trgm_ops');
   await sql`create index mappings_search_trgm on mappings using gin (search_text ${ops})`.execute(db);
   await sql`create index audit_events_actor_trgm on audit_events using gin (lower(actor) ${ops})`.execute(db);
@@ -369,7 +401,11 @@ async function backfillLaunchRollup<DB>(db: Kysely<DB>): Promise<void> {
     const low = i === 0 ? undefined : ROLLUP_BOUNDS_MS[i - 1];
     const high = ROLLUP_BOUNDS_MS[i];
     const condition =
-      high === undefined ? sql`coalesce(duration_ms, 0) > ${sql.lit(low ?? 0)}` : low === undefined ? sql`coalesce(duration_ms, 0) <= ${sql.lit(high)}` : sql`coalesce(duration_ms, 0) > ${sql.lit(low)} and coalesce(duration_ms, 0) <= ${sql.lit(high)}`;
+      high === undefined
+        ? sql`coalesce(duration_ms, 0) > ${sql.lit(low ?? 0)}`
+        : low === undefined
+          ? sql`coalesce(duration_ms, 0) <= ${sql.lit(high)}`
+          : sql`coalesce(duration_ms, 0) > ${sql.lit(low)} and coalesce(duration_ms, 0) <= ${sql.lit(high)}`;
     return sql`sum(case when ${condition} then 1 else 0 end) as ${sql.ref(column)}`;
   });
   await sql`delete from launch_daily`.execute(db);

@@ -141,7 +141,15 @@ const order = (key: RawBuilder<unknown>, dir: Dir) => sql`${key} ${sql.raw(dir)}
  * The test runs outside the walk's subquery, which both databases read in the walk's order and stop
  * reading at `want` matches (an outer ORDER BY would make them read the whole budget first).
  */
-async function walk<Row>(db: Kysely<Database>, spec: ListSpec, dir: Dir, cursor: Cursor | undefined, want: number, offset: number, test?: RawBuilder<boolean>): Promise<Row[]> {
+async function walk<Row>(
+  db: Kysely<Database>,
+  spec: ListSpec,
+  dir: Dir,
+  cursor: Cursor | undefined,
+  want: number,
+  offset: number,
+  test?: RawBuilder<boolean>,
+): Promise<Row[]> {
   const later = dir === 'asc' ? sql.raw('>') : sql.raw('<');
   const ranges = cursor
     ? [sql<boolean>`${spec.key} = ${cursor.key} and id ${later} ${cursor.id}`, sql<boolean>`${spec.key} ${later} ${cursor.key}`]

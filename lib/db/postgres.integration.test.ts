@@ -9,7 +9,18 @@ import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { listAuditEvents, recordAudit } from '../audit';
 import { log } from '../log';
-import { type AdminContext, createMapping, deleteMapping, exportMappingCsv, importMappings, listMappings, MappingWriteError, newMappingRow, previewImport, updateMapping } from '../mappings';
+import {
+  type AdminContext,
+  createMapping,
+  deleteMapping,
+  exportMappingCsv,
+  importMappings,
+  listMappings,
+  MappingWriteError,
+  newMappingRow,
+  previewImport,
+  updateMapping,
+} from '../mappings';
 import { openMigratedDatabase, type Db } from './connection';
 import { createMigrator } from './migrations';
 
@@ -56,11 +67,20 @@ describe.skipIf(!available)('PostgreSQL', () => {
 
   it('is the postgres dialect, migrated once', async () => {
     expect(store.dialect).toBe('postgres');
-    const migrations = await store.db.selectFrom('kysely_migration' as never).selectAll().execute();
+    const migrations = await store.db
+      .selectFrom('kysely_migration' as never)
+      .selectAll()
+      .execute();
     const defined = await createMigrator(store.db as Kysely<unknown>, 'postgres').getMigrations();
     expect(migrations).toHaveLength(defined.length);
-    const indexes = await store.db.selectFrom('pg_indexes' as never).select('indexname' as never).where('schemaname' as never, '=', schema as never).execute();
-    expect(indexes.map((i) => (i as { indexname: string }).indexname)).toEqual(expect.arrayContaining(['mappings_search_trgm', 'audit_events_actor_trgm', 'audit_events_target_trgm']));
+    const indexes = await store.db
+      .selectFrom('pg_indexes' as never)
+      .select('indexname' as never)
+      .where('schemaname' as never, '=', schema as never)
+      .execute();
+    expect(indexes.map((i) => (i as { indexname: string }).indexname)).toEqual(
+      expect.arrayContaining(['mappings_search_trgm', 'audit_events_actor_trgm', 'audit_events_target_trgm']),
+    );
   });
 
   it('migrates its own schema, whatever another schema of the database holds', async () => {
@@ -96,7 +116,9 @@ describe.skipIf(!available)('PostgreSQL', () => {
 
   it('creates, refuses duplicates case-insensitively and stale updates', async () => {
     const created = await createMapping(store.db, { email: 'Pat@Example.com', webexId: 'pat', displayName: 'Pat 100%', sealedCredential: null });
-    await expect(createMapping(store.db, { email: 'pat@example.COM', webexId: 'x', displayName: null, sealedCredential: null })).rejects.toMatchObject({ reason: 'duplicate-email' });
+    await expect(createMapping(store.db, { email: 'pat@example.COM', webexId: 'x', displayName: null, sealedCredential: null })).rejects.toMatchObject({
+      reason: 'duplicate-email',
+    });
     await updateMapping(store.db, created.id, 1, { email: 'pat@example.com', webexId: 'pat2', displayName: 'Pat 100%' });
     const stale = updateMapping(store.db, created.id, 1, { email: 'pat@example.com', webexId: 'lost', displayName: null });
     await expect(stale).rejects.toBeInstanceOf(MappingWriteError);
@@ -136,7 +158,14 @@ describe.skipIf(!available)('PostgreSQL', () => {
   it('finds substrings through the index and short ones by scanning, and pages with cursors', async () => {
     const at = '2026-01-01T00:00:00.000Z';
     // the same name for all: every page boundary falls inside a tie, broken by id
-    await store.db.insertInto('mappings').values(Array.from({ length: 30 }, (_, i) => newMappingRow({ email: `tie${String(i).padStart(2, '0')}@corp.example`, webexId: `t${i}`, displayName: 'Same Name' }, at))).execute();
+    await store.db
+      .insertInto('mappings')
+      .values(
+        Array.from({ length: 30 }, (_, i) =>
+          newMappingRow({ email: `tie${String(i).padStart(2, '0')}@corp.example`, webexId: `t${i}`, displayName: 'Same Name' }, at),
+        ),
+      )
+      .execute();
     expect((await listMappings(store.db, { q: 'CORP.EX' })).total).toBe(30);
     expect((await listMappings(store.db, { q: 'e n' })).total).toBe(30);
     expect((await listMappings(store.db, { q: 'IE' })).total).toBe(30); // under 3 characters: a scan

@@ -9,4 +9,3 @@ export const SEARCH_TEXT_SEPARATOR = '\u0001';
 export function searchTextOf(email: string, webexId: string, displayName: string | null): string {
   return [email, webexId, displayName ?? ''].join(SEARCH_TEXT_SEPARATOR).toLowerCase();
 }
-

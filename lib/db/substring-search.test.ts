@@ -2,7 +2,17 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { listAuditEvents, pruneAudit, recordAudit } from '../audit';
-import { applyImport, createMapping, deleteMapping, formatCsvRow, listMappings, newMappingRow, stageMappingCsv, updateMapping, upsertMapping } from '../mappings';
+import {
+  applyImport,
+  createMapping,
+  deleteMapping,
+  formatCsvRow,
+  listMappings,
+  newMappingRow,
+  stageMappingCsv,
+  updateMapping,
+  upsertMapping,
+} from '../mappings';
 import { ftsHoldsAsIs, prefixEnd, substringMatch, type SearchedTable } from './substring-search';
 import { addUnsearchedRows, openTempDatabase, type TempDatabase } from '../testing/temp-database';
 
@@ -137,7 +147,8 @@ describe('1–2 character searches on SQLite', () => {
   });
 
   it('finds what an import wrote and changed, through the triggers', async () => {
-    const csv = (names: string[]) => [formatCsvRow(['email', 'webex_id', 'display_name']), ...names.map((name, i) => formatCsvRow([`imp${i}@abba.se`, `imp${i}`, name]))].join('');
+    const csv = (names: string[]) =>
+      [formatCsvRow(['email', 'webex_id', 'display_name']), ...names.map((name, i) => formatCsvRow([`imp${i}@abba.se`, `imp${i}`, name]))].join('');
     const importNames = async (names: string[]) => {
       const staged = await stageMappingCsv(store.db, [csv(names)], { maxBytes: 1_000_000, actor: 'test', deleteMissing: false });
       expect(staged.problems).toEqual([]);
@@ -164,30 +175,47 @@ describe('1–2 character searches on SQLite', () => {
   // audit index folds and JavaScript does not (ς, ſ, µ), a surrogate pair, LIKE's wildcards, a quote
   const letter = fc.constantFrom('a', 'b', 'A', 'é', 'É', 'e', 's', 'ſ', 'ς', 'σ', 'µ', 'μ', '😀', ' ', '-', '%', '_', '"');
   const text = (maxLength: number) => fc.array(letter, { minLength: 0, maxLength }).map((cs) => cs.join(''));
-  const query = fc.array(letter, { minLength: 1, maxLength: 2 }).map((cs) => cs.join('').trim()).filter((q) => q.length > 0);
+  const query = fc
+    .array(letter, { minLength: 1, maxLength: 2 })
+    .map((cs) => cs.join('').trim())
+    .filter((q) => q.length > 0);
   /** Rows, and short queries: any, or pieces of the rows' text (which mostly match). */
-  const rowsAndQueries = <Row,>(row: fc.Arbitrary<Row>, texts: (row: Row) => (string | null)[]) =>
+  const rowsAndQueries = <Row>(row: fc.Arbitrary<Row>, texts: (row: Row) => (string | null)[]) =>
     fc.array(row, { minLength: 1, maxLength: 8 }).chain((rows) => {
-      const pieces = rows.flatMap(texts).flatMap((t) => [...(t ?? '')].flatMap((c, i, cs) => [c, c + (cs[i + 1] ?? '')]).map((q) => q.trim()).filter((q) => q.length > 0));
+      const pieces = rows.flatMap(texts).flatMap((t) =>
+        [...(t ?? '')]
+          .flatMap((c, i, cs) => [c, c + (cs[i + 1] ?? '')])
+          .map((q) => q.trim())
+          .filter((q) => q.length > 0),
+      );
       return fc.tuple(fc.constant(rows), fc.array(pieces.length > 0 ? fc.oneof(query, fc.constantFrom(...pieces)) : query, { minLength: 1, maxLength: 6 }));
     });
 
   it('finds exactly what the scan finds, for any short query (mappings)', async () => {
     let indexed = 0;
     await fc.assert(
-      fc.asyncProperty(rowsAndQueries(fc.tuple(text(6), text(6), fc.option(text(8))), (row) => row), async ([rows, queries]) => {
-        await store.db.deleteFrom('mappings').where('id', '>', UNSEARCHED).execute();
-        const at = new Date().toISOString();
-        // the e-mail made unique by its position (digits, which no query holds)
-        await store.db.insertInto('mappings').values(rows.map(([local, webexId, name], i) => newMappingRow({ email: `${local}${i}@x${i}`, webexId, displayName: name }, at))).execute();
-        for (const q of queries) {
-          if ((await planOf('mappings', q)) === 'index') indexed += 1;
-          const { rows: found, total } = await listMappings(store.db, { q, pageSize: 500 });
-          const expected = await scanned('mappings', q);
-          expect(found.map((r) => r.id).sort((a, b) => a - b), JSON.stringify(q)).toEqual(expected);
-          expect(total).toBe(expected.length);
-        }
-      }),
+      fc.asyncProperty(
+        rowsAndQueries(fc.tuple(text(6), text(6), fc.option(text(8))), (row) => row),
+        async ([rows, queries]) => {
+          await store.db.deleteFrom('mappings').where('id', '>', UNSEARCHED).execute();
+          const at = new Date().toISOString();
+          // the e-mail made unique by its position (digits, which no query holds)
+          await store.db
+            .insertInto('mappings')
+            .values(rows.map(([local, webexId, name], i) => newMappingRow({ email: `${local}${i}@x${i}`, webexId, displayName: name }, at)))
+            .execute();
+          for (const q of queries) {
+            if ((await planOf('mappings', q)) === 'index') indexed += 1;
+            const { rows: found, total } = await listMappings(store.db, { q, pageSize: 500 });
+            const expected = await scanned('mappings', q);
+            expect(
+              found.map((r) => r.id).sort((a, b) => a - b),
+              JSON.stringify(q),
+            ).toEqual(expected);
+            expect(total).toBe(expected.length);
+          }
+        },
+      ),
       { numRuns: 60 },
     );
     // most went through the index (the others: characters it holds differently, or no match at all)
@@ -197,17 +225,23 @@ describe('1–2 character searches on SQLite', () => {
   it('finds exactly what the scan finds, for any short query (audit events)', async () => {
     let indexed = 0;
     await fc.assert(
-      fc.asyncProperty(rowsAndQueries(fc.tuple(text(8), fc.option(text(8))), (event) => event), async ([events, queries]) => {
-        await store.db.deleteFrom('audit_events').where('id', '>', UNSEARCHED).execute();
-        for (const [actor, target] of events) await recordAudit(store.db, { actor, action: 'launch', target, outcome: 'OK' });
-        for (const q of queries) {
-          if ((await planOf('audit_events', q)) === 'index') indexed += 1;
-          const { rows: found, total } = await listAuditEvents(store.db, { user: q, pageSize: 500 });
-          const expected = await scanned('audit_events', q);
-          expect(found.map((r) => r.id).sort((a, b) => a - b), JSON.stringify(q)).toEqual(expected);
-          expect(total).toBe(expected.length);
-        }
-      }),
+      fc.asyncProperty(
+        rowsAndQueries(fc.tuple(text(8), fc.option(text(8))), (event) => event),
+        async ([events, queries]) => {
+          await store.db.deleteFrom('audit_events').where('id', '>', UNSEARCHED).execute();
+          for (const [actor, target] of events) await recordAudit(store.db, { actor, action: 'launch', target, outcome: 'OK' });
+          for (const q of queries) {
+            if ((await planOf('audit_events', q)) === 'index') indexed += 1;
+            const { rows: found, total } = await listAuditEvents(store.db, { user: q, pageSize: 500 });
+            const expected = await scanned('audit_events', q);
+            expect(
+              found.map((r) => r.id).sort((a, b) => a - b),
+              JSON.stringify(q),
+            ).toEqual(expected);
+            expect(total).toBe(expected.length);
+          }
+        },
+      ),
       { numRuns: 60 },
     );
     expect(indexed).toBeGreaterThan(60);
@@ -227,7 +261,9 @@ describe('ftsHoldsAsIs', () => {
       await sql`insert into temp.probe(rowid, t)
                 with recursive points(p) as (select 32 union all select p + 1 from points where p < ${0x2ffff})
                 select p, char(p, p, p) from points where p not between ${0xd800} and ${0xdfff}`.execute(store.db);
-      const held = new Map((await sql<{ doc: number; term: string }>`select doc, term from temp.probe_terms`.execute(store.db)).rows.map((r) => [r.doc, r.term]));
+      const held = new Map(
+        (await sql<{ doc: number; term: string }>`select doc, term from temp.probe_terms`.execute(store.db)).rows.map((r) => [r.doc, r.term]),
+      );
       const wrong: string[] = [];
       for (let point = 32; point <= 0x2ffff; point += 1) {
         if (point >= 0xd800 && point <= 0xdfff) continue;

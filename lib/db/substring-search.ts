@@ -137,7 +137,13 @@ export async function substringMatch(db: Kysely<Database>, table: SearchedTable,
   if (usesTrigramIndex(text)) {
     if (sqlite) return throughFts(ftsPhrase(text));
     const pattern = containsPattern(text);
-    return { rows: sql`(select * from ${rows} where (${sql.join(columns.map((column) => sql`${column} like ${pattern}`), sql` or `)}))`, test };
+    return {
+      rows: sql`(select * from ${rows} where (${sql.join(
+        columns.map((column) => sql`${column} like ${pattern}`),
+        sql` or `,
+      )}))`,
+      test,
+    };
   }
   if (!sqlite || !ftsHoldsAsIs(table, text)) return scan;
   const sample = await sampleMatches(db, table, test);

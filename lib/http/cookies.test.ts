@@ -11,7 +11,9 @@ describe('serializeCookie: every Set-Cookie of the portal', () => {
   });
 
   it('keeps a cookie to its route, and clears with the same attributes', () => {
-    expect(serializeCookie('n', 'v', HTTPS, { maxAgeSeconds: 5, path: '/webex/connect' })).toBe('n=v; Path=/webex/connect; Max-Age=5; HttpOnly; SameSite=Lax; Secure');
+    expect(serializeCookie('n', 'v', HTTPS, { maxAgeSeconds: 5, path: '/webex/connect' })).toBe(
+      'n=v; Path=/webex/connect; Max-Age=5; HttpOnly; SameSite=Lax; Secure',
+    );
     expect(clearCookie('n', HTTPS, '/webex/connect')).toBe('n=; Path=/webex/connect; Max-Age=0; HttpOnly; SameSite=Lax; Secure');
   });
 

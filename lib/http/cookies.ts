@@ -21,7 +21,8 @@ const NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /** The Set-Cookie header for `name=value` on the portal at `appUrl`. */
 export function serializeCookie(name: string, value: string, appUrl: URL, options: CookieOptions): string {
-  if (!NAME.test(name) || !VALUE.test(value)) throw new TypeError(`webex-sso: Bad usage. A cookie name or value has a character a Set-Cookie header cannot carry (${name})`);
+  if (!NAME.test(name) || !VALUE.test(value))
+    throw new TypeError(`webex-sso: Bad usage. A cookie name or value has a character a Set-Cookie header cannot carry (${name})`);
   const maxAge = Math.max(0, Math.floor(options.maxAgeSeconds));
   const secure = appUrl.protocol === 'https:' ? '; Secure' : '';
   return `${name}=${value}; Path=${options.path ?? '/'}; Max-Age=${maxAge}; HttpOnly; SameSite=Lax${secure}`;

@@ -21,7 +21,7 @@ describe('request body limits', () => {
     expect(refuseBody('POST', '/admin/mappings/import', headers({ 'content-length': String(IMPORT_MAX + 2 * 1024 * 1024) }), IMPORT_MAX)).toBeDefined();
   });
 
-  it('gives the upload path a form\'s limit when no admin session grants the import\'s (anyone can name the path)', () => {
+  it("gives the upload path a form's limit when no admin session grants the import's (anyone can name the path)", () => {
     expect(refuseBody('POST', '/admin/mappings/import', headers({ 'content-length': String(MAX_FORM_BYTES) }))).toBeUndefined();
     expect(refuseBody('POST', '/admin/mappings/import', headers({ 'content-length': String(MAX_FORM_BYTES + 1) }))).toMatch(/over 65536 bytes/);
     expect(refuseBody('POST', '/admin/mappings/import', headers({ 'transfer-encoding': 'chunked' }))).toBe('a request body of unknown length');

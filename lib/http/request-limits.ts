@@ -33,5 +33,8 @@ export function refuseBody(method: string, pathname: string, headers: Headers, u
 
 /** The 413 the proxy answers. */
 export function bodyRefusal(reason: string): Response {
-  return new Response(`Refused: ${reason}.`, { status: 413, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'close' } });
+  return new Response(`Refused: ${reason}.`, {
+    status: 413,
+    headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'close' },
+  });
 }

@@ -9,7 +9,6 @@ export function isSameOriginRequest(headers: Headers, appUrl: URL): boolean {
   return headers.get('sec-fetch-site') === 'same-origin';
 }
 
-
 // next-auth checks its own CSRF token on these, and an identity provider may post its answer back.
 const OWN_CSRF_PATHS = /^\/api\/auth(\/|$)/;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

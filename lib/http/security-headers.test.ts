@@ -20,7 +20,12 @@ describe('security headers', () => {
   });
 
   it('with the REST path, let /launch redirect to every host a start/join link may be on', () => {
-    const rest = { WEBEX_LAUNCH_API: 'auto', WEBEX_SERVICE_APP_CLIENT_ID: 'app', WEBEX_SERVICE_APP_CLIENT_SECRET: 'shh', WEBEX_REST_LINK_HOSTS: '.webex.com, meet.example.com' };
+    const rest = {
+      WEBEX_LAUNCH_API: 'auto',
+      WEBEX_SERVICE_APP_CLIENT_ID: 'app',
+      WEBEX_SERVICE_APP_CLIENT_SECRET: 'shh',
+      WEBEX_REST_LINK_HOSTS: '.webex.com, meet.example.com',
+    };
     expect(contentSecurityPolicy('n', loadConfig({ ...base, ...rest }))).toContain(
       "form-action 'self' https://portal.example.com https://example.okta.com https://acme.webex.com https://*.webex.com https://meet.example.com",
     );

@@ -52,7 +52,11 @@ export function csrfTokenOf(cookieValue: string | undefined): string | undefined
  * `idTokens` keeps each session's ID token for the identity provider's logout at sign-out;
  * `revocations` ends a session on the server when next-auth's own sign-out ends it.
  */
-export function buildAuthOptions(config: IdentitySettings, idTokens?: Pick<IdTokenStore, 'remember'>, revocations?: Pick<SessionRevocations, 'revoke'>): NextAuthOptions {
+export function buildAuthOptions(
+  config: IdentitySettings,
+  idTokens?: Pick<IdTokenStore, 'remember'>,
+  revocations?: Pick<SessionRevocations, 'revoke'>,
+): NextAuthOptions {
   return {
     secret: config.authSecret,
     // Stateless cookie sessions: any instance behind a load balancer can serve any request. The
@@ -114,7 +118,8 @@ export function buildAuthOptions(config: IdentitySettings, idTokens?: Pick<IdTok
         if (profile) {
           // sign-in: the absolute lifetime, the idle clock and the admin check all start now; the
           // ID token waits server-side for sign-out, the cookie holds only its reference
-          const idTokenRef = account?.id_token && idTokens ? await idTokens.remember(account.id_token, new Date((now + config.session.maxAgeSeconds) * 1000)) : undefined;
+          const idTokenRef =
+            account?.id_token && idTokens ? await idTokens.remember(account.id_token, new Date((now + config.session.maxAgeSeconds) * 1000)) : undefined;
           return Object.assign(token, identityFromClaims(profile as Claims, config), idTokenRef ? { idTokenRef } : {}, {
             // what a sign-out ends on the server (lib/identity/session-revocations.ts)
             sessionId: randomBytes(16).toString('base64url'),
@@ -148,4 +153,3 @@ export function buildAuthOptions(config: IdentitySettings, idTokens?: Pick<IdTok
     },
   };
 }
-

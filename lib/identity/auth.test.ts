@@ -69,11 +69,15 @@ describe('sign-in: the e-mail must be one the identity provider verified', () =>
   });
 
   it('email_verified speaks for the email claim only: another claim (preferred_username) is unverified', async () => {
-    expect(await signIn({ OIDC_EMAIL_CLAIM: 'preferred_username' }, { sub: 'sub-1', preferred_username: 'alice@example.com', email_verified: true })).toBe('/auth/error?error=EmailUnverified');
+    expect(await signIn({ OIDC_EMAIL_CLAIM: 'preferred_username' }, { sub: 'sub-1', preferred_username: 'alice@example.com', email_verified: true })).toBe(
+      '/auth/error?error=EmailUnverified',
+    );
   });
 
   it('OIDC_TRUST_UNVERIFIED_EMAIL=true accepts what the identity provider says (Entra ID preferred_username)', async () => {
-    expect(await signIn({ OIDC_TRUST_UNVERIFIED_EMAIL: 'true', OIDC_EMAIL_CLAIM: 'preferred_username' }, { sub: 'sub-1', preferred_username: 'alice@example.com' })).toBe(true);
+    expect(
+      await signIn({ OIDC_TRUST_UNVERIFIED_EMAIL: 'true', OIDC_EMAIL_CLAIM: 'preferred_username' }, { sub: 'sub-1', preferred_username: 'alice@example.com' }),
+    ).toBe(true);
     expect(await signIn({ OIDC_TRUST_UNVERIFIED_EMAIL: 'true' }, { sub: 'sub-1', email: 'alice@example.com', email_verified: false })).toBe(true);
   });
 
@@ -85,7 +89,11 @@ describe('sign-in: the e-mail must be one the identity provider verified', () =>
 
 describe("next-auth's errors in our log", () => {
   const options = buildAuthOptions(loadConfig(env));
-  const levelsOf = (text: string) => text.trim().split('\n').map((line) => (JSON.parse(line) as { level: number; code: string }));
+  const levelsOf = (text: string) =>
+    text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { level: number; code: string });
 
   it('a session cookie that does not decode is a warning, and the token is not in it; any other error stays an error', async () => {
     const token = 'eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..not-ours';
@@ -93,12 +101,15 @@ describe("next-auth's errors in our log", () => {
       options.logger?.error?.('JWT_SESSION_ERROR', { error: new Error('decryption operation failed'), message: token } as never);
       options.logger?.error?.('OAUTH_CALLBACK_ERROR', new Error('state mismatch') as never);
     });
-    expect(levelsOf(text)).toEqual([expect.objectContaining({ level: 40, code: 'JWT_SESSION_ERROR' }), expect.objectContaining({ level: 50, code: 'OAUTH_CALLBACK_ERROR' })]);
+    expect(levelsOf(text)).toEqual([
+      expect.objectContaining({ level: 40, code: 'JWT_SESSION_ERROR' }),
+      expect.objectContaining({ level: 50, code: 'OAUTH_CALLBACK_ERROR' }),
+    ]);
     expect(text).not.toContain(token);
   });
 });
 
-describe('one-click sign-in: where it comes back to, and next-auth\'s CSRF token', () => {
+describe("one-click sign-in: where it comes back to, and next-auth's CSRF token", () => {
   const app = new URL('https://portal.example.com');
 
   it.each([
@@ -149,7 +160,7 @@ describe('one-click sign-in: where it comes back to, and next-auth\'s CSRF token
     expect(signInPath('/meet/123456789')).toBe('/auth/signin?callbackUrl=%2Fmeet%2F123456789');
   });
 
-  it('reads the token half of next-auth\'s `token|hash` cookie, encoded or not', () => {
+  it("reads the token half of next-auth's `token|hash` cookie, encoded or not", () => {
     expect(csrfTokenOf('abc%7Cdef')).toBe('abc');
     expect(csrfTokenOf('abc|def')).toBe('abc');
     expect(csrfTokenOf('abc')).toBeUndefined();

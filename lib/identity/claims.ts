@@ -36,4 +36,3 @@ export function emailVerified(claims: Claims, config: Pick<IdentitySettings, 'oi
 export function isAdminUser(email: string, groups: readonly string[], admin: AdminSettings): boolean {
   return admin.emails.has(normalizeEmail(email)) || (admin.group !== undefined && groups.includes(admin.group));
 }
-

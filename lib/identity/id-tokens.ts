@@ -35,7 +35,10 @@ export function createIdTokenStore(db: () => Promise<Kysely<Database>>, keys: Se
           .execute();
         return ref;
       } catch (err) {
-        log.error({ err: err instanceof Error ? err.message : String(err) }, 'could not keep the ID token for sign-out; the identity provider will be asked without id_token_hint');
+        log.error(
+          { err: err instanceof Error ? err.message : String(err) },
+          'could not keep the ID token for sign-out; the identity provider will be asked without id_token_hint',
+        );
         return undefined;
       }
     },

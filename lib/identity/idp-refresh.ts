@@ -79,7 +79,9 @@ async function grant(oidc: Oidc, refreshToken: string, subject: string, fetchFn:
 
     if (typeof body.id_token === 'string') {
       const claims = idTokenClaims(body.id_token, oidc, subject);
-      return claims ? { kind: 'claims', claims, refreshToken: next } : { kind: 'unavailable', detail: 'the refreshed ID token is not for this client and user' };
+      return claims
+        ? { kind: 'claims', claims, refreshToken: next }
+        : { kind: 'unavailable', detail: 'the refreshed ID token is not for this client and user' };
     }
     // no ID token on refresh (allowed by the spec): ask userinfo with the new access token
     if (!endpoints.userinfo || typeof body.access_token !== 'string') return { kind: 'unavailable', detail: 'no ID token and no userinfo to read claims from' };
@@ -97,7 +99,12 @@ async function grant(oidc: Oidc, refreshToken: string, subject: string, fetchFn:
  * Concurrent and closely following calls with one refresh token share one grant, unless `fresh`
  * (an admin's write must see the claims of this moment, not of a grant started before it).
  */
-export function refreshClaims(oidc: Oidc, refreshToken: string, subject: string, options: { fresh?: boolean; fetchFn?: FetchFn } = {}): Promise<RefreshOutcome> {
+export function refreshClaims(
+  oidc: Oidc,
+  refreshToken: string,
+  subject: string,
+  options: { fresh?: boolean; fetchFn?: FetchFn } = {},
+): Promise<RefreshOutcome> {
   const { fresh = false, fetchFn = fetch } = options;
   const now = Date.now();
   for (const [key, entry] of inFlight) if (now - entry.at > SHARED_ANSWER_MS) inFlight.delete(key);

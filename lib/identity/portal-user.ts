@@ -43,7 +43,10 @@ export function portalUserOf(token: JWT, config: Pick<IdentitySettings, 'session
  * nobody, the session callback's PortalUser), without its work for a browser that a server read
  * never uses (a new, re-encrypted cookie it cannot set, a CSRF token).
  */
-export async function readPortalUser(cookies: Iterable<{ name: string; value: string }>, config: Pick<IdentitySettings, 'appUrl' | 'authSecret' | 'session' | 'admin'>): Promise<PortalUser | undefined> {
+export async function readPortalUser(
+  cookies: Iterable<{ name: string; value: string }>,
+  config: Pick<IdentitySettings, 'appUrl' | 'authSecret' | 'session' | 'admin'>,
+): Promise<PortalUser | undefined> {
   const token = await readSessionToken(cookies, config.appUrl, config.authSecret);
   if (!token) return undefined;
   const now = nowSeconds();

@@ -27,7 +27,7 @@ function isPlainPath(pathname: string): boolean {
 
 /** The text once nothing in it decodes further (`%252F` → `%2F` → `/`); undefined when it does not decode. */
 function decodedFully(text: string): string | undefined {
-  for (let current = text; ; ) {
+  for (let current = text; ;) {
     let next: string;
     try {
       next = decodeURIComponent(current);

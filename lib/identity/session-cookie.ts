@@ -33,7 +33,8 @@ export function sessionCookieWrites(sentNames: Iterable<string>, appUrl: URL, se
   const writes: SessionCookieWrite[] = [];
   if (session && session.value.length <= CHUNK_SIZE) writes.push({ name: base, value: session.value, maxAge: session.maxAge });
   else if (session) {
-    for (let i = 0; i * CHUNK_SIZE < session.value.length; i += 1) writes.push({ name: `${base}.${i}`, value: session.value.slice(i * CHUNK_SIZE, (i + 1) * CHUNK_SIZE), maxAge: session.maxAge });
+    for (let i = 0; i * CHUNK_SIZE < session.value.length; i += 1)
+      writes.push({ name: `${base}.${i}`, value: session.value.slice(i * CHUNK_SIZE, (i + 1) * CHUNK_SIZE), maxAge: session.maxAge });
   }
   const stale = new Set([base, ...[...sentNames].filter((name) => isSessionCookie(name, base))]);
   for (const { name } of writes) stale.delete(name);

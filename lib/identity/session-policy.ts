@@ -10,7 +10,6 @@ export interface SessionTimes {
   adminCheckedAt: number;
 }
 
-
 /** Why a session is over. */
 export type SessionEnd = 'expired' | 'idle' | 'revoked' | 'unreadable';
 

@@ -48,7 +48,10 @@ export async function renewSession(token: JWT, config: IdentitySettings, options
   try {
     if (await options.revocations.isRevoked(revocable)) return { kind: 'ended', reason: 'revoked' };
   } catch (err) {
-    log.error({ code: 'SESSION_CHECK_FAILED', err: err instanceof Error ? err.message : String(err) }, 'could not check whether the session was ended on the server; not honoured for this request');
+    log.error(
+      { code: 'SESSION_CHECK_FAILED', err: err instanceof Error ? err.message : String(err) },
+      'could not check whether the session was ended on the server; not honoured for this request',
+    );
     return { kind: 'unverified' };
   }
   const maxAgeSeconds = remainingSeconds(times, now, config.session);

@@ -17,11 +17,16 @@ function contract(name: string, open: (() => Promise<TwoConnections>) | undefine
     afterAll(async () => dbs?.close());
     const instances = async () => {
       dbs ??= await (open as NonNullable<typeof open>)();
-      const instance = ({ db }: TwoConnections['a']) => createSessionRevocations(async () => db, { maxAgeSeconds: MAX_AGE }, () => now);
+      const instance = ({ db }: TwoConnections['a']) =>
+        createSessionRevocations(
+          async () => db,
+          { maxAgeSeconds: MAX_AGE },
+          () => now,
+        );
       return [instance(dbs.a), instance(dbs.b)] as const;
     };
 
-    it('a session signed out on one instance is refused on the other; the employee\'s other sessions go on', async () => {
+    it("a session signed out on one instance is refused on the other; the employee's other sessions go on", async () => {
       const [one, two] = await instances();
       const signedOut = { sessionId: 'sid-signed-out', email: 'ada@example.com', signedInAt: T - 600 };
       const other = { ...signedOut, sessionId: 'sid-other' };
@@ -93,7 +98,11 @@ describe('a sign-out whose database fails', () => {
 
 describe('revocableSession', () => {
   it("is a token's session id, e-mail and sign-in time, or nothing for a token without them (issued before session ids)", () => {
-    expect(revocableSession({ sessionId: 'sid', email: 'ada@example.com', signedInAt: T, lastSeenAt: T })).toEqual({ sessionId: 'sid', email: 'ada@example.com', signedInAt: T });
+    expect(revocableSession({ sessionId: 'sid', email: 'ada@example.com', signedInAt: T, lastSeenAt: T })).toEqual({
+      sessionId: 'sid',
+      email: 'ada@example.com',
+      signedInAt: T,
+    });
     expect(revocableSession({ email: 'ada@example.com', signedInAt: T })).toBeUndefined();
     expect(revocableSession({ sessionId: '', email: 'ada@example.com', signedInAt: T })).toBeUndefined();
     expect(revocableSession({ sessionId: 'sid', signedInAt: T })).toBeUndefined();

@@ -41,7 +41,11 @@ export function revocableSession(token: JWT): RevocableSession | undefined {
 const sessionSubject = (sessionId: string) => `session:${sessionId}`;
 const userSubject = (email: string) => `user:${normalizeEmail(email)}`;
 
-export function createSessionRevocations(db: () => Promise<Kysely<Database>>, policy: Pick<SessionPolicy, 'maxAgeSeconds'>, now: () => Date = () => new Date()): SessionRevocations {
+export function createSessionRevocations(
+  db: () => Promise<Kysely<Database>>,
+  policy: Pick<SessionPolicy, 'maxAgeSeconds'>,
+  now: () => Date = () => new Date(),
+): SessionRevocations {
   /** Records (or moves on) one revocation, after pruning the rows whose sessions are all over. */
   async function record(subject: string, expiresAt: Date): Promise<void> {
     const store = await db();
@@ -61,7 +65,10 @@ export function createSessionRevocations(db: () => Promise<Kysely<Database>>, po
         await record(sessionSubject(session.sessionId), new Date((session.signedInAt + policy.maxAgeSeconds) * 1000));
       } catch (err) {
         // whose session it was; its id, otherwise only inside the encrypted cookie, stays out of logs
-        log.error({ code: 'SESSION_REVOKE_FAILED', email: session.email, err: err instanceof Error ? err.message : String(err) }, 'sign-out could not end the session on the server; its cookie is cleared in this browser only');
+        log.error(
+          { code: 'SESSION_REVOKE_FAILED', email: session.email, err: err instanceof Error ? err.message : String(err) },
+          'sign-out could not end the session on the server; its cookie is cleared in this browser only',
+        );
       }
     },
     async endSessionsOf(email) {
@@ -69,7 +76,13 @@ export function createSessionRevocations(db: () => Promise<Kysely<Database>>, po
     },
     async isRevoked({ sessionId, email, signedInAt }) {
       const session = sessionSubject(sessionId);
-      const rows = await (await db()).selectFrom('portal_session_revocations').select(['subject', 'ended_at']).where('subject', 'in', [session, userSubject(email)]).execute();
+      const rows = await (
+        await db()
+      )
+        .selectFrom('portal_session_revocations')
+        .select(['subject', 'ended_at'])
+        .where('subject', 'in', [session, userSubject(email)])
+        .execute();
       // signedInAt counts whole seconds: a sign-in within the second of an End sessions ends with it (the safe side)
       return rows.some((row) => row.subject === session || Date.parse(row.ended_at) >= signedInAt * 1000);
     },

@@ -6,7 +6,7 @@ const SECRET = 'a-session-secret-of-enough-length-0123456789';
 const CLAIMS = { sub: 'u1', email: 'alice@example.com', name: 'Alice', groups: ['staff'], signedInAt: 1, lastSeenAt: 2, adminCheckedAt: 3 };
 
 describe('the session token', () => {
-  it('is next-auth\'s format both ways: cookies written by either are read by the other', async () => {
+  it("is next-auth's format both ways: cookies written by either are read by the other", async () => {
     const ours = await encodeSession({ token: CLAIMS, secret: SECRET, maxAge: 600 });
     expect(await nextAuthDecode({ token: ours, secret: SECRET })).toMatchObject(CLAIMS);
     const theirs = await nextAuthEncode({ token: CLAIMS, secret: SECRET, maxAge: 600 });
@@ -19,7 +19,10 @@ describe('the session token', () => {
 
   it('carries an expiry of maxAge, an issue time and a fresh id each time', async () => {
     const before = Math.floor(Date.now() / 1000);
-    const [a, b] = await Promise.all([encodeSession({ token: CLAIMS, secret: SECRET, maxAge: 600 }), encodeSession({ token: CLAIMS, secret: SECRET, maxAge: 600 })]);
+    const [a, b] = await Promise.all([
+      encodeSession({ token: CLAIMS, secret: SECRET, maxAge: 600 }),
+      encodeSession({ token: CLAIMS, secret: SECRET, maxAge: 600 }),
+    ]);
     const decoded = await decodeSession({ token: a, secret: SECRET });
     expect(decoded?.exp).toBeGreaterThanOrEqual(before + 600);
     expect(decoded?.exp).toBeLessThanOrEqual(before + 601);
@@ -67,9 +70,17 @@ describe('the session cookie', () => {
     expect(sessionCookieName(new URL('http://localhost:3000'))).toBe('next-auth.session-token');
   });
 
-  it('is read whole, or reassembled from next-auth\'s chunks in their numeric order', () => {
+  it("is read whole, or reassembled from next-auth's chunks in their numeric order", () => {
     const name = 'next-auth.session-token';
-    expect(sessionCookieValue([{ name: 'other', value: 'x' }, { name, value: 'whole' }], name)).toBe('whole');
+    expect(
+      sessionCookieValue(
+        [
+          { name: 'other', value: 'x' },
+          { name, value: 'whole' },
+        ],
+        name,
+      ),
+    ).toBe('whole');
     const chunks = Array.from({ length: 12 }, (_, i) => ({ name: `${name}.${i}`, value: `<${i}>` })).reverse();
     expect(sessionCookieValue([...chunks, { name: `${name}.x`, value: 'not a chunk' }, { name: `${name}-other.0`, value: 'nor this' }], name)).toBe(
       Array.from({ length: 12 }, (_, i) => `<${i}>`).join(''),

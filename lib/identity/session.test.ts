@@ -34,22 +34,46 @@ const config = loadConfig(ENV);
 const T = 1_800_000_000; // "now", in seconds
 
 function session(overrides: Partial<Record<string, unknown>> = {}): JWT {
-  return { sub: 'sub-ada', email: 'ada@example.com', name: 'Ada', groups: ['webex-admins'], refreshToken: 'rt-1', sessionId: 'sid-ada', signedInAt: T - 600, lastSeenAt: T - 5, adminCheckedAt: T - 30, adminVerified: true, ...overrides };
+  return {
+    sub: 'sub-ada',
+    email: 'ada@example.com',
+    name: 'Ada',
+    groups: ['webex-admins'],
+    refreshToken: 'rt-1',
+    sessionId: 'sid-ada',
+    signedInAt: T - 600,
+    lastSeenAt: T - 5,
+    adminCheckedAt: T - 30,
+    adminVerified: true,
+    ...overrides,
+  };
 }
 
-const claims = (groups: string[], refreshToken = 'rt-2'): RefreshOutcome => ({ kind: 'claims', claims: { sub: 'sub-ada', email: 'ada@example.com', email_verified: true, groups }, refreshToken });
+const claims = (groups: string[], refreshToken = 'rt-2'): RefreshOutcome => ({
+  kind: 'claims',
+  claims: { sub: 'sub-ada', email: 'ada@example.com', email_verified: true, groups },
+  refreshToken,
+});
 
 describe('renewSession', () => {
   const renew = (token: JWT, options: { now?: number; force?: boolean; outcome?: RefreshOutcome } = {}) =>
-    renewSession(token, config, { now: options.now ?? T, forceAdminRecheck: options.force ?? false, refresh: async () => options.outcome ?? claims(['webex-admins']), revocations: { isRevoked: async () => false } });
+    renewSession(token, config, {
+      now: options.now ?? T,
+      forceAdminRecheck: options.force ?? false,
+      refresh: async () => options.outcome ?? claims(['webex-admins']),
+      revocations: { isRevoked: async () => false },
+    });
 
-  it('ends a session the portal ended on the server (signed out, or all of the employee\'s ended), before asking the identity provider anything', async () => {
+  it("ends a session the portal ended on the server (signed out, or all of the employee's ended), before asking the identity provider anything", async () => {
     const asked: unknown[] = [];
     const revocations = { isRevoked: async (revocable: unknown) => (asked.push(revocable), true) };
     const refresh = async () => {
       throw new Error('a revoked session must not spend its refresh token');
     };
-    expect(await renewSession(session({ adminCheckedAt: T - 600 }), config, { now: T, forceAdminRecheck: true, refresh, revocations })).toEqual({ kind: 'ended', reason: 'revoked' });
+    expect(await renewSession(session({ adminCheckedAt: T - 600 }), config, { now: T, forceAdminRecheck: true, refresh, revocations })).toEqual({
+      kind: 'ended',
+      reason: 'revoked',
+    });
     expect(asked).toEqual([{ sessionId: 'sid-ada', email: 'ada@example.com', signedInAt: T - 600 }]);
   });
 
@@ -104,12 +128,18 @@ describe('renewSession', () => {
 
   it('ends the session when the grant is revoked, or the identity provider now names another e-mail', async () => {
     expect(await renew(session(), { force: true, outcome: { kind: 'revoked' } })).toEqual({ kind: 'ended', reason: 'revoked' });
-    const other: RefreshOutcome = { kind: 'claims', claims: { sub: 'sub-ada', email: 'eve@example.com', email_verified: true, groups: ['webex-admins'] }, refreshToken: 'rt-2' };
+    const other: RefreshOutcome = {
+      kind: 'claims',
+      claims: { sub: 'sub-ada', email: 'eve@example.com', email_verified: true, groups: ['webex-admins'] },
+      refreshToken: 'rt-2',
+    };
     expect(await renew(session(), { force: true, outcome: other })).toEqual({ kind: 'ended', reason: 'revoked' });
   });
 
   it('suspends admin rights when the identity provider cannot answer, or issued no refresh token', async () => {
-    expect(await renew(session(), { force: true, outcome: { kind: 'unavailable', detail: 'down' } })).toMatchObject({ token: { adminVerified: false, adminCheckedAt: T } });
+    expect(await renew(session(), { force: true, outcome: { kind: 'unavailable', detail: 'down' } })).toMatchObject({
+      token: { adminVerified: false, adminCheckedAt: T },
+    });
     expect(await renew(session({ refreshToken: undefined }), { force: true })).toMatchObject({ token: { adminVerified: false, adminCheckedAt: T } });
   });
 });
@@ -127,7 +157,15 @@ describe('the session as pages read it (next-auth callbacks)', () => {
 
   it('counts admin rights only while recently confirmed by the identity provider', async () => {
     const user = async (token: JWT) =>
-      ((await options.callbacks?.session?.({ session: { expires: '' }, token, user: undefined as never, newSession: undefined, trigger: 'update' })) as unknown as { user: { isAdmin: boolean } }).user;
+      (
+        (await options.callbacks?.session?.({
+          session: { expires: '' },
+          token,
+          user: undefined as never,
+          newSession: undefined,
+          trigger: 'update',
+        })) as unknown as { user: { isAdmin: boolean } }
+      ).user;
     expect((await user(session({ adminCheckedAt: now() - 60 }))).isAdmin).toBe(true);
     expect((await user(session({ adminCheckedAt: now() - 60, adminVerified: false }))).isAdmin).toBe(false);
     expect((await user(session({ adminCheckedAt: now() - 600 }))).isAdmin).toBe(false);
@@ -159,7 +197,9 @@ describe('the proxy writes the outcome back', () => {
     const { proxy } = await import('../../proxy');
     const now = Math.floor(Date.now() / 1000);
     const cookie = `next-auth.session-token=${await encode({ token: session({ signedInAt: now - 1000, lastSeenAt: now - 120, adminCheckedAt: now - 10 }), secret: SECRET })}`;
-    const response = await proxy(new NextRequest('http://localhost:3000/', { method: 'POST', headers: { cookie, origin: 'http://localhost:3000', 'next-action': 'abc' } }));
+    const response = await proxy(
+      new NextRequest('http://localhost:3000/', { method: 'POST', headers: { cookie, origin: 'http://localhost:3000', 'next-action': 'abc' } }),
+    );
     expect(sessionCookie(response)).toBeUndefined();
     expect(forwardedCookie(response)).toContain('next-auth.session-token=');
   });

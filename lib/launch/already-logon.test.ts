@@ -33,7 +33,9 @@ describe('the mark of a launch', () => {
     for (const forged of [undefined, '', '1', String(LAUNCHED_AT), 'Fe26.2**abc', 'Fe26.2*1*x*y*z*w*v*u']) {
       expect(await isRecentLaunch(forged, HTTP.authSecret, now)).toBe(false);
     }
-    expect(await isRecentLaunch(await markOf(LAUNCHED_AT, { ...HTTP, authSecret: 'another-portal-secret-0123456789abcdef' }), HTTP.authSecret, now)).toBe(false);
+    expect(await isRecentLaunch(await markOf(LAUNCHED_AT, { ...HTTP, authSecret: 'another-portal-secret-0123456789abcdef' }), HTTP.authSecret, now)).toBe(
+      false,
+    );
   });
 
   it('is read from a Cookie header among others', async () => {

@@ -115,7 +115,12 @@ describe('testMapping', () => {
     const result = await testMapping(depsFor(sim), signedIn(ADMIN), 'nobody@example.com', SUPPORT);
     expect(result).toMatchObject({ email: 'nobody@example.com', source: null, webexId: null, outcome: 'MAPPING_MISSING' });
     expect(sim.stats().xmlRequests).toBe(before);
-    expect(await lastAudit('mapping.test')).toMatchObject({ actor: ADMIN, target: 'nobody@example.com', outcome: 'MAPPING_MISSING', detail: { source: null, webexId: null } });
+    expect(await lastAudit('mapping.test')).toMatchObject({
+      actor: ADMIN,
+      target: 'nobody@example.com',
+      outcome: 'MAPPING_MISSING',
+      detail: { source: null, webexId: null },
+    });
   });
 
   it('reports source "rule" when only the rule applies, then CREDENTIAL_MISSING (rules carry no credential)', async () => {
@@ -127,7 +132,11 @@ describe('testMapping', () => {
       outcome: 'CREDENTIAL_MISSING',
       meaning: describeLaunchFailure('CREDENTIAL_MISSING', SUPPORT).what,
     });
-    expect(await lastAudit('mapping.test')).toMatchObject({ target: 'Bob@example.com', outcome: 'CREDENTIAL_MISSING', detail: { source: 'rule', webexId: 'bob' } });
+    expect(await lastAudit('mapping.test')).toMatchObject({
+      target: 'Bob@example.com',
+      outcome: 'CREDENTIAL_MISSING',
+      detail: { source: 'rule', webexId: 'bob' },
+    });
   });
 
   it('prefers the explicit mapping over the rule', async () => {
@@ -136,7 +145,11 @@ describe('testMapping', () => {
   });
 
   it('reports CREDENTIAL_MISSING for a mapping without credential', async () => {
-    expect(await testMapping(depsFor(sim), signedIn(ADMIN), 'no.credential@example.com', SUPPORT)).toMatchObject({ source: 'mapping', webexId: 'bob', outcome: 'CREDENTIAL_MISSING' });
+    expect(await testMapping(depsFor(sim), signedIn(ADMIN), 'no.credential@example.com', SUPPORT)).toMatchObject({
+      source: 'mapping',
+      webexId: 'bob',
+      outcome: 'CREDENTIAL_MISSING',
+    });
   });
 });
 
@@ -157,7 +170,12 @@ describe('checkConnection', () => {
     const result = await checkConnection(depsFor(sim), signedIn('unlinked.admin@example.com'), SUPPORT);
     expect(result).toEqual({ ok: false, code: 'MAPPING_MISSING', checkedAs: null, meaning: expect.stringContaining('link your portal account') });
     expect(sim.stats().xmlRequests).toBe(before);
-    expect(await lastAudit('webex.check')).toMatchObject({ actor: 'unlinked.admin@example.com', target: 'acme', outcome: 'MAPPING_MISSING', detail: { checkedAs: null } });
+    expect(await lastAudit('webex.check')).toMatchObject({
+      actor: 'unlinked.admin@example.com',
+      target: 'acme',
+      outcome: 'MAPPING_MISSING',
+      detail: { checkedAs: null },
+    });
   });
 
   it('explains a missing credential as "link your account" too', async () => {
@@ -167,7 +185,13 @@ describe('checkConnection', () => {
 
   it('reports a wrong password with its exceptionID', async () => {
     const result = await checkConnection(depsFor(sim), signedIn('wrong.password@example.com'), SUPPORT);
-    expect(result).toMatchObject({ ok: false, code: 'WEBEX_BAD_CREDENTIALS', exceptionID: '030002', checkedAs: 'bob', meaning: describeLaunchFailure('WEBEX_BAD_CREDENTIALS', SUPPORT).what });
+    expect(result).toMatchObject({
+      ok: false,
+      code: 'WEBEX_BAD_CREDENTIALS',
+      exceptionID: '030002',
+      checkedAs: 'bob',
+      meaning: describeLaunchFailure('WEBEX_BAD_CREDENTIALS', SUPPORT).what,
+    });
     expect(await lastAudit('webex.check')).toMatchObject({ outcome: 'WEBEX_BAD_CREDENTIALS', detail: { exceptionID: '030002', checkedAs: 'bob' } });
   });
 });

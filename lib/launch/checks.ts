@@ -66,13 +66,24 @@ export async function testMapping(deps: CheckDeps, admin: PortalSignIn, email: s
   const account = await resolveWebexAccount(deps.db, { email }, deps.rule);
   let result: MappingTestResult;
   if (!account) {
-    result = { email, source: null, webexId: null, outcome: 'MAPPING_MISSING', meaning: 'No explicit mapping, and the automatic rule gives no WebEx ID for this user.' };
+    result = {
+      email,
+      source: null,
+      webexId: null,
+      outcome: 'MAPPING_MISSING',
+      meaning: 'No explicit mapping, and the automatic rule gives no WebEx ID for this user.',
+    };
   } else if (deps.launchApi === 'rest' && deps.rest) {
     const hostEmail = hostEmailFor(email, account.webexId);
     const room = await readPersonalRoom(deps.rest, hostEmail);
     const base = { email, source: account.source, webexId: account.webexId };
     result = room.ok
-      ? { ...base, outcome: 'OK', rest: { hostEmail, roomTopic: room.value.topic }, meaning: 'The company app can act for this user at WebEx: they can start their personal room and join meetings.' }
+      ? {
+          ...base,
+          outcome: 'OK',
+          rest: { hostEmail, roomTopic: room.value.topic },
+          meaning: 'The company app can act for this user at WebEx: they can start their personal room and join meetings.',
+        }
       : { ...base, outcome: room.code, rest: { hostEmail }, meaning: describeLaunchFailure(room.code, support).what };
   } else {
     const outcome = await callAsHost(hostOf(email, account, admin), deps, (context) => deps.webex.getUser(context));
@@ -100,7 +111,13 @@ export async function testMapping(deps: CheckDeps, admin: PortalSignIn, email: s
     action: 'mapping.test',
     target: email,
     outcome: result.outcome,
-    detail: { source: result.source, webexId: result.webexId, credential: result.credential, exceptionID: result.exceptionID, ...(result.rest ? { api: 'rest', hostEmail: result.rest.hostEmail } : {}) },
+    detail: {
+      source: result.source,
+      webexId: result.webexId,
+      credential: result.credential,
+      exceptionID: result.exceptionID,
+      ...(result.rest ? { api: 'rest', hostEmail: result.rest.hostEmail } : {}),
+    },
     durationMs: performance.now() - started,
   });
   return result;
@@ -110,7 +127,8 @@ export type ConnectionCheck =
   | { ok: true; site: SiteInfo; checkedAs: string }
   | { ok: false; code: LaunchFailureCode; exceptionID?: string; reason?: string; checkedAs: string | null; meaning: string };
 
-const NOT_LINKED = 'The check calls the XML API as your own WebEx account: link your portal account (and, in password mode, set its password; in oauth mode, connect it) first.';
+const NOT_LINKED =
+  'The check calls the XML API as your own WebEx account: link your portal account (and, in password mode, set its password; in oauth mode, connect it) first.';
 
 /**
  * Calls GetSite as the admin's own linked WebEx account: proves the base URL, the XML API and the
@@ -124,7 +142,9 @@ export async function checkConnection(deps: CheckDeps, admin: RuleInput & Portal
     action: 'webex.check',
     target: deps.site.siteName,
     outcome: result.ok ? 'OK' : result.code,
-    detail: result.ok ? { autoLogin: result.site.autoLogin, ssoEnabled: result.site.ssoEnabled, checkedAs: result.checkedAs } : { exceptionID: result.exceptionID, checkedAs: result.checkedAs },
+    detail: result.ok
+      ? { autoLogin: result.site.autoLogin, ssoEnabled: result.site.ssoEnabled, checkedAs: result.checkedAs }
+      : { exceptionID: result.exceptionID, checkedAs: result.checkedAs },
     durationMs: performance.now() - started,
   });
   return result;
@@ -156,7 +176,7 @@ export interface ServiceAppCheck {
   status: ServiceAppStatus;
 }
 
-const NO_DRY_CALL = 'Your portal account is not linked to a WebEx account, so the check could not read a personal room (it proves the Service App\'s scopes).';
+const NO_DRY_CALL = "Your portal account is not linked to a WebEx account, so the check could not read a personal room (it proves the Service App's scopes).";
 
 /**
  * Why a list of meetings failed, for an admin: a 403 names the scope `GET /meetings?hostEmail=…`
@@ -176,7 +196,9 @@ export function explainMeetingListFailure(code: LaunchFailureCode, support: stri
 function listOneMeeting(rest: RestDeps, hostEmail: string, now: number) {
   const day = new Date(now).toISOString().slice(0, 10);
   return restOutcome(async () => {
-    const { value } = await rest.serviceApp.withToken((token) => rest.client.listMeetings(token, { hostEmail, from: `${day}T00:00:00Z`, to: `${day}T23:59:59Z`, timeZone: 'UTC', pageSize: 1, maxPages: 1 }));
+    const { value } = await rest.serviceApp.withToken((token) =>
+      rest.client.listMeetings(token, { hostEmail, from: `${day}T00:00:00Z`, to: `${day}T23:59:59Z`, timeZone: 'UTC', pageSize: 1, maxPages: 1 }),
+    );
     return value.items.length;
   });
 }
@@ -186,7 +208,11 @@ function listOneMeeting(rest: RestDeps, hostEmail: string, now: number) {
  * by `GET /people/me`, which names its org; then the personal room of the admin's own WebEx e-mail
  * is read, a call needing the admin-level scopes the launches need. No meeting link is made.
  */
-export async function checkServiceApp(deps: Pick<CheckDeps, 'db' | 'rule'> & { rest: RestDeps }, admin: { email: string }, support: string): Promise<ServiceAppCheck> {
+export async function checkServiceApp(
+  deps: Pick<CheckDeps, 'db' | 'rule'> & { rest: RestDeps },
+  admin: { email: string },
+  support: string,
+): Promise<ServiceAppCheck> {
   const started = performance.now();
   const { rest } = deps;
   const who = await restOutcome(async () => (await rest.serviceApp.withToken((token) => rest.client.me(token))).value);
@@ -201,11 +227,17 @@ export async function checkServiceApp(deps: Pick<CheckDeps, 'db' | 'rule'> & { r
       const hostEmail = hostEmailFor(admin.email, account.webexId);
       const room = await readPersonalRoom(rest, hostEmail);
       const list = await listOneMeeting(rest, hostEmail, Date.now());
-      const dryCall = room.ok ? { hostEmail, ok: true, roomTopic: room.value.topic } : { hostEmail, ok: false, code: room.code, meaning: describeLaunchFailure(room.code, support).what };
+      const dryCall = room.ok
+        ? { hostEmail, ok: true, roomTopic: room.value.topic }
+        : { hostEmail, ok: false, code: room.code, meaning: describeLaunchFailure(room.code, support).what };
       const listed = list.ok ? undefined : explainMeetingListFailure(list.code, support);
       const dryList = list.ok ? { hostEmail, ok: true } : { hostEmail, ok: false, code: list.code, httpStatus: list.httpStatus, ...listed };
       // the first failure is the check's: the room's (the launches need it), else the list's
-      const failure = !room.ok ? { ...room, meaning: describeLaunchFailure(room.code, support).what } : !list.ok ? { ...list, meaning: listed?.meaning ?? '' } : undefined;
+      const failure = !room.ok
+        ? { ...room, meaning: describeLaunchFailure(room.code, support).what }
+        : !list.ok
+          ? { ...list, meaning: listed?.meaning ?? '' }
+          : undefined;
       result = { ok: failure === undefined, identity: who.value, dryCall, dryList, ...(failure ? { failure } : {}) };
     }
   }
@@ -215,7 +247,14 @@ export async function checkServiceApp(deps: Pick<CheckDeps, 'db' | 'rule'> & { r
     action: 'service-app.check',
     target: result.identity?.orgId ?? null,
     outcome: result.ok ? 'OK' : (result.failure?.code ?? 'WEBEX_REFUSED'),
-    detail: { orgId: result.identity?.orgId, dryCall: result.dryCall?.hostEmail, dryList: result.dryList && (result.dryList.ok ? 'OK' : result.dryList.code), httpStatus: result.failure?.httpStatus, trackingId: result.failure?.trackingId, reason: result.failure?.reason },
+    detail: {
+      orgId: result.identity?.orgId,
+      dryCall: result.dryCall?.hostEmail,
+      dryList: result.dryList && (result.dryList.ok ? 'OK' : result.dryList.code),
+      httpStatus: result.failure?.httpStatus,
+      trackingId: result.failure?.trackingId,
+      reason: result.failure?.reason,
+    },
     durationMs: performance.now() - started,
   });
   return { ...result, status };

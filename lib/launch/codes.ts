@@ -37,7 +37,12 @@ export function parseLaunchFailureCode(value: unknown): LaunchFailureCode | unde
 }
 
 /** Codes whose way out is (re)connecting the employee's WebEx account. */
-export const CONNECT_CODES: ReadonlySet<string> = new Set<LaunchFailureCode>(['WEBEX_NOT_CONNECTED', 'WEBEX_RECONNECT_NEEDED', 'CONNECT_EXPIRED', 'CONNECT_WRONG_ACCOUNT']);
+export const CONNECT_CODES: ReadonlySet<string> = new Set<LaunchFailureCode>([
+  'WEBEX_NOT_CONNECTED',
+  'WEBEX_RECONNECT_NEEDED',
+  'CONNECT_EXPIRED',
+  'CONNECT_WRONG_ACCOUNT',
+]);
 
 /** What the audit keeps of a failure beside its code (never a secret: WebEx's own identifiers and numbers). */
 export interface LaunchFailure {
@@ -57,7 +62,14 @@ export interface LaunchFailure {
 export function launchFailureOf(err: unknown): LaunchFailure {
   if (err instanceof HostCredentialError) return { code: err.code, exceptionID: err.exceptionID };
   if (err instanceof WebexError) {
-    return { code: err.code, exceptionID: err.exceptionID, reason: err.reason, httpStatus: err.httpStatus, trackingId: err.trackingId, retryAfterSeconds: err.retryAfterSeconds };
+    return {
+      code: err.code,
+      exceptionID: err.exceptionID,
+      reason: err.reason,
+      httpStatus: err.httpStatus,
+      trackingId: err.trackingId,
+      retryAfterSeconds: err.retryAfterSeconds,
+    };
   }
   throw err;
 }

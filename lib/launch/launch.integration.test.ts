@@ -105,7 +105,7 @@ describe('launchWebex against the simulator', () => {
     expect(back.searchParams.get('RS')).toBe('InvalidTicket');
   });
 
-  it('a meeting target: MU is the site\'s m.php, the host lands in the meeting, and the audit names it', async () => {
+  it("a meeting target: MU is the site's m.php, the host lands in the meeting, and the audit names it", async () => {
     const meeting = parseMeetingNumber('123456789') as MeetingNumber;
     const requestId = `req-${randomUUID()}`;
     const result = await launchWebex(signedIn('alice@example.com'), deps, requestId, { kind: 'meeting', number: meeting, role: 'host' });

@@ -5,12 +5,7 @@ import type { Database } from '../db';
 import { log } from '../log';
 import { metrics } from '../metrics';
 import { type MappingRule, type ResolvedAccount, resolveWebexAccount, type RuleInput } from '../mappings';
-import {
-  buildLoginUrl,
-  buildMeetingUrl,
-  type SecurityContext,
-  type WebexClient,
-} from '../webex';
+import { buildLoginUrl, buildMeetingUrl, type SecurityContext, type WebexClient } from '../webex';
 import { hostEmailFor, meetingLink, type RestLaunchDeps } from '../webex-rest';
 import { launchFailureOf, type LaunchFailure, type LaunchFailureCode } from './codes';
 import { HOME, launchPathFor, type LaunchApi, type LaunchTarget } from './target';
@@ -42,18 +37,27 @@ export interface LaunchDeps {
   rest?: RestDeps;
 }
 
-export type HostCallOutcome<T> = ({ ok: true; value: T; credential: CredentialUse }) | ({ ok: false } & LaunchFailure);
+export type HostCallOutcome<T> = { ok: true; value: T; credential: CredentialUse } | ({ ok: false } & LaunchFailure);
 
 /** The host behind a resolved account, as the credential seam needs it, in the sign-in `signIn` makes the call in. */
 export function hostOf(email: string, account: ResolvedAccount, signIn: PortalSignIn): HostIdentity {
-  return { email, webexId: account.webexId, sealedCredential: account.sealedCredential, signIn: { email: signIn.email, signedInAt: signIn.signedInAt, sessionEndsAt: signIn.sessionEndsAt } };
+  return {
+    email,
+    webexId: account.webexId,
+    sealedCredential: account.sealedCredential,
+    signIn: { email: signIn.email, signedInAt: signIn.signedInAt, sessionEndsAt: signIn.sessionEndsAt },
+  };
 }
 
 /**
  * Makes one XML API call as the host, with the credential the configured mode provides, turning
  * every expected failure into a code. Shared by launch, the admin's mapping test and the connection check.
  */
-export async function callAsHost<T>(host: HostIdentity, deps: Pick<LaunchDeps, 'credentials'>, call: (context: SecurityContext) => Promise<T>): Promise<HostCallOutcome<T>> {
+export async function callAsHost<T>(
+  host: HostIdentity,
+  deps: Pick<LaunchDeps, 'credentials'>,
+  call: (context: SecurityContext) => Promise<T>,
+): Promise<HostCallOutcome<T>> {
   try {
     const { value, credential } = await deps.credentials.asHost(host, call);
     return { ok: true, value, credential };
@@ -98,7 +102,10 @@ async function attemptXml(user: Launcher, account: ResolvedAccount, deps: Launch
   const { webexId, source } = account;
   const outcome = await callAsHost(hostOf(user.email, account, user), deps, (context) => deps.webex.getLoginTicket(context));
   if (!outcome.ok) {
-    return { result: { ok: false, code: outcome.code, webexId }, detail: { source, api: 'xml', exceptionID: outcome.exceptionID, httpStatus: outcome.httpStatus } };
+    return {
+      result: { ok: false, code: outcome.code, webexId },
+      detail: { source, api: 'xml', exceptionID: outcome.exceptionID, httpStatus: outcome.httpStatus },
+    };
   }
   const location = buildLoginUrl({
     baseUrl: deps.site.baseUrl,
@@ -108,7 +115,10 @@ async function attemptXml(user: Launcher, account: ResolvedAccount, deps: Launch
     landingUrl: landingUrlFor(target, deps),
     backUrl: deps.backUrl,
   });
-  return { result: { ok: true, location, webexId, via: 'xml' }, detail: { source, api: 'xml', credential: outcome.credential, gsbStatus: outcome.value.gsbStatus } };
+  return {
+    result: { ok: true, location, webexId, via: 'xml' },
+    detail: { source, api: 'xml', credential: outcome.credential, gsbStatus: outcome.value.gsbStatus },
+  };
 }
 
 /** The REST adapter: a start or join link asked by the Service App for the employee's WebEx e-mail. */
@@ -118,10 +128,16 @@ async function attemptRest(user: Launcher, account: ResolvedAccount, deps: Launc
   const hostEmail = hostEmailFor(user.email, webexId);
   try {
     const link = await meetingLink(deps.rest, { hostEmail, attendee: { email: user.email, displayName: user.name || user.email }, target });
-    return { result: { ok: true, location: link.location, webexId, via: 'rest' }, detail: { source, api: 'rest', hostEmail, credential: link.refreshed ? 'refreshed-service-app-token' : 'service-app-token' } };
+    return {
+      result: { ok: true, location: link.location, webexId, via: 'rest' },
+      detail: { source, api: 'rest', hostEmail, credential: link.refreshed ? 'refreshed-service-app-token' : 'service-app-token' },
+    };
   } catch (err) {
     const { code, httpStatus, trackingId, reason, retryAfterSeconds } = launchFailureOf(err);
-    return { result: { ok: false, code, webexId, retryAfterSeconds }, detail: { source, api: 'rest', hostEmail, httpStatus, trackingId, reason, retryAfterSeconds } };
+    return {
+      result: { ok: false, code, webexId, retryAfterSeconds },
+      detail: { source, api: 'rest', hostEmail, httpStatus, trackingId, reason, retryAfterSeconds },
+    };
   }
 }
 

@@ -3,11 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { describeLaunchFailure } from './problems';
 
 describe('describeLaunchFailure, the REST codes', () => {
-  it.each(['WEBEX_APP_NOT_AUTHORIZED', 'WEBEX_APP_UNAVAILABLE', 'WEBEX_APP_FORBIDDEN'])('%s tells the employee WebEx is not reachable through the company app', (code) => {
-    expect(describeLaunchFailure(code, 'the help desk')).toMatchObject({ code, title: 'WebEx is not reachable through the company app' });
-  });
+  it.each(['WEBEX_APP_NOT_AUTHORIZED', 'WEBEX_APP_UNAVAILABLE', 'WEBEX_APP_FORBIDDEN'])(
+    '%s tells the employee WebEx is not reachable through the company app',
+    (code) => {
+      expect(describeLaunchFailure(code, 'the help desk')).toMatchObject({ code, title: 'WebEx is not reachable through the company app' });
+    },
+  );
 
-  it('a passing outage of the app is worth a retry; a missing authorization is the help desk\'s', () => {
+  it("a passing outage of the app is worth a retry; a missing authorization is the help desk's", () => {
     expect(describeLaunchFailure('WEBEX_APP_UNAVAILABLE', 'x').retry).toBe(true);
     expect(describeLaunchFailure('WEBEX_APP_NOT_AUTHORIZED', 'the help desk')).toMatchObject({ retry: false, next: expect.stringContaining('the help desk') });
   });

@@ -83,12 +83,12 @@ const TEXTS: Record<Problem['code'], Text> = {
   WEBEX_OAUTH_UNAVAILABLE: {
     ...unreachable,
     title: 'WebEx sign-in is not answering',
-    what: 'We could not renew your WebEx authorisation: WebEx\'s sign-in service did not answer properly.',
+    what: "We could not renew your WebEx authorisation: WebEx's sign-in service did not answer properly.",
   },
   WEBEX_SSO_REFUSED: {
     title: 'WebEx refused the company sign-in',
-    what: 'WebEx did not accept the portal\'s single sign-on assertion for your account.',
-    next: 'Tell {support}: the WebEx site\'s SSO settings (certificate, NameID, your account) need checking. The audit log has WebEx\'s answer.',
+    what: "WebEx did not accept the portal's single sign-on assertion for your account.",
+    next: "Tell {support}: the WebEx site's SSO settings (certificate, NameID, your account) need checking. The audit log has WebEx's answer.",
     retry: false,
   },
   WEBEX_USER_NOT_FOUND: {
@@ -112,22 +112,30 @@ const TEXTS: Record<Problem['code'], Text> = {
   WEBEX_ACCESS_DENIED: {
     title: 'WebEx denied access',
     what: 'WebEx says your host account lacks a privilege this sign-in needs.',
-    next: 'Ask {support} to check your WebEx account\'s privileges.',
+    next: "Ask {support} to check your WebEx account's privileges.",
     retry: false,
   },
   WEBEX_SERVICE_DOWN: { ...unreachable, title: 'WebEx is having trouble', what: 'WebEx answered that one of its own services is not responding.' },
   WEBEX_REFUSED: {
     title: 'WebEx refused the sign-in',
     what: 'WebEx refused to issue a sign-in ticket for your account.',
-    next: 'Tell {support}, mentioning the time; they can see WebEx\'s exact answer in the audit log.',
+    next: "Tell {support}, mentioning the time; they can see WebEx's exact answer in the audit log.",
     retry: true,
   },
   WEBEX_EMPTY_TICKET: { ...unreachable, title: 'WebEx sent an incomplete answer', what: 'WebEx answered without the sign-in ticket we asked for.' },
   WEBEX_NOT_XML: unreachable,
-  WEBEX_UNSAFE_RESPONSE: { ...unreachable, title: 'WebEx sent an unexpected answer', what: 'The answer that came back for WebEx was not in a form WebEx uses, so we refused it unread.' },
-  WEBEX_MALFORMED_RESPONSE: { ...unreachable, title: 'WebEx sent an unreadable answer', what: 'WebEx\'s answer was cut off or not in the expected form.' },
+  WEBEX_UNSAFE_RESPONSE: {
+    ...unreachable,
+    title: 'WebEx sent an unexpected answer',
+    what: 'The answer that came back for WebEx was not in a form WebEx uses, so we refused it unread.',
+  },
+  WEBEX_MALFORMED_RESPONSE: { ...unreachable, title: 'WebEx sent an unreadable answer', what: "WebEx's answer was cut off or not in the expected form." },
   WEBEX_HTTP_ERROR: unreachable,
-  WEBEX_RESPONSE_TOO_LARGE: { ...unreachable, title: 'WebEx sent an unexpected answer', what: 'WebEx\'s answer was far larger than a sign-in ticket, so we did not read it.' },
+  WEBEX_RESPONSE_TOO_LARGE: {
+    ...unreachable,
+    title: 'WebEx sent an unexpected answer',
+    what: "WebEx's answer was far larger than a sign-in ticket, so we did not read it.",
+  },
   WEBEX_UNREACHABLE: unreachable,
   WEBEX_BUSY: {
     title: 'WebEx is busy right now',
@@ -157,7 +165,7 @@ const TEXTS: Record<Problem['code'], Text> = {
   WEBEX_APP_FORBIDDEN: {
     title: companyApp,
     what: 'WebEx refused the company app: it lacks a permission it needs to open this meeting for you.',
-    next: 'Tell {support}: the Service App\'s scopes or its authorisation in Control Hub need checking. The audit log has WebEx\'s answer.',
+    next: "Tell {support}: the Service App's scopes or its authorisation in Control Hub need checking. The audit log has WebEx's answer.",
     retry: false,
   },
   WEBEX_RATE_LIMITED: {
@@ -181,12 +189,12 @@ const TEXTS: Record<Problem['code'], Text> = {
   WEBEX_APP_UNAVAILABLE: {
     ...unreachable,
     title: companyApp,
-    what: 'The company app could not renew its access at WebEx: WebEx\'s sign-in service did not answer properly.',
+    what: "The company app could not renew its access at WebEx: WebEx's sign-in service did not answer properly.",
   },
   LAUNCH_UNAVAILABLE: {
     title: 'This way into WebEx is not offered',
     what: 'The portal is set up to open WebEx meetings only (through the company app), not to sign you in to the WebEx site itself.',
-    next: 'Open a meeting from its link, or start your personal room from the portal\'s home page.',
+    next: "Open a meeting from its link, or start your personal room from the portal's home page.",
     retry: false,
   },
   LOGIN_INVALID_TICKET: {
@@ -251,7 +259,7 @@ const TEXTS: Record<Problem['code'], Text> = {
   },
   MEETING_HOST_DENIED: {
     title: 'You are not the host of this meeting',
-    what: 'WebEx signed you in as your own host account, but only the meeting\'s host can start it.',
+    what: "WebEx signed you in as your own host account, but only the meeting's host can start it.",
     next: 'Join it as an attendee instead; if you should be its host, ask {support}.',
     retry: false,
   },
@@ -280,10 +288,19 @@ export function describeLoginFailure(rs: string | undefined, support: string, co
   return withSupport(codeForLoginFailure(rs, command), 'LOGIN_UNKNOWN', support);
 }
 
-
 /**
  * What the sign-in error page explains: next-auth's codes that an OpenID sign-in without a
  * database adapter sends (through /auth/signin or to pages.error), and the portal's own
  * (EmailUnverified from our signIn callback, Cookies from /auth/signin). Anything else is Default.
  */
-export const SIGN_IN_ERROR_CODES = ['EmailUnverified', 'AccessDenied', 'Configuration', 'Cookies', 'Verification', 'OAuthSignin', 'OAuthCallback', 'Callback', 'Default'] as const;
+export const SIGN_IN_ERROR_CODES = [
+  'EmailUnverified',
+  'AccessDenied',
+  'Configuration',
+  'Cookies',
+  'Verification',
+  'OAuthSignin',
+  'OAuthCallback',
+  'Callback',
+  'Default',
+] as const;

@@ -38,7 +38,13 @@ export function createLaunchLimiter(store: Db, limit: LaunchRateLimit): LaunchLi
         const retryAfterSeconds = Math.max(1, Math.ceil(refusal.msBeforeNext / 1000));
         // the first refusal of a window is audited; the rest would only let one user flood the log
         if (refusal.consumedPoints === limit.points + 1) {
-          await recordAudit(store.db, { actor: normalizeEmail(email), action: 'launch.rate-limited', target: null, outcome: 'RATE_LIMITED', detail: { retryAfterSeconds, limit } });
+          await recordAudit(store.db, {
+            actor: normalizeEmail(email),
+            action: 'launch.rate-limited',
+            target: null,
+            outcome: 'RATE_LIMITED',
+            detail: { retryAfterSeconds, limit },
+          });
         }
         return { allowed: false, retryAfterSeconds };
       }

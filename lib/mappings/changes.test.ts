@@ -48,17 +48,27 @@ async function createJane() {
 
 describe('saveMapping: create', () => {
   it('refuses a password where the portal stores none (saml/oauth modes, or the REST path), saving nothing and keeping the password out of the audit', async () => {
-    const result = await saveMapping({ ...ctx, acceptsPasswords: false }, { email: 'jane@example.com', webexId: 'jane', credential: 'replace', password: PASSWORD });
+    const result = await saveMapping(
+      { ...ctx, acceptsPasswords: false },
+      { email: 'jane@example.com', webexId: 'jane', credential: 'replace', password: PASSWORD },
+    );
     expect(result).toMatchObject({ ok: false, fieldErrors: { password: [expect.stringContaining('WEBEX_LAUNCH_API=rest')] } });
     expect(await findMappingByEmail(store.db, 'jane@example.com')).toBeUndefined();
     expect(await rawAudit()).not.toContain(PASSWORD);
     // the same portal still links without a password
-    expect(await saveMapping({ ...ctx, acceptsPasswords: false }, { email: 'jane@example.com', webexId: 'jane', credential: 'keep' })).toMatchObject({ ok: true, value: { hasCredential: false } });
+    expect(await saveMapping({ ...ctx, acceptsPasswords: false }, { email: 'jane@example.com', webexId: 'jane', credential: 'keep' })).toMatchObject({
+      ok: true,
+      value: { hasCredential: false },
+    });
   });
 
   it('creates a mapping with a sealed password and audits whether a credential is set, never the credential', async () => {
     const result = await saveMapping(ctx, { email: ' Jane@Example.com ', webexId: 'jane', displayName: ' Jane ', credential: 'replace', password: PASSWORD });
-    expect(result).toMatchObject({ ok: true, message: 'Linked jane@example.com to WebEx jane.', value: { email: 'jane@example.com', hasCredential: true, version: 1 } });
+    expect(result).toMatchObject({
+      ok: true,
+      message: 'Linked jane@example.com to WebEx jane.',
+      value: { email: 'jane@example.com', hasCredential: true, version: 1 },
+    });
 
     const sealed = await storedCredential('jane@example.com');
     expect(sealed).toEqual(expect.any(String));
@@ -84,7 +94,9 @@ describe('saveMapping: create', () => {
     const result = await saveMapping(ctx, { email: 'bob@example.com', webexId: 'bob', displayName: '', credential, password: 'ignored-password' });
     expect(result).toMatchObject({ ok: true, value: { hasCredential: false, displayName: null } });
     expect(await storedCredential('bob@example.com')).toBeNull();
-    expect((await auditRows())[0]?.detail).toEqual({ after: { email: 'bob@example.com', webexId: 'bob', displayName: null, credential: 'not set', version: 1 } });
+    expect((await auditRows())[0]?.detail).toEqual({
+      after: { email: 'bob@example.com', webexId: 'bob', displayName: null, credential: 'not set', version: 1 },
+    });
     expect(await rawAudit()).not.toContain('ignored-password');
   });
 
@@ -105,7 +117,13 @@ describe('saveMapping: create', () => {
 
   it('refuses a duplicate e-mail (in another case) with a field error on email, and audits the refusal', async () => {
     await createJane();
-    const result = await saveMapping(ctx, { email: 'JANE@example.COM', webexId: 'other', displayName: 'Other', credential: 'replace', password: 'Other-Pass-9' });
+    const result = await saveMapping(ctx, {
+      email: 'JANE@example.COM',
+      webexId: 'other',
+      displayName: 'Other',
+      credential: 'replace',
+      password: 'Other-Pass-9',
+    });
     expect(result).toEqual({ ok: false, message: 'Not saved.', fieldErrors: { email: ['jane@example.com already has a mapping; edit that one instead'] } });
     expect(await findMappingByEmail(store.db, 'jane@example.com')).toMatchObject({ webexId: 'jane', version: 1 });
     const refused = (await auditRows())[1];
@@ -119,7 +137,11 @@ describe('saveMapping: update', () => {
     const jane = await createJane();
     const sealed = await storedCredential('jane@example.com');
     const result = await saveMapping(ctx, { email: 'jane@example.com', webexId: 'jane', displayName: 'Jane Doe', credential: 'keep', version: '1' }, jane.id);
-    expect(result).toMatchObject({ ok: true, message: 'Saved jane@example.com.', value: { id: jane.id, webexId: 'jane', version: 2, hasCredential: true, passwordCleared: false } });
+    expect(result).toMatchObject({
+      ok: true,
+      message: 'Saved jane@example.com.',
+      value: { id: jane.id, webexId: 'jane', version: 2, hasCredential: true, passwordCleared: false },
+    });
     expect(await storedCredential('jane@example.com')).toBe(sealed);
 
     const update = (await auditRows())[1];
@@ -140,7 +162,10 @@ describe('saveMapping: update', () => {
       value: { webexId: 'jane.doe', hasCredential: false, passwordCleared: true },
     });
     expect(await storedCredential('jane@example.com')).toBeNull();
-    expect((await auditRows())[1]?.detail).toMatchObject({ before: { webexId: 'jane', credential: 'set' }, after: { webexId: 'jane.doe', credential: 'not set' } });
+    expect((await auditRows())[1]?.detail).toMatchObject({
+      before: { webexId: 'jane', credential: 'set' },
+      after: { webexId: 'jane.doe', credential: 'not set' },
+    });
   });
 
   it.each<[string, Record<string, string>, boolean]>([
@@ -151,7 +176,8 @@ describe('saveMapping: update', () => {
     const jane = await createJane();
     const result = await saveMapping(ctx, { email: 'jane@example.com', displayName: 'Jane', version: '1', ...change }, jane.id);
     expect(result).toMatchObject({ ok: true, message: 'Saved jane@example.com.', value: { hasCredential: has, passwordCleared: false } });
-    if (change.password) expect(await unsealCredential((await storedCredential('jane@example.com')) ?? '', KEYS)).toEqual({ kind: 'password', password: change.password });
+    if (change.password)
+      expect(await unsealCredential((await storedCredential('jane@example.com')) ?? '', KEYS)).toEqual({ kind: 'password', password: change.password });
   });
 
   it.each<[string, Record<string, string>, boolean, string | undefined]>([
@@ -168,7 +194,7 @@ describe('saveMapping: update', () => {
     expect(await rawAudit()).not.toContain('New-Pass-2');
   });
 
-  it('refuses a stale version with a clear message, audits REFUSED and keeps the other admin\'s change', async () => {
+  it("refuses a stale version with a clear message, audits REFUSED and keeps the other admin's change", async () => {
     const jane = await createJane();
     const first = await saveMapping(ctx, { email: 'jane@example.com', webexId: 'first', version: '1' }, jane.id);
     expect(first.ok).toBe(true);
@@ -238,7 +264,8 @@ describe('removeMapping', () => {
 
 describe('previewImport and importMappings', () => {
   type ImportRow = { email: string; webexId: string; displayName: string | null };
-  const csv = (rows: ImportRow[]) => [formatCsvRow(['email', 'webex_id', 'display_name']), ...rows.map((r) => formatCsvRow([r.email, r.webexId, r.displayName]))].join('');
+  const csv = (rows: ImportRow[]) =>
+    [formatCsvRow(['email', 'webex_id', 'display_name']), ...rows.map((r) => formatCsvRow([r.email, r.webexId, r.displayName]))].join('');
 
   async function previewed(rows: ImportRow[], deleteMissing: boolean) {
     const preview = await previewImport(ctx, [csv(rows)], deleteMissing, 1 << 20);
@@ -290,7 +317,9 @@ describe('previewImport and importMappings', () => {
     const preview = await previewImport(ctx, [csv(rows)], false, 1 << 20);
     expect(preview.counts).toEqual({ creates: 0, updates: 2, unchanged: 0, missing: 0, passwordsCleared: 1 });
     const result = await importMappings(ctx, preview.pending!, 'mappings.csv');
-    expect(result?.message).toBe('Imported 2 rows: 0 created, 2 updated, 0 unchanged, 0 deleted. 1 stored WebEx password was cleared because its WebEx ID changed: set it again.');
+    expect(result?.message).toBe(
+      'Imported 2 rows: 0 created, 2 updated, 0 unchanged, 0 deleted. 1 stored WebEx password was cleared because its WebEx ID changed: set it again.',
+    );
     expect(await storedCredential('moved@example.com')).toBeNull();
     expect(await storedCredential('stays@example.com')).not.toBeNull();
     expect((await auditRows()).at(-1)?.detail).toMatchObject({ updated: 2, passwordsCleared: 1 });
@@ -299,7 +328,11 @@ describe('previewImport and importMappings', () => {
   it('reports 0 deleted and keeps missing mappings without deleteMissing', async () => {
     await upsertMapping(store.db, { email: 'kept@example.com', webexId: 'kept' });
     const result = await importMappings(ctx, await previewed([{ email: 'new@example.com', webexId: 'new', displayName: null }], false), 'cli:ops');
-    expect(result).toMatchObject({ deleted: 0, counts: { creates: 1, missing: 1 }, message: expect.stringContaining('1 created, 0 updated, 0 unchanged, 0 deleted.') });
+    expect(result).toMatchObject({
+      deleted: 0,
+      counts: { creates: 1, missing: 1 },
+      message: expect.stringContaining('1 created, 0 updated, 0 unchanged, 0 deleted.'),
+    });
     expect(await findMappingByEmail(store.db, 'kept@example.com')).toBeDefined();
     expect((await auditRows())[0]?.detail).toMatchObject({ deleted: 0, deleteMissing: false });
   });
@@ -325,7 +358,7 @@ describe('previewImport and importMappings', () => {
 
 describe('adminNotice: what the mappings page says after a delete or an import', () => {
   // issue 16 finding 9: the page names only what the portal recorded for this admin, never text from its URL
-  it('is read from the audit event of this admin\'s delete or import, by its id', async () => {
+  it("is read from the audit event of this admin's delete or import, by its id", async () => {
     const jane = await upsertMapping(store.db, { email: 'jane@example.com', webexId: 'jane' });
     const removed = await removeMapping(ctx, jane.id, jane.version);
     expect(removed).toMatchObject({ ok: true, eventId: expect.any(Number) });

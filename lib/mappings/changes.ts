@@ -25,8 +25,7 @@ export interface AdminContext {
 
 export type AdminResult<T = undefined> =
   /** eventId: the audit event that records the change, when it could be written */
-  | { ok: true; message: string; value: T; eventId?: number }
-  | { ok: false; message: string; fieldErrors?: FieldErrors };
+  { ok: true; message: string; value: T; eventId?: number } | { ok: false; message: string; fieldErrors?: FieldErrors };
 
 /** What the audit log may say about a mapping: never the credential, only whether one is set. */
 function auditView(m: Mapping | undefined) {
@@ -49,9 +48,16 @@ export async function saveMapping(ctx: AdminContext, values: Record<string, unkn
   if ('fieldErrors' in parsed) return { ok: false, message: 'Not saved: check the highlighted fields.', fieldErrors: parsed.fieldErrors };
   const form = parsed.data;
   if (form.credential === 'replace' && ctx.acceptsPasswords === false) {
-    return { ok: false, message: 'Not saved: check the highlighted fields.', fieldErrors: { password: ['This portal signs hosts in without WebEx passwords (WEBEX_CREDENTIAL_MODE is not password, or WEBEX_LAUNCH_API=rest): none is stored.'] } };
+    return {
+      ok: false,
+      message: 'Not saved: check the highlighted fields.',
+      fieldErrors: {
+        password: ['This portal signs hosts in without WebEx passwords (WEBEX_CREDENTIAL_MODE is not password, or WEBEX_LAUNCH_API=rest): none is stored.'],
+      },
+    };
   }
-  if (id !== undefined && form.version === undefined) return { ok: false, message: 'Not saved: the form did not say which version it edits. Reload and try again.' };
+  if (id !== undefined && form.version === undefined)
+    return { ok: false, message: 'Not saved: the form did not say which version it edits. Reload and try again.' };
 
   if (form.credential === 'replace' && !ctx.secretKeys) {
     return { ok: false, message: 'Not saved: CREDENTIAL_KEYS is not set, so no password can be stored.' };
@@ -67,7 +73,14 @@ export async function saveMapping(ctx: AdminContext, values: Record<string, unkn
   try {
     if (id === undefined) {
       const created = await createMapping(ctx.db, { ...changes, sealedCredential: sealedCredential ?? null });
-      await recordAudit(ctx.db, { actor: ctx.actor, action: 'mapping.create', target: created.email, outcome: 'OK', detail: { after: auditView(created) }, requestId: ctx.requestId });
+      await recordAudit(ctx.db, {
+        actor: ctx.actor,
+        action: 'mapping.create',
+        target: created.email,
+        outcome: 'OK',
+        detail: { after: auditView(created) },
+        requestId: ctx.requestId,
+      });
       return { ok: true, message: `Linked ${created.email} to WebEx ${created.webexId}.`, value: { ...created, passwordCleared: false } };
     }
     const before = await getMapping(ctx.db, id);
@@ -82,11 +95,20 @@ export async function saveMapping(ctx: AdminContext, values: Record<string, unkn
       detail: { before: auditView(before), after: auditView(updated) },
       requestId: ctx.requestId,
     });
-    const cleared = passwordCleared ? ` Its stored WebEx password was cleared because the WebEx ID changed (${before.webexId} → ${updated.webexId}): set the password again.` : '';
+    const cleared = passwordCleared
+      ? ` Its stored WebEx password was cleared because the WebEx ID changed (${before.webexId} → ${updated.webexId}): set the password again.`
+      : '';
     return { ok: true, message: `Saved ${updated.email}.${cleared}`, value: { ...updated, passwordCleared } };
   } catch (err) {
     const result = refusal(err);
-    await recordAudit(ctx.db, { actor: ctx.actor, action: id === undefined ? 'mapping.create' : 'mapping.update', target: form.email, outcome: 'REFUSED', detail: { reason: result.message }, requestId: ctx.requestId });
+    await recordAudit(ctx.db, {
+      actor: ctx.actor,
+      action: id === undefined ? 'mapping.create' : 'mapping.update',
+      target: form.email,
+      outcome: 'REFUSED',
+      detail: { reason: result.message },
+      requestId: ctx.requestId,
+    });
     return result;
   }
 }
@@ -95,11 +117,25 @@ export async function saveMapping(ctx: AdminContext, values: Record<string, unkn
 export async function removeMapping(ctx: AdminContext, id: number, version: number): Promise<AdminResult<Mapping>> {
   try {
     const deleted = await deleteMapping(ctx.db, id, version);
-    const eventId = await recordAudit(ctx.db, { actor: ctx.actor, action: 'mapping.delete', target: deleted.email, outcome: 'OK', detail: { before: auditView(deleted) }, requestId: ctx.requestId });
+    const eventId = await recordAudit(ctx.db, {
+      actor: ctx.actor,
+      action: 'mapping.delete',
+      target: deleted.email,
+      outcome: 'OK',
+      detail: { before: auditView(deleted) },
+      requestId: ctx.requestId,
+    });
     return { ok: true, message: removedText(deleted.email), value: deleted, eventId };
   } catch (err) {
     const result = refusal(err);
-    await recordAudit(ctx.db, { actor: ctx.actor, action: 'mapping.delete', target: String(id), outcome: 'REFUSED', detail: { reason: result.message }, requestId: ctx.requestId });
+    await recordAudit(ctx.db, {
+      actor: ctx.actor,
+      action: 'mapping.delete',
+      target: String(id),
+      outcome: 'REFUSED',
+      detail: { reason: result.message },
+      requestId: ctx.requestId,
+    });
     return result;
   }
 }
@@ -129,7 +165,11 @@ export async function previewImport(ctx: AdminContext, source: CsvSource, delete
 }
 
 /** Applies a previewed import in one transaction and audits it with its counts; undefined when it was already applied. */
-export async function importMappings(ctx: AdminContext, pending: PendingImport, source: string): Promise<{ message: string; counts: ImportCounts; deleted: number; eventId: number | undefined } | undefined> {
+export async function importMappings(
+  ctx: AdminContext,
+  pending: PendingImport,
+  source: string,
+): Promise<{ message: string; counts: ImportCounts; deleted: number; eventId: number | undefined } | undefined> {
   const started = performance.now();
   const counts = await applyImport(ctx.db, pending);
   if (!counts) return undefined;
@@ -139,7 +179,15 @@ export async function importMappings(ctx: AdminContext, pending: PendingImport, 
     action: 'mapping.import',
     target: source,
     outcome: 'OK',
-    detail: { rows: pending.rowCount, created: counts.creates, updated: counts.updates, unchanged: counts.unchanged, deleted, deleteMissing: pending.deleteMissing, passwordsCleared: counts.passwordsCleared },
+    detail: {
+      rows: pending.rowCount,
+      created: counts.creates,
+      updated: counts.updates,
+      unchanged: counts.unchanged,
+      deleted,
+      deleteMissing: pending.deleteMissing,
+      passwordsCleared: counts.passwordsCleared,
+    },
     durationMs: performance.now() - started,
     requestId: ctx.requestId,
   });
@@ -165,7 +213,8 @@ export async function adminNotice(db: Kysely<Database>, actor: string, eventId: 
   if (!event || event.actor !== actor || event.outcome !== 'OK') return undefined;
   const count = (name: string) => (typeof event.detail?.[name] === 'number' ? (event.detail[name] as number) : 0);
   if (event.action === 'mapping.delete' && event.target) return removedText(event.target);
-  if (event.action === 'mapping.import') return importedText(count('created'), count('updated'), count('unchanged'), count('deleted'), count('passwordsCleared'));
+  if (event.action === 'mapping.import')
+    return importedText(count('created'), count('updated'), count('unchanged'), count('deleted'), count('passwordsCleared'));
   return undefined;
 }
 

@@ -24,14 +24,7 @@ const bytes = (text: string) => new TextEncoder().encode(text);
 const rows = (records: CsvRecord[]) => records.map((r) => r.cells);
 
 // BOM, every line end, an empty line, quoted comma/quote/CRLF, a 2- and a 4-byte character and no final line end.
-const TRICKY =
-  '\uFEFFemail,webex_id,display_name\r\n' +
-  '"a,b","say ""hi""","multi\r\nline"\r\n' +
-  '\r\n' +
-  'x,,z\r' +
-  'é,😀,"q"\n' +
-  '\n' +
-  'last,"",end';
+const TRICKY = '\uFEFFemail,webex_id,display_name\r\n' + '"a,b","say ""hi""","multi\r\nline"\r\n' + '\r\n' + 'x,,z\r' + 'é,😀,"q"\n' + '\n' + 'last,"",end';
 const TRICKY_RECORDS: CsvRecord[] = [
   { line: 1, cells: ['email', 'webex_id', 'display_name'] },
   { line: 2, cells: ['a,b', 'say "hi"', 'multi\r\nline'] },
@@ -100,7 +93,10 @@ describe('parseCsv', () => {
   });
 
   it('reads a last line without a line end, including a trailing empty cell', async () => {
-    expect(rows(await read(['a,b\nc,d']))).toEqual([['a', 'b'], ['c', 'd']]);
+    expect(rows(await read(['a,b\nc,d']))).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
     expect(rows(await read(['a,']))).toEqual([['a', '']]);
     expect(rows(await read(['"q"']))).toEqual([['q']]);
     expect(await read([])).toEqual([]);
@@ -257,8 +253,28 @@ describe('neutraliseFormula and restoreNeutralised', () => {
 
 describe('export → import round-trip', () => {
   const HOSTILE = [
-    '=1+1', '+x', '-5', '@SUM(A1)', '\t=tab', '\r=cr', 'a,b', 'he said "hi"', 'line\nbreak', 'crlf\r\nbreak',
-    ' lead', 'trail ', "'=already", "''+twice", "'plain", "'", '', '"', '""', ',', 'Zoë 😀 ü', 'ok@example.com',
+    '=1+1',
+    '+x',
+    '-5',
+    '@SUM(A1)',
+    '\t=tab',
+    '\r=cr',
+    'a,b',
+    'he said "hi"',
+    'line\nbreak',
+    'crlf\r\nbreak',
+    ' lead',
+    'trail ',
+    "'=already",
+    "''+twice",
+    "'plain",
+    "'",
+    '',
+    '"',
+    '""',
+    ',',
+    'Zoë 😀 ü',
+    'ok@example.com',
   ];
 
   it('gives back exactly the cells that were written, in any chunking', async () => {

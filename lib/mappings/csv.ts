@@ -105,7 +105,10 @@ export async function* parseCsv(source: CsvSource): AsyncGenerator<CsvRecord> {
             endCell(carried);
             if (isLineEnd) yield endRecord();
           } else {
-            throw new CsvSyntaxError(line, 'text after a closing quote; a quoted field must end at a comma or line end, and a quote inside it is written as ""');
+            throw new CsvSyntaxError(
+              line,
+              'text after a closing quote; a quoted field must end at a comma or line end, and a quote inside it is written as ""',
+            );
           }
           break;
       }

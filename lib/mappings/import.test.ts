@@ -42,7 +42,11 @@ async function readMappingCsv(source: CsvSource, maxBytes: number): Promise<{ ro
     .orderBy('line')
     .execute();
   await discardPendingImport(store.db, staged.pending.id);
-  return { rows: rows.map((r) => ({ email: r.email, webexId: r.webex_id, displayName: r.display_name })), problems: staged.problems, problemCount: staged.problemCount };
+  return {
+    rows: rows.map((r) => ({ email: r.email, webexId: r.webex_id, displayName: r.display_name })),
+    problems: staged.problems,
+    problemCount: staged.problemCount,
+  };
 }
 
 const read = (text: string, maxBytes = LIMIT) => readMappingCsv(chunks(text), maxBytes);
@@ -106,7 +110,11 @@ describe('readMappingCsv', () => {
   });
 
   it.each([
-    ['an unknown column', 'email,webex_id,phone', [{ line: 1, column: 'phone', message: 'Unknown column "phone": the columns are email, webex_id, display_name' }]],
+    [
+      'an unknown column',
+      'email,webex_id,phone',
+      [{ line: 1, column: 'phone', message: 'Unknown column "phone": the columns are email, webex_id, display_name' }],
+    ],
     ['no webex_id column', 'email,display_name', [{ line: 1, column: 'webex_id', message: 'The header line must name a "webex_id" column' }]],
     ['no email column', 'webex_id', [{ line: 1, column: 'email', message: 'The header line must name a "email" column' }]],
     ['a column twice', 'email,webex_id,EMAIL', [{ line: 1, column: 'email', message: 'Column "email" appears twice' }]],
@@ -140,7 +148,7 @@ describe('readMappingCsv', () => {
     ]);
   });
 
-  it('undoes the export\'s formula neutralisation', async () => {
+  it("undoes the export's formula neutralisation", async () => {
     const parsed = await read(`${HEADER}a@example.com,a,'=1+1\nb@example.com,b,''@x\n`);
     expect(parsed.rows.map((r) => r.displayName)).toEqual(['=1+1', "'@x"]);
   });
@@ -260,7 +268,11 @@ describe('countImportChanges and applyImport', () => {
   });
 
   it('counts a WebEx ID that differs only in case as an update (of the same account: its password stays)', async () => {
-    expect(await countRows([{ email: 'same@example.com', webexId: 'SAME', displayName: null }])).toMatchObject({ updates: 1, unchanged: 0, passwordsCleared: 0 });
+    expect(await countRows([{ email: 'same@example.com', webexId: 'SAME', displayName: null }])).toMatchObject({
+      updates: 1,
+      unchanged: 0,
+      passwordsCleared: 0,
+    });
   });
 
   it('upserts by e-mail, keeps stored credentials unless the WebEx ID changes, and leaves missing mappings alone', async () => {
@@ -273,7 +285,14 @@ describe('countImportChanges and applyImport', () => {
     expect(after.get('same@example.com')).toEqual(before.get('same@example.com'));
     expect(after.get('absent@example.com')).toEqual(before.get('absent@example.com'));
     const search = (email: string, webexId: string, name: string | null) => ({ search_text: searchTextOf(email, webexId, name) });
-    expect(after.get('changed@example.com')).toEqual({ ...before.get('changed@example.com'), webex_id: 'new-id', credential: null, version: 2, updated_at: T1.toISOString(), ...search('changed@example.com', 'new-id', 'Old') });
+    expect(after.get('changed@example.com')).toEqual({
+      ...before.get('changed@example.com'),
+      webex_id: 'new-id',
+      credential: null,
+      version: 2,
+      updated_at: T1.toISOString(),
+      ...search('changed@example.com', 'new-id', 'Old'),
+    });
     expect(after.get('same@example.com')?.credential).toBe(sealed);
     expect(after.get('renamed@example.com')).toEqual({
       ...before.get('renamed@example.com'),
@@ -297,14 +316,30 @@ describe('countImportChanges and applyImport', () => {
     ['whose WebEx ID changes or whose mapping is deleted as missing', true],
   ])('drops the cached session tickets of hosts %s, and no others', async (_name, deleteMissing) => {
     const at = T0.toISOString();
-    const ticket = (email: string, webexId: string) => ({ email, webex_id: webexId, binding: 'saml:x', sealed: `sealed-${email}`, use_until: '2999-01-01T00:00:00.000Z', created_at: at });
+    const ticket = (email: string, webexId: string) => ({
+      email,
+      webex_id: webexId,
+      binding: 'saml:x',
+      sealed: `sealed-${email}`,
+      use_until: '2999-01-01T00:00:00.000Z',
+      created_at: at,
+    });
     await store.db.deleteFrom('webex_session_tickets').execute();
     await store.db
       .insertInto('webex_session_tickets')
-      .values([ticket('same@example.com', 'same'), ticket('changed@example.com', 'old-id'), ticket('renamed@example.com', 'renamed'), ticket('absent@example.com', 'absent')])
+      .values([
+        ticket('same@example.com', 'same'),
+        ticket('changed@example.com', 'old-id'),
+        ticket('renamed@example.com', 'renamed'),
+        ticket('absent@example.com', 'absent'),
+      ])
       .execute();
     // a WebEx ID in another case is the same account
-    await applyRows(FILE.map((r) => (r.email === 'renamed@example.com' ? { ...r, webexId: 'RENAMED' } : r)), deleteMissing, T1);
+    await applyRows(
+      FILE.map((r) => (r.email === 'renamed@example.com' ? { ...r, webexId: 'RENAMED' } : r)),
+      deleteMissing,
+      T1,
+    );
     const left = (await store.db.selectFrom('webex_session_tickets').select('email').orderBy('email').execute()).map((r) => r.email);
     expect(left).toEqual(deleteMissing ? ['renamed@example.com', 'same@example.com'] : ['absent@example.com', 'renamed@example.com', 'same@example.com']);
   });
@@ -312,14 +347,23 @@ describe('countImportChanges and applyImport', () => {
   it('is a no-op when applied twice', async () => {
     await applyRows(FILE, true, T1);
     const once = await snapshot();
-    expect(await applyRows(FILE, true, new Date('2025-03-01T00:00:00.000Z'))).toEqual({ creates: 0, updates: 0, unchanged: FILE.length, missing: 0, passwordsCleared: 0 });
+    expect(await applyRows(FILE, true, new Date('2025-03-01T00:00:00.000Z'))).toEqual({
+      creates: 0,
+      updates: 0,
+      unchanged: FILE.length,
+      missing: 0,
+      passwordsCleared: 0,
+    });
     expect(await snapshot()).toEqual(once);
   });
 
   it('applies more rows than one statement takes', async () => {
     const many: ImportRow[] = Array.from({ length: 1_203 }, (_, i) => ({ email: `bulk${i}@example.com`, webexId: `bulk${i}`, displayName: null }));
     expect(await applyRows([...FILE, ...many], true, T1)).toEqual({ ...COUNTS, creates: 1 + many.length });
-    const { n } = await store.db.selectFrom('mappings').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const { n } = await store.db
+      .selectFrom('mappings')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(n)).toBe(FILE.length + many.length);
   });
 
@@ -338,7 +382,9 @@ describe('countImportChanges and applyImport', () => {
     const bulk = (n: number): ImportRow[] => Array.from({ length: n }, (_, i) => ({ email: `bulk${i}@example.com`, webexId: `bulk${i}`, displayName: null }));
 
     it('leaves the table exactly as before when an insert fails midway', async () => {
-      await sql`CREATE TRIGGER boom_insert BEFORE INSERT ON mappings WHEN NEW.email = 'boom@example.com' BEGIN SELECT RAISE(ABORT, 'boom'); END`.execute(store.db);
+      await sql`CREATE TRIGGER boom_insert BEFORE INSERT ON mappings WHEN NEW.email = 'boom@example.com' BEGIN SELECT RAISE(ABORT, 'boom'); END`.execute(
+        store.db,
+      );
       try {
         const before = await snapshot();
         const rows = [...FILE, ...bulk(700), { email: 'boom@example.com', webexId: 'boom', displayName: null }, ...bulk(1_000).slice(700)];
@@ -350,7 +396,9 @@ describe('countImportChanges and applyImport', () => {
     });
 
     it('leaves the table exactly as before when the deletion of missing mappings fails', async () => {
-      await sql`CREATE TRIGGER boom_delete BEFORE DELETE ON mappings WHEN OLD.email = 'absent@example.com' BEGIN SELECT RAISE(ABORT, 'boom'); END`.execute(store.db);
+      await sql`CREATE TRIGGER boom_delete BEFORE DELETE ON mappings WHEN OLD.email = 'absent@example.com' BEGIN SELECT RAISE(ABORT, 'boom'); END`.execute(
+        store.db,
+      );
       try {
         const before = await snapshot();
         await expect(applyRows([...FILE, ...bulk(600)], true, T1)).rejects.toThrow('boom');
@@ -399,7 +447,13 @@ describe('exportMappingCsv', () => {
     expect(parsed.problems).toEqual([]);
     expect(parsed.rows).toHaveLength(HOSTILE.length);
     expect(await countRows(parsed.rows)).toEqual({ creates: 0, updates: 0, unchanged: HOSTILE.length, missing: 0, passwordsCleared: 0 });
-    expect(await applyRows(parsed.rows, true, new Date('2025-06-01T00:00:00.000Z'))).toEqual({ creates: 0, updates: 0, unchanged: HOSTILE.length, missing: 0, passwordsCleared: 0 });
+    expect(await applyRows(parsed.rows, true, new Date('2025-06-01T00:00:00.000Z'))).toEqual({
+      creates: 0,
+      updates: 0,
+      unchanged: HOSTILE.length,
+      missing: 0,
+      passwordsCleared: 0,
+    });
     expect(await snapshot()).toEqual(before);
   });
 
@@ -458,15 +512,23 @@ describe('exportMappingCsv', () => {
 describe('listWaitingPreviews', () => {
   const csv = (...lines: string[]) => [`email,webex_id,display_name\n${lines.join('\n')}\n`];
 
-  it('lists an admin\'s own valid previews, newest first, until applied or an hour old; never one with problems', async () => {
+  it("lists an admin's own valid previews, newest first, until applied or an hour old; never one with problems", async () => {
     await store.db.deleteFrom('pending_imports').execute();
     const older = await stageMappingCsv(store.db, csv('a@example.com,a,A'), { maxBytes: LIMIT, actor: 'ada@example.com', deleteMissing: false });
-    const newer = await stageMappingCsv(store.db, csv('b@example.com,b,B', 'c@example.com,c,C'), { maxBytes: LIMIT, actor: 'ada@example.com', deleteMissing: true });
+    const newer = await stageMappingCsv(store.db, csv('b@example.com,b,B', 'c@example.com,c,C'), {
+      maxBytes: LIMIT,
+      actor: 'ada@example.com',
+      deleteMissing: true,
+    });
     const broken = await stageMappingCsv(store.db, csv('not-an-email,x,X'), { maxBytes: LIMIT, actor: 'ada@example.com', deleteMissing: false });
     await stageMappingCsv(store.db, csv('d@example.com,d,D'), { maxBytes: LIMIT, actor: 'bob@example.com', deleteMissing: false });
     expect(broken.problemCount).toBe(1);
     // the same moment for both would leave their order to chance
-    await store.db.updateTable('pending_imports').set({ created_at: new Date(Date.now() - 60_000).toISOString() }).where('id', '=', older.pending.id).execute();
+    await store.db
+      .updateTable('pending_imports')
+      .set({ created_at: new Date(Date.now() - 60_000).toISOString() })
+      .where('id', '=', older.pending.id)
+      .execute();
 
     const listed = await listWaitingPreviews(store.db, 'ada@example.com');
     expect(listed.map((p) => [p.token, p.rowCount, p.deleteMissing])).toEqual([

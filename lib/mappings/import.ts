@@ -55,7 +55,10 @@ async function* limitBytes(source: CsvSource, limit: number): AsyncGenerator<str
 function readHeader(cells: string[], line: number, problems: ImportProblem[]): Map<Column, number> | undefined {
   const index = new Map<Column, number>();
   cells.forEach((raw, i) => {
-    const name = raw.trim().toLowerCase().replace(/^\uFEFF/, '');
+    const name = raw
+      .trim()
+      .toLowerCase()
+      .replace(/^\uFEFF/, '');
     if (!(CSV_COLUMNS as readonly string[]).includes(name)) {
       problems.push({ line, column: raw, message: `Unknown column "${raw}": the columns are ${CSV_COLUMNS.join(', ')}` });
     } else if (index.has(name as Column)) {
@@ -77,7 +80,11 @@ type StagedRow = Insertable<ImportRowsTable>;
  * a chunk at a time (memory stays flat however long the file is): every problem with its line and
  * column, e-mails repeated inside the file included. Nothing is written to the mappings.
  */
-export async function stageMappingCsv(db: Kysely<Database>, source: CsvSource, options: { maxBytes: number; actor: string; deleteMissing: boolean }): Promise<StagedImport> {
+export async function stageMappingCsv(
+  db: Kysely<Database>,
+  source: CsvSource,
+  options: { maxBytes: number; actor: string; deleteMissing: boolean },
+): Promise<StagedImport> {
   const pending = await createPendingImport(db, options.actor, options.deleteMissing);
   const problems: ImportProblem[] = [];
   let problemCount = 0;
@@ -163,12 +170,31 @@ export async function stageMappingCsv(db: Kysely<Database>, source: CsvSource, o
     .select(['r.line', 'r.email', 'f.first_line'])
     .orderBy('r.line')
     .execute();
-  const all = [...problems, ...repeated.map((r) => ({ line: r.line, column: 'email', message: `${r.email} already appears on line ${r.first_line}; each e-mail may appear once` }))];
+  const all = [
+    ...problems,
+    ...repeated.map((r) => ({ line: r.line, column: 'email', message: `${r.email} already appears on line ${r.first_line}; each e-mail may appear once` })),
+  ];
   all.sort((a, b) => a.line - b.line); // stable: the problems of one line keep their order
   if (repeated.length > 0) {
-    await db.deleteFrom('import_rows').where('import_id', '=', pending.id).where('line', 'in', repeated.map((r) => r.line)).execute();
+    await db
+      .deleteFrom('import_rows')
+      .where('import_id', '=', pending.id)
+      .where(
+        'line',
+        'in',
+        repeated.map((r) => r.line),
+      )
+      .execute();
   }
-  const rowCount = Number((await db.selectFrom('import_rows').where('import_id', '=', pending.id).select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow()).n);
+  const rowCount = Number(
+    (
+      await db
+        .selectFrom('import_rows')
+        .where('import_id', '=', pending.id)
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
   const total = problemCount + repeated.length;
   // the row count marks a preview ready to apply (the import page lists those); one with problems is discarded by the caller
   if (total === 0) await db.updateTable('pending_imports').set({ row_count: rowCount }).where('id', '=', pending.id).execute();
@@ -247,13 +273,24 @@ export async function countImportChanges(db: Kysely<Database>, importId: number)
  * Consumes the pending import in the same transaction, so it applies once: undefined when it was
  * already applied or discarded.
  */
-export async function applyImport(db: Kysely<Database>, pending: Pick<PendingImport, 'id' | 'deleteMissing'>, now = new Date()): Promise<ImportCounts | undefined> {
+export async function applyImport(
+  db: Kysely<Database>,
+  pending: Pick<PendingImport, 'id' | 'deleteMissing'>,
+  now = new Date(),
+): Promise<ImportCounts | undefined> {
   const at = now.toISOString();
   const importId = pending.id;
   const counts = await db.transaction().execute(async (trx) => {
     const claimed = await trx.deleteFrom('pending_imports').where('id', '=', importId).returning('row_count').executeTakeFirst();
     if (!claimed) return undefined;
-    const before = Number((await trx.selectFrom('mappings').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow()).n);
+    const before = Number(
+      (
+        await trx
+          .selectFrom('mappings')
+          .select((eb) => eb.fn.countAll<number | string>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
     const span = await trx
       .selectFrom('import_rows')
       .where('import_id', '=', importId)
@@ -271,7 +308,8 @@ export async function applyImport(db: Kysely<Database>, pending: Pick<PendingImp
           and not exists (select 1 from import_rows r where r.import_id = ${importId} and r.email = webex_session_tickets.email)`.execute(trx);
     }
     // (most portals store no password at all: then nothing can be cleared, and no pass is spent on it)
-    const storesPasswords = before > 0 && (await trx.selectFrom('mappings').select('id').where('credential', 'is not', null).limit(1).executeTakeFirst()) !== undefined;
+    const storesPasswords =
+      before > 0 && (await trx.selectFrom('mappings').select('id').where('credential', 'is not', null).limit(1).executeTakeFirst()) !== undefined;
     let updates = 0;
     let creates = 0;
     let passwordsCleared = 0;

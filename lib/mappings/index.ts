@@ -8,5 +8,18 @@ export { applyImport, CSV_COLUMNS, exportMappingCsv, formatBytes, type ImportCou
 export { discardPendingImport, findPendingImport, listWaitingPreviews, type WaitingPreview } from './pending-imports';
 export { type MappingSource, type ResolvedAccount, resolveWebexAccount } from './resolve';
 export { describeRule, type MappingRule, type RuleInput } from './rules';
-export { createMapping, deleteMapping, findMappingByEmail, getMapping, listMappings, MAPPING_SORTS, type MappingQuery, type MappingSort, MappingWriteError, newMappingRow, updateMapping, upsertMapping } from './store';
+export {
+  createMapping,
+  deleteMapping,
+  findMappingByEmail,
+  getMapping,
+  listMappings,
+  MAPPING_SORTS,
+  type MappingQuery,
+  type MappingSort,
+  MappingWriteError,
+  newMappingRow,
+  updateMapping,
+  upsertMapping,
+} from './store';
 export { emailSchema, type FieldErrors, parseForm, WEBEX_ID_RULE } from './validation';

@@ -4,10 +4,7 @@ import { webexIdSchema } from './validation';
  * How to derive a WebEx ID for a user without an explicit mapping (MAPPING_RULE). Explicit
  * mappings always win; a derived ID that is not a valid WebEx ID counts as no ID.
  */
-export type MappingRule =
-  | { kind: 'none' }
-  | { kind: 'email' | 'email-local-part'; lowercase: boolean }
-  | { kind: 'claim'; claim: string; lowercase: boolean };
+export type MappingRule = { kind: 'none' } | { kind: 'email' | 'email-local-part'; lowercase: boolean } | { kind: 'claim'; claim: string; lowercase: boolean };
 
 export interface RuleInput {
   email: string;

@@ -87,7 +87,15 @@ describe('updateMapping', () => {
 
   it('bumps the version on every change and keeps createdAt', async () => {
     const v2 = await updateMapping(store.db, original.id, 1, { email: 'Jane@Example.com', webexId: 'jane2', displayName: 'Jane D' }, T1);
-    expect(v2).toMatchObject({ id: original.id, email: 'jane@example.com', webexId: 'jane2', displayName: 'Jane D', version: 2, createdAt: T0.toISOString(), updatedAt: T1.toISOString() });
+    expect(v2).toMatchObject({
+      id: original.id,
+      email: 'jane@example.com',
+      webexId: 'jane2',
+      displayName: 'Jane D',
+      version: 2,
+      createdAt: T0.toISOString(),
+      updatedAt: T1.toISOString(),
+    });
     const v3 = await updateMapping(store.db, original.id, 2, { email: 'jane@example.com', webexId: 'jane3', displayName: null }, T2);
     expect(v3).toMatchObject({ version: 3, webexId: 'jane3', displayName: null, updatedAt: T2.toISOString() });
     expect(await getMapping(store.db, original.id)).toEqual(v3);
@@ -95,7 +103,13 @@ describe('updateMapping', () => {
 
   it('refuses a stale version and leaves the row exactly as the other admin saved it (no lost update)', async () => {
     // Two admins open version 1; the first saves.
-    const first = await updateMapping(store.db, original.id, 1, { email: 'jane@example.com', webexId: 'first-admin', displayName: 'First', sealedCredential: 'sealed-2' }, T1);
+    const first = await updateMapping(
+      store.db,
+      original.id,
+      1,
+      { email: 'jane@example.com', webexId: 'first-admin', displayName: 'First', sealedCredential: 'sealed-2' },
+      T1,
+    );
     const before = await rawRow(original.id);
 
     const error = await refusal(
@@ -147,7 +161,15 @@ describe('upsertMapping', () => {
   it('creates, then replaces by e-mail with a version bump, keeping the credential when undefined', async () => {
     const created = await upsertMapping(store.db, { email: 'Jane@example.com', webexId: 'jane', sealedCredential: 'sealed' }, T0);
     const replaced = await upsertMapping(store.db, { email: 'jane@EXAMPLE.com', webexId: 'Jane', displayName: 'Jane' }, T1);
-    expect(replaced).toMatchObject({ id: created.id, webexId: 'Jane', displayName: 'Jane', version: 2, hasCredential: true, createdAt: T0.toISOString(), updatedAt: T1.toISOString() });
+    expect(replaced).toMatchObject({
+      id: created.id,
+      webexId: 'Jane',
+      displayName: 'Jane',
+      version: 2,
+      hasCredential: true,
+      createdAt: T0.toISOString(),
+      updatedAt: T1.toISOString(),
+    });
     const cleared = await upsertMapping(store.db, { email: 'jane@example.com', webexId: 'Jane', sealedCredential: null });
     expect(cleared).toMatchObject({ version: 3, hasCredential: false });
   });
@@ -155,7 +177,10 @@ describe('upsertMapping', () => {
   it('a new WebEx ID clears the stored password, unless the same call gives one (issue 16 finding 8)', async () => {
     await upsertMapping(store.db, { email: 'jane@example.com', webexId: 'jane', sealedCredential: 'sealed' }, T0);
     expect(await upsertMapping(store.db, { email: 'jane@example.com', webexId: 'jane2' }, T1)).toMatchObject({ webexId: 'jane2', hasCredential: false });
-    expect(await upsertMapping(store.db, { email: 'jane@example.com', webexId: 'jane3', sealedCredential: 'sealed-3' }, T1)).toMatchObject({ webexId: 'jane3', hasCredential: true });
+    expect(await upsertMapping(store.db, { email: 'jane@example.com', webexId: 'jane3', sealedCredential: 'sealed-3' }, T1)).toMatchObject({
+      webexId: 'jane3',
+      hasCredential: true,
+    });
   });
 });
 
@@ -203,7 +228,9 @@ describe('listMappings', () => {
   async function seed(): Promise<Mapping[]> {
     const out: Mapping[] = [];
     for (const [i, [email, webexId, displayName]] of SEED.entries()) {
-      out.push(await createMapping(store.db, { email, webexId, displayName, sealedCredential: null }, new Date(T0.getTime() + ((i * 3) % SEED.length) * 86_400_000)));
+      out.push(
+        await createMapping(store.db, { email, webexId, displayName, sealedCredential: null }, new Date(T0.getTime() + ((i * 3) % SEED.length) * 86_400_000)),
+      );
     }
     return out;
   }
@@ -262,14 +289,31 @@ describe('listMappings', () => {
 
   it('sorts WebEx IDs and display names case-insensitively, not capitals first', async () => {
     await seed();
-    expect((await listMappings(store.db, { sort: 'webex_id' })).rows.map((m) => m.webexId)).toEqual(['ab', 'alice', 'axb', 'back', 'BOB.Corp', 'h100', 'h1000']);
-    expect((await listMappings(store.db, { sort: 'display_name', dir: 'desc' })).rows.map((m) => m.displayName).slice(0, 3)).toEqual(['Robert', 'Growth 1000', 'Growth 100%']);
+    expect((await listMappings(store.db, { sort: 'webex_id' })).rows.map((m) => m.webexId)).toEqual([
+      'ab',
+      'alice',
+      'axb',
+      'back',
+      'BOB.Corp',
+      'h100',
+      'h1000',
+    ]);
+    expect((await listMappings(store.db, { sort: 'display_name', dir: 'desc' })).rows.map((m) => m.displayName).slice(0, 3)).toEqual([
+      'Robert',
+      'Growth 1000',
+      'Growth 100%',
+    ]);
     expect((await listMappings(store.db, { sort: 'display_name' })).rows.map((m) => m.displayName).slice(0, 3)).toEqual([null, 'Alice Liddell', 'axb corp']);
   });
 
   it('has seed data that orders differently by each column (so each sort case can fail)', async () => {
     const seeded = await seed();
-    const orders = MAPPING_SORTS.map((s) => [...seeded].sort((a, b) => compare(sortValue[s](a), sortValue[s](b))).map((m) => m.id).join());
+    const orders = MAPPING_SORTS.map((s) =>
+      [...seeded]
+        .sort((a, b) => compare(sortValue[s](a), sortValue[s](b)))
+        .map((m) => m.id)
+        .join(),
+    );
     expect(new Set([...orders, seeded.map((m) => m.id).join()]).size).toBe(MAPPING_SORTS.length + 1);
   });
 
@@ -292,7 +336,9 @@ describe('listMappings', () => {
   it('pages a search, counting only its matches', async () => {
     await seed();
     const page2 = await listMappings(store.db, { q: 'example.com', page: 2, pageSize: 2 });
-    const matching = SEED.filter(([email]) => email.includes('example.com')).map(([email]) => email).sort();
+    const matching = SEED.filter(([email]) => email.includes('example.com'))
+      .map(([email]) => email)
+      .sort();
     expect(page2.total).toBe(matching.length);
     expect(page2.rows.map((r) => r.email)).toEqual(matching.slice(2, 4));
   });
@@ -316,7 +362,9 @@ describe('listMappings', () => {
 
 describe('search index (SQLite FTS5 trigram)', () => {
   const ftsMatches = async (text: string) =>
-    (await sql<{ id: number }>`select rowid as id from mappings_fts where mappings_fts match ${`"${text}"`} order by rowid`.execute(store.db)).rows.map((r) => r.id);
+    (await sql<{ id: number }>`select rowid as id from mappings_fts where mappings_fts match ${`"${text}"`} order by rowid`.execute(store.db)).rows.map(
+      (r) => r.id,
+    );
   // FTS5 compares its index with the mappings table itself
   const checkIntegrity = () => sql`insert into mappings_fts(mappings_fts, rank) values ('integrity-check', 1)`.execute(store.db);
 
@@ -343,11 +391,39 @@ describe('search index (SQLite FTS5 trigram)', () => {
     for (const [i, name] of names.entries()) {
       created.push(await createMapping(store.db, { email: `u${i}@ex-${i}.example`, webexId: `id${i}_x`, displayName: name, sealedCredential: null }));
     }
-    const queries = ['ö', 'Ö', 'zoë ö', '"', '"bob"', 'n "b', 'bob"', "o'b", '%', '%_', 'x%_', '😀', 'e 😀', 'İ', 'ist', '\\', 'a\\b', 'aa', 'aaa', 'AAAA', '@ex-', '.example', '_x', 'u1@'];
+    const queries = [
+      'ö',
+      'Ö',
+      'zoë ö',
+      '"',
+      '"bob"',
+      'n "b',
+      'bob"',
+      "o'b",
+      '%',
+      '%_',
+      'x%_',
+      '😀',
+      'e 😀',
+      'İ',
+      'ist',
+      '\\',
+      'a\\b',
+      'aa',
+      'aaa',
+      'AAAA',
+      '@ex-',
+      '.example',
+      '_x',
+      'u1@',
+    ];
     for (const q of queries) {
       const expected = created.filter((m) => searchTextOf(m.email, m.webexId, m.displayName).includes(q.toLowerCase())).map((m) => m.id);
       const { rows, total } = await listMappings(store.db, { q, pageSize: 500 });
-      expect(rows.map((r) => r.id).sort((a, b) => a - b), q).toEqual(expected);
+      expect(
+        rows.map((r) => r.id).sort((a, b) => a - b),
+        q,
+      ).toEqual(expected);
       expect(total, q).toBe(expected.length);
     }
   });
@@ -381,7 +457,10 @@ describe('listMappings paging with cursors', () => {
   async function insertMany(count: number, name: (i: number) => string | null, email = (i: number) => `user${String(i).padStart(5, '0')}@example.com`) {
     for (let start = 0; start < count; start += 2_000) {
       const part = Array.from({ length: Math.min(2_000, count - start) }, (_, k) => start + k);
-      await store.db.insertInto('mappings').values(part.map((i) => newMappingRow({ email: email(i), webexId: `W${(i * 7919) % count}`, displayName: name(i) }, AT))).execute();
+      await store.db
+        .insertInto('mappings')
+        .values(part.map((i) => newMappingRow({ email: email(i), webexId: `W${(i * 7919) % count}`, displayName: name(i) }, AT)))
+        .execute();
     }
   }
 
@@ -395,7 +474,9 @@ describe('listMappings paging with cursors', () => {
       const rows = new Map((await store.db.selectFrom('mappings').selectAll().execute()).map((r) => [r.id, r]));
       const key = (id: number) => {
         const row = rows.get(id)!;
-        return { email: row.email, webex_id: row.webex_id.toLowerCase(), display_name: (row.display_name ?? '').toLowerCase(), updated_at: row.updated_at }[sort];
+        return { email: row.email, webex_id: row.webex_id.toLowerCase(), display_name: (row.display_name ?? '').toLowerCase(), updated_at: row.updated_at }[
+          sort
+        ];
       };
       const expected = [...ids].sort((a, b) => (key(a) === key(b) ? a - b : key(a) < key(b) ? -1 : 1) * (dir === 'asc' ? 1 : -1));
       expect(ids).toEqual(expected);
@@ -436,7 +517,13 @@ describe('listMappings paging with cursors', () => {
       await insertMany(20_000 + far, (i) => (i >= 20_000 ? 'Far Away' : 'Near'));
       const page = await listMappings(store.db, { q: 'far away', sort: 'email', pageSize: 5 });
       expect(page.totalExact).toBe(false);
-      expect(page.rows.map((r) => r.email)).toEqual(['user20000@example.com', 'user20001@example.com', 'user20002@example.com', 'user20003@example.com', 'user20004@example.com']);
+      expect(page.rows.map((r) => r.email)).toEqual([
+        'user20000@example.com',
+        'user20001@example.com',
+        'user20002@example.com',
+        'user20003@example.com',
+        'user20004@example.com',
+      ]);
       const next = await listMappings(store.db, { q: 'far away', sort: 'email', pageSize: 5, after: page.next });
       expect(next.rows.map((r) => r.email)[0]).toBe('user20005@example.com');
     });

@@ -20,7 +20,6 @@ export interface MappingWithCredential extends Mapping {
   sealedCredential: string | null;
 }
 
-
 type Row = Pick<MappingsTable, 'email' | 'webex_id' | 'display_name' | 'credential' | 'version' | 'created_at' | 'updated_at'> & { id: number };
 
 function toMapping(row: Row): Mapping {
@@ -91,7 +90,12 @@ export async function upsertMapping(db: Kysely<Database>, input: MappingInput, n
         // credentialAfter, in SQL: the stored row is only known here
         credential:
           input.sealedCredential === undefined
-            ? eb.case().when(sql<string>`lower(mappings.webex_id)`, '=', values.webex_id.toLowerCase()).then(eb.ref('mappings.credential')).else(null).end()
+            ? eb
+                .case()
+                .when(sql<string>`lower(mappings.webex_id)`, '=', values.webex_id.toLowerCase())
+                .then(eb.ref('mappings.credential'))
+                .else(null)
+                .end()
             : input.sealedCredential,
         version: eb(eb.ref('mappings.version'), '+', 1),
         updated_at: at,
@@ -135,11 +139,7 @@ export interface NewMapping {
 export async function createMapping(db: Kysely<Database>, input: NewMapping, now = new Date()): Promise<Mapping> {
   const at = now.toISOString();
   try {
-    const row = await db
-      .insertInto('mappings')
-      .values(newMappingRow(input, at))
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await db.insertInto('mappings').values(newMappingRow(input, at)).returningAll().executeTakeFirstOrThrow();
     return toMapping(row);
   } catch (err) {
     if (isUniqueViolation(err)) throw new MappingWriteError('duplicate-email', `${normalizeEmail(input.email)} already has a mapping`);
@@ -172,7 +172,12 @@ function hostChanged(before: Pick<Row, 'email' | 'webex_id' | 'credential'>, aft
 /** Updates a mapping only if it is still at `expectedVersion` (optimistic concurrency). */
 export async function updateMapping(db: Kysely<Database>, id: number, expectedVersion: number, changes: MappingChanges, now = new Date()): Promise<Mapping> {
   // every write moves the version, so the row read at expectedVersion is the one the update replaces
-  const before = await db.selectFrom('mappings').select(['email', 'webex_id', 'credential']).where('id', '=', id).where('version', '=', expectedVersion).executeTakeFirst();
+  const before = await db
+    .selectFrom('mappings')
+    .select(['email', 'webex_id', 'credential'])
+    .where('id', '=', id)
+    .where('version', '=', expectedVersion)
+    .executeTakeFirst();
   if (!before) return refuseStaleOrMissing(db, id);
   try {
     const row = await db
@@ -224,7 +229,6 @@ export interface MappingQuery {
   /** the `previous` of the page after */
   before?: string;
 }
-
 
 // people expect "bob" next to "Bob": IDs and names sort case-insensitively (expression indexes, migration 005)
 const SORT_KEYS: Record<MappingSort, RawBuilder<unknown>> = {

@@ -31,7 +31,7 @@ describe('webexIdSchema', () => {
     ['only spaces', '   ', 'Enter the WebEx ID'],
     ['an inner space', 'jane doe', 'starting with a letter or digit'],
     ['a double quote', 'ja"ne', 'starting with a letter or digit'],
-    ["a single quote", "o'brien", 'starting with a letter or digit'],
+    ['a single quote', "o'brien", 'starting with a letter or digit'],
     ['markup', '<script>', 'starting with a letter or digit'],
     ['a < inside', 'a<b', 'starting with a letter or digit'],
     ['a leading dash', '-alice', 'starting with a letter or digit'],
@@ -99,7 +99,7 @@ describe('displayNameSchema', () => {
     ['   ', null],
     ['  Jane Doe ', 'Jane Doe'],
     ['Émile Zola', 'Émile Zola'],
-    ['=cmd|\' /C calc\'!A0', '=cmd|\' /C calc\'!A0'],
+    ["=cmd|' /C calc'!A0", "=cmd|' /C calc'!A0"],
   ])('maps %j to %j', (input, expected) => {
     expect(displayNameSchema.parse(input)).toBe(expected);
   });

@@ -43,7 +43,11 @@ export const MappingFormSchema = z
     email: emailSchema,
     webexId: webexIdSchema,
     // an omitted name is an empty one (zod's .default would skip the schema's '' → null step)
-    displayName: z.string().optional().transform((v) => v ?? '').pipe(displayNameSchema),
+    displayName: z
+      .string()
+      .optional()
+      .transform((v) => v ?? '')
+      .pipe(displayNameSchema),
     /** the credential is write-only: keep it, replace it, or clear it */
     credential: z.enum(['keep', 'replace', 'clear']).default('keep'),
     password: z.string().max(256, 'A password has at most 256 characters').optional().default(''),

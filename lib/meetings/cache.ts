@@ -41,10 +41,12 @@ export function createViewCache<T>(options: { now: () => number; maxEntries?: nu
       if (!pending) {
         pending = fetch();
         inFlight.set(key, pending);
-        pending.then(
-          ({ value, keepMs }) => keep(key, value, keepMs),
-          () => undefined,
-        ).finally(() => inFlight.delete(key));
+        pending
+          .then(
+            ({ value, keepMs }) => keep(key, value, keepMs),
+            () => undefined,
+          )
+          .finally(() => inFlight.delete(key));
       }
       const { value } = await pending;
       return { value, cached: shared };

@@ -77,13 +77,20 @@ describe('the query WebEx gets', () => {
     expect(await list.forEmployee({ email: 'alice@example.com', hostEmail: 'Alice.Anders@example.com' }, zone)).toMatchObject({ ok: true, meetings: [] });
     expect(seen).toHaveLength(1);
     expect(`${seen[0]?.url.origin}${seen[0]?.url.pathname}`).toBe('https://webexapis.test/v1/meetings');
-    expect(Object.fromEntries(seen[0]?.url.searchParams ?? [])).toEqual({ meetingType: 'scheduledMeeting', hostEmail: 'Alice.Anders@example.com', from, to, max: '100', siteUrl: 'acme.webex.com' });
+    expect(Object.fromEntries(seen[0]?.url.searchParams ?? [])).toEqual({
+      meetingType: 'scheduledMeeting',
+      hostEmail: 'Alice.Anders@example.com',
+      from,
+      to,
+      max: '100',
+      siteUrl: 'acme.webex.com',
+    });
     expect(seen[0]?.headers.timezone).toBe(zone);
   });
 });
 
 describe('createMeetingList', () => {
-  it('reads roles: host by hostEmail, cohost or invitee from the meeting\'s invitees, asked of its host, once per meeting number', async () => {
+  it("reads roles: host by hostEmail, cohost or invitee from the meeting's invitees, asked of its host, once per meeting number", async () => {
     const lists = {
       'carol@example.com': [
         meeting(1, { hostEmail: 'Carol@Example.com' }),
@@ -94,15 +101,24 @@ describe('createMeetingList', () => {
       ],
     };
     const invitees = {
-      series2_20261025T090000Z: [{ email: 'bob@example.com', coHost: false }, { email: 'CAROL@example.com', coHost: true }],
-      series3_20261025T090000Z: [{ email: 'carol@example.com', coHost: false }, { email: 'dave@example.com', coHost: true }],
+      series2_20261025T090000Z: [
+        { email: 'bob@example.com', coHost: false },
+        { email: 'CAROL@example.com', coHost: true },
+      ],
+      series3_20261025T090000Z: [
+        { email: 'carol@example.com', coHost: false },
+        { email: 'dave@example.com', coHost: true },
+      ],
     };
     const { client, calls } = fakeClient(lists, invitees);
     const list = createMeetingList({ client, serviceApp: tokens, cacheSeconds: 60, now: clock('2026-10-25T06:00:00Z').now });
     const mine = await list.forEmployee({ email: 'carol@example.com', hostEmail: 'carol@example.com' }, 'Europe/Berlin');
     if (!mine.ok) throw new Error('expected a list');
     expect(mine.meetings.map((m) => `${m.number} ${m.role}`)).toEqual(['26341234561 host', '26341234562 cohost', '26341234563 invitee', '26341234562 cohost']);
-    expect(calls.filter((c) => c.startsWith('invitees'))).toEqual(['invitees series2_20261025T090000Z alice@example.com', 'invitees series3_20261025T090000Z bob@example.com']);
+    expect(calls.filter((c) => c.startsWith('invitees'))).toEqual([
+      'invitees series2_20261025T090000Z alice@example.com',
+      'invitees series3_20261025T090000Z bob@example.com',
+    ]);
   });
 
   it('a role lookup WebEx refuses leaves Join (invitee) and asks no further; the list itself stands', async () => {
@@ -163,8 +179,11 @@ describe('createMeetingList', () => {
     expect(calls).toHaveLength(2);
   });
 
-  it('two employees never see each other\'s list, one after the other or at once', async () => {
-    const { client, calls } = fakeClient({ 'alice@example.com': [meeting(1, { title: 'Alice only' })], 'bob@example.com': [meeting(2, { title: 'Bob only', hostEmail: 'bob@example.com' })] });
+  it("two employees never see each other's list, one after the other or at once", async () => {
+    const { client, calls } = fakeClient({
+      'alice@example.com': [meeting(1, { title: 'Alice only' })],
+      'bob@example.com': [meeting(2, { title: 'Bob only', hostEmail: 'bob@example.com' })],
+    });
     const list = createMeetingList({ client, serviceApp: tokens, cacheSeconds: 60, now: clock('2026-10-25T06:00:00Z').now });
     const titles = (m: MyMeetings) => (m.ok ? m.meetings.map((x) => x.title) : []);
     expect(titles(await list.forEmployee(ALICE, 'UTC'))).toEqual(['Alice only']);
@@ -221,18 +240,24 @@ describe('createMeetingList', () => {
 
   // every way the list fails, as the REST client names it (client.test.ts maps the statuses), and the line the employee reads
   it.each([
-    [403, 'WEBEX_APP_FORBIDDEN', 'the company\'s WebEx app may not read them'],
+    [403, 'WEBEX_APP_FORBIDDEN', "the company's WebEx app may not read them"],
     [429, 'WEBEX_RATE_LIMITED', 'WebEx asks the portal to slow down'],
     [500, 'WEBEX_SERVICE_DOWN', 'WebEx is not answering right now'],
     [503, 'WEBEX_SERVICE_DOWN', 'WebEx is not answering right now'],
     [undefined, 'WEBEX_TIMEOUT', 'WebEx is not answering right now'],
     [undefined, 'WEBEX_CIRCUIT_OPEN', 'WebEx is not answering right now'],
-    [undefined, 'WEBEX_APP_NOT_AUTHORIZED', 'the company\'s WebEx app is not connected right now'],
+    [undefined, 'WEBEX_APP_NOT_AUTHORIZED', "the company's WebEx app is not connected right now"],
     [404, 'WEBEX_USER_NOT_FOUND', 'Meeting links work as before'],
     [200, 'WEBEX_MALFORMED_RESPONSE', 'Meeting links work as before'],
   ] as const)('HTTP %s → %s → one line: "%s"', async (status, code, words) => {
     const failures: MeetingListFailure[] = [];
-    const list = createMeetingList({ client: failing(new WebexError(code, 'x', { httpStatus: status, trackingId: 'T-1' })), serviceApp: tokens, cacheSeconds: 60, now: clock('2026-10-25T06:00:00Z').now, onFailure: (f) => failures.push(f) });
+    const list = createMeetingList({
+      client: failing(new WebexError(code, 'x', { httpStatus: status, trackingId: 'T-1' })),
+      serviceApp: tokens,
+      cacheSeconds: 60,
+      now: clock('2026-10-25T06:00:00Z').now,
+      onFailure: (f) => failures.push(f),
+    });
     const result = await list.forEmployee(ALICE, 'UTC');
     expect(result).toMatchObject({ ok: false, code, httpStatus: status });
     const line = meetingsNotice(code);
@@ -249,7 +274,9 @@ describe('createMeetingList', () => {
     const client: Pick<WebexRestClient, 'listMeetings' | 'listInvitees'> = {
       listMeetings: async () => {
         calls += 1;
-        throw calls <= 2 ? new WebexError('WEBEX_SERVICE_DOWN', 'x', { httpStatus: 503 }) : new WebexError('WEBEX_RATE_LIMITED', 'x', { httpStatus: 429, retryAfterSeconds: 20 });
+        throw calls <= 2
+          ? new WebexError('WEBEX_SERVICE_DOWN', 'x', { httpStatus: 503 })
+          : new WebexError('WEBEX_RATE_LIMITED', 'x', { httpStatus: 429, retryAfterSeconds: 20 });
       },
       listInvitees: async () => pages([]),
     };
@@ -303,7 +330,12 @@ describe('arrangeMeetings', () => {
       window,
       now,
     );
-    expect(today.map((r) => `${r.id}:${r.status}:${r.launch}`)).toEqual(['running:in-progress:host', 'overrunning:in-progress:join', 'ready:ready:host', 'tonight:scheduled:join']);
+    expect(today.map((r) => `${r.id}:${r.status}:${r.launch}`)).toEqual([
+      'running:in-progress:host',
+      'overrunning:in-progress:join',
+      'ready:ready:host',
+      'tonight:scheduled:join',
+    ]);
     expect(later.map((r) => r.id)).toEqual(['tomorrow', 'next week']);
   });
 });

@@ -112,12 +112,17 @@ export function createMeetingList(deps: MeetingListDeps): MeetingList {
   const cache = deps.cache ?? createViewCache<MyMeetings>({ now });
 
   /** host, or from the invitees of each other meeting (once per meeting number), cohost or invitee */
-  async function rolesOf(token: string, employee: Employee, items: readonly ScheduledMeeting[]): Promise<{ roles: Map<string, MeetingRoleOfEmployee>; lookups: number; failed: number }> {
+  async function rolesOf(
+    token: string,
+    employee: Employee,
+    items: readonly ScheduledMeeting[],
+  ): Promise<{ roles: Map<string, MeetingRoleOfEmployee>; lookups: number; failed: number }> {
     const roles = new Map<string, MeetingRoleOfEmployee>();
     const toLookUp = new Map<string, ScheduledMeeting>();
     for (const item of items) {
       if (same(item.hostEmail, employee.hostEmail)) roles.set(item.id, 'host');
-      else if (item.hostEmail && item.meetingNumber && !toLookUp.has(item.meetingNumber) && toLookUp.size < MAX_ROLE_LOOKUPS) toLookUp.set(item.meetingNumber, item);
+      else if (item.hostEmail && item.meetingNumber && !toLookUp.has(item.meetingNumber) && toLookUp.size < MAX_ROLE_LOOKUPS)
+        toLookUp.set(item.meetingNumber, item);
     }
     const cohostOf = new Map<string, boolean>();
     let failed = 0;
@@ -132,7 +137,10 @@ export function createMeetingList(deps: MeetingListDeps): MeetingList {
         failed += 1;
         return false;
       }
-      cohostOf.set(item.meetingNumber ?? '', invitees.items.some((i) => i.coHost && same(i.email, employee.hostEmail)));
+      cohostOf.set(
+        item.meetingNumber ?? '',
+        invitees.items.some((i) => i.coHost && same(i.email, employee.hostEmail)),
+      );
       return true;
     });
     for (const item of items) if (!roles.has(item.id)) roles.set(item.id, cohostOf.get(item.meetingNumber ?? '') ? 'cohost' : 'invitee');
@@ -155,7 +163,17 @@ export function createMeetingList(deps: MeetingListDeps): MeetingList {
       });
       const meetings = rowsOf(value.listed.items, window.zone).map((row) => ({ ...row, role: value.roles.get(row.id) ?? 'invitee' }));
       // counts only: what the meetings are stays between WebEx and the employee
-      log.debug({ meetings: meetings.length, pages: value.listed.pages, complete: value.listed.complete, skipped: value.listed.skipped + value.listed.items.length - meetings.length, roleLookups: value.lookups, roleLookupsFailed: value.failed }, 'meetings listed');
+      log.debug(
+        {
+          meetings: meetings.length,
+          pages: value.listed.pages,
+          complete: value.listed.complete,
+          skipped: value.listed.skipped + value.listed.items.length - meetings.length,
+          roleLookups: value.lookups,
+          roleLookupsFailed: value.failed,
+        },
+        'meetings listed',
+      );
       deps.observe?.('fetched');
       return { value: { ok: true, window, meetings, complete: value.listed.complete }, keepMs };
     } catch (err) {

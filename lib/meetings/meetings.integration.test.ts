@@ -51,8 +51,23 @@ beforeAll(async () => {
       { webExID: 'carol@example.com', email: 'carol@example.com' },
     ],
     meetings: [
-      { number: '26341234567', hostWebExID: 'alice', topic: 'Secret stand-up', start: NOW + 30 * MIN, cohostWebExIDs: ['carol@example.com'], inviteeWebExIDs: ['bob'] },
-      { number: '24680135790', hostWebExID: 'carol@example.com', topic: 'Design sync', start: NOW - 10 * MIN, durationMinutes: 60, inProgress: true, inviteeWebExIDs: ['alice', 'bob'] },
+      {
+        number: '26341234567',
+        hostWebExID: 'alice',
+        topic: 'Secret stand-up',
+        start: NOW + 30 * MIN,
+        cohostWebExIDs: ['carol@example.com'],
+        inviteeWebExIDs: ['bob'],
+      },
+      {
+        number: '24680135790',
+        hostWebExID: 'carol@example.com',
+        topic: 'Design sync',
+        start: NOW - 10 * MIN,
+        durationMinutes: 60,
+        inProgress: true,
+        inviteeWebExIDs: ['alice', 'bob'],
+      },
       { number: '13579024680', hostWebExID: 'bob', topic: 'Next week', start: NOW + 3 * 24 * 60 * MIN, inviteeWebExIDs: ['alice'] },
     ],
     serviceApp: SERVICE_APP,
@@ -109,7 +124,7 @@ describe('My meetings against the simulator', () => {
     expect(await list.forEmployee(alice, 'UTC')).toMatchObject({ ok: true });
   });
 
-  it('the Service App check lists the admin\'s own meetings dry, and says which scope a 403 means', async () => {
+  it("the Service App check lists the admin's own meetings dry, and says which scope a 403 means", async () => {
     const { config, deps } = depsFor();
     const rest = deps.rest;
     if (!rest) throw new Error('expected the REST deps');
@@ -119,7 +134,12 @@ describe('My meetings against the simulator', () => {
 
     sim.inject({ fault: { kind: 'missing-scope' }, call: 'meetings', times: 1 });
     const refused = await checkServiceApp({ db: store.db, rule: config.mappingRule, rest }, { email: 'admin@example.com' }, 'help');
-    expect(refused).toMatchObject({ ok: false, dryCall: { ok: true }, dryList: { ok: false, code: 'WEBEX_APP_FORBIDDEN', httpStatus: 403, missingScope: 'meeting:admin_schedule_read' }, failure: { code: 'WEBEX_APP_FORBIDDEN' } });
+    expect(refused).toMatchObject({
+      ok: false,
+      dryCall: { ok: true },
+      dryList: { ok: false, code: 'WEBEX_APP_FORBIDDEN', httpStatus: 403, missingScope: 'meeting:admin_schedule_read' },
+      failure: { code: 'WEBEX_APP_FORBIDDEN' },
+    });
     expect(refused.dryList?.meaning).toMatch(/needs the scope meeting:admin_schedule_read/);
     const { rows } = await listAuditEvents(store.db, { action: 'service-app.check', pageSize: 1 });
     expect(rows[0]?.detail).toMatchObject({ dryList: 'WEBEX_APP_FORBIDDEN' });

@@ -42,7 +42,16 @@ const partFormatters = new Map<string, Intl.DateTimeFormat>();
 function fieldsIn(zone: string, instant: number): Fields {
   let format = partFormatters.get(zone);
   if (!format) {
-    format = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
     partFormatters.set(zone, format);
   }
   const parts = new Map<string, number>(format.formatToParts(instant).map((p) => [p.type, Number(p.value)]));

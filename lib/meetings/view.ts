@@ -46,7 +46,14 @@ export function arrangeMeetings(meetings: readonly MyMeeting[], window: DayWindo
 /** The one line an employee reads when the list could not be had; the reason is on the settings page. */
 export const MEETINGS_NOT_LOADED = 'Your meetings could not be loaded';
 
-const NOT_ANSWERING: ReadonlySet<WebexErrorCode> = new Set(['WEBEX_SERVICE_DOWN', 'WEBEX_TIMEOUT', 'WEBEX_UNREACHABLE', 'WEBEX_CIRCUIT_OPEN', 'WEBEX_BUSY', 'WEBEX_HTTP_ERROR']);
+const NOT_ANSWERING: ReadonlySet<WebexErrorCode> = new Set([
+  'WEBEX_SERVICE_DOWN',
+  'WEBEX_TIMEOUT',
+  'WEBEX_UNREACHABLE',
+  'WEBEX_CIRCUIT_OPEN',
+  'WEBEX_BUSY',
+  'WEBEX_HTTP_ERROR',
+]);
 const APP_DOWN: ReadonlySet<WebexErrorCode> = new Set(['WEBEX_APP_NOT_AUTHORIZED', 'WEBEX_APP_UNAVAILABLE']);
 
 /** "Your meetings could not be loaded" and what to do, in one line, for each way a list fails. */

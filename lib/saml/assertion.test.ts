@@ -30,7 +30,11 @@ beforeAll(() => {
 });
 
 const parse = (xml: string) => new DOMParser().parseFromString(xml, 'text/xml');
-const one = (root: { getElementsByTagNameNS(ns: string, n: string): { length: number; item(i: number): Element | null } }, ns: string, name: string): Element => {
+const one = (
+  root: { getElementsByTagNameNS(ns: string, n: string): { length: number; item(i: number): Element | null } },
+  ns: string,
+  name: string,
+): Element => {
   const found = root.getElementsByTagNameNS(ns, name);
   expect(found.length).toBe(1);
   return found.item(0) as Element;
@@ -161,9 +165,13 @@ describe('loadSigningKeys', () => {
 
   it('names the variable to fix', () => {
     const pair = createSelfSignedCertificate('mismatch');
-    expect(() => loadSigningKeys({ key: pair.privateKeyPem, cert: keys.certificatePem })).toThrow(/SAML_SIGNING_CERT: is not the certificate of SAML_SIGNING_KEY/);
+    expect(() => loadSigningKeys({ key: pair.privateKeyPem, cert: keys.certificatePem })).toThrow(
+      /SAML_SIGNING_CERT: is not the certificate of SAML_SIGNING_KEY/,
+    );
     expect(() => loadSigningKeys({ key: '/nonexistent/key.pem', cert: pair.certificatePem })).toThrow(SamlKeyError);
-    expect(() => loadSigningKeys({ key: pair.privateKeyPem, cert: pair.certificatePem, nextCert: '-----BEGIN CERTIFICATE-----\\nAAAA\\n-----END CERTIFICATE-----' })).toThrow(/SAML_SIGNING_CERT_NEXT/);
+    expect(() =>
+      loadSigningKeys({ key: pair.privateKeyPem, cert: pair.certificatePem, nextCert: '-----BEGIN CERTIFICATE-----\\nAAAA\\n-----END CERTIFICATE-----' }),
+    ).toThrow(/SAML_SIGNING_CERT_NEXT/);
   });
 });
 

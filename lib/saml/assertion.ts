@@ -107,7 +107,11 @@ export function buildSamlResponse(input: AssertionInput): { xml: string; asserti
   add(confirmation, SAML_NS, 'saml:SubjectConfirmationData', { NotOnOrAfter: notOnOrAfter, Recipient: input.recipient });
   const conditions = add(assertion, SAML_NS, 'saml:Conditions', { NotBefore: notBefore, NotOnOrAfter: notOnOrAfter });
   add(add(conditions, SAML_NS, 'saml:AudienceRestriction'), SAML_NS, 'saml:Audience', {}, input.audience);
-  const authn = add(assertion, SAML_NS, 'saml:AuthnStatement', { AuthnInstant: instant(input.authnInstant), SessionIndex: assertionId, SessionNotOnOrAfter: instant(input.sessionNotOnOrAfter) });
+  const authn = add(assertion, SAML_NS, 'saml:AuthnStatement', {
+    AuthnInstant: instant(input.authnInstant),
+    SessionIndex: assertionId,
+    SessionNotOnOrAfter: instant(input.sessionNotOnOrAfter),
+  });
   add(add(authn, SAML_NS, 'saml:AuthnContext'), SAML_NS, 'saml:AuthnContextClassRef', {}, AUTHN_CONTEXT);
 
   return { xml: new XMLSerializer().serializeToString(doc), assertionId };

@@ -53,7 +53,6 @@ export async function unsealSecret<T>(sealed: string, keys: SecretKeys, isValid:
   return data;
 }
 
-
 /**
  * Seals a short-lived value for a cookie (the sign-out's remaining steps, the mark of a launch):
  * under one secret, opening only within `ttlSeconds` of sealing.

@@ -43,13 +43,18 @@ afterAll(async () => {
 });
 
 function depsFor(path: string) {
-  const config = loadConfig(testEnvironment({ WEBEX_BASE_URL: `${base}/${path}`, WEBEX_TIMEOUT_MS: String(TIMEOUT_MS), WEBEX_MAX_RESPONSE_BYTES: String(MAX_BYTES) }));
+  const config = loadConfig(
+    testEnvironment({ WEBEX_BASE_URL: `${base}/${path}`, WEBEX_TIMEOUT_MS: String(TIMEOUT_MS), WEBEX_MAX_RESPONSE_BYTES: String(MAX_BYTES) }),
+  );
   return { config, deps: createAppDeps(config, store.db, createHttpTransport()).launch };
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<{ code: string; ms: number }> {
   const started = performance.now();
-  const err = await promise.then(() => undefined, (e: unknown) => e);
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   if (!(err instanceof WebexError)) throw new Error(`expected a WebexError, got ${String(err)}`);
   return { code: err.code, ms: performance.now() - started };
 }

@@ -1,13 +1,29 @@
 import type { Kysely } from 'kysely';
 import { getConfig, type AppConfig } from '../config';
-import { type ConnectDeps, createHostCredentials, createOAuthTokenStore, createServiceApp, createWebexOAuthClient, type OAuthTokenStore, type WebexOAuthClient } from '../credentials';
+import {
+  type ConnectDeps,
+  createHostCredentials,
+  createOAuthTokenStore,
+  createServiceApp,
+  createWebexOAuthClient,
+  type OAuthTokenStore,
+  type WebexOAuthClient,
+} from '../credentials';
 import { getDb } from './database';
 import type { Database } from '../db';
 import { createLaunchLimiter, type LaunchDeps, type LaunchLimiter, type RestDeps } from '../launch';
 import { createMeetingList, type MeetingList, type MeetingListFailure } from '../meetings';
 import { metrics } from '../metrics';
 import { processSlot } from '../process';
-import { createHttpTransport, createUpstreamGuard, createWebexClient, type HttpTransport, type Transport, type UpstreamGuard, type UpstreamStats } from '../webex';
+import {
+  createHttpTransport,
+  createUpstreamGuard,
+  createWebexClient,
+  type HttpTransport,
+  type Transport,
+  type UpstreamGuard,
+  type UpstreamStats,
+} from '../webex';
 import { createWebexRestClient } from '../webex-rest';
 
 // The composition root: the one place that turns configuration into wired dependencies.
@@ -30,7 +46,11 @@ const processUpstream = processSlot<Upstream>('upstream');
 /** Both guards' state as one: the circuit is as open as the worse of them; calls add up. */
 function combinedStats(a: UpstreamStats, b: UpstreamStats): UpstreamStats {
   const order = ['closed', 'half-open', 'open'] as const;
-  return { circuit: order[Math.max(order.indexOf(a.circuit), order.indexOf(b.circuit))] ?? 'closed', inFlight: a.inFlight + b.inFlight, waiting: a.waiting + b.waiting };
+  return {
+    circuit: order[Math.max(order.indexOf(a.circuit), order.indexOf(b.circuit))] ?? 'closed',
+    inFlight: a.inFlight + b.inFlight,
+    waiting: a.waiting + b.waiting,
+  };
 }
 
 /** The process's one connection pool and guards toward WebEx, sized by the configuration. */
@@ -91,7 +111,14 @@ function createRestDeps(config: AppConfig, db: Kysely<Database>, transport: Tran
   const rest = config.rest;
   if (!rest) return undefined;
   const { timeoutMs, maxResponseBytes } = config.webex;
-  const client = createWebexOAuthClient({ tokenUrl: `${rest.apiBaseUrl}/access_token`, clientId: rest.clientId, clientSecret: rest.clientSecret, assumeBearer: true, timeoutMs, maxResponseBytes });
+  const client = createWebexOAuthClient({
+    tokenUrl: `${rest.apiBaseUrl}/access_token`,
+    clientId: rest.clientId,
+    clientSecret: rest.clientSecret,
+    assumeBearer: true,
+    timeoutMs,
+    maxResponseBytes,
+  });
   const tokens = createOAuthTokenStore({ db, keys: config.secretKeys, client, leaseMs: timeoutMs + 5_000 });
   return {
     client: createWebexRestClient({
@@ -147,7 +174,14 @@ export function createAppDeps(config: AppConfig, db: Kysely<Database>, transport
     launch: {
       db,
       webex,
-      credentials: createHostCredentials({ config: credentials, siteName: config.webex.siteName, webex, keys: config.secretKeys, db, oauthTokens: oauth?.tokens }),
+      credentials: createHostCredentials({
+        config: credentials,
+        siteName: config.webex.siteName,
+        webex,
+        keys: config.secretKeys,
+        db,
+        oauthTokens: oauth?.tokens,
+      }),
       site: config.webex,
       rule: config.mappingRule,
       backUrl: returnUrl(config),

@@ -3,7 +3,17 @@ import { forbidden, redirect } from 'next/navigation';
 import type { NextAuthOptions } from 'next-auth';
 import { getConfig } from '../config';
 import { isSameOriginRequest } from '../http';
-import { buildAuthOptions, createIdTokenStore, createSessionRevocations, nowSeconds, readPortalUser, signInPath, type IdTokenStore, type PortalUser, type SessionRevocations } from '../identity';
+import {
+  buildAuthOptions,
+  createIdTokenStore,
+  createSessionRevocations,
+  nowSeconds,
+  readPortalUser,
+  signInPath,
+  type IdTokenStore,
+  type PortalUser,
+  type SessionRevocations,
+} from '../identity';
 import { getDb } from './database';
 
 let authOptions: NextAuthOptions | undefined;

@@ -8,7 +8,13 @@ import { trackLaunch } from './shutdown';
 export function getJoinDeps(): JoinDeps {
   const config = getConfig();
   return {
-    settings: { appUrl: config.appUrl, authSecret: config.authSecret, loginDelivery: config.webex.loginDelivery, site: config.webex, returnUrl: returnUrl(config) },
+    settings: {
+      appUrl: config.appUrl,
+      authSecret: config.authSecret,
+      loginDelivery: config.webex.loginDelivery,
+      site: config.webex,
+      returnUrl: returnUrl(config),
+    },
     portalUser: getPortalUser,
     consumeLaunch: async (email) => (await getLaunchLimiter()).consume(email),
     // counted as in flight, so a graceful shutdown waits for it

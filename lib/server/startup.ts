@@ -35,7 +35,10 @@ export async function waitForDatabase(open: () => Promise<unknown> = getDb, atte
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       if (attempt >= attempts) {
-        throw new Error(`webex-sso: the database did not answer after ${attempts} attempts over ${((attempts - 1) * retryMs) / 1000} s: ${reason}. Check DATABASE_URL and that the server is up.`, { cause: err });
+        throw new Error(
+          `webex-sso: the database did not answer after ${attempts} attempts over ${((attempts - 1) * retryMs) / 1000} s: ${reason}. Check DATABASE_URL and that the server is up.`,
+          { cause: err },
+        );
       }
       log.warn({ attempt, attempts, reason }, `waiting for the database (attempt ${attempt} of ${attempts})`);
       await new Promise((resolve) => setTimeout(resolve, retryMs));

@@ -42,7 +42,11 @@ export function planSignOut(facts: SignOutFacts): SignOutStep[] {
  * post_logout_redirect_uri when there is no hint). Undefined for an endpoint that is not an
  * http(s) URL: that step is skipped.
  */
-export function buildEndSessionUrl(endpoint: string, facts: Pick<SignOutFacts, 'idTokenHint' | 'clientId' | 'postLogoutRedirectUri'>, state?: string): string | undefined {
+export function buildEndSessionUrl(
+  endpoint: string,
+  facts: Pick<SignOutFacts, 'idTokenHint' | 'clientId' | 'postLogoutRedirectUri'>,
+  state?: string,
+): string | undefined {
   let url: URL;
   try {
     url = new URL(endpoint);
@@ -64,7 +68,11 @@ export const WEBEX_NOT_CONFIRMED = 'webex-not-confirmed';
  * The next step once WebEx came back from AT=LO: WebEx's answer (`ST`) decides only whether the
  * signed-out page warns that WebEx did not confirm; the chain goes on either way.
  */
-export function continueAfterWebex(remaining: readonly SignOutStep[], webexStatus: string, signedOutUrl: string): { location: string; remaining: SignOutStep[] } {
+export function continueAfterWebex(
+  remaining: readonly SignOutStep[],
+  webexStatus: string,
+  signedOutUrl: string,
+): { location: string; remaining: SignOutStep[] } {
   const confirmed = webexStatus.toUpperCase() === 'SUCCESS';
   const [next, ...rest] = remaining;
   if (!next) {

@@ -13,7 +13,14 @@ import { clearSessionCookies, continueSignOut, OPEN, planSignOutFor, signOutCook
 
 const KEYS = { '1': 'sign-out-test-key-0123456789abcdefghij' };
 const ID_TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl';
-const config = loadConfig(testEnvironment({ NEXTAUTH_URL: 'https://portal.example.com', OIDC_ISSUER: 'https://idp.example.com', CREDENTIAL_KEYS: `1:${KEYS['1']}`, LOG_LEVEL: 'silent' }));
+const config = loadConfig(
+  testEnvironment({
+    NEXTAUTH_URL: 'https://portal.example.com',
+    OIDC_ISSUER: 'https://idp.example.com',
+    CREDENTIAL_KEYS: `1:${KEYS['1']}`,
+    LOG_LEVEL: 'silent',
+  }),
+);
 
 let store: TempDatabase;
 let now = new Date('2026-11-29T10:00:00Z');
@@ -21,7 +28,11 @@ let idTokens: IdTokenStore;
 
 beforeAll(async () => {
   store = await openTempDatabase('sign-out');
-  idTokens = createIdTokenStore(async () => store.db, KEYS, () => now);
+  idTokens = createIdTokenStore(
+    async () => store.db,
+    KEYS,
+    () => now,
+  );
 });
 afterAll(() => store.remove());
 
@@ -55,7 +66,11 @@ describe('the ID token store', () => {
 
   it('a token sealed with a key no longer configured gives nothing', async () => {
     const ref = (await idTokens.remember(ID_TOKEN, new Date('2026-11-29T18:00:00Z'))) ?? '';
-    const rotated = createIdTokenStore(async () => store.db, { '2': 'another-key-0123456789abcdefghijklmn' }, () => now);
+    const rotated = createIdTokenStore(
+      async () => store.db,
+      { '2': 'another-key-0123456789abcdefghijklmn' },
+      () => now,
+    );
     expect(await rotated.take(ref)).toBeUndefined();
   });
 });
@@ -150,7 +165,9 @@ describe('the way out', () => {
   it('the continue route finds the rest of the way in its sealed cookie; WebEx failing only adds a warning', async () => {
     const way = await planSignOutFor(await idTokens.remember(ID_TOKEN, new Date('2026-11-29T18:00:00Z')), { config, idTokens, endSessionEndpoint });
     const cookie = await signOutCookie(way, config);
-    expect(cookie).toMatch(new RegExp(`^${SIGN_OUT_COOKIE.replace('.', '\\.')}=[^;]+; Path=/auth/signout/continue; Max-Age=300; HttpOnly; SameSite=Lax; Secure$`));
+    expect(cookie).toMatch(
+      new RegExp(`^${SIGN_OUT_COOKIE.replace('.', '\\.')}=[^;]+; Path=/auth/signout/continue; Max-Age=300; HttpOnly; SameSite=Lax; Secure$`),
+    );
     expect(cookie).not.toContain(ID_TOKEN);
     const sealed = cookie.slice(cookie.indexOf('=') + 1, cookie.indexOf(';'));
     expect(await continueSignOut(sealed, 'SUCCESS', config)).toBe(way.remaining[0]?.url);
@@ -168,6 +185,8 @@ describe('the way out', () => {
       'next-auth.session-token.0=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax',
       'next-auth.session-token.1=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax',
     ]);
-    expect(clearSessionCookies([], new URL('https://portal.example.com'))).toEqual(['__Secure-next-auth.session-token=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax; Secure']);
+    expect(clearSessionCookies([], new URL('https://portal.example.com'))).toEqual([
+      '__Secure-next-auth.session-token=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax; Secure',
+    ]);
   });
 });

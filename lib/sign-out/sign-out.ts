@@ -6,7 +6,6 @@ import type { LaunchApi } from '../launch';
 import { buildLogoutUrl } from '../webex';
 import { continueAfterWebex, planSignOut, type SignOutStep } from './plan';
 
-
 /** Where WebEx comes back after AT=LO during a sign-out (app/auth/signout/continue). */
 export const CONTINUE_PATH = '/auth/signout/continue';
 /** The chain's last page, and the provider's post_logout_redirect_uri. */
@@ -77,7 +76,8 @@ export async function planSignOutFor(idTokenRef: unknown, deps: SignOutDeps): Pr
     postLogoutRedirectUri: new URL(SIGNED_OUT_PATH, config.appUrl).href,
   });
   const done = new URL(SIGNED_OUT_PATH, config.appUrl);
-  for (const kind of siteSession ? (['webex', 'idp'] as const) : (['idp'] as const)) if (!steps.some((step) => step.kind === kind)) done.searchParams.set(kind, OPEN);
+  for (const kind of siteSession ? (['webex', 'idp'] as const) : (['idp'] as const))
+    if (!steps.some((step) => step.kind === kind)) done.searchParams.set(kind, OPEN);
   const [first, ...remaining] = steps;
   return { location: first?.url ?? done.href, first: first?.kind, remaining, done: done.href };
 }

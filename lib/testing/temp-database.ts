@@ -38,8 +38,14 @@ export async function addUnsearchedRows(db: Kysely<Database>, count: number): Pr
   const at = '2020-01-01T00:00:00.000Z';
   for (let start = 0; start < count; start += 2_000) {
     const part = Array.from({ length: Math.min(2_000, count - start) }, (_, k) => String(start + k));
-    await db.insertInto('mappings').values(part.map((n) => newMappingRow({ email: `${n}@0.0`, webexId: n }, at))).execute();
-    await db.insertInto('audit_events').values(part.map((n) => ({ at, actor: `${n}@0.0`, action: 'unsearched', target: n, outcome: 'OK' }))).execute();
+    await db
+      .insertInto('mappings')
+      .values(part.map((n) => newMappingRow({ email: `${n}@0.0`, webexId: n }, at)))
+      .execute();
+    await db
+      .insertInto('audit_events')
+      .values(part.map((n) => ({ at, actor: `${n}@0.0`, action: 'unsearched', target: n, outcome: 'OK' })))
+      .execute();
   }
 }
 

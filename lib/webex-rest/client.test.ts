@@ -22,7 +22,11 @@ function answer(status: number, body: string, headers: Record<string, string> = 
   return response;
 }
 
-const JSON_LINKS = JSON.stringify({ startLink: 'https://acme.webex.com/s?integrationJoinToken=S', joinLink: 'https://acme.webex.com/j?integrationJoinToken=J', expiration: '2026-11-29T10:00:00Z' });
+const JSON_LINKS = JSON.stringify({
+  startLink: 'https://acme.webex.com/s?integrationJoinToken=S',
+  joinLink: 'https://acme.webex.com/j?integrationJoinToken=J',
+  expiration: '2026-11-29T10:00:00Z',
+});
 const WEBEX_ERROR = (message: string) => JSON.stringify({ message, errors: [{ description: message }], trackingId: 'ROUTER_1234' });
 const JOIN = { meeting: { meetingNumber: '123456789' }, hostEmail: 'alice@example.com', expirationMinutes: 5 };
 
@@ -31,7 +35,10 @@ function clientWith(transport: Transport, overrides = {}) {
 }
 
 async function failure(promise: Promise<unknown>): Promise<WebexError> {
-  const err = await promise.then(() => undefined, (e: unknown) => e);
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   if (!(err instanceof WebexError)) throw new Error(`expected a WebexError, got ${String(err)}`);
   return err;
 }
@@ -44,12 +51,23 @@ describe('createWebexRestClient', () => {
       return answer(200, JSON_LINKS);
     });
     const links = await client.joinMeeting('TOKEN-1', { ...JOIN, attendee: { email: 'bob@example.com', displayName: 'B'.repeat(200) } });
-    expect(links).toEqual({ startLink: 'https://acme.webex.com/s?integrationJoinToken=S', joinLink: 'https://acme.webex.com/j?integrationJoinToken=J', expiration: '2026-11-29T10:00:00Z' });
+    expect(links).toEqual({
+      startLink: 'https://acme.webex.com/s?integrationJoinToken=S',
+      joinLink: 'https://acme.webex.com/j?integrationJoinToken=J',
+      expiration: '2026-11-29T10:00:00Z',
+    });
     expect(seen[0]?.url).toBe('https://webexapis.test/v1/meetings/join');
     expect(seen[0]?.request.method).toBe('POST');
     expect(seen[0]?.request.headers).toMatchObject({ authorization: 'Bearer TOKEN-1', 'content-type': 'application/json' });
     const body = JSON.parse(seen[0]?.request.body ?? '{}') as Record<string, unknown>;
-    expect(body).toEqual({ meetingNumber: '123456789', joinDirectly: false, hostEmail: 'alice@example.com', email: 'bob@example.com', displayName: 'B'.repeat(128), expirationMinutes: 5 });
+    expect(body).toEqual({
+      meetingNumber: '123456789',
+      joinDirectly: false,
+      hostEmail: 'alice@example.com',
+      email: 'bob@example.com',
+      displayName: 'B'.repeat(128),
+      expirationMinutes: 5,
+    });
   });
 
   it('GETs the personal room by userEmail (encoded) and never reads the host PIN', async () => {
@@ -76,7 +94,7 @@ describe('createWebexRestClient', () => {
     [503, 'WEBEX_SERVICE_DOWN'],
     [504, 'WEBEX_SERVICE_DOWN'],
     [302, 'WEBEX_HTTP_ERROR'],
-  ])('meetings/join HTTP %i → %s, with WebEx\'s message and trackingId kept', async (status, code) => {
+  ])("meetings/join HTTP %i → %s, with WebEx's message and trackingId kept", async (status, code) => {
     const err = await failure(clientWith(async () => answer(status, WEBEX_ERROR('Meeting not found.'))).joinMeeting('T', JOIN));
     expect(err).toMatchObject({ code, httpStatus: status, trackingId: 'ROUTER_1234', reason: 'Meeting not found.' });
   });
@@ -132,7 +150,7 @@ describe('createWebexRestClient', () => {
     expect(`${err.message} ${err.reason ?? ''}`).not.toContain('SECRET-TOKEN');
   });
 
-  it('tells observe each call\'s name and outcome', async () => {
+  it("tells observe each call's name and outcome", async () => {
     const seen: string[] = [];
     const client = clientWith(async () => answer(503, ''), { observe: (call: string, outcome: string) => seen.push(`${call} ${outcome}`) });
     await failure(client.joinMeeting('T', JOIN));
@@ -177,7 +195,20 @@ describe('listMeetings (GET /meetings) and listInvitees (GET /meetingInvitees)',
     expect(seen[0]?.request).toMatchObject({ method: 'GET', headers: { authorization: 'Bearer TOKEN-L', timezone: 'Europe/Berlin' } });
     // what the portal keeps of an item: never its password or host key
     expect(listed).toEqual({
-      items: [{ id: 'm1_20261025T080000Z', meetingNumber: '123456781', title: 'Meeting 1', start: '2026-10-25T09:00:00+01:00', end: '2026-10-25T09:30:00+01:00', timezone: 'Europe/Berlin', state: 'scheduled', hostEmail: 'a+b@example.com', hostDidJoin: undefined, scheduledType: undefined }],
+      items: [
+        {
+          id: 'm1_20261025T080000Z',
+          meetingNumber: '123456781',
+          title: 'Meeting 1',
+          start: '2026-10-25T09:00:00+01:00',
+          end: '2026-10-25T09:30:00+01:00',
+          timezone: 'Europe/Berlin',
+          state: 'scheduled',
+          hostEmail: 'a+b@example.com',
+          hostDidJoin: undefined,
+          scheduledType: undefined,
+        },
+      ],
       complete: true,
       skipped: 0,
       pages: 1,
@@ -192,8 +223,14 @@ describe('listMeetings (GET /meetings) and listInvitees (GET /meetingInvitees)',
     const seen: string[] = [];
     const pages = new Map<string, TransportResponse>([
       ['first', page([item(1), item(2)], '<https://webexapis.test/v1/meetings?cursor=2&max=2&hostEmail=a%2Bb%40example.com>; rel="next"')],
-      ['https://webexapis.test/v1/meetings?cursor=2&max=2&hostEmail=a%2Bb%40example.com', page([item(3)], '<https://webexapis.test/v1/meetings?max=2>; rel="first", </v1/meetings?cursor=3&max=2&hostEmail=A%2Bb%40example.com>; rel=next')],
-      ['https://webexapis.test/v1/meetings?cursor=3&max=2&hostEmail=A%2Bb%40example.com', page([item(4)], '<https://webexapis.test/v1/meetings?max=2>; rel="first"')],
+      [
+        'https://webexapis.test/v1/meetings?cursor=2&max=2&hostEmail=a%2Bb%40example.com',
+        page([item(3)], '<https://webexapis.test/v1/meetings?max=2>; rel="first", </v1/meetings?cursor=3&max=2&hostEmail=A%2Bb%40example.com>; rel=next'),
+      ],
+      [
+        'https://webexapis.test/v1/meetings?cursor=3&max=2&hostEmail=A%2Bb%40example.com',
+        page([item(4)], '<https://webexapis.test/v1/meetings?max=2>; rel="first"'),
+      ],
     ]);
     const client = clientWith(async (url, request) => {
       seen.push(`${request.headers.authorization} ${url}`);
@@ -202,7 +239,10 @@ describe('listMeetings (GET /meetings) and listInvitees (GET /meetingInvitees)',
     const listed = await client.listMeetings('T', { ...LIST, pageSize: 2 });
     expect(listed.items.map((m) => m.id.slice(0, 2))).toEqual(['m1', 'm2', 'm3', 'm4']);
     expect(listed).toMatchObject({ complete: true, pages: 3 });
-    expect(seen.slice(1)).toEqual(['Bearer T https://webexapis.test/v1/meetings?cursor=2&max=2&hostEmail=a%2Bb%40example.com', 'Bearer T https://webexapis.test/v1/meetings?cursor=3&max=2&hostEmail=A%2Bb%40example.com']);
+    expect(seen.slice(1)).toEqual([
+      'Bearer T https://webexapis.test/v1/meetings?cursor=2&max=2&hostEmail=a%2Bb%40example.com',
+      'Bearer T https://webexapis.test/v1/meetings?cursor=3&max=2&hostEmail=A%2Bb%40example.com',
+    ]);
   });
 
   it('stops at the page bound and says the list is incomplete (a WebEx that never stops naming a next page)', async () => {
@@ -224,7 +264,7 @@ describe('listMeetings (GET /meetings) and listInvitees (GET /meetingInvitees)',
     ['another endpoint', '<https://webexapis.test/v1/people?cursor=2>; rel="next"'],
     ['user info', '<https://x:y@webexapis.test/v1/meetings?cursor=2>; rel="next"'],
     // a next page must still be this person's list (one Python SDK saw Webex drop query parameters from next links, docs/webex.md §9.8)
-    ['another person\'s list', '<https://webexapis.test/v1/meetings?cursor=2&hostEmail=bob%40example.com>; rel="next"'],
+    ["another person's list", '<https://webexapis.test/v1/meetings?cursor=2&hostEmail=bob%40example.com>; rel="next"'],
     ['a list of nobody in particular', '<https://webexapis.test/v1/meetings?cursor=2>; rel="next"'],
   ])('never follows a next link to %s: the bearer token stays home', async (_what, link) => {
     const seen: string[] = [];
@@ -244,7 +284,7 @@ describe('listMeetings (GET /meetings) and listInvitees (GET /meetingInvitees)',
     expect((await failure(clientWith(async () => answer(200, '{"meetings":[]}')).listMeetings('T', LIST))).code).toBe('WEBEX_MALFORMED_RESPONSE');
   });
 
-  it('a page may be larger than the client\'s usual limit, up to LIST_PAGE_MAX_BYTES', async () => {
+  it("a page may be larger than the client's usual limit, up to LIST_PAGE_MAX_BYTES", async () => {
     const items = Array.from({ length: 30 }, (_, n) => item(n));
     expect(JSON.stringify({ items }).length).toBeGreaterThan(2_048);
     expect((await clientWith(async () => page(items)).listMeetings('T', LIST)).items).toHaveLength(30);
@@ -261,26 +301,39 @@ describe('listMeetings (GET /meetings) and listInvitees (GET /meetingInvitees)',
     [500, 'WEBEX_SERVICE_DOWN'],
     [503, 'WEBEX_SERVICE_DOWN'],
   ])('meetings HTTP %i → %s', async (status, code) => {
-    const err = await failure(clientWith(async () => answer(status, WEBEX_ERROR('The server understood the request, but refused to fulfill it because the access token is missing required scopes.'))).listMeetings('T', LIST));
+    const err = await failure(
+      clientWith(async () =>
+        answer(status, WEBEX_ERROR('The server understood the request, but refused to fulfill it because the access token is missing required scopes.')),
+      ).listMeetings('T', LIST),
+    );
     expect(err).toMatchObject({ code, httpStatus: status, trackingId: 'ROUTER_1234' });
   });
 
   it('tells observe each page as the call "meetings"', async () => {
     const seen: string[] = [];
     let calls = 0;
-    const client = clientWith(async () => (++calls === 1 ? page([item(1)], '</v1/meetings?cursor=1&hostEmail=a%2Bb%40example.com>; rel="next"') : answer(503, '')), { observe: (call: string, outcome: string) => seen.push(`${call} ${outcome}`) });
+    const client = clientWith(
+      async () => (++calls === 1 ? page([item(1)], '</v1/meetings?cursor=1&hostEmail=a%2Bb%40example.com>; rel="next"') : answer(503, '')),
+      { observe: (call: string, outcome: string) => seen.push(`${call} ${outcome}`) },
+    );
     await failure(client.listMeetings('T', LIST));
     expect(seen).toEqual(['meetings OK', 'meetings WEBEX_SERVICE_DOWN']);
   });
 
-  it('lists a meeting\'s invitees for its host, with their cohost flag', async () => {
+  it("lists a meeting's invitees for its host, with their cohost flag", async () => {
     const seen: string[] = [];
     const client = clientWith(async (url) => {
       seen.push(url);
-      return page([{ id: 'i1', email: 'bob@example.com', displayName: 'Bob', coHost: false, meetingId: 'm1' }, { id: 'i2', email: 'carol@example.com', coHost: true }]);
+      return page([
+        { id: 'i1', email: 'bob@example.com', displayName: 'Bob', coHost: false, meetingId: 'm1' },
+        { id: 'i2', email: 'carol@example.com', coHost: true },
+      ]);
     });
     const listed = await client.listInvitees('T', { meetingId: 'm1_20261025T080000Z', hostEmail: 'alice@example.com' });
-    expect(listed.items).toEqual([{ email: 'bob@example.com', coHost: false }, { email: 'carol@example.com', coHost: true }]);
+    expect(listed.items).toEqual([
+      { email: 'bob@example.com', coHost: false },
+      { email: 'carol@example.com', coHost: true },
+    ]);
     expect(seen).toEqual(['https://webexapis.test/v1/meetingInvitees?meetingId=m1_20261025T080000Z&hostEmail=alice%40example.com&max=100']);
   });
 });

@@ -279,12 +279,24 @@ export function createWebexRestClient(options: WebexRestClientOptions): WebexRes
         ...(request.attendee ? { email: request.attendee.email, displayName: request.attendee.displayName.slice(0, 128) } : {}),
         expirationMinutes: request.expirationMinutes,
       };
-      const answer = await call('meetings/join', '/meetings/join', { method: 'POST', headers: { ...headers(accessToken), 'content-type': 'application/json' }, body: JSON.stringify(body) }, JOIN, JoinAnswer);
+      const answer = await call(
+        'meetings/join',
+        '/meetings/join',
+        { method: 'POST', headers: { ...headers(accessToken), 'content-type': 'application/json' }, body: JSON.stringify(body) },
+        JOIN,
+        JoinAnswer,
+      );
       return { startLink: answer.startLink, joinLink: answer.joinLink, expiration: answer.expiration };
     },
     async personalRoom(accessToken, userEmail) {
       const query = new URLSearchParams({ userEmail });
-      const answer = await call('meetingPreferences/personalMeetingRoom', `/meetingPreferences/personalMeetingRoom?${query}`, { method: 'GET', headers: headers(accessToken) }, PERSONAL_ROOM, PersonalRoomAnswer);
+      const answer = await call(
+        'meetingPreferences/personalMeetingRoom',
+        `/meetingPreferences/personalMeetingRoom?${query}`,
+        { method: 'GET', headers: headers(accessToken) },
+        PERSONAL_ROOM,
+        PersonalRoomAnswer,
+      );
       return { link: answer.personalMeetingRoomLink, topic: answer.topic };
     },
     async me(accessToken) {
@@ -301,7 +313,14 @@ export function createWebexRestClient(options: WebexRestClientOptions): WebexRes
         max: String(request.pageSize ?? LIST_PAGE_SIZE),
         ...(request.siteUrl ? { siteUrl: request.siteUrl } : {}),
       }).toString();
-      const listed = await allPages('meetings', url, { method: 'GET', headers: { ...headers(accessToken), timezone: request.timeZone } }, MeetingItem, request.maxPages ?? MAX_LIST_PAGES, 'hostEmail');
+      const listed = await allPages(
+        'meetings',
+        url,
+        { method: 'GET', headers: { ...headers(accessToken), timezone: request.timeZone } },
+        MeetingItem,
+        request.maxPages ?? MAX_LIST_PAGES,
+        'hostEmail',
+      );
       const items = listed.items.map((m) => ({
         id: m.id,
         meetingNumber: m.meetingNumber,
@@ -319,7 +338,14 @@ export function createWebexRestClient(options: WebexRestClientOptions): WebexRes
     async listInvitees(accessToken, request) {
       const url = new URL(`${base}/meetingInvitees`);
       url.search = new URLSearchParams({ meetingId: request.meetingId, hostEmail: request.hostEmail, max: String(LIST_PAGE_SIZE) }).toString();
-      const listed = await allPages('meetingInvitees', url, { method: 'GET', headers: headers(accessToken) }, InviteeItem, request.maxPages ?? MAX_LIST_PAGES, 'meetingId');
+      const listed = await allPages(
+        'meetingInvitees',
+        url,
+        { method: 'GET', headers: headers(accessToken) },
+        InviteeItem,
+        request.maxPages ?? MAX_LIST_PAGES,
+        'meetingId',
+      );
       return { ...listed, items: listed.items.map((i) => ({ email: i.email, coHost: i.coHost === true })) };
     },
   };

@@ -54,7 +54,10 @@ describe('checkMeetingLink', () => {
 
 describe('parseLinkHosts', () => {
   it('adds the configured site and reads hosts and .suffixes', () => {
-    expect(parseLinkHosts(' .webex.com, meet.example.com ', 'Acme.Webex.com')).toEqual({ exact: ['acme.webex.com', 'meet.example.com'], suffixes: ['.webex.com'] });
+    expect(parseLinkHosts(' .webex.com, meet.example.com ', 'Acme.Webex.com')).toEqual({
+      exact: ['acme.webex.com', 'meet.example.com'],
+      suffixes: ['.webex.com'],
+    });
   });
 
   it.each([

@@ -28,7 +28,10 @@ const ENTRY = /^\.?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?
 export function parseLinkHosts(value: string, siteHost: string): LinkHosts | string {
   const exact = new Set<string>([siteHost.toLowerCase()]);
   const suffixes = new Set<string>();
-  for (const entry of value.split(',').map((e) => e.trim().toLowerCase()).filter(Boolean)) {
+  for (const entry of value
+    .split(',')
+    .map((e) => e.trim().toLowerCase())
+    .filter(Boolean)) {
     if (!ENTRY.test(entry)) return `"${entry}" is not a host name or a .domain suffix (no scheme, port, path or wildcard)`;
     if (entry.startsWith('.')) {
       // ".com" would allow the whole Internet
@@ -63,6 +66,7 @@ export function checkMeetingLink(link: unknown, hosts: LinkHosts): URL {
   const secure = url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname));
   if (!secure) throw new WebexError('WEBEX_LINK_REFUSED', `WebEx returned a ${url.protocol} meeting link; only https is followed`);
   if (url.username !== '' || url.password !== '') throw new WebexError('WEBEX_LINK_REFUSED', 'WebEx returned a meeting link with user information in it');
-  if (!isAllowedLinkHost(url.hostname, hosts)) throw new WebexError('WEBEX_LINK_REFUSED', `WebEx returned a meeting link on ${url.hostname}, which WEBEX_REST_LINK_HOSTS does not allow`);
+  if (!isAllowedLinkHost(url.hostname, hosts))
+    throw new WebexError('WEBEX_LINK_REFUSED', `WebEx returned a meeting link on ${url.hostname}, which WEBEX_REST_LINK_HOSTS does not allow`);
   return url;
 }

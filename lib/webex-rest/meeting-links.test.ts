@@ -40,9 +40,19 @@ const room: RestTarget = { kind: 'personal-room' };
 describe('meetingLink', () => {
   it('a join asks with the meeting number, hostEmail and the attendee, and takes joinLink', async () => {
     const seen: JoinMeetingRequest[] = [];
-    const link = await meetingLink(deps(() => ({ startLink: START, joinLink: JOINL, expiration: undefined }), seen), request(join));
+    const link = await meetingLink(
+      deps(() => ({ startLink: START, joinLink: JOINL, expiration: undefined }), seen),
+      request(join),
+    );
     expect(link).toEqual({ location: JOINL, refreshed: false });
-    expect(seen).toEqual([{ meeting: { meetingNumber: NUMBER }, hostEmail: 'alice@example.com', attendee: { email: 'alice@example.com', displayName: 'Alice' }, expirationMinutes: LINK_LIFETIME_MINUTES }]);
+    expect(seen).toEqual([
+      {
+        meeting: { meetingNumber: NUMBER },
+        hostEmail: 'alice@example.com',
+        attendee: { email: 'alice@example.com', displayName: 'Alice' },
+        expirationMinutes: LINK_LIFETIME_MINUTES,
+      },
+    ]);
   });
 
   it('a start takes startLink, sends no attendee; the personal room goes by its webLink', async () => {
@@ -56,14 +66,21 @@ describe('meetingLink', () => {
     ]);
   });
 
-  it('no startLink: not the host of a meeting, but the app\'s permission for one\'s own personal room', async () => {
+  it("no startLink: not the host of a meeting, but the app's permission for one's own personal room", async () => {
     const d = deps(() => ({ startLink: undefined, joinLink: JOINL, expiration: undefined }));
     expect(await rejectedCode(meetingLink(d, request(host)))).toBe('WEBEX_NOT_HOST');
     expect(await rejectedCode(meetingLink(d, request(room)))).toBe('WEBEX_APP_FORBIDDEN');
-    expect(await rejectedCode(meetingLink(deps(() => ({ startLink: START, joinLink: undefined, expiration: undefined })), request(join)))).toBe('WEBEX_MALFORMED_RESPONSE');
+    expect(
+      await rejectedCode(
+        meetingLink(
+          deps(() => ({ startLink: START, joinLink: undefined, expiration: undefined })),
+          request(join),
+        ),
+      ),
+    ).toBe('WEBEX_MALFORMED_RESPONSE');
   });
 
-  it('403: not the host when starting a meeting, the app\'s permission otherwise', async () => {
+  it("403: not the host when starting a meeting, the app's permission otherwise", async () => {
     const d = deps(() => {
       throw new WebexError('WEBEX_APP_FORBIDDEN', 'HTTP 403', { httpStatus: 403, trackingId: 'T1' });
     });
@@ -77,7 +94,14 @@ describe('meetingLink', () => {
     ['on a foreign host', 'https://evil.example/wbxmjs?integrationJoinToken=J'],
     ['over plain http', 'http://acme.webex.com/wbxmjs?integrationJoinToken=J'],
   ])('a link %s is refused', async (_what, link) => {
-    expect(await rejectedCode(meetingLink(deps(() => ({ startLink: link, joinLink: link, expiration: undefined })), request(join)))).toBe('WEBEX_LINK_REFUSED');
+    expect(
+      await rejectedCode(
+        meetingLink(
+          deps(() => ({ startLink: link, joinLink: link, expiration: undefined })),
+          request(join),
+        ),
+      ),
+    ).toBe('WEBEX_LINK_REFUSED');
   });
 
   it('passes the other failures through by code', async () => {

@@ -58,7 +58,7 @@ function linkOf(links: JoinLinks, target: RestTarget): string {
   if (!links.startLink) {
     throw target.kind === 'meeting'
       ? new WebexError('WEBEX_NOT_HOST', 'WebEx gave no startLink: the employee is neither host nor cohost of the meeting')
-      : new WebexError('WEBEX_APP_FORBIDDEN', 'WebEx gave no startLink for the employee\'s own personal room');
+      : new WebexError('WEBEX_APP_FORBIDDEN', "WebEx gave no startLink for the employee's own personal room");
   }
   return links.startLink;
 }

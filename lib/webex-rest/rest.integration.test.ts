@@ -25,17 +25,19 @@ let sim: WebexSimulator;
 let store: TempDatabase;
 
 function depsFor(env: Record<string, string> = {}): LaunchDeps {
-  const config = loadConfig(testEnvironment({
-    WEBEX_BASE_URL: sim.url,
-    WEBEX_TIMEOUT_MS: '1000',
-    MAPPING_RULE: 'email',
-    WEBEX_LAUNCH_API: 'rest',
-    WEBEX_API_BASE_URL: `${sim.url}/v1`,
-    WEBEX_SERVICE_APP_CLIENT_ID: SERVICE_APP.clientId,
-    WEBEX_SERVICE_APP_CLIENT_SECRET: SERVICE_APP.clientSecret,
-    WEBEX_SERVICE_APP_REFRESH_TOKEN: sim.generateServiceAppTokens().refresh_token,
-    ...env,
-  }));
+  const config = loadConfig(
+    testEnvironment({
+      WEBEX_BASE_URL: sim.url,
+      WEBEX_TIMEOUT_MS: '1000',
+      MAPPING_RULE: 'email',
+      WEBEX_LAUNCH_API: 'rest',
+      WEBEX_API_BASE_URL: `${sim.url}/v1`,
+      WEBEX_SERVICE_APP_CLIENT_ID: SERVICE_APP.clientId,
+      WEBEX_SERVICE_APP_CLIENT_SECRET: SERVICE_APP.clientSecret,
+      WEBEX_SERVICE_APP_REFRESH_TOKEN: sim.generateServiceAppTokens().refresh_token,
+      ...env,
+    }),
+  );
   return createAppDeps(config, store.db, createHttpTransport()).launch;
 }
 
@@ -47,7 +49,8 @@ async function open(location: string): Promise<{ status: number; heading: string
 }
 
 const meeting = (number: MeetingNumber, role: 'join' | 'host'): LaunchTarget => ({ kind: 'meeting', number, role });
-const launch = (deps: LaunchDeps, email: string, target: LaunchTarget, name = 'Alice Anders') => launchWebex({ ...signedIn(email), name }, deps, `req-${randomUUID()}`, target);
+const launch = (deps: LaunchDeps, email: string, target: LaunchTarget, name = 'Alice Anders') =>
+  launchWebex({ ...signedIn(email), name }, deps, `req-${randomUUID()}`, target);
 
 beforeAll(async () => {
   sim = await startWebexSimulator({
@@ -77,7 +80,7 @@ afterAll(async () => {
 });
 
 describe('the REST path against the simulator', () => {
-  it('starts the employee\'s personal room: the link lands in it as them, once, with no site session', async () => {
+  it("starts the employee's personal room: the link lands in it as them, once, with no site session", async () => {
     const deps = depsFor();
     const result = await launch(deps, 'alice@example.com', PERSONAL_ROOM);
     expect(result).toMatchObject({ ok: true, via: 'rest', webexId: 'alice' });
@@ -91,7 +94,7 @@ describe('the REST path against the simulator', () => {
     expect((await open(result.location)).status).toBe(403);
   });
 
-  it('joins a meeting as the employee (email and name from the portal) and starts the employee\'s own meeting', async () => {
+  it("joins a meeting as the employee (email and name from the portal) and starts the employee's own meeting", async () => {
     const deps = depsFor();
     const join = await launch(deps, 'alice@example.com', meeting(ALL_HANDS, 'join'));
     expect(join.ok && (await open(join.location)).heading).toBe(`In WebEx meeting ${ALL_HANDS} as alice`);
@@ -119,8 +122,14 @@ describe('the REST path against the simulator', () => {
     }
     expect(lines).not.toContain('wbxmjs');
     const { rows } = await listAuditEvents(store.db, { user: 'alice@example.com', action: 'launch', pageSize: 500 });
-    expect(rows.find((row) => row.requestId === requestId)).toMatchObject({ outcome: 'OK', requestId, detail: { api: 'rest', hostEmail: 'alice@example.com', meeting: ALL_HANDS, role: 'join' } });
-    const everything = JSON.stringify(await store.db.selectFrom('audit_events').selectAll().execute()) + JSON.stringify(await store.db.selectFrom('webex_oauth_tokens').selectAll().execute());
+    expect(rows.find((row) => row.requestId === requestId)).toMatchObject({
+      outcome: 'OK',
+      requestId,
+      detail: { api: 'rest', hostEmail: 'alice@example.com', meeting: ALL_HANDS, role: 'join' },
+    });
+    const everything =
+      JSON.stringify(await store.db.selectFrom('audit_events').selectAll().execute()) +
+      JSON.stringify(await store.db.selectFrom('webex_oauth_tokens').selectAll().execute());
     for (const secret of [...sim.secrets().serviceAppTokens, ...sim.secrets().meetingLinkTokens]) expect(everything).not.toContain(secret);
   });
 
@@ -130,7 +139,10 @@ describe('the REST path against the simulator', () => {
   });
 
   it('an unknown meeting is WEBEX_MEETING_NOT_FOUND', async () => {
-    expect(await launch(depsFor(), 'alice@example.com', meeting(parseMeetingNumber('111111111') as MeetingNumber, 'join'))).toMatchObject({ ok: false, code: 'WEBEX_MEETING_NOT_FOUND' });
+    expect(await launch(depsFor(), 'alice@example.com', meeting(parseMeetingNumber('111111111') as MeetingNumber, 'join'))).toMatchObject({
+      ok: false,
+      code: 'WEBEX_MEETING_NOT_FOUND',
+    });
   });
 
   it('site home is not offered with rest, and served by the XML path with auto', async () => {
@@ -193,19 +205,21 @@ describe('the REST path against the simulator', () => {
     await expect(depsFor().rest?.serviceApp.install('not-a-token-webex-issued-0123456789')).rejects.toMatchObject({ code: 'WEBEX_APP_NOT_AUTHORIZED' });
   });
 
-  it('an outage of the REST API opens its own circuit, and the XML API\'s stays closed', async () => {
+  it("an outage of the REST API opens its own circuit, and the XML API's stays closed", async () => {
     const guard = () => createUpstreamGuard({ maxConcurrency: 4, maxWaitMs: 100, failureThreshold: 2, coolDownMs: 60_000 });
     const [xmlGuard, restGuard] = [guard(), guard()];
     try {
       // the REST API on a port nobody listens on; the token endpoint is the simulator's
-      const config = loadConfig(testEnvironment({
-        WEBEX_BASE_URL: sim.url,
-        MAPPING_RULE: 'email',
-        WEBEX_LAUNCH_API: 'auto',
-        WEBEX_API_BASE_URL: 'http://127.0.0.1:1/v1',
-        WEBEX_SERVICE_APP_CLIENT_ID: SERVICE_APP.clientId,
-        WEBEX_SERVICE_APP_CLIENT_SECRET: SERVICE_APP.clientSecret,
-      }));
+      const config = loadConfig(
+        testEnvironment({
+          WEBEX_BASE_URL: sim.url,
+          MAPPING_RULE: 'email',
+          WEBEX_LAUNCH_API: 'auto',
+          WEBEX_API_BASE_URL: 'http://127.0.0.1:1/v1',
+          WEBEX_SERVICE_APP_CLIENT_ID: SERVICE_APP.clientId,
+          WEBEX_SERVICE_APP_CLIENT_SECRET: SERVICE_APP.clientSecret,
+        }),
+      );
       const deps = createAppDeps(config, store.db, createHttpTransport(), xmlGuard, restGuard).launch;
       const codes = [];
       for (let i = 0; i < 3; i += 1) codes.push((await launch(deps, 'alice@example.com', PERSONAL_ROOM)) as { code?: string });

@@ -92,7 +92,9 @@ describe('createWebexClient', () => {
   });
 
   it('never puts the password in an error message', async () => {
-    const err = await clientWith(async () => answer(500, 'oops')).getLoginTicket(CONTEXT).catch((e: unknown) => e);
+    const err = await clientWith(async () => answer(500, 'oops'))
+      .getLoginTicket(CONTEXT)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WebexError);
     expect(String((err as Error).message)).not.toContain('secret');
   });

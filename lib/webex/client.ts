@@ -53,7 +53,8 @@ export function createWebexClient(options: WebexClientOptions): WebexClient {
     });
   }
 
-  const call = <T>(name: string, request: string, parse: (raw: string) => T): Promise<T> => observed(options.observe, name, async () => parse(await post(request)));
+  const call = <T>(name: string, request: string, parse: (raw: string) => T): Promise<T> =>
+    observed(options.observe, name, async () => parse(await post(request)));
 
   return {
     getLoginTicket: (context) => call('GetLoginTicket', buildGetLoginTicketRequest(context), parseGetLoginTicketResponse),

@@ -86,7 +86,11 @@ export function createExchange(options: ExchangeOptions): Exchange {
 }
 
 /** Runs one named call, telling `observe` its outcome (OK or the error code) and duration (metrics). */
-export async function observed<T>(observe: ((call: string, outcome: string, seconds: number) => void) | undefined, name: string, run: () => Promise<T>): Promise<T> {
+export async function observed<T>(
+  observe: ((call: string, outcome: string, seconds: number) => void) | undefined,
+  name: string,
+  run: () => Promise<T>,
+): Promise<T> {
   const started = performance.now();
   let outcome = 'OK';
   try {

@@ -4,14 +4,22 @@ import { WebexError } from './errors';
 import { createUpstreamGuard, type UpstreamGuard } from './guard';
 import type { Transport, TransportResponse } from './transport';
 
-const OK = '<serv:message xmlns:serv="s"><serv:header><serv:response><serv:result>SUCCESS</serv:result></serv:response></serv:header><serv:body><serv:bodyContent><ticket>T</ticket></serv:bodyContent></serv:body></serv:message>';
-const FAILURE = '<serv:message xmlns:serv="s"><serv:header><serv:response><serv:result>FAILURE</serv:result><serv:exceptionID>030002</serv:exceptionID></serv:response></serv:header><serv:body><serv:bodyContent/></serv:body></serv:message>';
+const OK =
+  '<serv:message xmlns:serv="s"><serv:header><serv:response><serv:result>SUCCESS</serv:result></serv:response></serv:header><serv:body><serv:bodyContent><ticket>T</ticket></serv:bodyContent></serv:body></serv:message>';
+const FAILURE =
+  '<serv:message xmlns:serv="s"><serv:header><serv:response><serv:result>FAILURE</serv:result><serv:exceptionID>030002</serv:exceptionID></serv:response></serv:header><serv:body><serv:bodyContent/></serv:body></serv:message>';
 const CONTEXT = { siteName: 'acme', webExID: 'alice', password: 'pw' };
 
 async function* once(text: string) {
   yield Buffer.from(text);
 }
-const answer = (text: string): TransportResponse => ({ status: 200, contentLength: undefined, header: () => undefined, body: once(text), discard: () => undefined });
+const answer = (text: string): TransportResponse => ({
+  status: 200,
+  contentLength: undefined,
+  header: () => undefined,
+  body: once(text),
+  discard: () => undefined,
+});
 const refused: Transport = async () => {
   throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
 };
@@ -25,8 +33,13 @@ function guard(options: Partial<Parameters<typeof createUpstreamGuard>[0]> = {})
   guards.push(g);
   return g;
 }
-const client = (transport: Transport, g: UpstreamGuard, timeoutMs = 1_000) => createWebexClient({ baseUrl: 'http://webex.test', timeoutMs, maxResponseBytes: 65_536, transport, guard: g });
-const codeOf = (p: Promise<unknown>) => p.then(() => 'OK', (e: unknown) => (e instanceof WebexError ? e.code : `not a WebexError: ${String(e)}`));
+const client = (transport: Transport, g: UpstreamGuard, timeoutMs = 1_000) =>
+  createWebexClient({ baseUrl: 'http://webex.test', timeoutMs, maxResponseBytes: 65_536, transport, guard: g });
+const codeOf = (p: Promise<unknown>) =>
+  p.then(
+    () => 'OK',
+    (e: unknown) => (e instanceof WebexError ? e.code : `not a WebexError: ${String(e)}`),
+  );
 
 describe('upstream guard', () => {
   it('caps calls in flight; past the bounded wait the answer is WEBEX_BUSY, and the slots are given back', async () => {

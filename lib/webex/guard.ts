@@ -36,7 +36,10 @@ export interface UpstreamGuard {
 
 /** Refusals of the guard itself; the client turns them into WebexErrors by `code`. */
 export class UpstreamRefusal extends Error {
-  constructor(readonly code: 'WEBEX_BUSY' | 'WEBEX_CIRCUIT_OPEN', message: string) {
+  constructor(
+    readonly code: 'WEBEX_BUSY' | 'WEBEX_CIRCUIT_OPEN',
+    message: string,
+  ) {
     super(message);
     this.name = 'UpstreamRefusal';
   }

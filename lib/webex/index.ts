@@ -10,5 +10,22 @@ export { createUpstreamGuard, type UpstreamGuard, type UpstreamStats } from './g
 export { buildMeetingUrl, formatMeetingNumber, type MeetingNumber, type MeetingRole, parseMeetingNumber, parseMeetingRole } from './meetings';
 export { buildSecurityContext, type HostCredential, type SecurityContext } from './security-context';
 export { createHttpTransport, type HttpTransport, type Transport, type TransportRequest, type TransportResponse } from './transport';
-export { buildLoginUrl, buildLogoutUrl, codeForLoginFailure, knownLoginFailureReason, LOGIN_FAILURE_CODES, type LoginFailureCode, type LoginForm, loginFormOf } from './url-api';
-export { assertXmlChars, type AuthenticateUserBody, buildGetLoginTicketRequest, parseGetLoginTicketResponse, type SessionTicket, type SiteInfo, type WebexUser } from './xml-api';
+export {
+  buildLoginUrl,
+  buildLogoutUrl,
+  codeForLoginFailure,
+  knownLoginFailureReason,
+  LOGIN_FAILURE_CODES,
+  type LoginFailureCode,
+  type LoginForm,
+  loginFormOf,
+} from './url-api';
+export {
+  assertXmlChars,
+  type AuthenticateUserBody,
+  buildGetLoginTicketRequest,
+  parseGetLoginTicketResponse,
+  type SessionTicket,
+  type SiteInfo,
+  type WebexUser,
+} from './xml-api';

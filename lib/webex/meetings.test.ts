@@ -5,9 +5,7 @@ import { buildLoginUrl, loginFormOf } from './url-api';
 
 const RUNS = { numRuns: 500 };
 const asciiDigit = fc.constantFrom(...'0123456789');
-const validNumber = fc
-  .array(asciiDigit, { minLength: MEETING_NUMBER_LENGTH.min, maxLength: MEETING_NUMBER_LENGTH.max })
-  .map((digits) => digits.join(''));
+const validNumber = fc.array(asciiDigit, { minLength: MEETING_NUMBER_LENGTH.min, maxLength: MEETING_NUMBER_LENGTH.max }).map((digits) => digits.join(''));
 
 describe('parseMeetingNumber', () => {
   it('accepts exactly 9 to 11 ASCII digits, returned unchanged', () => {
@@ -32,10 +30,15 @@ describe('parseMeetingNumber', () => {
 
   it('refuses a valid number with anything around or inside it', () => {
     fc.assert(
-      fc.property(validNumber, fc.string({ minLength: 1 }).filter((s) => /[^0-9]/.test(s)), fc.nat(), (value, extra, at) => {
-        const position = at % (value.length + 1);
-        expect(parseMeetingNumber(value.slice(0, position) + extra + value.slice(position))).toBeUndefined();
-      }),
+      fc.property(
+        validNumber,
+        fc.string({ minLength: 1 }).filter((s) => /[^0-9]/.test(s)),
+        fc.nat(),
+        (value, extra, at) => {
+          const position = at % (value.length + 1);
+          expect(parseMeetingNumber(value.slice(0, position) + extra + value.slice(position))).toBeUndefined();
+        },
+      ),
       RUNS,
     );
   });
@@ -92,7 +95,9 @@ describe('buildMeetingUrl (MU for a meeting, docs/webex.md §7.9)', () => {
       fc.property(validNumber, fc.constantFrom('join' as const, 'host' as const), (value, role) => {
         const mu = buildMeetingUrl({ ...site, meetingNumber: value as MeetingNumber, role });
         expect(new URL(mu).origin).toBe('https://acme.webex.com');
-        const login = new URL(buildLoginUrl({ baseUrl: site.baseUrl, siteName: 'acme', webExID: 'alice', ticket: 't+/=', landingUrl: mu, backUrl: site.backUrl }));
+        const login = new URL(
+          buildLoginUrl({ baseUrl: site.baseUrl, siteName: 'acme', webExID: 'alice', ticket: 't+/=', landingUrl: mu, backUrl: site.backUrl }),
+        );
         expect(login.searchParams.get('MU')).toBe(mu);
         expect(new URL(login.searchParams.get('MU') ?? '').searchParams.get('BU')).toBe(site.backUrl);
       }),
@@ -103,14 +108,23 @@ describe('buildMeetingUrl (MU for a meeting, docs/webex.md §7.9)', () => {
 
   it('refuses a meeting number that did not come from parseMeetingNumber', () => {
     for (const hostile of ['1&AT=LO', '//evil.example', '12345678']) {
-      expect(() => buildMeetingUrl({ ...site, meetingNumber: hostile as MeetingNumber, role: 'join' })).toThrow(/meetingNumber must come from parseMeetingNumber/);
+      expect(() => buildMeetingUrl({ ...site, meetingNumber: hostile as MeetingNumber, role: 'join' })).toThrow(
+        /meetingNumber must come from parseMeetingNumber/,
+      );
     }
   });
 });
 
 describe('loginFormOf (POST delivery)', () => {
   it('carries exactly the parameters of the login URL, to p.php without a query', () => {
-    const href = buildLoginUrl({ baseUrl: 'https://acme.webex.com', siteName: 'acme', webExID: 'alice', ticket: 'ab+c/d=e==', landingUrl: 'https://acme.webex.com/acme/m.php?AT=JM&MK=123456789', backUrl: 'https://portal.example.com/webex/return' });
+    const href = buildLoginUrl({
+      baseUrl: 'https://acme.webex.com',
+      siteName: 'acme',
+      webExID: 'alice',
+      ticket: 'ab+c/d=e==',
+      landingUrl: 'https://acme.webex.com/acme/m.php?AT=JM&MK=123456789',
+      backUrl: 'https://portal.example.com/webex/return',
+    });
     const form = loginFormOf(href);
     expect(form.action).toBe('https://acme.webex.com/acme/p.php');
     expect(form.fields).toEqual([

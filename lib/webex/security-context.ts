@@ -6,9 +6,7 @@
  * seals the password at rest.
  */
 export type HostCredential =
-  | { kind: 'password'; password: string }
-  | { kind: 'sessionTicket'; sessionTicket: string }
-  | { kind: 'accessToken'; webExAccessToken: string };
+  { kind: 'password'; password: string } | { kind: 'sessionTicket'; sessionTicket: string } | { kind: 'accessToken'; webExAccessToken: string };
 
 /** The securityContext fields for one host, in the order of Cisco's sample. */
 export interface SecurityContext {

@@ -6,7 +6,8 @@ import { createWebexClient } from './client';
 import { WebexError } from './errors';
 import { createHttpTransport } from './transport';
 
-const OK = '<serv:message xmlns:serv="s"><serv:header><serv:response><serv:result>SUCCESS</serv:result></serv:response></serv:header><serv:body><serv:bodyContent><ticket>T</ticket></serv:bodyContent></serv:body></serv:message>';
+const OK =
+  '<serv:message xmlns:serv="s"><serv:header><serv:response><serv:result>SUCCESS</serv:result></serv:response></serv:header><serv:body><serv:bodyContent><ticket>T</ticket></serv:bodyContent></serv:body></serv:message>';
 
 let server: Server;
 let base: string;

@@ -44,7 +44,9 @@ describe('buildLoginUrl', () => {
   });
 
   it('works under a simulator base URL with a port', () => {
-    expect(buildLoginUrl({ ...base, baseUrl: 'http://127.0.0.1:4020/', landingUrl: 'http://127.0.0.1:4020/x' })).toMatch(/^http:\/\/127\.0\.0\.1:4020\/acme\/p\.php\?AT=LI&/);
+    expect(buildLoginUrl({ ...base, baseUrl: 'http://127.0.0.1:4020/', landingUrl: 'http://127.0.0.1:4020/x' })).toMatch(
+      /^http:\/\/127\.0\.0\.1:4020\/acme\/p\.php\?AT=LI&/,
+    );
   });
 });
 

@@ -48,7 +48,9 @@ describe('buildGetLoginTicketRequest', () => {
   it('builds the envelope of Cisco’s sample (docs/webex.md §2.3): serv:message, unprefixed header and body, GetLoginTicket type', () => {
     const xml = buildGetLoginTicketRequest({ siteName: 'acme', webExID: 'hostname@acme.com', password: 'P@ssword123' });
     expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?><serv:message xmlns:serv="http://www.webex.com/schemas/2002/06/service"')).toBe(true);
-    expect(xml).toContain('<header><securityContext><siteName>acme</siteName><webExID>hostname@acme.com</webExID><password>P@ssword123</password></securityContext></header>');
+    expect(xml).toContain(
+      '<header><securityContext><siteName>acme</siteName><webExID>hostname@acme.com</webExID><password>P@ssword123</password></securityContext></header>',
+    );
     expect(xml).toContain('<body><bodyContent xsi:type="java:com.webex.service.binding.user.GetLoginTicket"></bodyContent></body>');
   });
 
@@ -117,7 +119,10 @@ describe('parseGetLoginTicketResponse', () => {
   });
 
   it('FAILURE that also carries a ticket is refused: the result decides, not the presence of a ticket', () => {
-    const withTicket = failure('030002', 'Incorrect user or password').replace('<serv:bodyContent/>', '<serv:bodyContent><use:ticket xmlns:use="u">LEAKED-T</use:ticket></serv:bodyContent>');
+    const withTicket = failure('030002', 'Incorrect user or password').replace(
+      '<serv:bodyContent/>',
+      '<serv:bodyContent><use:ticket xmlns:use="u">LEAKED-T</use:ticket></serv:bodyContent>',
+    );
     expect(withTicket).toContain('LEAKED-T');
     const err = caught(() => parseGetLoginTicketResponse(withTicket));
     expect(err.code).toBe('WEBEX_BAD_CREDENTIALS');
@@ -172,7 +177,11 @@ describe('buildAuthenticateUserRequest', () => {
     const xml = buildAuthenticateUserRequest({ siteName: 'acme', webExID: 'h' }, { protocol: 'SAML2.0', samlResponse: 'PHNhbWw+' });
     const message = readBack(xml).message;
     expect(message.header.securityContext).toEqual({ siteName: 'acme', webExID: 'h' });
-    expect(message.body.bodyContent).toEqual({ '@_type': 'java:com.webex.service.binding.user.AuthenticateUser', protocol: 'SAML2.0', samlResponse: 'PHNhbWw+' });
+    expect(message.body.bodyContent).toEqual({
+      '@_type': 'java:com.webex.service.binding.user.AuthenticateUser',
+      protocol: 'SAML2.0',
+      samlResponse: 'PHNhbWw+',
+    });
   });
 
   it('carries an access token in the body, or nothing when the password is in the header', () => {
@@ -189,7 +198,7 @@ describe('buildAuthenticateUserRequest', () => {
 });
 
 describe('buildGetUserRequest', () => {
-  it('asks for the given webExId in the body, as Cisco\'s OAuth sample does', () => {
+  it("asks for the given webExId in the body, as Cisco's OAuth sample does", () => {
     const message = readBack(buildGetUserRequest({ siteName: 'acme', webExID: 'h', webExAccessToken: 't' }, 'h')).message;
     expect(message.body.bodyContent).toEqual({ '@_type': 'java:com.webex.service.binding.user.GetUser', webExId: 'h' });
   });
@@ -219,7 +228,9 @@ describe('parseAuthenticateUserResponse', () => {
 
 describe('parseGetUserResponse', () => {
   it('reads the profile facts', () => {
-    const xml = answer('<use:firstName>Alice</use:firstName><use:lastName>Anders</use:lastName><use:webExId>alice</use:webExId><use:email>alice@example.com</use:email><use:active>ACTIVATED</use:active>');
+    const xml = answer(
+      '<use:firstName>Alice</use:firstName><use:lastName>Anders</use:lastName><use:webExId>alice</use:webExId><use:email>alice@example.com</use:email><use:active>ACTIVATED</use:active>',
+    );
     expect(parseGetUserResponse(xml)).toEqual({ webExId: 'alice', email: 'alice@example.com', firstName: 'Alice', lastName: 'Anders', active: 'ACTIVATED' });
   });
 });

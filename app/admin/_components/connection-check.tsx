@@ -11,7 +11,9 @@ export function ConnectionCheckPanel() {
   return (
     <form action={check}>
       <div className="actions">
-        <button type="submit" disabled={pending}>{pending ? 'Checking…' : 'Check connection'}</button>
+        <button type="submit" disabled={pending}>
+          {pending ? 'Checking…' : 'Check connection'}
+        </button>
       </div>
       {result && (
         <div role="status" className={result.ok ? 'ok' : 'bad'}>

@@ -49,7 +49,13 @@ export function CredentialModeFacts({ credentials }: { credentials: HostCredenti
             <dt>NameID</dt>
             <dd>{credentials.nameIdSource === 'email' ? 'the portal e-mail (emailAddress format)' : 'the WebEx ID (unspecified format)'}</dd>
             <Certificate pem={credentials.keys.certificatePem} label="Signing certificate" href="/admin/saml/certificate" />
-            {credentials.keys.nextCertificatePem && <Certificate pem={credentials.keys.nextCertificatePem} label="Next certificate (published, not signing yet)" href="/admin/saml/certificate?next=1" />}
+            {credentials.keys.nextCertificatePem && (
+              <Certificate
+                pem={credentials.keys.nextCertificatePem}
+                label="Next certificate (published, not signing yet)"
+                href="/admin/saml/certificate?next=1"
+              />
+            )}
           </dl>
           <p className="muted">
             At WebEx (Site Administration → SSO configuration): upload the <a href="/admin/saml/metadata">IdP metadata (XML)</a> or the certificate(s), allow

@@ -11,9 +11,15 @@ export function EndSessionsForm() {
       <div className="field" data-invalid={error ? 'true' : undefined}>
         <label htmlFor="end-sessions-email">Employee e-mail</label>
         <input id="end-sessions-email" name="email" type="email" required aria-describedby={error ? 'end-sessions-email-error' : undefined} />
-        {error && <span id="end-sessions-email-error" className="error">{error}</span>}
+        {error && (
+          <span id="end-sessions-email-error" className="error">
+            {error}
+          </span>
+        )}
       </div>
-      <button type="submit" className="secondary" disabled={pending}>{pending ? 'Ending…' : 'End sessions'}</button>
+      <button type="submit" className="secondary" disabled={pending}>
+        {pending ? 'Ending…' : 'End sessions'}
+      </button>
       <div role="status" aria-label="End sessions result">
         {state.message && <p className={state.ok ? 'ok' : 'bad'}>{state.message}</p>}
       </div>

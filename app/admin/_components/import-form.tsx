@@ -23,7 +23,9 @@ export function ImportForm() {
             <input type="radio" name="mode" value="delete-missing" /> Delete them
           </label>
         </fieldset>
-        <button type="submit" disabled={uploading}>{uploading ? 'Checking…' : 'Upload and preview'}</button>
+        <button type="submit" disabled={uploading}>
+          {uploading ? 'Checking…' : 'Upload and preview'}
+        </button>
       </form>
 
       {preview.message && (
@@ -63,12 +65,15 @@ export function ImportForm() {
                 </li>
                 {counts.passwordsCleared > 0 && (
                   <li>
-                    {counts.passwordsCleared} stored WebEx password{counts.passwordsCleared === 1 ? '' : 's'} will be cleared: the file gives {counts.passwordsCleared === 1 ? 'that mapping' : 'those mappings'} another WebEx ID. Set them again after the import.
+                    {counts.passwordsCleared} stored WebEx password{counts.passwordsCleared === 1 ? '' : 's'} will be cleared: the file gives{' '}
+                    {counts.passwordsCleared === 1 ? 'that mapping' : 'those mappings'} another WebEx ID. Set them again after the import.
                   </li>
                 )}
               </ul>
               <input type="hidden" name="pendingId" value={preview.pendingId} />
-              <button type="submit" disabled={applying}>{applying ? 'Applying…' : 'Apply import'}</button>
+              <button type="submit" disabled={applying}>
+                {applying ? 'Applying…' : 'Apply import'}
+              </button>
               {applied.message && (
                 <p className="error" role="alert">
                   {applied.message}

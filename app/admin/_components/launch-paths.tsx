@@ -5,14 +5,38 @@ import { parseMeetingNumber } from '@/lib/webex';
 const MEETING = parseMeetingNumber('123456789');
 
 const BUTTONS: { button: string; where: string; target: LaunchTarget; xml: string; rest: string }[] = [
-  { button: 'Join WebEx', where: 'home page', target: { kind: 'home' }, xml: 'XML API: GetLoginTicket as the host, then p.php signs them in to the site’s home', rest: '' },
+  {
+    button: 'Join WebEx',
+    where: 'home page',
+    target: { kind: 'home' },
+    xml: 'XML API: GetLoginTicket as the host, then p.php signs them in to the site’s home',
+    rest: '',
+  },
   ...(MEETING
     ? [
-        { button: 'Join', where: 'meeting page', target: { kind: 'meeting', number: MEETING, role: 'join' } as const, xml: 'XML API: GetLoginTicket, then p.php with MU = m.php?AT=JM', rest: 'REST: POST /meetings/join by the Service App (hostEmail, the employee’s e-mail and name) → joinLink' },
-        { button: 'Start as host', where: 'meeting page', target: { kind: 'meeting', number: MEETING, role: 'host' } as const, xml: 'XML API: GetLoginTicket, then p.php with MU = m.php?AT=HM', rest: 'REST: POST /meetings/join by the Service App (hostEmail = the employee) → startLink' },
+        {
+          button: 'Join',
+          where: 'meeting page',
+          target: { kind: 'meeting', number: MEETING, role: 'join' } as const,
+          xml: 'XML API: GetLoginTicket, then p.php with MU = m.php?AT=JM',
+          rest: 'REST: POST /meetings/join by the Service App (hostEmail, the employee’s e-mail and name) → joinLink',
+        },
+        {
+          button: 'Start as host',
+          where: 'meeting page',
+          target: { kind: 'meeting', number: MEETING, role: 'host' } as const,
+          xml: 'XML API: GetLoginTicket, then p.php with MU = m.php?AT=HM',
+          rest: 'REST: POST /meetings/join by the Service App (hostEmail = the employee) → startLink',
+        },
       ]
     : []),
-  { button: 'Start my personal room', where: 'home page', target: { kind: 'personal-room' }, xml: '', rest: 'REST: GET /meetingPreferences/personalMeetingRoom, then POST /meetings/join with its webLink → startLink' },
+  {
+    button: 'Start my personal room',
+    where: 'home page',
+    target: { kind: 'personal-room' },
+    xml: '',
+    rest: 'REST: GET /meetingPreferences/personalMeetingRoom, then POST /meetings/join with its webLink → startLink',
+  },
 ];
 
 /** Which API each employee button uses under WEBEX_LAUNCH_API (README, "The REST path"). */
@@ -22,7 +46,11 @@ export function LaunchPaths({ api }: { api: LaunchApi }) {
       <h2>Which path each button takes</h2>
       <p className="muted">
         WEBEX_LAUNCH_API=<code>{api}</code>:{' '}
-        {api === 'xml' ? 'every button uses the XML API.' : api === 'rest' ? 'meetings only, through the Service App; the XML API is not used.' : 'meetings through the Service App, the site’s home through the XML API.'}
+        {api === 'xml'
+          ? 'every button uses the XML API.'
+          : api === 'rest'
+            ? 'meetings only, through the Service App; the XML API is not used.'
+            : 'meetings through the Service App, the site’s home through the XML API.'}
       </p>
       <table>
         <thead>

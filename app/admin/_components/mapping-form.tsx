@@ -31,17 +31,35 @@ function Field({ name, label, hint, errors, children }: { name: string; label: s
 
 /** Create or edit one mapping. The server validates with the same schema and answers inline. */
 /** `webexIdRule`: what a WebEx ID may be (lib/mappings WEBEX_ID_RULE), passed in so this client form bundles nothing of lib/. */
-export function MappingForm({ initial, webexIdRule, passwords = true }: { initial: MappingFormValues; webexIdRule: string; /** false outside password mode */ passwords?: boolean }) {
+export function MappingForm({
+  initial,
+  webexIdRule,
+  passwords = true,
+}: {
+  initial: MappingFormValues;
+  webexIdRule: string;
+  /** false outside password mode */ passwords?: boolean;
+}) {
   const [state, save, pending] = useActionState<FormState, FormData>(saveMappingAction, {});
   const [credential, setCredential] = useState<CredentialChoice>(initial.hasCredential || !passwords ? 'keep' : 'replace');
   const errors = state.fieldErrors ?? {};
   // React resets a form after its action: refill it with what the admin typed, not the stored values.
   const value = (name: 'email' | 'webexId' | 'displayName') => state.values?.[name] ?? initial[name];
   const options: [CredentialChoice, string][] = !passwords
-    ? [['keep', 'Keep'], ['clear', 'Clear (not used in this credential mode)']]
+    ? [
+        ['keep', 'Keep'],
+        ['clear', 'Clear (not used in this credential mode)'],
+      ]
     : initial.hasCredential
-      ? [['keep', 'Keep'], ['replace', 'Replace'], ['clear', 'Clear']]
-      : [['replace', 'Set'], ['keep', 'Leave not set']];
+      ? [
+          ['keep', 'Keep'],
+          ['replace', 'Replace'],
+          ['clear', 'Clear'],
+        ]
+      : [
+          ['replace', 'Set'],
+          ['keep', 'Leave not set'],
+        ];
   return (
     <form action={save} noValidate>
       {state.message && (
@@ -86,7 +104,9 @@ export function MappingForm({ initial, webexIdRule, passwords = true }: { initia
           )}
         </fieldset>
       )}
-      <button type="submit" disabled={pending}>{pending ? 'Saving…' : 'Save'}</button>
+      <button type="submit" disabled={pending}>
+        {pending ? 'Saving…' : 'Save'}
+      </button>
     </form>
   );
 }

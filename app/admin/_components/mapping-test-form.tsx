@@ -22,9 +22,15 @@ export function MappingTestForm({ email = '' }: { email?: string }) {
       <div className="field" data-invalid={error ? 'true' : undefined}>
         <label htmlFor="test-email">Portal e-mail</label>
         <input id="test-email" name="email" type="email" defaultValue={email} required aria-describedby={error ? 'test-email-error' : undefined} />
-        {error && <span id="test-email-error" className="error">{error}</span>}
+        {error && (
+          <span id="test-email-error" className="error">
+            {error}
+          </span>
+        )}
       </div>
-      <button type="submit" disabled={pending}>{pending ? 'Testing…' : 'Test'}</button>
+      <button type="submit" disabled={pending}>
+        {pending ? 'Testing…' : 'Test'}
+      </button>
       {/* the live region is there before the result, so screen readers announce it; a dl keeps its own semantics inside */}
       <div role="status" aria-label="Test result">
         {result && (

@@ -4,7 +4,6 @@ import { useActionState } from 'react';
 import { checkServiceAppAction, installServiceAppTokenAction, type ServiceAppCheckState, type ServiceAppTokenState } from '../_lib/actions';
 import { utcTime } from '../../_lib/format';
 
-
 /** Check the Service App: token, org, and a dry call proving the scopes. */
 export function ServiceAppCheckPanel() {
   const [state, check, pending] = useActionState<ServiceAppCheckState>(checkServiceAppAction, {});
@@ -12,7 +11,9 @@ export function ServiceAppCheckPanel() {
   return (
     <form action={check}>
       <div className="actions">
-        <button type="submit" disabled={pending}>{pending ? 'Checking…' : 'Check the Service App'}</button>
+        <button type="submit" disabled={pending}>
+          {pending ? 'Checking…' : 'Check the Service App'}
+        </button>
       </div>
       <div role="status" aria-label="Service App check">
         {state.message && <p>{state.message}</p>}
@@ -20,8 +21,16 @@ export function ServiceAppCheckPanel() {
           <dl className="facts">
             <dt>Result</dt>
             <dd className={result.ok ? 'ok' : 'bad'}>
-              {result.ok ? 'Connected: the token works and the Service App may read personal rooms and list meetings for your organisation.' : <>Not working: <code>{result.failure?.code}</code>. {result.failure?.meaning}</>}
-              {result.failure?.httpStatus ? ` (HTTP ${result.failure.httpStatus}${result.failure.trackingId ? `, trackingId ${result.failure.trackingId}` : ''})` : ''}
+              {result.ok ? (
+                'Connected: the token works and the Service App may read personal rooms and list meetings for your organisation.'
+              ) : (
+                <>
+                  Not working: <code>{result.failure?.code}</code>. {result.failure?.meaning}
+                </>
+              )}
+              {result.failure?.httpStatus
+                ? ` (HTTP ${result.failure.httpStatus}${result.failure.trackingId ? `, trackingId ${result.failure.trackingId}` : ''})`
+                : ''}
             </dd>
             {result.identity && (
               <>
@@ -81,14 +90,24 @@ export function ServiceAppTokenForm() {
     <form action={install}>
       <div className="field" data-invalid={error ? 'true' : undefined}>
         <label htmlFor="service-app-refresh-token">Refresh token</label>
-        <input id="service-app-refresh-token" name="refreshToken" type="password" autoComplete="off" spellCheck={false} required aria-describedby={error ? 'service-app-token-error' : undefined} />
+        <input
+          id="service-app-refresh-token"
+          name="refreshToken"
+          type="password"
+          autoComplete="off"
+          spellCheck={false}
+          required
+          aria-describedby={error ? 'service-app-token-error' : undefined}
+        />
         {error && (
           <span id="service-app-token-error" className="error">
             {error}
           </span>
         )}
       </div>
-      <button type="submit" disabled={pending}>{pending ? 'Storing…' : 'Store the refresh token'}</button>
+      <button type="submit" disabled={pending}>
+        {pending ? 'Storing…' : 'Store the refresh token'}
+      </button>
       <div role="status" aria-label="Storing the refresh token">
         {state.message && <p className={state.ok ? 'ok' : 'bad'}>{state.message}</p>}
       </div>

@@ -4,7 +4,6 @@ import { type ServiceAppStatus } from '@/lib/credentials';
 import { type MeetingListFailure } from '@/lib/meetings';
 import { utcTime } from '../../_lib/format';
 
-
 const STATE_WORDS: Record<ServiceAppStatus['state'], string> = {
   authorized: 'authorized',
   'not-authorized': 'NOT AUTHORIZED: no grant yet; paste a refresh token below (or set WEBEX_SERVICE_APP_REFRESH_TOKEN before the first start)',
@@ -12,7 +11,15 @@ const STATE_WORDS: Record<ServiceAppStatus['state'], string> = {
 };
 
 /** The company's Service App (the REST path): its settings, its grant, the check and the paste-once form. */
-export function ServiceAppSection({ rest, status, listFailure }: { rest: RestSettings; status: ServiceAppStatus; listFailure?: MeetingListFailure & { meaning: string } }) {
+export function ServiceAppSection({
+  rest,
+  status,
+  listFailure,
+}: {
+  rest: RestSettings;
+  status: ServiceAppStatus;
+  listFailure?: MeetingListFailure & { meaning: string };
+}) {
   return (
     <section className="card" aria-labelledby="service-app-title">
       <h2 id="service-app-title">Service App (REST)</h2>
@@ -38,7 +45,8 @@ export function ServiceAppSection({ rest, status, listFailure }: { rest: RestSet
           <>
             <dt>Last refresh failed</dt>
             <dd className="bad" data-testid="service-app-failure">
-              {utcTime(status.lastFailure.at)}: <code>{status.lastFailure.code}</code>. Until a refresh works, employees read “WebEx is not reachable through the company app”.
+              {utcTime(status.lastFailure.at)}: <code>{status.lastFailure.code}</code>. Until a refresh works, employees read “WebEx is not reachable through
+              the company app”.
             </dd>
           </>
         )}
@@ -47,7 +55,8 @@ export function ServiceAppSection({ rest, status, listFailure }: { rest: RestSet
             <dt>Last list of meetings failed</dt>
             <dd className="bad" data-testid="meeting-list-failure">
               {utcTime(listFailure.at)} (this instance): <code>{listFailure.code}</code>
-              {listFailure.httpStatus ? ` (HTTP ${listFailure.httpStatus}${listFailure.trackingId ? `, trackingId ${listFailure.trackingId}` : ''})` : ''}. {listFailure.meaning}
+              {listFailure.httpStatus ? ` (HTTP ${listFailure.httpStatus}${listFailure.trackingId ? `, trackingId ${listFailure.trackingId}` : ''})` : ''}.{' '}
+              {listFailure.meaning}
             </dd>
           </>
         )}
@@ -56,7 +65,8 @@ export function ServiceAppSection({ rest, status, listFailure }: { rest: RestSet
       <h3>Authorize with a new refresh token</h3>
       <p className="muted">
         After a Control Hub admin authorized the Service App for your organisation, generate its tokens in the developer portal (My Webex Apps → the app → Org
-        Authorizations) and paste the <strong>refresh token</strong> here once. The portal exchanges it at once and keeps the grant sealed; it never shows it again.
+        Authorizations) and paste the <strong>refresh token</strong> here once. The portal exchanges it at once and keeps the grant sealed; it never shows it
+        again.
       </p>
       <ServiceAppTokenForm />
     </section>

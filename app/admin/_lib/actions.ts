@@ -6,10 +6,31 @@ import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { getConnectDeps, getDb, getLaunchDeps, getRestDeps, requireAdmin, sessionRevocations } from '@/lib/server';
 import { recordAudit } from '@/lib/audit';
-import { checkConnection, checkServiceApp, type ConnectionCheck, describeLaunchFailure, type MappingTestResult, type ServiceAppCheck, testMapping } from '@/lib/launch';
+import {
+  checkConnection,
+  checkServiceApp,
+  type ConnectionCheck,
+  describeLaunchFailure,
+  type MappingTestResult,
+  type ServiceAppCheck,
+  testMapping,
+} from '@/lib/launch';
 import { getConfig, storesPasswords } from '@/lib/config';
 import { disconnect } from '@/lib/credentials';
-import { type AdminContext, emailSchema, type FieldErrors, findPendingImport, formatBytes, type ImportCounts, importMappings, type ImportProblem, ImportTooLargeError, previewImport, removeMapping, saveMapping } from '@/lib/mappings';
+import {
+  type AdminContext,
+  emailSchema,
+  type FieldErrors,
+  findPendingImport,
+  formatBytes,
+  type ImportCounts,
+  importMappings,
+  type ImportProblem,
+  ImportTooLargeError,
+  previewImport,
+  removeMapping,
+  saveMapping,
+} from '@/lib/mappings';
 import { WebexError } from '@/lib/webex';
 
 // Every action starts with requireAdmin('write'): same origin, signed in, admin. The
@@ -223,5 +244,9 @@ export async function installServiceAppTokenAction(_prev: ServiceAppTokenState, 
     };
   }
   revalidatePath('/admin');
-  return { ok: true, message: 'The Service App is authorized: WebEx accepted the refresh token, and the portal keeps the grant sealed; keep no other copy of the token you pasted.' };
+  return {
+    ok: true,
+    message:
+      'The Service App is authorized: WebEx accepted the refresh token, and the portal keeps the grant sealed; keep no other copy of the token you pasted.',
+  };
 }

@@ -32,7 +32,7 @@ describe('the Connections page after a revoke', () => {
     expect(html).not.toContain('Revoked');
   });
 
-  it('revoked=1, as the revoke action sends it: the portal\'s own notice', async () => {
+  it("revoked=1, as the revoke action sends it: the portal's own notice", async () => {
     expect(await connectionsPage('1')).toContain('Revoked the WebEx connection. The employee is asked to connect again at their next Join.');
   });
 });

@@ -5,7 +5,6 @@ import { utcTime } from '../../_lib/format';
 
 export const dynamic = 'force-dynamic';
 
-
 /** Who has connected their WebEx account (oauth mode), with a revoke for each. Never a token. */
 export default async function ConnectionsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   await requireAdmin('read');

@@ -12,7 +12,8 @@ const OTHER_COLOR = '#5b6675';
 const SHOWN_FAILURES = FAILURE_COLORS.length;
 
 const percent = (share: number | undefined) => (share === undefined ? '—' : `${(share * 100).toFixed(1)} %`);
-const bound = (ms: number | undefined) => (ms === undefined ? '—' : ms === Number.POSITIVE_INFINITY ? 'over 10 s' : ms >= 1_000 ? `≤ ${ms / 1_000} s` : `≤ ${ms} ms`);
+const bound = (ms: number | undefined) =>
+  ms === undefined ? '—' : ms === Number.POSITIVE_INFINITY ? 'over 10 s' : ms >= 1_000 ? `≤ ${ms / 1_000} s` : `≤ ${ms} ms`;
 
 /** The series of the chart: OK, the most frequent failures, and everything else. */
 function seriesOf(board: LaunchDashboard): { key: string; label: string; color: string; codes: ReadonlySet<string> | 'rest' }[] {
@@ -47,7 +48,8 @@ function LaunchChart({ board }: { board: LaunchDashboard }) {
       <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-labelledby="chart-title chart-desc" width="100%">
         <title id="chart-title">Launches per day, last {board.days.length} days</title>
         <desc id="chart-desc">
-          Stacked bars, one per day, from {board.days[0]?.day} to {board.days.at(-1)?.day}; the most launches in a day: {max}. The same numbers are in the table below.
+          Stacked bars, one per day, from {board.days[0]?.day} to {board.days.at(-1)?.day}; the most launches in a day: {max}. The same numbers are in the table
+          below.
         </desc>
         <line x1={left} y1={height - bottom} x2={width} y2={height - bottom} stroke="#5b6675" />
         <text x={left - 6} y={top + 4} textAnchor="end" fontSize="11" fill="#1c2430">

@@ -21,15 +21,13 @@ async function mappingsPage(params: Record<string, string>): Promise<string> {
 }
 
 describe('the mappings page after a delete or an import', () => {
-  it.each<Record<string, string>>([
-    { deleted: 'ceo@example.com' },
-    { imported: '9999-0-0-0' },
-    { done: 'ceo@example.com' },
-    { done: '1' },
-  ])('%j: no notice, and none of its text', async (params) => {
-    const html = await mappingsPage(params);
-    expect(html).not.toContain('role="status"');
-    for (const value of Object.values(params)) expect(html).not.toContain(value === '1' ? 'Removed the mapping' : value);
-    expect(html).not.toContain('Imported:');
-  });
+  it.each<Record<string, string>>([{ deleted: 'ceo@example.com' }, { imported: '9999-0-0-0' }, { done: 'ceo@example.com' }, { done: '1' }])(
+    '%j: no notice, and none of its text',
+    async (params) => {
+      const html = await mappingsPage(params);
+      expect(html).not.toContain('role="status"');
+      for (const value of Object.values(params)) expect(html).not.toContain(value === '1' ? 'Removed the mapping' : value);
+      expect(html).not.toContain('Imported:');
+    },
+  );
 });

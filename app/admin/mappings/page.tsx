@@ -38,17 +38,27 @@ export default async function MappingsPage({ searchParams }: { searchParams: Pro
   return (
     <section className="card">
       <h1>Mappings</h1>
-      {message && <p className="notice" role="status">{message}</p>}
+      {message && (
+        <p className="notice" role="status">
+          {message}
+        </p>
+      )}
       <form className="search" method="get" action="/admin/mappings" role="search">
         <input name="q" defaultValue={q} placeholder="E-mail, WebEx ID or name" aria-label="Search mappings" />
         <input type="hidden" name="sort" value={sort} />
         <input type="hidden" name="dir" value={dir} />
         <button type="submit">Search</button>
-        <a className="button secondary" href="/admin/mappings/new">New mapping</a>
-        <a className="button secondary" href="/admin/mappings/import">Import CSV</a>
+        <a className="button secondary" href="/admin/mappings/new">
+          New mapping
+        </a>
+        <a className="button secondary" href="/admin/mappings/import">
+          Import CSV
+        </a>
       </form>
       <form method="post" action="/admin/mappings/export" className="search">
-        <button type="submit" className="secondary">Export CSV</button>
+        <button type="submit" className="secondary">
+          Export CSV
+        </button>
       </form>
       <p className="muted" data-testid="mapping-total">
         {countText(total, totalExact, 'mapping')}

@@ -17,5 +17,8 @@ export async function GET(): Promise<Response> {
   }
   const draining = isDraining();
   const ready = database === 'ok' && !draining;
-  return Response.json({ status: ready ? 'ready' : 'unavailable', database, draining, webex }, { status: ready ? 200 : 503, headers: { 'Cache-Control': 'no-store' } });
+  return Response.json(
+    { status: ready ? 'ready' : 'unavailable', database, draining, webex },
+    { status: ready ? 200 : 503, headers: { 'Cache-Control': 'no-store' } },
+  );
 }

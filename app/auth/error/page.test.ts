@@ -16,12 +16,15 @@ async function errorPage(error?: string): Promise<string> {
 }
 
 describe('the sign-in error page', () => {
-  it.each(['CallTheHelpDeskOn5550100', 'OAuthCallbackButNotQuite', '__proto__', 'constructor'])('error=%j: the generic text and code, never the value', async (error) => {
-    const html = await errorPage(error);
-    expect(html).not.toContain(error);
-    expect(html).toContain('Sign-in did not work');
-    expect(html).toContain('(code Default)');
-  });
+  it.each(['CallTheHelpDeskOn5550100', 'OAuthCallbackButNotQuite', '__proto__', 'constructor'])(
+    'error=%j: the generic text and code, never the value',
+    async (error) => {
+      const html = await errorPage(error);
+      expect(html).not.toContain(error);
+      expect(html).toContain('Sign-in did not work');
+      expect(html).toContain('(code Default)');
+    },
+  );
 
   it.each([
     ['OAuthCallback', 'Sign-in did not work'],

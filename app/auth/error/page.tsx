@@ -19,14 +19,20 @@ export default async function SignInErrorPage({ searchParams }: { searchParams: 
   const { oidc, supportContact } = getConfig();
   const [title, what] =
     error === 'EmailUnverified'
-      ? ['Your e-mail address is not verified', `${oidc.displayName} signed you in but has not verified your e-mail address, and the portal links you to WebEx by it. Verify your address with ${oidc.displayName}, then sign in again.`]
+      ? [
+          'Your e-mail address is not verified',
+          `${oidc.displayName} signed you in but has not verified your e-mail address, and the portal links you to WebEx by it. Verify your address with ${oidc.displayName}, then sign in again.`,
+        ]
       : error === 'AccessDenied'
-      ? ['Your account did not give us an e-mail address', `${oidc.displayName} signed you in but did not share your e-mail address, which links you to WebEx.`]
-      : error === 'Configuration'
-        ? ['Sign-in is not working right now', `We could not complete the sign-in with ${oidc.displayName}.`]
-        : error === 'Cookies'
-        ? ['Your browser refused the sign-in cookie', 'Signing in needs cookies for this portal. Allow them for this site, then sign in again.']
-        : ['Sign-in did not work', 'The sign-in was interrupted or could not be completed.'];
+        ? [
+            'Your account did not give us an e-mail address',
+            `${oidc.displayName} signed you in but did not share your e-mail address, which links you to WebEx.`,
+          ]
+        : error === 'Configuration'
+          ? ['Sign-in is not working right now', `We could not complete the sign-in with ${oidc.displayName}.`]
+          : error === 'Cookies'
+            ? ['Your browser refused the sign-in cookie', 'Signing in needs cookies for this portal. Allow them for this site, then sign in again.']
+            : ['Sign-in did not work', 'The sign-in was interrupted or could not be completed.'];
   return (
     <section className="card problem" role="alert">
       <h1>{title}</h1>

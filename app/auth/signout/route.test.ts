@@ -19,7 +19,16 @@ setUpPortalEnvironment({
 });
 
 const now = () => Math.floor(Date.now() / 1000);
-const session = (sessionId: string): JWT => ({ sub: 'sub-alice', email: 'alice@example.com', name: 'Alice', groups: [], sessionId, signedInAt: now() - 60, lastSeenAt: now(), adminCheckedAt: now() });
+const session = (sessionId: string): JWT => ({
+  sub: 'sub-alice',
+  email: 'alice@example.com',
+  name: 'Alice',
+  groups: [],
+  sessionId,
+  signedInAt: now() - 60,
+  lastSeenAt: now(),
+  adminCheckedAt: now(),
+});
 const cookieOf = async (token: JWT) => `next-auth.session-token=${await encodeSession({ token, secret: SECRET })}`;
 
 /** A page request through the proxy with this cookie: whether the page sees a session, and whether the browser is told to drop it. */

@@ -8,7 +8,13 @@ export const dynamic = 'force-dynamic';
 export default async function LaunchFailedPage({
   searchParams,
 }: {
-  searchParams: Promise<{ code?: string | string[]; retry?: string | string[]; meeting?: string | string[]; role?: string | string[]; room?: string | string[] }>;
+  searchParams: Promise<{
+    code?: string | string[];
+    retry?: string | string[];
+    meeting?: string | string[];
+    role?: string | string[];
+    room?: string | string[];
+  }>;
 }) {
   const { code, retry, meeting, role, room } = await searchParams;
   // the meeting (or personal room) of a failed launch, for "Try again" and "Back to the meeting"; a bad one is ignored
@@ -17,6 +23,8 @@ export default async function LaunchFailedPage({
   // how long to wait, when the portal or WebEx said so (digits only: it is shown, never trusted)
   const waits = problem.code === 'RATE_LIMITED' || problem.code === 'WEBEX_RATE_LIMITED';
   const wait = waits && typeof retry === 'string' && /^\d{1,5}$/.test(retry) ? `Try again in ${retry} seconds.` : undefined;
-  const action = CONNECT_CODES.has(problem.code) ? <ConnectButton label={problem.code === 'WEBEX_NOT_CONNECTED' ? 'Connect WebEx' : 'Reconnect WebEx'} /> : undefined;
+  const action = CONNECT_CODES.has(problem.code) ? (
+    <ConnectButton label={problem.code === 'WEBEX_NOT_CONNECTED' ? 'Connect WebEx' : 'Reconnect WebEx'} />
+  ) : undefined;
   return <ProblemCard problem={problem} action={action} detail={wait} target={target} />;
 }

@@ -30,9 +30,7 @@ export default async function MeetingPage({ params }: { params: Promise<{ number
       <h1 id="meeting-title">WebEx meeting {formatMeetingNumber(number)}</h1>
       {user ? (
         <>
-          <p>
-            You join signed in to WebEx as your own account ({user.email}). Start it as host only if it is your meeting.
-          </p>
+          <p>You join signed in to WebEx as your own account ({user.email}). Start it as host only if it is your meeting.</p>
           <div className="actions">
             <JoinButton label="Join" target={join} />
             <JoinButton label="Start as host" target={host} secondary />

@@ -40,7 +40,7 @@ describe('the return page: only its own texts', () => {
     expect(html).toContain('Code: LOGIN_UNKNOWN · WebEx gave a reason the portal does not know');
   });
 
-  it('a known RS in any spelling: WebEx\'s name for it, as the portal spells it', async () => {
+  it("a known RS in any spelling: WebEx's name for it, as the portal spells it", async () => {
     const html = await returnPage({ AT: 'LI', ST: 'FAIL', RS: ' autologinDISABLED ' });
     expect(html).toContain('Code: LOGIN_AUTO_LOGIN_DISABLED · WebEx said: AutoLoginDisabled');
     expect(html).not.toContain('autologinDISABLED');

@@ -54,7 +54,9 @@ export default async function WebexReturnPage({ searchParams }: { searchParams: 
         <p>This page cannot tell whether WebEx signed you in. If WebEx is not open as your host account, join again.</p>
         <div className="actions">
           <JoinButton />
-          <a className="button secondary" href="/">Back to the portal</a>
+          <a className="button secondary" href="/">
+            Back to the portal
+          </a>
         </div>
       </section>
     );

@@ -33,7 +33,10 @@ function normalizeEmail(email: string): string {
  * so portal data keyed by subject survives restarts of the provider.
  */
 export function subjectForEmail(email: string): string {
-  return createHash('sha256').update(`example-corp:${normalizeEmail(email)}`).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(`example-corp:${normalizeEmail(email)}`)
+    .digest('hex')
+    .slice(0, 32);
 }
 
 /** Compares digests so the time taken does not depend on how much of the password matched. */

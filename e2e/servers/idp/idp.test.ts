@@ -68,9 +68,7 @@ async function send(jar: CookieJar, url: URL, init: RequestInit = {}): Promise<R
   return response;
 }
 
-type Landing =
-  | { kind: 'page'; url: URL; response: Response; html: string }
-  | { kind: 'left-idp'; location: URL };
+type Landing = { kind: 'page'; url: URL; response: Response; html: string } | { kind: 'left-idp'; location: URL };
 
 /** Follows redirects inside the IdP the way a browser would; stops at a page or when sent elsewhere. */
 async function follow(jar: CookieJar, idp: IdentityProvider, first: Response, firstUrl: URL): Promise<Landing> {
@@ -113,9 +111,7 @@ function buildAuthorizationRequest(
     scope,
     state,
     nonce,
-    ...(pkce
-      ? { code_challenge: createHash('sha256').update(codeVerifier).digest('base64url'), code_challenge_method: 'S256' }
-      : {}),
+    ...(pkce ? { code_challenge: createHash('sha256').update(codeVerifier).digest('base64url'), code_challenge_method: 'S256' } : {}),
   }).toString();
   return { url, state, nonce, codeVerifier };
 }
@@ -283,12 +279,8 @@ describe('bundled identity provider', () => {
         id_token_signing_alg_values_supported: ['RS256'],
       });
       expect(discovery.scopes_supported).toEqual(expect.arrayContaining(['openid', 'email', 'profile', 'groups']));
-      expect(discovery.claims_supported).toEqual(
-        expect.arrayContaining(['sub', 'email', 'email_verified', 'name', 'groups']),
-      );
-      expect(discovery.token_endpoint_auth_methods_supported).toEqual(
-        expect.arrayContaining(['client_secret_basic', 'client_secret_post']),
-      );
+      expect(discovery.claims_supported).toEqual(expect.arrayContaining(['sub', 'email', 'email_verified', 'name', 'groups']));
+      expect(discovery.token_endpoint_auth_methods_supported).toEqual(expect.arrayContaining(['client_secret_basic', 'client_secret_post']));
     });
 
     it('publishes only the public half of one RS256 signing key', async () => {
@@ -521,9 +513,7 @@ describe('bundled identity provider', () => {
       const html = await response.text();
       expect(html).not.toContain('<script>');
       expect(html).not.toContain('<img');
-      expect(html).toContain(
-        'value="&quot;&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;@example.com"',
-      );
+      expect(html).toContain('value="&quot;&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;@example.com"');
     });
 
     it('escapes a hostile login_hint the client passes along', async () => {
@@ -618,9 +608,9 @@ describe('bundled identity provider', () => {
 
 describe('startIdentityProvider', () => {
   it('explains an issuer with a path', async () => {
-    await expect(
-      startIdentityProvider({ issuer: 'http://127.0.0.1:4999/oidc', clients: [PORTAL], users: DEMO_EMPLOYEES }),
-    ).rejects.toThrow('idp: Bad usage. `issuer` must be an origin without path');
+    await expect(startIdentityProvider({ issuer: 'http://127.0.0.1:4999/oidc', clients: [PORTAL], users: DEMO_EMPLOYEES })).rejects.toThrow(
+      'idp: Bad usage. `issuer` must be an origin without path',
+    );
   });
 
   it('explains users that share an e-mail', async () => {

@@ -1,12 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Interaction, Provider, errors as OidcErrors } from 'oidc-provider';
 import type { AccountDirectory } from './accounts';
-import {
-  INVALID_CREDENTIALS_MESSAGE,
-  PAGE_CSP,
-  renderMessagePage,
-  renderSignInPage,
-} from './pages';
+import { INVALID_CREDENTIALS_MESSAGE, PAGE_CSP, renderMessagePage, renderSignInPage } from './pages';
 
 /** A sign-in form is a few hundred bytes; anything near this is not a person typing. */
 export const FORM_BODY_LIMIT_BYTES = 16 * 1024;

@@ -33,7 +33,10 @@ function readPort(value: string | undefined): number {
 }
 
 function readList(value: string | undefined, fallback: string[]): string[] {
-  const items = (value ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+  const items = (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
   return items.length ? items : fallback;
 }
 

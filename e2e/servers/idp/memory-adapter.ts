@@ -1,13 +1,7 @@
 import type { Adapter, AdapterFactory, AdapterPayload } from 'oidc-provider';
 
 /** Models whose records carry a grantId and die with their grant (see oidc-provider's adapter contract). */
-const GRANT_BOUND_MODELS = new Set([
-  'AccessToken',
-  'AuthorizationCode',
-  'RefreshToken',
-  'DeviceCode',
-  'BackchannelAuthenticationRequest',
-]);
+const GRANT_BOUND_MODELS = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest']);
 
 /** Expired records are swept lazily once the store grows past this; a demo never gets near it. */
 const SWEEP_THRESHOLD = 5_000;

@@ -52,12 +52,7 @@ declare module 'oidc-provider' {
 
   export interface Account {
     accountId: string;
-    claims(
-      use: 'id_token' | 'userinfo' | string,
-      scope: string,
-      claims: Record<string, unknown>,
-      rejected: string[],
-    ): AccountClaims | Promise<AccountClaims>;
+    claims(use: 'id_token' | 'userinfo' | string, scope: string, claims: Record<string, unknown>, rejected: string[]): AccountClaims | Promise<AccountClaims>;
   }
 
   /** The Koa context as the provider's configuration callbacks see it (only what we touch). */
@@ -146,11 +141,7 @@ declare module 'oidc-provider' {
     pkce?: { required?: (ctx: KoaContextWithOIDC, client: Client) => boolean };
     issueRefreshToken?: (ctx: KoaContextWithOIDC, client: Client, code: unknown) => boolean | Promise<boolean>;
     clientBasedCORS?: (ctx: KoaContextWithOIDC, origin: string, client: Client) => boolean;
-    findAccount?: (
-      ctx: KoaContextWithOIDC,
-      sub: string,
-      token?: unknown,
-    ) => Account | undefined | Promise<Account | undefined>;
+    findAccount?: (ctx: KoaContextWithOIDC, sub: string, token?: unknown) => Account | undefined | Promise<Account | undefined>;
     interactions?: { url?: (ctx: KoaContextWithOIDC, interaction: Interaction) => string | Promise<string> };
     renderError?: (ctx: KoaContextWithOIDC, out: ErrorOut, error: Error) => void | Promise<void>;
     ttl?: Record<string, number | TTLFunction>;
@@ -176,12 +167,7 @@ declare module 'oidc-provider' {
     readonly Grant: typeof Grant;
     callback(): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
     interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<Interaction>;
-    interactionFinished(
-      req: IncomingMessage,
-      res: ServerResponse,
-      result: InteractionResults,
-      options?: { mergeWithLastSubmission?: boolean },
-    ): Promise<void>;
+    interactionFinished(req: IncomingMessage, res: ServerResponse, result: InteractionResults, options?: { mergeWithLastSubmission?: boolean }): Promise<void>;
     on(event: string, listener: (...args: unknown[]) => void): this;
   }
 

@@ -23,12 +23,9 @@ export interface BrowserSessions {
 
 export function createBrowserSessions(password: string): BrowserSessions {
   if (password.length < MIN_SESSION_PASSWORD_LENGTH) {
-    throw new Error(
-      `webex-sim: Bad usage. sessionPassword must be at least ${MIN_SESSION_PASSWORD_LENGTH} characters long.`,
-    );
+    throw new Error(`webex-sim: Bad usage. sessionPassword must be at least ${MIN_SESSION_PASSWORD_LENGTH} characters long.`);
   }
-  const cookie = (value: string, maxAgeSeconds: number) =>
-    `${SESSION_COOKIE_NAME}=${value}; Max-Age=${maxAgeSeconds}; Path=/; HttpOnly; SameSite=Lax`;
+  const cookie = (value: string, maxAgeSeconds: number) => `${SESSION_COOKIE_NAME}=${value}; Max-Age=${maxAgeSeconds}; Path=/; HttpOnly; SameSite=Lax`;
 
   return {
     async signedInAs(req) {

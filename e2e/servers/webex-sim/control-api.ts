@@ -21,7 +21,14 @@ export function answerControlRequest(
   method: string,
   pathname: string,
   body: string,
-  deps: { faults: FaultBoard; serviceApp: ServiceAppServer | undefined; stats: () => SimStats; secrets: () => SimSecrets; origin: string | undefined; ownOrigin: string },
+  deps: {
+    faults: FaultBoard;
+    serviceApp: ServiceAppServer | undefined;
+    stats: () => SimStats;
+    secrets: () => SimSecrets;
+    origin: string | undefined;
+    ownOrigin: string;
+  },
 ): HttpAnswer {
   const refused = refusal(deps.origin, deps.ownOrigin);
   if (refused) return refused;
@@ -41,7 +48,11 @@ export function answerControlRequest(
   if (pathname === '/__sim/service-app/tokens') {
     if (method !== 'POST') return methodNotAllowed('POST');
     if (!deps.serviceApp) return textAnswer(404, 'webex-sim: no Service App configured');
-    return { status: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body: JSON.stringify(deps.serviceApp.generateTokens()) };
+    return {
+      status: 200,
+      headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+      body: JSON.stringify(deps.serviceApp.generateTokens()),
+    };
   }
   // Every ticket, token and code handed out, so tests can prove none leaked into the portal's logs, pages or database.
   if (pathname === '/__sim/secrets') {

@@ -6,17 +6,7 @@ import { createSignedSamlResponse, loadSigningKeys, type AssertionInput, type Sa
 import { createSelfSignedCertificate } from '../certificates';
 import { startWebexSimulator, type SimOptions, type SimUser, type WebexSimulator } from './index';
 import { createSamlVerifier, type SamlTrust } from './saml';
-import {
-  aliceByPassword,
-  AUTHENTICATE_USER,
-  callXml,
-  expectFailure,
-  GET_USER,
-  sessionTicketFor,
-  SITE,
-  ticketFor,
-  type Tree,
-} from './test-client';
+import { aliceByPassword, AUTHENTICATE_USER, callXml, expectFailure, GET_USER, sessionTicketFor, SITE, ticketFor, type Tree } from './test-client';
 
 const ALICE: SimUser = { webExID: 'alice', email: 'alice@example.com', password: 'Alice-WebEx-1', firstName: 'Alice', lastName: 'Anders' };
 const CAROL: SimUser = { webExID: 'carol@example.com', email: 'carol@example.com', firstName: 'Carol' }; // SSO only: no WebEx password
@@ -30,14 +20,22 @@ beforeAll(() => {
   const mallory = createSelfSignedCertificate('mallory');
   keys = loadSigningKeys({ key: portal.privateKeyPem, cert: portal.certificatePem });
   attacker = loadSigningKeys({ key: mallory.privateKeyPem, cert: mallory.certificatePem });
-  trust = { certificates: [keys.certificatePem], issuer: 'http://portal.example', audience: 'https://acme.webex.com', recipient: 'https://acme.webex.com/dispatcher/SAML2AuthService?siteurl=acme' };
+  trust = {
+    certificates: [keys.certificatePem],
+    issuer: 'http://portal.example',
+    audience: 'https://acme.webex.com',
+    recipient: 'https://acme.webex.com/dispatcher/SAML2AuthService?siteurl=acme',
+  };
 });
 
 /** An assertion for a host who signed in to the portal an hour ago, for an eight-hour session. */
 const assertionFor = (nameId: string, overrides: Partial<AssertionInput> = {}, signWith = keys) => {
   const now = overrides.now ?? new Date();
   const signIn = { authnInstant: new Date(now.getTime() - 3600_000), sessionNotOnOrAfter: new Date(now.getTime() + 7 * 3600_000) };
-  return createSignedSamlResponse({ issuer: trust.issuer, audience: trust.audience, recipient: trust.recipient, nameId, nameIdFormat: 'email', ...signIn, ...overrides }, signWith);
+  return createSignedSamlResponse(
+    { issuer: trust.issuer, audience: trust.audience, recipient: trust.recipient, nameId, nameIdFormat: 'email', ...signIn, ...overrides },
+    signWith,
+  );
 };
 
 const running: WebexSimulator[] = [];
@@ -74,7 +72,10 @@ describe('AuthenticateUser', () => {
 
   it('accepts a signed SAML assertion for a host without any WebEx password', async () => {
     const sim = await startSim();
-    const answer = await callXml(sim, { webExID: 'carol@example.com' }, AUTHENTICATE_USER, { protocol: 'SAML2.0', samlResponse: assertionFor('carol@example.com').base64 });
+    const answer = await callXml(sim, { webExID: 'carol@example.com' }, AUTHENTICATE_USER, {
+      protocol: 'SAML2.0',
+      samlResponse: assertionFor('carol@example.com').base64,
+    });
     const sessionTicket = (answer.bodyContent as Tree)['use:sessionTicket'] as string;
     expect(sessionTicket).toBeTruthy();
     await ticketFor(sim, { webExID: 'carol@example.com', sessionTicket });
@@ -92,7 +93,10 @@ describe('AuthenticateUser', () => {
 
   it('answers 030048 with subError AS0001 when the assertion is refused, and never issues a ticket', async () => {
     const sim = await startSim();
-    const answer = await callXml(sim, { webExID: 'alice' }, AUTHENTICATE_USER, { protocol: 'SAML2.0', samlResponse: assertionFor('alice', {}, attacker).base64 });
+    const answer = await callXml(sim, { webExID: 'alice' }, AUTHENTICATE_USER, {
+      protocol: 'SAML2.0',
+      samlResponse: assertionFor('alice', {}, attacker).base64,
+    });
     expectFailure(answer, '030048', "Authentication Server can't generate a valid session ticket");
     const sub = answer.response['serv:subErrors']['serv:subError'];
     expect(sub['serv:exceptionID']).toBe('AS0001');
@@ -111,10 +115,12 @@ describe('AuthenticateUser', () => {
     expectFailure(await callXml(sim, { webExID: 'alice' }, AUTHENTICATE_USER, { protocol: 'SAML2.0', samlResponse: assertionFor('alice').base64 }), '030048');
   });
 
-  it('session-ticket-expired: the host\'s session tickets end at once (030047), others\' do not', async () => {
+  it("session-ticket-expired: the host's session tickets end at once (030047), others' do not", async () => {
     const sim = await startSim();
     const alices = await sessionTicketFor(sim);
-    const carols = (await callXml(sim, { webExID: 'carol@example.com' }, AUTHENTICATE_USER, { protocol: 'SAML2.0', samlResponse: assertionFor('carol@example.com').base64 })).bodyContent as Tree;
+    const carols = (
+      await callXml(sim, { webExID: 'carol@example.com' }, AUTHENTICATE_USER, { protocol: 'SAML2.0', samlResponse: assertionFor('carol@example.com').base64 })
+    ).bodyContent as Tree;
     sim.inject({ fault: { kind: 'session-ticket-expired' }, webExID: 'alice', times: 1 });
     expectFailure(await callXml(sim, { webExID: 'alice', sessionTicket: alices }), '030047');
     expectFailure(await callXml(sim, { webExID: 'alice', sessionTicket: alices }), '030047');
@@ -133,7 +139,7 @@ describe('AuthenticateUser', () => {
 });
 
 describe('GetUser', () => {
-  it('answers the caller\'s own profile and refuses anyone else\'s', async () => {
+  it("answers the caller's own profile and refuses anyone else's", async () => {
     const sim = await startSim();
     const own = await callXml(sim, aliceByPassword, GET_USER, { webExId: 'Alice' });
     expect(own.bodyContent).toMatchObject({ 'use:webExId': 'alice', 'use:email': 'alice@example.com', 'use:firstName': 'Alice', 'use:active': 'ACTIVATED' });
@@ -209,8 +215,13 @@ describe('SAML verifier', () => {
 
   it('refuses an authentication in the future, or one whose session is over', () => {
     const now = Date.now();
-    expect(verify(assertionFor('alice', { authnInstant: new Date(now + 10 * 60_000) }).xml, now)).toMatchObject({ ok: false, problem: 'AuthnInstant is in the future' });
-    expect(verify(assertionFor('alice', { authnInstant: new Date(now - 9 * 3600_000), sessionNotOnOrAfter: new Date(now - 3600_000) }).xml, now)).toMatchObject({ ok: false, problem: 'the session of the authentication is over (SessionNotOnOrAfter)' });
+    expect(verify(assertionFor('alice', { authnInstant: new Date(now + 10 * 60_000) }).xml, now)).toMatchObject({
+      ok: false,
+      problem: 'AuthnInstant is in the future',
+    });
+    expect(verify(assertionFor('alice', { authnInstant: new Date(now - 9 * 3600_000), sessionNotOnOrAfter: new Date(now - 3600_000) }).xml, now)).toMatchObject(
+      { ok: false, problem: 'the session of the authentication is over (SessionNotOnOrAfter)' },
+    );
     // a sign-in hours ago, its session still running, is what a launch late in the day asserts
     expect(verify(assertionFor('alice', { authnInstant: new Date(now - 7 * 3600_000), sessionNotOnOrAfter: new Date(now + 3600_000) }).xml, now).ok).toBe(true);
   });
@@ -236,7 +247,15 @@ describe('OAuth authorization server', () => {
 
   async function authorize(sim: WebexSimulator, challenge: string, login = 'alice', password = 'Alice-WebEx-1'): Promise<URL> {
     const start = new URL('/v1/oauth2/authorize', sim.url);
-    start.search = new URLSearchParams({ response_type: 'code', client_id: CLIENT.clientId, redirect_uri: redirectUri, scope: 'all_read meeting_modify', state: 'st-1', code_challenge: challenge, code_challenge_method: 'S256' }).toString();
+    start.search = new URLSearchParams({
+      response_type: 'code',
+      client_id: CLIENT.clientId,
+      redirect_uri: redirectUri,
+      scope: 'all_read meeting_modify',
+      state: 'st-1',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    }).toString();
     const page = await fetch(start);
     expect(page.status).toBe(200);
     const request = /name="request" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
@@ -276,11 +295,20 @@ describe('OAuth authorization server', () => {
     expect(wrongVerifier).toEqual({ status: 400, json: { error: 'invalid_grant' } });
 
     const fresh = await authorize(sim, challenge);
-    const granted = await token(sim, { grant_type: 'authorization_code', code: fresh.searchParams.get('code') ?? '', redirect_uri: redirectUri, code_verifier: verifier });
+    const granted = await token(sim, {
+      grant_type: 'authorization_code',
+      code: fresh.searchParams.get('code') ?? '',
+      redirect_uri: redirectUri,
+      code_verifier: verifier,
+    });
     expect(granted.status).toBe(200);
     expect(granted.json).toMatchObject({ token_type: 'Bearer', expires_in: 3600, scope: 'all_read meeting_modify' });
     await ticketFor(sim, { webExID: 'alice', webExAccessToken: String(granted.json.access_token) });
-    expectFailure(await callXml(sim, { webExID: 'carol@example.com', webExAccessToken: String(granted.json.access_token) }), '999993', 'WebEx access token is invalid');
+    expectFailure(
+      await callXml(sim, { webExID: 'carol@example.com', webExAccessToken: String(granted.json.access_token) }),
+      '999993',
+      'WebEx access token is invalid',
+    );
     const session = await callXml(sim, { webExID: 'alice' }, AUTHENTICATE_USER, { accessToken: String(granted.json.access_token) });
     expect(session.response['serv:result']).toBe('SUCCESS');
   });
@@ -298,7 +326,13 @@ describe('OAuth authorization server', () => {
   it('refuses an unregistered redirect URI with a page, never a redirect, and requires PKCE', async () => {
     const sim = await startSim();
     const bad = new URL('/v1/oauth2/authorize', sim.url);
-    bad.search = new URLSearchParams({ response_type: 'code', client_id: CLIENT.clientId, redirect_uri: 'https://evil.example/cb', code_challenge: pkce().challenge, code_challenge_method: 'S256' }).toString();
+    bad.search = new URLSearchParams({
+      response_type: 'code',
+      client_id: CLIENT.clientId,
+      redirect_uri: 'https://evil.example/cb',
+      code_challenge: pkce().challenge,
+      code_challenge_method: 'S256',
+    }).toString();
     const page = await fetch(bad, { redirect: 'manual' });
     expect(page.status).toBe(400);
     const noPkce = new URL('/v1/oauth2/authorize', sim.url);
@@ -315,7 +349,10 @@ describe('OAuth authorization server', () => {
     expect(second.json.refresh_token).not.toBe(first.refresh_token);
     await ticketFor(sim, { webExID: 'alice', webExAccessToken: String(second.json.access_token) });
 
-    expect(await token(sim, { grant_type: 'refresh_token', refresh_token: String(first.refresh_token) })).toEqual({ status: 400, json: { error: 'invalid_grant' } });
+    expect(await token(sim, { grant_type: 'refresh_token', refresh_token: String(first.refresh_token) })).toEqual({
+      status: 400,
+      json: { error: 'invalid_grant' },
+    });
     expect(sim.stats().refreshTokenReuses).toBe(1);
     expect((await token(sim, { grant_type: 'refresh_token', refresh_token: String(second.json.refresh_token) })).status).toBe(400);
     expectFailure(await callXml(sim, { webExID: 'alice', webExAccessToken: String(second.json.access_token) }), '999993');

@@ -25,14 +25,30 @@ const faultSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('rest-token-endpoint-down') }),
   z.strictObject({ kind: z.literal('service-app-revoked') }),
   z.strictObject({ kind: z.literal('rest-access-token-expired') }),
-  z.strictObject({ kind: z.literal('rest-status'), status: z.number().int().min(400).max(599), retryAfterSeconds: z.number().int().min(0).max(3600).optional() }),
+  z.strictObject({
+    kind: z.literal('rest-status'),
+    status: z.number().int().min(400).max(599),
+    retryAfterSeconds: z.number().int().min(0).max(3600).optional(),
+  }),
   z.strictObject({ kind: z.literal('meeting-not-found') }),
   z.strictObject({ kind: z.literal('not-host') }),
-  z.strictObject({ kind: z.literal('missing-scope'), scope: z.string().regex(/^[a-z_:-]{1,100}$/).optional() }),
+  z.strictObject({
+    kind: z.literal('missing-scope'),
+    scope: z
+      .string()
+      .regex(/^[a-z_:-]{1,100}$/)
+      .optional(),
+  }),
 ]);
 
 const XML_CALLS = ['GetLoginTicket', 'GetSite', 'AuthenticateUser', 'GetUser'] as const satisfies readonly XmlCall[];
-const REST_CALLS = ['meetings/join', 'meetingPreferences/personalMeetingRoom', 'people/me', 'meetings', 'meetingInvitees'] as const satisfies readonly RestCall[];
+const REST_CALLS = [
+  'meetings/join',
+  'meetingPreferences/personalMeetingRoom',
+  'people/me',
+  'meetings',
+  'meetingInvitees',
+] as const satisfies readonly RestCall[];
 
 export const faultRuleSchema = z.strictObject({
   fault: faultSchema,
@@ -43,7 +59,7 @@ export const faultRuleSchema = z.strictObject({
 
 // Fails to compile when the zod schema and the public FaultRule type drift apart.
 type ParsedRule = z.infer<typeof faultRuleSchema>;
-true satisfies (ParsedRule extends FaultRule ? (FaultRule extends ParsedRule ? true : false) : false);
+true satisfies ParsedRule extends FaultRule ? (FaultRule extends ParsedRule ? true : false) : false;
 
 /** Which simulated service a request went to; a fault only applies to requests of its own service. */
 export type FaultTarget =

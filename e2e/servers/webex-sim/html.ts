@@ -4,10 +4,7 @@ export function escapeHtml(text: string): string {
 
 /** A JS string literal that is also safe inside an HTML <script> element. */
 export function scriptStringLiteral(text: string): string {
-  return JSON.stringify(text).replace(
-    /[<>&\u2028\u2029]/g,
-    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  return JSON.stringify(text).replace(/[<>&\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 export function renderPage(title: string, bodyHtml: string): string {
@@ -24,7 +21,6 @@ export function renderPage(title: string, bodyHtml: string): string {
 export function renderRedirectPage(target: string): string {
   return renderPage(
     'WebEx',
-    `<script>location.href=${scriptStringLiteral(target)};</script>` +
-      `<noscript><p><a href="${escapeHtml(target)}">Continue</a></p></noscript>`,
+    `<script>location.href=${scriptStringLiteral(target)};</script>` + `<noscript><p><a href="${escapeHtml(target)}">Continue</a></p></noscript>`,
   );
 }

@@ -22,7 +22,21 @@ import { createTicketStore, generateRandomTicket } from './tickets';
 import type { SimOptions, SimStats, WebexSimulator } from './types';
 import { createUserDirectory } from './users';
 
-export type { FaultRule, RestCall, ServiceAppTokens, SimFault, SimMeeting, SimOAuthClient, SimOptions, SimSecrets, SimServiceApp, SimStats, SimUser, WebexSimulator, XmlCall } from './types';
+export type {
+  FaultRule,
+  RestCall,
+  ServiceAppTokens,
+  SimFault,
+  SimMeeting,
+  SimOAuthClient,
+  SimOptions,
+  SimSecrets,
+  SimServiceApp,
+  SimStats,
+  SimUser,
+  WebexSimulator,
+  XmlCall,
+} from './types';
 export type { SamlTrust } from './saml';
 export { SESSION_COOKIE_NAME } from './browser-session';
 export { OAUTH_PATHS } from './oauth';

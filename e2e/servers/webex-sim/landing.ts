@@ -23,8 +23,5 @@ export function renderLandingPage(siteName: string, signedInAs: string | undefin
   const signOutForm =
     `<form method="post" action="${escapeHtml(pPhpPath(siteName))}">` +
     '<input type="hidden" name="AT" value="LO"><button type="submit">Sign out of WebEx</button></form>';
-  return htmlAnswer(
-    200,
-    renderPage('WebEx', `<h1>Signed in to WebEx as ${escapeHtml(signedInAs)}</h1><p>Site: ${escapeHtml(siteName)}</p>${signOutForm}`),
-  );
+  return htmlAnswer(200, renderPage('WebEx', `<h1>Signed in to WebEx as ${escapeHtml(signedInAs)}</h1><p>Site: ${escapeHtml(siteName)}</p>${signOutForm}`));
 }

@@ -12,9 +12,25 @@ const USERS = [
 const NOW = Date.parse('2026-10-25T08:00:00Z');
 const MIN = 60_000;
 const MEETINGS: SimMeeting[] = [
-  { number: '26341234567', hostWebExID: 'alice', topic: 'Stand-up', start: NOW + 60 * MIN, durationMinutes: 15, cohostWebExIDs: ['carol@example.com'], inviteeWebExIDs: ['bob'] },
+  {
+    number: '26341234567',
+    hostWebExID: 'alice',
+    topic: 'Stand-up',
+    start: NOW + 60 * MIN,
+    durationMinutes: 15,
+    cohostWebExIDs: ['carol@example.com'],
+    inviteeWebExIDs: ['bob'],
+  },
   { number: '987654321', hostWebExID: 'bob', topic: 'Review', start: NOW + 120 * MIN, inviteeWebExIDs: ['alice', 'dave'] },
-  { number: '24680135790', hostWebExID: 'carol@example.com', topic: 'Design sync', start: NOW - 10 * MIN, durationMinutes: 60, inProgress: true, inviteeWebExIDs: ['alice', 'bob'] },
+  {
+    number: '24680135790',
+    hostWebExID: 'carol@example.com',
+    topic: 'Design sync',
+    start: NOW - 10 * MIN,
+    durationMinutes: 60,
+    inProgress: true,
+    inviteeWebExIDs: ['alice', 'bob'],
+  },
   { number: '13579024680', hostWebExID: 'carol@example.com', topic: 'Planning', start: NOW + 24 * 60 * MIN, durationMinutes: 45, inviteeWebExIDs: ['alice'] },
   // not alice's at all, and one on nobody's list (no schedule)
   { number: '11122233344', hostWebExID: 'dave', topic: 'Dave only', start: NOW + 30 * MIN },
@@ -36,15 +52,21 @@ async function get(sim: WebexSimulator, token: string, pathAndQuery: string, hea
   const url = pathAndQuery.startsWith('http') ? pathAndQuery : `${sim.url}/v1/${pathAndQuery}`;
   const res = await fetch(url, { headers: { authorization: `Bearer ${token}`, ...headers } });
   const text = await res.text();
-  return { status: res.status, link: res.headers.get('link'), json: (text ? JSON.parse(text) : undefined) as { items?: Record<string, unknown>[]; message?: string; trackingId?: string } };
+  return {
+    status: res.status,
+    link: res.headers.get('link'),
+    json: (text ? JSON.parse(text) : undefined) as { items?: Record<string, unknown>[]; message?: string; trackingId?: string },
+  };
 }
 
-const list = (query: Record<string, string>) => `meetings?${new URLSearchParams({ meetingType: 'scheduledMeeting', from: '2026-10-25T00:00:00Z', to: '2026-11-02T00:00:00Z', max: '100', ...query })}`;
+const list = (query: Record<string, string>) =>
+  `meetings?${new URLSearchParams({ meetingType: 'scheduledMeeting', from: '2026-10-25T00:00:00Z', to: '2026-11-02T00:00:00Z', max: '100', ...query })}`;
 
 describe('GET /v1/meetings', () => {
-  it('lists the occurrences a person hosts, cohosts or is invited to, overlapping the window, by start; never others\' or unscheduled ones', async () => {
+  it("lists the occurrences a person hosts, cohosts or is invited to, overlapping the window, by start; never others' or unscheduled ones", async () => {
     const { sim, token } = await startSim();
-    const titles = async (hostEmail: string, extra: Record<string, string> = {}) => ((await get(sim, token, list({ hostEmail, ...extra }))).json.items ?? []).map((m) => m.title);
+    const titles = async (hostEmail: string, extra: Record<string, string> = {}) =>
+      ((await get(sim, token, list({ hostEmail, ...extra }))).json.items ?? []).map((m) => m.title);
     expect(await titles('alice@example.com')).toEqual(['Design sync', 'Stand-up', 'Review', 'Planning']);
     expect(await titles('bob@example.com')).toEqual(['Design sync', 'Stand-up', 'Review']);
     expect(await titles('carol@example.com')).toEqual(['Design sync', 'Stand-up', 'Planning']);
@@ -53,7 +75,7 @@ describe('GET /v1/meetings', () => {
     expect(await titles('alice@example.com', { from: '2026-10-25T08:05:00Z', to: '2026-10-25T09:00:01Z' })).toEqual(['Design sync', 'Stand-up']);
   });
 
-  it('items are scheduled occurrences with WebEx\'s fields (password and host key too), times in the timezone header\'s zone', async () => {
+  it("items are scheduled occurrences with WebEx's fields (password and host key too), times in the timezone header's zone", async () => {
     const { sim, token } = await startSim();
     const berlin = await get(sim, token, list({ hostEmail: 'alice@example.com' }), { timezone: 'Europe/Berlin' });
     expect(berlin.status).toBe(200);
@@ -108,7 +130,9 @@ describe('GET /v1/meetings', () => {
     expect(second.json.items?.map((m) => m.title)).toEqual(['Planning']);
     expect(second.link).toBeNull();
     // max defaults to 10
-    expect((await get(sim, token, `meetings?meetingType=scheduledMeeting&hostEmail=alice%40example.com&from=2026-10-25&to=2026-11-02`)).json.items).toHaveLength(4);
+    expect(
+      (await get(sim, token, `meetings?meetingType=scheduledMeeting&hostEmail=alice%40example.com&from=2026-10-25&to=2026-11-02`)).json.items,
+    ).toHaveLength(4);
     expect((await get(sim, token, `${next.replace(/cursor=[^&]+/, 'cursor=bm9wZQ')}`)).status).toBe(400);
   });
 
@@ -127,7 +151,13 @@ describe('GET /v1/meetings', () => {
     ['another site', { siteUrl: 'other.webex.com' }, 400, /not a site of this user/],
   ])('refuses %s', async (_what, query, status, message) => {
     const { sim, token } = await startSim();
-    const q = new URLSearchParams({ meetingType: 'scheduledMeeting', hostEmail: 'alice@example.com', from: '2026-10-25T00:00:00Z', to: '2026-11-02T00:00:00Z', ...query });
+    const q = new URLSearchParams({
+      meetingType: 'scheduledMeeting',
+      hostEmail: 'alice@example.com',
+      from: '2026-10-25T00:00:00Z',
+      to: '2026-11-02T00:00:00Z',
+      ...query,
+    });
     for (const [name, value] of [...q]) if (value === '') q.delete(name);
     const res = await get(sim, token, `meetings?${q}`);
     expect(res.status).toBe(status);

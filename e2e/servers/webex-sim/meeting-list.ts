@@ -59,7 +59,16 @@ function knownZone(value: string): string | undefined {
 /** `2026-10-25T10:00:00+01:00` in the zone (Z in UTC), as a list answer writes start and end. */
 export function zonedIso(instant: number, zone: string): string {
   const parts = new Map<string, string>(
-    new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+    new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    })
       .formatToParts(instant)
       .map((p) => [p.type, p.value]),
   );
@@ -124,12 +133,17 @@ const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 function inviteesOf(meeting: BoardMeeting): { webExID: string; coHost: boolean }[] {
   const seen = new Map<string, { webExID: string; coHost: boolean }>();
   for (const id of meeting.cohostWebExIDs ?? []) if (!same(id, meeting.hostWebExID)) seen.set(id.toLowerCase(), { webExID: id, coHost: true });
-  for (const id of meeting.inviteeWebExIDs ?? []) if (!same(id, meeting.hostWebExID) && !seen.has(id.toLowerCase())) seen.set(id.toLowerCase(), { webExID: id, coHost: false });
+  for (const id of meeting.inviteeWebExIDs ?? [])
+    if (!same(id, meeting.hostWebExID) && !seen.has(id.toLowerCase())) seen.set(id.toLowerCase(), { webExID: id, coHost: false });
   return [...seen.values()];
 }
 
 const digest = (text: string, length: number) => createHash('sha256').update(text).digest('hex').slice(0, length);
-const compactStamp = (instant: number) => new Date(instant).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+const compactStamp = (instant: number) =>
+  new Date(instant)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z');
 
 export interface MeetingListApi {
   meetings(query: URLSearchParams, timezone: string | undefined, hostUser: SimUser | undefined): HttpAnswer;
@@ -179,7 +193,8 @@ export function createMeetingListApi(deps: MeetingListDeps): MeetingListApi {
       if (refused) return refused;
       const type = query.get('meetingType') ?? 'meetingSeries';
       if (!MEETING_TYPES.has(type)) return error(400, 'meetingType must be one of meetingSeries, scheduledMeeting, meeting.');
-      if (type !== 'scheduledMeeting') return error(400, `webex-sim: meetingType=${type}${query.has('meetingType') ? '' : ' (the default)'} is not simulated; ask for scheduledMeeting.`);
+      if (type !== 'scheduledMeeting')
+        return error(400, `webex-sim: meetingType=${type}${query.has('meetingType') ? '' : ' (the default)'} is not simulated; ask for scheduledMeeting.`);
       const hostEmail = query.get('hostEmail');
       if (!hostEmail) return error(400, 'hostEmail is required when a Service App lists meetings.');
       if (!hostUser) return error(404, 'The user is not found.');
@@ -203,7 +218,13 @@ export function createMeetingListApi(deps: MeetingListDeps): MeetingListApi {
         return involved && meeting.start < to && end > from;
       });
       theirs.sort((a, b) => (a.start ?? 0) - (b.start ?? 0) || a.number.localeCompare(b.number));
-      return paged(theirs.map((meeting) => occurrence(meeting, zone, hostUser)), query, '/v1/meetings', deps.origin(), max);
+      return paged(
+        theirs.map((meeting) => occurrence(meeting, zone, hostUser)),
+        query,
+        '/v1/meetings',
+        deps.origin(),
+        max,
+      );
     },
 
     invitees(query, hostUser) {
@@ -221,7 +242,14 @@ export function createMeetingListApi(deps: MeetingListDeps): MeetingListApi {
         .map((invitee) => {
           const user = deps.users.find({ webExID: invitee.webExID });
           const email = user?.email ?? invitee.webExID;
-          return { id: digest(`invitee:${meeting.id}:${email.toLowerCase()}`, 32), email, displayName: displayName(user, email), coHost: invitee.coHost, meetingId, panelist: false };
+          return {
+            id: digest(`invitee:${meeting.id}:${email.toLowerCase()}`, 32),
+            email,
+            displayName: displayName(user, email),
+            coHost: invitee.coHost,
+            meetingId,
+            panelist: false,
+          };
         })
         .sort((a, b) => a.email.localeCompare(b.email));
       return paged(items, query, '/v1/meetingInvitees', deps.origin(), max);

@@ -132,7 +132,8 @@ export function createOAuthServer(options: OAuthServerOptions): OAuthServer {
     const state = query.get('state') ?? undefined;
     if (query.get('response_type') !== 'code') return redirectWithError(redirectUri, 'unsupported_response_type', state);
     const codeChallenge = query.get('code_challenge') ?? '';
-    if (query.get('code_challenge_method') !== 'S256' || !/^[A-Za-z0-9_-]{43}$/.test(codeChallenge)) return redirectWithError(redirectUri, 'invalid_request', state);
+    if (query.get('code_challenge_method') !== 'S256' || !/^[A-Za-z0-9_-]{43}$/.test(codeChallenge))
+      return redirectWithError(redirectUri, 'invalid_request', state);
     const id = token();
     const request = { client, redirectUri, state, codeChallenge, scope: query.get('scope') ?? '', expiresAt: options.now() + PENDING_TTL_MS };
     pending.set(id, request);
@@ -149,7 +150,8 @@ export function createOAuthServer(options: OAuthServerOptions): OAuthServer {
     }
     const login = (form.get('login') ?? '').trim();
     const user = options.users.find(login.includes('@') ? { email: login } : { webExID: login }) ?? options.users.find({ webExID: login });
-    if (!user || checkPassword(user, form.get('password') ?? undefined) || user.active === false) return authorizePage(id, request, 'Wrong WebEx ID or password.');
+    if (!user || checkPassword(user, form.get('password') ?? undefined) || user.active === false)
+      return authorizePage(id, request, 'Wrong WebEx ID or password.');
     pending.delete(id);
     const code = token();
     codes.set(code, {
@@ -200,8 +202,17 @@ export function createOAuthServer(options: OAuthServerOptions): OAuthServer {
       code.used = true;
       const verifier = form.get('code_verifier') ?? '';
       const challenge = createHash('sha256').update(verifier).digest('base64url');
-      if (code.expiresAt < options.now() || code.redirectUri !== form.get('redirect_uri') || !safeEqual(challenge, code.codeChallenge)) return json(400, { error: 'invalid_grant' });
-      const grant: Grant = { id: token(), clientId: client.clientId, webExID: code.webExID, scope: code.scope, refreshToken: '', refreshExpiresAt: 0, revoked: false };
+      if (code.expiresAt < options.now() || code.redirectUri !== form.get('redirect_uri') || !safeEqual(challenge, code.codeChallenge))
+        return json(400, { error: 'invalid_grant' });
+      const grant: Grant = {
+        id: token(),
+        clientId: client.clientId,
+        webExID: code.webExID,
+        scope: code.scope,
+        refreshToken: '',
+        refreshExpiresAt: 0,
+        revoked: false,
+      };
       newRefreshToken(grant);
       grants.set(grant.id, grant);
       code.grantId = grant.id;

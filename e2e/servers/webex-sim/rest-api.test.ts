@@ -76,7 +76,10 @@ describe('Service App token endpoint (POST /v1/access_token)', () => {
     const sim = await startSim();
     const { refresh_token } = sim.generateServiceAppTokens();
     expect((await refresh(sim, refresh_token, { ...APP, clientSecret: 'wrong' })).status).toBe(401);
-    const other = await fetch(`${sim.url}/v1/access_token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'client_credentials', client_id: APP.clientId, client_secret: APP.clientSecret }) });
+    const other = await fetch(`${sim.url}/v1/access_token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: APP.clientId, client_secret: APP.clientSecret }),
+    });
     expect(other.status).toBe(400);
     sim.inject({ fault: { kind: 'rest-token-endpoint-down' }, times: 1 });
     expect((await refresh(sim, refresh_token)).status).toBe(503);
@@ -102,7 +105,7 @@ describe('Service App token endpoint (POST /v1/access_token)', () => {
 });
 
 describe('POST /v1/meetings/join', () => {
-  it('needs a live Service App token (401 otherwise, with Webex\'s error body)', async () => {
+  it("needs a live Service App token (401 otherwise, with Webex's error body)", async () => {
     const sim = await startSim();
     const res = await api(sim, 'not-a-token', 'meetings/join', join());
     expect(res.status).toBe(401);
@@ -131,7 +134,9 @@ describe('POST /v1/meetings/join', () => {
     const token = sim.generateServiceAppTokens().access_token;
     const direct = await api(sim, token, 'meetings/join', join({ joinDirectly: undefined }));
     expect(direct.status).toBe(302);
-    expect(direct.headers.get('location')).toMatch(/\/wbxmjs\/joinservice\/sites\/acme\/meeting\/download\/[0-9a-f]{32}\?siteurl=acme&integrationJoinToken=.+&principal=.+/);
+    expect(direct.headers.get('location')).toMatch(
+      /\/wbxmjs\/joinservice\/sites\/acme\/meeting\/download\/[0-9a-f]{32}\?siteurl=acme&integrationJoinToken=.+&principal=.+/,
+    );
     const links = await api(sim, token, 'meetings/join', join({ expirationMinutes: 10 }));
     expect(links.status).toBe(200);
     expect(Object.keys(links.json ?? {}).sort()).toEqual(['expiration', 'joinLink', 'startLink']);
@@ -148,7 +153,12 @@ describe('POST /v1/meetings/join', () => {
     expect(carol.json?.startLink).toBeDefined();
     const alice = await api(sim, token, 'meetings/join', join());
     expect(await heading(alice.json?.startLink ?? '')).toEqual({ status: 200, text: 'Hosting WebEx meeting 123456789 as alice' });
-    const guest = await api(sim, token, 'meetings/join', join({ hostEmail: 'bob@example.com', email: 'visitor@elsewhere.example', displayName: 'Vera Visitor' }));
+    const guest = await api(
+      sim,
+      token,
+      'meetings/join',
+      join({ hostEmail: 'bob@example.com', email: 'visitor@elsewhere.example', displayName: 'Vera Visitor' }),
+    );
     expect((await heading(guest.json?.joinLink ?? '')).text).toBe('In WebEx meeting 123456789 as Vera Visitor (guest)');
   });
 
@@ -195,7 +205,7 @@ describe('POST /v1/meetings/join', () => {
     expect(res.json?.trackingId).toBeDefined();
   });
 
-  it('a REST fault naming a host applies to that host\'s requests only', async () => {
+  it("a REST fault naming a host applies to that host's requests only", async () => {
     const sim = await startSim();
     const token = sim.generateServiceAppTokens().access_token;
     sim.inject({ fault: { kind: 'not-host' }, webExID: 'bob' });
@@ -243,7 +253,10 @@ describe('GET /v1/meetingPreferences/personalMeetingRoom and /v1/people/me', () 
   it('a hang on a named REST call never answers (the client gives up)', async () => {
     const sim = await startSim();
     sim.inject({ fault: { kind: 'hang' }, call: 'people/me', times: 1 });
-    const res = await fetch(`${sim.url}/v1/people/me`, { headers: { authorization: `Bearer ${sim.generateServiceAppTokens().access_token}` }, signal: AbortSignal.timeout(200) }).catch((e: unknown) => e);
+    const res = await fetch(`${sim.url}/v1/people/me`, {
+      headers: { authorization: `Bearer ${sim.generateServiceAppTokens().access_token}` },
+      signal: AbortSignal.timeout(200),
+    }).catch((e: unknown) => e);
     expect(res).toBeInstanceOf(Error);
   });
 

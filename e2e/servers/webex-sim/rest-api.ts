@@ -154,10 +154,21 @@ export function createRestApi(deps: RestApiDeps): RestApi {
     const attendee = typeof email === 'string' ? deps.users.find({ email }) : hostUser;
     const who = attendee ? { webExID: attendee.webExID } : { guest: typeof displayName === 'string' ? displayName : String(email) };
     const joinLink = json.createJoinLinkAsWebLink === true ? webLink : issue({ meetingId: joinable.id, role: 'attendee', who });
-    const startLink = !isHost(joinable, hostUser) ? undefined : json.createStartLinkAsWebLink === true ? webLink : issue({ meetingId: joinable.id, role: 'host', who: { webExID: hostUser.webExID } });
+    const startLink = !isHost(joinable, hostUser)
+      ? undefined
+      : json.createStartLinkAsWebLink === true
+        ? webLink
+        : issue({ meetingId: joinable.id, role: 'host', who: { webExID: hostUser.webExID } });
     if (joinDirectly) return { status: 302, headers: { location: joinLink, 'cache-control': 'no-store' }, body: '' };
     const bothWebLinks = json.createJoinLinkAsWebLink === true && json.createStartLinkAsWebLink === true;
-    return jsonAnswer(200, JSON.stringify({ ...(startLink ? { startLink } : {}), joinLink, ...(bothWebLinks ? {} : { expiration: new Date(expiresAt).toISOString().replace(/\.\d{3}Z$/, 'Z') }) }));
+    return jsonAnswer(
+      200,
+      JSON.stringify({
+        ...(startLink ? { startLink } : {}),
+        joinLink,
+        ...(bothWebLinks ? {} : { expiration: new Date(expiresAt).toISOString().replace(/\.\d{3}Z$/, 'Z') }),
+      }),
+    );
   }
 
   function personalRoom(query: URLSearchParams): HttpAnswer {
@@ -183,7 +194,8 @@ export function createRestApi(deps: RestApiDeps): RestApi {
       deps.stats.restRequests += 1;
       const route = REST_PATHS.get(request.pathname);
       if (!route) return { kind: 'answer', answer: error(404, 'Not found.'), delayMs: 0, note: 'rest 404' };
-      if (request.method !== route.method) return { kind: 'answer', answer: error(405, 'Method not allowed.', { allow: route.method }), delayMs: 0, note: 'rest 405' };
+      if (request.method !== route.method)
+        return { kind: 'answer', answer: error(405, 'Method not allowed.', { allow: route.method }), delayMs: 0, note: 'rest 405' };
 
       let json: Record<string, unknown> = {};
       if (route.method === 'POST') {
@@ -195,7 +207,12 @@ export function createRestApi(deps: RestApiDeps): RestApi {
           return { kind: 'answer', answer: error(400, 'The request body must be a JSON object.'), delayMs: 0, note: `rest ${route.call} bad JSON` };
         }
       }
-      const named = route.call === 'meetings/join' ? json.hostEmail : route.call === 'meetingPreferences/personalMeetingRoom' ? request.query.get('userEmail') : request.query.get('hostEmail');
+      const named =
+        route.call === 'meetings/join'
+          ? json.hostEmail
+          : route.call === 'meetingPreferences/personalMeetingRoom'
+            ? request.query.get('userEmail')
+            : request.query.get('hostEmail');
       const user = typeof named === 'string' ? deps.users.find({ email: named }) : undefined;
       const fault = deps.faults.take({ api: 'rest', call: route.call, webExID: user?.webExID });
       const note = `rest ${route.call}${fault ? ` fault=${fault.kind}` : ''}`;
@@ -230,7 +247,18 @@ export function createRestApi(deps: RestApiDeps): RestApi {
       if (route.call === 'meetingPreferences/personalMeetingRoom') return answer(personalRoom(request.query), delayMs);
       if (route.call === 'meetings') return answer(lists.meetings(request.query, request.timezone, user), delayMs);
       if (route.call === 'meetingInvitees') return answer(lists.invitees(request.query, user), delayMs);
-      return answer(jsonAnswer(200, JSON.stringify({ id: `Y2lzY29zcGFyazovL3VzL0FQUExJQ0FUSU9OL3NlcnZpY2UtYXBw`, displayName: 'webex-sso Service App', orgId: deps.serviceApp.orgId, type: 'appuser' })), delayMs);
+      return answer(
+        jsonAnswer(
+          200,
+          JSON.stringify({
+            id: `Y2lzY29zcGFyazovL3VzL0FQUExJQ0FUSU9OL3NlcnZpY2UtYXBw`,
+            displayName: 'webex-sso Service App',
+            orgId: deps.serviceApp.orgId,
+            type: 'appuser',
+          }),
+        ),
+        delayMs,
+      );
     },
 
     openLink(meetingId, params) {
@@ -252,7 +280,11 @@ export function createRestApi(deps: RestApiDeps): RestApi {
         deps.meetings.start(meeting.number);
         return meetingPage(deps.siteName, meeting, `Hosting WebEx meeting ${meeting.number} as ${who}`);
       }
-      return meetingPage(deps.siteName, meeting, meeting.inProgress ? `In WebEx meeting ${meeting.number} as ${who}` : `Waiting in the lobby of WebEx meeting ${meeting.number} as ${who}`);
+      return meetingPage(
+        deps.siteName,
+        meeting,
+        meeting.inProgress ? `In WebEx meeting ${meeting.number} as ${who}` : `Waiting in the lobby of WebEx meeting ${meeting.number} as ${who}`,
+      );
     }
     // a personal room: its id is not a meeting's
     const room = `the personal room of ${roomOwners.get(holder.meetingId) ?? 'someone'}`;
@@ -260,7 +292,10 @@ export function createRestApi(deps: RestApiDeps): RestApi {
       startedRooms.add(holder.meetingId);
       return meetingPage(deps.siteName, { topic: 'Personal room' }, `Hosting ${room} as ${who}`);
     }
-    return meetingPage(deps.siteName, { topic: 'Personal room' }, startedRooms.has(holder.meetingId) ? `In ${room} as ${who}` : `Waiting in the lobby of ${room} as ${who}`);
+    return meetingPage(
+      deps.siteName,
+      { topic: 'Personal room' },
+      startedRooms.has(holder.meetingId) ? `In ${room} as ${who}` : `Waiting in the lobby of ${room} as ${who}`,
+    );
   }
 }
-

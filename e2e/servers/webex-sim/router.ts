@@ -2,15 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BrowserSessions } from './browser-session';
 import { answerControlRequest, CONTROL_PREFIX } from './control-api';
 import type { FaultBoard } from './faults';
-import {
-  BodyTooLargeError,
-  methodNotAllowed,
-  readBody,
-  requestOrigin,
-  sendAnswer,
-  textAnswer,
-  type HttpAnswer,
-} from './http';
+import { BodyTooLargeError, methodNotAllowed, readBody, requestOrigin, sendAnswer, textAnswer, type HttpAnswer } from './http';
 import { dashboardPath, myWebexPath, pPhpPath, renderLandingPage } from './landing';
 import { meetingIdOfJoinLink } from './join-links';
 import { answerMeetingRequest, mPhpPath, type MeetingBoard } from './meetings';

@@ -71,11 +71,16 @@ type Checked = { ok: true; nameId: string; assertionId: string; notOnOrAfter: nu
 
 function verify(base64: string, trust: SamlTrust, at: number): Checked {
   const compact = base64.replace(/\s+/g, '');
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(compact) || compact.length > (MAX_RESPONSE_BYTES * 4) / 3) return { ok: false, problem: 'samlResponse is not Base64 of a reasonable size' };
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(compact) || compact.length > (MAX_RESPONSE_BYTES * 4) / 3)
+    return { ok: false, problem: 'samlResponse is not Base64 of a reasonable size' };
   const xml = Buffer.from(compact, 'base64').toString('utf8');
   // No SAML Response needs a DTD; entity tricks are refused before parsing.
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) return { ok: false, problem: 'DTDs are not accepted' };
-  const doc = new DOMParser({ onError: (level, message) => { if (level !== 'warning') throw new Error(message); } }).parseFromString(xml, 'text/xml');
+  const doc = new DOMParser({
+    onError: (level, message) => {
+      if (level !== 'warning') throw new Error(message);
+    },
+  }).parseFromString(xml, 'text/xml');
 
   const response = doc.documentElement;
   if (!response || response.namespaceURI !== SAMLP_NS || response.localName !== 'Response') return { ok: false, problem: 'root is not samlp:Response' };
@@ -87,7 +92,8 @@ function verify(base64: string, trust: SamlTrust, at: number): Checked {
 
   // Exactly one Assertion and one Signature in the whole document: wrapping attacks need a second.
   const assertions = doc.getElementsByTagNameNS(SAML_NS, 'Assertion');
-  if (assertions.length !== 1 || doc.getElementsByTagNameNS(SAML_NS, 'EncryptedAssertion').length > 0) return { ok: false, problem: 'expected exactly one Assertion' };
+  if (assertions.length !== 1 || doc.getElementsByTagNameNS(SAML_NS, 'EncryptedAssertion').length > 0)
+    return { ok: false, problem: 'expected exactly one Assertion' };
   const assertion = assertions.item(0) as Element;
   if (assertion.parentNode !== response) return { ok: false, problem: 'the Assertion is not a child of the Response' };
   const signatures = doc.getElementsByTagNameNS(DS_NS, 'Signature');
@@ -95,7 +101,8 @@ function verify(base64: string, trust: SamlTrust, at: number): Checked {
   const signature = signatures.item(0) as Element;
   if (signature.parentNode !== assertion) return { ok: false, problem: 'the Assertion is not signed (the Signature is elsewhere)' };
   const signedInfo = firstChildElement(signature, DS_NS, 'SignedInfo');
-  if (firstChildElement(signedInfo, DS_NS, 'SignatureMethod')?.getAttribute('Algorithm') !== RSA_SHA256) return { ok: false, problem: 'signature algorithm must be RSA-SHA256' };
+  if (firstChildElement(signedInfo, DS_NS, 'SignatureMethod')?.getAttribute('Algorithm') !== RSA_SHA256)
+    return { ok: false, problem: 'signature algorithm must be RSA-SHA256' };
   // The one Reference must point at this Assertion: a signature over something else proves nothing about it.
   const references = signedInfo ? signedInfo.getElementsByTagNameNS(DS_NS, 'Reference') : undefined;
   if (references?.length !== 1 || references.item(0)?.getAttribute('URI') !== `#${assertion.getAttribute('ID') ?? ''}`) {
@@ -103,7 +110,7 @@ function verify(base64: string, trust: SamlTrust, at: number): Checked {
   }
 
   const signed = verifiedAssertionXml(xml, signature, trust.certificates);
-  if (!signed) return { ok: false, problem: 'signature does not verify with the site\'s certificates' };
+  if (!signed) return { ok: false, problem: "signature does not verify with the site's certificates" };
   return checkAssertion(signed, trust, at);
 }
 
@@ -127,7 +134,8 @@ function verifiedAssertionXml(xml: string, signature: Element, certificates: rea
 /** Reads every field from the signed canonical Assertion, never from the document as received. */
 function checkAssertion(signedXml: string, trust: SamlTrust, at: number): Checked {
   const assertion = new DOMParser().parseFromString(signedXml, 'text/xml').documentElement;
-  if (!assertion || assertion.namespaceURI !== SAML_NS || assertion.localName !== 'Assertion') return { ok: false, problem: 'signed content is not an Assertion' };
+  if (!assertion || assertion.namespaceURI !== SAML_NS || assertion.localName !== 'Assertion')
+    return { ok: false, problem: 'signed content is not an Assertion' };
   const assertionId = assertion.getAttribute('ID') ?? '';
   if (textOf(firstChildElement(assertion, SAML_NS, 'Issuer')) !== trust.issuer) return { ok: false, problem: 'Issuer is not the trusted IdP' };
 
@@ -155,7 +163,8 @@ function checkAssertion(signedXml: string, trust: SamlTrust, at: number): Checke
   if (!Number.isFinite(authnInstant)) return { ok: false, problem: 'AuthnStatement needs AuthnInstant' };
   if (authnInstant > at + CLOCK_SKEW_MS) return { ok: false, problem: 'AuthnInstant is in the future' };
   const sessionEnd = authn.getAttribute('SessionNotOnOrAfter');
-  if (sessionEnd !== null && !(Date.parse(sessionEnd) > at - CLOCK_SKEW_MS)) return { ok: false, problem: 'the session of the authentication is over (SessionNotOnOrAfter)' };
+  if (sessionEnd !== null && !(Date.parse(sessionEnd) > at - CLOCK_SKEW_MS))
+    return { ok: false, problem: 'the session of the authentication is over (SessionNotOnOrAfter)' };
 
   const nameId = textOf(firstChildElement(subject, SAML_NS, 'NameID')).trim();
   if (!nameId) return { ok: false, problem: 'no NameID' };

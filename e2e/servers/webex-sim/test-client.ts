@@ -130,4 +130,3 @@ export function loginUrl(sim: WebexSimulator, params: Record<string, string>): s
 }
 
 export const BACK_URL = 'http://portal.example/webex/back?flow=42';
-

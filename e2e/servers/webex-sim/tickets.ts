@@ -22,12 +22,7 @@ export interface TicketStore {
   redeem(webExID: string, ticket: string): boolean;
 }
 
-export function createTicketStore(options: {
-  ttlMs: number;
-  now: () => number;
-  generate: () => string;
-  onIssue: () => void;
-}): TicketStore {
+export function createTicketStore(options: { ttlMs: number; now: () => number; generate: () => string; onIssue: () => void }): TicketStore {
   const byHost = new Map<string, HostTicket>();
   const isLive = (ticket: HostTicket) => !ticket.used && options.now() - ticket.issuedAt < options.ttlMs;
 

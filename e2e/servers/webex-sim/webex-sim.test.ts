@@ -40,7 +40,7 @@ async function startSim(overrides: Partial<SimOptions> = {}): Promise<WebexSimul
 // ---------- Tests ----------
 
 describe('XML API: GetLoginTicket', () => {
-  it('answers SUCCESS in WebEx\'s exact shape for a password context', async () => {
+  it("answers SUCCESS in WebEx's exact shape for a password context", async () => {
     const sim = await startSim();
     const answer = await callXml(sim, aliceByPassword);
 
@@ -101,11 +101,7 @@ describe('XML API: GetLoginTicket', () => {
   it('answers 030047 for a wrong sessionTicket and 999993 for a wrong access token', async () => {
     const sim = await startSim();
     expectFailure(await callXml(sim, { webExID: 'alice', sessionTicket: 'nope' }), '030047', 'Not a valid session ticket');
-    expectFailure(
-      await callXml(sim, { webExID: 'alice', webExAccessToken: 'nope' }),
-      '999993',
-      'WebEx access token is invalid',
-    );
+    expectFailure(await callXml(sim, { webExID: 'alice', webExAccessToken: 'nope' }), '999993', 'WebEx access token is invalid');
   });
 
   it('refuses a context carrying two credentials', async () => {
@@ -135,7 +131,10 @@ describe('XML API: GetLoginTicket', () => {
     ['no securityContext', `<serv:message xmlns:serv="${NS.serv}"><body><bodyContent/></body></serv:message>`],
     ['a repeated webExID', buildRequest(aliceByPassword).replace('<webExID>alice</webExID>', '<webExID>a</webExID><webExID>b</webExID>')],
     ['the envelope in another namespace', buildRequest(aliceByPassword).replace(NS.serv, 'http://example.com/not-webex')],
-    ['an unprefixed root without the service namespace', buildRequest(aliceByPassword).replaceAll('serv:message', 'message').replace(` xmlns:serv="${NS.serv}"`, '')],
+    [
+      'an unprefixed root without the service namespace',
+      buildRequest(aliceByPassword).replaceAll('serv:message', 'message').replace(` xmlns:serv="${NS.serv}"`, ''),
+    ],
     ['a header in a foreign namespace', buildRequest(aliceByPassword).replace('<header>', '<x:header xmlns:x="urn:x">').replace('</header>', '</x:header>')],
     ['a DTD with an entity', `<?xml version="1.0"?><!DOCTYPE m [<!ENTITY x "alice">]>${buildRequest(aliceByPassword).replace(/^<\?xml[^>]*>/, '')}`],
     ['two roots', `${buildRequest(aliceByPassword)}<serv:message xmlns:serv="${NS.serv}"/>`],
@@ -270,7 +269,7 @@ describe('URL API: p.php?AT=LI', () => {
     expect(heading(landing.html)).toBe('Signed in to WebEx as alice');
   });
 
-  it('sends a replayed ticket to BU with ST=FAIL&RS=InvalidTicket, keeping BU\'s own parameters', async () => {
+  it("sends a replayed ticket to BU with ST=FAIL&RS=InvalidTicket, keeping BU's own parameters", async () => {
     const sim = await startSim();
     const ticket = await ticketFor(sim);
     await createBrowser().open(loginUrl(sim, { WID: 'alice', TK: ticket }));
@@ -340,7 +339,11 @@ describe('URL API: p.php?AT=LI', () => {
     const sim = await startSim();
     const browser = createBrowser();
     const post = (form: Record<string, string>) =>
-      browser.open(`${sim.url}/${SITE}/p.php`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
+      browser.open(`${sim.url}/${SITE}/p.php`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(form).toString(),
+      });
     const wrong = await post({ AT: 'LI', WID: 'alice', PW: 'nope', BU: BACK_URL });
     expect(new URL(scriptRedirectTarget(wrong.html)).searchParams.get('RS')).toBe('BadWebIDorPassword');
     const inQuery = await browser.open(loginUrl(sim, { WID: 'alice', PW: 'Alice-WebEx-1', BU: BACK_URL }));
@@ -361,25 +364,19 @@ describe('URL API: p.php?AT=LI', () => {
   describe('MU', () => {
     it('ignores an MU on another origin', async () => {
       const sim = await startSim();
-      const { html } = await createBrowser().open(
-        loginUrl(sim, { WID: 'alice', TK: await ticketFor(sim), MU: 'https://evil.example/phish' }),
-      );
+      const { html } = await createBrowser().open(loginUrl(sim, { WID: 'alice', TK: await ticketFor(sim), MU: 'https://evil.example/phish' }));
       expect(scriptRedirectTarget(html)).toBe(`${sim.url}/webappng/sites/${SITE}/dashboard`);
     });
 
     it('resolves a relative MU on the site', async () => {
       const sim = await startSim();
-      const { html } = await createBrowser().open(
-        loginUrl(sim, { WID: 'alice', TK: await ticketFor(sim), MU: `/${SITE}/mywebex/default.do?x=1` }),
-      );
+      const { html } = await createBrowser().open(loginUrl(sim, { WID: 'alice', TK: await ticketFor(sim), MU: `/${SITE}/mywebex/default.do?x=1` }));
       expect(scriptRedirectTarget(html)).toBe(`${sim.url}/${SITE}/mywebex/default.do?x=1`);
     });
 
     it('sends MU=GoBack to BU with AT=LI&ST=SUCCESS&WID', async () => {
       const sim = await startSim();
-      const { html } = await createBrowser().open(
-        loginUrl(sim, { WID: 'alice', TK: await ticketFor(sim), MU: 'GoBack', BU: BACK_URL }),
-      );
+      const { html } = await createBrowser().open(loginUrl(sim, { WID: 'alice', TK: await ticketFor(sim), MU: 'GoBack', BU: BACK_URL }));
       const target = new URL(scriptRedirectTarget(html));
       expect(target.origin).toBe('http://portal.example');
       expect(target.searchParams.get('flow')).toBe('42');
@@ -692,7 +689,7 @@ describe('faults', () => {
     expect(statuses).toEqual([502, 502, 504, 200]);
   });
 
-  it('webExID: applies only to that host\'s requests', async () => {
+  it("webExID: applies only to that host's requests", async () => {
     const sim = await startSim();
     sim.inject({ fault: { kind: 'failure', exceptionID: '000035' }, webExID: 'bob' });
     sim.inject({ fault: { kind: 'url-failure', rs: 'AccessDenied' }, webExID: 'bob' });
@@ -764,9 +761,7 @@ describe('control API over HTTP', () => {
 
 describe('start-up and logging', () => {
   it('refuses a short sessionPassword', async () => {
-    await expect(startWebexSimulator({ siteName: SITE, users: [], sessionPassword: 'short' })).rejects.toThrow(
-      /at least 32 characters/,
-    );
+    await expect(startWebexSimulator({ siteName: SITE, users: [], sessionPassword: 'short' })).rejects.toThrow(/at least 32 characters/);
   });
 
   it('logs one line per request and never a secret', async () => {

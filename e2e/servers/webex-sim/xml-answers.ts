@@ -42,10 +42,7 @@ export function buildLoginTicketAnswer(ticket: string, gsbStatus: GsbStatus): st
  * GetSite in the shape of recorded answers [docs/webex.md §6.3, S-atlas]: metaData (with WebEx's own
  * spelling parterID), supportAPI, securityOptions, samlSSO. No apiVersion: GetAPIVersion has it.
  */
-export function buildSiteAnswer(
-  site: { siteName: string; autoLogin: boolean; enableSSO: boolean },
-  gsbStatus: GsbStatus,
-): string {
+export function buildSiteAnswer(site: { siteName: string; autoLogin: boolean; enableSSO: boolean }, gsbStatus: GsbStatus): string {
   return buildMessage({ '@_xmlns:ns1': NS.site }, successHeader(gsbStatus), {
     '@_xsi:type': 'ns1:getSiteResponse',
     '@_xmlns:xsi': NS.xsi,
@@ -87,7 +84,10 @@ export function buildSessionTicketAnswer(ticket: { sessionTicket: string; create
 }
 
 /** GetUser's answer, the few profile fields the simulator keeps. */
-export function buildUserAnswer(user: { webExID: string; email?: string; firstName?: string; lastName?: string; active?: boolean }, gsbStatus: GsbStatus): string {
+export function buildUserAnswer(
+  user: { webExID: string; email?: string; firstName?: string; lastName?: string; active?: boolean },
+  gsbStatus: GsbStatus,
+): string {
   return buildMessage({ '@_xmlns:use': NS.use }, successHeader(gsbStatus), {
     '@_xsi:type': 'use:getUserResponse',
     '@_xmlns:xsi': NS.xsi,

@@ -33,9 +33,7 @@ export interface XmlApiDeps {
   faults: FaultBoard;
 }
 
-export type XmlOutcome =
-  | { kind: 'answer'; answer: HttpAnswer; delayMs: number; note: string }
-  | { kind: 'hang' | 'reset'; note: string };
+export type XmlOutcome = { kind: 'answer'; answer: HttpAnswer; delayMs: number; note: string } | { kind: 'hang' | 'reset'; note: string };
 
 type Credential = 'password' | 'sessionTicket' | 'webExAccessToken';
 

@@ -54,7 +54,11 @@ export function parseXmlRequest(xml: string): ParsedXmlRequest {
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) return invalid('DTDs are not accepted');
   let root: Element | null;
   try {
-    root = new DOMParser({ onError: (level, message) => { if (level !== 'warning') throw new Error(message); } }).parseFromString(xml, 'text/xml').documentElement;
+    root = new DOMParser({
+      onError: (level, message) => {
+        if (level !== 'warning') throw new Error(message);
+      },
+    }).parseFromString(xml, 'text/xml').documentElement;
   } catch {
     return invalid('not well-formed XML');
   }

@@ -30,7 +30,8 @@ export default async function EditMappingPage({ params, searchParams }: { params
         )}
         {saved === 'password-cleared' && (
           <p className="notice" role="status">
-            Saved. The stored WebEx password was cleared because the WebEx ID changed (it was the previous account&apos;s): set the password of {mapping.webexId} again.
+            Saved. The stored WebEx password was cleared because the WebEx ID changed (it was the previous account&apos;s): set the password of{' '}
+            {mapping.webexId} again.
           </p>
         )}
         <p className="muted">
@@ -39,7 +40,14 @@ export default async function EditMappingPage({ params, searchParams }: { params
         {/* key: a saved version re-mounts the form with the stored values */}
         <MappingForm
           key={mapping.version}
-          initial={{ id: mapping.id, version: mapping.version, email: mapping.email, webexId: mapping.webexId, displayName: mapping.displayName ?? '', hasCredential: mapping.hasCredential }}
+          initial={{
+            id: mapping.id,
+            version: mapping.version,
+            email: mapping.email,
+            webexId: mapping.webexId,
+            displayName: mapping.displayName ?? '',
+            hasCredential: mapping.hasCredential,
+          }}
           webexIdRule={WEBEX_ID_RULE}
           passwords={storesPasswords(getConfig())}
         />

@@ -13,10 +13,9 @@ export default async function ImportPage() {
     <section className="card">
       <h1>Import mappings</h1>
       <p>
-        A CSV file with a header line <code>{CSV_COLUMNS.join(',')}</code> (display_name optional), UTF-8, at most{' '}
-        {formatBytes(getConfig().importMaxBytes)}. Rows are matched by e-mail: new e-mails are created, known ones updated. Stored WebEx
-        passwords are kept, except where the file gives a mapping another WebEx ID: that password was the old
-        account&apos;s and is cleared. CSV files never carry credentials.
+        A CSV file with a header line <code>{CSV_COLUMNS.join(',')}</code> (display_name optional), UTF-8, at most {formatBytes(getConfig().importMaxBytes)}.
+        Rows are matched by e-mail: new e-mails are created, known ones updated. Stored WebEx passwords are kept, except where the file gives a mapping another
+        WebEx ID: that password was the old account&apos;s and is cleared. CSV files never carry credentials.
       </p>
       <p className="muted">Nothing changes until you apply the preview, and then every row is applied in one transaction or none is.</p>
       <ImportForm />

@@ -11,7 +11,11 @@ export default async function NewMappingPage({ searchParams }: { searchParams: P
   return (
     <section className="card">
       <h1>New mapping</h1>
-      <MappingForm initial={{ email: typeof email === 'string' ? email : '', webexId: '', displayName: '', hasCredential: false }} webexIdRule={WEBEX_ID_RULE} passwords={storesPasswords(getConfig())} />
+      <MappingForm
+        initial={{ email: typeof email === 'string' ? email : '', webexId: '', displayName: '', hasCredential: false }}
+        webexIdRule={WEBEX_ID_RULE}
+        passwords={storesPasswords(getConfig())}
+      />
     </section>
   );
 }

@@ -10,7 +10,8 @@ export const dynamic = 'force-dynamic';
 /** WebEx sends the employee back here with ?code&state (or ?error): finish, then home or an explanation. */
 export async function GET(request: Request): Promise<Response> {
   const config = getConfig();
-  const failed = (code: string) => redirectTo(new URL(`/launch/failed?code=${encodeURIComponent(code)}`, config.appUrl), 303, [connectCookie(undefined, config.appUrl)]);
+  const failed = (code: string) =>
+    redirectTo(new URL(`/launch/failed?code=${encodeURIComponent(code)}`, config.appUrl), 303, [connectCookie(undefined, config.appUrl)]);
   const deps = await getConnectDeps();
   const user = await getPortalUser();
   // the portal session ended meanwhile: the state cookie alone proves nothing
