@@ -17,7 +17,7 @@ const LAYERS = [
   ['identity'],
   ['credentials'],
   ['mappings'],
-  ['launch'],
+  ['launch', 'meetings'],
   ['sign-out'],
   ['config'],
   ['server'],

@@ -1,21 +1,28 @@
 import { JoinButton } from './_components/join-button';
+import { MyMeetingsSection } from './_components/my-meetings';
+import { TimeZoneCookie } from './_components/time-zone-cookie';
 import { OAuthWebexCard, PersonalRoomButton, RestWebexCard, WebexCard } from './_components/webex-cards';
 import { SignOutButton } from './_components/sign-out-button';
 import { firstParam, type SearchParams } from './_lib/search-params';
+import { employeeTimeZone } from './_lib/time-zone';
 import { getDb, getPortalUser, getUpstreamStats } from '@/lib/server';
 import { signInPath } from '@/lib/identity';
 import { getConfig } from '@/lib/config';
 import { HOME, launchPathFor, PERSONAL_ROOM } from '@/lib/launch';
 import { resolveWebexAccount } from '@/lib/mappings';
+import { hostEmailFor } from '@/lib/webex-rest';
 
 export const dynamic = 'force-dynamic';
 
 export default async function HomePage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await getPortalUser();
   const config = getConfig();
+  // the browser's zone, for the list of meetings after the sign-in
+  const tzCookie = <TimeZoneCookie secure={config.appUrl.protocol === 'https:'} />;
   if (!user) {
     return (
       <section className="card">
+        {tzCookie}
         <h1>Welcome</h1>
         <p>Sign in with {config.oidc.displayName} to join WebEx as your own host account.</p>
         <div className="actions">
@@ -34,8 +41,10 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
   // which buttons WEBEX_LAUNCH_API offers: the site's home (XML) and the personal room (REST)
   const homeOffered = launchPathFor(config.webex.launchApi, HOME) !== undefined;
   const room = launchPathFor(config.webex.launchApi, PERSONAL_ROOM) !== undefined;
+  const zone = await employeeTimeZone();
   return (
     <>
+      {tzCookie}
       <section className="card">
         <h1>Hello, {user.name}</h1>
         <p className="muted">Signed in as {user.email}</p>
@@ -72,6 +81,15 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
           <JoinButton />
           <PersonalRoomButton offered={room} />
         </WebexCard>
+      )}
+      {account && config.meetings && (
+        <MyMeetingsSection
+          email={user.email}
+          hostEmail={hostEmailFor(user.email, account.webexId)}
+          zone={zone.zone}
+          zoneKnown={zone.known}
+          isAdmin={user.isAdmin}
+        />
       )}
     </>
   );

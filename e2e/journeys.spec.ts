@@ -4,7 +4,7 @@ import { APP_ORIGIN, E2E_PORTS, SIM_ORIGIN as SIM } from './ports';
 import { employee, signedIn, signIn, signInAtIdp } from './sign-in';
 import { simStats } from './sim-control';
 
-// Meetings of the demo site (e2e/servers/demo-users.ts DEMO_MEETINGS).
+// Meetings of the demo site (e2e/servers/demo-users.ts demoMeetings).
 const ALL_HANDS = '123456789'; // ada.admin's, in progress
 const STAND_UP = '26341234567'; // alice's, not started until she starts it
 const REVIEW = '987654321'; // bob's, never started

@@ -3,8 +3,9 @@ import { SIM_ORIGIN } from './ports';
 import type { FaultRule, SimSecrets, SimStats } from './servers/webex-sim';
 
 /** Injects a fault at the simulator (its control API, from the test runner). */
-export async function injectFault(page: Page, rule: FaultRule): Promise<void> {
-  const res = await page.request.post(`${SIM_ORIGIN}/__sim/faults`, { data: rule });
+export async function injectFault(from: Page | APIRequestContext, rule: FaultRule): Promise<void> {
+  const request = 'request' in from ? from.request : from;
+  const res = await request.post(`${SIM_ORIGIN}/__sim/faults`, { data: rule });
   expect(res.status()).toBe(204);
 }
 

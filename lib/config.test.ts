@@ -130,6 +130,25 @@ describe('loadConfig', () => {
     expect(problemsOf({ ...valid, ...service, WEBEX_REST_LINK_HOSTS: '.com' }).join('\n')).toMatch(/WEBEX_REST_LINK_HOSTS: ".com" is too broad/);
   });
 
+  it("My meetings: kept 60 s by default, MEETINGS_CACHE_SECONDS from 0 to 3600, the site's host as siteUrl; nothing with xml", () => {
+    const service = { WEBEX_LAUNCH_API: 'rest', WEBEX_SERVICE_APP_CLIENT_ID: 'app', WEBEX_SERVICE_APP_CLIENT_SECRET: 'shh' };
+    expect(loadConfig({ ...valid, ...service }).meetings).toEqual({ cacheSeconds: 60 });
+    expect(loadConfig({ ...valid, ...service }).rest?.siteUrl).toBeUndefined();
+    expect(loadConfig({ ...valid, ...service, MEETINGS_CACHE_SECONDS: '0' }).meetings).toEqual({ cacheSeconds: 0 });
+    expect(loadConfig({ ...valid, ...service, MEETINGS_CACHE_SECONDS: '300' }).meetings).toEqual({ cacheSeconds: 300 });
+    expect(loadConfig(valid).meetings).toBeUndefined();
+    expect(problemsOf({ ...valid, ...service, MEETINGS_CACHE_SECONDS: '-1' })).toEqual(['MEETINGS_CACHE_SECONDS: must be 0 (keep nothing) or more seconds']);
+    expect(problemsOf({ ...valid, ...service, MEETINGS_CACHE_SECONDS: '86400' })).toEqual([
+      'MEETINGS_CACHE_SECONDS: must be at most 3600 seconds: the list is a short-lived view of WebEx',
+    ]);
+    expect(problemsOf({ ...valid, ...service, MEETINGS_CACHE_SECONDS: '1.5' })).toEqual(['MEETINGS_CACHE_SECONDS: must be a whole number of seconds']);
+    expect(problemsOf({ ...valid, ...service, MEETINGS_CACHE_SECONDS: 'a minute' })).toEqual(['MEETINGS_CACHE_SECONDS: must be a number of seconds']);
+    expect(loadConfig({ ...valid, ...service, WEBEX_REST_SITE_URL: 'Acme.WebEx.com' }).rest?.siteUrl).toBe('acme.webex.com');
+    expect(problemsOf({ ...valid, ...service, WEBEX_REST_SITE_URL: 'https://acme.webex.com' }).join('\n')).toMatch(
+      /WEBEX_REST_SITE_URL: must be the WebEx site's host name/,
+    );
+  });
+
   it('mappings take a WebEx password only in password mode, and not when every launch goes over REST', () => {
     const service = { WEBEX_SERVICE_APP_CLIENT_ID: 'app', WEBEX_SERVICE_APP_CLIENT_SECRET: 'shh' };
     expect(storesPasswords(loadConfig(valid))).toBe(true);

@@ -3,6 +3,7 @@ import type { HostCredentialSettings } from './credentials';
 import { normalizeEmail, type AdminSettings, type OidcSettings, type SessionPolicy } from './identity';
 import type { LaunchApi, LoginDelivery } from './launch';
 import type { MappingRule } from './mappings';
+import type { MeetingsSettings } from './meetings';
 import { loadSigningKeys, SamlKeyError, type SamlSigningKeys } from './saml';
 import type { SecretKeys } from './secrets';
 import { DEFAULT_LINK_HOSTS, parseLinkHosts, type RestSettings } from './webex-rest';
@@ -39,6 +40,8 @@ export interface AppConfig {
   };
   /** the REST path's Service App (WEBEX_LAUNCH_API=rest|auto); undefined with xml */
   rest: RestSettings | undefined;
+  /** the home page's list of the employee's meetings, read through the Service App (rest|auto); undefined with xml */
+  meetings: MeetingsSettings | undefined;
   /** what the portal's Sign out ends besides the portal session (SIGNOUT_WEBEX, SIGNOUT_IDP) */
   signOut: { webex: boolean; idp: boolean };
   /** how the portal proves to WebEx that it may act as a host (WEBEX_CREDENTIAL_MODE) */
@@ -70,6 +73,7 @@ export class ConfigError extends Error {
 // iron-session refuses shorter passwords, and 32 characters is the floor for a sealing key.
 const MIN_SECRET_LENGTH = 32;
 const SITE_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/i;
+const SITE_HOST = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i;
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 const optionalString = z
@@ -132,6 +136,17 @@ const EnvSchema = z.object({
   WEBEX_SERVICE_APP_CLIENT_SECRET: optionalString,
   WEBEX_SERVICE_APP_REFRESH_TOKEN: optionalString,
   WEBEX_REST_LINK_HOSTS: z.string().default(DEFAULT_LINK_HOSTS),
+  WEBEX_REST_SITE_URL: optionalString.refine(
+    (v) => v === undefined || SITE_HOST.test(v),
+    "must be the WebEx site's host name as Webex writes siteUrl, e.g. acme.webex.com (no https://, no path)",
+  ),
+  // a view, not a record: minutes at most, and 0 keeps nothing
+  MEETINGS_CACHE_SECONDS: z.coerce
+    .number({ error: 'must be a number of seconds' })
+    .int('must be a whole number of seconds')
+    .min(0, 'must be 0 (keep nothing) or more seconds')
+    .max(3_600, 'must be at most 3600 seconds: the list is a short-lived view of WebEx')
+    .default(60),
   CREDENTIAL_KEYS: z.string().min(1, `must be a key map "1:<secret>" (add "2:<new secret>" to rotate), each secret at least ${MIN_SECRET_LENGTH} characters`),
   DATABASE_URL: z.string().default('file:./data/webex-sso.sqlite'),
   ADMIN_EMAILS: z.string().default(''),
@@ -258,6 +273,7 @@ function restConfig(e: ParsedEnv, siteHost: string, problems: string[]): RestSet
     clientSecret: e.WEBEX_SERVICE_APP_CLIENT_SECRET ?? '',
     initialRefreshToken: e.WEBEX_SERVICE_APP_REFRESH_TOKEN,
     linkHosts: typeof linkHosts === 'string' ? { exact: [], suffixes: [] } : linkHosts,
+    siteUrl: e.WEBEX_REST_SITE_URL?.toLowerCase(),
   };
 }
 
@@ -356,6 +372,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       launchApi: e.WEBEX_LAUNCH_API,
     },
     rest,
+    meetings: rest ? { cacheSeconds: e.MEETINGS_CACHE_SECONDS } : undefined,
     formActionOrigins: formActionOrigins({ appUrl, issuer: e.OIDC_ISSUER, siteUrl: base, hostCredentials: credentials, rest }),
     signOut: { webex: e.SIGNOUT_WEBEX, idp: e.SIGNOUT_IDP },
     hostCredentials: credentials,

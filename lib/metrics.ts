@@ -14,6 +14,8 @@ export interface PortalMetrics {
   launchCredentials: Counter<'credential'>;
   webexCalls: Histogram<'call' | 'outcome'>;
   auditEvents: Counter<'action' | 'outcome'>;
+  /** home pages' lists of meetings: fetched, cached or the failure code (never whose, never what) */
+  meetingLists: Counter<'outcome'>;
   /** where the upstream gauges read from, set once the guard and the pool exist */
   upstream: { stats?: () => UpstreamStats; sockets?: () => { open: number; max: number } };
 }
@@ -98,6 +100,12 @@ function createMetrics(): PortalMetrics {
       name: 'webex_sso_audit_events_total',
       help: 'Audited events (launches, imports, admin changes, checks) by action and outcome',
       labelNames: ['action', 'outcome'],
+      registers: [registry],
+    }),
+    meetingLists: new Counter({
+      name: 'webex_sso_meeting_lists_total',
+      help: "Home-page lists of an employee's meetings: fetched from WebEx, served from memory (cached), or the failure code",
+      labelNames: ['outcome'],
       registers: [registry],
     }),
   };

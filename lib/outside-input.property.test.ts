@@ -19,6 +19,7 @@ import {
   WebexError,
 } from './webex';
 import { claimOf } from './identity';
+import { dayWindow, parseTimeZone } from './meetings';
 
 const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__', 'prototype', 'isPrototypeOf'];
 const hostile = fc.oneof(
@@ -31,6 +32,24 @@ const RUNS = { numRuns: 300 };
 const escapeXml = (value: string) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 describe('lookups keyed by outside input', () => {
+  it('the tz cookie → a zone the runtime knows, or nothing; never a throw', () => {
+    const known = new Set([...Intl.supportedValuesOf('timeZone'), 'UTC']);
+    fc.assert(
+      fc.property(
+        fc.oneof(hostile, fc.constantFrom(...known), fc.constantFrom('Etc/UTC', 'Asia/Kolkata', 'Europe/Kyiv', 'Europe/Berlin;', '../UTC')),
+        (value) => {
+          const zone = parseTimeZone(value);
+          if (zone === undefined) return;
+          // what it accepts works as a zone: the day there can be computed
+          expect(zone).toBe(value);
+          expect(dayWindow(Date.UTC(2026, 9, 25, 12), zone, 8).end).toBeGreaterThan(Date.UTC(2026, 9, 25, 12));
+        },
+      ),
+      RUNS,
+    );
+    expect(parseTimeZone('__proto__')).toBeUndefined();
+  });
+
   it('RS from the return URL → a login failure code', () => {
     fc.assert(
       fc.property(hostile, (rs) => {

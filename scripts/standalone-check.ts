@@ -25,7 +25,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 import { generateDemoSecrets } from '../e2e/servers/demo-secrets';
-import { DEMO_ADMIN_GROUP, DEMO_EMPLOYEES, DEMO_MEETINGS, DEMO_SITE_NAME, demoWebexUsers } from '../e2e/servers/demo-users';
+import { DEMO_ADMIN_GROUP, DEMO_EMPLOYEES, DEMO_SITE_NAME, demoMeetings, demoWebexUsers } from '../e2e/servers/demo-users';
 import { startIdentityProvider } from '../e2e/servers/idp';
 import { startWebexSimulator } from '../e2e/servers/webex-sim';
 import { CLI_FILE, STANDALONE_DIR } from './standalone';
@@ -424,7 +424,7 @@ async function main(): Promise<void> {
     ],
     users: DEMO_EMPLOYEES,
   });
-  const sim = await startWebexSimulator({ port: 0, siteName: DEMO_SITE_NAME, users: demoWebexUsers(), meetings: DEMO_MEETINGS.map((m) => ({ ...m })) });
+  const sim = await startWebexSimulator({ port: 0, siteName: DEMO_SITE_NAME, users: demoWebexUsers(), meetings: demoMeetings(Date.now()) });
   const peers: Peers = { idpIssuer: idp.issuer, simUrl: sim.url, sim, secrets, user };
   const postgres = await createPostgresDatabase();
   let failed = false;

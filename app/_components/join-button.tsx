@@ -5,7 +5,17 @@ import { PERSONAL_ROOM_VALUE, ROOM_FIELD, type LaunchTarget } from '@/lib/launch
  * would burn the one-time ticket. A meeting target travels as two fields, the personal room as
  * one, checked by /launch.
  */
-export function JoinButton({ label = 'Join WebEx', target, secondary = false }: { label?: string; target?: LaunchTarget; secondary?: boolean }) {
+export function JoinButton({
+  label = 'Join WebEx',
+  target,
+  secondary = false,
+  accessibleName,
+}: {
+  label?: string;
+  target?: LaunchTarget;
+  secondary?: boolean;
+  accessibleName?: string;
+}) {
   return (
     <form method="post" action="/launch">
       {target?.kind === 'meeting' && (
@@ -15,7 +25,7 @@ export function JoinButton({ label = 'Join WebEx', target, secondary = false }: 
         </>
       )}
       {target?.kind === 'personal-room' && <input type="hidden" name={ROOM_FIELD} value={PERSONAL_ROOM_VALUE} />}
-      <button type="submit" className={secondary ? 'secondary' : undefined}>
+      <button type="submit" className={secondary ? 'secondary' : undefined} aria-label={accessibleName}>
         {label}
       </button>
     </form>

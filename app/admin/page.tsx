@@ -4,7 +4,8 @@ import { EndSessionsForm } from './_components/end-sessions-form';
 import { LaunchPaths } from './_components/launch-paths';
 import { MappingTestForm } from './_components/mapping-test-form';
 import { ServiceAppSection } from './_components/service-app';
-import { getRestDeps, requireAdmin } from '@/lib/server';
+import { getMeetingListFailure, getRestDeps, requireAdmin } from '@/lib/server';
+import { explainMeetingListFailure } from '@/lib/launch';
 import { getConfig } from '@/lib/config';
 import { describeRule } from '@/lib/mappings';
 
@@ -15,6 +16,7 @@ export default async function AdminSettingsPage() {
   const config = getConfig();
   const serviceApp = await getRestDeps();
   const xmlUsed = config.webex.launchApi !== 'rest';
+  const listFailure = getMeetingListFailure();
   return (
     <>
       <section className="card">
@@ -41,7 +43,13 @@ export default async function AdminSettingsPage() {
         )}
         <LaunchPaths api={config.webex.launchApi} />
       </section>
-      {config.rest && serviceApp && <ServiceAppSection rest={config.rest} status={await serviceApp.serviceApp.status()} />}
+      {config.rest && serviceApp && (
+        <ServiceAppSection
+          rest={config.rest}
+          status={await serviceApp.serviceApp.status()}
+          listFailure={listFailure && { ...listFailure, meaning: explainMeetingListFailure(listFailure.code, config.supportContact).meaning }}
+        />
+      )}
       <section className="card">
         <h2>Automatic mapping rule</h2>
         <p>{describeRule(config.mappingRule)}</p>

@@ -71,17 +71,72 @@ export const DEMO_EMPLOYEES: readonly DemoEmployee[] = [
   },
 ];
 
+/** What the demo site's meetings are, for the simulator (its SimMeeting, without importing it here). */
+export interface DemoMeeting {
+  number: string;
+  hostWebExID: string;
+  topic: string;
+  inProgress?: boolean;
+  /** epoch ms; none: on nobody's list of meetings, reachable by its link only */
+  start?: number;
+  durationMinutes?: number;
+  cohostWebExIDs?: string[];
+  inviteeWebExIDs?: string[];
+}
+
+const MINUTE = 60_000;
+
 /**
- * The demo site's meetings (the portal's `/meet/{number}` links):
- * - 123456789:   the all-hands, hosted by ada.admin, in progress: anyone joins
- * - 26341234567: alice's stand-up, not started: alice starts it as host, then others join
- * - 987654321:   bob's review, never started in the demo: joining says it has not started
+ * The demo site's meetings (the portal's `/meet/{number}` links), scheduled around `now` so that
+ * the home page's list (WEBEX_LAUNCH_API=rest|auto) always has something today, in the zone of the
+ * machine the demo runs on:
+ * - 123456789:   the all-hands, hosted by ada.admin, in progress, on nobody's calendar: anyone joins by its link
+ * - 24680135790: carol's design sync, in progress since a few minutes; alice and bob are invited
+ * - 26341234567: alice's stand-up, later today, not started: alice starts it as host; carol cohosts, bob is invited
+ * - 987654321:   bob's review, later today and never started in the demo (joining says so); alice is only invited
+ * - 13579024680: carol's planning, tomorrow at this time; alice and bob are invited
  */
-export const DEMO_MEETINGS = [
-  { number: '123456789', hostWebExID: 'ada.admin', topic: 'All hands', inProgress: true },
-  { number: '26341234567', hostWebExID: 'alice', topic: "Alice's stand-up" },
-  { number: '987654321', hostWebExID: 'bob', topic: "Bob's review" },
-] as const;
+export function demoMeetings(now: number): DemoMeeting[] {
+  const midnight = new Date(now);
+  midnight.setHours(24, 0, 0, 0);
+  const startOfToday = new Date(now);
+  startOfToday.setHours(0, 0, 0, 0);
+  // "later today" even late in the evening: halfway to midnight, at most an hour (or three) from now
+  const untilMidnight = midnight.getTime() - now;
+  const minute = (t: number) => Math.floor(t / MINUTE) * MINUTE;
+  const standUp = minute(now + Math.max(MINUTE, Math.min(60 * MINUTE, untilMidnight / 2)));
+  const review = minute(now + Math.max(2 * MINUTE, Math.min(3 * 60 * MINUTE, (untilMidnight * 3) / 4)));
+  return [
+    { number: '123456789', hostWebExID: 'ada.admin', topic: 'All hands', inProgress: true },
+    {
+      number: '24680135790',
+      hostWebExID: 'carol@example.com',
+      topic: 'Design sync',
+      inProgress: true,
+      start: Math.max(startOfToday.getTime(), minute(now - 10 * MINUTE)),
+      durationMinutes: 60,
+      inviteeWebExIDs: ['alice', 'bob'],
+    },
+    {
+      number: '26341234567',
+      hostWebExID: 'alice',
+      topic: "Alice's stand-up",
+      start: standUp,
+      durationMinutes: 15,
+      cohostWebExIDs: ['carol@example.com'],
+      inviteeWebExIDs: ['bob'],
+    },
+    { number: '987654321', hostWebExID: 'bob', topic: "Bob's review", start: review, durationMinutes: 30, inviteeWebExIDs: ['alice'] },
+    {
+      number: '13579024680',
+      hostWebExID: 'carol@example.com',
+      topic: 'Planning',
+      start: minute(now + 24 * 60 * MINUTE),
+      durationMinutes: 45,
+      inviteeWebExIDs: ['alice', 'bob'],
+    },
+  ];
+}
 
 /** The simulator's users: the demo employees' WebEx accounts. */
 export function demoWebexUsers(): { webExID: string; email: string; password?: string; firstName: string; lastName: string }[] {

@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { createSelfSignedCertificate } from './certificates';
 import { generateDemoSecrets } from './demo-secrets';
-import { DEMO_ADMIN_GROUP, DEMO_EMPLOYEES, DEMO_MEETINGS, DEMO_SITE_NAME, demoWebexUsers } from './demo-users';
+import { DEMO_ADMIN_GROUP, DEMO_EMPLOYEES, DEMO_SITE_NAME, demoMeetings, demoWebexUsers } from './demo-users';
 import { startIdentityProvider } from './idp';
 import { seedDemoMappings } from './seed-demo';
 import { startWebexSimulator } from './webex-sim';
@@ -164,7 +164,7 @@ async function main(): Promise<void> {
     host: LOOPBACK,
     siteName: DEMO_SITE_NAME,
     users: demoWebexUsers(),
-    meetings: DEMO_MEETINGS.map((m) => ({ ...m })),
+    meetings: demoMeetings(Date.now()),
     ticketTtlMs: Number(process.env.WEBEX_SIM_TICKET_TTL_MS ?? 300_000),
     saml: { certificates: [saml.certificatePem], ...SAML_SITE },
     oauth: { clients: [{ ...OAUTH_CLIENT, redirectUris: portals.map((p) => `${p.url}/webex/connect/callback`) }] },
@@ -216,7 +216,10 @@ async function main(): Promise<void> {
       ),
       ...(modes.includes('oauth') ? ['  Connect WebEx (oauth mode) at the simulator with the WebEx ID and password, e.g. alice / Alice-WebEx-1'] : []),
       ...(modes.some((m) => m === 'rest' || m === 'auto')
-        ? ['  rest/auto: meetings open through the simulated Service App (Start my personal room, /meet/123456789); settings show its grant']
+        ? [
+            '  rest/auto: meetings open through the simulated Service App (Start my personal room, /meet/123456789); settings show its grant',
+            "  rest/auto: the home page lists today's meetings: alice hosts her stand-up, bob and carol are invited to others",
+          ]
         : []),
       'Stop with Ctrl+C.',
       '',
@@ -267,7 +270,8 @@ function startPortal(
       WEBEX_OAUTH_CLIENT_SECRET: OAUTH_CLIENT.clientSecret,
     },
     // no credential of the employees' at all: the XML API is not used
-    rest: { WEBEX_LAUNCH_API: 'rest', MAPPING_RULE: 'email', ...serviceApp },
+    // rest lists only the site's meetings (siteUrl), auto every site's: both ways of asking
+    rest: { WEBEX_LAUNCH_API: 'rest', MAPPING_RULE: 'email', WEBEX_REST_SITE_URL: `${DEMO_SITE_NAME}.webex.com`, ...serviceApp },
     auto: { ...samlMode, WEBEX_LAUNCH_API: 'auto', ...serviceApp },
   };
   const app = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-H', 'localhost', '-p', String(portal.port)], {

@@ -3,7 +3,7 @@ import { callAsHost, hostOf, type LaunchDeps, type RestDeps } from './launch';
 import { type MappingSource, resolveWebexAccount, type RuleInput } from '../mappings';
 import { describeLaunchFailure } from './problems';
 import { WebexError, type SiteInfo, type WebexUser } from '../webex';
-import { hostEmailFor, type RestIdentity } from '../webex-rest';
+import { hostEmailFor, LIST_MEETINGS_SCOPE, type RestIdentity } from '../webex-rest';
 import { type CredentialUse, type PortalSignIn, type ServiceAppStatus } from '../credentials';
 import { type LaunchFailureCode } from './codes';
 
@@ -170,11 +170,38 @@ export interface ServiceAppCheck {
   identity?: RestIdentity;
   /** the dry call: the personal room of the admin's own WebEx e-mail, which proves the scopes */
   dryCall?: { hostEmail: string; ok: boolean; roomTopic?: string; code?: LaunchFailureCode; meaning?: string };
+  /** the dry list: today's meetings of the admin's own WebEx e-mail (one page of one), which proves the home page's list scope */
+  dryList?: { hostEmail: string; ok: boolean; code?: LaunchFailureCode; httpStatus?: number; meaning?: string; missingScope?: string };
   /** the grant after the check: state and expiry */
   status: ServiceAppStatus;
 }
 
 const NO_DRY_CALL = "Your portal account is not linked to a WebEx account, so the check could not read a personal room (it proves the Service App's scopes).";
+
+/**
+ * Why a list of meetings failed, for an admin: a 403 names the scope `GET /meetings?hostEmail=…`
+ * needs (docs/webex.md §9.8); the rest read as the launch's failures do.
+ */
+export function explainMeetingListFailure(code: LaunchFailureCode, support: string): { meaning: string; missingScope?: string } {
+  if (code === 'WEBEX_APP_FORBIDDEN') {
+    return {
+      missingScope: LIST_MEETINGS_SCOPE,
+      meaning: `WebEx refused to list meetings for this person (403): the Service App needs the scope ${LIST_MEETINGS_SCOPE}, authorized for your organisation in Control Hub (or the org does not let it read this person's meetings). Employees read "Your meetings could not be loaded"; Join and Start still work.`,
+    };
+  }
+  return { meaning: `${describeLaunchFailure(code, support).what} Employees read "Your meetings could not be loaded"; Join and Start still work.` };
+}
+
+/** Today's meetings of a WebEx e-mail, one page of one: proves the Service App may list them (the home page's list). */
+function listOneMeeting(rest: RestDeps, hostEmail: string, now: number) {
+  const day = new Date(now).toISOString().slice(0, 10);
+  return restOutcome(async () => {
+    const { value } = await rest.serviceApp.withToken((token) =>
+      rest.client.listMeetings(token, { hostEmail, from: `${day}T00:00:00Z`, to: `${day}T23:59:59Z`, timeZone: 'UTC', pageSize: 1, maxPages: 1 }),
+    );
+    return value.items.length;
+  });
+}
 
 /**
  * The REST path's connection check: the Service App's token (refreshed when due) must be accepted
@@ -199,14 +226,19 @@ export async function checkServiceApp(
     } else {
       const hostEmail = hostEmailFor(admin.email, account.webexId);
       const room = await readPersonalRoom(rest, hostEmail);
-      result = room.ok
-        ? { ok: true, identity: who.value, dryCall: { hostEmail, ok: true, roomTopic: room.value.topic } }
-        : {
-            ok: false,
-            identity: who.value,
-            failure: { ...room, meaning: describeLaunchFailure(room.code, support).what },
-            dryCall: { hostEmail, ok: false, code: room.code, meaning: describeLaunchFailure(room.code, support).what },
-          };
+      const list = await listOneMeeting(rest, hostEmail, Date.now());
+      const dryCall = room.ok
+        ? { hostEmail, ok: true, roomTopic: room.value.topic }
+        : { hostEmail, ok: false, code: room.code, meaning: describeLaunchFailure(room.code, support).what };
+      const listed = list.ok ? undefined : explainMeetingListFailure(list.code, support);
+      const dryList = list.ok ? { hostEmail, ok: true } : { hostEmail, ok: false, code: list.code, httpStatus: list.httpStatus, ...listed };
+      // the first failure is the check's: the room's (the launches need it), else the list's
+      const failure = !room.ok
+        ? { ...room, meaning: describeLaunchFailure(room.code, support).what }
+        : !list.ok
+          ? { ...list, meaning: listed?.meaning ?? '' }
+          : undefined;
+      result = { ok: failure === undefined, identity: who.value, dryCall, dryList, ...(failure ? { failure } : {}) };
     }
   }
   const status = await rest.serviceApp.status();
@@ -218,6 +250,7 @@ export async function checkServiceApp(
     detail: {
       orgId: result.identity?.orgId,
       dryCall: result.dryCall?.hostEmail,
+      dryList: result.dryList && (result.dryList.ok ? 'OK' : result.dryList.code),
       httpStatus: result.failure?.httpStatus,
       trackingId: result.failure?.trackingId,
       reason: result.failure?.reason,

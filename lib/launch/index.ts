@@ -4,7 +4,15 @@
  * employee reads, and the admin's dry runs of a launch.
  */
 export { isRecentLaunch, LAUNCHED_COOKIE, launchedCookie, nextRecoveryStep, parseRecoveryState, RECOVERY_COOKIE, RECOVERY_FIELD } from './already-logon';
-export { checkConnection, checkServiceApp, type ConnectionCheck, type MappingTestResult, type ServiceAppCheck, testMapping } from './checks';
+export {
+  checkConnection,
+  checkServiceApp,
+  type ConnectionCheck,
+  explainMeetingListFailure,
+  type MappingTestResult,
+  type ServiceAppCheck,
+  testMapping,
+} from './checks';
 export { CONNECT_CODES } from './codes';
 export { answerJoin, type JoinDeps, type LaunchAnswer } from './join';
 export { type LaunchDeps, type LaunchResult, launchWebex, type RestDeps } from './launch';

@@ -12,6 +12,7 @@ import {
 import { getDb } from './database';
 import type { Database } from '../db';
 import { createLaunchLimiter, type LaunchDeps, type LaunchLimiter, type RestDeps } from '../launch';
+import { createMeetingList, type MeetingList, type MeetingListFailure } from '../meetings';
 import { metrics } from '../metrics';
 import { processSlot } from '../process';
 import {
@@ -93,6 +94,16 @@ export interface AppDeps {
   connect?: ConnectDeps;
   /** WEBEX_LAUNCH_API=rest|auto only: the Service App and the REST client */
   rest?: RestDeps;
+  /** WEBEX_LAUNCH_API=rest|auto only: the home page's list of the employee's meetings */
+  meetings?: MeetingList;
+}
+
+// the last list WebEx refused, for the settings page: written by the home page's bundle, read by the admin's
+const lastMeetingListFailure = processSlot<MeetingListFailure>('meeting-list-failure');
+
+/** The last failure of a home page's meeting list in this process (no person, no meeting), or undefined. */
+export function getMeetingListFailure(): MeetingListFailure | undefined {
+  return lastMeetingListFailure.get();
 }
 
 /** The REST adapter: the Service App's grant (the OAuth token store under its fixed key) and the REST client. */
@@ -148,6 +159,17 @@ export function createAppDeps(config: AppConfig, db: Kysely<Database>, transport
     connect = { db, keys: config.secretKeys, oauth: client, tokens, webex, siteName: config.webex.siteName, tokenUse: credentials.tokenUse };
   }
   const rest = createRestDeps(config, db, transport, restGuard);
+  const meetings =
+    rest && config.meetings
+      ? createMeetingList({
+          client: rest.client,
+          serviceApp: rest.serviceApp,
+          cacheSeconds: config.meetings.cacheSeconds,
+          siteUrl: config.rest?.siteUrl,
+          observe: (outcome) => metrics().meetingLists.inc({ outcome }),
+          onFailure: (failure) => lastMeetingListFailure.set(failure),
+        })
+      : undefined;
   return {
     launch: {
       db,
@@ -169,6 +191,7 @@ export function createAppDeps(config: AppConfig, db: Kysely<Database>, transport
     oauth,
     connect,
     rest,
+    meetings,
   };
 }
 
@@ -206,6 +229,11 @@ export async function getConnectDeps(): Promise<ConnectDeps | undefined> {
 /** The Service App and REST client, with WEBEX_LAUNCH_API=rest|auto; undefined with xml. */
 export async function getRestDeps(): Promise<RestDeps | undefined> {
   return (await getAppDeps()).rest;
+}
+
+/** The home page's list of meetings, with WEBEX_LAUNCH_API=rest|auto; undefined with xml. */
+export async function getMeetingList(): Promise<MeetingList | undefined> {
+  return (await getAppDeps()).meetings;
 }
 
 let limiter: LaunchLimiter | undefined;

@@ -4,7 +4,18 @@
  * shutdown.
  */
 export { getDb } from './database';
-export { createAppDeps, getConnectDeps, getLaunchDeps, getLaunchLimiter, getOAuth, getRestDeps, getUpstreamStats, returnUrl } from './deps';
+export {
+  createAppDeps,
+  getConnectDeps,
+  getLaunchDeps,
+  getLaunchLimiter,
+  getMeetingList,
+  getMeetingListFailure,
+  getOAuth,
+  getRestDeps,
+  getUpstreamStats,
+  returnUrl,
+} from './deps';
 export { getAuthOptions, getPortalUser, idTokenStore, requireAdmin, sessionRevocations } from './identity';
 export { isDraining, trackLaunch } from './shutdown';
 export { startOrExit } from './startup';

@@ -3,7 +3,15 @@
  * for sites past the XML and URL API retirement. The second adapter of the launch beside
  * lib/webex's XML client, on the same transport, exchange habits and error vocabulary.
  */
-export { createWebexRestClient, type RestIdentity } from './client';
+export {
+  createWebexRestClient,
+  LIST_MEETINGS_SCOPE,
+  type ListedPages,
+  type MeetingInvitee,
+  type RestIdentity,
+  type ScheduledMeeting,
+  type WebexRestClient,
+} from './client';
 export { DEFAULT_LINK_HOSTS, type LinkHosts, parseLinkHosts } from './link-hosts';
-export { hostEmailFor, meetingLink, type RestLaunchDeps } from './meeting-links';
+export { hostEmailFor, meetingLink, type RestLaunchDeps, type TokenSource } from './meeting-links';
 export { type RestSettings } from './settings';

@@ -26,6 +26,8 @@ function deps(answer: (request: JoinMeetingRequest) => JoinLinks | Promise<JoinL
     },
     personalRoom: async (_token, email) => ({ link: `https://acme.webex.com/meet/${email.split('@')[0] ?? ''}`, topic: 'Room' }),
     me: async () => ({ id: 'app', displayName: 'App', orgId: 'org' }),
+    listMeetings: async () => ({ items: [], complete: true, skipped: 0, pages: 1 }),
+    listInvitees: async () => ({ items: [], complete: true, skipped: 0, pages: 1 }),
   };
   return { client, serviceApp, linkHosts: HOSTS };
 }

@@ -10,4 +10,6 @@ export interface RestSettings {
   initialRefreshToken: string | undefined;
   /** where the start/join links may point */
   linkHosts: LinkHosts;
+  /** WEBEX_REST_SITE_URL: the site whose meetings the home page lists (e.g. acme.webex.com); undefined: all the employee's sites */
+  siteUrl: string | undefined;
 }

@@ -24,8 +24,11 @@ export interface Answer {
   status: number;
   /** a response header by name, any case */
   header(name: string): string | undefined;
-  /** the body as UTF-8, read to the end within the size limit (else WEBEX_RESPONSE_TOO_LARGE) */
-  text(): Promise<string>;
+  /**
+   * the body as UTF-8, read to the end within the size limit (else WEBEX_RESPONSE_TOO_LARGE); a call
+   * whose answers are pages of a list may allow a larger `limit` than the client's
+   */
+  text(limit?: number): Promise<string>;
   /** stop reading and free the connection */
   discard(): void;
 }
@@ -62,7 +65,7 @@ export function createExchange(options: ExchangeOptions): Exchange {
       return await handle({
         status: response.status,
         header: (name) => response.header(name),
-        text: () => readLimited(response, options.maxResponseBytes),
+        text: (limit = options.maxResponseBytes) => readLimited(response, limit),
         discard: () => response.discard(),
       });
     } catch (err) {

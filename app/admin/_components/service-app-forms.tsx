@@ -22,7 +22,7 @@ export function ServiceAppCheckPanel() {
             <dt>Result</dt>
             <dd className={result.ok ? 'ok' : 'bad'}>
               {result.ok ? (
-                'Connected: the token works and the Service App may read personal rooms for your organisation.'
+                'Connected: the token works and the Service App may read personal rooms and list meetings for your organisation.'
               ) : (
                 <>
                   Not working: <code>{result.failure?.code}</code>. {result.failure?.meaning}
@@ -51,6 +51,27 @@ export function ServiceAppCheckPanel() {
                   {result.dryCall.ok
                     ? `Read the personal room of ${result.dryCall.hostEmail}${result.dryCall.roomTopic ? ` (“${result.dryCall.roomTopic}”)` : ''}: the scopes for personal rooms and meeting links are in place.`
                     : `Could not read the personal room of ${result.dryCall.hostEmail}: ${result.dryCall.code}. ${result.dryCall.meaning ?? ''}`}
+                </dd>
+              </>
+            )}
+            {result.dryList && (
+              <>
+                <dt>Dry list (My meetings)</dt>
+                <dd className={result.dryList.ok ? 'ok' : 'bad'} data-testid="service-app-dry-list">
+                  {result.dryList.ok ? (
+                    `Listed today's meetings of ${result.dryList.hostEmail}: the scope for the home page's list is in place.`
+                  ) : (
+                    <>
+                      Could not list the meetings of {result.dryList.hostEmail}: <code>{result.dryList.code}</code>
+                      {result.dryList.httpStatus ? ` (HTTP ${result.dryList.httpStatus})` : ''}.{' '}
+                      {result.dryList.missingScope && (
+                        <>
+                          Missing scope: <code data-testid="service-app-missing-scope">{result.dryList.missingScope}</code>.{' '}
+                        </>
+                      )}
+                      {result.dryList.meaning}
+                    </>
+                  )}
                 </dd>
               </>
             )}

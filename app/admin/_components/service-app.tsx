@@ -1,6 +1,7 @@
 import { ServiceAppCheckPanel, ServiceAppTokenForm } from './service-app-forms';
 import { type RestSettings } from '@/lib/webex-rest';
 import { type ServiceAppStatus } from '@/lib/credentials';
+import { type MeetingListFailure } from '@/lib/meetings';
 import { utcTime } from '../../_lib/format';
 
 const STATE_WORDS: Record<ServiceAppStatus['state'], string> = {
@@ -10,7 +11,15 @@ const STATE_WORDS: Record<ServiceAppStatus['state'], string> = {
 };
 
 /** The company's Service App (the REST path): its settings, its grant, the check and the paste-once form. */
-export function ServiceAppSection({ rest, status }: { rest: RestSettings; status: ServiceAppStatus }) {
+export function ServiceAppSection({
+  rest,
+  status,
+  listFailure,
+}: {
+  rest: RestSettings;
+  status: ServiceAppStatus;
+  listFailure?: MeetingListFailure & { meaning: string };
+}) {
   return (
     <section className="card" aria-labelledby="service-app-title">
       <h2 id="service-app-title">Service App (REST)</h2>
@@ -21,6 +30,8 @@ export function ServiceAppSection({ rest, status }: { rest: RestSettings; status
         <dd>{rest.clientId}</dd>
         <dt>Links allowed on</dt>
         <dd>{[...rest.linkHosts.suffixes.map((s) => `*${s}`), ...rest.linkHosts.exact].join(', ')}</dd>
+        <dt>Meetings listed from</dt>
+        <dd>{rest.siteUrl ?? 'every site of the employee (WEBEX_REST_SITE_URL unset)'}</dd>
         <dt>Grant</dt>
         <dd className={status.state === 'authorized' ? 'ok' : 'bad'} data-testid="service-app-state">
           {STATE_WORDS[status.state]}
@@ -36,6 +47,16 @@ export function ServiceAppSection({ rest, status }: { rest: RestSettings; status
             <dd className="bad" data-testid="service-app-failure">
               {utcTime(status.lastFailure.at)}: <code>{status.lastFailure.code}</code>. Until a refresh works, employees read “WebEx is not reachable through
               the company app”.
+            </dd>
+          </>
+        )}
+        {listFailure && (
+          <>
+            <dt>Last list of meetings failed</dt>
+            <dd className="bad" data-testid="meeting-list-failure">
+              {utcTime(listFailure.at)} (this instance): <code>{listFailure.code}</code>
+              {listFailure.httpStatus ? ` (HTTP ${listFailure.httpStatus}${listFailure.trackingId ? `, trackingId ${listFailure.trackingId}` : ''})` : ''}.{' '}
+              {listFailure.meaning}
             </dd>
           </>
         )}

@@ -32,10 +32,23 @@ const faultSchema = z.discriminatedUnion('kind', [
   }),
   z.strictObject({ kind: z.literal('meeting-not-found') }),
   z.strictObject({ kind: z.literal('not-host') }),
+  z.strictObject({
+    kind: z.literal('missing-scope'),
+    scope: z
+      .string()
+      .regex(/^[a-z_:-]{1,100}$/)
+      .optional(),
+  }),
 ]);
 
 const XML_CALLS = ['GetLoginTicket', 'GetSite', 'AuthenticateUser', 'GetUser'] as const satisfies readonly XmlCall[];
-const REST_CALLS = ['meetings/join', 'meetingPreferences/personalMeetingRoom', 'people/me'] as const satisfies readonly RestCall[];
+const REST_CALLS = [
+  'meetings/join',
+  'meetingPreferences/personalMeetingRoom',
+  'people/me',
+  'meetings',
+  'meetingInvitees',
+] as const satisfies readonly RestCall[];
 
 export const faultRuleSchema = z.strictObject({
   fault: faultSchema,
@@ -111,6 +124,7 @@ function appliesTo(rule: FaultRule, target: FaultTarget): boolean {
       return target.api === 'rest-token' || (target.api === 'rest' && callMatches(rule, target.call));
     case 'rest-access-token-expired':
     case 'rest-status':
+    case 'missing-scope':
       return target.api === 'rest' && callMatches(rule, target.call);
     case 'meeting-not-found':
     case 'not-host':

@@ -4,7 +4,7 @@
  * Env: WEBEX_SIM_PORT (4020), WEBEX_SIM_HOST (127.0.0.1), WEBEX_SIM_SITE (the demo site),
  * WEBEX_SIM_TICKET_TTL_MS (300000), WEBEX_SIM_LOG=1 for one line per request.
  */
-import { DEMO_MEETINGS, DEMO_SITE_NAME, demoWebexUsers } from '../demo-users';
+import { DEMO_SITE_NAME, demoMeetings, demoWebexUsers } from '../demo-users';
 import { startWebexSimulator } from './index';
 
 function readInteger(name: string, fallback: number): number {
@@ -24,7 +24,7 @@ const simulator = await startWebexSimulator({
   port: readInteger('WEBEX_SIM_PORT', 4020),
   ticketTtlMs: readInteger('WEBEX_SIM_TICKET_TTL_MS', 300_000),
   users: demoWebexUsers(),
-  meetings: DEMO_MEETINGS.map((m) => ({ ...m })),
+  meetings: demoMeetings(Date.now()),
   log: process.env.WEBEX_SIM_LOG === '1',
 });
 

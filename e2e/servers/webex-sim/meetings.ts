@@ -12,6 +12,8 @@ export interface MeetingBoard {
   find(number: string): BoardMeeting | undefined;
   /** by the REST API's meeting id */
   findById(id: string): BoardMeeting | undefined;
+  /** every meeting, in the order given */
+  all(): BoardMeeting[];
   start(number: string): void;
 }
 
@@ -32,6 +34,7 @@ export function createMeetingBoard(meetings: readonly SimMeeting[]): MeetingBoar
   }
   return {
     find: (number) => byNumber.get(number),
+    all: () => [...byNumber.values()],
     findById: (id) => byId.get(id),
     start(number) {
       const meeting = byNumber.get(number);

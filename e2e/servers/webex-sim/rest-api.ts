@@ -1,7 +1,8 @@
 /**
  * The Webex REST API, as far as the portal's REST path uses it [docs/webex.md §9]:
  * `POST /v1/meetings/join`, `GET /v1/meetingPreferences/personalMeetingRoom`, `GET /v1/people/me`,
- * and the start/join links `meetings/join` hands out (join-links.ts). Callers are the
+ * `GET /v1/meetings` and `GET /v1/meetingInvitees` (meeting-list.ts), and the start/join links
+ * `meetings/join` hands out (join-links.ts). Callers are the
  * organisation's Service App (service-app.ts): no other tokens are modelled, so every caller must
  * send `hostEmail` ("For Service Apps, hostEmail must be provided" [R1]).
  *
@@ -20,6 +21,7 @@
 import { escapeHtml, renderPage } from './html';
 import { htmlAnswer, type HttpAnswer } from './http';
 import type { JoinLinkStore, LinkHolder } from './join-links';
+import { createMeetingListApi } from './meeting-list';
 import { meetingIdOf, meetingPage, type BoardMeeting, type MeetingBoard } from './meetings';
 import { jsonAnswer, webexErrorBody, type ServiceAppServer } from './service-app';
 import type { FaultBoard } from './faults';
@@ -30,7 +32,12 @@ export const REST_PATHS: ReadonlyMap<string, { method: 'GET' | 'POST'; call: Res
   ['/v1/meetings/join', { method: 'POST', call: 'meetings/join' }],
   ['/v1/meetingPreferences/personalMeetingRoom', { method: 'GET', call: 'meetingPreferences/personalMeetingRoom' }],
   ['/v1/people/me', { method: 'GET', call: 'people/me' }],
+  ['/v1/meetings', { method: 'GET', call: 'meetings' }],
+  ['/v1/meetingInvitees', { method: 'GET', call: 'meetingInvitees' }],
 ] as const);
+
+// what Webex answers a token without a scope the call needs (simulator's wording; the portal reads only the status)
+const MISSING_SCOPE = 'The server understood the request, but refused to fulfill it because the access token is missing required scopes.';
 
 const DEFAULT_EXPIRATION_MINUTES = 5; // unverified
 const MAX_DISPLAY_NAME = 128;
@@ -53,6 +60,8 @@ export interface RestRequest {
   pathname: string;
   query: URLSearchParams;
   authorization: string | undefined;
+  /** the `timezone` request header (GET /v1/meetings) */
+  timezone?: string;
   body: string;
 }
 
@@ -74,6 +83,7 @@ export function createRestApi(deps: RestApiDeps): RestApi {
   /** personal room id → its owner's WebEx ID, once a link to it was made */
   const roomOwners = new Map<string, string>();
 
+  const lists = createMeetingListApi({ siteName: deps.siteName, users: deps.users, meetings: deps.meetings, now: deps.now, origin: deps.origin });
   const personalRoomId = (owner: SimUser) => `pmr${meetingIdOf(`pmr:${owner.webExID.toLowerCase()}`).slice(3)}`;
   const personalRoomLink = (owner: SimUser) => new URL(`/meet/${encodeURIComponent(owner.webExID)}`, deps.origin()).href;
   const meetingWebLink = (meeting: BoardMeeting) => {
@@ -197,7 +207,12 @@ export function createRestApi(deps: RestApiDeps): RestApi {
           return { kind: 'answer', answer: error(400, 'The request body must be a JSON object.'), delayMs: 0, note: `rest ${route.call} bad JSON` };
         }
       }
-      const named = route.call === 'meetings/join' ? json.hostEmail : request.query.get('userEmail');
+      const named =
+        route.call === 'meetings/join'
+          ? json.hostEmail
+          : route.call === 'meetingPreferences/personalMeetingRoom'
+            ? request.query.get('userEmail')
+            : request.query.get('hostEmail');
       const user = typeof named === 'string' ? deps.users.find({ email: named }) : undefined;
       const fault = deps.faults.take({ api: 'rest', call: route.call, webExID: user?.webExID });
       const note = `rest ${route.call}${fault ? ` fault=${fault.kind}` : ''}`;
@@ -221,6 +236,8 @@ export function createRestApi(deps: RestApiDeps): RestApi {
           return answer(error(400, 'Meeting not found.'));
         case 'not-host':
           return answer(error(403, 'The hostEmail is neither the host nor a cohost of this meeting.'));
+        case 'missing-scope':
+          return answer(jsonAnswer(403, webexErrorBody(MISSING_SCOPE, fault.scope ? { simulatedMissingScope: fault.scope } : {})));
         default:
           break;
       }
@@ -228,6 +245,8 @@ export function createRestApi(deps: RestApiDeps): RestApi {
       const delayMs = fault?.kind === 'latency' ? fault.ms : 0;
       if (route.call === 'meetings/join') return answer(joinMeeting(json, user), delayMs);
       if (route.call === 'meetingPreferences/personalMeetingRoom') return answer(personalRoom(request.query), delayMs);
+      if (route.call === 'meetings') return answer(lists.meetings(request.query, request.timezone, user), delayMs);
+      if (route.call === 'meetingInvitees') return answer(lists.invitees(request.query, user), delayMs);
       return answer(
         jsonAnswer(
           200,

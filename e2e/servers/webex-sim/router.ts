@@ -108,7 +108,8 @@ export function createRequestHandler(deps: RouterDeps) {
     if (deps.rest && pathname.startsWith('/v1/')) {
       const url = new URL(req.url ?? '/', 'http://webex-sim.invalid');
       const body = method === 'POST' ? await readBody(req) : '';
-      const outcome = deps.rest.answer({ method, pathname, query: url.searchParams, authorization: req.headers.authorization, body });
+      const timezone = typeof req.headers.timezone === 'string' ? req.headers.timezone : undefined;
+      const outcome = deps.rest.answer({ method, pathname, query: url.searchParams, authorization: req.headers.authorization, timezone, body });
       context.note = outcome.note;
       if (outcome.kind === 'hang') return undefined;
       if (outcome.delayMs > 0) await deps.sleep(outcome.delayMs);

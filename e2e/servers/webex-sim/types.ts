@@ -36,6 +36,12 @@ export interface SimMeeting {
   topic?: string;
   /** default false: attendees get MeetingNotInProgress until the host starts it */
   inProgress?: boolean;
+  /** REST: when the meeting is scheduled (epoch ms); without it the meeting is on nobody's list (GET /v1/meetings), reachable by its number only */
+  start?: number;
+  /** REST: its scheduled length; default 30 */
+  durationMinutes?: number;
+  /** REST: who is invited besides the cohosts: their lists show it, and meetingInvitees names them [docs/webex.md §9.8] */
+  inviteeWebExIDs?: string[];
 }
 
 export interface SimOptions {
@@ -65,7 +71,8 @@ export interface SimOptions {
   meetings?: SimMeeting[];
   /**
    * The Webex REST API (/v1/access_token, /v1/meetings/join, /v1/meetingPreferences/personalMeetingRoom,
-   * /v1/people/me) and the organisation's Service App [docs/webex.md §9]; without it those paths are 404.
+   * /v1/people/me, /v1/meetings, /v1/meetingInvitees) and the organisation's Service App [docs/webex.md §9];
+   * without it those paths are 404.
    */
   serviceApp?: SimServiceApp;
   /** AuthenticateUser's timeToLive; default 5400, Cisco's sample (docs/webex.md §6.1) */
@@ -93,7 +100,7 @@ export interface SimServiceApp {
 }
 
 /** The REST calls the simulator answers, for fault rules. */
-export type RestCall = 'meetings/join' | 'meetingPreferences/personalMeetingRoom' | 'people/me';
+export type RestCall = 'meetings/join' | 'meetingPreferences/personalMeetingRoom' | 'people/me' | 'meetings' | 'meetingInvitees';
 
 /** The tokens the developer portal's "Generate Tokens" hands an admin for an authorized Service App [docs/webex.md §9.3, R5]. */
 export interface ServiceAppTokens {
@@ -147,7 +154,9 @@ export type SimFault =
   /** REST: meetings/join answers 400 "meeting not found" */
   | { kind: 'meeting-not-found' }
   /** REST: meetings/join answers 403: the hostEmail is neither host nor cohost */
-  | { kind: 'not-host' };
+  | { kind: 'not-host' }
+  /** REST: the API answers 403 because the Service App's token lacks a scope the call needs (default: the call's own) */
+  | { kind: 'missing-scope'; scope?: string };
 
 export interface FaultRule {
   fault: SimFault;
