@@ -9,7 +9,7 @@ import { getDb, getPortalUser, getUpstreamStats } from '@/lib/server';
 import { signInPath } from '@/lib/identity';
 import { getConfig } from '@/lib/config';
 import { HOME, launchPathFor, PERSONAL_ROOM } from '@/lib/launch';
-import { resolveWebexAccount } from '@/lib/mappings';
+import { resolveWebexAccount, resolveWebexAccounts } from '@/lib/mappings';
 import { hostEmailFor } from '@/lib/webex-rest';
 
 export const dynamic = 'force-dynamic';
@@ -37,7 +37,9 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
   const params = await searchParams;
   const notice = firstParam(params.connected) === '1' ? 'connected' : firstParam(params.disconnected) === '1' ? 'disconnected' : '';
   const { db } = await getDb();
-  const account = await resolveWebexAccount(db, user, config.mappingRule);
+  // one site: the account there; several (WEBEX_SITES): one card per site the employee has an account on
+  const accounts = config.sites.length > 1 ? await resolveWebexAccounts(db, user, config.mappingRule, config.siteRules) : undefined;
+  const account = accounts ? accounts[0] : await resolveWebexAccount(db, user, config.mappingRule);
   // which buttons WEBEX_LAUNCH_API offers: the site's home (XML) and the personal room (REST)
   const homeOffered = launchPathFor(config.webex.launchApi, HOME) !== undefined;
   const room = launchPathFor(config.webex.launchApi, PERSONAL_ROOM) !== undefined;
@@ -72,6 +74,17 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
           <h2>Your account is not linked to WebEx yet</h2>
           <p>Ask {config.supportContact} to link your portal account to your WebEx host account.</p>
         </section>
+      ) : accounts ? (
+        accounts.map((siteAccount) => {
+          const site = config.sites.find((s) => s.key === siteAccount.site);
+          return (
+            site && (
+              <WebexCard key={site.key} account={siteAccount} title={`WebEx · ${site.displayName}`}>
+                <JoinButton label={`Join WebEx · ${site.displayName}`} target={{ kind: 'home', site: site.siteName }} />
+              </WebexCard>
+            )
+          );
+        })
       ) : !homeOffered ? (
         <RestWebexCard email={user.email} account={account} />
       ) : config.hostCredentials.mode === 'oauth' ? (

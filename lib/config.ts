@@ -2,10 +2,11 @@ import { z } from 'zod';
 import type { HostCredentialSettings } from './credentials';
 import { normalizeEmail, type AdminSettings, type OidcSettings, type SessionPolicy } from './identity';
 import type { LaunchApi, LoginDelivery } from './launch';
-import type { MappingRule } from './mappings';
+import { parseSiteRules, type MappingRule, type SiteRule } from './mappings';
 import type { MeetingsSettings } from './meetings';
 import { loadSigningKeys, SamlKeyError, type SamlSigningKeys } from './saml';
 import type { SecretKeys } from './secrets';
+import type { WebexSite } from './webex';
 import { DEFAULT_LINK_HOSTS, parseLinkHosts, type RestSettings } from './webex-rest';
 
 /**
@@ -40,6 +41,13 @@ export interface AppConfig {
   };
   /** the REST path's Service App (WEBEX_LAUNCH_API=rest|auto); undefined with xml */
   rest: RestSettings | undefined;
+  /**
+   * Every WebEx site of the company, the default site first: its own `webex`, `hostCredentials`
+   * and `rest` as above, and one entry per name in WEBEX_SITES (docs/operations.md, "Several WebEx sites")
+   */
+  sites: readonly SiteSettings[];
+  /** which site an employee without a mapping row for it belongs on (MAPPING_SITE_RULES); empty: the default site */
+  siteRules: readonly SiteRule[];
   /** the home page's list of the employee's meetings, read through the Service App (rest|auto); undefined with xml */
   meetings: MeetingsSettings | undefined;
   /** what the portal's Sign out ends besides the portal session (SIGNOUT_WEBEX, SIGNOUT_IDP) */
@@ -61,6 +69,15 @@ export interface AppConfig {
   auditRetentionDays: number;
   importMaxBytes: number;
   supportContact: string;
+}
+
+/** One WebEx site with what may differ per site: its address, launch API and credential mode. */
+export interface SiteSettings extends WebexSite {
+  launchApi: LaunchApi;
+  hostCredentials: HostCredentialSettings;
+  rest: RestSettings | undefined;
+  /** whose Service App grant its REST calls use: its own key, or '' when it shares the default site's Service App */
+  serviceAppGrant: string;
 }
 
 export class ConfigError extends Error {
@@ -102,6 +119,8 @@ const EnvSchema = z.object({
   SESSION_IDLE_MINUTES: minutesInRange(24 * 60, 30),
   ADMIN_RECHECK_MINUTES: minutesInRange(24 * 60, 5),
   WEBEX_SITE_NAME: z.string().regex(SITE_NAME, 'must be your WebEx site name: acme for acme.webex.com (letters, digits, hyphens)'),
+  WEBEX_SITE_DISPLAY_NAME: optionalString,
+  WEBEX_SITES: z.string().default(''),
   WEBEX_BASE_URL: optionalString,
   WEBEX_LANDING_URL: optionalString,
   WEBEX_TIMEOUT_MS: intInRange(100, 120_000, 10_000),
@@ -155,6 +174,7 @@ const EnvSchema = z.object({
   MAPPING_RULE: z.enum(['none', 'email', 'email-local-part', 'claim'], { error: 'must be none, email, email-local-part or claim' }).default('none'),
   MAPPING_RULE_CLAIM: optionalString,
   MAPPING_RULE_LOWERCASE: z.stringbool({ error: 'must be true or false' }).default(false),
+  MAPPING_SITE_RULES: z.string().default(''),
   METRICS_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 random characters, or unset to turn /api/metrics off'),
   LAUNCH_RATE_LIMIT: intInRange(1, 1_000_000, 10),
   LAUNCH_RATE_WINDOW_SECONDS: intInRange(1, 86_400, 60),
@@ -298,6 +318,122 @@ function formActionOrigins(at: {
   return [...origins];
 }
 
+/**
+ * One site's settings from an environment whose single-site variables are that site's
+ * (the default site's own, or a listed site's as `siteEnvironment` lays them out).
+ */
+function siteConfig(e: ParsedEnv, key: string, appUrl: URL, problems: string[]): SiteSettings | undefined {
+  const before = problems.length;
+  const siteName = e.WEBEX_SITE_NAME.toLowerCase();
+  const baseUrl = new URL(e.WEBEX_BASE_URL ?? `https://${siteName}.webex.com`);
+  if (!isSecureOrLoopback(baseUrl)) problems.push('WEBEX_BASE_URL: must use https:// (plain http is only allowed on localhost)');
+  const base = baseUrl.href.replace(/\/+$/, '');
+  const landing = new URL(e.WEBEX_LANDING_URL ?? `${base}/webappng/sites/${siteName}/dashboard`, `${base}/`);
+  if (landing.origin !== baseUrl.origin)
+    problems.push(`WEBEX_LANDING_URL: must be a page of your WebEx site (${baseUrl.origin}); WebEx refuses other MU targets`);
+  const hostCredentials = credentialConfig(e, appUrl, problems);
+  const rest = restConfig(e, baseUrl.hostname, problems);
+  if (problems.length > before || !hostCredentials) return undefined;
+  return {
+    key,
+    siteName,
+    displayName: e.WEBEX_SITE_DISPLAY_NAME ?? `${siteName}.webex.com`,
+    baseUrl: base,
+    landingUrl: landing.href,
+    launchApi: e.WEBEX_LAUNCH_API,
+    hostCredentials,
+    rest,
+    serviceAppGrant: key,
+  };
+}
+
+/**
+ * What a listed site may set for itself, as WEBEX_SITE_<SITE>_<name> with the single-site
+ * variable's name minus its WEBEX_ (or WEBEX_SITE_) prefix: WEBEX_SITE_ACME_EU_BASE_URL,
+ * WEBEX_SITE_ACME_EU_SAML_AUDIENCE. `own`: the site's alone (its address and what names it);
+ * `inherited`: the default site's value unless the site sets its own (one credential mode, one
+ * signing key, one OAuth integration and Service App for the company, unless a site has others).
+ */
+const SITE_VARIABLES = {
+  own: ['WEBEX_SITE_DISPLAY_NAME', 'WEBEX_BASE_URL', 'WEBEX_LANDING_URL', 'SAML_AUDIENCE', 'SAML_RECIPIENT', 'WEBEX_REST_LINK_HOSTS', 'WEBEX_REST_SITE_URL'],
+  inherited: [
+    'WEBEX_LAUNCH_API',
+    'WEBEX_CREDENTIAL_MODE',
+    'WEBEX_PASSWORD_TO_SESSION_TICKET',
+    'SAML_ISSUER',
+    'SAML_NAMEID_SOURCE',
+    'SAML_SIGNING_KEY',
+    'SAML_SIGNING_CERT',
+    'SAML_SIGNING_CERT_NEXT',
+    'WEBEX_OAUTH_AUTHORIZE_URL',
+    'WEBEX_OAUTH_TOKEN_URL',
+    'WEBEX_OAUTH_REVOKE_URL',
+    'WEBEX_OAUTH_CLIENT_ID',
+    'WEBEX_OAUTH_CLIENT_SECRET',
+    'WEBEX_OAUTH_SCOPES',
+    'WEBEX_OAUTH_TOKEN_USE',
+    'WEBEX_API_BASE_URL',
+    'WEBEX_SERVICE_APP_CLIENT_ID',
+    'WEBEX_SERVICE_APP_CLIENT_SECRET',
+    'WEBEX_SERVICE_APP_REFRESH_TOKEN',
+  ],
+} as const satisfies Record<string, readonly (keyof ParsedEnv)[]>;
+
+/** The variable a listed site sets for one of the single-site variables: WEBEX_SITE_ACME_EU_BASE_URL. */
+export function siteVariable(siteName: string, variable: string): string {
+  return `WEBEX_SITE_${siteName.toUpperCase().replaceAll('-', '_')}_${variable.replace(/^WEBEX_(SITE_)?/, '')}`;
+}
+
+/** The environment as a listed site sees it: its own variables in the single-site names, the default's where it inherits. */
+function siteEnvironment(env: Env, siteName: string): Env {
+  const view: Env = { ...env, WEBEX_SITE_NAME: siteName };
+  for (const name of SITE_VARIABLES.own) view[name] = env[siteVariable(siteName, name)];
+  for (const name of SITE_VARIABLES.inherited) view[name] = env[siteVariable(siteName, name)] ?? env[name];
+  return view;
+}
+
+/** Names a listed site's problem by the variable it sets (or inherits) and by the site. */
+function forSite(problem: string, siteName: string): string {
+  const [, name = '', rest = problem] = /^([A-Z0-9_]+)(:.*)$/s.exec(problem) ?? [];
+  const perSite = ([...SITE_VARIABLES.own, ...SITE_VARIABLES.inherited] as readonly string[]).includes(name);
+  return `${perSite ? siteVariable(siteName, name) : name}${rest} (site ${siteName} in WEBEX_SITES)`;
+}
+
+/** The sites WEBEX_SITES lists, each validated with errors that name the site and its variable. */
+function extraSites(env: Env, e: ParsedEnv, appUrl: URL, problems: string[]): (SiteSettings | undefined)[] {
+  const names = e.WEBEX_SITES.split(',')
+    .map((n) => n.trim().toLowerCase())
+    .filter(Boolean);
+  const seen = new Set([e.WEBEX_SITE_NAME.toLowerCase()]);
+  return names.map((siteName) => {
+    if (!SITE_NAME.test(siteName)) {
+      problems.push(`WEBEX_SITES: "${siteName}" is not a WebEx site name (letters, digits, hyphens: acme-eu for acme-eu.webex.com)`);
+      return undefined;
+    }
+    if (seen.has(siteName)) {
+      problems.push(`WEBEX_SITES: names ${siteName} twice (or it is WEBEX_SITE_NAME, the default site)`);
+      return undefined;
+    }
+    seen.add(siteName);
+    const parsed = EnvSchema.safeParse(siteEnvironment(env, siteName));
+    if (!parsed.success) {
+      // the shared variables' problems are the default site's, reported once already
+      const own = new Set<string>([...SITE_VARIABLES.own, ...SITE_VARIABLES.inherited]);
+      for (const issue of parsed.error.issues) {
+        const name = issue.path.join('.');
+        if (own.has(name)) problems.push(forSite(`${name}: ${issue.message}`, siteName));
+      }
+      return undefined;
+    }
+    const siteProblems: string[] = [];
+    const site = siteConfig(parsed.data, siteName, appUrl, siteProblems);
+    problems.push(...siteProblems.map((p) => forSite(p, siteName)));
+    if (!site) return undefined;
+    // a site that names no Service App of its own shares the default's grant
+    return { ...site, serviceAppGrant: env[siteVariable(siteName, 'WEBEX_SERVICE_APP_CLIENT_ID')] ? siteName : '' };
+  });
+}
+
 /** Validates an environment into an AppConfig; throws ConfigError listing every problem. */
 export function loadConfig(env: Env = process.env): AppConfig {
   const parsed = EnvSchema.safeParse(env);
@@ -309,15 +445,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
   const e = parsed.data;
   const problems: string[] = [];
-
-  const site = e.WEBEX_SITE_NAME.toLowerCase();
-  const baseUrl = new URL(e.WEBEX_BASE_URL ?? `https://${site}.webex.com`);
-  if (!isSecureOrLoopback(baseUrl)) problems.push('WEBEX_BASE_URL: must use https:// (plain http is only allowed on localhost)');
-  const base = baseUrl.href.replace(/\/+$/, '');
-
-  const landing = new URL(e.WEBEX_LANDING_URL ?? `${base}/webappng/sites/${site}/dashboard`, `${base}/`);
-  if (landing.origin !== baseUrl.origin)
-    problems.push(`WEBEX_LANDING_URL: must be a page of your WebEx site (${baseUrl.origin}); WebEx refuses other MU targets`);
 
   const keys = parseKeyMap(e.CREDENTIAL_KEYS);
   if (typeof keys === 'string') problems.push(`CREDENTIAL_KEYS: ${keys}`);
@@ -337,9 +464,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
   // check on the strength of TLS to the token endpoint (lib/identity/idp-refresh.ts): only https gives it.
   // Validated only: the issuer is kept as written, since it must equal the tokens' `iss` to the letter.
   secureUrl(e.OIDC_ISSUER, 'OIDC_ISSUER', problems);
-  const credentials = credentialConfig(e, appUrl, problems);
-  const rest = restConfig(e, baseUrl.hostname, problems);
-  if (problems.length > 0 || typeof keys === 'string' || !credentials) throw new ConfigError(problems);
+  const defaultSite = siteConfig(e, '', appUrl, problems);
+  const sites = [defaultSite, ...extraSites(env, e, appUrl, problems)].filter((site) => site !== undefined);
+  const siteRules = parseSiteRules(e.MAPPING_SITE_RULES, (name) => sites.find((site) => site.siteName === name)?.key);
+  if (typeof siteRules === 'string') problems.push(`MAPPING_SITE_RULES: ${siteRules}`);
+  if (problems.length > 0 || typeof keys === 'string' || typeof siteRules === 'string' || !defaultSite) throw new ConfigError(problems);
+  const { siteName: site, baseUrl: base, landingUrl, hostCredentials: credentials, rest } = defaultSite;
 
   return {
     appUrl,
@@ -361,7 +491,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     webex: {
       siteName: site,
       baseUrl: base,
-      landingUrl: landing.href,
+      landingUrl,
       timeoutMs: e.WEBEX_TIMEOUT_MS,
       maxResponseBytes: e.WEBEX_MAX_RESPONSE_BYTES,
       maxConcurrency: e.WEBEX_MAX_CONCURRENCY,
@@ -372,8 +502,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
       launchApi: e.WEBEX_LAUNCH_API,
     },
     rest,
-    meetings: rest ? { cacheSeconds: e.MEETINGS_CACHE_SECONDS } : undefined,
-    formActionOrigins: formActionOrigins({ appUrl, issuer: e.OIDC_ISSUER, siteUrl: base, hostCredentials: credentials, rest }),
+    sites,
+    siteRules,
+    meetings: sites.some((s) => s.rest) ? { cacheSeconds: e.MEETINGS_CACHE_SECONDS } : undefined,
+    formActionOrigins: [
+      ...new Set(
+        sites.flatMap((s) => formActionOrigins({ appUrl, issuer: e.OIDC_ISSUER, siteUrl: s.baseUrl, hostCredentials: s.hostCredentials, rest: s.rest })),
+      ),
+    ],
     signOut: { webex: e.SIGNOUT_WEBEX, idp: e.SIGNOUT_IDP },
     hostCredentials: credentials,
     secretKeys: keys,

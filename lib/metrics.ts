@@ -9,7 +9,8 @@ import type { UpstreamStats } from './webex';
  */
 export interface PortalMetrics {
   registry: Registry;
-  launches: Counter<'outcome'>;
+  /** site: the WebEx site's name, one of the configured (a bounded label) */
+  launches: Counter<'outcome' | 'site'>;
   launchDuration: Histogram<'result'>;
   launchCredentials: Counter<'credential'>;
   webexCalls: Histogram<'call' | 'outcome'>;
@@ -72,8 +73,8 @@ function createMetrics(): PortalMetrics {
     upstream,
     launches: new Counter({
       name: 'webex_sso_launches_total',
-      help: 'Join WebEx launches by outcome code (OK or the failure code)',
-      labelNames: ['outcome'],
+      help: 'Join WebEx launches by outcome code (OK or the failure code) and WebEx site',
+      labelNames: ['outcome', 'site'],
       registers: [registry],
     }),
     launchDuration: new Histogram({

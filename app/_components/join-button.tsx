@@ -1,4 +1,4 @@
-import { PERSONAL_ROOM_VALUE, ROOM_FIELD, type LaunchTarget } from '@/lib/launch';
+import { PERSONAL_ROOM_VALUE, ROOM_FIELD, SITE_FIELD, type LaunchTarget } from '@/lib/launch';
 
 /**
  * Join is a POST from a form button, never a link: a link preview or a prefetch of a GET
@@ -25,6 +25,7 @@ export function JoinButton({
         </>
       )}
       {target?.kind === 'personal-room' && <input type="hidden" name={ROOM_FIELD} value={PERSONAL_ROOM_VALUE} />}
+      {target?.site && <input type="hidden" name={SITE_FIELD} value={target.site} />}
       <button type="submit" className={secondary ? 'secondary' : undefined} aria-label={accessibleName}>
         {label}
       </button>

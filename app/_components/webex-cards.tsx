@@ -13,10 +13,20 @@ function SourceNote({ account }: { account: ResolvedAccount }) {
 }
 
 /** The WebEx card: the host account the employee joins as, and their buttons. */
-export function WebexCard({ account, notice, children }: { account: ResolvedAccount; notice?: ReactNode; children: ReactNode }) {
+export function WebexCard({
+  account,
+  notice,
+  title = 'WebEx',
+  children,
+}: {
+  account: ResolvedAccount;
+  notice?: ReactNode;
+  title?: string;
+  children: ReactNode;
+}) {
   return (
-    <section className="card" aria-label="WebEx">
-      <h2>WebEx</h2>
+    <section className="card" aria-label={title}>
+      <h2>{title}</h2>
       {notice}
       <p>
         You join as WebEx host <strong data-testid="webex-id">{account.webexId}</strong>

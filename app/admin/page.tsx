@@ -43,6 +43,40 @@ export default async function AdminSettingsPage() {
         )}
         <LaunchPaths api={config.webex.launchApi} />
       </section>
+      {config.sites.slice(1).map((site) => (
+        <section className="card" key={site.key} aria-label={`WebEx site ${site.displayName}`}>
+          <h2>WebEx site {site.displayName}</h2>
+          <dl className="facts">
+            <dt>Site name</dt>
+            <dd>{site.siteName}</dd>
+            <dt>Base URL</dt>
+            <dd>{site.baseUrl}</dd>
+            <dt>Landing page (MU)</dt>
+            <dd>{site.landingUrl}</dd>
+          </dl>
+          {site.launchApi !== 'rest' && (
+            <>
+              <CredentialModeFacts credentials={site.hostCredentials} />
+              <ConnectionCheckPanel site={site.siteName} />
+            </>
+          )}
+          <LaunchPaths api={site.launchApi} />
+        </section>
+      ))}
+      {config.siteRules.length > 0 && (
+        <section className="card">
+          <h2>Site rules</h2>
+          <ul>
+            {config.siteRules.map((rule, index) => (
+              <li key={index}>
+                {rule.kind === 'domain' ? `e-mail domain ${rule.domain}` : `group ${rule.group}`} →{' '}
+                {config.sites.find((s) => s.key === rule.site)?.displayName ?? rule.site}
+              </li>
+            ))}
+          </ul>
+          <p className="muted">First match wins, then the default site; a mapping row that names a site always wins. Set with MAPPING_SITE_RULES.</p>
+        </section>
+      )}
       {config.rest && serviceApp && (
         <ServiceAppSection
           rest={config.rest}
@@ -70,7 +104,7 @@ export default async function AdminSettingsPage() {
             ? "Checks one user end to end (mapping or rule, then the host's credential at WebEx, with GetUser) without signing anyone in and without fetching a login ticket."
             : 'Checks one user end to end (mapping or rule, then their WebEx e-mail through the Service App: it reads their personal room) without making a meeting link.'}
         </p>
-        <MappingTestForm />
+        <MappingTestForm sites={config.sites.map(({ siteName, displayName }) => ({ siteName, displayName }))} />
       </section>
     </>
   );

@@ -60,6 +60,8 @@ export interface HostCredentialDeps {
   db: Kysely<Database>;
   /** oauth mode only */
   oauthTokens?: OAuthTokenStore;
+  /** the site's key: its session tickets are kept apart from every other site's ('' the default site) */
+  site?: string;
 }
 
 /** WebEx refused the credential itself (030047, 030048, an invalid access token): renewing may help. */
@@ -87,7 +89,7 @@ async function openPassword(host: HostIdentity, keys: SecretKeys): Promise<strin
 /** Builds the credential seam for the configured mode. */
 export function createHostCredentials(deps: HostCredentialDeps): HostCredentials {
   const { config, siteName } = deps;
-  const sessionTickets = createSessionTicketCache({ db: deps.db, keys: deps.keys });
+  const sessionTickets = createSessionTicketCache({ db: deps.db, keys: deps.keys, site: deps.site });
   // every mode ends in one of the securityContext variants the portal sends (docs/webex.md §3.2), or in none (AuthenticateUser's)
   const context = (host: HostIdentity, credential?: HostCredential): SecurityContext =>
     credential ? buildSecurityContext(siteName, host.webexId, credential) : { siteName, webExID: host.webexId };

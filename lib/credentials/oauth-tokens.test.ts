@@ -29,6 +29,24 @@ function contract(name: string, open: (() => Promise<TwoConnections>) | undefine
   };
 
   describe.skipIf(!open)(name, () => {
+    it("keeps each site's grants apart: connected on one site is not connected on another, and a disconnect ends one site's only", async () => {
+      const server = rotatingServer();
+      const db = dbs?.a.db;
+      if (!db) throw new Error('no database');
+      const onSite = (site: string) => createOAuthTokenStore({ db, keys: KEYS, client: server.client, leaseMs: 2_000, site });
+      const [home, eu] = [onSite(''), onSite('acme-eu')];
+      await home.save('Sites@Example.com', 'sites', server.initial);
+      expect(await home.status('sites@example.com')).toMatchObject({ webexId: 'sites' });
+      expect(await eu.status('sites@example.com')).toBeUndefined();
+      await expect(eu.accessToken({ email: 'sites@example.com', webexId: 'sites' })).rejects.toThrow(HostCredentialError);
+      await eu.save('sites@example.com', 'sites.eu', { ...server.initial });
+      expect((await eu.list()).map((c) => c.webexId)).toEqual(['sites.eu']);
+      expect(await eu.disconnect('sites@example.com')).toMatchObject({ existed: true });
+      expect(await eu.status('sites@example.com')).toBeUndefined();
+      expect(await home.status('sites@example.com')).toMatchObject({ webexId: 'sites' });
+      await home.disconnect('sites@example.com');
+    });
+
     it('stores the grant sealed and answers the access token while it is fresh', async () => {
       const server = rotatingServer();
       const [a] = stores(server);

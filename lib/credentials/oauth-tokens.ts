@@ -85,6 +85,8 @@ export interface OAuthTokenStoreOptions {
   client: Pick<WebexOAuthClient, 'refresh' | 'revoke'>;
   /** longer than one token request can take (its timeout), so a lease never expires under a live refresher */
   leaseMs: number;
+  /** the site its grants are for ('' the default site): an employee connects once per site they launch on */
+  site?: string;
   now?: () => number;
 }
 
@@ -99,10 +101,11 @@ const held = (result: { numUpdatedRows: bigint }) => Number(result.numUpdatedRow
  */
 export function createOAuthTokenStore(options: OAuthTokenStoreOptions): OAuthTokenStore {
   const { db, keys } = options;
+  const site = options.site ?? '';
   const now = options.now ?? Date.now;
   const inFlight = new Map<string, Promise<AccessToken>>();
 
-  const read = (email: string) => db.selectFrom('webex_oauth_tokens').selectAll().where('email', '=', email).executeTakeFirst();
+  const read = (email: string) => db.selectFrom('webex_oauth_tokens').selectAll().where('email', '=', email).where('site', '=', site).executeTakeFirst();
 
   function toStatus(row: NonNullable<Awaited<ReturnType<typeof read>>>): ConnectionStatus {
     return {
@@ -157,6 +160,7 @@ export function createOAuthTokenStore(options: OAuthTokenStoreOptions): OAuthTok
       const at = now();
       const taken = await db
         .updateTable('webex_oauth_tokens')
+        .where('site', '=', site)
         .set({ lock_owner: owner, lock_until: iso(at + options.leaseMs) })
         .where('email', '=', email)
         .where('version', '=', staleVersion)
@@ -179,7 +183,7 @@ export function createOAuthTokenStore(options: OAuthTokenStoreOptions): OAuthTok
    * so this refresher's answer, whatever it was, never replaces that one's.
    */
   async function spendRefreshToken(email: string, owner: string, sealed: string, version: number): Promise<AccessToken | undefined> {
-    const mine = db.updateTable('webex_oauth_tokens').where('email', '=', email).where('lock_owner', '=', owner);
+    const mine = db.updateTable('webex_oauth_tokens').where('email', '=', email).where('site', '=', site).where('lock_owner', '=', owner);
     const stored = await open(sealed);
     let fresh: TokenSet;
     try {
@@ -235,7 +239,13 @@ export function createOAuthTokenStore(options: OAuthTokenStoreOptions): OAuthTok
     },
     async list() {
       // employees' connections only: the Service App's grant is shown on the settings page
-      const rows = await db.selectFrom('webex_oauth_tokens').selectAll().where('email', '!=', SERVICE_APP_GRANT).orderBy('email').execute();
+      const rows = await db
+        .selectFrom('webex_oauth_tokens')
+        .selectAll()
+        .where('email', '!=', SERVICE_APP_GRANT)
+        .where('site', '=', site)
+        .orderBy('email')
+        .execute();
       return rows.map(toStatus);
     },
     async save(email, webexId, tokens) {
@@ -253,8 +263,8 @@ export function createOAuthTokenStore(options: OAuthTokenStoreOptions): OAuthTok
       };
       await db
         .insertInto('webex_oauth_tokens')
-        .values({ email: normalizeEmail(email), version: 1, ...values })
-        .onConflict((oc) => oc.column('email').doUpdateSet((eb) => ({ ...values, version: eb('webex_oauth_tokens.version', '+', 1) })))
+        .values({ email: normalizeEmail(email), site, version: 1, ...values })
+        .onConflict((oc) => oc.columns(['email', 'site']).doUpdateSet((eb) => ({ ...values, version: eb('webex_oauth_tokens.version', '+', 1) })))
         .execute();
     },
     async seed(email, webexId, refreshToken) {
@@ -263,6 +273,7 @@ export function createOAuthTokenStore(options: OAuthTokenStoreOptions): OAuthTok
         .insertInto('webex_oauth_tokens')
         .values({
           email: normalizeEmail(email),
+          site,
           webex_id: webexId,
           sealed: await sealSecret({ accessToken: '', refreshToken }, keys),
           status: 'connected',
@@ -275,7 +286,7 @@ export function createOAuthTokenStore(options: OAuthTokenStoreOptions): OAuthTok
           connected_at: at,
           updated_at: at,
         })
-        .onConflict((oc) => oc.column('email').doNothing())
+        .onConflict((oc) => oc.columns(['email', 'site']).doNothing())
         .executeTakeFirst();
       return Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1;
     },
@@ -300,8 +311,8 @@ export function createOAuthTokenStore(options: OAuthTokenStoreOptions): OAuthTok
         if (token) revokedAtWebex = await options.client.revoke(token).catch(() => false);
       }
       await db.transaction().execute(async (trx) => {
-        await trx.deleteFrom('webex_oauth_tokens').where('email', '=', key).execute();
-        await forgetSessionTickets(trx, [key]);
+        await trx.deleteFrom('webex_oauth_tokens').where('email', '=', key).where('site', '=', site).execute();
+        await forgetSessionTickets(trx, [key], site);
       });
       return { existed: true, revokedAtWebex };
     },

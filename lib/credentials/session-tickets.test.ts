@@ -39,6 +39,21 @@ const keyOf = (webexId: string, binding = 'saml:alice@example.com') => ({ email:
 describe('session-ticket cache', () => {
   const cache = () => createSessionTicketCache({ db: store.db, keys: KEYS, now: () => clock });
 
+  it("keeps each site's tickets apart: the same user, WebEx ID and binding on another site authenticate there", async () => {
+    const onSite = (site: string) => createSessionTicketCache({ db: store.db, keys: KEYS, now: () => clock, site });
+    const { authenticate, calls } = authenticator(5400);
+    expect(await onSite('').get(keyOf('alice'), authenticate)).toMatchObject({ sessionTicket: 'ticket-1', cached: false });
+    expect(await onSite('acme-eu').get(keyOf('alice'), authenticate)).toMatchObject({ sessionTicket: 'ticket-2', cached: false });
+    expect(await onSite('').get(keyOf('alice'), authenticate)).toMatchObject({ sessionTicket: 'ticket-1', cached: true });
+    expect(await onSite('acme-eu').get(keyOf('alice'), authenticate)).toMatchObject({ sessionTicket: 'ticket-2', cached: true });
+    expect(calls()).toBe(2);
+    // dropping one site's ticket (WebEx refused it there) keeps the other's
+    const eu = await onSite('acme-eu').get(keyOf('alice'), authenticate);
+    await onSite('acme-eu').drop(keyOf('alice'), eu.sealed);
+    expect(await onSite('').get(keyOf('alice'), authenticate)).toMatchObject({ sessionTicket: 'ticket-1', cached: true });
+    expect(await onSite('acme-eu').get(keyOf('alice'), authenticate)).toMatchObject({ sessionTicket: 'ticket-3', cached: false });
+  });
+
   it('reuses a ticket until shortly before timeToLive runs out, then authenticates again', async () => {
     const { authenticate, calls } = authenticator(5400);
     expect(await cache().get(keyOf('Alice'), authenticate)).toMatchObject({ sessionTicket: 'ticket-1', cached: false });

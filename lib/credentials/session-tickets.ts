@@ -99,8 +99,15 @@ export function ticketBinding(source: TicketSource, keys: SecretKeys): string {
  * or password) also deletes its host's row at once; the key check is what makes that unnecessary
  * for safety.
  */
-export function createSessionTicketCache(options: { db: Kysely<Database>; keys: SecretKeys; now?: () => number }): SessionTicketCache {
+export function createSessionTicketCache(options: {
+  db: Kysely<Database>;
+  keys: SecretKeys;
+  /** the site its tickets are for ('' the default site): a ticket of one site is never another's */
+  site?: string;
+  now?: () => number;
+}): SessionTicketCache {
   const { db, keys } = options;
+  const site = options.site ?? '';
   const now = options.now ?? Date.now;
   const inFlight = new Map<string, Promise<UsableSessionTicket>>();
 
@@ -111,6 +118,7 @@ export function createSessionTicketCache(options: { db: Kysely<Database>; keys: 
       .selectFrom('webex_session_tickets')
       .select(['sealed', 'use_until'])
       .where('email', '=', key.email)
+      .where('site', '=', site)
       .where('webex_id', '=', key.webexId)
       .where('binding', '=', key.binding)
       .executeTakeFirst();
@@ -141,8 +149,8 @@ export function createSessionTicketCache(options: { db: Kysely<Database>; keys: 
       };
       await db
         .insertInto('webex_session_tickets')
-        .values({ email: key.email, ...values })
-        .onConflict((oc) => oc.column('email').doUpdateSet(values))
+        .values({ email: key.email, site, ...values })
+        .onConflict((oc) => oc.columns(['email', 'site']).doUpdateSet(values))
         .execute();
     }
     return { sessionTicket: fresh.sessionTicket, sealed, cached: false };
@@ -151,7 +159,7 @@ export function createSessionTicketCache(options: { db: Kysely<Database>; keys: 
   return {
     get(ticketKey, authenticate) {
       const key = normalized(ticketKey);
-      const flightKey = JSON.stringify([key.email, key.webexId, key.binding]);
+      const flightKey = JSON.stringify([key.email, site, key.webexId, key.binding]);
       const running = inFlight.get(flightKey);
       if (running) return running;
       const flight = (async () => (await readCached(key)) ?? authenticateAndStore(key, authenticate))().finally(() => inFlight.delete(flightKey));
@@ -159,17 +167,26 @@ export function createSessionTicketCache(options: { db: Kysely<Database>; keys: 
       return flight;
     },
     async drop(ticketKey, sealed) {
-      await db.deleteFrom('webex_session_tickets').where('email', '=', normalizeEmail(ticketKey.email)).where('sealed', '=', sealed).execute();
+      await db
+        .deleteFrom('webex_session_tickets')
+        .where('email', '=', normalizeEmail(ticketKey.email))
+        .where('site', '=', site)
+        .where('sealed', '=', sealed)
+        .execute();
     },
   };
 }
 
 /**
  * Forgets the cached WebEx session tickets of these portal users :
- * they came from the host's WebEx ID and credential, and end with them. Called when a mapping's
+ * they came from the host's WebEx ID and credential, and end with them. On one site, or (no site) on every site. Called when a mapping's
  * WebEx ID or password changes or it is deleted, and when an employee's grant ends.
  */
-export async function forgetSessionTickets(db: Kysely<Database>, emails: readonly string[]): Promise<void> {
+export async function forgetSessionTickets(db: Kysely<Database>, emails: readonly string[], site?: string): Promise<void> {
   if (emails.length === 0) return;
-  await db.deleteFrom('webex_session_tickets').where('email', 'in', emails.map(normalizeEmail)).execute();
+  await db
+    .deleteFrom('webex_session_tickets')
+    .where('email', 'in', emails.map(normalizeEmail))
+    .$if(site !== undefined, (q) => q.where('site', '=', site ?? ''))
+    .execute();
 }

@@ -200,7 +200,8 @@ describe('013 session tickets by credential', () => {
         .values({ ...row, webex_id: 'other' })
         .execute(),
     ).rejects.toThrow();
-    expect(await db.selectFrom('webex_session_tickets').selectAll().execute()).toEqual([row]);
+    // since 014 a ticket is also keyed by its site (the default site's: '')
+    expect(await db.selectFrom('webex_session_tickets').selectAll().execute()).toEqual([{ ...row, site: '' }]);
   }
 
   it('SQLite', async () => {
@@ -211,6 +212,69 @@ describe('013 session tickets by credential', () => {
 
   it.skipIf(!postgres)('PostgreSQL', async () => {
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: postgres?.url, max: 1 }) }) });
+    try {
+      const schema = (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema;
+      await upgrade(db, 'postgres', schema);
+    } finally {
+      await db.destroy();
+    }
+  });
+});
+
+const postgres014 = await openTempPostgresSchema('migration-014');
+afterAll(async () => {
+  await postgres014?.drop();
+});
+
+describe('014 sites', () => {
+  /**
+   * The rows of a one-site company become the default site's (''); after it an employee may have
+   * one mapping and one OAuth grant per site, never two on one site; the grants are kept.
+   */
+  async function upgrade(db: Kysely<Database>, dialect: Dialect, schema?: string) {
+    const migrator = createMigrator(db as Kysely<unknown>, dialect, schema);
+    expect((await migrator.migrateTo('013_session_tickets_by_credential')).error).toBeUndefined();
+    const at = '2025-01-01T00:00:00.000Z';
+    await sql`insert into mappings (email, webex_id, version, search_text, created_at, updated_at) values ('ana@example.com', 'ana', 1, 'ana', ${at}, ${at})`.execute(
+      db,
+    );
+    await sql`insert into webex_oauth_tokens (email, webex_id, sealed, status, version, connected_at, updated_at) values ('ana@example.com', 'ana', 'sealed-grant', 'connected', 3, ${at}, ${at})`.execute(
+      db,
+    );
+    expect((await migrator.migrateToLatest()).error).toBeUndefined();
+
+    expect(await db.selectFrom('mappings').select(['email', 'site', 'webex_id']).execute()).toEqual([{ email: 'ana@example.com', site: '', webex_id: 'ana' }]);
+    expect(await db.selectFrom('webex_oauth_tokens').select(['email', 'site', 'sealed', 'version']).execute()).toEqual([
+      { email: 'ana@example.com', site: '', sealed: 'sealed-grant', version: 3 },
+    ]);
+    const mapping = { email: 'ana@example.com', webex_id: 'ana.eu', version: 1, search_text: 'ana', created_at: at, updated_at: at };
+    await db
+      .insertInto('mappings')
+      .values({ ...mapping, site: 'acme-eu' })
+      .execute();
+    await expect(
+      db
+        .insertInto('mappings')
+        .values({ ...mapping, site: 'acme-eu', webex_id: 'other' })
+        .execute(),
+    ).rejects.toThrow();
+    await expect(db.insertInto('mappings').values(mapping).execute()).rejects.toThrow();
+    const grant = { email: 'ana@example.com', webex_id: 'ana.eu', status: 'connected', version: 1, connected_at: at, updated_at: at };
+    await db
+      .insertInto('webex_oauth_tokens')
+      .values({ ...grant, site: 'acme-eu' })
+      .execute();
+    await expect(db.insertInto('webex_oauth_tokens').values(grant).execute()).rejects.toThrow();
+  }
+
+  it('SQLite', async () => {
+    const db = open('upgrade-014.sqlite');
+    await upgrade(db, 'sqlite');
+    await db.destroy();
+  });
+
+  it.skipIf(!postgres014)('PostgreSQL', async () => {
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: postgres014?.url, max: 1 }) }) });
     try {
       const schema = (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema;
       await upgrade(db, 'postgres', schema);

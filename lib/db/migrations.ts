@@ -244,7 +244,69 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '014_sites': {
+      async up(db) {
+        // Several WebEx sites (docs/operations.md §4.1): every row a host has is kept per site, '' the
+        // default site, so the rows already here are the default site's and a one-site company sees no change.
+        // One transaction (PostgreSQL's migrator gives each migration one; SQLite's here): a crash half-way
+        // leaves the tables as they were.
+        if (dialect === 'sqlite') await db.transaction().execute(keepPerSite);
+        else await keepPerSite(db);
+      },
+    },
   };
+}
+
+/** Migration 014: mappings, staged import rows, session tickets and OAuth grants keyed by site too. */
+async function keepPerSite<DB>(trx: Kysely<DB>): Promise<void> {
+  // an employee may have one mapping per site
+  await trx.schema
+    .alterTable('mappings')
+    .addColumn('site', 'text', (c) => c.notNull().defaultTo(''))
+    .execute();
+  await trx.schema.dropIndex('mappings_email_key').execute();
+  await trx.schema.createIndex('mappings_email_site_key').on('mappings').columns(['email', 'site']).unique().execute();
+  // a staged CSV row names its site
+  await trx.schema
+    .alterTable('import_rows')
+    .addColumn('site', 'text', (c) => c.notNull().defaultTo(''))
+    .execute();
+  // session tickets: a cache, dropped (each host authenticates once more), keyed by user and site from now on
+  await trx.schema.dropTable('webex_session_tickets').execute();
+  await trx.schema
+    .createTable('webex_session_tickets')
+    .addColumn('email', 'text', (c) => c.notNull())
+    .addColumn('site', 'text', (c) => c.notNull().defaultTo(''))
+    .addColumn('webex_id', 'text', (c) => c.notNull())
+    .addColumn('binding', 'text', (c) => c.notNull())
+    .addColumn('sealed', 'text', (c) => c.notNull())
+    .addColumn('use_until', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('webex_session_tickets_pkey', ['email', 'site'])
+    .execute();
+  // OAuth grants are the employees' own authorisations: kept, each becoming the default site's
+  await trx.schema
+    .createTable('webex_oauth_tokens_by_site')
+    .addColumn('email', 'text', (c) => c.notNull())
+    .addColumn('site', 'text', (c) => c.notNull().defaultTo(''))
+    .addColumn('webex_id', 'text', (c) => c.notNull())
+    .addColumn('sealed', 'text')
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('access_expires_at', 'text')
+    .addColumn('refresh_expires_at', 'text')
+    .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+    .addColumn('lock_owner', 'text')
+    .addColumn('lock_until', 'text')
+    .addColumn('connected_at', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('webex_oauth_tokens_by_site_pkey', ['email', 'site'])
+    .execute();
+  await sql`insert into webex_oauth_tokens_by_site
+                    (email, site, webex_id, sealed, status, access_expires_at, refresh_expires_at, version, lock_owner, lock_until, connected_at, updated_at)
+                  select email, '', webex_id, sealed, status, access_expires_at, refresh_expires_at, version, lock_owner, lock_until, connected_at, updated_at
+                  from webex_oauth_tokens`.execute(trx);
+  await trx.schema.dropTable('webex_oauth_tokens').execute();
+  await trx.schema.alterTable('webex_oauth_tokens_by_site').renameTo('webex_oauth_tokens').execute();
 }
 
 /**

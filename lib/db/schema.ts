@@ -3,8 +3,10 @@ import type { Generated } from 'kysely';
 /** One portal user's link to their WebEx host account. */
 export interface MappingsTable {
   id: Generated<number>;
-  /** the portal e-mail, stored lower-cased so uniqueness is case-insensitive */
+  /** the portal e-mail, stored lower-cased so uniqueness (per site) is case-insensitive */
   email: string;
+  /** the site the mapping is for: '' the default site, else its site name (migration 014) */
+  site: Generated<string>;
   webex_id: string;
   display_name: string | null;
   /** the sealed WebEx credential (iron-session seal), never the clear value */
@@ -48,6 +50,8 @@ export interface ImportRowsTable {
   line: number;
   /** normalised, as it will be stored */
   email: string;
+  /** the site the row is for: '' the default site (migration 014) */
+  site: Generated<string>;
   webex_id: string;
   display_name: string | null;
   search_text: string;
@@ -60,6 +64,8 @@ export interface ImportRowsTable {
 export interface WebexSessionTicketsTable {
   /** the portal user whose host it acts as, lower-cased */
   email: string;
+  /** the site it was issued by: '' the default site (migration 014) */
+  site: Generated<string>;
   /** the WebEx ID it was issued for, lower-cased (WebEx IDs are case-insensitive) */
   webex_id: string;
   /** what it came from, never a secret: lib/credentials/session-tickets.ts ticketBinding */
@@ -75,6 +81,8 @@ export interface WebexSessionTicketsTable {
 export interface WebexOAuthTokensTable {
   /** the portal e-mail that connected, lower-cased */
   email: string;
+  /** the site the grant is for: '' the default site (migration 014) */
+  site: Generated<string>;
   /** the WebEx ID the tokens were proven to belong to at connect time */
   webex_id: string;
   /** sealed { accessToken, refreshToken }; null once the grant is known to be dead */

@@ -9,6 +9,8 @@ export interface PortalUser {
   email: string;
   name: string;
   isAdmin: boolean;
+  /** the groups the identity provider states (ADMIN_GROUP_CLAIM): the admin check's and the site rules' (MAPPING_SITE_RULES group:) */
+  groups: string[];
   /** the MAPPING_RULE_CLAIM value from the ID token, when the mapping rule uses a claim */
   mappingClaim?: string;
   /** when admin rights were last checked against the identity provider (seconds since the epoch) */
@@ -30,6 +32,7 @@ export function portalUserOf(token: JWT, config: Pick<IdentitySettings, 'session
     email,
     name: token.name ?? email,
     isAdmin: verified && isAdminUser(email, groups, config.admin),
+    groups,
     adminCheckedAt: times?.adminCheckedAt ?? 0,
     signedInAt: times?.signedInAt ?? 0,
     sessionEndsAt: (times?.signedInAt ?? 0) + config.session.maxAgeSeconds,

@@ -84,8 +84,9 @@ export function recoveryCookie(state: RecoveryState | null, appUrl: URL): string
 
 /** The target a relaunch relaunches: the last Join's, else the site's home. */
 export function readRelaunchTarget(cookieHeader: string | null): LaunchTarget {
-  const [role, number] = (readCookie(cookieHeader, TARGET_COOKIE) ?? '').split('.');
-  return (number && parseLaunchTarget(number, role)) || HOME;
+  const [role, number, site] = (readCookie(cookieHeader, TARGET_COOKIE) ?? '').split('.');
+  const named = site || undefined;
+  return (number ? parseLaunchTarget(number, role, undefined, named) : named && parseLaunchTarget(undefined, undefined, undefined, named)) || HOME;
 }
 
 /**
@@ -93,7 +94,9 @@ export function readRelaunchTarget(cookieHeader: string | null): LaunchTarget {
  * cookie lives); undefined when there is nothing to set or clear.
  */
 export function relaunchTargetCookie(target: LaunchTarget, cookieHeader: string | null, appUrl: URL): string | undefined {
-  if (target.kind === 'meeting') return setCookie(TARGET_COOKIE, `${target.role}.${target.number}`, appUrl);
+  // role.number, and the site when the Join named one: `join.123456789.acme-eu`, `..acme-eu` for a site's home
+  if (target.kind === 'meeting') return setCookie(TARGET_COOKIE, [target.role, target.number, ...(target.site ? [target.site] : [])].join('.'), appUrl);
+  if (target.kind === 'home' && target.site) return setCookie(TARGET_COOKIE, `..${target.site}`, appUrl);
   return readCookie(cookieHeader, TARGET_COOKIE) === undefined ? undefined : setCookie(TARGET_COOKIE, null, appUrl);
 }
 

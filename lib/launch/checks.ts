@@ -1,6 +1,6 @@
 import { recordAudit } from '../audit';
 import { callAsHost, hostOf, type LaunchDeps, type RestDeps } from './launch';
-import { type MappingSource, resolveWebexAccount, type RuleInput } from '../mappings';
+import { chooseSite, describeSiteRule, type MappingSource, resolveWebexAccount, type RuleInput } from '../mappings';
 import { describeLaunchFailure } from './problems';
 import { WebexError, type SiteInfo, type WebexUser } from '../webex';
 import { hostEmailFor, LIST_MEETINGS_SCOPE, type RestIdentity } from '../webex-rest';
@@ -22,9 +22,11 @@ export interface MappingTestResult {
   webexUser?: WebexUser;
   /** one sentence for the admin */
   meaning: string;
+  /** with several sites: the site tested, and the site rule that would choose a site for this user (MAPPING_SITE_RULES) */
+  site?: { name: string; chosenBy: string };
 }
 
-type CheckDeps = Pick<LaunchDeps, 'db' | 'webex' | 'site' | 'rule' | 'credentials' | 'launchApi' | 'rest'>;
+type CheckDeps = Pick<LaunchDeps, 'db' | 'webex' | 'site' | 'rule' | 'siteRules' | 'credentials' | 'launchApi' | 'rest'>;
 
 /** A REST call's failure as the checks report it (the launch's codes and texts). */
 interface RestFailure {
@@ -60,10 +62,22 @@ function readPersonalRoom(rest: RestDeps, hostEmail: string) {
  * the moment of the test, and the session ticket it yields is bound to the admin's sign-in, so the
  * user's own launches never use it (lib/credentials/session-tickets.ts).
  */
-export async function testMapping(deps: CheckDeps, admin: PortalSignIn, email: string, support: string): Promise<MappingTestResult> {
+export async function testMapping(
+  deps: CheckDeps,
+  admin: PortalSignIn,
+  email: string,
+  support: string,
+  sites?: readonly { key: string; siteName: string }[],
+): Promise<MappingTestResult> {
   const actor = admin.email;
   const started = performance.now();
-  const account = await resolveWebexAccount(deps.db, { email }, deps.rule);
+  const account = await resolveWebexAccount(deps.db, { email }, deps.rule, deps.site.key, deps.siteRules);
+  // which rule picks a site for this e-mail (groups are the IdP's to state at sign-in: the test knows only the e-mail)
+  const choice = chooseSite(deps.siteRules ?? [], { email });
+  const siteFacts =
+    sites && sites.length > 1
+      ? { site: { name: deps.site.siteName, chosenBy: describeSiteRule(choice.rule, sites.find((s) => s.key === choice.site)?.siteName ?? choice.site) } }
+      : {};
   let result: MappingTestResult;
   if (!account) {
     result = {
@@ -117,10 +131,11 @@ export async function testMapping(deps: CheckDeps, admin: PortalSignIn, email: s
       credential: result.credential,
       exceptionID: result.exceptionID,
       ...(result.rest ? { api: 'rest', hostEmail: result.rest.hostEmail } : {}),
+      ...(siteFacts.site ? { site: siteFacts.site.name } : {}),
     },
     durationMs: performance.now() - started,
   });
-  return result;
+  return { ...result, ...siteFacts };
 }
 
 export type ConnectionCheck =

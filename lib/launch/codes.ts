@@ -11,6 +11,8 @@ import { WEBEX_ERROR_CODES, WebexError } from '../webex';
 export const PORTAL_FAILURE_CODES = [
   /** no mapping row and no mapping rule gives this portal user a WebEx ID */
   'MAPPING_MISSING',
+  /** a Join or meeting link naming a WebEx site that is neither WEBEX_SITE_NAME nor in WEBEX_SITES */
+  'SITE_UNKNOWN',
   /** the configured launch API does not serve that button (WEBEX_LAUNCH_API) */
   'LAUNCH_UNAVAILABLE',
   /** a meeting link or Join form whose meeting number is not one */

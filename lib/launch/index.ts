@@ -15,7 +15,7 @@ export {
 } from './checks';
 export { CONNECT_CODES } from './codes';
 export { answerJoin, type JoinDeps, type LaunchAnswer } from './join';
-export { type LaunchDeps, type LaunchResult, launchWebex, type RestDeps } from './launch';
+export { type LaunchDeps, type LaunchResult, launchWebex, siteFor, type RestDeps } from './launch';
 export { describeLaunchFailure, describeLoginFailure, type Problem, SIGN_IN_ERROR_CODES } from './problems';
 export { createLaunchLimiter, type LaunchLimiter, type RateDecision } from './rate-limit';
 export {
@@ -29,4 +29,6 @@ export {
   PERSONAL_ROOM,
   PERSONAL_ROOM_VALUE,
   ROOM_FIELD,
+  SITE_FIELD,
 } from './target';
+export { LAUNCHED_SITES_COOKIE, readLaunchedSites } from './launched-sites';

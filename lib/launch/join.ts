@@ -23,9 +23,10 @@ import {
   relaunchTargetCookie,
 } from './already-logon';
 import type { LaunchFailureCode } from './codes';
+import { launchedSitesCookie } from './launched-sites';
 import type { Launcher, LaunchResult } from './launch';
 import type { RateDecision } from './rate-limit';
-import { pageOf, parseLaunchTarget, PERSONAL_ROOM_VALUE, ROOM_FIELD, type LaunchTarget, type LoginDelivery } from './target';
+import { pageOf, parseLaunchTarget, PERSONAL_ROOM_VALUE, ROOM_FIELD, SITE_FIELD, type LaunchTarget, type LoginDelivery } from './target';
 
 /** The request as the route hands it over: its headers, and its form, read only once the request is our own page's. */
 export interface JoinRequest {
@@ -58,6 +59,8 @@ export interface JoinSettings {
   site: { baseUrl: string; siteName: string };
   /** BU: this portal's /webex/return */
   returnUrl: string;
+  /** how long the list of sites this browser was launched into is kept: a portal session's longest life (SESSION_MAX_AGE) */
+  sessionMaxAgeSeconds: number;
 }
 
 export interface JoinDeps {
@@ -79,6 +82,7 @@ function failurePage(code: LaunchFailureCode, appUrl: URL, target?: LaunchTarget
     page.searchParams.set('role', target.role);
   }
   if (target?.kind === 'personal-room') page.searchParams.set(ROOM_FIELD, PERSONAL_ROOM_VALUE);
+  if (target?.site) page.searchParams.set(SITE_FIELD, target.site);
   if (retryAfterSeconds !== undefined) page.searchParams.set('retry', String(retryAfterSeconds));
   return page.href;
 }
@@ -100,7 +104,9 @@ export async function answerJoin(request: JoinRequest, deps: JoinDeps): Promise<
   const form = await request.readForm();
   const cookieHeader = request.headers.get('cookie');
   const step = parseRecoveryStep(form?.get(RECOVERY_FIELD));
-  const target = step ? readRelaunchTarget(cookieHeader) : parseLaunchTarget(form?.get('meeting'), form?.get('role'), form?.get(ROOM_FIELD));
+  const target = step
+    ? readRelaunchTarget(cookieHeader)
+    : parseLaunchTarget(form?.get('meeting'), form?.get('role'), form?.get(ROOM_FIELD), form?.get(SITE_FIELD));
   if (!target) return failed('MEETING_NUMBER_INVALID', settings.appUrl, none);
 
   // 3. a portal session, or sign in first and come back to the page of the Join button
@@ -139,7 +145,8 @@ export async function answerJoin(request: JoinRequest, deps: JoinDeps): Promise<
   // 7. a REST link is a link (302); a login URL goes by 302 or POST form as configured, with the
   //    mark that lets the AlreadyLogon recovery act in this browser (WebEx may answer AlreadyLogon)
   if (result.via === 'rest') return { kind: 'redirect', location: result.location, status: 302, ...answered };
-  const marked: Answered = { ...answered, cookies: [...cookies, await launchedCookie(Date.now(), settings)] };
+  const listed = result.site === undefined ? undefined : launchedSitesCookie(result.site, cookieHeader, settings.appUrl, settings.sessionMaxAgeSeconds);
+  const marked: Answered = { ...answered, cookies: [...cookies, await launchedCookie(Date.now(), settings), ...(listed ? [listed] : [])] };
   if (settings.loginDelivery === 'post') return { kind: 'form', form: loginFormOf(result.location), ...marked };
   return { kind: 'redirect', location: result.location, status: 302, ...marked };
 }

@@ -4,7 +4,16 @@ import type { CredentialUse, HostCredentials, HostIdentity, PortalSignIn, Servic
 import type { Database } from '../db';
 import { log } from '../log';
 import { metrics } from '../metrics';
-import { type MappingRule, type ResolvedAccount, resolveWebexAccount, type RuleInput } from '../mappings';
+import {
+  accountFor,
+  type AccountUser,
+  chooseSite,
+  type MappingRule,
+  type ResolvedAccount,
+  resolveWebexAccount,
+  resolveWebexAccounts,
+  type SiteRule,
+} from '../mappings';
 import { buildLoginUrl, buildMeetingUrl, type SecurityContext, type WebexClient } from '../webex';
 import { hostEmailFor, meetingLink, type RestLaunchDeps } from '../webex-rest';
 import { launchFailureOf, type LaunchFailure, type LaunchFailureCode } from './codes';
@@ -12,12 +21,13 @@ import { HOME, launchPathFor, type LaunchApi, type LaunchTarget } from './target
 
 export type LaunchResult =
   /** via: how to deliver it (an XML login URL as configured, a REST link by 302 only) */
-  | { ok: true; location: string; webexId: string; via: 'xml' | 'rest' }
+  /** site: the site name it launched on (the AlreadyLogon recovery and sign-out everywhere follow it) */
+  | { ok: true; location: string; webexId: string; via: 'xml' | 'rest'; site?: string }
   /** retryAfterSeconds: when WebEx asked the portal to wait (REST 429) */
   | { ok: false; code: LaunchFailureCode; webexId?: string; retryAfterSeconds?: number };
 
 /** Who launches: the portal user and their sign-in, with the name a join shows in the meeting. */
-export type Launcher = RuleInput & PortalSignIn & { name?: string };
+export type Launcher = AccountUser & PortalSignIn & { name?: string };
 
 /** The REST adapter as the launch and the admin's checks use it: its calls made as the company's Service App. */
 export type RestDeps = RestLaunchDeps<ServiceApp>;
@@ -27,8 +37,11 @@ export interface LaunchDeps {
   webex: WebexClient;
   /** how the portal acts as a host in the configured credential mode */
   credentials: HostCredentials;
-  site: { siteName: string; baseUrl: string; landingUrl: string };
+  /** the site this wiring launches on; key '' (or none): the default site */
+  site: { siteName: string; baseUrl: string; landingUrl: string; key?: string };
   rule: MappingRule;
+  /** which site an employee belongs on without a mapping row for it (MAPPING_SITE_RULES): the rule's WebEx ID applies there only */
+  siteRules?: readonly SiteRule[];
   /** BU: this app's /webex/return */
   backUrl: string;
   /** which API serves which button (WEBEX_LAUNCH_API; xml when absent) */
@@ -89,9 +102,11 @@ function describeTarget(target: LaunchTarget): Record<string, string> {
 }
 
 async function attempt(user: Launcher, deps: LaunchDeps, target: LaunchTarget): Promise<Attempt> {
+  // the caller picks the named site's wiring; a name it does not know arrives with another site's
+  if (target.site !== undefined && target.site !== deps.site.siteName) return { result: { ok: false, code: 'SITE_UNKNOWN' }, detail: { site: target.site } };
   const api = launchPathFor(deps.launchApi ?? 'xml', target);
   if (!api) return { result: { ok: false, code: 'LAUNCH_UNAVAILABLE' }, detail: { launchApi: deps.launchApi ?? 'xml' } };
-  const account = await resolveWebexAccount(deps.db, user, deps.rule);
+  const account = await resolveWebexAccount(deps.db, user, deps.rule, deps.site.key, deps.siteRules);
   if (!account) return { result: { ok: false, code: 'MAPPING_MISSING' } };
   if (api === 'rest' && target.kind !== 'home') return attemptRest(user, account, deps, target);
   return attemptXml(user, account, deps, target);
@@ -116,7 +131,7 @@ async function attemptXml(user: Launcher, account: ResolvedAccount, deps: Launch
     backUrl: deps.backUrl,
   });
   return {
-    result: { ok: true, location, webexId, via: 'xml' },
+    result: { ok: true, location, webexId, via: 'xml', site: deps.site.siteName },
     detail: { source, api: 'xml', credential: outcome.credential, gsbStatus: outcome.value.gsbStatus },
   };
 }
@@ -129,7 +144,7 @@ async function attemptRest(user: Launcher, account: ResolvedAccount, deps: Launc
   try {
     const link = await meetingLink(deps.rest, { hostEmail, attendee: { email: user.email, displayName: user.name || user.email }, target });
     return {
-      result: { ok: true, location: link.location, webexId, via: 'rest' },
+      result: { ok: true, location: link.location, webexId, via: 'rest', site: deps.site.siteName },
       detail: { source, api: 'rest', hostEmail, credential: link.refreshed ? 'refreshed-service-app-token' : 'service-app-token' },
     };
   } catch (err) {
@@ -139,6 +154,21 @@ async function attemptRest(user: Launcher, account: ResolvedAccount, deps: Launc
       detail: { source, api: 'rest', hostEmail, httpStatus, trackingId, reason, retryAfterSeconds },
     };
   }
+}
+
+/**
+ * Which site's wiring launches a target: the site it names (else the first, which refuses the
+ * unknown name), or the employee's own site, where they have an account: the one the site rules
+ * choose if they have an account there, else their first (lib/mappings accountFor).
+ */
+export async function siteFor(user: AccountUser, target: LaunchTarget, sites: readonly LaunchDeps[]): Promise<LaunchDeps> {
+  const [first] = sites;
+  if (!first) throw new TypeError('webex-sso: Bad usage. A launch needs at least one site');
+  if (target.site !== undefined) return sites.find((s) => s.site.siteName === target.site) ?? first;
+  if (sites.length === 1) return first;
+  const accounts = await resolveWebexAccounts(first.db, user, first.rule, first.siteRules);
+  const key = accountFor(accounts, undefined, user, first.siteRules)?.site ?? chooseSite(first.siteRules ?? [], user).site;
+  return sites.find((s) => (s.site.key ?? '') === key) ?? first;
 }
 
 /**
@@ -152,12 +182,13 @@ export async function launchWebex(user: Launcher, deps: LaunchDeps, requestId: s
   const { result, detail } = await attempt(user, deps, target);
   const durationMs = performance.now() - started;
   const outcome = result.ok ? 'OK' : result.code;
-  const where = describeTarget(target);
-  const auditDetail = target.kind === 'home' ? detail : { ...detail, ...where };
+  // a site other than the default is named (the audit's and dashboard's "by site"); one-site companies' rows stay as they were
+  const where = { ...describeTarget(target), ...(deps.site.key ? { site: deps.site.siteName } : {}) };
+  const auditDetail = Object.keys(where).length === 0 ? detail : { ...detail, ...where };
   // recorded before anything leaves, or the launch fails (PORTAL_UNAVAILABLE in app/launch/route.ts); counted once recorded
   await recordLaunch(deps.db, { actor: user.email, target: result.webexId ?? null, outcome, detail: auditDetail, durationMs, requestId });
   const counters = metrics();
-  counters.launches.inc({ outcome });
+  counters.launches.inc({ outcome, site: deps.site.siteName });
   counters.launchDuration.observe({ result: result.ok ? 'ok' : 'failed' }, durationMs / 1000);
   if (typeof detail?.credential === 'string') counters.launchCredentials.inc({ credential: detail.credential });
   log.info({ requestId, actor: user.email, webexId: result.webexId, outcome, api: detail?.api, ...where, durationMs: Math.round(durationMs) }, 'launch');

@@ -50,6 +50,12 @@ const TEXTS: Record<Problem['code'], Text> = {
     next: 'Connect again and sign in to WebEx with your own host account; if the linked account is wrong, ask {support}.',
     retry: false,
   },
+  SITE_UNKNOWN: {
+    title: 'That WebEx site is not one of ours',
+    what: 'The link names a WebEx site this portal does not sign anyone in to.',
+    next: 'Use the Join button on the portal, or ask {support} which WebEx site the meeting is on.',
+    retry: false,
+  },
   MAPPING_MISSING: {
     title: 'Your account is not linked to WebEx yet',
     what: 'Your portal account has no WebEx host account linked to it, so we cannot sign you in.',

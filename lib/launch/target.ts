@@ -12,10 +12,18 @@ export type LoginDelivery = 'redirect' | 'post';
  * their own personal room, started as its host (REST only). A small value on purpose: it travels
  * from the route through the use case into the audit, whichever API serves it.
  */
-export type LaunchTarget = { kind: 'home' } | { kind: 'meeting'; number: MeetingNumber; role: MeetingRole } | { kind: 'personal-room' };
+export type LaunchTarget = ({ kind: 'home' } | { kind: 'meeting'; number: MeetingNumber; role: MeetingRole } | { kind: 'personal-room' }) & {
+  /** the WebEx site it names (its site name); none: the employee's own site */
+  site?: string;
+};
 
 export const HOME: LaunchTarget = { kind: 'home' };
 export const PERSONAL_ROOM: LaunchTarget = { kind: 'personal-room' };
+
+/** The form field naming the site a Join launches on (absent: the employee's own site). */
+export const SITE_FIELD = 'site';
+
+const SITE_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 /** The form field (and its one value) that asks for the employee's personal room. */
 export const ROOM_FIELD = 'room';
@@ -28,7 +36,15 @@ const absent = (value: unknown) => value === null || value === undefined;
  * room; a meeting number with a role → that meeting; anything else → undefined, refused (outside
  * input never picks another target).
  */
-export function parseLaunchTarget(meeting: unknown, role: unknown, room?: unknown): LaunchTarget | undefined {
+export function parseLaunchTarget(meeting: unknown, role: unknown, room?: unknown, site?: unknown): LaunchTarget | undefined {
+  if (absent(site)) return parseSiteTarget(meeting, role, room);
+  // a site is named by its site name, as configured (lower-case); whether it is one of the company's is the launch's to say
+  if (typeof site !== 'string' || !SITE_NAME.test(site)) return undefined;
+  const target = parseSiteTarget(meeting, role, room);
+  return target && { ...target, site };
+}
+
+function parseSiteTarget(meeting: unknown, role: unknown, room: unknown): LaunchTarget | undefined {
   if (!absent(room)) return room === PERSONAL_ROOM_VALUE && absent(meeting) && absent(role) ? PERSONAL_ROOM : undefined;
   if (absent(meeting)) return absent(role) ? HOME : undefined;
   const number = parseMeetingNumber(meeting);
@@ -38,7 +54,8 @@ export function parseLaunchTarget(meeting: unknown, role: unknown, room?: unknow
 
 /** The portal page a target is launched from: where a sign-in comes back to. */
 export function pageOf(target: LaunchTarget): string {
-  return target.kind === 'meeting' ? `/meet/${target.number}` : '/';
+  if (target.kind !== 'meeting') return '/';
+  return target.site ? `/meet/${target.site}/${target.number}` : `/meet/${target.number}`;
 }
 
 /**

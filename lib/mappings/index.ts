@@ -6,8 +6,9 @@ export { type AdminContext, adminNotice, importMappings, previewImport, removeMa
 export { formatCsvRow, parseCsv } from './csv';
 export { applyImport, CSV_COLUMNS, exportMappingCsv, formatBytes, type ImportCounts, type ImportProblem, ImportTooLargeError, stageMappingCsv } from './import';
 export { discardPendingImport, findPendingImport, listWaitingPreviews, type WaitingPreview } from './pending-imports';
-export { type MappingSource, type ResolvedAccount, resolveWebexAccount } from './resolve';
+export { accountFor, type AccountUser, type MappingSource, type ResolvedAccount, resolveWebexAccount, resolveWebexAccounts } from './resolve';
 export { describeRule, type MappingRule, type RuleInput } from './rules';
+export { chooseSite, describeSiteRule, parseSiteRules, type SiteChoice, type SiteRule, type SiteRuleInput } from './site-rules';
 export {
   createMapping,
   deleteMapping,

@@ -83,6 +83,7 @@ describe('resolveWebexAccount', () => {
       source: 'mapping',
       webexId: 'explicit-host',
       sealedCredential: 'sealed-value',
+      site: '',
     });
   });
 
@@ -91,6 +92,7 @@ describe('resolveWebexAccount', () => {
       source: 'mapping',
       webexId: 'other-host',
       sealedCredential: null,
+      site: '',
     });
   });
 
@@ -99,11 +101,13 @@ describe('resolveWebexAccount', () => {
       source: 'rule',
       webexId: 'unmapped.user',
       sealedCredential: null,
+      site: '',
     });
     expect(await resolveWebexAccount(store.db, { email: 'x@example.com', mappingClaim: 'Host7' }, { kind: 'claim', claim: 'wx', lowercase: false })).toEqual({
       source: 'rule',
       webexId: 'Host7',
       sealedCredential: null,
+      site: '',
     });
   });
 

@@ -56,6 +56,7 @@ describe('createMapping', () => {
     expect(created).toEqual({
       id: expect.any(Number),
       email: 'jane@example.com',
+      site: '',
       webexId: 'jane',
       displayName: 'Jane',
       hasCredential: true,

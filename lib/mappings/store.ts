@@ -7,6 +7,8 @@ import { normalizeEmail } from '../identity';
 export interface Mapping {
   id: number;
   email: string;
+  /** the WebEx site: '' the default site, else its site name */
+  site: string;
   webexId: string;
   displayName: string | null;
   hasCredential: boolean;
@@ -20,12 +22,13 @@ export interface MappingWithCredential extends Mapping {
   sealedCredential: string | null;
 }
 
-type Row = Pick<MappingsTable, 'email' | 'webex_id' | 'display_name' | 'credential' | 'version' | 'created_at' | 'updated_at'> & { id: number };
+type Row = Pick<MappingsTable, 'email' | 'webex_id' | 'display_name' | 'credential' | 'version' | 'created_at' | 'updated_at'> & { id: number; site: string };
 
 function toMapping(row: Row): Mapping {
   return {
     id: row.id,
     email: row.email,
+    site: row.site,
     webexId: row.webex_id,
     displayName: row.display_name,
     hasCredential: row.credential !== null,
@@ -35,14 +38,22 @@ function toMapping(row: Row): Mapping {
   };
 }
 
-/** The explicit mapping for a portal e-mail, with its sealed credential (one indexed read). */
-export async function findMappingByEmail(db: Kysely<Database>, email: string): Promise<MappingWithCredential | undefined> {
-  const row = await db.selectFrom('mappings').selectAll().where('email', '=', normalizeEmail(email)).executeTakeFirst();
+/** The explicit mapping for a portal e-mail on one site ('' the default), with its sealed credential (one indexed read). */
+export async function findMappingByEmail(db: Kysely<Database>, email: string, site = ''): Promise<MappingWithCredential | undefined> {
+  const row = await db.selectFrom('mappings').selectAll().where('email', '=', normalizeEmail(email)).where('site', '=', site).executeTakeFirst();
   return row && { ...toMapping(row), sealedCredential: row.credential };
+}
+
+/** Every site's mapping for a portal e-mail, the default site first, then by site name (one indexed read). */
+export async function findMappingsByEmail(db: Kysely<Database>, email: string): Promise<MappingWithCredential[]> {
+  const rows = await db.selectFrom('mappings').selectAll().where('email', '=', normalizeEmail(email)).orderBy('site').execute();
+  return rows.map((row) => ({ ...toMapping(row), sealedCredential: row.credential }));
 }
 
 export interface MappingInput {
   email: string;
+  /** the WebEx site ('' or absent: the default site) */
+  site?: string;
   webexId: string;
   displayName?: string | null;
   /** sealed credential; undefined keeps the stored one (unless the WebEx ID changes: credentialAfter), null clears it */
@@ -65,6 +76,8 @@ export function newMappingRow(input: MappingInput, at: string): Insertable<Mappi
   const displayName = input.displayName ?? null;
   return {
     email,
+    // the default site's rows leave it to the column's default ('')
+    ...(input.site ? { site: input.site } : {}),
     webex_id: input.webexId,
     display_name: displayName,
     credential: input.sealedCredential ?? null,
@@ -83,7 +96,7 @@ export async function upsertMapping(db: Kysely<Database>, input: MappingInput, n
     .insertInto('mappings')
     .values(values)
     .onConflict((oc) =>
-      oc.column('email').doUpdateSet((eb) => ({
+      oc.columns(['email', 'site']).doUpdateSet((eb) => ({
         webex_id: values.webex_id,
         display_name: values.display_name,
         search_text: values.search_text,
@@ -103,7 +116,7 @@ export async function upsertMapping(db: Kysely<Database>, input: MappingInput, n
     )
     .returningAll()
     .executeTakeFirstOrThrow();
-  await forgetSessionTickets(db, [row.email]);
+  await forgetSessionTickets(db, [row.email], row.site);
   return toMapping(row);
 }
 

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { getConfig, type AppConfig } from '../config';
+import { getConfig, type AppConfig, type SiteSettings } from '../config';
 import {
   type ConnectDeps,
   createHostCredentials,
@@ -85,8 +85,22 @@ export function getUpstreamStats(): UpstreamStats {
   return combinedStats(guard.stats(), restGuard.stats());
 }
 
-/** Everything the app's use cases need, wired once per bundle. */
+/** One site's wiring: its XML API client, credential seam, Connect WebEx and REST adapter. */
+export interface SiteDeps {
+  site: SiteSettings;
+  launch: LaunchDeps;
+  /** oauth mode only: the "Connect WebEx" client and the token store the launch uses too */
+  oauth?: { client: WebexOAuthClient; tokens: OAuthTokenStore };
+  /** oauth mode only */
+  connect?: ConnectDeps;
+  /** WEBEX_LAUNCH_API=rest|auto only: the Service App and the REST client */
+  rest?: RestDeps;
+}
+
+/** Everything the app's use cases need, wired once per bundle: the default site's at the top, every site's in `sites`. */
 export interface AppDeps {
+  /** every configured site, the default site first */
+  sites: readonly SiteDeps[];
   launch: LaunchDeps;
   /** oauth mode only: the "Connect WebEx" client and the token store the launch uses too */
   oauth?: { client: WebexOAuthClient; tokens: OAuthTokenStore };
@@ -107,8 +121,14 @@ export function getMeetingListFailure(): MeetingListFailure | undefined {
 }
 
 /** The REST adapter: the Service App's grant (the OAuth token store under its fixed key) and the REST client. */
-function createRestDeps(config: AppConfig, db: Kysely<Database>, transport: Transport, guard: UpstreamGuard | undefined): RestDeps | undefined {
-  const rest = config.rest;
+function createRestDeps(
+  config: AppConfig,
+  site: SiteSettings,
+  db: Kysely<Database>,
+  transport: Transport,
+  guard: UpstreamGuard | undefined,
+): RestDeps | undefined {
+  const rest = site.rest;
   if (!rest) return undefined;
   const { timeoutMs, maxResponseBytes } = config.webex;
   const client = createWebexOAuthClient({
@@ -119,7 +139,7 @@ function createRestDeps(config: AppConfig, db: Kysely<Database>, transport: Tran
     timeoutMs,
     maxResponseBytes,
   });
-  const tokens = createOAuthTokenStore({ db, keys: config.secretKeys, client, leaseMs: timeoutMs + 5_000 });
+  const tokens = createOAuthTokenStore({ db, keys: config.secretKeys, client, leaseMs: timeoutMs + 5_000, site: site.serviceAppGrant });
   return {
     client: createWebexRestClient({
       baseUrl: rest.apiBaseUrl,
@@ -134,65 +154,90 @@ function createRestDeps(config: AppConfig, db: Kysely<Database>, transport: Tran
   };
 }
 
-/**
- * Wires everything from the configuration: the XML API client gets the configured timeout and
- * size limit, the credential seam the configured mode, the REST adapter the Service App (rest and
- * auto). Pure, so a test can wire it against its own server.
- */
-export function createAppDeps(config: AppConfig, db: Kysely<Database>, transport: Transport, guard?: UpstreamGuard, restGuard?: UpstreamGuard): AppDeps {
+/** One site's wiring; `rest` is passed in when the site shares another's Service App. */
+function createSiteDeps(
+  config: AppConfig,
+  site: SiteSettings,
+  db: Kysely<Database>,
+  transport: Transport,
+  guard: UpstreamGuard | undefined,
+  rest: RestDeps | undefined,
+): SiteDeps {
   const webex = createWebexClient({
-    baseUrl: config.webex.baseUrl,
+    baseUrl: site.baseUrl,
     timeoutMs: config.webex.timeoutMs,
     maxResponseBytes: config.webex.maxResponseBytes,
     transport,
     guard,
     observe: (call, outcome, seconds) => metrics().webexCalls.observe({ call, outcome }, seconds),
   });
-  const credentials = config.hostCredentials;
-  let oauth: AppDeps['oauth'];
+  const credentials = site.hostCredentials;
+  let oauth: SiteDeps['oauth'];
   let connect: ConnectDeps | undefined;
   if (credentials.mode === 'oauth') {
     const client = createWebexOAuthClient({ ...credentials, timeoutMs: config.webex.timeoutMs, maxResponseBytes: config.webex.maxResponseBytes });
     // the lease outlasts one token request (its timeout), so a live refresher never loses it
-    const tokens = createOAuthTokenStore({ db, keys: config.secretKeys, client, leaseMs: config.webex.timeoutMs + 5_000 });
+    const tokens = createOAuthTokenStore({ db, keys: config.secretKeys, client, leaseMs: config.webex.timeoutMs + 5_000, site: site.key });
     oauth = { client, tokens };
-    connect = { db, keys: config.secretKeys, oauth: client, tokens, webex, siteName: config.webex.siteName, tokenUse: credentials.tokenUse };
+    connect = { db, keys: config.secretKeys, oauth: client, tokens, webex, siteName: site.siteName, tokenUse: credentials.tokenUse };
   }
-  const rest = createRestDeps(config, db, transport, restGuard);
-  const meetings =
-    rest && config.meetings
-      ? createMeetingList({
-          client: rest.client,
-          serviceApp: rest.serviceApp,
-          cacheSeconds: config.meetings.cacheSeconds,
-          siteUrl: config.rest?.siteUrl,
-          observe: (outcome) => metrics().meetingLists.inc({ outcome }),
-          onFailure: (failure) => lastMeetingListFailure.set(failure),
-        })
-      : undefined;
   return {
+    site,
     launch: {
       db,
       webex,
       credentials: createHostCredentials({
         config: credentials,
-        siteName: config.webex.siteName,
+        siteName: site.siteName,
         webex,
         keys: config.secretKeys,
         db,
         oauthTokens: oauth?.tokens,
+        site: site.key,
       }),
-      site: config.webex,
+      site,
       rule: config.mappingRule,
+      siteRules: config.siteRules,
       backUrl: returnUrl(config),
-      launchApi: config.webex.launchApi,
+      launchApi: site.launchApi,
       rest,
     },
     oauth,
     connect,
     rest,
-    meetings,
   };
+}
+
+/**
+ * Wires everything from the configuration, per site: the XML API client gets the site's address
+ * and the configured timeout and size limit, the credential seam the site's mode, the REST adapter
+ * the site's Service App (rest and auto; a site without its own shares the default site's). Pure,
+ * so a test can wire it against its own server.
+ */
+export function createAppDeps(config: AppConfig, db: Kysely<Database>, transport: Transport, guard?: UpstreamGuard, restGuard?: UpstreamGuard): AppDeps {
+  const rests = new Map<string, RestDeps | undefined>();
+  const sites = config.sites.map((site) => {
+    const shared = site.serviceAppGrant !== site.key && rests.has(site.serviceAppGrant);
+    const rest = shared ? rests.get(site.serviceAppGrant) : createRestDeps(config, site, db, transport, restGuard);
+    if (!shared) rests.set(site.key, rest);
+    return createSiteDeps(config, site, db, transport, guard, rest);
+  });
+  const [first] = sites;
+  if (!first) throw new TypeError('webex-sso: Bad usage. The configuration holds no site');
+  // the home page lists meetings through the default site's Service App (WEBEX_REST_SITE_URL narrows it)
+  const listing = sites.find((s) => s.rest);
+  const meetings =
+    listing?.rest && config.meetings
+      ? createMeetingList({
+          client: listing.rest.client,
+          serviceApp: listing.rest.serviceApp,
+          cacheSeconds: config.meetings.cacheSeconds,
+          siteUrl: listing.site.rest?.siteUrl,
+          observe: (outcome) => metrics().meetingLists.inc({ outcome }),
+          onFailure: (failure) => lastMeetingListFailure.set(failure),
+        })
+      : undefined;
+  return { sites, launch: first.launch, oauth: first.oauth, connect: first.connect, rest: first.rest, meetings };
 }
 
 /** Where WebEx reports a failed login or a logout (BU). */
@@ -211,9 +256,19 @@ async function getAppDeps(): Promise<AppDeps> {
   return deps;
 }
 
-/** Everything launchWebex (and the admin's checks) need. */
+/** Everything launchWebex (and the admin's checks) need, for the default site. */
 export async function getLaunchDeps(): Promise<LaunchDeps> {
   return (await getAppDeps()).launch;
+}
+
+/** Every configured site's wiring, the default site first. */
+export async function getSites(): Promise<readonly SiteDeps[]> {
+  return (await getAppDeps()).sites;
+}
+
+/** One site's wiring by its key ('' the default site), or undefined for a site that is not configured. */
+export async function getSite(key: string): Promise<SiteDeps | undefined> {
+  return (await getAppDeps()).sites.find((s) => s.site.key === key);
 }
 
 /** The "Connect WebEx" client and token store, in oauth mode; undefined in the other modes. */

@@ -13,7 +13,10 @@ export {
   getMeetingListFailure,
   getOAuth,
   getRestDeps,
+  getSite,
+  getSites,
   getUpstreamStats,
+  type SiteDeps,
   returnUrl,
 } from './deps';
 export { getAuthOptions, getPortalUser, idTokenStore, requireAdmin, sessionRevocations } from './identity';

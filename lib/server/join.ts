@@ -1,6 +1,6 @@
 import { getConfig } from '../config';
-import { launchWebex, type JoinDeps } from '../launch';
-import { getLaunchDeps, getLaunchLimiter, returnUrl } from './deps';
+import { launchWebex, siteFor, type JoinDeps } from '../launch';
+import { getLaunchLimiter, getSites, returnUrl } from './deps';
 import { getPortalUser } from './identity';
 import { trackLaunch } from './shutdown';
 
@@ -14,10 +14,15 @@ export function getJoinDeps(): JoinDeps {
       loginDelivery: config.webex.loginDelivery,
       site: config.webex,
       returnUrl: returnUrl(config),
+      sessionMaxAgeSeconds: config.session.maxAgeSeconds,
     },
     portalUser: getPortalUser,
     consumeLaunch: async (email) => (await getLaunchLimiter()).consume(email),
     // counted as in flight, so a graceful shutdown waits for it
-    launch: (user, target, requestId) => trackLaunch(async () => launchWebex(user, await getLaunchDeps(), requestId, target)),
+    launch: (user, target, requestId) =>
+      trackLaunch(async () => {
+        const sites = (await getSites()).map((s) => s.launch);
+        return launchWebex(user, await siteFor(user, target, sites), requestId, target);
+      }),
   };
 }

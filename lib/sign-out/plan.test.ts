@@ -4,7 +4,7 @@ import { continueAfterWebex, planSignOut, WEBEX_NOT_CONFIRMED, type SignOutFacts
 const WEBEX_LO = 'https://acme.webex.com/acme/p.php?AT=LO&BU=https%3A%2F%2Fportal.example.com%2Fauth%2Fsignout%2Fcontinue';
 const facts: SignOutFacts = {
   settings: { webex: true, idp: true },
-  webexLogoutUrl: WEBEX_LO,
+  webexLogoutUrls: [WEBEX_LO],
   endSessionEndpoint: 'https://idp.example.com/oidc/logout?tenant=a',
   idTokenHint: 'eyJ.id.token',
   clientId: 'portal',
@@ -24,6 +24,17 @@ describe('planSignOut: the steps after the portal session', () => {
       client_id: 'portal',
       post_logout_redirect_uri: 'https://portal.example.com/auth/signed-out',
     });
+  });
+
+  it('several WebEx sites: each one the browser was signed in to, in order, then the identity provider', () => {
+    const second = 'https://acme-eu.webex.com/acme-eu/p.php?AT=LO';
+    const steps = planSignOut({ ...facts, webexLogoutUrls: [WEBEX_LO, second] });
+    expect(steps.map((s) => [s.kind, s.url.split('?')[0]])).toEqual([
+      ['webex', WEBEX_LO.split('?')[0]],
+      ['webex', second.split('?')[0]],
+      ['idp', expect.any(String)],
+    ]);
+    expect(continueAfterWebex(steps.slice(1), 'SUCCESS', 'https://portal.example.com/auth/signed-out').location).toBe(second);
   });
 
   it('SIGNOUT_WEBEX=false skips WebEx', () => {

@@ -14,8 +14,8 @@ export type SignOutStep =
 export interface SignOutFacts {
   /** SIGNOUT_WEBEX / SIGNOUT_IDP */
   settings: { webex: boolean; idp: boolean };
-  /** the WebEx site's AT=LO URL (its BU leads on to the next step) */
-  webexLogoutUrl: string;
+  /** each WebEx site's AT=LO URL to visit, in order (each one's BU leads on to the next step) */
+  webexLogoutUrls: readonly string[];
   /** from the provider's discovery; undefined when it has none or discovery failed */
   endSessionEndpoint: string | undefined;
   /** the ID token of the session being ended, when the portal kept it */
@@ -28,7 +28,7 @@ export interface SignOutFacts {
 /** The steps after the portal's own sign-out, in the order the browser takes them. */
 export function planSignOut(facts: SignOutFacts): SignOutStep[] {
   const steps: SignOutStep[] = [];
-  if (facts.settings.webex) steps.push({ kind: 'webex', url: facts.webexLogoutUrl });
+  if (facts.settings.webex) for (const url of facts.webexLogoutUrls) steps.push({ kind: 'webex', url });
   if (facts.settings.idp && facts.endSessionEndpoint) {
     const url = buildEndSessionUrl(facts.endSessionEndpoint, facts);
     if (url) steps.push({ kind: 'idp', url });

@@ -23,6 +23,8 @@ export interface SignOutSettings {
   /** what Sign out ends besides the portal session (SIGNOUT_WEBEX, SIGNOUT_IDP) */
   signOut: { webex: boolean; idp: boolean };
   webex: { baseUrl: string; siteName: string; launchApi: LaunchApi };
+  /** every configured site (the default first); a sign-out visits the default and those this browser was launched into */
+  sites?: readonly { siteName: string; baseUrl: string; launchApi: LaunchApi }[];
 }
 
 /** The portal's own secret and origin, for the sealed cookie that carries the way on after WebEx. */
@@ -60,16 +62,21 @@ export interface SignOutWay {
  * The sign-out's way after the portal session (the caller clears its cookie). `idTokenRef` is
  * the session's reference to its ID token, when it has one.
  */
-export async function planSignOutFor(idTokenRef: unknown, deps: SignOutDeps): Promise<SignOutWay> {
+export async function planSignOutFor(idTokenRef: unknown, deps: SignOutDeps, launchedSites: readonly string[] = []): Promise<SignOutWay> {
   const { config } = deps;
   const idTokenHint = typeof idTokenRef === 'string' ? await deps.idTokens.take(idTokenRef) : undefined;
   const endSessionEndpoint = config.signOut.idp ? await (deps.endSessionEndpoint ?? (() => discoveredEndSession(config.oidc.issuer)))() : undefined;
   // WEBEX_LAUNCH_API=rest never signs anyone in to the WebEx site (REST links make no site session,
   // and the site's URL API may be retired): there is no WebEx session of ours to end or to warn about
   const siteSession = config.webex.launchApi !== 'rest';
+  // the default site as ever, and every other site this browser was launched into (lib/launch launched-sites)
+  const others = (config.sites ?? []).slice(1).filter((site) => site.launchApi !== 'rest' && launchedSites.includes(site.siteName));
+  const backUrl = new URL(CONTINUE_PATH, config.appUrl).href;
   const steps = planSignOut({
-    settings: { ...config.signOut, webex: config.signOut.webex && siteSession },
-    webexLogoutUrl: buildLogoutUrl({ baseUrl: config.webex.baseUrl, siteName: config.webex.siteName, backUrl: new URL(CONTINUE_PATH, config.appUrl).href }),
+    settings: { ...config.signOut, webex: config.signOut.webex && (siteSession || others.length > 0) },
+    webexLogoutUrls: [...(siteSession ? [config.webex] : []), ...others].map((site) =>
+      buildLogoutUrl({ baseUrl: site.baseUrl, siteName: site.siteName, backUrl }),
+    ),
     endSessionEndpoint,
     idTokenHint,
     clientId: config.oidc.clientId,

@@ -5,11 +5,13 @@ import { checkConnectionAction, type ConnectionState } from '../_lib/actions';
 
 const yesNo = (value: boolean | undefined, yes: string, no: string) => (value === undefined ? 'not reported' : value ? yes : no);
 
-export function ConnectionCheckPanel() {
-  const [state, check, pending] = useActionState<ConnectionState>(checkConnectionAction, {});
+/** The check of one site (`site`, its site name; none: the default site). */
+export function ConnectionCheckPanel({ site = '' }: { site?: string }) {
+  const [state, check, pending] = useActionState<ConnectionState, FormData>(checkConnectionAction, {});
   const result = state.check;
   return (
     <form action={check}>
+      {site && <input type="hidden" name="site" value={site} />}
       <div className="actions">
         <button type="submit" disabled={pending}>
           {pending ? 'Checking…' : 'Check connection'}

@@ -13,7 +13,7 @@ const CREDENTIAL_WORDS: Record<CredentialUse, string> = {
   'refreshed-access-token': "the employee's WebEx access token, just refreshed",
 };
 
-export function MappingTestForm({ email = '' }: { email?: string }) {
+export function MappingTestForm({ email = '', sites = [] }: { email?: string; sites?: readonly { siteName: string; displayName: string }[] }) {
   const [state, test, pending] = useActionState<TestState, FormData>(testMappingAction, {});
   const result = state.result;
   const error = state.fieldErrors?.email?.[0];
@@ -28,6 +28,19 @@ export function MappingTestForm({ email = '' }: { email?: string }) {
           </span>
         )}
       </div>
+      {sites.length > 1 && (
+        <div className="field">
+          <label htmlFor="test-site">WebEx site</label>
+          <select id="test-site" name="site" defaultValue="">
+            <option value="">the site a Join would use</option>
+            {sites.map((site) => (
+              <option key={site.siteName} value={site.siteName}>
+                {site.displayName}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
       <button type="submit" disabled={pending}>
         {pending ? 'Testing…' : 'Test'}
       </button>
@@ -35,6 +48,14 @@ export function MappingTestForm({ email = '' }: { email?: string }) {
       <div role="status" aria-label="Test result">
         {result && (
           <dl className="facts">
+            {result.site && (
+              <>
+                <dt>WebEx site</dt>
+                <dd>
+                  {result.site.name} · {result.site.chosenBy}
+                </dd>
+              </>
+            )}
             <dt>Source</dt>
             <dd>{result.source === 'mapping' ? 'explicit mapping' : result.source === 'rule' ? 'automatic rule' : 'none'}</dd>
             <dt>WebEx ID</dt>

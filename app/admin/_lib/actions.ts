@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { getConnectDeps, getDb, getLaunchDeps, getRestDeps, requireAdmin, sessionRevocations } from '@/lib/server';
+import { getConnectDeps, getDb, getLaunchDeps, getRestDeps, getSites, requireAdmin, sessionRevocations } from '@/lib/server';
 import { recordAudit } from '@/lib/audit';
 import {
   checkConnection,
@@ -14,6 +14,8 @@ import {
   type MappingTestResult,
   type ServiceAppCheck,
   testMapping,
+  HOME,
+  siteFor,
 } from '@/lib/launch';
 import { getConfig, storesPasswords } from '@/lib/config';
 import { disconnect } from '@/lib/credentials';
@@ -89,15 +91,29 @@ export async function testMappingAction(_prev: TestState, form: FormData): Promi
   const admin = await requireAdmin('write');
   const email = emailSchema.safeParse(form.get('email') ?? '');
   if (!email.success) return { fieldErrors: { email: email.error.issues.map((i) => i.message) } };
-  return { result: await testMapping(await getLaunchDeps(), admin, email.data, getConfig().supportContact) };
+  // with several sites: the site the form names, else the one a Join of this employee would launch on
+  const sites = await getSites();
+  const named = sites.find((s) => s.site.siteName === form.get('site'));
+  const deps =
+    named?.launch ??
+    (await siteFor(
+      { email: email.data },
+      HOME,
+      sites.map((s) => s.launch),
+    ));
+  const config = getConfig();
+  return { result: await testMapping(deps, admin, email.data, config.supportContact, config.sites) };
 }
 
 export type ConnectionState = { check?: ConnectionCheck };
 
-/** GetSite as the admin's own WebEx account. */
-export async function checkConnectionAction(): Promise<ConnectionState> {
+/** GetSite as the admin's own WebEx account, on the site the form names (none: the default site). */
+export async function checkConnectionAction(_prev: ConnectionState, form: FormData): Promise<ConnectionState> {
   const admin = await requireAdmin('write');
-  return { check: await checkConnection(await getLaunchDeps(), admin, getConfig().supportContact) };
+  const named = form.get('site');
+  const site = typeof named === 'string' && named ? (await getSites()).find((s) => s.site.siteName === named)?.launch : await getLaunchDeps();
+  if (!site) return {};
+  return { check: await checkConnection(site, admin, getConfig().supportContact) };
 }
 
 export interface ImportState {

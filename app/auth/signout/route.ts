@@ -1,5 +1,7 @@
 import type { NextRequest } from 'next/server';
 import { readSessionToken, revocableSession } from '@/lib/identity';
+import { clearCookie } from '@/lib/http';
+import { LAUNCHED_SITES_COOKIE, readLaunchedSites } from '@/lib/launch';
 import { clearSessionCookies, planSignOutFor, signOutCookie } from '@/lib/sign-out';
 import { formPost, goHome } from '../../_lib/form-post';
 import { redirectTo } from '../../_lib/responses';
@@ -18,8 +20,13 @@ export const POST = formPost(async (request: NextRequest, config) => {
   const session = token && revocableSession(token);
   if (session) await sessionRevocations().revoke(session);
   // 2. the steps: WebEx's AT=LO and the provider's logout (with the session's ID token), each when configured and possible
-  const way = await planSignOutFor(token?.idTokenRef, { config, idTokens: idTokenStore() });
+  const way = await planSignOutFor(token?.idTokenRef, { config, idTokens: idTokenStore() }, readLaunchedSites(request.headers.get('cookie')));
   // 3. the portal session ends with this answer, whatever the other steps do; WebEx's BU finds the rest in a cookie
   const sent = request.cookies.getAll().map((cookie) => cookie.name);
-  return redirectTo(way.location, 303, [...clearSessionCookies(sent, config.appUrl), await signOutCookie(way.first === 'webex' ? way : undefined, config)]);
+  const listed = sent.includes(LAUNCHED_SITES_COOKIE) ? [clearCookie(LAUNCHED_SITES_COOKIE, config.appUrl)] : [];
+  return redirectTo(way.location, 303, [
+    ...clearSessionCookies(sent, config.appUrl),
+    ...listed,
+    await signOutCookie(way.first === 'webex' ? way : undefined, config),
+  ]);
 });

@@ -67,7 +67,7 @@ export default async function EditMappingPage({ params, searchParams }: { params
       )}
       <section className="card">
         <h2>Test</h2>
-        <MappingTestForm email={mapping.email} />
+        <MappingTestForm email={mapping.email} sites={getConfig().sites.map(({ siteName, displayName }) => ({ siteName, displayName }))} />
       </section>
       <section className="card">
         <h2>Delete</h2>
