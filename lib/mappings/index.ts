@@ -8,7 +8,7 @@ export { applyImport, CSV_COLUMNS, exportMappingCsv, formatBytes, type ImportCou
 export { discardPendingImport, findPendingImport, listWaitingPreviews, type WaitingPreview } from './pending-imports';
 export { accountFor, type AccountUser, type MappingSource, type ResolvedAccount, resolveWebexAccount, resolveWebexAccounts } from './resolve';
 export { describeRule, type MappingRule, type RuleInput } from './rules';
-export { chooseSite, describeSiteRule, parseSiteRules, type SiteChoice, type SiteRule, type SiteRuleInput } from './site-rules';
+export { chooseSite, describeSiteRule, parseSiteRules, type SiteRule } from './site-rules';
 export {
   createMapping,
   deleteMapping,

@@ -9,7 +9,7 @@ export { type Answer, createExchange, type ExchangeOptions, observed } from './e
 export { createUpstreamGuard, type UpstreamGuard, type UpstreamStats } from './guard';
 export { buildMeetingUrl, formatMeetingNumber, type MeetingNumber, type MeetingRole, parseMeetingNumber, parseMeetingRole } from './meetings';
 export { buildSecurityContext, type HostCredential, type SecurityContext } from './security-context';
-export { DEFAULT_SITE_KEY, type WebexSite } from './site';
+export { type WebexSite } from './site';
 export { createHttpTransport, type HttpTransport, type Transport, type TransportRequest, type TransportResponse } from './transport';
 export {
   buildLoginUrl,

@@ -15,6 +15,3 @@ export interface WebexSite {
   /** MU: where WebEx sends the host after a successful login */
   landingUrl: string;
 }
-
-/** The key the default site's rows are stored under (existing rows became its own in migration 014). */
-export const DEFAULT_SITE_KEY = '';
