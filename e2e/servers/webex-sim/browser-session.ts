@@ -1,7 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import { sealData, unsealData } from 'iron-session';
 
-export const SESSION_COOKIE_NAME = 'webex_sim_session';
+/**
+ * Each site keeps its own sign-in, as each WebEx site is its own host with its own cookies: one
+ * cookie per site on the simulator's one origin (RFC 6265 cookies do not isolate by path for reading).
+ */
+export function sessionCookieName(siteName: string): string {
+  return `webex_sim_session_${siteName}`;
+}
 
 /** WebEx ends a session after 30 minutes of inactivity [docs/webex.md §7.10]; the simulator does not slide it. */
 const SESSION_TTL_SECONDS = 30 * 60;
@@ -21,15 +27,16 @@ export interface BrowserSessions {
   signOutCookie(): string;
 }
 
-export function createBrowserSessions(password: string): BrowserSessions {
+export function createBrowserSessions(password: string, siteName: string): BrowserSessions {
+  const name = sessionCookieName(siteName);
   if (password.length < MIN_SESSION_PASSWORD_LENGTH) {
     throw new Error(`webex-sim: Bad usage. sessionPassword must be at least ${MIN_SESSION_PASSWORD_LENGTH} characters long.`);
   }
-  const cookie = (value: string, maxAgeSeconds: number) => `${SESSION_COOKIE_NAME}=${value}; Max-Age=${maxAgeSeconds}; Path=/; HttpOnly; SameSite=Lax`;
+  const cookie = (value: string, maxAgeSeconds: number) => `${name}=${value}; Max-Age=${maxAgeSeconds}; Path=/; HttpOnly; SameSite=Lax`;
 
   return {
     async signedInAs(req) {
-      const seal = readCookie(req.headers.cookie, SESSION_COOKIE_NAME);
+      const seal = readCookie(req.headers.cookie, name);
       if (!seal) return undefined;
       try {
         const data = await unsealData<SessionData>(seal, { password, ttl: SESSION_TTL_SECONDS });

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { faultRuleSchema, type FaultBoard } from './faults';
+import { faultRuleSchema } from './faults';
 import { methodNotAllowed, textAnswer, type HttpAnswer } from './http';
 import type { ServiceAppServer } from './service-app';
-import type { SimSecrets, SimStats } from './types';
+import type { FaultRule, SimSecrets, SimStats } from './types';
 
 export const CONTROL_PREFIX = '/__sim/';
 
@@ -22,7 +22,8 @@ export function answerControlRequest(
   pathname: string,
   body: string,
   deps: {
-    faults: FaultBoard;
+    inject: (rule: FaultRule) => void;
+    clearFaults: () => void;
     serviceApp: ServiceAppServer | undefined;
     stats: () => SimStats;
     secrets: () => SimSecrets;
@@ -33,9 +34,9 @@ export function answerControlRequest(
   const refused = refusal(deps.origin, deps.ownOrigin);
   if (refused) return refused;
   if (pathname === '/__sim/faults') {
-    if (method === 'POST') return injectFault(body, deps.faults);
+    if (method === 'POST') return injectFault(body, deps.inject);
     if (method === 'DELETE') {
-      deps.faults.clear();
+      deps.clearFaults();
       return noContent();
     }
     return methodNotAllowed('POST, DELETE');
@@ -62,7 +63,7 @@ export function answerControlRequest(
   return textAnswer(404, 'Not found');
 }
 
-function injectFault(body: string, faults: FaultBoard): HttpAnswer {
+function injectFault(body: string, inject: (rule: FaultRule) => void): HttpAnswer {
   let json: unknown;
   try {
     json = JSON.parse(body);
@@ -71,7 +72,12 @@ function injectFault(body: string, faults: FaultBoard): HttpAnswer {
   }
   const result = faultRuleSchema.safeParse(json);
   if (!result.success) return textAnswer(400, `Invalid fault rule:\n${z.prettifyError(result.error)}`);
-  faults.inject(result.data);
+  try {
+    inject(result.data);
+  } catch (error) {
+    // a site the simulator does not have
+    return textAnswer(400, `Invalid fault rule: ${error instanceof Error ? error.message : String(error)}`);
+  }
   return noContent();
 }
 

@@ -55,6 +55,7 @@ export const faultRuleSchema = z.strictObject({
   webExID: z.string().min(1).optional(),
   call: z.enum([...XML_CALLS, ...REST_CALLS]).optional(),
   times: z.number().int().positive().optional(),
+  site: z.string().min(1).optional(),
 });
 
 // Fails to compile when the zod schema and the public FaultRule type drift apart.

@@ -14,12 +14,12 @@ import { createJoinLinkStore } from './join-links';
 import { createMeetingBoard } from './meetings';
 import { createOAuthServer } from './oauth';
 import { createRestApi } from './rest-api';
-import { createRequestHandler } from './router';
+import { createRequestHandler, type SiteDeps } from './router';
 import { createSamlVerifier } from './saml';
 import { createServiceAppServer } from './service-app';
 import { createSessionTicketStore } from './session-tickets';
 import { createTicketStore, generateRandomTicket } from './tickets';
-import type { SimOptions, SimStats, WebexSimulator } from './types';
+import type { SimOptions, SimSiteOptions, SimStats, WebexSimulator } from './types';
 import { createUserDirectory } from './users';
 
 export type {
@@ -32,13 +32,14 @@ export type {
   SimOptions,
   SimSecrets,
   SimServiceApp,
+  SimSiteOptions,
   SimStats,
   SimUser,
   WebexSimulator,
   XmlCall,
 } from './types';
 export type { SamlTrust } from './saml';
-export { SESSION_COOKIE_NAME } from './browser-session';
+export { sessionCookieName } from './browser-session';
 export { OAUTH_PATHS } from './oauth';
 
 const DEFAULT_HOST = '127.0.0.1';
@@ -70,33 +71,52 @@ export async function startWebexSimulator(options: SimOptions): Promise<WebexSim
     openConnections: 0,
     maxOpenConnections: 0,
   };
-  const site = { siteName: options.siteName, autoLogin: options.autoLogin ?? true, enableSSO: options.enableSSO ?? options.saml !== undefined };
-  const faults = createFaultBoard();
-  const users = createUserDirectory(options.users);
   const timers = new Set<NodeJS.Timeout>();
   let origin = '';
 
   const issuedLoginTickets: string[] = [];
   const generateTicket = options.generateTicket ?? generateRandomTicket;
-  const tickets = createTicketStore({
-    ttlMs: options.ticketTtlMs ?? DEFAULT_TICKET_TTL_MS,
-    now,
-    generate: () => {
-      const ticket = generateTicket();
-      issuedLoginTickets.push(ticket);
-      return ticket;
-    },
-    onIssue: () => {
-      stats.ticketsIssued += 1;
-    },
+  const sessionPassword = options.sessionPassword ?? randomBytes(32).toString('base64url');
+  const createSite = (siteOptions: SimSiteOptions): SiteDeps => ({
+    site: { siteName: siteOptions.siteName, autoLogin: siteOptions.autoLogin ?? true, enableSSO: siteOptions.enableSSO ?? siteOptions.saml !== undefined },
+    users: createUserDirectory(siteOptions.users),
+    meetings: createMeetingBoard(siteOptions.meetings ?? []),
+    faults: createFaultBoard(),
+    tickets: createTicketStore({
+      ttlMs: options.ticketTtlMs ?? DEFAULT_TICKET_TTL_MS,
+      now,
+      generate: () => {
+        const ticket = generateTicket();
+        issuedLoginTickets.push(ticket);
+        return ticket;
+      },
+      onIssue: () => {
+        stats.ticketsIssued += 1;
+      },
+    }),
+    sessionTickets: createSessionTicketStore({
+      ttlSeconds: options.sessionTicketTtlSeconds ?? DEFAULT_SESSION_TICKET_TTL_SECONDS,
+      now,
+      onIssue: () => {
+        stats.sessionTicketsIssued += 1;
+      },
+    }),
+    saml: siteOptions.saml && createSamlVerifier(siteOptions.saml, now),
+    sessions: createBrowserSessions(sessionPassword, siteOptions.siteName),
   });
-  const sessionTickets = createSessionTicketStore({
-    ttlSeconds: options.sessionTicketTtlSeconds ?? DEFAULT_SESSION_TICKET_TTL_SECONDS,
-    now,
-    onIssue: () => {
-      stats.sessionTicketsIssued += 1;
-    },
-  });
+  // the organisation's services (the OAuth server, the Service App, the REST API) see the first site
+  const first = createSite(options);
+  const sites: [SiteDeps, ...SiteDeps[]] = [first, ...(options.sites ?? []).map(createSite)];
+  const { site, users, faults, meetings } = first;
+  const siteOf = (name: string | undefined): SiteDeps => {
+    const found = name === undefined ? first : sites.find((candidate) => candidate.site.siteName === name);
+    if (!found) throw new Error(`webex-sim: Bad usage. No site "${name}"; the sites are ${sites.map((s) => s.site.siteName).join(', ')}.`);
+    return found;
+  };
+
+  const clearFaults = () => {
+    for (const { faults: board } of sites) board.clear();
+  };
   const oauth =
     options.oauth &&
     createOAuthServer({
@@ -108,8 +128,6 @@ export async function startWebexSimulator(options: SimOptions): Promise<WebexSim
       stats,
       now,
     });
-  const saml = options.saml && createSamlVerifier(options.saml, now);
-  const meetings = createMeetingBoard(options.meetings ?? []);
   const serviceApp = options.serviceApp && createServiceAppServer({ ...options.serviceApp, faults, stats, now });
   const links = createJoinLinkStore(now, () => {
     stats.meetingLinksUsed += 1;
@@ -117,26 +135,21 @@ export async function startWebexSimulator(options: SimOptions): Promise<WebexSim
   const rest = serviceApp && createRestApi({ siteName: site.siteName, users, meetings, serviceApp, links, faults, stats, now, origin: () => origin });
   const secrets = () => ({
     loginTickets: [...issuedLoginTickets],
-    sessionTickets: sessionTickets.issued(),
+    sessionTickets: sites.flatMap((s) => s.sessionTickets.issued()),
     ...(oauth?.secrets() ?? { accessTokens: [], refreshTokens: [], authorizationCodes: [] }),
-    samlResponses: saml?.received() ?? [],
+    samlResponses: sites.flatMap((s) => s.saml?.received() ?? []),
     serviceAppTokens: serviceApp?.secrets() ?? [],
     meetingLinkTokens: links.secrets(),
   });
 
   const handleRequest = createRequestHandler({
-    site,
-    users,
-    meetings,
+    sites,
     serviceApp,
     rest,
-    tickets,
-    sessionTickets,
-    saml,
     oauth,
     secrets,
-    faults,
-    sessions: createBrowserSessions(options.sessionPassword ?? randomBytes(32).toString('base64url')),
+    inject: (rule) => siteOf(rule.site).faults.inject(rule),
+    clearFaults,
     stats,
     origin: () => origin,
     sleep: (ms) =>
@@ -166,8 +179,9 @@ export async function startWebexSimulator(options: SimOptions): Promise<WebexSim
   return {
     url: origin,
     siteName: site.siteName,
-    inject: (rule) => faults.inject(rule),
-    clearFaults: () => faults.clear(),
+    siteNames: sites.map((s) => s.site.siteName),
+    inject: (rule) => siteOf(rule.site).faults.inject(rule),
+    clearFaults,
     stats: () => ({ ...stats }),
     secrets,
     generateServiceAppTokens() {
@@ -188,17 +202,21 @@ export async function startWebexSimulator(options: SimOptions): Promise<WebexSim
 }
 
 function assertValidOptions(options: SimOptions): void {
-  if (!options.siteName || /[/?#\s]/.test(options.siteName)) {
-    throw new Error('webex-sim: Bad usage. siteName must be a site subdomain such as "acme".');
+  const names = [options, ...(options.sites ?? [])].map((site) => site.siteName);
+  for (const name of names) {
+    if (!name || /[/?#\s]/.test(name)) throw new Error('webex-sim: Bad usage. siteName must be a site subdomain such as "acme".');
+  }
+  if (new Set(names.map((name) => name.toLowerCase())).size !== names.length) throw new Error('webex-sim: Bad usage. Every site needs its own siteName.');
+  for (const site of [options, ...(options.sites ?? [])]) {
+    if (site.saml && site.saml.certificates.length === 0) {
+      throw new Error('webex-sim: Bad usage. saml.certificates must hold at least one PEM certificate.');
+    }
   }
   if (options.ticketTtlMs !== undefined && !(Number.isFinite(options.ticketTtlMs) && options.ticketTtlMs > 0)) {
     throw new Error('webex-sim: Bad usage. ticketTtlMs must be a positive number of milliseconds.');
   }
   if (options.sessionTicketTtlSeconds !== undefined && !(Number.isInteger(options.sessionTicketTtlSeconds) && options.sessionTicketTtlSeconds > 0)) {
     throw new Error('webex-sim: Bad usage. sessionTicketTtlSeconds must be a positive integer.');
-  }
-  if (options.saml && options.saml.certificates.length === 0) {
-    throw new Error('webex-sim: Bad usage. saml.certificates must hold at least one PEM certificate.');
   }
   if (options.serviceApp && (!options.serviceApp.clientId || !options.serviceApp.clientSecret)) {
     throw new Error('webex-sim: Bad usage. serviceApp needs a clientId and a clientSecret.');

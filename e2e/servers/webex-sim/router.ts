@@ -12,26 +12,35 @@ import type { SamlVerifier } from './saml';
 import { SERVICE_APP_TOKEN_PATH, type ServiceAppServer } from './service-app';
 import type { SessionTicketStore } from './session-tickets';
 import type { TicketStore } from './tickets';
-import type { SimSecrets, SimStats } from './types';
+import type { FaultRule, SimSecrets, SimStats } from './types';
 import { answerUrlApiRequest } from './url-api';
 import type { UserDirectory } from './users';
 import { answerXmlRequest } from './xml-api';
 
 export const XML_SERVICE_PATH = '/WBXService/XMLService';
 
-export interface RouterDeps {
+/** One simulated site: what it holds of its own (nothing one site issued is accepted on another). */
+export interface SiteDeps {
   site: { siteName: string; autoLogin: boolean; enableSSO: boolean };
   users: UserDirectory;
   meetings: MeetingBoard;
   tickets: TicketStore;
   sessionTickets: SessionTicketStore;
   saml: SamlVerifier | undefined;
+  faults: FaultBoard;
+  sessions: BrowserSessions;
+}
+
+export interface RouterDeps {
+  /** the first is the site the organisation's services (OAuth, Service App, REST) see */
+  sites: readonly [SiteDeps, ...SiteDeps[]];
   oauth: OAuthServer | undefined;
   /** the REST API and the Service App's token endpoint, when the simulator has a Service App */
   serviceApp: ServiceAppServer | undefined;
   rest: RestApi | undefined;
-  faults: FaultBoard;
-  sessions: BrowserSessions;
+  /** a fault rule onto its site's board; throws for a site the simulator does not have */
+  inject: (rule: FaultRule) => void;
+  clearFaults: () => void;
   stats: SimStats;
   secrets: () => SimSecrets;
   /** the simulator's own origin, known once it listens */
@@ -43,7 +52,8 @@ export interface RouterDeps {
 
 /** Wires paths to the simulated services; the services themselves decide. */
 export function createRequestHandler(deps: RouterDeps) {
-  const { siteName } = deps.site;
+  const [first] = deps.sites;
+  const { siteName } = first.site;
 
   return async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = Date.now();
@@ -81,7 +91,13 @@ export function createRequestHandler(deps: RouterDeps) {
     if (pathname === XML_SERVICE_PATH) {
       if (method !== 'POST') return methodNotAllowed('POST');
       deps.stats.xmlRequests += 1;
-      const outcome = answerXmlRequest(await readBody(req), deps);
+      // one endpoint for every site, the site picked by the securityContext's siteName, as WebEx's shared
+      // endpoint does [docs/webex.md §2.1]; a name no site has is answered by the first site (unknown site)
+      const outcome = answerXmlRequest(await readBody(req), (name) => {
+        const site = deps.sites.find((candidate) => candidate.site.siteName === name) ?? first;
+        // the Meetings OAuth server is the organisation's and knows the first site's hosts only
+        return { ...site, oauth: site === first ? deps.oauth : undefined };
+      });
       context.note = outcome.note;
       if (outcome.kind !== 'answer') {
         // hang: never answer; reset: the request was read whole, the connection dies without an answer
@@ -123,10 +139,39 @@ export function createRequestHandler(deps: RouterDeps) {
       return deps.rest.openLink(linkMeeting, new URL(req.url ?? '/', 'http://webex-sim.invalid').searchParams);
     }
 
+    // a site's URL API pages: the site's name in the path, as WebEx's own URLs have it [docs/webex.md §7.1]
+    const site = deps.sites.find((candidate) => sitePaths(candidate.site.siteName).includes(pathname));
+    if (site) return answerSitePage(req, res, method, pathname, site, context);
+
+    if (pathname.startsWith(CONTROL_PREFIX)) {
+      const body = method === 'POST' ? await readBody(req) : '';
+      return answerControlRequest(method, pathname, body, {
+        inject: deps.inject,
+        clearFaults: deps.clearFaults,
+        serviceApp: deps.serviceApp,
+        stats: () => ({ ...deps.stats }),
+        secrets: deps.secrets,
+        origin: req.headers.origin,
+        ownOrigin: deps.origin(),
+      });
+    }
+
+    return textAnswer(404, 'Not found');
+  }
+
+  async function answerSitePage(
+    req: IncomingMessage,
+    res: ServerResponse,
+    method: string,
+    pathname: string,
+    { site, users, meetings, tickets, faults, sessions }: SiteDeps,
+    context: { note: string },
+  ): Promise<HttpAnswer> {
+    const { siteName } = site;
     if (pathname === mPhpPath(siteName)) {
       if (method !== 'GET' && method !== 'POST') return methodNotAllowed('GET, POST');
       const { params } = await urlApiParams(req, method);
-      const outcome = answerMeetingRequest({ params, signedInAs: await deps.sessions.signedInAs(req) }, { siteName, meetings: deps.meetings });
+      const outcome = answerMeetingRequest({ params, signedInAs: await sessions.signedInAs(req) }, { siteName, meetings });
       context.note = outcome.note;
       return outcome.answer;
     }
@@ -137,14 +182,14 @@ export function createRequestHandler(deps: RouterDeps) {
       const passwordPosted = posted.has('PW') && !new URL(req.url ?? '/', 'http://webex-sim.invalid').searchParams.has('PW');
       const origin = requestOrigin(req, deps.origin());
       const outcome = await answerUrlApiRequest(
-        { params, passwordPosted, origin, siteOrigins: [deps.origin(), origin], signedInAs: await deps.sessions.signedInAs(req) },
+        { params, passwordPosted, origin, siteOrigins: [deps.origin(), origin], signedInAs: await sessions.signedInAs(req) },
         {
           siteName,
-          autoLogin: deps.site.autoLogin,
-          tickets: deps.tickets,
-          users: deps.users,
-          faults: deps.faults,
-          sessions: deps.sessions,
+          autoLogin: site.autoLogin,
+          tickets,
+          users,
+          faults,
+          sessions,
           onLogin: (succeeded) => {
             if (succeeded) deps.stats.logins += 1;
             else deps.stats.failedLogins += 1;
@@ -156,25 +201,14 @@ export function createRequestHandler(deps: RouterDeps) {
       return outcome.answer;
     }
 
-    if (pathname === dashboardPath(siteName) || pathname === myWebexPath(siteName)) {
-      if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed('GET, HEAD');
-      return renderLandingPage(siteName, await deps.sessions.signedInAs(req));
-    }
-
-    if (pathname.startsWith(CONTROL_PREFIX)) {
-      const body = method === 'POST' ? await readBody(req) : '';
-      return answerControlRequest(method, pathname, body, {
-        faults: deps.faults,
-        serviceApp: deps.serviceApp,
-        stats: () => ({ ...deps.stats }),
-        secrets: deps.secrets,
-        origin: req.headers.origin,
-        ownOrigin: deps.origin(),
-      });
-    }
-
-    return textAnswer(404, 'Not found');
+    if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed('GET, HEAD');
+    return renderLandingPage(siteName, await sessions.signedInAs(req));
   }
+}
+
+/** The pages of one site: m.php, p.php and the two landing pages. */
+function sitePaths(siteName: string): string[] {
+  return [mPhpPath(siteName), pPhpPath(siteName), dashboardPath(siteName), myWebexPath(siteName)];
 }
 
 /** A URL API request's parameters: the query, with a POSTed form laid over it; and the form alone. */

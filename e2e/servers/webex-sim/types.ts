@@ -44,21 +44,41 @@ export interface SimMeeting {
   inviteeWebExIDs?: string[];
 }
 
-export interface SimOptions {
+/**
+ * What one site of the simulator holds on its own: its hosts, its URL API switches, its SSO trust
+ * and its meetings. Each site also keeps its own login tickets, session tickets, faults and browser
+ * session, so nothing issued on one site is accepted on another (WebEx sites are separate
+ * services, each at its own https://{site}.webex.com [docs/webex.md §1]).
+ */
+export interface SimSiteOptions {
+  /** the site's name: the XML securityContext's siteName, and the first path segment of its URL API pages */
   siteName: string;
   users: SimUser[];
-  /** 0 = any free port */
-  port?: number;
-  /** default 127.0.0.1 */
-  host?: string;
-  /** default 300_000 */
-  ticketTtlMs?: number;
   /** default true: the site's supportAPI/autoLogin (URL API login and logout) */
   autoLogin?: boolean;
   /** default false, or true when `saml` is given: the site's samlSSO/enableSSO as GetSite reports it */
   enableSSO?: boolean;
   /** the site's SSO configuration: whom AuthenticateUser trusts for SAML assertions */
   saml?: SamlTrust;
+  /** meetings that m.php knows; default none */
+  meetings?: SimMeeting[];
+}
+
+/**
+ * The first site's settings at the top level (the one-site simulator as before), and more sites in
+ * `sites`, all on one server: XML API requests go to the site their securityContext names, URL API
+ * pages to the site in their path. The OAuth server and the REST API (Webex's, not a site's) belong
+ * to the organisation and see the first site's hosts and meetings.
+ */
+export interface SimOptions extends SimSiteOptions {
+  /** further sites on the same server; names unique */
+  sites?: SimSiteOptions[];
+  /** 0 = any free port */
+  port?: number;
+  /** default 127.0.0.1 */
+  host?: string;
+  /** default 300_000 */
+  ticketTtlMs?: number;
   /** the Meetings OAuth authorization server (/v1/oauth2/*) and its clients */
   oauth?: {
     clients: SimOAuthClient[];
@@ -67,8 +87,6 @@ export interface SimOptions {
     /** default 60 days */
     refreshTokenTtlSeconds?: number;
   };
-  /** meetings that m.php knows; default none */
-  meetings?: SimMeeting[];
   /**
    * The Webex REST API (/v1/access_token, /v1/meetings/join, /v1/meetingPreferences/personalMeetingRoom,
    * /v1/people/me, /v1/meetings, /v1/meetingInvitees) and the organisation's Service App [docs/webex.md §9];
@@ -166,6 +184,8 @@ export interface FaultRule {
   call?: XmlCall | RestCall;
   /** apply to the next N matching requests; default: until cleared */
   times?: number;
+  /** the site whose requests it applies to; default the first site (REST and OAuth faults: the first site's only) */
+  site?: string;
 }
 
 export type XmlCall = 'GetLoginTicket' | 'GetSite' | 'AuthenticateUser' | 'GetUser';
@@ -216,7 +236,10 @@ export interface SimSecrets {
 export interface WebexSimulator {
   /** e.g. http://127.0.0.1:4020 (the app's WEBEX_BASE_URL) */
   url: string;
+  /** the first site's name */
   siteName: string;
+  /** every site's name, the first site's first */
+  siteNames: string[];
   inject(rule: FaultRule): void;
   clearFaults(): void;
   stats(): SimStats;

@@ -242,7 +242,7 @@ describe('URL API: p.php?AT=LI', () => {
     expect(login.response.headers.get('content-type')).toContain('text/html');
     expect(login.html).toContain('<noscript>');
     const [cookie = ''] = login.setCookies;
-    expect(cookie).toMatch(/^webex_sim_session=[^;]+;/);
+    expect(cookie).toMatch(/^webex_sim_session_acme=[^;]+;/);
     expect(cookie).toMatch(/; HttpOnly/);
     expect(cookie).toMatch(/; SameSite=Lax/);
     expect(cookie).toMatch(/; Path=\//);
@@ -427,11 +427,11 @@ describe('URL API: p.php?AT=LO and landing pages', () => {
     const sim = await startSim();
     const browser = createBrowser();
     await browser.open(loginUrl(sim, { WID: 'alice', TK: await ticketFor(sim) }));
-    expect(browser.cookies.has('webex_sim_session')).toBe(true);
+    expect(browser.cookies.has('webex_sim_session_acme')).toBe(true);
 
     const logout = await browser.open(`${sim.url}/${SITE}/p.php?${new URLSearchParams({ AT: 'LO', BU: BACK_URL })}`);
-    expect(logout.setCookies[0]).toMatch(/^webex_sim_session=; Max-Age=0/);
-    expect(browser.cookies.has('webex_sim_session')).toBe(false);
+    expect(logout.setCookies[0]).toMatch(/^webex_sim_session_acme=; Max-Age=0/);
+    expect(browser.cookies.has('webex_sim_session_acme')).toBe(false);
     const target = new URL(scriptRedirectTarget(logout.html));
     expect(Object.fromEntries(target.searchParams)).toEqual({ flow: '42', AT: 'LO', ST: 'SUCCESS' });
 
@@ -449,7 +449,7 @@ describe('URL API: p.php?AT=LO and landing pages', () => {
   it('shows "Not signed in" with 401 on both landing pages without a valid cookie', async () => {
     const sim = await startSim();
     for (const path of [`/webappng/sites/${SITE}/dashboard`, `/${SITE}/mywebex/default.do`]) {
-      for (const cookie of [undefined, 'webex_sim_session=garbage', 'webex_sim_session=Fe26.1*1*a*b*c*d*e*f']) {
+      for (const cookie of [undefined, 'webex_sim_session_acme=garbage', 'webex_sim_session_acme=Fe26.1*1*a*b*c*d*e*f']) {
         const response = await fetch(`${sim.url}${path}`, { headers: cookie ? { cookie } : {} });
         expect(response.status).toBe(401);
         expect(heading(await response.text())).toBe('Not signed in to WebEx');

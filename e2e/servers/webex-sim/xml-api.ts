@@ -37,9 +37,13 @@ export type XmlOutcome = { kind: 'answer'; answer: HttpAnswer; delayMs: number; 
 
 type Credential = 'password' | 'sessionTicket' | 'webExAccessToken';
 
-/** Answers one POST /WBXService/XMLService body. The body is raw XML whatever the content-type says. */
-export function answerXmlRequest(body: string, deps: XmlApiDeps): XmlOutcome {
+/**
+ * Answers one POST /WBXService/XMLService body, as the site its securityContext names (`siteOf`).
+ * The body is raw XML whatever the content-type says.
+ */
+export function answerXmlRequest(body: string, siteOf: (siteName: string | undefined) => XmlApiDeps): XmlOutcome {
   const request = parseXmlRequest(body);
+  const deps = siteOf(request.context.siteName);
   const user = deps.users.find(request.context);
   const webExID = request.context.webExID ?? user?.webExID;
   const fault = deps.faults.take({ api: 'xml', webExID, call: request.ok ? request.type : undefined, credential: credentialOf(request.context) });
