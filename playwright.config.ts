@@ -3,8 +3,8 @@ import { appOrigin, E2E_MODES, E2E_PORTS, postgresOrigin } from './e2e/ports';
 
 /**
  * E2E in Debian's Chromium against the full stack: the IdP, the WebEx simulator and one portal
- * per credential mode (password, saml, oauth, and password with POST delivery) and per REST launch
- * API (rest, auto), each on SQLite. A project per portal; the secrets sweep runs last, over
+ * per credential mode (password, saml, oauth, and password with POST delivery), per REST launch
+ * API (rest, auto) and one on two WebEx sites (sites), each on SQLite. A project per portal; the secrets sweep runs last, over
  * everything the others left behind.
  */
 export default defineConfig({
@@ -42,6 +42,7 @@ export default defineConfig({
         'auto.spec.ts',
         'your-meetings.spec.ts',
         'postgres.spec.ts',
+        'sites.spec.ts',
         'secrets-sweep.spec.ts',
       ],
       use: { baseURL: appOrigin('password') },
@@ -52,9 +53,11 @@ export default defineConfig({
     // the home page's list of meetings (your-meetings.spec.ts) exists with the REST path only: both of its portals
     { name: 'rest', testMatch: ['rest.spec.ts', 'your-meetings.spec.ts'], use: { baseURL: appOrigin('rest') } },
     { name: 'auto', testMatch: ['auto.spec.ts', 'your-meetings.spec.ts'], use: { baseURL: appOrigin('auto') } },
+    // two WebEx sites behind one portal
+    { name: 'sites', testMatch: 'sites.spec.ts', use: { baseURL: appOrigin('sites') } },
     // two instances on one PostgreSQL (skipped, saying so, without a server at STACK_POSTGRES_URL)
     { name: 'postgres', testMatch: 'postgres.spec.ts', use: { baseURL: postgresOrigin('a') } },
-    { name: 'secrets-sweep', testMatch: 'secrets-sweep.spec.ts', dependencies: ['password', 'saml', 'oauth', 'post', 'rest', 'auto', 'postgres'] },
+    { name: 'secrets-sweep', testMatch: 'secrets-sweep.spec.ts', dependencies: ['password', 'saml', 'oauth', 'post', 'rest', 'auto', 'sites', 'postgres'] },
   ],
   webServer: {
     command: 'npx tsx e2e/servers/stack.ts',

@@ -1,7 +1,7 @@
 /**
  * Where the e2e stack listens. E2E_PORT_BASE (default 3100) moves everything together, so two
  * checkouts can run their suites side by side: one portal per credential mode from the base
- * up (password, saml, oauth, then password with POST delivery, then the REST path: rest and auto),
+ * up (password, saml, oauth, then password with POST delivery, then the REST path: rest and auto, then two sites),
  * the IdP at base + 1010, the simulator at base + 1020.
  */
 const base = Number(process.env.E2E_PORT_BASE ?? 3100);
@@ -10,7 +10,8 @@ const base = Number(process.env.E2E_PORT_BASE ?? 3100);
 // `rest`: WEBEX_LAUNCH_API=rest (meetings through the Service App only, no WebEx password anywhere);
 // `auto`: WEBEX_LAUNCH_API=auto (the site's home by XML in saml mode, meetings by REST). Two portals,
 // because the launch API is per deployment: one portal cannot show both what rest offers and what auto does.
-export const E2E_MODES = ['password', 'saml', 'oauth', 'post', 'rest', 'auto'] as const;
+// `sites`: saml mode on two WebEx sites (acme and acme-eu), one simulator serving both.
+export const E2E_MODES = ['password', 'saml', 'oauth', 'post', 'rest', 'auto', 'sites'] as const;
 export type E2EMode = (typeof E2E_MODES)[number];
 
 export const E2E_PORTS = { app: base, idp: base + 1010, sim: base + 1020 } as const;

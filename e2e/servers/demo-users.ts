@@ -8,8 +8,15 @@
  * - carol: an employee of the SSO world: WebEx ID = her e-mail, no WebEx password at all; she
  *          joins in saml and oauth modes through the e-mail rule, with no mapping
  * - eve:   an account whose e-mail the identity provider never verified: the portal refuses it
+ * - erik:  an employee of the EU subsidiary (eu.example.com), whose only WebEx account is on the EU
+ *          site (SSO, WebEx ID = his e-mail): the site rule puts him there (the `sites` mode)
+ *
+ * The `sites` mode adds the EU site `acme-eu`: alice has a second account there, linked too; bob
+ * has one nobody has linked yet (an admin's CSV with a site column links it).
  */
 export const DEMO_SITE_NAME = 'acme';
+/** the demo's second site (the `sites` mode of e2e/servers/stack.ts) */
+export const DEMO_EU_SITE_NAME = 'acme-eu';
 export const DEMO_ADMIN_GROUP = 'webex-admins';
 
 export interface DemoEmployee {
@@ -21,6 +28,10 @@ export interface DemoEmployee {
   groups: string[];
   /** the employee's WebEx host account at the simulator; no password for an SSO-only host */
   webex: { webExID: string; password?: string };
+  /** the site that account is on; default the demo site */
+  site?: string;
+  /** a further account on another site; linked (a mapping row for that site) with the employee's `linked`, wherever that site runs */
+  alsoOn?: { site: string; webExID: string; password?: string };
   /** whether the demo seeds a portal → WebEx mapping for this employee */
   linked: boolean;
   /** the identity provider's `email_verified` (default true) */
@@ -35,6 +46,7 @@ export const DEMO_EMPLOYEES: readonly DemoEmployee[] = [
     groups: ['staff'],
     webex: { webExID: 'alice', password: 'Alice-WebEx-1' },
     linked: true,
+    alsoOn: { site: DEMO_EU_SITE_NAME, webExID: 'alice', password: 'Alice-EU-1' },
   },
   {
     email: 'admin@example.com',
@@ -51,6 +63,7 @@ export const DEMO_EMPLOYEES: readonly DemoEmployee[] = [
     groups: ['staff'],
     webex: { webExID: 'bob', password: 'Bob-WebEx-1' },
     linked: false,
+    alsoOn: { site: DEMO_EU_SITE_NAME, webExID: 'bob', password: 'Bob-EU-1' },
   },
   {
     email: 'carol@example.com',
@@ -68,6 +81,15 @@ export const DEMO_EMPLOYEES: readonly DemoEmployee[] = [
     webex: { webExID: 'eve', password: 'Eve-WebEx-1' },
     linked: false,
     emailVerified: false,
+  },
+  {
+    email: 'erik@eu.example.com',
+    password: 'erik-demo',
+    name: 'Erik Eriksson',
+    groups: ['staff'],
+    webex: { webExID: 'erik@eu.example.com' },
+    site: DEMO_EU_SITE_NAME,
+    linked: false,
   },
 ];
 
@@ -138,10 +160,12 @@ export function demoMeetings(now: number): DemoMeeting[] {
   ];
 }
 
-/** The simulator's users: the demo employees' WebEx accounts. */
-export function demoWebexUsers(): { webExID: string; email: string; password?: string; firstName: string; lastName: string }[] {
-  return DEMO_EMPLOYEES.map((e) => {
+/** The simulator's users on one site (default the demo site): the demo employees' WebEx accounts there. */
+export function demoWebexUsers(site = DEMO_SITE_NAME): { webExID: string; email: string; password?: string; firstName: string; lastName: string }[] {
+  return DEMO_EMPLOYEES.flatMap((e) => {
+    const account = (e.site ?? DEMO_SITE_NAME) === site ? e.webex : e.alsoOn?.site === site ? e.alsoOn : undefined;
+    if (!account) return [];
     const [firstName = '', lastName = ''] = e.name.split(' ');
-    return { webExID: e.webex.webExID, email: e.email, firstName, lastName, ...(e.webex.password ? { password: e.webex.password } : {}) };
+    return [{ webExID: account.webExID, email: e.email, firstName, lastName, ...(account.password ? { password: account.password } : {}) }];
   });
 }

@@ -4,7 +4,7 @@
  * the demo company. The demo command and Playwright both run this; production never does.
  *
  *   tsx e2e/servers/stack.ts                    # after `next build`: password mode
- *   tsx e2e/servers/stack.ts --mode saml        # or oauth, post, rest, auto; STACK_MODES=password,saml,oauth runs several
+ *   tsx e2e/servers/stack.ts --mode saml        # or oauth, post, rest, auto, sites; STACK_MODES=password,saml,oauth runs several
  *
  * Ports: APP_PORT (3000) for the first mode, the next ports for the others; IDP_PORT (4010),
  * WEBEX_SIM_PORT (4020). The portals run on `localhost` and the servers on `127.0.0.1`, so their
@@ -20,14 +20,15 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { createSelfSignedCertificate } from './certificates';
 import { generateDemoSecrets } from './demo-secrets';
-import { DEMO_ADMIN_GROUP, DEMO_EMPLOYEES, DEMO_SITE_NAME, demoMeetings, demoWebexUsers } from './demo-users';
+import { DEMO_ADMIN_GROUP, DEMO_EMPLOYEES, DEMO_EU_SITE_NAME, DEMO_SITE_NAME, demoMeetings, demoWebexUsers } from './demo-users';
 import { startIdentityProvider } from './idp';
 import { seedDemoMappings } from './seed-demo';
 import { startWebexSimulator } from './webex-sim';
 
 // `post`: password mode with the login ticket delivered by POST (WEBEX_LOGIN_DELIVERY=post);
-// `rest`: WEBEX_LAUNCH_API=rest, meetings through the Service App; `auto`: the site's home by XML (saml mode), meetings by REST
-const MODES = ['password', 'saml', 'oauth', 'post', 'rest', 'auto'] as const;
+// `rest`: WEBEX_LAUNCH_API=rest, meetings through the Service App; `auto`: the site's home by XML (saml mode), meetings by REST;
+// `sites`: saml mode on two sites, acme and acme-eu (WEBEX_SITES), the EU domain on acme-eu by rule (MAPPING_SITE_RULES)
+const MODES = ['password', 'saml', 'oauth', 'post', 'rest', 'auto', 'sites'] as const;
 type Mode = (typeof MODES)[number];
 /** the modes whose mappings hold WebEx passwords */
 const WITH_PASSWORDS: readonly Mode[] = ['password', 'post'];
@@ -59,6 +60,14 @@ const SAML_SITE = {
   audience: 'https://acme.webex.com',
   recipient: 'https://acme.webex.com/dispatcher/SAML2AuthService?siteurl=acme',
 };
+/** the EU site's (the `sites` mode): the same identity provider, the site's own audience and recipient */
+const SAML_EU_SITE = {
+  issuer: SAML_SITE.issuer,
+  audience: `https://${DEMO_EU_SITE_NAME}.webex.com`,
+  recipient: `https://${DEMO_EU_SITE_NAME}.webex.com/dispatcher/SAML2AuthService?siteurl=${DEMO_EU_SITE_NAME}`,
+};
+/** the `sites` mode's further sites, as WEBEX_SITES lists them */
+const OTHER_SITES: Partial<Record<Mode, string[]>> = { sites: [DEMO_EU_SITE_NAME] };
 
 function parseModes(value: string): Mode[] {
   const list = value.split(',').map((m) => m.trim());
@@ -169,6 +178,10 @@ async function main(): Promise<void> {
     saml: { certificates: [saml.certificatePem], ...SAML_SITE },
     oauth: { clients: [{ ...OAUTH_CLIENT, redirectUris: portals.map((p) => `${p.url}/webex/connect/callback`) }] },
     serviceApp: SERVICE_APP,
+    // the `sites` mode's EU site, on the same server (the site in the path)
+    sites: modes.includes('sites')
+      ? [{ siteName: DEMO_EU_SITE_NAME, users: demoWebexUsers(DEMO_EU_SITE_NAME), saml: { certificates: [saml.certificatePem], ...SAML_EU_SITE } }]
+      : [],
   });
 
   // a fresh run: the logs and the captured answers the secrets sweep reads start empty
@@ -180,7 +193,7 @@ async function main(): Promise<void> {
     const file = portal.databaseUrl.startsWith('file:') ? portal.databaseUrl.slice('file:'.length) : undefined;
     if (file) {
       for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
-      await seedDemoMappings(portal.databaseUrl, CREDENTIAL_KEYS, WITH_PASSWORDS.includes(portal.mode));
+      await seedDemoMappings(portal.databaseUrl, CREDENTIAL_KEYS, WITH_PASSWORDS.includes(portal.mode), OTHER_SITES[portal.mode]);
     }
     // the developer portal's "Generate Tokens" for this deployment; its first refresh token is WEBEX_SERVICE_APP_REFRESH_TOKEN
     const serviceAppRefreshToken = portal.mode === 'rest' || portal.mode === 'auto' ? sim.generateServiceAppTokens().refresh_token : '';
@@ -209,7 +222,7 @@ async function main(): Promise<void> {
       '',
       `webex-sso demo is running: open ${portals.map((p) => `${p.url} (${p.name === p.mode ? `${p.mode} mode` : `${p.name}, ${p.mode} mode on PostgreSQL`})`).join(', ')}`,
       `  identity provider  ${idp.issuer}`,
-      `  WebEx simulator    ${sim.url} (site ${sim.siteName})`,
+      `  WebEx simulator    ${sim.url} (site${sim.siteNames.length > 1 ? 's' : ''} ${sim.siteNames.join(', ')})`,
       '  demo logins (email / password):',
       ...DEMO_EMPLOYEES.map(
         (e) => `    ${e.email.padEnd(20)} ${e.password.padEnd(12)} ${e.groups.includes(DEMO_ADMIN_GROUP) ? 'admin, ' : ''}${describeLink(e, modes)}`,
@@ -221,6 +234,12 @@ async function main(): Promise<void> {
             "  rest/auto: the home page lists today's meetings: alice hosts her stand-up, bob and carol are invited to others",
           ]
         : []),
+      ...(modes.includes('sites')
+        ? [
+            `  sites: alice has an account on ${DEMO_SITE_NAME} and on ${DEMO_EU_SITE_NAME}: two Join buttons, one per site`,
+            `  sites: erik@eu.example.com lands on ${DEMO_EU_SITE_NAME} by the site rule domain:eu.example.com=${DEMO_EU_SITE_NAME}`,
+          ]
+        : []),
       'Stop with Ctrl+C.',
       '',
     ].join('\n'),
@@ -229,6 +248,8 @@ async function main(): Promise<void> {
 
 function describeLink(e: (typeof DEMO_EMPLOYEES)[number], running: readonly Mode[]): string {
   if (e.emailVerified === false) return 'e-mail not verified (refused at sign-in)';
+  if (e.site && e.site !== DEMO_SITE_NAME)
+    return running.includes('sites') ? `WebEx ${e.webex.webExID} on ${e.site} (sites mode)` : 'no WebEx account on this site';
   if (e.linked) return `linked to WebEx ${e.webex.webExID}`;
   if (running.some((m) => !WITH_PASSWORDS.includes(m)))
     return `WebEx ${e.webex.webExID} by the e-mail rule in saml/oauth mode${e.webex.password ? '' : ' (no WebEx password)'}`;
@@ -273,6 +294,16 @@ function startPortal(
     // rest lists only the site's meetings (siteUrl), auto every site's: both ways of asking
     rest: { WEBEX_LAUNCH_API: 'rest', MAPPING_RULE: 'email', WEBEX_REST_SITE_URL: `${DEMO_SITE_NAME}.webex.com`, ...serviceApp },
     auto: { ...samlMode, WEBEX_LAUNCH_API: 'auto', ...serviceApp },
+    sites: {
+      ...samlMode,
+      WEBEX_SITE_DISPLAY_NAME: 'Acme',
+      WEBEX_SITES: DEMO_EU_SITE_NAME,
+      WEBEX_SITE_ACME_EU_DISPLAY_NAME: 'Acme Europe',
+      WEBEX_SITE_ACME_EU_BASE_URL: peers.simUrl,
+      WEBEX_SITE_ACME_EU_SAML_AUDIENCE: SAML_EU_SITE.audience,
+      WEBEX_SITE_ACME_EU_SAML_RECIPIENT: SAML_EU_SITE.recipient,
+      MAPPING_SITE_RULES: `domain:eu.example.com=${DEMO_EU_SITE_NAME}`,
+    },
   };
   const app = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-H', 'localhost', '-p', String(portal.port)], {
     stdio: ['ignore', 'pipe', 'pipe'],
