@@ -77,12 +77,14 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
       ) : accounts ? (
         accounts.map((siteAccount) => {
           const site = config.sites.find((s) => s.key === siteAccount.site);
-          return (
-            site && (
-              <WebexCard key={site.key} account={siteAccount} title={`WebEx · ${site.displayName}`}>
-                <JoinButton label={`Join WebEx · ${site.displayName}`} target={{ kind: 'home', site: site.siteName }} />
-              </WebexCard>
-            )
+          if (!site) return null;
+          // oauth mode: each site's connection is its own (Connect, Join, Disconnect per site)
+          return site.hostCredentials.mode === 'oauth' ? (
+            <OAuthWebexCard key={site.key} email={user.email} account={siteAccount} notice={notice} room={false} site={site} />
+          ) : (
+            <WebexCard key={site.key} account={siteAccount} title={`WebEx · ${site.displayName}`}>
+              <JoinButton label={`Join WebEx · ${site.displayName}`} target={{ kind: 'home', site: site.siteName }} />
+            </WebexCard>
           );
         })
       ) : !homeOffered ? (

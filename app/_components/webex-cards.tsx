@@ -4,7 +4,7 @@ import { getOAuth } from '@/lib/server';
 import { hostEmailFor } from '@/lib/webex-rest';
 import { ConnectButton } from './connect-button';
 import { JoinButton } from './join-button';
-import { PERSONAL_ROOM } from '@/lib/launch';
+import { PERSONAL_ROOM, SITE_FIELD } from '@/lib/launch';
 
 /** The home page's WebEx cards, one per way the portal is set up to launch. */
 
@@ -62,15 +62,36 @@ export function RestWebexCard({ email, account }: { email: string; account: Reso
   );
 }
 
-/** The WebEx card in oauth mode: Join once connected, else Connect (or Reconnect). */
-export async function OAuthWebexCard({ email, account, notice, room }: { email: string; account: ResolvedAccount; notice: string; room: boolean }) {
-  const connection = await (await getOAuth())?.tokens.status(email);
+/** With several sites, which one a card is for: its buttons name it, its title shows it. */
+export interface CardSite {
+  key: string;
+  siteName: string;
+  displayName: string;
+}
+
+/** The WebEx card in oauth mode: Join once connected, else Connect (or Reconnect); with several sites, one per site. */
+export async function OAuthWebexCard({
+  email,
+  account,
+  notice,
+  room,
+  site,
+}: {
+  email: string;
+  account: ResolvedAccount;
+  notice: string;
+  room: boolean;
+  site?: CardSite;
+}) {
+  const connection = await (await getOAuth(site?.key))?.tokens.status(email);
   const usable = connection?.state === 'connected' && connection.webexId.toLowerCase() === account.webexId.toLowerCase();
+  const suffix = site ? ` · ${site.displayName}` : '';
   if (!usable) {
     const again = connection !== undefined;
+    const title = `${again ? 'Reconnect your WebEx account' : 'Connect your WebEx account'}${suffix}`;
     return (
-      <section className="card" aria-label="WebEx">
-        <h2>{again ? 'Reconnect your WebEx account' : 'Connect your WebEx account'}</h2>
+      <section className="card" aria-label={site ? title : 'WebEx'}>
+        <h2>{title}</h2>
         <p>
           You join as WebEx host <strong data-testid="webex-id">{account.webexId}</strong>
           <SourceNote account={account} />.{' '}
@@ -79,8 +100,8 @@ export async function OAuthWebexCard({ email, account, notice, room }: { email: 
             : 'Once, sign in to WebEx and allow the portal; after that, Join WebEx signs you in with one click.'}
         </p>
         <div className="actions">
-          <ConnectButton label={again ? 'Reconnect WebEx' : 'Connect WebEx'} />
-          <PersonalRoomButton offered={room} />
+          <ConnectButton label={`${again ? 'Reconnect WebEx' : 'Connect WebEx'}${suffix}`} site={site?.siteName} />
+          {!site && <PersonalRoomButton offered={room} />}
         </div>
       </section>
     );
@@ -88,6 +109,7 @@ export async function OAuthWebexCard({ email, account, notice, room }: { email: 
   return (
     <WebexCard
       account={account}
+      title={`WebEx${suffix}`}
       notice={
         notice === 'connected' && (
           <p className="notice" role="status">
@@ -96,11 +118,12 @@ export async function OAuthWebexCard({ email, account, notice, room }: { email: 
         )
       }
     >
-      <JoinButton />
-      <PersonalRoomButton offered={room} />
+      <JoinButton label={`Join WebEx${suffix}`} target={site ? { kind: 'home', site: site.siteName } : undefined} />
+      {!site && <PersonalRoomButton offered={room} />}
       <form method="post" action="/webex/disconnect">
+        {site && <input type="hidden" name={SITE_FIELD} value={site.siteName} />}
         <button type="submit" className="secondary">
-          Disconnect WebEx
+          Disconnect WebEx{suffix}
         </button>
       </form>
     </WebexCard>

@@ -29,6 +29,8 @@ export function connectCookie(sealed: string | undefined, appUrl: URL): string {
 
 interface PendingConnect {
   email: string;
+  /** the site the connection is for ('' the default site): the callback finishes it there */
+  site: string;
   state: string;
   codeVerifier: string;
   expiresAt: number;
@@ -37,7 +39,27 @@ interface PendingConnect {
 function isPendingConnect(value: unknown): value is PendingConnect {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return typeof v.email === 'string' && typeof v.state === 'string' && typeof v.codeVerifier === 'string' && typeof v.expiresAt === 'number';
+  return (
+    typeof v.email === 'string' &&
+    typeof v.site === 'string' &&
+    typeof v.state === 'string' &&
+    typeof v.codeVerifier === 'string' &&
+    typeof v.expiresAt === 'number'
+  );
+}
+
+async function readPending(sealed: string | undefined, keys: SecretKeys): Promise<PendingConnect | undefined> {
+  try {
+    return sealed ? await unsealSecret(sealed, keys, isPendingConnect) : undefined;
+  } catch (err) {
+    if (!(err instanceof SealedSecretError)) throw err;
+    return undefined;
+  }
+}
+
+/** The site a started connection is for, so the callback can take that site's wiring; undefined for no readable state. */
+export async function connectSiteOf(sealedPending: string | undefined, keys: SecretKeys): Promise<string | undefined> {
+  return (await readPending(sealedPending, keys))?.site;
 }
 
 export interface ConnectDeps {
@@ -46,15 +68,18 @@ export interface ConnectDeps {
   oauth: WebexOAuthClient;
   tokens: OAuthTokenStore;
   webex: Pick<WebexClient, 'getUser' | 'authenticateUser'>;
+  /** the site's key ('' the default site) and WebEx name: tokens are kept per site */
+  site: string;
   siteName: string;
   tokenUse: 'access-token' | 'session-ticket';
 }
 
 /** Where to send the browser, and the sealed cookie that remembers what the callback must prove. */
-export async function startConnect(deps: Pick<ConnectDeps, 'oauth' | 'keys'>, email: string): Promise<{ location: string; cookie: string }> {
+export async function startConnect(deps: Pick<ConnectDeps, 'oauth' | 'keys' | 'site'>, email: string): Promise<{ location: string; cookie: string }> {
   const start = await deps.oauth.startAuthorization();
   const pending: PendingConnect = {
     email: normalizeEmail(email),
+    site: deps.site,
     state: start.state,
     codeVerifier: start.codeVerifier,
     expiresAt: Date.now() + CONNECT_TTL_SECONDS * 1000,
@@ -81,7 +106,7 @@ async function proveOwnership(deps: ConnectDeps, webexId: string, tokens: TokenS
 
 /**
  * Completes the connection for the signed-in employee: the callback must carry the state of a
- * request this same employee started, recently. Audited whatever the outcome.
+ * request this same employee started, recently, for this site. Audited whatever the outcome.
  */
 export async function finishConnect(
   deps: ConnectDeps,
@@ -96,17 +121,14 @@ export async function finishConnect(
     action: 'oauth.connect',
     target: user.webexId,
     outcome: result.ok ? 'OK' : result.code,
+    // the audit names a site other than the default, as the launch's does
+    ...(deps.site ? { detail: { site: deps.site } } : {}),
   });
   return result;
 
   async function exchange(): Promise<ConnectResult> {
-    let pending: PendingConnect | undefined;
-    try {
-      pending = sealedPending ? await unsealSecret(sealedPending, deps.keys, isPendingConnect) : undefined;
-    } catch (err) {
-      if (!(err instanceof SealedSecretError)) throw err;
-    }
-    if (!pending || pending.email !== email || pending.expiresAt < Date.now()) {
+    const pending = await readPending(sealedPending, deps.keys);
+    if (!pending || pending.email !== email || pending.site !== deps.site || pending.expiresAt < Date.now()) {
       return { ok: false, code: 'CONNECT_EXPIRED', message: 'This connection attempt expired or was started in another session. Start again from the portal.' };
     }
     let tokens: TokenSet;
@@ -130,7 +152,7 @@ export async function finishConnect(
 }
 
 /** Ends a connection (the employee's "Disconnect", or an admin's "Revoke"), audited. */
-export async function disconnect(deps: Pick<ConnectDeps, 'db' | 'tokens'>, email: string, actor: string): Promise<boolean> {
+export async function disconnect(deps: Pick<ConnectDeps, 'db' | 'tokens' | 'site'>, email: string, actor: string): Promise<boolean> {
   const outcome = await deps.tokens.disconnect(email);
   if (outcome.existed) {
     await recordAudit(deps.db, {
@@ -138,7 +160,7 @@ export async function disconnect(deps: Pick<ConnectDeps, 'db' | 'tokens'>, email
       action: actor === normalizeEmail(email) ? 'oauth.disconnect' : 'oauth.revoke',
       target: normalizeEmail(email),
       outcome: 'OK',
-      detail: { revokedAtWebex: outcome.revokedAtWebex },
+      detail: { revokedAtWebex: outcome.revokedAtWebex, ...(deps.site ? { site: deps.site } : {}) },
     });
   }
   return outcome.existed;

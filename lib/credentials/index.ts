@@ -3,7 +3,7 @@
  * host, now) with one provider per credential mode, the session-ticket cache, the employees' OAuth
  * grants (Connect WebEx) and the company Service App's grant.
  */
-export { CONNECT_COOKIE, connectCookie, type ConnectDeps, disconnect, finishConnect, startConnect } from './connect';
+export { CONNECT_COOKIE, connectCookie, type ConnectDeps, connectSiteOf, disconnect, finishConnect, startConnect } from './connect';
 export { HOST_CREDENTIAL_CODES, type HostCredentialCode, HostCredentialError } from './errors';
 export { createHostCredentials, type CredentialUse, type HostCredentials, type HostIdentity, type PortalSignIn } from './host-credentials';
 export { createWebexOAuthClient, type TokenSet, type WebexOAuthClient } from './oauth-client';

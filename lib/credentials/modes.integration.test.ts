@@ -12,7 +12,7 @@ import { openTempDatabase, type TempDatabase } from '../testing/temp-database';
 import { type AdminContext, findMappingByEmail, saveMapping, upsertMapping } from '../mappings';
 import { loadSigningKeys, SAML_NS, type SamlSigningKeys } from '../saml';
 import { createWebexClient } from '../webex';
-import { disconnect, finishConnect, startConnect, type ConnectDeps } from './connect';
+import { connectSiteOf, disconnect, finishConnect, startConnect, type ConnectDeps } from './connect';
 import { createHostCredentials } from './host-credentials';
 import { createWebexOAuthClient } from './oauth-client';
 import { createOAuthTokenStore } from './oauth-tokens';
@@ -45,6 +45,8 @@ beforeAll(async () => {
     ],
     saml: { certificates: [keys.certificatePem], ...SAML },
     oauth: { clients: [{ ...CLIENT, redirectUris: [REDIRECT_URI] }] },
+    // a second site of the company: alice's account there is another host, the same person (e-mail)
+    sites: [{ siteName: 'acme-eu', users: [{ webExID: 'alice.eu', email: 'alice@example.com' }] }],
   });
   store = await openTempDatabase('modes');
 });
@@ -54,20 +56,22 @@ afterAll(async () => {
   await sim.close();
 });
 
-function depsFor(config: HostCredentialSettings, rule: LaunchDeps['rule'] = { kind: 'email', lowercase: true }) {
+const DEFAULT_SITE = { key: '', siteName: 'acme' };
+
+function depsFor(config: HostCredentialSettings, rule: LaunchDeps['rule'] = { kind: 'email', lowercase: true }, { key, siteName } = DEFAULT_SITE) {
   const webex = createWebexClient({ baseUrl: sim.url, timeoutMs: 2_000, maxResponseBytes: 65_536 });
   const oauth = config.mode === 'oauth' ? createWebexOAuthClient({ ...config, timeoutMs: 2_000, maxResponseBytes: 65_536 }) : undefined;
-  const tokens = oauth && createOAuthTokenStore({ db: store.db, keys: KEYS, client: oauth, leaseMs: 5_000 });
+  const tokens = oauth && createOAuthTokenStore({ db: store.db, keys: KEYS, client: oauth, leaseMs: 5_000, site: key });
   const launch: LaunchDeps = {
     db: store.db,
     webex,
-    credentials: createHostCredentials({ config, siteName: 'acme', webex, keys: KEYS, db: store.db, oauthTokens: tokens }),
-    site: { siteName: 'acme', baseUrl: sim.url, landingUrl: `${sim.url}/webappng/sites/acme/dashboard` },
+    credentials: createHostCredentials({ config, siteName, webex, keys: KEYS, db: store.db, oauthTokens: tokens, site: key }),
+    site: { key, siteName, baseUrl: sim.url, landingUrl: `${sim.url}/webappng/sites/${siteName}/dashboard` },
     rule,
     backUrl: 'http://portal.example/webex/return',
   };
   const connect: ConnectDeps | undefined =
-    oauth && tokens && config.mode === 'oauth' ? { db: store.db, keys: KEYS, oauth, tokens, webex, siteName: 'acme', tokenUse: config.tokenUse } : undefined;
+    oauth && tokens && config.mode === 'oauth' ? { db: store.db, keys: KEYS, oauth, tokens, webex, site: key, siteName, tokenUse: config.tokenUse } : undefined;
   return { launch, connect, tokens };
 }
 
@@ -312,6 +316,54 @@ describe('oauth mode', () => {
 });
 
 // issue 16 finding 2: the cache was read by WebEx ID before any check of the credential its ticket came from
+describe('oauth mode on two sites', () => {
+  const EU = { key: 'acme-eu', siteName: 'acme-eu' };
+
+  it('a connection made on one site is kept for that site only: it launches there, not on the other, and Disconnect ends it there alone', async () => {
+    const acme = depsFor(oauthConfig('access-token'), { kind: 'none' });
+    const eu = depsFor(oauthConfig('access-token'), { kind: 'none' }, EU);
+    if (!acme.connect || !eu.connect || !acme.tokens || !eu.tokens) throw new Error('oauth deps');
+    await upsertMapping(store.db, { email: 'alice@example.com', webexId: 'alice' });
+    await upsertMapping(store.db, { email: 'alice@example.com', site: 'acme-eu', webexId: 'alice.eu' });
+    await disconnect(acme.connect, 'alice@example.com', 'alice@example.com');
+
+    // alice signs in at the organisation's OAuth server as herself; the EU site takes the token for her EU host
+    expect(await connectAs(eu.connect, 'alice@example.com', 'alice.eu', 'alice', 'Alice-WebEx-1')).toEqual({ ok: true, webexId: 'alice.eu' });
+    expect(await eu.tokens.status('alice@example.com')).toMatchObject({ state: 'connected', webexId: 'alice.eu' });
+    expect(await acme.tokens.status('alice@example.com')).toBeUndefined();
+    const onEu = await launchWebex(signedIn('alice@example.com'), eu.launch, 'eu-1');
+    expect(onEu).toMatchObject({ ok: true, webexId: 'alice.eu' });
+    if (onEu.ok) expect(new URL(onEu.location).pathname).toBe('/acme-eu/p.php');
+    expect(await launchWebex(signedIn('alice@example.com'), acme.launch, 'acme-1')).toMatchObject({ ok: false, code: 'WEBEX_NOT_CONNECTED' });
+    expect((await auditOf('alice@example.com')).find((e) => e.action === 'oauth.connect' && e.target === 'alice.eu')).toMatchObject({
+      outcome: 'OK',
+      detail: JSON.stringify({ site: 'acme-eu' }),
+    });
+
+    expect((await connectAs(acme.connect, 'alice@example.com', 'alice', 'alice', 'Alice-WebEx-1')).ok).toBe(true);
+    expect(await disconnect(eu.connect, 'alice@example.com', 'alice@example.com')).toBe(true);
+    expect(await eu.tokens.status('alice@example.com')).toBeUndefined();
+    expect(await acme.tokens.status('alice@example.com')).toMatchObject({ state: 'connected', webexId: 'alice' });
+    expect(await launchWebex(signedIn('alice@example.com'), acme.launch, 'acme-2')).toMatchObject({ ok: true, webexId: 'alice' });
+  });
+
+  it('a connection started for one site does not finish on another, and says which site it is for', async () => {
+    const acme = depsFor(oauthConfig('access-token'), { kind: 'none' });
+    const eu = depsFor(oauthConfig('access-token'), { kind: 'none' }, EU);
+    if (!acme.connect || !eu.connect || !eu.tokens) throw new Error('oauth deps');
+    const started = await startConnect(acme.connect, 'alice@example.com');
+    expect(await connectSiteOf(started.cookie, KEYS)).toBe('');
+    expect(await connectSiteOf((await startConnect(eu.connect, 'alice@example.com')).cookie, KEYS)).toBe('acme-eu');
+    expect(await connectSiteOf('not a sealed state', KEYS)).toBeUndefined();
+    const callback = await authorizeAtWebex(started.location, 'alice', 'Alice-WebEx-1');
+    expect(await finishConnect(eu.connect, { email: 'alice@example.com', webexId: 'alice.eu' }, callback, started.cookie)).toMatchObject({
+      ok: false,
+      code: 'CONNECT_EXPIRED',
+    });
+    expect(await eu.tokens.status('alice@example.com')).toBeUndefined();
+  });
+});
+
 describe('a session ticket is bound to the credential it came from', () => {
   const admin = (): AdminContext => ({ db: store.db, secretKeys: KEYS, actor: 'admin@example.com' });
   const ticketsOf = (email: string) => store.db.selectFrom('webex_session_tickets').select('email').where('email', '=', email).execute();

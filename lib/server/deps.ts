@@ -97,15 +97,11 @@ export interface SiteDeps {
   rest?: RestDeps;
 }
 
-/** Everything the app's use cases need, wired once per bundle: the default site's at the top, every site's in `sites`. */
+/** Everything the app's use cases need, wired once per bundle: every site's in `sites`, the default site's launch and REST at the top. */
 export interface AppDeps {
   /** every configured site, the default site first */
   sites: readonly SiteDeps[];
   launch: LaunchDeps;
-  /** oauth mode only: the "Connect WebEx" client and the token store the launch uses too */
-  oauth?: { client: WebexOAuthClient; tokens: OAuthTokenStore };
-  /** oauth mode only */
-  connect?: ConnectDeps;
   /** WEBEX_LAUNCH_API=rest|auto only: the Service App and the REST client */
   rest?: RestDeps;
   /** WEBEX_LAUNCH_API=rest|auto only: the home page's list of the employee's meetings */
@@ -179,7 +175,7 @@ function createSiteDeps(
     // the lease outlasts one token request (its timeout), so a live refresher never loses it
     const tokens = createOAuthTokenStore({ db, keys: config.secretKeys, client, leaseMs: config.webex.timeoutMs + 5_000, site: site.key });
     oauth = { client, tokens };
-    connect = { db, keys: config.secretKeys, oauth: client, tokens, webex, siteName: site.siteName, tokenUse: credentials.tokenUse };
+    connect = { db, keys: config.secretKeys, oauth: client, tokens, webex, site: site.key, siteName: site.siteName, tokenUse: credentials.tokenUse };
   }
   return {
     site,
@@ -237,7 +233,7 @@ export function createAppDeps(config: AppConfig, db: Kysely<Database>, transport
           onFailure: (failure) => lastMeetingListFailure.set(failure),
         })
       : undefined;
-  return { sites, launch: first.launch, oauth: first.oauth, connect: first.connect, rest: first.rest, meetings };
+  return { sites, launch: first.launch, rest: first.rest, meetings };
 }
 
 /** Where WebEx reports a failed login or a logout (BU). */
@@ -271,14 +267,24 @@ export async function getSite(key: string): Promise<SiteDeps | undefined> {
   return (await getAppDeps()).sites.find((s) => s.site.key === key);
 }
 
-/** The "Connect WebEx" client and token store, in oauth mode; undefined in the other modes. */
-export async function getOAuth(): Promise<AppDeps['oauth']> {
-  return (await getAppDeps()).oauth;
+/**
+ * One site's wiring by the WebEx site name a form carries (a Join's or a Connect's `site` field):
+ * none, or the default site's name, is the default site; undefined for a name that is not configured.
+ */
+export async function getSiteNamed(name: unknown): Promise<SiteDeps | undefined> {
+  const { sites } = await getAppDeps();
+  if (name === undefined || name === null || name === '') return sites[0];
+  return sites.find((s) => s.site.siteName === name);
 }
 
-/** What "Connect WebEx" needs, in oauth mode; undefined in the other modes. */
-export async function getConnectDeps(): Promise<ConnectDeps | undefined> {
-  return (await getAppDeps()).connect;
+/** The "Connect WebEx" client and token store of a site (default the default site), in oauth mode; undefined in the other modes. */
+export async function getOAuth(site = ''): Promise<SiteDeps['oauth']> {
+  return (await getSite(site))?.oauth;
+}
+
+/** What "Connect WebEx" needs on a site (default the default site), in oauth mode; undefined in the other modes. */
+export async function getConnectDeps(site = ''): Promise<ConnectDeps | undefined> {
+  return (await getSite(site))?.connect;
 }
 
 /** The Service App and REST client, with WEBEX_LAUNCH_API=rest|auto; undefined with xml. */

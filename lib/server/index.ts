@@ -14,6 +14,7 @@ export {
   getOAuth,
   getRestDeps,
   getSite,
+  getSiteNamed,
   getSites,
   getUpstreamStats,
   type SiteDeps,

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { getConnectDeps, getDb, getLaunchDeps, getRestDeps, getSites, requireAdmin, sessionRevocations } from '@/lib/server';
+import { getDb, getLaunchDeps, getRestDeps, getSiteNamed, getSites, requireAdmin, sessionRevocations } from '@/lib/server';
 import { recordAudit } from '@/lib/audit';
 import {
   checkConnection,
@@ -15,6 +15,7 @@ import {
   type ServiceAppCheck,
   testMapping,
   HOME,
+  SITE_FIELD,
   siteFor,
 } from '@/lib/launch';
 import { getConfig, storesPasswords } from '@/lib/config';
@@ -178,11 +179,11 @@ function noticeUrl(eventId: number | undefined): string {
 
 export type RevokeState = { message?: string };
 
-/** Ends an employee's WebEx connection (revoked at WebEx when a revocation endpoint is configured). */
+/** Ends an employee's WebEx connection on a site (revoked at WebEx when a revocation endpoint is configured). */
 export async function revokeConnectionAction(_prev: RevokeState, form: FormData): Promise<RevokeState> {
   const admin = await requireAdmin('write');
   const email = emailSchema.safeParse(form.get('email') ?? '');
-  const deps = await getConnectDeps();
+  const deps = (await getSiteNamed(form.get(SITE_FIELD)))?.connect;
   if (!email.success || !deps) return { message: 'Nothing revoked: unknown connection.' };
   if (!(await disconnect(deps, email.data, admin.email))) return { message: `${email.data} had no WebEx connection.` };
   revalidatePath('/admin/connections');

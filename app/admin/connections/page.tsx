@@ -1,17 +1,18 @@
 import { RevokeConnectionForm } from '../_components/revoke-form';
-import { getOAuth, requireAdmin } from '@/lib/server';
+import { getSites, requireAdmin } from '@/lib/server';
 import { firstParam, type SearchParams } from '../../_lib/search-params';
 import { utcTime } from '../../_lib/format';
 
 export const dynamic = 'force-dynamic';
 
-/** Who has connected their WebEx account (oauth mode), with a revoke for each. Never a token. */
+/** Who has connected their WebEx account (oauth mode), on every site, with a revoke for each. Never a token. */
 export default async function ConnectionsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   await requireAdmin('read');
   // set by the revoke action; the query string is anybody's, so it names no one
   const revoked = firstParam((await searchParams).revoked) === '1';
-  const oauth = await getOAuth();
-  if (!oauth) {
+  const sites = await getSites();
+  const withOAuth = sites.flatMap((s) => (s.oauth ? [{ site: s.site, tokens: s.oauth.tokens }] : []));
+  if (withOAuth.length === 0) {
     return (
       <section className="card">
         <h1>Connections</h1>
@@ -19,7 +20,8 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
       </section>
     );
   }
-  const connections = await oauth.tokens.list();
+  const several = sites.length > 1;
+  const connections = (await Promise.all(withOAuth.map(async ({ site, tokens }) => (await tokens.list()).map((c) => ({ ...c, site }))))).flat();
   return (
     <section className="card">
       <h1>Connections</h1>
@@ -36,6 +38,7 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
           <thead>
             <tr>
               <th scope="col">Portal e-mail</th>
+              {several && <th scope="col">Site</th>}
               <th scope="col">WebEx ID</th>
               <th scope="col">State</th>
               <th scope="col">Access token expires</th>
@@ -47,14 +50,15 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
           </thead>
           <tbody>
             {connections.map((c) => (
-              <tr key={c.email} data-testid={`connection-${c.email}`}>
+              <tr key={`${c.site.key}/${c.email}`} data-testid={`connection-${c.email}${c.site.key ? `-${c.site.key}` : ''}`}>
                 <td>{c.email}</td>
+                {several && <td>{c.site.displayName}</td>}
                 <td>{c.webexId}</td>
                 <td>{c.state === 'connected' ? 'connected' : 'must reconnect'}</td>
                 <td>{utcTime(c.accessExpiresAt)}</td>
                 <td>{utcTime(c.connectedAt)}</td>
                 <td>
-                  <RevokeConnectionForm email={c.email} />
+                  <RevokeConnectionForm email={c.email} site={several ? c.site : undefined} />
                 </td>
               </tr>
             ))}

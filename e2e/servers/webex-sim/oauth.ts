@@ -291,3 +291,25 @@ function redirectWithError(redirectUri: string, error: string, state: string | u
   if (state !== undefined) target.searchParams.set('state', state);
   return { status: 303, headers: { location: target.href, 'cache-control': 'no-store' }, body: '' };
 }
+
+/** What a site's XML API asks of the OAuth server: whose access token this is, and the expiry fault. */
+export type AccessTokenCheck = Pick<OAuthServer, 'accessTokenHolder' | 'expireAccessTokens'>;
+
+/**
+ * The organisation's OAuth server as another site sees it. _Simulator's choice_ (unverified,
+ * docs/webex.md §1.3): the token is the person's, so another site takes it for its host with the
+ * same e-mail as the token's holder on the first site.
+ */
+export function accessTokensOnSite(oauth: OAuthServer, orgUsers: UserDirectory, siteUsers: UserDirectory): AccessTokenCheck {
+  return {
+    accessTokenHolder(token) {
+      const email = orgUsers.find({ webExID: oauth.accessTokenHolder(token) ?? '' })?.email;
+      return email === undefined ? undefined : siteUsers.find({ email })?.webExID;
+    },
+    expireAccessTokens(webExID) {
+      const email = siteUsers.find({ webExID })?.email;
+      const holder = email === undefined ? undefined : orgUsers.find({ email });
+      if (holder) oauth.expireAccessTokens(holder.webExID);
+    },
+  };
+}

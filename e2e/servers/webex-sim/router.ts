@@ -6,7 +6,7 @@ import { BodyTooLargeError, methodNotAllowed, readBody, requestOrigin, sendAnswe
 import { dashboardPath, myWebexPath, pPhpPath, renderLandingPage } from './landing';
 import { meetingIdOfJoinLink } from './join-links';
 import { answerMeetingRequest, mPhpPath, type MeetingBoard } from './meetings';
-import { OAUTH_PATHS, type OAuthServer } from './oauth';
+import { accessTokensOnSite, OAUTH_PATHS, type OAuthServer } from './oauth';
 import type { RestApi } from './rest-api';
 import type { SamlVerifier } from './saml';
 import { SERVICE_APP_TOKEN_PATH, type ServiceAppServer } from './service-app';
@@ -95,8 +95,8 @@ export function createRequestHandler(deps: RouterDeps) {
       // endpoint does [docs/webex.md §2.1]; a name no site has is answered by the first site (unknown site)
       const outcome = answerXmlRequest(await readBody(req), (name) => {
         const site = deps.sites.find((candidate) => candidate.site.siteName === name) ?? first;
-        // the Meetings OAuth server is the organisation's and knows the first site's hosts only
-        return { ...site, oauth: site === first ? deps.oauth : undefined };
+        // the Meetings OAuth server is the organisation's: its tokens name the first site's hosts
+        return { ...site, oauth: site === first || !deps.oauth ? deps.oauth : accessTokensOnSite(deps.oauth, first.users, site.users) };
       });
       context.note = outcome.note;
       if (outcome.kind !== 'answer') {

@@ -1,7 +1,7 @@
 import { EXCEPTIONS, failureFor } from './exceptions';
 import type { FaultBoard } from './faults';
 import { htmlAnswer, textAnswer, type HttpAnswer } from './http';
-import type { OAuthServer } from './oauth';
+import type { AccessTokenCheck } from './oauth';
 import type { SamlVerifier } from './saml';
 import type { SessionTicketStore } from './session-tickets';
 import type { TicketStore } from './tickets';
@@ -28,8 +28,8 @@ export interface XmlApiDeps {
   sessionTickets: SessionTicketStore;
   /** the site's SAML trust, when SSO is configured */
   saml: SamlVerifier | undefined;
-  /** the Meetings OAuth server, when the site has integrations */
-  oauth: OAuthServer | undefined;
+  /** the Meetings OAuth server's access tokens, when the organisation has integrations */
+  oauth: AccessTokenCheck | undefined;
   faults: FaultBoard;
 }
 
