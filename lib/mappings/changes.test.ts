@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ONE_SITE } from '../testing/config';
 import { openTempDatabase, type TempDatabase } from '../testing/temp-database';
 import { unsealCredential } from '../secrets';
 import { adminNotice, importMappings, previewImport, removeMapping, saveMapping, type AdminContext } from './changes';
@@ -14,7 +15,7 @@ let ctx: AdminContext;
 
 beforeAll(async () => {
   store = await openTempDatabase('admin');
-  ctx = { db: store.db, secretKeys: KEYS, actor: ACTOR, requestId: 'req-admin-1' };
+  ctx = { db: store.db, secretKeys: KEYS, actor: ACTOR, requestId: 'req-admin-1', sites: ONE_SITE };
 });
 
 beforeEach(async () => {

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { searchTextOf } from '../db';
+import { ONE_SITE } from '../testing/config';
 import { openTempDatabase, type TempDatabase } from '../testing/temp-database';
 import { sealCredential } from '../secrets';
 import { formatCsvRow, parseCsv, type CsvSource } from './csv';
@@ -34,7 +35,7 @@ async function* chunks(...parts: (string | Uint8Array)[]): AsyncGenerator<string
 
 /** Stages a CSV as the admin page and the command line do, and reads the staged rows back in file order. */
 async function readMappingCsv(source: CsvSource, maxBytes: number): Promise<{ rows: ImportRow[]; problems: ImportProblem[]; problemCount: number }> {
-  const staged = await stageMappingCsv(store.db, source, { maxBytes, actor: 'test', deleteMissing: false });
+  const staged = await stageMappingCsv(store.db, source, { maxBytes, actor: 'test', deleteMissing: false, sites: ONE_SITE });
   const rows = await store.db
     .selectFrom('import_rows')
     .select(['email', 'webex_id', 'display_name'])
@@ -54,7 +55,7 @@ const read = (text: string, maxBytes = LIMIT) => readMappingCsv(chunks(text), ma
 /** Rows as the CSV that would carry them, staged as a pending import. */
 async function stageRows(rows: readonly ImportRow[], deleteMissing: boolean) {
   const text = [formatCsvRow(['email', 'webex_id', 'display_name']), ...rows.map((r) => formatCsvRow([r.email, r.webexId, r.displayName]))].join('');
-  const staged = await stageMappingCsv(store.db, [text], { maxBytes: LIMIT, actor: 'test', deleteMissing });
+  const staged = await stageMappingCsv(store.db, [text], { maxBytes: LIMIT, actor: 'test', deleteMissing, sites: ONE_SITE });
   expect(staged.problems).toEqual([]);
   return staged.pending;
 }
@@ -74,7 +75,7 @@ async function applyRows(rows: readonly ImportRow[], deleteMissing: boolean, now
 
 async function exportText(pageSize?: number): Promise<string> {
   let text = '';
-  for await (const part of exportMappingCsv(store.db, pageSize)) text += part;
+  for await (const part of exportMappingCsv(store.db, ONE_SITE, pageSize)) text += part;
   return text;
 }
 
@@ -514,14 +515,25 @@ describe('listWaitingPreviews', () => {
 
   it("lists an admin's own valid previews, newest first, until applied or an hour old; never one with problems", async () => {
     await store.db.deleteFrom('pending_imports').execute();
-    const older = await stageMappingCsv(store.db, csv('a@example.com,a,A'), { maxBytes: LIMIT, actor: 'ada@example.com', deleteMissing: false });
+    const older = await stageMappingCsv(store.db, csv('a@example.com,a,A'), {
+      maxBytes: LIMIT,
+      actor: 'ada@example.com',
+      deleteMissing: false,
+      sites: ONE_SITE,
+    });
     const newer = await stageMappingCsv(store.db, csv('b@example.com,b,B', 'c@example.com,c,C'), {
       maxBytes: LIMIT,
       actor: 'ada@example.com',
       deleteMissing: true,
+      sites: ONE_SITE,
     });
-    const broken = await stageMappingCsv(store.db, csv('not-an-email,x,X'), { maxBytes: LIMIT, actor: 'ada@example.com', deleteMissing: false });
-    await stageMappingCsv(store.db, csv('d@example.com,d,D'), { maxBytes: LIMIT, actor: 'bob@example.com', deleteMissing: false });
+    const broken = await stageMappingCsv(store.db, csv('not-an-email,x,X'), {
+      maxBytes: LIMIT,
+      actor: 'ada@example.com',
+      deleteMissing: false,
+      sites: ONE_SITE,
+    });
+    await stageMappingCsv(store.db, csv('d@example.com,d,D'), { maxBytes: LIMIT, actor: 'bob@example.com', deleteMissing: false, sites: ONE_SITE });
     expect(broken.problemCount).toBe(1);
     // the same moment for both would leave their order to chance
     await store.db
@@ -549,7 +561,7 @@ describe('listWaitingPreviews', () => {
     ['a CSV syntax error', csv('good@example.com,good,Good', 'open@example.com,open,"never closed')],
   ])('never marks a file with %s ready to apply, though its valid rows are staged', async (_name, file) => {
     await store.db.deleteFrom('pending_imports').execute();
-    const staged = await stageMappingCsv(store.db, file, { maxBytes: LIMIT, actor: 'ada@example.com', deleteMissing: false });
+    const staged = await stageMappingCsv(store.db, file, { maxBytes: LIMIT, actor: 'ada@example.com', deleteMissing: false, sites: ONE_SITE });
     expect(staged.problemCount).toBeGreaterThan(0);
     expect(staged.rowCount).toBe(1);
     const row = await store.db.selectFrom('pending_imports').select('row_count').where('id', '=', staged.pending.id).executeTakeFirstOrThrow();
