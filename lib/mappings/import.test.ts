@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { searchTextOf } from '../db';
-import { ONE_SITE } from '../testing/config';
+import { ONE_SITE, TWO_SITES } from '../testing/config';
 import { openTempDatabase, type TempDatabase } from '../testing/temp-database';
 import { sealCredential } from '../secrets';
 import { formatCsvRow, parseCsv, type CsvSource } from './csv';
@@ -507,6 +507,88 @@ describe('exportMappingCsv', () => {
     const parsed = await read(text);
     expect(parsed.problems).toEqual([{ line: 2, column: 'display_name', message: 'A display name cannot contain control characters' }]);
     expect(parsed.rows).toEqual([{ email: 'b@example.com', webexId: 'b', displayName: 'B' }]);
+  });
+});
+
+describe('several WebEx sites: the site column (issue 20)', () => {
+  const stage = (text: string, deleteMissing = false) => stageMappingCsv(store.db, [text], { maxBytes: LIMIT, actor: 'test', deleteMissing, sites: TWO_SITES });
+  const stored = async () =>
+    (await store.db.selectFrom('mappings').select(['email', 'site', 'webex_id']).orderBy('email').orderBy('site').execute()).map((m) => [
+      m.email,
+      m.site,
+      m.webex_id,
+    ]);
+  const importText = async (text: string, deleteMissing = false) => {
+    const staged = await stage(text, deleteMissing);
+    expect(staged.problems).toEqual([]);
+    return applyImport(store.db, staged.pending);
+  };
+
+  it("applies one e-mail's rows on two sites, the site named in any case, empty or the default's name for the default site", async () => {
+    const counts = await importText(
+      'site,email,webex_id\r\nACME-EU,jane@example.com,jane.eu\r\n,jane@example.com,jane\r\nacme-eu,bob@example.com,bob.eu\r\nacme,carl@example.com,carl\r\n',
+    );
+    expect(counts).toMatchObject({ creates: 4, updates: 0, missing: 0 });
+    expect(await stored()).toEqual([
+      ['bob@example.com', 'acme-eu', 'bob.eu'],
+      ['carl@example.com', '', 'carl'],
+      ['jane@example.com', '', 'jane'],
+      ['jane@example.com', 'acme-eu', 'jane.eu'],
+    ]);
+  });
+
+  it('reports an unknown site at its line, listing the sites, and stages the other rows', async () => {
+    const staged = await stage('email,webex_id,site\r\nok@example.com,ok,acme-eu\r\nlost@example.com,lost,acme-us\r\nfine@example.com,fine,\r\n');
+    expect(staged.problems).toEqual([{ line: 3, column: 'site', message: 'Unknown WebEx site "acme-us": the sites are acme, acme-eu (empty: acme)' }]);
+    expect(staged.rowCount).toBe(2);
+    await discardPendingImport(store.db, staged.pending.id);
+  });
+
+  it('reports an e-mail twice on one site as a duplicate, and not once on each of two sites', async () => {
+    const staged = await stage('email,webex_id,site\r\njane@example.com,jane,\r\njane@example.com,jane.eu,acme-eu\r\nJANE@example.com,jane2,acme\r\n');
+    expect(staged.problems).toEqual([
+      { line: 4, column: 'email', message: 'jane@example.com already appears on line 2 for site acme; each e-mail may appear once per site' },
+    ]);
+    expect(staged.rowCount).toBe(2);
+    await discardPendingImport(store.db, staged.pending.id);
+  });
+
+  it("reads a file without the site column as the default site's", async () => {
+    await upsertMapping(store.db, { email: 'jane@example.com', site: 'acme-eu', webexId: 'jane.eu' });
+    expect(await importText('email,webex_id\r\njane@example.com,jane\r\n')).toMatchObject({ creates: 1, updates: 0, unchanged: 0, missing: 1 });
+    expect(await stored()).toEqual([
+      ['jane@example.com', '', 'jane'],
+      ['jane@example.com', 'acme-eu', 'jane.eu'],
+    ]);
+  });
+
+  it('counts and updates by e-mail and site, and with deleteMissing deletes only the pairs not in the file', async () => {
+    await upsertMapping(store.db, { email: 'jane@example.com', webexId: 'jane' });
+    await upsertMapping(store.db, { email: 'jane@example.com', site: 'acme-eu', webexId: 'jane.eu' });
+    await upsertMapping(store.db, { email: 'bob@example.com', site: 'acme-eu', webexId: 'bob.eu' });
+    await upsertMapping(store.db, { email: 'bob@example.com', webexId: 'bob' });
+    const text = 'email,webex_id,site\r\njane@example.com,jane.eu2,acme-eu\r\nbob@example.com,bob,acme\r\n';
+    const preview = await stage(text, true);
+    expect(await countImportChanges(store.db, preview.pending.id)).toEqual({ creates: 0, updates: 1, unchanged: 1, missing: 2, passwordsCleared: 0 });
+    expect(await applyImport(store.db, preview.pending)).toEqual({ creates: 0, updates: 1, unchanged: 1, missing: 2, passwordsCleared: 0 });
+    expect(await stored()).toEqual([
+      ['bob@example.com', '', 'bob'],
+      ['jane@example.com', 'acme-eu', 'jane.eu2'],
+    ]);
+  });
+
+  it("exports each row's site name (the default's for the default site) and round-trips, across pages", async () => {
+    await upsertMapping(store.db, { email: 'jane@example.com', webexId: 'jane', displayName: 'Jane' });
+    await upsertMapping(store.db, { email: 'jane@example.com', site: 'acme-eu', webexId: 'jane.eu' });
+    await upsertMapping(store.db, { email: 'ann@example.com', site: 'acme-eu', webexId: 'ann' });
+    let text = '';
+    for await (const part of exportMappingCsv(store.db, TWO_SITES, 2)) text += part;
+    expect(text).toBe(
+      'email,webex_id,display_name,site\r\nann@example.com,ann,,acme-eu\r\njane@example.com,jane,Jane,acme\r\njane@example.com,jane.eu,,acme-eu\r\n',
+    );
+    const before = await snapshot();
+    expect(await importText(text, true)).toEqual({ creates: 0, updates: 0, unchanged: 3, missing: 0, passwordsCleared: 0 });
+    expect(await snapshot()).toEqual(before);
   });
 });
 
