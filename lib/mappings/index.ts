@@ -6,7 +6,6 @@ export { type AdminContext, adminNotice, importMappings, previewImport, removeMa
 export { formatCsvRow, parseCsv } from './csv';
 export {
   applyImport,
-  CSV_COLUMNS,
   csvColumnsFor,
   exportMappingCsv,
   formatBytes,
@@ -19,7 +18,7 @@ export { discardPendingImport, findPendingImport, listWaitingPreviews, type Wait
 export { accountFor, type AccountUser, type MappingSource, type ResolvedAccount, resolveWebexAccount, resolveWebexAccounts } from './resolve';
 export { describeRule, type MappingRule, type RuleInput } from './rules';
 export { chooseSite, describeSiteRule, parseSiteRules, type SiteRule } from './site-rules';
-export { type MappingSite, siteKeyNamed, siteNameOf } from './sites';
+export { siteKeyNamed, siteNameOf } from './sites';
 export {
   createMapping,
   deleteMapping,
