@@ -399,11 +399,17 @@ function forSite(problem: string, siteName: string): string {
   return `${perSite ? siteVariable(siteName, name) : name}${rest} (site ${siteName} in WEBEX_SITES)`;
 }
 
-/** The sites WEBEX_SITES lists, each validated with errors that name the site and its variable. */
-function extraSites(env: Env, e: ParsedEnv, appUrl: URL, problems: string[]): (SiteSettings | undefined)[] {
-  const names = e.WEBEX_SITES.split(',')
+/** The names WEBEX_SITES lists, lower-cased as the sites are named everywhere. */
+function siteNamesIn(value: string): string[] {
+  return value
+    .split(',')
     .map((n) => n.trim().toLowerCase())
     .filter(Boolean);
+}
+
+/** The sites WEBEX_SITES lists, each validated with errors that name the site and its variable. */
+function extraSites(env: Env, e: ParsedEnv, appUrl: URL, problems: string[]): (SiteSettings | undefined)[] {
+  const names = siteNamesIn(e.WEBEX_SITES);
   const seen = new Set([e.WEBEX_SITE_NAME.toLowerCase()]);
   return names.map((siteName) => {
     if (!SITE_NAME.test(siteName)) {
@@ -544,6 +550,8 @@ export interface CommandConfig {
   secretKeys: SecretKeys | undefined;
   /** false outside password mode, and with WEBEX_LAUNCH_API=rest: no password is stored then */
   acceptsPasswords: boolean;
+  /** the company's sites by key and name, the default first, as AppConfig's `sites` (a CSV file's site column names them) */
+  sites: readonly { key: string; siteName: string }[];
 }
 
 /**
@@ -551,8 +559,16 @@ export interface CommandConfig {
  * any that are missing or malformed; throws ConfigError like loadConfig.
  */
 export function loadCommandConfig(env: Env, options: { needsKeys: boolean }): CommandConfig {
-  const schema = EnvSchema.pick({ DATABASE_URL: true, CSV_IMPORT_MAX_BYTES: true, WEBEX_CREDENTIAL_MODE: true, WEBEX_LAUNCH_API: true }).extend({
+  const schema = EnvSchema.pick({
+    DATABASE_URL: true,
+    CSV_IMPORT_MAX_BYTES: true,
+    WEBEX_CREDENTIAL_MODE: true,
+    WEBEX_LAUNCH_API: true,
+    WEBEX_SITES: true,
+  }).extend({
     CREDENTIAL_KEYS: options.needsKeys ? EnvSchema.shape.CREDENTIAL_KEYS : z.string().optional(),
+    // a one-site portal's export and import name no site, so they run without it
+    WEBEX_SITE_NAME: EnvSchema.shape.WEBEX_SITE_NAME.optional(),
   });
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
@@ -561,11 +577,16 @@ export function loadCommandConfig(env: Env, options: { needsKeys: boolean }): Co
   const e = parsed.data;
   const keys = options.needsKeys ? parseKeyMap(e.CREDENTIAL_KEYS ?? '') : undefined;
   if (typeof keys === 'string') throw new ConfigError([`CREDENTIAL_KEYS: ${keys}`]);
+  const others = siteNamesIn(e.WEBEX_SITES);
+  const problems = others.filter((name) => !SITE_NAME.test(name)).map((name) => `WEBEX_SITES: "${name}" is not a WebEx site name`);
+  if (others.length > 0 && !e.WEBEX_SITE_NAME) problems.push("WEBEX_SITE_NAME: is missing; with WEBEX_SITES it names the default site (a CSV row's site)");
+  if (problems.length > 0) throw new ConfigError(problems);
   return {
     databaseUrl: e.DATABASE_URL,
     importMaxBytes: e.CSV_IMPORT_MAX_BYTES,
     secretKeys: keys,
     acceptsPasswords: storesPasswords({ hostCredentials: { mode: e.WEBEX_CREDENTIAL_MODE }, webex: { launchApi: e.WEBEX_LAUNCH_API } }),
+    sites: [{ key: '', siteName: e.WEBEX_SITE_NAME?.toLowerCase() ?? '' }, ...others.map((name) => ({ key: name, siteName: name }))],
   };
 }
 

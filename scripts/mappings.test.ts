@@ -168,4 +168,30 @@ describe('npm run mappings', { timeout: 60_000 }, () => {
       await db.destroy();
     }
   });
+
+  it('with WEBEX_SITES: set and remove take --site, export writes the site column, and its file imports back unchanged', async () => {
+    const sites = { env: { ...ENV, WEBEX_SITES: 'acme-eu' } };
+    expect(cli(['set', 'erin@example.com', 'erin'], sites)).toMatchObject({ code: 0 });
+    expect(cli(['set', 'erin@example.com', 'erin.eu', '--site', 'acme-eu'], sites)).toMatchObject({ code: 0 });
+    expect(cli(['set', 'erin@example.com', 'x', '--site', 'acme-us'], sites)).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('site: Unknown WebEx site "acme-us": the sites are acme, acme-eu'),
+    });
+    const exported = cli(['export'], sites);
+    expect(exported.out).toMatch(/^email,webex_id,display_name,site\r\n/);
+    expect(exported.out).toContain('erin@example.com,erin,,acme\r\nerin@example.com,erin.eu,,acme-eu\r\n');
+    expect(cli(['import', file('sites.csv', exported.out), '--delete-missing'], sites)).toMatchObject({
+      code: 0,
+      out: expect.stringMatching(/0 created, 0 updated, \d+ unchanged, 0 deleted/),
+    });
+    expect(cli(['remove', 'erin@example.com', '--site', 'acme-eu'], sites)).toMatchObject({ code: 0 });
+    const { db } = await openMigratedDatabase(databaseUrl);
+    try {
+      expect(await db.selectFrom('mappings').select(['email', 'site']).where('email', '=', 'erin@example.com').execute()).toEqual([
+        { email: 'erin@example.com', site: '' },
+      ]);
+    } finally {
+      await db.destroy();
+    }
+  });
 });

@@ -3,8 +3,10 @@
  *
  *   npm run mappings -- import FILE.csv [--dry-run] [--delete-missing]
  *   npm run mappings -- export [FILE.csv]
- *   npm run mappings -- set EMAIL WEBEX_ID [--name "Display Name"] [--password-stdin]
- *   npm run mappings -- remove EMAIL
+ *   npm run mappings -- set EMAIL WEBEX_ID [--name "Display Name"] [--password-stdin] [--site SITE]
+ *   npm run mappings -- remove EMAIL [--site SITE]
+ *
+ * A site is named by its WebEx site name (WEBEX_SITE_NAME or one in WEBEX_SITES); without --site, the default site.
  *
  * Reads the server's environment (and .env when present). Exit codes a script can rely on:
  * 0 done, 1 refused (invalid data, stale or duplicate), 2 usage, 3 not found, 4 configuration.
@@ -26,6 +28,7 @@ import {
   previewImport,
   removeMapping,
   saveMapping,
+  siteKeyNamed,
 } from '../lib/mappings';
 
 const EXIT = { ok: 0, refused: 1, usage: 2, notFound: 3, config: 4 } as const;
@@ -33,8 +36,8 @@ const EXIT = { ok: 0, refused: 1, usage: 2, notFound: 3, config: 4 } as const;
 const USAGE = `usage:
   mappings import FILE.csv [--dry-run] [--delete-missing]
   mappings export [FILE.csv]
-  mappings set EMAIL WEBEX_ID [--name "Display Name"] [--password-stdin]
-  mappings remove EMAIL`;
+  mappings set EMAIL WEBEX_ID [--name "Display Name"] [--password-stdin] [--site SITE]
+  mappings remove EMAIL [--site SITE]`;
 
 class UsageError extends Error {}
 
@@ -55,9 +58,12 @@ async function run(argv: string[], ctx: AdminContext, importMaxBytes: number): P
       'delete-missing': { type: 'boolean', default: false },
       'password-stdin': { type: 'boolean', default: false },
       name: { type: 'string' },
+      site: { type: 'string', default: '' },
     },
   });
   const [command, ...args] = positionals;
+  // the mapping `set` and `remove` act on; an unknown name finds none, and `set` refuses it (saveMapping)
+  const site = siteKeyNamed(ctx.sites, values.site ?? '');
 
   switch (command) {
     case 'import': {
@@ -94,18 +100,19 @@ async function run(argv: string[], ctx: AdminContext, importMaxBytes: number): P
     }
     case 'export': {
       if (args.length > 1) throw new UsageError('export takes at most one FILE.csv');
-      await pipeline(Readable.from(exportMappingCsv(ctx.db)), args[0] ? createWriteStream(args[0]) : process.stdout);
+      await pipeline(Readable.from(exportMappingCsv(ctx.db, ctx.sites)), args[0] ? createWriteStream(args[0]) : process.stdout);
       return EXIT.ok;
     }
     case 'set': {
       const [email, webexId] = args;
       if (!email || !webexId || args.length !== 2) throw new UsageError('set needs EMAIL and WEBEX_ID');
-      const existing = await findMappingByEmail(ctx.db, email);
+      const existing = site === undefined ? undefined : await findMappingByEmail(ctx.db, email, site);
       const password = values['password-stdin'] ? await readStdin() : '';
       const result = await saveMapping(
         ctx,
         {
           email,
+          site: values.site,
           webexId,
           displayName: values.name ?? existing?.displayName ?? '',
           credential: values['password-stdin'] ? 'replace' : 'keep',
@@ -125,9 +132,9 @@ async function run(argv: string[], ctx: AdminContext, importMaxBytes: number): P
     case 'remove': {
       const [email] = args;
       if (!email || args.length !== 1) throw new UsageError('remove needs EMAIL');
-      const existing = await findMappingByEmail(ctx.db, email);
+      const existing = site === undefined ? undefined : await findMappingByEmail(ctx.db, email, site);
       if (!existing) {
-        console.error(`error: ${email} has no mapping`);
+        console.error(`error: ${email} has no mapping${values.site ? ` on site ${values.site}` : ''}`);
         return EXIT.notFound;
       }
       const result = await removeMapping(ctx, existing.id, existing.version);
@@ -155,7 +162,13 @@ async function main(): Promise<number> {
     return EXIT.config;
   }
   const { db } = await openMigratedDatabase(config.databaseUrl);
-  const ctx: AdminContext = { db, secretKeys: config.secretKeys, actor: `cli:${userInfo().username}`, acceptsPasswords: config.acceptsPasswords };
+  const ctx: AdminContext = {
+    db,
+    secretKeys: config.secretKeys,
+    actor: `cli:${userInfo().username}`,
+    acceptsPasswords: config.acceptsPasswords,
+    sites: config.sites,
+  };
   try {
     return await run(process.argv.slice(2), ctx, config.importMaxBytes);
   } catch (err) {

@@ -8,6 +8,7 @@ import { createSelfSignedCertificate } from '../../e2e/servers/certificates';
 import { startWebexSimulator, type WebexSimulator } from '../../e2e/servers/webex-sim';
 import { checkConnection, type LaunchDeps, launchWebex, testMapping } from '../launch';
 import { type HostCredentialSettings } from '.';
+import { ONE_SITE } from '../testing/config';
 import { openTempDatabase, type TempDatabase } from '../testing/temp-database';
 import { type AdminContext, findMappingByEmail, saveMapping, upsertMapping } from '../mappings';
 import { loadSigningKeys, SAML_NS, type SamlSigningKeys } from '../saml';
@@ -365,7 +366,7 @@ describe('oauth mode on two sites', () => {
 });
 
 describe('a session ticket is bound to the credential it came from', () => {
-  const admin = (): AdminContext => ({ db: store.db, secretKeys: KEYS, actor: 'admin@example.com' });
+  const admin = (): AdminContext => ({ db: store.db, secretKeys: KEYS, actor: 'admin@example.com', sites: ONE_SITE });
   const ticketsOf = (email: string) => store.db.selectFrom('webex_session_tickets').select('email').where('email', '=', email).execute();
   const lastCredential = async (email: string) => JSON.parse((await auditOf(email)).at(-1)?.detail ?? '{}').credential as string | undefined;
   const mappingOf = async (email: string) => {

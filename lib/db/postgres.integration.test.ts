@@ -21,6 +21,7 @@ import {
   previewImport,
   updateMapping,
 } from '../mappings';
+import { ONE_SITE } from '../testing/config';
 import { openMigratedDatabase, type Db } from './connection';
 import { createMigrator } from './migrations';
 
@@ -135,7 +136,7 @@ describe.skipIf(!available)('PostgreSQL', () => {
   });
 
   it('imports in one transaction and round-trips through export unchanged', async () => {
-    const ctx: AdminContext = { db: store.db, secretKeys: {}, actor: 'cli:test' };
+    const ctx: AdminContext = { db: store.db, secretKeys: {}, actor: 'cli:test', sites: ONE_SITE };
     const importText = async (csv: string, deleteMissing: boolean) => {
       const preview = await previewImport(ctx, [csv], deleteMissing, 1 << 20);
       expect(preview.problems).toEqual([]);
@@ -144,7 +145,7 @@ describe.skipIf(!available)('PostgreSQL', () => {
     const csv = 'email,webex_id,display_name\r\nrae@example.com,rae,"=Rae, R."\r\npat@example.com,pat2,Pat 100%\r\n';
     expect(await importText(csv, false)).toMatchObject({ creates: 1, updates: 0, unchanged: 1, missing: 1 });
     let exported = '';
-    for await (const chunk of exportMappingCsv(store.db)) exported += chunk;
+    for await (const chunk of exportMappingCsv(store.db, ONE_SITE)) exported += chunk;
     const before = await store.db.selectFrom('mappings').select(['email', 'version', 'updated_at']).orderBy('email').execute();
     expect(await importText(exported, true)).toMatchObject({ creates: 0, updates: 0, unchanged: 3, missing: 0 });
     expect(await store.db.selectFrom('mappings').select(['email', 'version', 'updated_at']).orderBy('email').execute()).toEqual(before);

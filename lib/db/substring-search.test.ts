@@ -14,6 +14,7 @@ import {
   upsertMapping,
 } from '../mappings';
 import { ftsHoldsAsIs, prefixEnd, substringMatch, type SearchedTable } from './substring-search';
+import { ONE_SITE } from '../testing/config';
 import { addUnsearchedRows, openTempDatabase, type TempDatabase } from '../testing/temp-database';
 
 // Enough rows that SQLite answers short searches through its FTS indexes (below, it scans);
@@ -150,7 +151,7 @@ describe('1–2 character searches on SQLite', () => {
     const csv = (names: string[]) =>
       [formatCsvRow(['email', 'webex_id', 'display_name']), ...names.map((name, i) => formatCsvRow([`imp${i}@abba.se`, `imp${i}`, name]))].join('');
     const importNames = async (names: string[]) => {
-      const staged = await stageMappingCsv(store.db, [csv(names)], { maxBytes: 1_000_000, actor: 'test', deleteMissing: false });
+      const staged = await stageMappingCsv(store.db, [csv(names)], { maxBytes: 1_000_000, actor: 'test', deleteMissing: false, sites: ONE_SITE });
       expect(staged.problems).toEqual([]);
       await applyImport(store.db, staged.pending);
     };

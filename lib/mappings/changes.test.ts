@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ONE_SITE, TWO_SITES } from '../testing/config';
 import { openTempDatabase, type TempDatabase } from '../testing/temp-database';
 import { unsealCredential } from '../secrets';
 import { adminNotice, importMappings, previewImport, removeMapping, saveMapping, type AdminContext } from './changes';
@@ -14,7 +15,7 @@ let ctx: AdminContext;
 
 beforeAll(async () => {
   store = await openTempDatabase('admin');
-  ctx = { db: store.db, secretKeys: KEYS, actor: ACTOR, requestId: 'req-admin-1' };
+  ctx = { db: store.db, secretKeys: KEYS, actor: ACTOR, requestId: 'req-admin-1', sites: ONE_SITE };
 });
 
 beforeEach(async () => {
@@ -129,6 +130,30 @@ describe('saveMapping: create', () => {
     const refused = (await auditRows())[1];
     expect(refused).toMatchObject({ action: 'mapping.create', target: 'jane@example.com', outcome: 'REFUSED', actor: ACTOR });
     expect(await rawAudit()).not.toContain('Other-Pass-9');
+  });
+});
+
+describe('saveMapping: several sites (issue 20)', () => {
+  it('refuses a site that is not configured with a field error on site, writing and auditing nothing', async () => {
+    const result = await saveMapping({ ...ctx, sites: TWO_SITES }, { email: 'jane@example.com', webexId: 'jane', site: 'acme-us' });
+    expect(result).toEqual({
+      ok: false,
+      message: 'Not saved: check the highlighted fields.',
+      fieldErrors: { site: ['Unknown WebEx site "acme-us": the sites are acme, acme-eu (empty: acme)'] },
+    });
+    expect(await store.db.selectFrom('mappings').selectAll().execute()).toEqual([]);
+    expect(await auditRows()).toEqual([]);
+  });
+
+  it("stores one e-mail's mapping on each site, named by site name, and refuses a second on one site", async () => {
+    const two = { ...ctx, sites: TWO_SITES };
+    expect(await saveMapping(two, { email: 'jane@example.com', webexId: 'jane', site: 'acme' })).toMatchObject({ ok: true, value: { site: '' } });
+    expect(await saveMapping(two, { email: 'jane@example.com', webexId: 'jane.eu', site: 'ACME-EU' })).toMatchObject({ ok: true, value: { site: 'acme-eu' } });
+    expect(await saveMapping(two, { email: 'jane@example.com', webexId: 'again', site: 'acme-eu' })).toMatchObject({
+      ok: false,
+      fieldErrors: { email: ['jane@example.com already has a mapping on site acme-eu; edit that one instead'] },
+    });
+    expect(await findMappingByEmail(store.db, 'jane@example.com', 'acme-eu')).toMatchObject({ webexId: 'jane.eu' });
   });
 });
 

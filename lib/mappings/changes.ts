@@ -5,6 +5,7 @@ import { sealCredential, type SecretKeys } from '../secrets';
 import type { CsvSource } from './csv';
 import { applyImport, countImportChanges, stageMappingCsv, type ImportCounts, type ImportProblem } from './import';
 import { discardPendingImport, type PendingImport } from './pending-imports';
+import { type MappingSite, siteKeyNamed, unknownSiteMessage } from './sites';
 import { createMapping, deleteMapping, getMapping, MappingWriteError, updateMapping, type Mapping } from './store';
 import { MappingFormSchema, parseForm, type FieldErrors } from './validation';
 
@@ -21,6 +22,8 @@ export interface AdminContext {
   requestId?: string;
   /** false outside password mode: the portal then stores no WebEx password at all */
   acceptsPasswords?: boolean;
+  /** the company's WebEx sites, the default first (config.sites): what a form or file may name */
+  sites: readonly MappingSite[];
 }
 
 export type AdminResult<T = undefined> =
@@ -29,7 +32,17 @@ export type AdminResult<T = undefined> =
 
 /** What the audit log may say about a mapping: never the credential, only whether one is set. */
 function auditView(m: Mapping | undefined) {
-  return m && { email: m.email, webexId: m.webexId, displayName: m.displayName, credential: m.hasCredential ? 'set' : 'not set', version: m.version };
+  return (
+    m && {
+      email: m.email,
+      // a one-site company's audit reads as it did
+      ...(m.site ? { site: m.site } : {}),
+      webexId: m.webexId,
+      displayName: m.displayName,
+      credential: m.hasCredential ? 'set' : 'not set',
+      version: m.version,
+    }
+  );
 }
 
 function refusal(err: unknown): AdminResult<never> {
@@ -39,18 +52,23 @@ function refusal(err: unknown): AdminResult<never> {
     : { ok: false, message: err.message };
 }
 
+const NOT_SAVED = 'Not saved: check the highlighted fields.';
+
 /** A saved mapping; passwordCleared: its stored WebEx password went with its old WebEx ID (the admin must set it again). */
 export type SavedMapping = Mapping & { passwordCleared: boolean };
 
 /** Creates a mapping (no id) or updates one at the version the form was based on. */
 export async function saveMapping(ctx: AdminContext, values: Record<string, unknown>, id?: number): Promise<AdminResult<SavedMapping>> {
   const parsed = parseForm(MappingFormSchema, values);
-  if ('fieldErrors' in parsed) return { ok: false, message: 'Not saved: check the highlighted fields.', fieldErrors: parsed.fieldErrors };
+  if ('fieldErrors' in parsed) return { ok: false, message: NOT_SAVED, fieldErrors: parsed.fieldErrors };
   const form = parsed.data;
+  // the form names a site by its WebEx site name; the row keeps its key
+  const site = siteKeyNamed(ctx.sites, form.site);
+  if (site === undefined) return { ok: false, message: NOT_SAVED, fieldErrors: { site: [unknownSiteMessage(ctx.sites, form.site)] } };
   if (form.credential === 'replace' && ctx.acceptsPasswords === false) {
     return {
       ok: false,
-      message: 'Not saved: check the highlighted fields.',
+      message: NOT_SAVED,
       fieldErrors: {
         password: ['This portal signs hosts in without WebEx passwords (WEBEX_CREDENTIAL_MODE is not password, or WEBEX_LAUNCH_API=rest): none is stored.'],
       },
@@ -68,7 +86,7 @@ export async function saveMapping(ctx: AdminContext, values: Record<string, unkn
       : form.credential === 'clear'
         ? null
         : undefined;
-  const changes = { email: form.email, webexId: form.webexId, displayName: form.displayName };
+  const changes = { email: form.email, site, webexId: form.webexId, displayName: form.displayName };
 
   try {
     if (id === undefined) {
@@ -155,7 +173,7 @@ export interface ImportPreview {
  * preview, the command line's import and --dry-run). A file with problems is forgotten at once.
  */
 export async function previewImport(ctx: AdminContext, source: CsvSource, deleteMissing: boolean, maxBytes: number): Promise<ImportPreview> {
-  const staged = await stageMappingCsv(ctx.db, source, { maxBytes, actor: ctx.actor, deleteMissing });
+  const staged = await stageMappingCsv(ctx.db, source, { maxBytes, actor: ctx.actor, deleteMissing, sites: ctx.sites });
   const { pending, rowCount, problems, problemCount } = staged;
   if (problemCount > 0) {
     await discardPendingImport(ctx.db, pending.id);

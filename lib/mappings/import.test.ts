@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { searchTextOf } from '../db';
+import { ONE_SITE, TWO_SITES } from '../testing/config';
 import { openTempDatabase, type TempDatabase } from '../testing/temp-database';
 import { sealCredential } from '../secrets';
 import { formatCsvRow, parseCsv, type CsvSource } from './csv';
@@ -34,7 +35,7 @@ async function* chunks(...parts: (string | Uint8Array)[]): AsyncGenerator<string
 
 /** Stages a CSV as the admin page and the command line do, and reads the staged rows back in file order. */
 async function readMappingCsv(source: CsvSource, maxBytes: number): Promise<{ rows: ImportRow[]; problems: ImportProblem[]; problemCount: number }> {
-  const staged = await stageMappingCsv(store.db, source, { maxBytes, actor: 'test', deleteMissing: false });
+  const staged = await stageMappingCsv(store.db, source, { maxBytes, actor: 'test', deleteMissing: false, sites: ONE_SITE });
   const rows = await store.db
     .selectFrom('import_rows')
     .select(['email', 'webex_id', 'display_name'])
@@ -54,7 +55,7 @@ const read = (text: string, maxBytes = LIMIT) => readMappingCsv(chunks(text), ma
 /** Rows as the CSV that would carry them, staged as a pending import. */
 async function stageRows(rows: readonly ImportRow[], deleteMissing: boolean) {
   const text = [formatCsvRow(['email', 'webex_id', 'display_name']), ...rows.map((r) => formatCsvRow([r.email, r.webexId, r.displayName]))].join('');
-  const staged = await stageMappingCsv(store.db, [text], { maxBytes: LIMIT, actor: 'test', deleteMissing });
+  const staged = await stageMappingCsv(store.db, [text], { maxBytes: LIMIT, actor: 'test', deleteMissing, sites: ONE_SITE });
   expect(staged.problems).toEqual([]);
   return staged.pending;
 }
@@ -74,7 +75,7 @@ async function applyRows(rows: readonly ImportRow[], deleteMissing: boolean, now
 
 async function exportText(pageSize?: number): Promise<string> {
   let text = '';
-  for await (const part of exportMappingCsv(store.db, pageSize)) text += part;
+  for await (const part of exportMappingCsv(store.db, ONE_SITE, pageSize)) text += part;
   return text;
 }
 
@@ -509,19 +510,112 @@ describe('exportMappingCsv', () => {
   });
 });
 
+describe('several WebEx sites: the site column (issue 20)', () => {
+  const stage = (text: string, deleteMissing = false) => stageMappingCsv(store.db, [text], { maxBytes: LIMIT, actor: 'test', deleteMissing, sites: TWO_SITES });
+  const stored = async () =>
+    (await store.db.selectFrom('mappings').select(['email', 'site', 'webex_id']).orderBy('email').orderBy('site').execute()).map((m) => [
+      m.email,
+      m.site,
+      m.webex_id,
+    ]);
+  const importText = async (text: string, deleteMissing = false) => {
+    const staged = await stage(text, deleteMissing);
+    expect(staged.problems).toEqual([]);
+    return applyImport(store.db, staged.pending);
+  };
+
+  it("applies one e-mail's rows on two sites, the site named in any case, empty or the default's name for the default site", async () => {
+    const counts = await importText(
+      'site,email,webex_id\r\nACME-EU,jane@example.com,jane.eu\r\n,jane@example.com,jane\r\nacme-eu,bob@example.com,bob.eu\r\nacme,carl@example.com,carl\r\n',
+    );
+    expect(counts).toMatchObject({ creates: 4, updates: 0, missing: 0 });
+    expect(await stored()).toEqual([
+      ['bob@example.com', 'acme-eu', 'bob.eu'],
+      ['carl@example.com', '', 'carl'],
+      ['jane@example.com', '', 'jane'],
+      ['jane@example.com', 'acme-eu', 'jane.eu'],
+    ]);
+  });
+
+  it('reports an unknown site at its line, listing the sites, and stages the other rows', async () => {
+    const staged = await stage('email,webex_id,site\r\nok@example.com,ok,acme-eu\r\nlost@example.com,lost,acme-us\r\nfine@example.com,fine,\r\n');
+    expect(staged.problems).toEqual([{ line: 3, column: 'site', message: 'Unknown WebEx site "acme-us": the sites are acme, acme-eu (empty: acme)' }]);
+    expect(staged.rowCount).toBe(2);
+    await discardPendingImport(store.db, staged.pending.id);
+  });
+
+  it('reports an e-mail twice on one site as a duplicate, and not once on each of two sites', async () => {
+    const staged = await stage('email,webex_id,site\r\njane@example.com,jane,\r\njane@example.com,jane.eu,acme-eu\r\nJANE@example.com,jane2,acme\r\n');
+    expect(staged.problems).toEqual([
+      { line: 4, column: 'email', message: 'jane@example.com already appears on line 2 for site acme; each e-mail may appear once per site' },
+    ]);
+    expect(staged.rowCount).toBe(2);
+    await discardPendingImport(store.db, staged.pending.id);
+  });
+
+  it("reads a file without the site column as the default site's", async () => {
+    await upsertMapping(store.db, { email: 'jane@example.com', site: 'acme-eu', webexId: 'jane.eu' });
+    expect(await importText('email,webex_id\r\njane@example.com,jane\r\n')).toMatchObject({ creates: 1, updates: 0, unchanged: 0, missing: 1 });
+    expect(await stored()).toEqual([
+      ['jane@example.com', '', 'jane'],
+      ['jane@example.com', 'acme-eu', 'jane.eu'],
+    ]);
+  });
+
+  it('counts and updates by e-mail and site, and with deleteMissing deletes only the pairs not in the file', async () => {
+    await upsertMapping(store.db, { email: 'jane@example.com', webexId: 'jane' });
+    await upsertMapping(store.db, { email: 'jane@example.com', site: 'acme-eu', webexId: 'jane.eu' });
+    await upsertMapping(store.db, { email: 'bob@example.com', site: 'acme-eu', webexId: 'bob.eu' });
+    await upsertMapping(store.db, { email: 'bob@example.com', webexId: 'bob' });
+    const text = 'email,webex_id,site\r\njane@example.com,jane.eu2,acme-eu\r\nbob@example.com,bob,acme\r\n';
+    const preview = await stage(text, true);
+    expect(await countImportChanges(store.db, preview.pending.id)).toEqual({ creates: 0, updates: 1, unchanged: 1, missing: 2, passwordsCleared: 0 });
+    expect(await applyImport(store.db, preview.pending)).toEqual({ creates: 0, updates: 1, unchanged: 1, missing: 2, passwordsCleared: 0 });
+    expect(await stored()).toEqual([
+      ['bob@example.com', '', 'bob'],
+      ['jane@example.com', 'acme-eu', 'jane.eu2'],
+    ]);
+  });
+
+  it("exports each row's site name (the default's for the default site) and round-trips, across pages", async () => {
+    await upsertMapping(store.db, { email: 'jane@example.com', webexId: 'jane', displayName: 'Jane' });
+    await upsertMapping(store.db, { email: 'jane@example.com', site: 'acme-eu', webexId: 'jane.eu' });
+    await upsertMapping(store.db, { email: 'ann@example.com', site: 'acme-eu', webexId: 'ann' });
+    let text = '';
+    for await (const part of exportMappingCsv(store.db, TWO_SITES, 2)) text += part;
+    expect(text).toBe(
+      'email,webex_id,display_name,site\r\nann@example.com,ann,,acme-eu\r\njane@example.com,jane,Jane,acme\r\njane@example.com,jane.eu,,acme-eu\r\n',
+    );
+    const before = await snapshot();
+    expect(await importText(text, true)).toEqual({ creates: 0, updates: 0, unchanged: 3, missing: 0, passwordsCleared: 0 });
+    expect(await snapshot()).toEqual(before);
+  });
+});
+
 describe('listWaitingPreviews', () => {
   const csv = (...lines: string[]) => [`email,webex_id,display_name\n${lines.join('\n')}\n`];
 
   it("lists an admin's own valid previews, newest first, until applied or an hour old; never one with problems", async () => {
     await store.db.deleteFrom('pending_imports').execute();
-    const older = await stageMappingCsv(store.db, csv('a@example.com,a,A'), { maxBytes: LIMIT, actor: 'ada@example.com', deleteMissing: false });
+    const older = await stageMappingCsv(store.db, csv('a@example.com,a,A'), {
+      maxBytes: LIMIT,
+      actor: 'ada@example.com',
+      deleteMissing: false,
+      sites: ONE_SITE,
+    });
     const newer = await stageMappingCsv(store.db, csv('b@example.com,b,B', 'c@example.com,c,C'), {
       maxBytes: LIMIT,
       actor: 'ada@example.com',
       deleteMissing: true,
+      sites: ONE_SITE,
     });
-    const broken = await stageMappingCsv(store.db, csv('not-an-email,x,X'), { maxBytes: LIMIT, actor: 'ada@example.com', deleteMissing: false });
-    await stageMappingCsv(store.db, csv('d@example.com,d,D'), { maxBytes: LIMIT, actor: 'bob@example.com', deleteMissing: false });
+    const broken = await stageMappingCsv(store.db, csv('not-an-email,x,X'), {
+      maxBytes: LIMIT,
+      actor: 'ada@example.com',
+      deleteMissing: false,
+      sites: ONE_SITE,
+    });
+    await stageMappingCsv(store.db, csv('d@example.com,d,D'), { maxBytes: LIMIT, actor: 'bob@example.com', deleteMissing: false, sites: ONE_SITE });
     expect(broken.problemCount).toBe(1);
     // the same moment for both would leave their order to chance
     await store.db
@@ -549,7 +643,7 @@ describe('listWaitingPreviews', () => {
     ['a CSV syntax error', csv('good@example.com,good,Good', 'open@example.com,open,"never closed')],
   ])('never marks a file with %s ready to apply, though its valid rows are staged', async (_name, file) => {
     await store.db.deleteFrom('pending_imports').execute();
-    const staged = await stageMappingCsv(store.db, file, { maxBytes: LIMIT, actor: 'ada@example.com', deleteMissing: false });
+    const staged = await stageMappingCsv(store.db, file, { maxBytes: LIMIT, actor: 'ada@example.com', deleteMissing: false, sites: ONE_SITE });
     expect(staged.problemCount).toBeGreaterThan(0);
     expect(staged.rowCount).toBe(1);
     const row = await store.db.selectFrom('pending_imports').select('row_count').where('id', '=', staged.pending.id).executeTakeFirstOrThrow();

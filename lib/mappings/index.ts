@@ -4,11 +4,21 @@
  */
 export { type AdminContext, adminNotice, importMappings, previewImport, removeMapping, saveMapping } from './changes';
 export { formatCsvRow, parseCsv } from './csv';
-export { applyImport, CSV_COLUMNS, exportMappingCsv, formatBytes, type ImportCounts, type ImportProblem, ImportTooLargeError, stageMappingCsv } from './import';
+export {
+  applyImport,
+  csvColumnsFor,
+  exportMappingCsv,
+  formatBytes,
+  type ImportCounts,
+  type ImportProblem,
+  ImportTooLargeError,
+  stageMappingCsv,
+} from './import';
 export { discardPendingImport, findPendingImport, listWaitingPreviews, type WaitingPreview } from './pending-imports';
 export { accountFor, type AccountUser, type MappingSource, type ResolvedAccount, resolveWebexAccount, resolveWebexAccounts } from './resolve';
 export { describeRule, type MappingRule, type RuleInput } from './rules';
 export { chooseSite, describeSiteRule, parseSiteRules, type SiteRule } from './site-rules';
+export { siteKeyNamed, siteNameOf } from './sites';
 export {
   createMapping,
   deleteMapping,

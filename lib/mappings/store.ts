@@ -143,25 +143,34 @@ export async function getMapping(db: Kysely<Database>, id: number): Promise<Mapp
 
 export interface NewMapping {
   email: string;
+  /** the WebEx site ('' or absent: the default site) */
+  site?: string;
   webexId: string;
   displayName: string | null;
   sealedCredential: string | null;
 }
 
-/** Creates a mapping; an e-mail that already has one is refused (case-insensitively). */
+/** Why an e-mail cannot have a second mapping on one site, in words. */
+function duplicateText(email: string, site: string | undefined): string {
+  return `${normalizeEmail(email)} already has a mapping${site ? ` on site ${site}` : ''}`;
+}
+
+/** Creates a mapping; an e-mail that already has one on the site is refused (case-insensitively). */
 export async function createMapping(db: Kysely<Database>, input: NewMapping, now = new Date()): Promise<Mapping> {
   const at = now.toISOString();
   try {
     const row = await db.insertInto('mappings').values(newMappingRow(input, at)).returningAll().executeTakeFirstOrThrow();
     return toMapping(row);
   } catch (err) {
-    if (isUniqueViolation(err)) throw new MappingWriteError('duplicate-email', `${normalizeEmail(input.email)} already has a mapping`);
+    if (isUniqueViolation(err)) throw new MappingWriteError('duplicate-email', duplicateText(input.email, input.site));
     throw err;
   }
 }
 
 export interface MappingChanges {
   email: string;
+  /** undefined keeps the stored site */
+  site?: string;
   webexId: string;
   displayName: string | null;
   /** undefined keeps the stored credential (unless the WebEx ID changes: credentialAfter), null clears it */
@@ -178,8 +187,13 @@ async function refuseStaleOrMissing(db: Kysely<Database>, id: number): Promise<n
 }
 
 /** Whether a change gives the host another account or credential: its cached session tickets then end. */
-function hostChanged(before: Pick<Row, 'email' | 'webex_id' | 'credential'>, after: Pick<Row, 'email' | 'webex_id' | 'credential'>): boolean {
-  return before.email !== after.email || before.webex_id.toLowerCase() !== after.webex_id.toLowerCase() || before.credential !== after.credential;
+function hostChanged(before: Pick<Row, 'email' | 'site' | 'webex_id' | 'credential'>, after: Pick<Row, 'email' | 'site' | 'webex_id' | 'credential'>): boolean {
+  return (
+    before.email !== after.email ||
+    before.site !== after.site ||
+    before.webex_id.toLowerCase() !== after.webex_id.toLowerCase() ||
+    before.credential !== after.credential
+  );
 }
 
 /** Updates a mapping only if it is still at `expectedVersion` (optimistic concurrency). */
@@ -187,7 +201,7 @@ export async function updateMapping(db: Kysely<Database>, id: number, expectedVe
   // every write moves the version, so the row read at expectedVersion is the one the update replaces
   const before = await db
     .selectFrom('mappings')
-    .select(['email', 'webex_id', 'credential'])
+    .select(['email', 'site', 'webex_id', 'credential'])
     .where('id', '=', id)
     .where('version', '=', expectedVersion)
     .executeTakeFirst();
@@ -197,6 +211,7 @@ export async function updateMapping(db: Kysely<Database>, id: number, expectedVe
       .updateTable('mappings')
       .set({
         email: normalizeEmail(changes.email),
+        ...(changes.site === undefined ? {} : { site: changes.site }),
         webex_id: changes.webexId,
         display_name: changes.displayName,
         search_text: searchTextOf(normalizeEmail(changes.email), changes.webexId, changes.displayName),
@@ -212,7 +227,7 @@ export async function updateMapping(db: Kysely<Database>, id: number, expectedVe
     if (hostChanged(before, row)) await forgetSessionTickets(db, [before.email]);
     return toMapping(row);
   } catch (err) {
-    if (isUniqueViolation(err)) throw new MappingWriteError('duplicate-email', `${normalizeEmail(changes.email)} already has a mapping`);
+    if (isUniqueViolation(err)) throw new MappingWriteError('duplicate-email', duplicateText(changes.email, changes.site));
     throw err;
   }
 }

@@ -127,13 +127,13 @@ describe('MappingFormSchema and parseForm', () => {
 
   it('parses a valid form, normalising the e-mail and coercing the version', () => {
     expect(parseForm(MappingFormSchema, valid)).toEqual({
-      data: { email: 'jane@example.com', webexId: 'jane', displayName: 'Jane', credential: 'keep', password: '', version: 3 },
+      data: { email: 'jane@example.com', site: '', webexId: 'jane', displayName: 'Jane', credential: 'keep', password: '', version: 3 },
     });
   });
 
   it('defaults credential to keep and leaves version out', () => {
     const result = parseForm(MappingFormSchema, { email: 'a@example.com', webexId: 'a', displayName: '' });
-    expect(result).toEqual({ data: { email: 'a@example.com', webexId: 'a', displayName: null, credential: 'keep', password: '' } });
+    expect(result).toEqual({ data: { email: 'a@example.com', site: '', webexId: 'a', displayName: null, credential: 'keep', password: '' } });
   });
 
   // Regression: zod 4's .default('') short-circuited the display-name transform, so an omitted

@@ -42,6 +42,8 @@ export const MappingFormSchema = z
   .object({
     email: emailSchema,
     webexId: webexIdSchema,
+    /** the WebEx site's name (lib/mappings/sites.ts); omitted or empty: the default site */
+    site: z.string().max(100, 'A WebEx site name has at most 100 characters').default(''),
     // an omitted name is an empty one (zod's .default would skip the schema's '' → null step)
     displayName: z
       .string()

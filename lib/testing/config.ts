@@ -36,3 +36,10 @@ export function setUpPortalEnvironment(overrides: Record<string, string>): void 
     rmSync(dir, { recursive: true, force: true });
   });
 }
+
+/** For tests: the sites of testEnvironment's one-site portal, and of a company with a second site (WEBEX_SITES=acme-eu), as config.sites lists them. */
+export const ONE_SITE = [{ key: '', siteName: 'acme' }] as const;
+export const TWO_SITES = [
+  { key: '', siteName: 'acme' },
+  { key: 'acme-eu', siteName: 'acme-eu' },
+] as const;

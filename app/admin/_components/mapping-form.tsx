@@ -9,6 +9,8 @@ export interface MappingFormValues {
   id?: number;
   version?: number;
   email: string;
+  /** the WebEx site's name; '' the default site */
+  site: string;
   webexId: string;
   displayName: string;
   hasCredential: boolean;
@@ -35,16 +37,19 @@ export function MappingForm({
   initial,
   webexIdRule,
   passwords = true,
+  sites,
 }: {
   initial: MappingFormValues;
   webexIdRule: string;
   /** false outside password mode */ passwords?: boolean;
+  /** the company's WebEx sites, the default first; with one, the form names none */
+  sites: readonly { siteName: string; displayName: string }[];
 }) {
   const [state, save, pending] = useActionState<FormState, FormData>(saveMappingAction, {});
   const [credential, setCredential] = useState<CredentialChoice>(initial.hasCredential || !passwords ? 'keep' : 'replace');
   const errors = state.fieldErrors ?? {};
   // React resets a form after its action: refill it with what the admin typed, not the stored values.
-  const value = (name: 'email' | 'webexId' | 'displayName') => state.values?.[name] ?? initial[name];
+  const value = (name: 'email' | 'site' | 'webexId' | 'displayName') => state.values?.[name] ?? initial[name];
   const options: [CredentialChoice, string][] = !passwords
     ? [
         ['keep', 'Keep'],
@@ -72,6 +77,17 @@ export function MappingForm({
       <Field name="email" label="Portal e-mail" hint="Unique; compared without regard to case." errors={errors.email}>
         <input id="email" name="email" type="email" defaultValue={value('email')} required />
       </Field>
+      {sites.length > 1 && (
+        <Field name="site" label="WebEx site" hint="The site this WebEx ID is on; an employee may have one mapping per site." errors={errors.site}>
+          <select id="site" name="site" defaultValue={value('site') || sites[0]?.siteName}>
+            {sites.map((site) => (
+              <option key={site.siteName} value={site.siteName}>
+                {site.displayName}
+              </option>
+            ))}
+          </select>
+        </Field>
+      )}
       <Field
         name="webexId"
         label="WebEx ID"

@@ -50,7 +50,7 @@ export interface FormState {
 async function adminContext(actor: string): Promise<AdminContext> {
   const { db } = await getDb();
   const config = getConfig();
-  return { db, secretKeys: config.secretKeys, actor, requestId: randomUUID(), acceptsPasswords: storesPasswords(config) };
+  return { db, secretKeys: config.secretKeys, actor, requestId: randomUUID(), acceptsPasswords: storesPasswords(config), sites: config.sites };
 }
 
 function formValues(form: FormData): Record<string, string> {

@@ -1,6 +1,7 @@
 import { Pager } from '../_components/pager';
 import { countText, cursorParam, firstOf, firstParam, pageParam, type SearchParams } from '../../_lib/search-params';
 import { getDb, requireAdmin } from '@/lib/server';
+import { getConfig } from '@/lib/config';
 import { adminNotice, listMappings, MAPPING_SORTS, type MappingSort } from '@/lib/mappings';
 import { utcTime } from '../../_lib/format';
 
@@ -34,6 +35,9 @@ export default async function MappingsPage({ searchParams }: { searchParams: Pro
   // after this admin's delete or import: what its audit event says (the URL carries only the event's id)
   const done = Number(firstParam(params.done));
   const message = await adminNotice(db, admin.email, Number.isSafeInteger(done) && done > 0 ? done : undefined);
+  // a one-site company's list has no site column
+  const { sites } = getConfig();
+  const siteOf = sites.length > 1 ? (key: string) => sites.find((s) => s.key === key)?.displayName ?? key : undefined;
 
   return (
     <section className="card">
@@ -73,6 +77,7 @@ export default async function MappingsPage({ searchParams }: { searchParams: Pro
                 <a href={link({ sort: c.sort, dir: sort === c.sort && dir === 'asc' ? 'desc' : 'asc', page: 1 })}>{c.label}</a>
               </th>
             ))}
+            {siteOf && <th>Site</th>}
             <th>Credential</th>
           </tr>
         </thead>
@@ -85,6 +90,7 @@ export default async function MappingsPage({ searchParams }: { searchParams: Pro
               <td>{m.webexId}</td>
               <td>{m.displayName ?? ''}</td>
               <td>{utcTime(m.updatedAt)}</td>
+              {siteOf && <td>{siteOf(m.site)}</td>}
               <td>{m.hasCredential ? 'set' : 'not set'}</td>
             </tr>
           ))}

@@ -5,7 +5,7 @@ import { DeleteMappingForm } from '../../_components/delete-mapping-form';
 import { MappingForm } from '../../_components/mapping-form';
 import { getDb, getOAuth, requireAdmin } from '@/lib/server';
 import { getConfig, storesPasswords } from '@/lib/config';
-import { getMapping, WEBEX_ID_RULE } from '@/lib/mappings';
+import { getMapping, siteNameOf, WEBEX_ID_RULE } from '@/lib/mappings';
 import { utcTime } from '../../../_lib/format';
 
 export const dynamic = 'force-dynamic';
@@ -18,7 +18,9 @@ export default async function EditMappingPage({ params, searchParams }: { params
   if (!mapping) notFound();
   const { saved } = await searchParams;
   const connection = await (await getOAuth())?.tokens.status(mapping.email);
-  const oauthMode = getConfig().hostCredentials.mode === 'oauth';
+  const config = getConfig();
+  const oauthMode = config.hostCredentials.mode === 'oauth';
+  const sites = config.sites.map(({ siteName, displayName }) => ({ siteName, displayName }));
   return (
     <>
       <section className="card">
@@ -44,12 +46,14 @@ export default async function EditMappingPage({ params, searchParams }: { params
             id: mapping.id,
             version: mapping.version,
             email: mapping.email,
+            site: siteNameOf(config.sites, mapping.site),
             webexId: mapping.webexId,
             displayName: mapping.displayName ?? '',
             hasCredential: mapping.hasCredential,
           }}
           webexIdRule={WEBEX_ID_RULE}
-          passwords={storesPasswords(getConfig())}
+          passwords={storesPasswords(config)}
+          sites={sites}
         />
       </section>
       {oauthMode && (
@@ -67,7 +71,7 @@ export default async function EditMappingPage({ params, searchParams }: { params
       )}
       <section className="card">
         <h2>Test</h2>
-        <MappingTestForm email={mapping.email} sites={getConfig().sites.map(({ siteName, displayName }) => ({ siteName, displayName }))} />
+        <MappingTestForm email={mapping.email} sites={sites} />
       </section>
       <section className="card">
         <h2>Delete</h2>

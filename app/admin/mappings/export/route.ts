@@ -1,5 +1,6 @@
 import { recordAudit } from '@/lib/audit';
 import { getDb, requireAdmin } from '@/lib/server';
+import { getConfig } from '@/lib/config';
 import { exportMappingCsv } from '@/lib/mappings';
 
 export const dynamic = 'force-dynamic';
@@ -12,7 +13,7 @@ export async function POST(): Promise<Response> {
   const { db } = await getDb();
   await recordAudit(db, { actor: admin.email, action: 'mapping.export', target: null, outcome: 'OK' });
   const encoder = new TextEncoder();
-  const chunks = exportMappingCsv(db);
+  const chunks = exportMappingCsv(db, getConfig().sites);
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       const { done, value } = await chunks.next();

@@ -12,9 +12,10 @@ export default async function NewMappingPage({ searchParams }: { searchParams: P
     <section className="card">
       <h1>New mapping</h1>
       <MappingForm
-        initial={{ email: typeof email === 'string' ? email : '', webexId: '', displayName: '', hasCredential: false }}
+        initial={{ email: typeof email === 'string' ? email : '', site: '', webexId: '', displayName: '', hasCredential: false }}
         webexIdRule={WEBEX_ID_RULE}
         passwords={storesPasswords(getConfig())}
+        sites={getConfig().sites.map(({ siteName, displayName }) => ({ siteName, displayName }))}
       />
     </section>
   );
