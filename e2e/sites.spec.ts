@@ -67,3 +67,18 @@ test('sign out everywhere signs the browser out of both sites it was launched in
     expect((await page.goto(`${SIM}/webappng/sites/${site}/dashboard`))?.status()).toBe(401);
   }
 });
+
+test("an admin's CSV with a site column links an employee on the EU site, who then lands signed in there", async ({ browser }) => {
+  const admin = await signedIn(browser, 'admin@example.com', ORIGIN);
+  await admin.goto(`${ORIGIN}/admin/mappings/import`);
+  const csv = 'email,webex_id,display_name,site\r\nbob@example.com,bob,Bob Brown,acme-eu\r\n';
+  await admin.getByLabel('CSV file').setInputFiles({ name: 'eu.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await admin.getByRole('button', { name: 'Upload and preview' }).click();
+  await expect(admin.getByText('1 to create')).toBeVisible();
+  await admin.getByRole('button', { name: 'Apply import' }).click();
+  await expect(admin.getByText('Imported: 1 created, 0 updated, 0 unchanged, 0 deleted.')).toBeVisible();
+
+  const bob = await signedIn(browser, 'bob@example.com', ORIGIN);
+  const eu = await join(bob, 'Join WebEx · Acme Europe', 'acme-eu', 'bob');
+  expect(eu.map((u) => [u.pathname, u.searchParams.get('WID')])).toEqual([['/acme-eu/p.php', 'bob']]);
+});
