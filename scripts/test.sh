@@ -6,26 +6,29 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
 CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
+# each phase says when it started, so a slow run shows where its time went
+phase() { phase "[${SECONDS}s] $*"; }
 
 if [ ! -x "$CHROMIUM" ]; then
-  echo "== Chromium missing at $CHROMIUM: installing Debian's package"
+  phase "Chromium missing at $CHROMIUM: installing Debian's package"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
 
-echo "== typecheck, lint, formatting and import rules"
+phase "typecheck, lint, formatting and import rules"
 npx tsc --noEmit
 npx eslint .
 npm run --silent format:check
 npm run --silent lint:imports
-echo "== unit and integration tests"
+phase "unit and integration tests"
 npx vitest run
-echo "== production build (next build, then the standalone folder: scripts/standalone.ts)"
+phase "production build (next build, then the standalone folder: scripts/standalone.ts)"
 npm run --silent build
-echo "== standalone: the container's start path, from a copy of the folder alone, on SQLite and PostgreSQL"
+phase "standalone: the container's start path, from a copy of the folder alone, on SQLite and PostgreSQL"
 npx tsx scripts/standalone-check.ts
-echo "== end-to-end (Playwright, Chromium)"
+phase "end-to-end (Playwright, Chromium)"
 npx playwright test
-echo "== soak, short (every launch audited once, no leak, memory and sockets bounded, graceful SIGTERM)"
+phase "soak, short (every launch audited once, no leak, memory and sockets bounded, graceful SIGTERM)"
 SOAK_LAUNCHES="${SOAK_LAUNCHES:-600}" npx tsx scripts/soak.ts
+phase "all tests passed"
