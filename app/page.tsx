@@ -100,7 +100,10 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
       {account && config.meetings && (
         <MyMeetingsSection
           email={user.email}
-          hostEmail={hostEmailFor(user.email, account.webexId)}
+          sources={(accounts ?? [account]).flatMap((a) => {
+            const site = config.sites.find((s) => s.key === a.site);
+            return site ? [{ key: site.key, siteName: site.siteName, displayName: site.displayName, hostEmail: hostEmailFor(user.email, a.webexId) }] : [];
+          })}
           zone={zone.zone}
           zoneKnown={zone.known}
           isAdmin={user.isAdmin}

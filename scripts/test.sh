@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
 CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
 # each phase says when it started, so a slow run shows where its time went
-phase() { phase "[${SECONDS}s] $*"; }
+phase() { echo "== [${SECONDS}s] $*"; }
 
 if [ ! -x "$CHROMIUM" ]; then
   phase "Chromium missing at $CHROMIUM: installing Debian's package"

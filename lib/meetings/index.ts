@@ -10,6 +10,8 @@ export {
   type MeetingList,
   type MeetingListFailure,
   type MeetingRoleOfEmployee,
+  type MeetingsAcrossSites,
+  meetingsAcrossSites,
   type MyMeeting,
   type MyMeetings,
   WINDOW_DAYS,

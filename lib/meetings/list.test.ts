@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { type MeetingNumber, type Transport, type TransportResponse, WebexError } from '../webex';
 import { createWebexRestClient, type ListedPages, type MeetingInvitee, type ScheduledMeeting, type TokenSource, type WebexRestClient } from '../webex-rest';
-import { createMeetingList, type MeetingListFailure, type MyMeeting, type MyMeetings } from './list';
+import { createMeetingList, type MeetingListFailure, meetingsAcrossSites, type MyMeeting, type MyMeetings } from './list';
 import { dayWindow } from './time-zone';
 import { arrangeMeetings, MEETINGS_NOT_LOADED, meetingsNotice } from './view';
 
@@ -41,6 +41,14 @@ function fakeClient(lists: Record<string, ScheduledMeeting[]>, invitees: Record<
   };
   return { client, calls };
 }
+
+/** A REST client whose every list fails with `err`. */
+const failing = (err: unknown): Pick<WebexRestClient, 'listMeetings' | 'listInvitees'> => ({
+  listMeetings: async () => {
+    throw err;
+  },
+  listInvitees: async () => pages([]),
+});
 
 const clock = (iso: string) => {
   let now = Date.parse(iso);
@@ -231,13 +239,6 @@ describe('createMeetingList', () => {
     expect(first).toEqual(second);
   });
 
-  const failing = (err: unknown): Pick<WebexRestClient, 'listMeetings' | 'listInvitees'> => ({
-    listMeetings: async () => {
-      throw err;
-    },
-    listInvitees: async () => pages([]),
-  });
-
   // every way the list fails, as the REST client names it (client.test.ts maps the statuses), and the line the employee reads
   it.each([
     [403, 'WEBEX_APP_FORBIDDEN', "the company's WebEx app may not read them"],
@@ -296,6 +297,59 @@ describe('createMeetingList', () => {
   it('a programming error is not a WebEx failure: it is thrown on', async () => {
     const list = createMeetingList({ client: failing(new TypeError('bug')), serviceApp: tokens, cacheSeconds: 60 });
     await expect(list.forEmployee(ALICE, 'UTC')).rejects.toThrow('bug');
+  });
+});
+
+describe('meetingsAcrossSites', () => {
+  const now = clock('2026-10-25T06:00:00Z').now;
+  const listOn = (site: string | undefined, lists: Record<string, ScheduledMeeting[]>) =>
+    createMeetingList({ client: fakeClient(lists).client, serviceApp: tokens, cacheSeconds: 60, now, ...(site ? { site } : {}) });
+  const down = createMeetingList({
+    client: failing(new WebexError('WEBEX_SERVICE_DOWN', 'x', { httpStatus: 503 })),
+    serviceApp: tokens,
+    cacheSeconds: 60,
+    now,
+  });
+
+  it('merges the sites in start order, each meeting tagged with its (not default) site, a meeting two lists name once', async () => {
+    const early = meeting(1, { start: '2026-10-25T08:00:00+01:00', end: '2026-10-25T08:30:00+01:00' });
+    const late = meeting(2, { start: '2026-10-25T12:00:00+01:00', end: '2026-10-25T12:30:00+01:00' });
+    const eu = meeting(3, { id: 'eu-series_20261025T090000Z', hostEmail: 'alice.eu@example.com' });
+    const both = await meetingsAcrossSites(
+      [
+        { site: '', list: listOn(undefined, { 'alice@example.com': [late, early] }), employee: ALICE },
+        // the EU site's list names the acme meeting too (no siteUrl of its own): once, as acme's
+        {
+          site: 'acme-eu',
+          list: listOn('acme-eu', { 'alice.eu@example.com': [eu, late] }),
+          employee: { email: 'alice@example.com', hostEmail: 'alice.eu@example.com' },
+        },
+      ],
+      'Europe/Berlin',
+    );
+    if (!both.ok) throw new Error('expected a list');
+    expect(both.meetings.map((m) => [m.number, m.site ?? '', m.role])).toEqual([
+      ['26341234561', '', 'host'],
+      ['26341234563', 'acme-eu', 'host'],
+      ['26341234562', '', 'host'],
+    ]);
+    expect(both.failedSites).toEqual([]);
+  });
+
+  it('names the sites whose list failed while others listed; fails only when every list did', async () => {
+    const some = await meetingsAcrossSites(
+      [
+        { site: '', list: listOn(undefined, { 'alice@example.com': [meeting(1)] }), employee: ALICE },
+        { site: 'acme-eu', list: down, employee: ALICE },
+      ],
+      'UTC',
+    );
+    expect(some).toMatchObject({ ok: true, failedSites: ['acme-eu'] });
+    expect(await meetingsAcrossSites([{ site: 'acme-eu', list: down, employee: BOB }], 'UTC')).toMatchObject({
+      ok: false,
+      code: 'WEBEX_SERVICE_DOWN',
+      failedSites: [],
+    });
   });
 });
 

@@ -26,6 +26,8 @@ export interface MyMeeting {
   state: string | undefined;
   /** whether the host has joined a ready meeting */
   hostDidJoin: boolean;
+  /** with several sites: the WebEx site it is on, when not the default site (its Join names it) */
+  site?: string;
 }
 
 export type MyMeetings =
@@ -58,6 +60,8 @@ export interface MeetingListDeps {
   cacheSeconds: number;
   /** WEBEX_REST_SITE_URL: only this site's meetings */
   siteUrl?: string;
+  /** with several sites: the name of the (not default) site this list is for, put on each of its meetings */
+  site?: string;
   now?: () => number;
   /** the process's cache (lib/server keeps one per process); a new one by default */
   cache?: ViewCache<MyMeetings>;
@@ -161,7 +165,11 @@ export function createMeetingList(deps: MeetingListDeps): MeetingList {
         const { roles, lookups, failed } = await rolesOf(token, employee, listed.items);
         return { listed, roles, lookups, failed };
       });
-      const meetings = rowsOf(value.listed.items, window.zone).map((row) => ({ ...row, role: value.roles.get(row.id) ?? 'invitee' }));
+      const meetings = rowsOf(value.listed.items, window.zone).map((row) => ({
+        ...row,
+        role: value.roles.get(row.id) ?? 'invitee',
+        ...(deps.site ? { site: deps.site } : {}),
+      }));
       // counts only: what the meetings are stays between WebEx and the employee
       log.debug(
         {
@@ -197,5 +205,38 @@ export function createMeetingList(deps: MeetingListDeps): MeetingList {
       if (cached) deps.observe?.('cached');
       return { ...value, readAt: now() };
     },
+  };
+}
+
+/** One employee's lists on several sites as one; `failedSites`: the sites whose list failed while others did not. */
+export type MeetingsAcrossSites = (MyMeetings & { readAt: number }) & { failedSites: string[] };
+
+/**
+ * The home page with several sites: every site's list of the employee at once, their meetings in
+ * start order (a meeting two lists both name, e.g. a site without its own siteUrl listing every
+ * site's, once). A failure only when every list failed; else the sites that failed are named.
+ */
+export async function meetingsAcrossSites(
+  lists: readonly { site: string; list: MeetingList; employee: Employee }[],
+  zone: string,
+): Promise<MeetingsAcrossSites> {
+  const results = await Promise.all(lists.map(async ({ site, list, employee }) => ({ site, result: await list.forEmployee(employee, zone) })));
+  const listed = results.flatMap(({ result }) => (result.ok ? [result] : []));
+  const failedSites = results.flatMap(({ site, result }) => (result.ok ? [] : [site]));
+  const [first] = listed;
+  if (!first) {
+    const failure = results[0]?.result;
+    if (!failure) throw new TypeError('webex-sso: Bad usage. meetingsAcrossSites needs at least one list');
+    return { ...failure, failedSites: [] };
+  }
+  const byId = new Map<string, MyMeeting>();
+  for (const meeting of listed.flatMap((r) => r.meetings)) if (!byId.has(meeting.id)) byId.set(meeting.id, meeting);
+  return {
+    ok: true,
+    window: first.window,
+    readAt: first.readAt,
+    meetings: [...byId.values()].sort((a, b) => a.start - b.start || a.title.localeCompare(b.title)),
+    complete: listed.every((r) => r.complete),
+    failedSites,
   };
 }

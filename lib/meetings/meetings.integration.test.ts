@@ -86,7 +86,7 @@ afterAll(async () => {
 describe('My meetings against the simulator', () => {
   it('each employee gets their meetings with their role; today and later apart; nothing of them in the logs or the audit', async () => {
     const { deps } = depsFor({ WEBEX_REST_SITE_URL: 'acme.webex.com' });
-    const list = deps.meetings;
+    const list = deps.sites[0]?.meetings;
     if (!list) throw new Error('expected the meeting list in rest mode');
     const lines = await captureLog(async () => {
       const alice = await list.forEmployee({ email: 'alice@example.com', hostEmail: 'alice@example.com' }, 'Europe/Berlin');
@@ -110,7 +110,7 @@ describe('My meetings against the simulator', () => {
 
   it('a 403 for a missing scope, a 429 and a slow WebEx past the timeout each give the one failure, and the process remembers the last', async () => {
     const { deps } = depsFor({ MEETINGS_CACHE_SECONDS: '0' });
-    const list = deps.meetings;
+    const list = deps.sites[0]?.meetings;
     if (!list) throw new Error('expected the meeting list in rest mode');
     const alice = { email: 'alice@example.com', hostEmail: 'alice@example.com' };
     sim.inject({ fault: { kind: 'missing-scope' }, call: 'meetings', times: 1 });

@@ -95,6 +95,8 @@ export interface SiteDeps {
   connect?: ConnectDeps;
   /** WEBEX_LAUNCH_API=rest|auto only: the Service App and the REST client */
   rest?: RestDeps;
+  /** WEBEX_LAUNCH_API=rest|auto only: the home page's list of the employee's meetings on this site */
+  meetings?: MeetingList;
 }
 
 /** Everything the app's use cases need, wired once per bundle: every site's in `sites`, the default site's launch and REST at the top. */
@@ -104,8 +106,6 @@ export interface AppDeps {
   launch: LaunchDeps;
   /** WEBEX_LAUNCH_API=rest|auto only: the Service App and the REST client */
   rest?: RestDeps;
-  /** WEBEX_LAUNCH_API=rest|auto only: the home page's list of the employee's meetings */
-  meetings?: MeetingList;
 }
 
 // the last list WebEx refused, for the settings page: written by the home page's bundle, read by the admin's
@@ -201,6 +201,19 @@ function createSiteDeps(
     oauth,
     connect,
     rest,
+    // the home page lists the employee's meetings on this site through its Service App (its siteUrl narrows the list)
+    meetings:
+      rest && config.meetings
+        ? createMeetingList({
+            client: rest.client,
+            serviceApp: rest.serviceApp,
+            cacheSeconds: config.meetings.cacheSeconds,
+            siteUrl: site.rest?.siteUrl,
+            ...(site.key ? { site: site.siteName } : {}),
+            observe: (outcome) => metrics().meetingLists.inc({ outcome }),
+            onFailure: (failure) => lastMeetingListFailure.set(failure),
+          })
+        : undefined,
   };
 }
 
@@ -220,20 +233,7 @@ export function createAppDeps(config: AppConfig, db: Kysely<Database>, transport
   });
   const [first] = sites;
   if (!first) throw new TypeError('webex-sso: Bad usage. The configuration holds no site');
-  // the home page lists meetings through the default site's Service App (WEBEX_REST_SITE_URL narrows it)
-  const listing = sites.find((s) => s.rest);
-  const meetings =
-    listing?.rest && config.meetings
-      ? createMeetingList({
-          client: listing.rest.client,
-          serviceApp: listing.rest.serviceApp,
-          cacheSeconds: config.meetings.cacheSeconds,
-          siteUrl: listing.site.rest?.siteUrl,
-          observe: (outcome) => metrics().meetingLists.inc({ outcome }),
-          onFailure: (failure) => lastMeetingListFailure.set(failure),
-        })
-      : undefined;
-  return { sites, launch: first.launch, rest: first.rest, meetings };
+  return { sites, launch: first.launch, rest: first.rest };
 }
 
 /** Where WebEx reports a failed login or a logout (BU). */
@@ -292,9 +292,9 @@ export async function getRestDeps(): Promise<RestDeps | undefined> {
   return (await getAppDeps()).rest;
 }
 
-/** The home page's list of meetings, with WEBEX_LAUNCH_API=rest|auto; undefined with xml. */
-export async function getMeetingList(): Promise<MeetingList | undefined> {
-  return (await getAppDeps()).meetings;
+/** The home page's list of meetings on a site (default the default site), with WEBEX_LAUNCH_API=rest|auto; undefined with xml. */
+export async function getMeetingList(site = ''): Promise<MeetingList | undefined> {
+  return (await getSite(site))?.meetings;
 }
 
 let limiter: LaunchLimiter | undefined;
