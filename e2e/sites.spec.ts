@@ -82,3 +82,16 @@ test("an admin's CSV with a site column links an employee on the EU site, who th
   const eu = await join(bob, 'Join WebEx · Acme Europe', 'acme-eu', 'bob');
   expect(eu.map((u) => [u.pathname, u.searchParams.get('WID')])).toEqual([['/acme-eu/p.php', 'bob']]);
 });
+
+test('the dashboard counts the launches by site', async ({ browser }) => {
+  const admin = await signedIn(browser, 'admin@example.com', ORIGIN);
+  await admin.goto(`${ORIGIN}/admin/dashboard`);
+  const bySite = admin.getByTestId('by-site');
+  await expect(bySite.getByRole('row')).toHaveCount(3);
+  // the tests above launched on both sites, every launch successful
+  for (const name of ['Acme (acme)', 'Acme Europe (acme-eu)']) {
+    const row = bySite.getByRole('row').filter({ hasText: name });
+    await expect(row.getByRole('cell').nth(1)).not.toHaveText('0');
+    await expect(row.getByRole('cell').nth(2)).toHaveText('100.0 %');
+  }
+});

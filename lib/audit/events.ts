@@ -19,8 +19,8 @@ export interface AuditEvent {
   requestId?: string;
 }
 
-/** Writes one event; a launch's together with the dashboard's count of it (one commit). Returns the event's id. */
-async function writeEvent(db: Kysely<Database>, event: AuditEvent, now: Date): Promise<number> {
+/** Writes one event; a launch's together with the dashboard's count of it (one commit), under `site`. Returns the event's id. */
+async function writeEvent(db: Kysely<Database>, event: AuditEvent, now: Date, site = ''): Promise<number> {
   metrics().auditEvents.inc({ action: event.action, outcome: event.outcome });
   const row = {
     at: now.toISOString(),
@@ -36,7 +36,7 @@ async function writeEvent(db: Kysely<Database>, event: AuditEvent, now: Date): P
   // the event and the dashboard's count of it, together or not at all (and one commit, not two)
   return db.transaction().execute(async (trx) => {
     const { id } = await trx.insertInto('audit_events').values(row).returning('id').executeTakeFirstOrThrow();
-    await countLaunch(trx, now, event.outcome, event.durationMs ?? 0);
+    await countLaunch(trx, now, event.outcome, event.durationMs ?? 0, site);
     return id;
   });
 }
@@ -60,8 +60,16 @@ export async function recordAudit(db: Kysely<Database>, event: AuditEvent, now =
  * busy_timeout by a long import): the launch then hands out nothing (app/launch/route.ts answers
  * PORTAL_UNAVAILABLE), so no one signs in to WebEx through the portal without a trace.
  */
-export async function recordLaunch(db: Kysely<Database>, event: Omit<AuditEvent, 'action'>, now = new Date()): Promise<void> {
-  await writeEvent(db, { ...event, action: 'launch' }, now);
+export async function recordLaunch(
+  db: Kysely<Database>,
+  event: Omit<AuditEvent, 'action'> & {
+    /** the key of the configured site whose wiring launched ('' the default site): the dashboard counts it there */
+    site?: string;
+  },
+  now = new Date(),
+): Promise<void> {
+  const { site, ...audited } = event;
+  await writeEvent(db, { ...audited, action: 'launch' }, now, site);
 }
 
 function entryOf(r: Selectable<AuditEventsTable>): AuditEntry {

@@ -1,6 +1,6 @@
 /** The launch dashboard's rollup: kept with every audited launch, rebuilt from the log the same, on SQLite and PostgreSQL. */
 import { afterAll, describe, expect, it } from 'vitest';
-import { recordAudit } from './events';
+import { recordAudit, recordLaunch } from './events';
 import { bucketOf, loadLaunchDashboard, rebuildLaunchRollup } from './launch-rollup';
 import { sharedDatabaseCases, type TwoConnections } from '../testing/temp-database';
 
@@ -56,9 +56,28 @@ for (const [name, open] of await sharedDatabaseCases('dashboard')) {
       expect(await loadLaunchDashboard(db, NOW)).toEqual(board);
     });
 
+    it('counts by site: a launch on another site under its key, the live count and the rebuild from the log alike', async () => {
+      const { db } = dbs?.a ?? (await (open as NonNullable<typeof open>)()).a;
+      const at = new Date('2026-06-15T10:00:00Z');
+      const eu = { actor: 'eva@eu.example.com', outcome: 'OK', durationMs: 50, detail: { site: 'acme-eu' }, site: 'acme-eu' };
+      await recordLaunch(db, eu, at);
+      await recordLaunch(db, { ...eu, outcome: 'WEBEX_TIMEOUT', durationMs: 2_100 }, at);
+      await recordLaunch(db, { actor: 'ana@example.com', outcome: 'OK', durationMs: 40 }, at);
+      // a site name that is not configured, refused by the default site: counted there, never as a site of its own
+      await recordLaunch(db, { actor: 'ana@example.com', outcome: 'SITE_UNKNOWN', durationMs: 1, detail: { site: 'made-up-site' } }, at);
+
+      const board = await loadLaunchDashboard(db, new Date('2026-06-15T12:00:00Z'));
+      expect(board.bySite).toEqual([
+        { site: '', launches: 2, ok: 1 },
+        { site: 'acme-eu', launches: 2, ok: 1 },
+      ]);
+      await rebuildLaunchRollup(db);
+      expect(await loadLaunchDashboard(db, new Date('2026-06-15T12:00:00Z'))).toEqual(board);
+    });
+
     it('an empty log is an empty board, not an error', async () => {
       const board = await loadLaunchDashboard((dbs as TwoConnections).a.db, new Date('2020-01-01T00:00:00Z'));
-      expect(board).toMatchObject({ total: 0, successRate: undefined, p50Ms: undefined, failures: [] });
+      expect(board).toMatchObject({ total: 0, successRate: undefined, p50Ms: undefined, failures: [], bySite: [] });
     });
   });
 }

@@ -1,9 +1,9 @@
-import { sql, type Kysely } from 'kysely';
-import type { Database } from '../db';
+import { type RawBuilder, sql, type Kysely } from 'kysely';
+import { type Database, type Dialect, dialectOf } from '../db';
 
 /**
  * The launch dashboard's numbers, from a daily rollup (launch_daily) kept beside the audit log:
- * one row per day and outcome with a count and a latency histogram, so 30 days read a few
+ * one row per day, site and outcome with a count and a latency histogram, so 30 days read a few
  * hundred rows whatever the audit log holds (a million launches included).
  */
 
@@ -18,16 +18,16 @@ export function bucketOf(durationMs: number): BucketColumn {
   return BUCKET_COLUMNS[index === -1 ? BUCKET_COLUMNS.length - 1 : index] as BucketColumn;
 }
 
-/** Counts one launch in the rollup (called with its audit event). */
-export async function countLaunch(db: Kysely<Database>, at: Date, outcome: string, durationMs: number): Promise<void> {
+/** Counts one launch in the rollup (called with its audit event), under its site's key ('' the default site). */
+export async function countLaunch(db: Kysely<Database>, at: Date, outcome: string, durationMs: number, site = ''): Promise<void> {
   const day = at.toISOString().slice(0, 10);
   const bucket = bucketOf(durationMs);
   const zeros = Object.fromEntries(BUCKET_COLUMNS.map((c) => [c, c === bucket ? 1 : 0])) as Record<BucketColumn, number>;
   await db
     .insertInto('launch_daily')
-    .values({ day, outcome, launches: 1, ...zeros })
+    .values({ day, site, outcome, launches: 1, ...zeros })
     .onConflict((oc) =>
-      oc.columns(['day', 'outcome']).doUpdateSet((eb) => ({
+      oc.columns(['day', 'site', 'outcome']).doUpdateSet((eb) => ({
         launches: eb('launch_daily.launches', '+', 1),
         [bucket]: eb(`launch_daily.${bucket}`, '+', 1),
       })),
@@ -53,6 +53,8 @@ export interface LaunchDashboard {
   p95Ms: number | undefined;
   /** the failure codes by count, most frequent first */
   failures: { code: string; launches: number }[];
+  /** per site key ('' the default site) with launches: launches, of them OK; the default site first, then by key */
+  bySite: { site: string; launches: number; ok: number }[];
 }
 
 function percentile(histogram: number[], total: number, share: number): number | undefined {
@@ -76,12 +78,17 @@ export async function loadLaunchDashboard(db: Kysely<Database>, now = new Date()
   }
   const histogram = BUCKET_COLUMNS.map(() => 0);
   const failures = new Map<string, number>();
+  const bySite = new Map<string, { site: string; launches: number; ok: number }>();
   let total = 0;
   let ok = 0;
   for (const row of rows) {
     const launches = Number(row.launches);
     const entry = byDay.get(row.day);
     if (!entry) continue;
+    const site = bySite.get(row.site) ?? { site: row.site, launches: 0, ok: 0 };
+    bySite.set(row.site, site);
+    site.launches += launches;
+    if (row.outcome === 'OK') site.ok += launches;
     entry.byOutcome.set(row.outcome, (entry.byOutcome.get(row.outcome) ?? 0) + launches);
     entry.total += launches;
     total += launches;
@@ -99,6 +106,7 @@ export async function loadLaunchDashboard(db: Kysely<Database>, now = new Date()
     p50Ms: percentile(histogram, total, 0.5),
     p95Ms: percentile(histogram, total, 0.95),
     failures: [...failures].map(([code, launches]) => ({ code, launches })).sort((a, b) => b.launches - a.launches || a.code.localeCompare(b.code)),
+    bySite: [...bySite.values()].sort((a, b) => a.site.localeCompare(b.site)),
   };
 }
 
@@ -108,8 +116,19 @@ export async function pruneLaunchRollup(db: Kysely<Database>, retentionDays: num
   await db.deleteFrom('launch_daily').where('day', '<', cutoff).execute();
 }
 
-/** The rollup rebuilt from the audit log (the migration's backfill, and a repair). */
+/**
+ * The site an audited launch counts under, as SQL: detail.site (a launch on a site other than the
+ * default names it), '' for none, and '' for SITE_UNKNOWN (a name that is not configured, refused
+ * by the default site: the rollup's sites stay the configured ones, as countLaunch's do).
+ */
+function launchSiteOf(dialect: Dialect): RawBuilder<string> {
+  const named = dialect === 'sqlite' ? sql`json_extract(detail, '$.site')` : sql`(detail::jsonb ->> 'site')`;
+  return sql<string>`case when outcome = 'SITE_UNKNOWN' then '' else coalesce(${named}, '') end`;
+}
+
+/** The rollup rebuilt from the audit log (a repair, and the benchmarks' seeding). */
 export async function rebuildLaunchRollup<DB>(db: Kysely<DB>): Promise<void> {
+  const site = launchSiteOf(dialectOf(db));
   const bucketSums = BUCKET_COLUMNS.map((column, i) => {
     const low = i === 0 ? undefined : DURATION_BOUNDS_MS[i - 1];
     const high = DURATION_BOUNDS_MS[i];
@@ -122,7 +141,7 @@ export async function rebuildLaunchRollup<DB>(db: Kysely<DB>): Promise<void> {
     return sql`sum(case when ${condition} then 1 else 0 end) as ${sql.ref(column)}`;
   });
   await sql`delete from launch_daily`.execute(db);
-  await sql`insert into launch_daily (day, outcome, launches, ${sql.join(BUCKET_COLUMNS.map((c) => sql.ref(c)))})
-    select substr(at, 1, 10) as day, outcome, count(*) as launches, ${sql.join(bucketSums)}
-    from audit_events where action = 'launch' group by substr(at, 1, 10), outcome`.execute(db);
+  await sql`insert into launch_daily (day, site, outcome, launches, ${sql.join(BUCKET_COLUMNS.map((c) => sql.ref(c)))})
+    select substr(at, 1, 10) as day, ${site} as site, outcome, count(*) as launches, ${sql.join(bucketSums)}
+    from audit_events where action = 'launch' group by substr(at, 1, 10), ${site}, outcome`.execute(db);
 }

@@ -283,3 +283,50 @@ describe('014 sites', () => {
     }
   });
 });
+
+const postgres015 = await openTempPostgresSchema('migration-015');
+afterAll(async () => {
+  await postgres015?.drop();
+});
+
+describe('015 the launch rollup by site', () => {
+  /** The rollup is rebuilt from the audit log: each launch under the site its detail names, SITE_UNKNOWN's under the default. */
+  async function upgrade(db: Kysely<Database>, dialect: Dialect, schema?: string) {
+    const migrator = createMigrator(db as Kysely<unknown>, dialect, schema);
+    expect((await migrator.migrateTo('014_sites')).error).toBeUndefined();
+    const launch = (outcome: string, detail: object | null) =>
+      sql`insert into audit_events (at, actor, action, target, outcome, detail, duration_ms)
+          values ('2026-12-01T10:00:00.000Z', 'ana@example.com', 'launch', 'ana', ${outcome}, ${detail && JSON.stringify(detail)}, 120)`.execute(db);
+    await launch('OK', null);
+    await launch('OK', { api: 'xml', site: 'acme-eu' });
+    await launch('WEBEX_TIMEOUT', { site: 'acme-eu' });
+    await launch('SITE_UNKNOWN', { site: 'made-up-site' });
+    expect((await migrator.migrateToLatest()).error).toBeUndefined();
+
+    const rows = await db.selectFrom('launch_daily').select(['day', 'site', 'outcome', 'launches', 'd_le_250']).orderBy('site').orderBy('outcome').execute();
+    expect(rows.map((r) => ({ ...r, launches: Number(r.launches), d_le_250: Number(r.d_le_250) }))).toEqual([
+      { day: '2026-12-01', site: '', outcome: 'OK', launches: 1, d_le_250: 1 },
+      { day: '2026-12-01', site: '', outcome: 'SITE_UNKNOWN', launches: 1, d_le_250: 1 },
+      { day: '2026-12-01', site: 'acme-eu', outcome: 'OK', launches: 1, d_le_250: 1 },
+      { day: '2026-12-01', site: 'acme-eu', outcome: 'WEBEX_TIMEOUT', launches: 1, d_le_250: 1 },
+    ]);
+    // one row per day, site and outcome
+    await expect(sql`insert into launch_daily (day, site, outcome, launches) values ('2026-12-01', 'acme-eu', 'OK', 1)`.execute(db)).rejects.toThrow();
+  }
+
+  it('SQLite', async () => {
+    const db = open('upgrade-015.sqlite');
+    await upgrade(db, 'sqlite');
+    await db.destroy();
+  });
+
+  it.skipIf(!postgres015)('PostgreSQL', async () => {
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: postgres015?.url, max: 1 }) }) });
+    try {
+      const schema = (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema;
+      await upgrade(db, 'postgres', schema);
+    } finally {
+      await db.destroy();
+    }
+  });
+});

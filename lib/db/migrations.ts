@@ -1,4 +1,4 @@
-import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, type RawBuilder, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { log } from '../log';
 import type { Dialect } from './dialect';
 import { searchTextOf } from './search-text';
@@ -254,6 +254,27 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         else await keepPerSite(db);
       },
     },
+    '015_launch_daily_site': {
+      async up(db) {
+        // The dashboard by site: the rollup counts each launch under its site ('' the default site), rebuilt
+        // from the audit log, where a launch on another site names it (detail.site, since 014). A derived
+        // table, so it is made again rather than altered (SQLite cannot change a primary key), in one transaction.
+        const rebuild = async <DB>(trx: Kysely<DB>) => {
+          await trx.schema.dropTable('launch_daily').execute();
+          let table = trx.schema
+            .createTable('launch_daily')
+            .addColumn('day', 'text', (c) => c.notNull())
+            .addColumn('site', 'text', (c) => c.notNull().defaultTo(''))
+            .addColumn('outcome', 'text', (c) => c.notNull())
+            .addColumn('launches', 'integer', (c) => c.notNull().defaultTo(0));
+          for (const column of ROLLUP_COLUMNS) table = table.addColumn(column, 'integer', (c) => c.notNull().defaultTo(0));
+          await table.addPrimaryKeyConstraint('launch_daily_site_pk', ['day', 'site', 'outcome']).execute();
+          await backfillLaunchRollup(trx, launchSiteOf(dialect));
+        };
+        if (dialect === 'sqlite') await db.transaction().execute(rebuild);
+        else await rebuild(db);
+      },
+    },
   };
 }
 
@@ -456,8 +477,18 @@ export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Pr
 const ROLLUP_BOUNDS_MS = [100, 250, 500, 1_000, 2_500, 5_000, 10_000] as const;
 const ROLLUP_COLUMNS = ['d_le_100', 'd_le_250', 'd_le_500', 'd_le_1000', 'd_le_2500', 'd_le_5000', 'd_le_10000', 'd_over'] as const;
 
-/** The rollup rebuilt from the audit log: migration 009's backfill. */
-async function backfillLaunchRollup<DB>(db: Kysely<DB>): Promise<void> {
+/**
+ * The site an audited launch counts under, as SQL: detail.site, '' when it names none (the default
+ * site) or when the launch named a site that is not configured (SITE_UNKNOWN: the default site
+ * refused it, and the rollup's sites stay the configured ones). Migration 015's copy.
+ */
+function launchSiteOf(dialect: Dialect): RawBuilder<string> {
+  const named = dialect === 'sqlite' ? sql`json_extract(detail, '$.site')` : sql`(detail::jsonb ->> 'site')`;
+  return sql<string>`case when outcome = 'SITE_UNKNOWN' then '' else coalesce(${named}, '') end`;
+}
+
+/** The rollup rebuilt from the audit log: migration 009's backfill, and (with `site`, the column 015 added) 015's. */
+async function backfillLaunchRollup<DB>(db: Kysely<DB>, site?: RawBuilder<string>): Promise<void> {
   const bucketSums = ROLLUP_COLUMNS.map((column, i) => {
     const low = i === 0 ? undefined : ROLLUP_BOUNDS_MS[i - 1];
     const high = ROLLUP_BOUNDS_MS[i];
@@ -470,6 +501,12 @@ async function backfillLaunchRollup<DB>(db: Kysely<DB>): Promise<void> {
     return sql`sum(case when ${condition} then 1 else 0 end) as ${sql.ref(column)}`;
   });
   await sql`delete from launch_daily`.execute(db);
+  if (site) {
+    await sql`insert into launch_daily (day, site, outcome, launches, ${sql.join(ROLLUP_COLUMNS.map((c) => sql.ref(c)))})
+      select substr(at, 1, 10) as day, ${site} as site, outcome, count(*) as launches, ${sql.join(bucketSums)}
+      from audit_events where action = 'launch' group by substr(at, 1, 10), ${site}, outcome`.execute(db);
+    return;
+  }
   await sql`insert into launch_daily (day, outcome, launches, ${sql.join(ROLLUP_COLUMNS.map((c) => sql.ref(c)))})
     select substr(at, 1, 10) as day, outcome, count(*) as launches, ${sql.join(bucketSums)}
     from audit_events where action = 'launch' group by substr(at, 1, 10), outcome`.execute(db);

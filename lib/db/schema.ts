@@ -120,10 +120,12 @@ export interface PortalSessionRevocationsTable {
   expires_at: string;
 }
 
-/** Launches per day and outcome with a latency histogram: the dashboard reads this, not the audit log. */
+/** Launches per day, site and outcome with a latency histogram: the dashboard reads this, not the audit log. */
 export interface LaunchDailyTable {
   /** YYYY-MM-DD, UTC */
   day: string;
+  /** the site's key, '' the default site (migration 015) */
+  site: Generated<string>;
   outcome: string;
   launches: number;
   d_le_100: number;

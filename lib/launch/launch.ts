@@ -186,7 +186,7 @@ export async function launchWebex(user: Launcher, deps: LaunchDeps, requestId: s
   const where = { ...describeTarget(target), ...(deps.site.key ? { site: deps.site.siteName } : {}) };
   const auditDetail = Object.keys(where).length === 0 ? detail : { ...detail, ...where };
   // recorded before anything leaves, or the launch fails (PORTAL_UNAVAILABLE in app/launch/route.ts); counted once recorded
-  await recordLaunch(deps.db, { actor: user.email, target: result.webexId ?? null, outcome, detail: auditDetail, durationMs, requestId });
+  await recordLaunch(deps.db, { actor: user.email, target: result.webexId ?? null, outcome, detail: auditDetail, durationMs, requestId, site: deps.site.key });
   const counters = metrics();
   counters.launches.inc({ outcome, site: deps.site.siteName });
   counters.launchDuration.observe({ result: result.ok ? 'ok' : 'failed' }, durationMs / 1000);

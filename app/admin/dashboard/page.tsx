@@ -100,7 +100,8 @@ export default async function DashboardPage() {
   await requireAdmin('read');
   const { db } = await getDb();
   const board = await loadLaunchDashboard(db);
-  const support = getConfig().supportContact;
+  const config = getConfig();
+  const support = config.supportContact;
   const today = board.days.at(-1);
   return (
     <>
@@ -128,6 +129,34 @@ export default async function DashboardPage() {
         </dl>
         {board.total === 0 ? <p>No launches in the last 30 days.</p> : <LaunchChart board={board} />}
       </section>
+      {config.sites.length > 1 && (
+        <section className="card" aria-labelledby="by-site-title">
+          <h2 id="by-site-title">By site</h2>
+          <table data-testid="by-site">
+            <thead>
+              <tr>
+                <th scope="col">Site</th>
+                <th scope="col">Launches</th>
+                <th scope="col">Success rate</th>
+              </tr>
+            </thead>
+            <tbody>
+              {config.sites.map((site) => {
+                const counted = board.bySite.find((s) => s.site === site.key);
+                return (
+                  <tr key={site.key}>
+                    <td>
+                      {site.displayName} <span className="muted">({site.siteName})</span>
+                    </td>
+                    <td>{counted?.launches ?? 0}</td>
+                    <td>{percent(counted && counted.ok / counted.launches)}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </section>
+      )}
       <section className="card">
         <h2>Top failures</h2>
         {board.failures.length === 0 ? (
