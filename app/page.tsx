@@ -78,7 +78,9 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
         accounts.map((siteAccount) => {
           const site = config.sites.find((s) => s.key === siteAccount.site);
           if (!site) return null;
-          // oauth mode: each site's connection is its own (Connect, Join, Disconnect per site)
+          // each site as its own launch API and credential mode say: REST only (its personal room), or
+          // oauth (Connect, Join, Disconnect per site), or Join WebEx to its home
+          if (launchPathFor(site.launchApi, HOME) === undefined) return <RestWebexCard key={site.key} email={user.email} account={siteAccount} site={site} />;
           return site.hostCredentials.mode === 'oauth' ? (
             <OAuthWebexCard key={site.key} email={user.email} account={siteAccount} notice={notice} room={false} site={site} />
           ) : (

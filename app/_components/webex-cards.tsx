@@ -46,16 +46,20 @@ export function PersonalRoomButton({ offered }: { offered: boolean }) {
  * The WebEx card with WEBEX_LAUNCH_API=rest: meetings only, through the company's Service App;
  * no sign-in to the site itself (REST has none), so no Join WebEx and no credential of the employee.
  */
-export function RestWebexCard({ email, account }: { email: string; account: ResolvedAccount }) {
+export function RestWebexCard({ email, account, site }: { email: string; account: ResolvedAccount; site?: CardSite }) {
+  const title = site ? `WebEx · ${site.displayName}` : 'WebEx';
   return (
-    <section className="card" aria-label="WebEx">
-      <h2>WebEx</h2>
+    <section className="card" aria-label={title}>
+      <h2>{title}</h2>
       <p>
         You start and join meetings as <strong data-testid="webex-email">{hostEmailFor(email, account.webexId)}</strong>
         <SourceNote account={account} />, through the company&apos;s WebEx app: no WebEx password needed.
       </p>
       <div className="actions">
-        <JoinButton label="Start my personal room" target={PERSONAL_ROOM} />
+        <JoinButton
+          label={site ? `Start my personal room · ${site.displayName}` : 'Start my personal room'}
+          target={site ? { ...PERSONAL_ROOM, site: site.siteName } : PERSONAL_ROOM}
+        />
       </div>
       <p className="muted">To join someone else&apos;s meeting, open its portal link (/meet/ and the meeting number) from the invitation.</p>
     </section>
