@@ -1,4 +1,5 @@
 import { RevokeConnectionForm } from '../_components/revoke-form';
+import { SITE_FIELD } from '@/lib/launch';
 import { getSites, requireAdmin } from '@/lib/server';
 import { firstParam, type SearchParams } from '../../_lib/search-params';
 import { utcTime } from '../../_lib/format';
@@ -58,7 +59,7 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
                 <td>{utcTime(c.accessExpiresAt)}</td>
                 <td>{utcTime(c.connectedAt)}</td>
                 <td>
-                  <RevokeConnectionForm email={c.email} site={several ? c.site : undefined} />
+                  <RevokeConnectionForm email={c.email} site={several ? { field: SITE_FIELD, ...c.site } : undefined} />
                 </td>
               </tr>
             ))}
