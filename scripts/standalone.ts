@@ -53,9 +53,30 @@ function packageOf(specifier: string): string {
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] ?? specifier);
 }
 
-async function serverExternalPackages(root: string): Promise<string[]> {
+/** The packages Next keeps external to the server (next.config.js serverExternalPackages), which the CLI leaves external too. */
+export async function serverExternalPackages(root: string): Promise<string[]> {
   const { default: config } = (await import(pathToFileURL(join(root, 'next.config.js')).href)) as { default: { serverExternalPackages?: string[] } };
   return config.serverExternalPackages ?? [];
+}
+
+/**
+ * The mappings CLI compiled into one ESM file at `outfile`; the packages in `external` are left to
+ * the node_modules beside it (the folder's, or the checkout's for the CLI's own tests).
+ */
+export function compileCli(cliEntry: string, outfile: string, external: string[]) {
+  return build({
+    entryPoints: [cliEntry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: NODE_TARGET,
+    external,
+    banner: { js: "import { createRequire as __cliCreateRequire } from 'node:module';\nconst require = __cliCreateRequire(import.meta.url);" },
+    legalComments: 'none',
+    metafile: true,
+    logLevel: 'warning',
+  });
 }
 
 /** Copies .next/static and public/ into the standalone folder, compiles the CLI into it, and checks what it needs is there. */
@@ -80,19 +101,7 @@ export async function assembleStandalone({
   // 2. the CLI, one ESM file (the folder's package.json says "type": "module"); the bundled CommonJS
   //    packages (zod, kysely, csv-parse…) get a require that resolves in the folder's node_modules
   const external = await serverExternalPackages(root);
-  const result = await build({
-    entryPoints: [cliEntry],
-    outfile: join(folder, CLI_FILE),
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: NODE_TARGET,
-    external,
-    banner: { js: "import { createRequire as __cliCreateRequire } from 'node:module';\nconst require = __cliCreateRequire(import.meta.url);" },
-    legalComments: 'none',
-    metafile: true,
-    logLevel: 'warning',
-  });
+  const result = await compileCli(cliEntry, join(folder, CLI_FILE), external);
 
   // 3. every package the CLI leaves external is in the folder (Next traced it for the server), with
   //    better-sqlite3's native module
