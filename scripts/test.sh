@@ -24,7 +24,7 @@ npm run --silent lint:imports
 phase "unit and integration tests"
 npx vitest run
 phase "production build (next build, then the standalone folder: scripts/standalone.ts)"
-npm run --silent build
+WEBEX_SSO_TYPES_CHECKED=1 npm run --silent build
 phase "standalone: the container's start path, from a copy of the folder alone, on SQLite and PostgreSQL"
 npx tsx scripts/standalone-check.ts
 phase "end-to-end (Playwright, Chromium)"
