@@ -1,6 +1,6 @@
 import { expect, test } from './fixtures';
 import type { Page } from '@playwright/test';
-import { appOrigin, SIM_ORIGIN as SIM } from './ports';
+import { appOrigin, E2E_PORTS, SIM_ORIGIN as SIM } from './ports';
 import { signedIn } from './sign-in';
 
 /**
@@ -8,6 +8,7 @@ import { signedIn } from './sign-in';
  * domain on acme-eu by MAPPING_SITE_RULES), one simulator serving both, each with its own hosts.
  */
 const ORIGIN = appOrigin('sites');
+const IDP = `http://127.0.0.1:${E2E_PORTS.idp}`;
 
 /** Clicks a Join and waits for WebEx's page: the p.php requests on the way (one AT=LI, unless WebEx said AlreadyLogon). */
 async function join(page: Page, label: string, site: string, webExID: string): Promise<URL[]> {
@@ -55,14 +56,17 @@ test('sign out everywhere signs the browser out of both sites it was launched in
   await join(page, 'Join WebEx · Acme Europe', 'acme-eu', 'alice');
 
   await page.goto(`${ORIGIN}/`);
-  const logouts: string[] = [];
+  // the chain, in order: each site's AT=LO, then the identity provider's logout
+  const chain: string[] = [];
   page.on('request', (r) => {
     const url = new URL(r.url());
-    if (url.origin === SIM && url.searchParams.get('AT') === 'LO') logouts.push(url.pathname);
+    if (url.origin === SIM && url.searchParams.get('AT') === 'LO') chain.push(url.pathname);
+    if (url.origin === IDP && url.pathname === '/session/end') chain.push('idp');
   });
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page.getByRole('heading', { name: 'You are signed out' })).toBeVisible();
-  expect(logouts.sort()).toEqual(['/acme-eu/p.php', '/acme/p.php']);
+  await expect(page.locator('main [role=alert]')).toHaveCount(0);
+  expect(chain).toEqual(['/acme/p.php', '/acme-eu/p.php', 'idp']);
   for (const site of ['acme', 'acme-eu']) {
     expect((await page.goto(`${SIM}/webappng/sites/${site}/dashboard`))?.status()).toBe(401);
   }

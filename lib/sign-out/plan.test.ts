@@ -71,7 +71,7 @@ describe('continueAfterWebex: WebEx came back from AT=LO', () => {
   const done = 'https://portal.example.com/auth/signed-out';
 
   it('on to the identity provider', () => {
-    expect(continueAfterWebex(idpStep, 'SUCCESS', done)).toEqual({ location: idpStep[0]?.url, remaining: [] });
+    expect(continueAfterWebex(idpStep, 'SUCCESS', done)).toEqual({ location: idpStep[0]?.url, remaining: [], unconfirmed: false });
   });
 
   it('WebEx failed: the chain goes on, and the signed-out page learns it through the provider (state)', () => {
@@ -82,5 +82,10 @@ describe('continueAfterWebex: WebEx came back from AT=LO', () => {
   it('no more steps: the signed-out page, warned when WebEx did not confirm', () => {
     expect(continueAfterWebex([], 'SUCCESS', done).location).toBe(done);
     expect(new URL(continueAfterWebex([], '', done).location).searchParams.get('state')).toBe(WEBEX_NOT_CONFIRMED);
+  });
+
+  it('an earlier site that did not confirm still warns at the end, though the last site confirmed', () => {
+    expect(new URL(continueAfterWebex(idpStep, 'SUCCESS', done, true).location).searchParams.get('state')).toBe(WEBEX_NOT_CONFIRMED);
+    expect(new URL(continueAfterWebex([], 'SUCCESS', done, true).location).searchParams.get('state')).toBe(WEBEX_NOT_CONFIRMED);
   });
 });

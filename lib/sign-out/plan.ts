@@ -66,24 +66,27 @@ export const WEBEX_NOT_CONFIRMED = 'webex-not-confirmed';
 
 /**
  * The next step once WebEx came back from AT=LO: WebEx's answer (`ST`) decides only whether the
- * signed-out page warns that WebEx did not confirm; the chain goes on either way.
+ * signed-out page warns that WebEx did not confirm; the chain goes on either way. With several
+ * sites, `unconfirmed` says an earlier site did not confirm: the warning stays for the end, and
+ * the steps after a next site's AT=LO are the way on (`remaining`, kept for its return).
  */
 export function continueAfterWebex(
   remaining: readonly SignOutStep[],
   webexStatus: string,
   signedOutUrl: string,
-): { location: string; remaining: SignOutStep[] } {
-  const confirmed = webexStatus.toUpperCase() === 'SUCCESS';
+  unconfirmed = false,
+): { location: string; remaining: SignOutStep[]; unconfirmed: boolean } {
+  const warn = unconfirmed || webexStatus.toUpperCase() !== 'SUCCESS';
   const [next, ...rest] = remaining;
   if (!next) {
     const done = new URL(signedOutUrl);
-    if (!confirmed) done.searchParams.set('state', WEBEX_NOT_CONFIRMED);
-    return { location: done.href, remaining: [] };
+    if (warn) done.searchParams.set('state', WEBEX_NOT_CONFIRMED);
+    return { location: done.href, remaining: [], unconfirmed: warn };
   }
-  if (next.kind === 'idp' && !confirmed) {
+  if (next.kind === 'idp' && warn) {
     const url = new URL(next.url);
     url.searchParams.set('state', WEBEX_NOT_CONFIRMED);
-    return { location: url.href, remaining: rest };
+    return { location: url.href, remaining: rest, unconfirmed: warn };
   }
-  return { location: next.url, remaining: rest };
+  return { location: next.url, remaining: rest, unconfirmed: warn };
 }

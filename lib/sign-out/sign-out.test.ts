@@ -170,13 +170,40 @@ describe('the way out', () => {
     );
     expect(cookie).not.toContain(ID_TOKEN);
     const sealed = cookie.slice(cookie.indexOf('=') + 1, cookie.indexOf(';'));
-    expect(await continueSignOut(sealed, 'SUCCESS', config)).toBe(way.remaining[0]?.url);
-    expect(new URL(await continueSignOut(sealed, 'FAIL', config)).searchParams.get('state')).toBe(WEBEX_NOT_CONFIRMED);
+    expect(await continueSignOut(sealed, 'SUCCESS', config)).toEqual({ location: way.remaining[0]?.url, way: undefined });
+    expect(new URL((await continueSignOut(sealed, 'FAIL', config)).location).searchParams.get('state')).toBe(WEBEX_NOT_CONFIRMED);
+  });
+
+  it("two sites: the first site's return keeps the way for the second's, whose return goes on to the provider, still warning that the first did not confirm", async () => {
+    const twoSites = loadConfig(
+      testEnvironment({
+        NEXTAUTH_URL: 'https://portal.example.com',
+        OIDC_ISSUER: 'https://idp.example.com',
+        CREDENTIAL_KEYS: `1:${KEYS['1']}`,
+        LOG_LEVEL: 'silent',
+        WEBEX_SITES: 'acme-eu',
+      }),
+    );
+    const way = await planSignOutFor(undefined, { config: twoSites, idTokens, endSessionEndpoint }, ['acme-eu']);
+    expect([way.first, ...way.remaining.map((step) => step.kind)]).toEqual(['webex', 'webex', 'idp']);
+    const sealedOf = (cookie: string) => cookie.slice(cookie.indexOf('=') + 1, cookie.indexOf(';'));
+
+    // acme did not confirm; the browser goes on to acme-eu's AT=LO, and the cookie keeps the rest for its return
+    const afterAcme = await continueSignOut(sealedOf(await signOutCookie(way, twoSites)), 'FAIL', twoSites);
+    expect(afterAcme.location).toBe(way.remaining[0]?.url);
+    expect(new URL(afterAcme.location).pathname).toBe('/acme-eu/p.php');
+    expect(afterAcme.way).toMatchObject({ remaining: [way.remaining[1]], unconfirmed: true });
+
+    const afterEu = await continueSignOut(sealedOf(await signOutCookie(afterAcme.way, twoSites)), 'SUCCESS', twoSites);
+    const idp = new URL(afterEu.location);
+    expect(idp.origin + idp.pathname).toBe(new URL(way.remaining[1]?.url ?? '').origin + new URL(way.remaining[1]?.url ?? '').pathname);
+    expect(idp.searchParams.get('state')).toBe(WEBEX_NOT_CONFIRMED);
+    expect(afterEu.way).toBeUndefined();
   });
 
   it('without the cookie, or with a forged one, the continue route ends on the signed-out page', async () => {
-    expect(await continueSignOut(undefined, 'SUCCESS', config)).toBe('https://portal.example.com/auth/signed-out');
-    expect(await continueSignOut('Fe26.2**forged', 'SUCCESS', config)).toBe('https://portal.example.com/auth/signed-out');
+    expect((await continueSignOut(undefined, 'SUCCESS', config)).location).toBe('https://portal.example.com/auth/signed-out');
+    expect((await continueSignOut('Fe26.2**forged', 'SUCCESS', config)).location).toBe('https://portal.example.com/auth/signed-out');
   });
 
   it('clears the session cookie and every chunk of it the browser sent', () => {

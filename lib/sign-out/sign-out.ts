@@ -92,15 +92,25 @@ export async function planSignOutFor(idTokenRef: unknown, deps: SignOutDeps, lau
 /** The signed-out page's flag for a session the sign-out did not end (`webex=open`, `idp=open`). */
 export const OPEN = 'open';
 
-/** After WebEx's AT=LO: the next URL, from the sealed way (none, or unreadable: the signed-out page). */
-export async function continueSignOut(sealed: string | undefined, webexStatus: string, config: CookieSettings): Promise<string> {
+/**
+ * After WebEx's AT=LO: the next URL, from the sealed way (none, or unreadable: the signed-out page),
+ * and, when that URL is another site's AT=LO, the way on from its return (for signOutCookie).
+ */
+export async function continueSignOut(
+  sealed: string | undefined,
+  webexStatus: string,
+  config: CookieSettings,
+): Promise<{ location: string; way: SignOutCookieWay | undefined }> {
   let remaining: SignOutStep[] = [];
   let done = new URL(SIGNED_OUT_PATH, config.appUrl).href;
   // an altered or expired cookie opens to nothing: nothing more to do than the signed-out page
   const data = sealed ? await unsealShortLived(sealed, config.authSecret, SIGN_OUT_SECONDS) : undefined;
   if (Array.isArray(data?.remaining)) remaining = data.remaining.filter(isStep);
   if (typeof data?.done === 'string' && new URL(data.done).origin === config.appUrl.origin) done = data.done;
-  return continueAfterWebex(remaining, webexStatus, done).location;
+  const next = continueAfterWebex(remaining, webexStatus, done, data?.unconfirmed === true);
+  // the browser goes on to another site's AT=LO: its BU comes back here, and must find the rest
+  const toWebex = remaining[0]?.kind === 'webex';
+  return { location: next.location, way: toWebex ? { remaining: next.remaining, done, unconfirmed: next.unconfirmed } : undefined };
 }
 
 function isStep(value: unknown): value is SignOutStep {
@@ -108,10 +118,13 @@ function isStep(value: unknown): value is SignOutStep {
   return typeof step === 'object' && step !== null && (step.kind === 'webex' || step.kind === 'idp') && typeof step.url === 'string';
 }
 
+/** What the continue route needs on WebEx's return: the steps left, the signed-out page, and whether a site already failed to confirm. */
+export type SignOutCookieWay = Pick<SignOutWay, 'remaining' | 'done'> & { unconfirmed?: boolean };
+
 /** Set-Cookie keeping the way after WebEx for the continue route (sealed: it may hold the ID token), or clearing it. */
-export async function signOutCookie(way: Pick<SignOutWay, 'remaining' | 'done'> | undefined, config: CookieSettings): Promise<string> {
+export async function signOutCookie(way: SignOutCookieWay | undefined, config: CookieSettings): Promise<string> {
   if (!way) return clearCookie(SIGN_OUT_COOKIE, config.appUrl, CONTINUE_PATH);
-  const value = await sealShortLived({ remaining: way.remaining, done: way.done }, config.authSecret, SIGN_OUT_SECONDS);
+  const value = await sealShortLived({ remaining: way.remaining, done: way.done, unconfirmed: way.unconfirmed === true }, config.authSecret, SIGN_OUT_SECONDS);
   return serializeCookie(SIGN_OUT_COOKIE, value, config.appUrl, { maxAgeSeconds: SIGN_OUT_SECONDS, path: CONTINUE_PATH });
 }
 
