@@ -13,14 +13,8 @@ import { clearSessionCookies, continueSignOut, OPEN, planSignOutFor, signOutCook
 
 const KEYS = { '1': 'sign-out-test-key-0123456789abcdefghij' };
 const ID_TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl';
-const config = loadConfig(
-  testEnvironment({
-    NEXTAUTH_URL: 'https://portal.example.com',
-    OIDC_ISSUER: 'https://idp.example.com',
-    CREDENTIAL_KEYS: `1:${KEYS['1']}`,
-    LOG_LEVEL: 'silent',
-  }),
-);
+const ENV = { NEXTAUTH_URL: 'https://portal.example.com', OIDC_ISSUER: 'https://idp.example.com', CREDENTIAL_KEYS: `1:${KEYS['1']}`, LOG_LEVEL: 'silent' };
+const config = loadConfig(testEnvironment(ENV));
 
 let store: TempDatabase;
 let now = new Date('2026-11-29T10:00:00Z');
@@ -175,15 +169,7 @@ describe('the way out', () => {
   });
 
   it("two sites: the first site's return keeps the way for the second's, whose return goes on to the provider, still warning that the first did not confirm", async () => {
-    const twoSites = loadConfig(
-      testEnvironment({
-        NEXTAUTH_URL: 'https://portal.example.com',
-        OIDC_ISSUER: 'https://idp.example.com',
-        CREDENTIAL_KEYS: `1:${KEYS['1']}`,
-        LOG_LEVEL: 'silent',
-        WEBEX_SITES: 'acme-eu',
-      }),
-    );
+    const twoSites = loadConfig(testEnvironment({ ...ENV, WEBEX_SITES: 'acme-eu' }));
     const way = await planSignOutFor(undefined, { config: twoSites, idTokens, endSessionEndpoint }, ['acme-eu']);
     expect([way.first, ...way.remaining.map((step) => step.kind)]).toEqual(['webex', 'webex', 'idp']);
     const sealedOf = (cookie: string) => cookie.slice(cookie.indexOf('=') + 1, cookie.indexOf(';'));
