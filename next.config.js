@@ -1,3 +1,5 @@
+import process from 'node:process';
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // .next/standalone: server.js with only the node_modules it uses, what the container image holds
