@@ -500,14 +500,12 @@ async function backfillLaunchRollup<DB>(db: Kysely<DB>, site?: RawBuilder<string
           : sql`coalesce(duration_ms, 0) > ${sql.lit(low)} and coalesce(duration_ms, 0) <= ${sql.lit(high)}`;
     return sql`sum(case when ${condition} then 1 else 0 end) as ${sql.ref(column)}`;
   });
+  // 015's site column, between the day and the outcome, in the columns, the values and the grouping alike
+  const siteColumn = site ? sql`site, ` : sql``;
+  const siteValue = site ? sql`${site} as site, ` : sql``;
+  const siteGroup = site ? sql`${site}, ` : sql``;
   await sql`delete from launch_daily`.execute(db);
-  if (site) {
-    await sql`insert into launch_daily (day, site, outcome, launches, ${sql.join(ROLLUP_COLUMNS.map((c) => sql.ref(c)))})
-      select substr(at, 1, 10) as day, ${site} as site, outcome, count(*) as launches, ${sql.join(bucketSums)}
-      from audit_events where action = 'launch' group by substr(at, 1, 10), ${site}, outcome`.execute(db);
-    return;
-  }
-  await sql`insert into launch_daily (day, outcome, launches, ${sql.join(ROLLUP_COLUMNS.map((c) => sql.ref(c)))})
-    select substr(at, 1, 10) as day, outcome, count(*) as launches, ${sql.join(bucketSums)}
-    from audit_events where action = 'launch' group by substr(at, 1, 10), outcome`.execute(db);
+  await sql`insert into launch_daily (day, ${siteColumn}outcome, launches, ${sql.join(ROLLUP_COLUMNS.map((c) => sql.ref(c)))})
+    select substr(at, 1, 10) as day, ${siteValue}outcome, count(*) as launches, ${sql.join(bucketSums)}
+    from audit_events where action = 'launch' group by substr(at, 1, 10), ${siteGroup}outcome`.execute(db);
 }

@@ -98,6 +98,9 @@ async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
+/** A list's order: by start, then by title. */
+const byStart = (a: Pick<MyMeeting, 'start' | 'title'>, b: Pick<MyMeeting, 'start' | 'title'>) => a.start - b.start || a.title.localeCompare(b.title);
+
 /** The rows the portal can offer: a meeting number it can launch, readable times, not a webinar (meetings/join serves meetings only [R1]). */
 function rowsOf(items: readonly ScheduledMeeting[], zone: string): Omit<MyMeeting, 'role'>[] {
   const rows: Omit<MyMeeting, 'role'>[] = [];
@@ -108,7 +111,7 @@ function rowsOf(items: readonly ScheduledMeeting[], zone: string): Omit<MyMeetin
     if (!number || !Number.isFinite(start) || !Number.isFinite(end) || item.scheduledType === 'webinar') continue;
     rows.push({ id: item.id, number, title: item.title.trim() || 'WebEx meeting', start, end, state: item.state, hostDidJoin: item.hostDidJoin === true });
   }
-  return rows.sort((a, b) => a.start - b.start || a.title.localeCompare(b.title));
+  return rows.sort(byStart);
 }
 
 export function createMeetingList(deps: MeetingListDeps): MeetingList {
@@ -235,7 +238,7 @@ export async function meetingsAcrossSites(
     ok: true,
     window: first.window,
     readAt: first.readAt,
-    meetings: [...byId.values()].sort((a, b) => a.start - b.start || a.title.localeCompare(b.title)),
+    meetings: [...byId.values()].sort(byStart),
     complete: listed.every((r) => r.complete),
     failedSites,
   };

@@ -303,7 +303,8 @@ export type AccessTokenCheck = Pick<OAuthServer, 'accessTokenHolder' | 'expireAc
 export function accessTokensOnSite(oauth: OAuthServer, orgUsers: UserDirectory, siteUsers: UserDirectory): AccessTokenCheck {
   return {
     accessTokenHolder(token) {
-      const email = orgUsers.find({ webExID: oauth.accessTokenHolder(token) ?? '' })?.email;
+      const holder = oauth.accessTokenHolder(token);
+      const email = holder === undefined ? undefined : orgUsers.find({ webExID: holder })?.email;
       return email === undefined ? undefined : siteUsers.find({ email })?.webExID;
     },
     expireAccessTokens(webExID) {
